@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * conf: the daemon configuration (hotlined.conf, JSON) and everything it
+ * references: menu trees and channels. A conf is loaded whole beside the
+ * running one, checked against one key table that reports every problem at
+ * once, and reference-counted so that sessions keep the conf (and menus)
+ * they started with after a reload swaps in a new one.
+ */
+#ifndef HOTLINED_CONF_H
+#define HOTLINED_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "menu.h"
+
+struct channel;
+struct diag;
+
+/* A loaded menu tree and the name channels refer to it by. */
+struct conf_menu {
+	char		*name;
+	char		*file;
+	struct menu	*menu;
+};
+
+/* A loaded configuration. Read-only once loaded. */
+struct conf {
+	int			  refs;
+	char			 *file;
+	char			 *listen_addr;
+	int			  listen_port;
+	size_t			  max_body;
+	int			  idle_timeout;		/* seconds */
+	int			  max_duration;		/* seconds */
+	int			  retry_window;		/* seconds */
+	size_t			  max_sessions;
+	int			  verbose;
+	struct menu_keys	  keys;
+	char			 *languages[MENU_MAX_LANG];
+	size_t			  nlang;
+	struct conf_menu	 *menus;
+	size_t			  nmenus;
+	struct channel		**channels;
+	size_t			  nchannels;
+};
+
+/*
+ * Load file and every menu it names; check every screen against its
+ * channel's budget. All problems go to d. When report is not NULL, the
+ * per-screen sizes are printed to it. Returns a conf with one reference,
+ * or NULL if there was any problem.
+ */
+struct conf	*conf_load(const char *file, struct diag *d, FILE *report);
+
+/* Take a reference. */
+struct conf	*conf_ref(struct conf *c);
+
+/* Drop a reference; the last one frees the conf and its menus. */
+void		 conf_unref(struct conf *c);
+
+/*
+ * The channel serving an HTTP path, or NULL. For a channel whose token is
+ * a path segment, path must be "<channel path>/<token>"; *token_seg is set
+ * to that segment (borrowed from path) or NULL.
+ */
+const struct channel *conf_channel_for(const struct conf *c, const char *path,
+		    const char **token_seg);
+
+/* Print the configuration key table (name, type, default, help). */
+void		 conf_print_keys(FILE *fp);
+
+#endif

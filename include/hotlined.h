@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hotlined: the daemon context. One struct owns the event base, the current
+ * configuration, the session table and the listener, and handles signals:
+ * TERM/INT stop, HUP reloads, USR1 is accepted for log reopening (stderr
+ * needs none), PIPE is ignored.
+ */
+#ifndef HOTLINED_HOTLINED_H
+#define HOTLINED_HOTLINED_H
+
+#include <stdio.h>
+
+struct conf;
+struct hotlined;
+
+/*
+ * A daemon serving conf (the reference is taken over), reloading from
+ * conf_file on SIGHUP. NULL on failure.
+ */
+struct hotlined	*hotlined_new(const char *conf_file, struct conf *conf);
+
+/* Bind the listener and install the signal events. 0, or -1 logged. */
+int		 hotlined_start(struct hotlined *d);
+
+/* Run the event loop until a stop signal; returns the exit status. */
+int		 hotlined_run(struct hotlined *d);
+
+/* Reload the configuration now (what SIGHUP does). 0, or -1 kept old. */
+int		 hotlined_reload(struct hotlined *d);
+
+void		 hotlined_free(struct hotlined *d);
+
+/* Print our version and the libraries' versions, one per line. */
+void		 hotlined_versions(FILE *fp);
+
+#endif

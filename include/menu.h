@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * menu: one menu tree loaded from a JSON file. It owns parsing, validation
+ * (with file:line:col locations), and rendering a node into pages that fit
+ * a channel's screen budget. It does not know about sessions or channels:
+ * the conversation itself (which node is current, what was answered) lives
+ * in engine.c.
+ */
+#ifndef HOTLINED_MENU_H
+#define HOTLINED_MENU_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "text.h"
+
+#define MENU_MAX_LANG	4	/* languages a tree may carry */
+#define MENU_KEY_MAX	8	/* bytes of a key, with its NUL */
+
+struct diag;
+struct menu;
+struct menu_node;
+struct menu_option;
+
+/* The kinds of node a tree is made of. */
+enum menu_kind {
+	MENU_NODE_MENU,		/* numbered options leading elsewhere */
+	MENU_NODE_INFO,		/* text, paged when long, optional next */
+	MENU_NODE_INPUT,	/* a question whose answer is validated */
+	MENU_NODE_END		/* last screen: the session ends */
+};
+
+/* What choosing an option does. */
+enum menu_action {
+	MENU_ACT_NEXT,		/* go to the option's node */
+	MENU_ACT_LANGUAGE,	/* switch to the next language, re-show */
+	MENU_ACT_EXIT,		/* quick exit */
+	MENU_ACT_MAIN,		/* back to the start node */
+	MENU_ACT_BACK		/* previous page or node */
+};
+
+/* How an input node validates its answer. */
+enum menu_accept {
+	MENU_ACCEPT_CHOICE,	/* one of the listed choices (by key) */
+	MENU_ACCEPT_DIGITS,	/* a whole number within [min, max] */
+	MENU_ACCEPT_PHONE_KH	/* a Cambodian phone number */
+};
+
+/* The tree-wide texts every tree must define. */
+enum menu_string {
+	MENU_STR_INVALID,	/* error line above a re-shown screen */
+	MENU_STR_MORE,		/* label of the "more" key */
+	MENU_STR_BACK,		/* label of the "back" key */
+	MENU_STR_EXIT,		/* neutral END text of the quick exit */
+	MENU_STR_EXPIRED,	/* END text for an unknown or timed out session */
+	MENU_STR__COUNT
+};
+
+/* The global keys, from the daemon configuration. */
+struct menu_keys {
+	char	back[MENU_KEY_MAX];
+	char	main[MENU_KEY_MAX];
+	char	more[MENU_KEY_MAX];
+	char	exit[MENU_KEY_MAX];
+};
+
+/* A channel's screen budget: septets when GSM-7, UTF-16 units otherwise. */
+struct menu_limits {
+	size_t	gsm7;
+	size_t	ucs2;
+};
+
+/* What the caller of menu_load supplies: languages (first is default). */
+struct menu_env {
+	const char		*languages[MENU_MAX_LANG];
+	size_t			 nlang;
+	const struct menu_keys	*keys;
+};
+
+/* Flags for menu_render. */
+#define MENU_RENDER_ERROR	0x1	/* prefix the "invalid" line */
+#define MENU_RENDER_CAN_BACK	0x2	/* show "back" on the first page too */
+
+/* A rendered screen: its pages, encoding and unpaged size. */
+struct menu_screen {
+	char			**pages;
+	size_t			  npages;
+	enum text_encoding	  enc;
+	size_t			  size;		/* content without footers */
+	size_t			  limit;	/* budget for enc */
+};
+
+/*
+ * Load and validate the tree in file (name is how errors refer to it, e.g.
+ * "menus/main.json"). Every problem found is added to d. Returns the tree,
+ * or NULL if there was any problem.
+ */
+struct menu	*menu_load(const char *file, const char *name,
+		    const struct menu_env *env, struct diag *d);
+
+void		 menu_free(struct menu *m);
+
+/* The name the tree was loaded under (borrowed). */
+const char	*menu_name(const struct menu *m);
+
+/* The start node. */
+const struct menu_node *menu_start(const struct menu *m);
+
+/* Number of languages the tree carries (the first is the default). */
+size_t		 menu_nlang(const struct menu *m);
+
+/* The global keys the tree was validated and renders with. */
+const struct menu_keys *menu_keys(const struct menu *m);
+
+/* A tree-wide text in language lang (borrowed). */
+const char	*menu_string(const struct menu *m, enum menu_string s,
+		    size_t lang);
+
+/*
+ * Check that every screen of the tree renders within lim (adds a problem
+ * per option line or END text that cannot fit) and, when report is not
+ * NULL, print one line per screen and language: encoding, size against the
+ * limit and page count. Returns the number of problems added.
+ */
+size_t		 menu_check_fit(const struct menu *m,
+		    const struct menu_limits *lim, struct diag *d,
+		    FILE *report);
+
+/*
+ * Render node n in language lang into pages that fit lim. Returns 0 and
+ * fills out (release with menu_screen_clear), or -1 if some line cannot
+ * fit any page or memory ran out.
+ */
+int		 menu_render(const struct menu *m, const struct menu_node *n,
+		    size_t lang, const struct menu_limits *lim, int flags,
+		    struct menu_screen *out);
+
+void		 menu_screen_clear(struct menu_screen *s);
+
+/* Node accessors (all returned pointers are borrowed from the tree). */
+const char	*menu_node_id(const struct menu_node *n);
+enum menu_kind	 menu_node_kind(const struct menu_node *n);
+const struct menu_node *menu_node_next(const struct menu_node *n);
+const char	*menu_node_store(const struct menu_node *n);
+enum menu_accept menu_node_accept(const struct menu_node *n);
+void		 menu_node_range(const struct menu_node *n, long *min,
+		    long *max);
+
+/* The option (or input choice) of n whose key is key, or NULL. */
+const struct menu_option *menu_node_option(const struct menu_node *n,
+		    const char *key);
+
+enum menu_action menu_option_action(const struct menu_option *o);
+/* Where the option leads; NULL for a choice that uses its node's next. */
+const struct menu_node *menu_option_next(const struct menu_option *o);
+/* The value an input choice stores (NULL for menu options). */
+const char	*menu_option_value(const struct menu_option *o);
+
+/*
+ * Normalise a Cambodian phone number (0XXXXXXXX[X], 855..., +855...,
+ * spaces and dashes allowed) into buf as "+855..." Returns 0, or -1 if it
+ * is not a plausible Cambodian number.
+ */
+int		 menu_phone_kh(const char *in, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,961 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * conf: the configuration file. One table per JSON object lists every key
+ * with its type, range, default and help; a walker checks the file against
+ * the tables and reports all problems at once with file:line:col. Then the
+ * typed values are read, the menus loaded and every screen checked against
+ * the budget of each channel that shows it. conf.c knows the shape of the
+ * configuration, not what channels or menus do with it.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "channel.h"
+#include "conf.h"
+#include "diag.h"
+#include "jsonfile.h"
+#include "jsonpos.h"
+#include "menu.h"
+
+#define CONF_FILE_MAX	(1024 * 1024)
+#define CONF_PTR_MAX	256
+
+enum ck_type {
+	CK_STR,		/* string, min..max bytes, optional choices */
+	CK_INT,		/* integer within min..max */
+	CK_BOOL,
+	CK_OBJ,		/* object described by sub */
+	CK_STRLIST,	/* array of min..max strings */
+	CK_MAP,		/* object of name -> string */
+	CK_OBJLIST	/* array of min..max objects described by sub */
+};
+
+/* One configuration key. */
+struct ckey {
+	const char		*name;
+	enum ck_type		 type;
+	long			 min;
+	long			 max;
+	const char		*sdef;	/* string default, NULL for none */
+	long			 idef;	/* integer or boolean default */
+	int			 required;
+	const char		*choices;	/* "a|b|c" */
+	const struct ckey	*sub;
+	const char		*help;
+};
+
+static const struct ckey ck_listen[] = {
+	{ "address", CK_STR, 1, 255, "127.0.0.1", 0, 0, NULL, NULL,
+	  "IPv4 or IPv6 address the USSD listener binds" },
+	{ "port", CK_INT, 0, 65535, NULL, 8080, 0, NULL, NULL,
+	  "TCP port of the USSD listener (0: any free port)" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct ckey ck_limits[] = {
+	{ "max_body", CK_INT, 256, 1048576, NULL, 16384, 0, NULL, NULL,
+	  "largest webhook body accepted, in bytes (larger: 413)" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct ckey ck_session[] = {
+	{ "idle_timeout", CK_INT, 5, 3600, NULL, 60, 0, NULL, NULL,
+	  "seconds without a hop before a session is wiped" },
+	{ "max_duration", CK_INT, 10, 86400, NULL, 300, 0, NULL, NULL,
+	  "seconds after its start when a session is wiped regardless" },
+	{ "retry_window", CK_INT, 1, 600, NULL, 30, 0, NULL, NULL,
+	  "seconds an ended session still answers a retried last hop" },
+	{ "max_sessions", CK_INT, 1, 1000000, NULL, 20000, 0, NULL, NULL,
+	  "live sessions held at once; more get 503" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct ckey ck_keys[] = {
+	{ "back", CK_STR, 1, MENU_KEY_MAX - 1, "0", 0, 0, NULL, NULL,
+	  "key for the previous page or screen" },
+	{ "main", CK_STR, 1, MENU_KEY_MAX - 1, "00", 0, 0, NULL, NULL,
+	  "key for the main menu" },
+	{ "more", CK_STR, 1, MENU_KEY_MAX - 1, "98", 0, 0, NULL, NULL,
+	  "key for the next page" },
+	{ "exit", CK_STR, 1, MENU_KEY_MAX - 1, "99", 0, 0, NULL, NULL,
+	  "quick exit: ends the session with one neutral text" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct ckey ck_screen[] = {
+	{ "gsm7", CK_INT, 20, 1000, NULL, 182, 0, NULL, NULL,
+	  "screen budget in GSM-7 septets" },
+	{ "ucs2", CK_INT, 10, 500, NULL, 80, 0, NULL, NULL,
+	  "screen budget in UTF-16 units (UCS-2 screens, e.g. Khmer)" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct ckey ck_request[] = {
+	{ "method", CK_STR, 1, 8, "POST", 0, 0, "GET|POST", NULL,
+	  "HTTP method the gateway uses" },
+	{ "body", CK_STR, 1, 8, "form", 0, 0, "form|json", NULL,
+	  "body format of a POST" },
+	{ "session_id", CK_STR, 1, 128, NULL, 0, 1, NULL, NULL,
+	  "field holding the session id ([body:|query:|header:]name)" },
+	{ "phone", CK_STR, 1, 128, NULL, 0, 1, NULL, NULL,
+	  "field holding the caller's number" },
+	{ "input", CK_STR, 1, 128, NULL, 0, 1, NULL, NULL,
+	  "field holding the input" },
+	{ "service_code", CK_STR, 1, 128, NULL, 0, 0, NULL, NULL,
+	  "field holding the dialled code" },
+	{ "network", CK_STR, 1, 128, NULL, 0, 0, NULL, NULL,
+	  "field holding the network code" },
+	{ "hop_id", CK_STR, 1, 128, NULL, 0, 0, NULL, NULL,
+	  "field holding a per-hop id (lets latest-input gateways retry)" },
+	{ "input_mode", CK_STR, 1, 16, "latest", 0, 0, "latest|history",
+	  NULL, "input is the latest answer or the whole history" },
+	{ "separator", CK_STR, 1, 4, "*", 0, 0, NULL, NULL,
+	  "separator of history entries" },
+	{ "new_session", CK_STR, 1, 32, "unknown-session", 0, 0,
+	  "unknown-session|empty-input|field", NULL,
+	  "how the gateway signals the first hop" },
+	{ "new_session_field", CK_STR, 1, 128, NULL, 0, 0, NULL, NULL,
+	  "field that signals the first hop (new_session: field)" },
+	{ "new_session_value", CK_STR, 1, 64, NULL, 0, 0, NULL, NULL,
+	  "value of that field on the first hop" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct ckey ck_reply[] = {
+	{ "format", CK_STR, 1, 16, "conend", 0, 0, "conend|json", NULL,
+	  "CON/END text/plain, or a JSON object" },
+	{ "text_field", CK_STR, 1, 64, "text", 0, 0, NULL, NULL,
+	  "JSON member holding the screen text" },
+	{ "action_field", CK_STR, 1, 64, "action", 0, 0, NULL, NULL,
+	  "JSON member saying continue or end" },
+	{ "continue_value", CK_STR, 1, 64, "CON", 0, 0, NULL, NULL,
+	  "action value: wait for more input" },
+	{ "end_value", CK_STR, 1, 64, "END", 0, 0, NULL, NULL,
+	  "action value: end the session" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct ckey ck_channel[] = {
+	{ "name", CK_STR, 1, 32, NULL, 0, 1, NULL, NULL,
+	  "channel name, used in logs and session keys" },
+	{ "type", CK_STR, 1, 32, NULL, 0, 1, "africastalking|generic", NULL,
+	  "webhook format" },
+	{ "path", CK_STR, 2, 128, NULL, 0, 1, NULL, NULL,
+	  "URL path of the webhook" },
+	{ "menu", CK_STR, 1, 64, "main", 0, 0, NULL, NULL,
+	  "menu tree this channel shows" },
+	{ "screen", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_screen,
+	  "screen budget" },
+	{ "token", CK_STR, 16, 256, NULL, 0, 0, NULL, NULL,
+	  "shared secret the gateway must present" },
+	{ "token_file", CK_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "file holding the secret (mode 0600 or 0400)" },
+	{ "token_in", CK_STR, 1, 16, "header", 0, 0, "header|path", NULL,
+	  "where the secret is: a header or the last path segment" },
+	{ "token_header", CK_STR, 1, 64, "X-Hotlined-Token", 0, 0, NULL,
+	  NULL, "header carrying the secret" },
+	{ "request", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_request,
+	  "generic only: where the fields are" },
+	{ "reply", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_reply,
+	  "generic only: how to answer" },
+	{ "comment", CK_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
+	  "free text for admins" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct ckey ck_top[] = {
+	{ "listen", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_listen,
+	  "USSD webhook listener" },
+	{ "limits", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_limits,
+	  "request limits" },
+	{ "session", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_session,
+	  "session lifetime" },
+	{ "keys", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_keys,
+	  "global keys, valid on every screen" },
+	{ "languages", CK_STRLIST, 1, MENU_MAX_LANG, NULL, 0, 0, NULL, NULL,
+	  "language codes, default first (default: km, en)" },
+	{ "menus", CK_MAP, 1, 64, NULL, 0, 1, NULL, NULL,
+	  "menu tree name -> file, relative to this file" },
+	{ "channels", CK_OBJLIST, 1, 64, NULL, 0, 1, NULL, ck_channel,
+	  "USSD webhooks" },
+	{ "verbose", CK_BOOL, 0, 1, NULL, 0, 0, NULL, NULL,
+	  "log debug lines" },
+	{ "comment", CK_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
+	  "free text for admins" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+/* Loading context. */
+struct conf_ld {
+	const char		*name;	/* the file as named to the admin */
+	char			*dir;	/* its directory, for relative paths */
+	const struct jsonpos	*jp;
+	struct diag		*d;
+	size_t			 errors;
+};
+
+/* Report a problem at a pointer. */
+static void
+conf_err(struct conf_ld *ld, const char *ptr, int key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+conf_err(struct conf_ld *ld, const char *ptr, int key, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_at(ld->d, ld->name, ld->jp, ptr, key, "%s", msg);
+	ld->errors++;
+}
+
+/* Build "base/member" (a JSON pointer); a truncated pointer only blurs
+ * the location of a message, so truncation is tolerated. */
+static const char *
+conf_ptr(char *buf, size_t len, const char *base, const char *member)
+{
+	if (snprintf(buf, len, "%s/%s", base, member) >= (int)len)
+		buf[len - 1] = '\0';
+	return buf;
+}
+
+/* Build "base/index". */
+static const char *
+conf_ptr_index(char *buf, size_t len, const char *base, size_t i)
+{
+	char	 num[24];
+
+	snprintf(num, sizeof(num), "%zu", i);
+	return conf_ptr(buf, len, base, num);
+}
+
+/* Find a key in a table. */
+static const struct ckey *
+ck_find(const struct ckey *t, const char *name)
+{
+	for (; t->name != NULL; t++)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+/* Return 1 if s is one of the '|'-separated choices. */
+static int
+ck_choice(const char *choices, const char *s)
+{
+	size_t	 n = strlen(s);
+	const char *p = choices, *bar;
+
+	for (;;) {
+		bar = strchr(p, '|');
+		if ((bar ? (size_t)(bar - p) : strlen(p)) == n &&
+		    strncmp(p, s, n) == 0)
+			return 1;
+		if (bar == NULL)
+			return 0;
+		p = bar + 1;
+	}
+}
+
+static void ck_walk(struct conf_ld *, json_t *, const char *,
+    const struct ckey *);
+
+/* Check one value against its key. */
+static void
+ck_value(struct conf_ld *ld, const struct ckey *k, json_t *v, const char *ptr)
+{
+	const char	*name;
+	json_t		*e;
+	size_t		 i, n;
+	char		 p[CONF_PTR_MAX];
+	json_int_t	 iv;
+
+	switch (k->type) {
+	case CK_STR:
+		if (!json_is_string(v)) {
+			conf_err(ld, ptr, 0, "must be a string");
+			return;
+		}
+		n = json_string_length(v);
+		if (strlen(json_string_value(v)) != n)
+			conf_err(ld, ptr, 0, "must not contain NUL");
+		else if ((long)n < k->min || (long)n > k->max)
+			conf_err(ld, ptr, 0, "must be %ld to %ld bytes long",
+			    k->min, k->max);
+		else if (k->choices != NULL &&
+		    !ck_choice(k->choices, json_string_value(v)))
+			conf_err(ld, ptr, 0, "must be one of %s", k->choices);
+		break;
+	case CK_INT:
+		if (!json_is_integer(v)) {
+			conf_err(ld, ptr, 0, "must be an integer");
+			return;
+		}
+		iv = json_integer_value(v);
+		if (iv < k->min || iv > k->max)
+			conf_err(ld, ptr, 0, "must be within %ld..%ld", k->min,
+			    k->max);
+		break;
+	case CK_BOOL:
+		if (!json_is_boolean(v))
+			conf_err(ld, ptr, 0, "must be true or false");
+		break;
+	case CK_OBJ:
+		if (!json_is_object(v))
+			conf_err(ld, ptr, 0, "must be an object");
+		else
+			ck_walk(ld, v, ptr, k->sub);
+		break;
+	case CK_MAP:
+		if (!json_is_object(v) || json_object_size(v) < (size_t)k->min ||
+		    json_object_size(v) > (size_t)k->max) {
+			conf_err(ld, ptr, 0, "must be an object of %ld to %ld "
+			    "names", k->min, k->max);
+			return;
+		}
+		json_object_foreach(v, name, e) {
+			conf_ptr(p, sizeof(p), ptr, name);
+			if (!json_is_string(e) || json_string_length(e) == 0)
+				conf_err(ld, p, 0, "must be a file name");
+		}
+		break;
+	case CK_STRLIST:
+	case CK_OBJLIST:
+		if (!json_is_array(v) || json_array_size(v) < (size_t)k->min ||
+		    json_array_size(v) > (size_t)k->max) {
+			conf_err(ld, ptr, 0, "must be an array of %ld to %ld "
+			    "entries", k->min, k->max);
+			return;
+		}
+		json_array_foreach(v, i, e) {
+			conf_ptr_index(p, sizeof(p), ptr, i);
+			if (k->type == CK_STRLIST && !json_is_string(e))
+				conf_err(ld, p, 0, "must be a string");
+			else if (k->type == CK_OBJLIST && !json_is_object(e))
+				conf_err(ld, p, 0, "must be an object");
+			else if (k->type == CK_OBJLIST)
+				ck_walk(ld, e, p, k->sub);
+		}
+		break;
+	}
+}
+
+/* Check every member of obj against table t, and required members. */
+static void
+ck_walk(struct conf_ld *ld, json_t *obj, const char *ptr,
+    const struct ckey *t)
+{
+	const struct ckey	*k;
+	const char		*name;
+	json_t			*v;
+	char			 p[CONF_PTR_MAX];
+
+	json_object_foreach(obj, name, v) {
+		conf_ptr(p, sizeof(p), ptr, name);
+		k = ck_find(t, name);
+		if (k == NULL) {
+			conf_err(ld, p, 1, "unknown key \"%s\"", name);
+			continue;
+		}
+		ck_value(ld, k, v, p);
+	}
+	for (k = t; k->name != NULL; k++)
+		if (k->required && json_object_get(obj, k->name) == NULL)
+			conf_err(ld, ptr, 0, "missing \"%s\"", k->name);
+}
+
+/* A string value of obj, or the table default (borrowed; may be NULL). */
+static const char *
+ck_str(json_t *obj, const struct ckey *t, const char *name)
+{
+	json_t	*v = obj ? json_object_get(obj, name) : NULL;
+
+	if (json_is_string(v))
+		return json_string_value(v);
+	return ck_find(t, name)->sdef;
+}
+
+/* An integer value of obj, or the table default. */
+static long
+ck_int(json_t *obj, const struct ckey *t, const char *name)
+{
+	json_t	*v = obj ? json_object_get(obj, name) : NULL;
+
+	if (json_is_integer(v))
+		return (long)json_integer_value(v);
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	return ck_find(t, name)->idef;
+}
+
+/* strdup that tolerates NULL. */
+static char *
+conf_strdup(const char *s)
+{
+	return s == NULL ? NULL : strdup(s);
+}
+
+/* Resolve a path relative to the configuration file's directory. */
+static char *
+conf_path(struct conf_ld *ld, const char *file)
+{
+	char	*p;
+
+	if (file[0] == '/' || strcmp(ld->dir, ".") == 0)
+		return strdup(file);
+	if (asprintf(&p, "%s/%s", ld->dir, file) == -1)
+		return NULL;
+	return p;
+}
+
+/* Read a secret from a file that only its owner can read. */
+static char *
+conf_secret_file(struct conf_ld *ld, const char *file, const char *ptr)
+{
+	struct stat	 st;
+	FILE		*fp = NULL;
+	char		*path, line[300], *s = NULL;
+	size_t		 n;
+
+	path = conf_path(ld, file);
+	if (path == NULL)
+		return NULL;
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		conf_err(ld, ptr, 0, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fileno(fp), &st) == -1 || (st.st_mode & 077) != 0) {
+		conf_err(ld, ptr, 0, "%s must not be readable by group or "
+		    "others (chmod 600)", path);
+		goto out;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL) {
+		conf_err(ld, ptr, 0, "%s is empty", path);
+		goto out;
+	}
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n < 16 || n > 256)
+		conf_err(ld, ptr, 0, "the secret in %s must be 16 to 256 "
+		    "bytes", path);
+	else
+		s = strdup(line);
+	explicit_bzero(line, sizeof(line));
+out:
+	if (fp != NULL)
+		fclose(fp);
+	free(path);
+	return s;
+}
+
+/* Parse a generic field spec member into f, reporting bad specs. */
+static void
+conf_field(struct conf_ld *ld, json_t *req, const char *name,
+    const char *ptr, struct channel_field *f)
+{
+	const char	*spec = ck_str(req, ck_request, name);
+	char		 p[CONF_PTR_MAX];
+
+	if (spec == NULL)
+		return;
+	if (channel_field_parse(spec, f) == -1) {
+		conf_ptr(p, sizeof(p), ptr, name);
+		conf_err(ld, p, 0, "\"%s\" is not [body:|query:|header:]name",
+		    spec);
+	}
+}
+
+/* Read a generic channel's request and reply mapping. */
+static void
+conf_generic(struct conf_ld *ld, struct channel *ch, json_t *obj,
+    const char *ptr)
+{
+	json_t		*req = json_object_get(obj, "request");
+	json_t		*rep = json_object_get(obj, "reply");
+	const char	*s;
+	char		 p[CONF_PTR_MAX];
+
+	if (req == NULL) {
+		conf_err(ld, ptr, 0, "a generic channel needs \"request\"");
+		return;
+	}
+	conf_ptr(p, sizeof(p), ptr, "request");
+	ch->method = strcmp(ck_str(req, ck_request, "method"), "GET") == 0 ?
+	    CHANNEL_GET : CHANNEL_POST;
+	ch->body = strcmp(ck_str(req, ck_request, "body"), "json") == 0 ?
+	    CHANNEL_BODY_JSON : CHANNEL_BODY_FORM;
+	conf_field(ld, req, "session_id", p, &ch->f_session);
+	conf_field(ld, req, "phone", p, &ch->f_phone);
+	conf_field(ld, req, "input", p, &ch->f_input);
+	conf_field(ld, req, "service_code", p, &ch->f_service);
+	conf_field(ld, req, "network", p, &ch->f_network);
+	conf_field(ld, req, "hop_id", p, &ch->f_hop);
+	ch->input_mode = strcmp(ck_str(req, ck_request, "input_mode"),
+	    "history") == 0 ? CHANNEL_INPUT_HISTORY : CHANNEL_INPUT_LATEST;
+	ch->separator = conf_strdup(ck_str(req, ck_request, "separator"));
+	s = ck_str(req, ck_request, "new_session");
+	if (strcmp(s, "empty-input") == 0)
+		ch->newsig = CHANNEL_NEW_EMPTY_INPUT;
+	else if (strcmp(s, "field") == 0) {
+		ch->newsig = CHANNEL_NEW_FIELD;
+		conf_field(ld, req, "new_session_field", p, &ch->f_new);
+		ch->new_value = conf_strdup(ck_str(req, ck_request,
+		    "new_session_value"));
+		if (ch->f_new.name == NULL || ch->new_value == NULL)
+			conf_err(ld, p, 0, "new_session \"field\" needs "
+			    "new_session_field and new_session_value");
+	} else
+		ch->newsig = CHANNEL_NEW_UNKNOWN_SESSION;
+	if (ch->method == CHANNEL_GET && ch->body == CHANNEL_BODY_JSON)
+		conf_err(ld, p, 0, "a GET request has no JSON body");
+
+	ch->reply = strcmp(ck_str(rep, ck_reply, "format"), "json") == 0 ?
+	    CHANNEL_REPLY_JSON : CHANNEL_REPLY_CONEND;
+	ch->reply_text = conf_strdup(ck_str(rep, ck_reply, "text_field"));
+	ch->reply_action = conf_strdup(ck_str(rep, ck_reply, "action_field"));
+	ch->reply_continue = conf_strdup(ck_str(rep, ck_reply,
+	    "continue_value"));
+	ch->reply_end = conf_strdup(ck_str(rep, ck_reply, "end_value"));
+}
+
+/* Return 1 if a webhook path is acceptable: /segment[/segment...]. */
+static int
+conf_path_ok(const char *path)
+{
+	const char	*p;
+
+	if (path[0] != '/' || path[strlen(path) - 1] == '/' ||
+	    strstr(path, "//") != NULL)
+		return 0;
+	for (p = path; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("/_.-", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Build one channel from its (schema-checked) object. */
+static struct channel *
+conf_channel(struct conf_ld *ld, struct conf *c, json_t *obj,
+    const char *ptr)
+{
+	struct channel	*ch;
+	json_t		*scr;
+	const char	*s, *tokfile;
+	char		 p[CONF_PTR_MAX];
+	size_t		 i;
+
+	ch = calloc(1, sizeof(*ch));
+	if (ch == NULL)
+		return NULL;
+	ch->name = conf_strdup(ck_str(obj, ck_channel, "name"));
+	ch->path = conf_strdup(ck_str(obj, ck_channel, "path"));
+	ch->menu_name = conf_strdup(ck_str(obj, ck_channel, "menu"));
+	s = ck_str(obj, ck_channel, "type");
+	ch->kind = s != NULL && strcmp(s, "generic") == 0 ? CHANNEL_GENERIC :
+	    CHANNEL_AT;
+	scr = json_object_get(obj, "screen");
+	ch->limits.gsm7 = (size_t)ck_int(scr, ck_screen, "gsm7");
+	ch->limits.ucs2 = (size_t)ck_int(scr, ck_screen, "ucs2");
+
+	if (ch->path != NULL && !conf_path_ok(ch->path)) {
+		conf_ptr(p, sizeof(p), ptr, "path");
+		conf_err(ld, p, 0, "path must look like /ussd/name (letters, "
+		    "digits, _ . - and /, no trailing /)");
+	}
+	for (i = 0; i < c->nmenus && ch->menu_name != NULL; i++)
+		if (strcmp(c->menus[i].name, ch->menu_name) == 0)
+			ch->menu = c->menus[i].menu;
+	if (ch->menu_name != NULL && i == c->nmenus && ch->menu == NULL) {
+		for (i = 0; i < c->nmenus; i++)
+			if (strcmp(c->menus[i].name, ch->menu_name) == 0)
+				break;
+		if (i == c->nmenus) {
+			conf_ptr(p, sizeof(p), ptr, "menu");
+			conf_err(ld, json_object_get(obj, "menu") ? p : ptr, 0,
+			    "no menu tree called \"%s\" in \"menus\"",
+			    ch->menu_name);
+		}
+	}
+
+	/* The secret: inline or from a private file, in a header or path. */
+	tokfile = ck_str(obj, ck_channel, "token_file");
+	s = ck_str(obj, ck_channel, "token");
+	conf_ptr(p, sizeof(p), ptr, "token_file");
+	if (s != NULL && tokfile != NULL)
+		conf_err(ld, p, 1, "use either \"token\" or \"token_file\"");
+	else if (tokfile != NULL)
+		ch->token = conf_secret_file(ld, tokfile, p);
+	else
+		ch->token = conf_strdup(s);
+	if (ch->token != NULL) {
+		ch->token_in = strcmp(ck_str(obj, ck_channel, "token_in"),
+		    "path") == 0 ? CHANNEL_TOKEN_PATH : CHANNEL_TOKEN_HEADER;
+		for (s = ch->token; *s != '\0'; s++)
+			if (!isalnum((unsigned char)*s) && *s != '_' &&
+			    *s != '-') {
+				conf_err(ld, ptr, 0, "the token may hold only "
+				    "letters, digits, _ and -");
+				break;
+			}
+	} else if (json_object_get(obj, "token_in") != NULL) {
+		conf_ptr(p, sizeof(p), ptr, "token_in");
+		conf_err(ld, p, 1, "\"token_in\" without a token");
+	}
+	ch->token_header = conf_strdup(ck_str(obj, ck_channel,
+	    "token_header"));
+
+	if (ch->kind == CHANNEL_GENERIC)
+		conf_generic(ld, ch, obj, ptr);
+	else {
+		if (json_object_get(obj, "request") != NULL) {
+			conf_ptr(p, sizeof(p), ptr, "request");
+			conf_err(ld, p, 1, "\"request\" is for generic "
+			    "channels only");
+		}
+		if (json_object_get(obj, "reply") != NULL) {
+			conf_ptr(p, sizeof(p), ptr, "reply");
+			conf_err(ld, p, 1, "\"reply\" is for generic "
+			    "channels only");
+		}
+	}
+	return ch;
+}
+
+/* Return 1 if s is a plausible language code (ISO 639, e.g. "km"). */
+static int
+conf_lang_ok(const char *s)
+{
+	size_t	 n = strlen(s), i;
+
+	if (n < 2 || n > 8)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) && s[i] != '-')
+			return 0;
+	return 1;
+}
+
+/* Read the global keys and check they are digits and distinct. */
+static void
+conf_keys(struct conf_ld *ld, struct conf *c, json_t *keys)
+{
+	char		*dst[4] = { c->keys.back, c->keys.main, c->keys.more,
+			    c->keys.exit };
+	const char	*names[4] = { "back", "main", "more", "exit" };
+	const char	*s;
+	char		 p[CONF_PTR_MAX];
+	size_t		 i, j;
+
+	for (i = 0; i < 4; i++) {
+		s = ck_str(keys, ck_keys, names[i]);
+		snprintf(p, sizeof(p), "/keys/%s", names[i]);
+		snprintf(dst[i], MENU_KEY_MAX, "%s", s);
+		if (strspn(s, "0123456789") != strlen(s))
+			conf_err(ld, p, 0, "a key must be ASCII digits");
+		for (j = 0; j < i; j++)
+			if (strcmp(dst[i], dst[j]) == 0)
+				conf_err(ld, p, 0, "key \"%s\" is also the %s "
+				    "key", s, names[j]);
+	}
+}
+
+/* Load every menu tree named in "menus". */
+static void
+conf_menus(struct conf_ld *ld, struct conf *c, json_t *menus)
+{
+	struct menu_env	 env;
+	const char	*name;
+	json_t		*v;
+	char		*path;
+	size_t		 i;
+
+	memset(&env, 0, sizeof(env));
+	for (i = 0; i < c->nlang; i++)
+		env.languages[i] = c->languages[i];
+	env.nlang = c->nlang;
+	env.keys = &c->keys;
+	c->menus = calloc(json_object_size(menus), sizeof(*c->menus));
+	if (c->menus == NULL) {
+		ld->errors++;
+		return;
+	}
+	json_object_foreach(menus, name, v) {
+		if (!json_is_string(v))
+			continue;
+		path = conf_path(ld, json_string_value(v));
+		c->menus[c->nmenus].name = strdup(name);
+		c->menus[c->nmenus].file = path;
+		if (path != NULL) {
+			c->menus[c->nmenus].menu = menu_load(path, path, &env,
+			    ld->d);
+			if (c->menus[c->nmenus].menu == NULL)
+				ld->errors++;
+		}
+		c->nmenus++;
+	}
+}
+
+/* Check each channel's tree against the channel's budget (once per pair). */
+static void
+conf_fit(struct conf_ld *ld, struct conf *c, FILE *report)
+{
+	struct channel	*ch, *prev;
+	size_t		 i, j;
+
+	for (i = 0; i < c->nchannels; i++) {
+		ch = c->channels[i];
+		if (ch->menu == NULL)
+			continue;
+		for (j = 0; j < i; j++) {
+			prev = c->channels[j];
+			if (prev->menu == ch->menu &&
+			    prev->limits.gsm7 == ch->limits.gsm7 &&
+			    prev->limits.ucs2 == ch->limits.ucs2)
+				break;
+		}
+		if (j < i)
+			continue;
+		if (report != NULL)
+			fprintf(report, "screens of menu \"%s\" on channel "
+			    "\"%s\" (limits: %zu GSM-7 septets, %zu UCS-2 "
+			    "units):\n", ch->menu_name, ch->name,
+			    ch->limits.gsm7, ch->limits.ucs2);
+		ld->errors += menu_check_fit(ch->menu, &ch->limits, ld->d,
+		    report);
+	}
+}
+
+/* Load a configuration and everything it references. */
+struct conf *
+conf_load(const char *file, struct diag *d, FILE *report)
+{
+	struct conf_ld	 ld;
+	struct conf	*c = NULL;
+	struct jsonfile	 jf;
+	json_t		*root, *o, *v;
+	char		*slash, p[CONF_PTR_MAX];
+	size_t		 i, j;
+
+	memset(&ld, 0, sizeof(ld));
+	memset(&jf, 0, sizeof(jf));
+	ld.name = file;
+	ld.d = d;
+	ld.dir = strdup(file);
+	c = calloc(1, sizeof(*c));
+	if (ld.dir == NULL || c == NULL) {
+		diag_add(d, "%s: out of memory", file);
+		goto fail;
+	}
+	c->refs = 1;
+	slash = strrchr(ld.dir, '/');
+	if (slash == NULL)
+		snprintf(ld.dir, strlen(ld.dir) + 1, ".");
+	else if (slash == ld.dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+
+	if (jsonfile_load(file, file, CONF_FILE_MAX, &jf, d) == -1)
+		goto fail;
+	root = jf.root;
+	ld.jp = jf.jp;
+	if (!json_is_object(root)) {
+		conf_err(&ld, "", 0, "the configuration must be a JSON object");
+		goto fail;
+	}
+	ck_walk(&ld, root, "", ck_top);
+	if (ld.errors > 0)
+		goto fail;	/* typed reads below rely on a clean schema */
+
+	c->file = strdup(file);
+	o = json_object_get(root, "listen");
+	c->listen_addr = conf_strdup(ck_str(o, ck_listen, "address"));
+	c->listen_port = (int)ck_int(o, ck_listen, "port");
+	o = json_object_get(root, "limits");
+	c->max_body = (size_t)ck_int(o, ck_limits, "max_body");
+	o = json_object_get(root, "session");
+	c->idle_timeout = (int)ck_int(o, ck_session, "idle_timeout");
+	c->max_duration = (int)ck_int(o, ck_session, "max_duration");
+	c->retry_window = (int)ck_int(o, ck_session, "retry_window");
+	c->max_sessions = (size_t)ck_int(o, ck_session, "max_sessions");
+	if (c->idle_timeout > c->max_duration)
+		conf_err(&ld, "/session/idle_timeout", 0, "must not exceed "
+		    "max_duration (%d)", c->max_duration);
+	c->verbose = (int)ck_int(root, ck_top, "verbose");
+	conf_keys(&ld, c, json_object_get(root, "keys"));
+
+	o = json_object_get(root, "languages");
+	if (o == NULL) {
+		c->languages[c->nlang++] = strdup("km");
+		c->languages[c->nlang++] = strdup("en");
+	} else {
+		json_array_foreach(o, i, v) {
+			snprintf(p, sizeof(p), "/languages/%zu", i);
+			if (!conf_lang_ok(json_string_value(v)))
+				conf_err(&ld, p, 0, "\"%s\" is not a language "
+				    "code like \"km\"", json_string_value(v));
+			for (j = 0; j < c->nlang; j++)
+				if (strcmp(c->languages[j],
+				    json_string_value(v)) == 0)
+					conf_err(&ld, p, 0, "duplicate "
+					    "language");
+			c->languages[c->nlang++] = strdup(json_string_value(v));
+		}
+	}
+	if (ld.errors == 0)
+		conf_menus(&ld, c, json_object_get(root, "menus"));
+
+	o = json_object_get(root, "channels");
+	c->channels = calloc(json_array_size(o), sizeof(*c->channels));
+	if (c->channels == NULL) {
+		diag_add(d, "%s: out of memory", file);
+		goto fail;
+	}
+	json_array_foreach(o, i, v) {
+		struct channel *ch;
+
+		snprintf(p, sizeof(p), "/channels/%zu", i);
+		ch = conf_channel(&ld, c, v, p);
+		if (ch == NULL) {
+			diag_add(d, "%s: out of memory", file);
+			goto fail;
+		}
+		c->channels[c->nchannels++] = ch;
+		for (j = 0; j + 1 < c->nchannels; j++) {
+			if (strcmp(c->channels[j]->name, ch->name) == 0)
+				conf_err(&ld, p, 0, "duplicate channel name "
+				    "\"%s\"", ch->name);
+			if (strcmp(c->channels[j]->path, ch->path) == 0)
+				conf_err(&ld, p, 0, "duplicate channel path "
+				    "\"%s\"", ch->path);
+		}
+	}
+	if (ld.errors == 0)
+		conf_fit(&ld, c, report);
+	if (ld.errors > 0 || diag_count(d) > 0)
+		goto fail;
+	jsonfile_clear(&jf);
+	free(ld.dir);
+	return c;
+fail:
+	jsonfile_clear(&jf);
+	free(ld.dir);
+	conf_unref(c);
+	return NULL;
+}
+
+/* Take a reference. */
+struct conf *
+conf_ref(struct conf *c)
+{
+	c->refs++;
+	return c;
+}
+
+/* Drop a reference, freeing on the last. */
+void
+conf_unref(struct conf *c)
+{
+	size_t	 i;
+
+	if (c == NULL || --c->refs > 0)
+		return;
+	for (i = 0; i < c->nchannels; i++)
+		channel_free(c->channels[i]);
+	free(c->channels);
+	for (i = 0; i < c->nmenus; i++) {
+		free(c->menus[i].name);
+		free(c->menus[i].file);
+		menu_free(c->menus[i].menu);
+	}
+	free(c->menus);
+	for (i = 0; i < c->nlang; i++)
+		free(c->languages[i]);
+	free(c->listen_addr);
+	free(c->file);
+	free(c);
+}
+
+/* Find the channel for a request path. */
+const struct channel *
+conf_channel_for(const struct conf *c, const char *path,
+    const char **token_seg)
+{
+	const struct channel	*ch;
+	size_t			 i, n;
+
+	*token_seg = NULL;
+	for (i = 0; i < c->nchannels; i++) {
+		ch = c->channels[i];
+		n = strlen(ch->path);
+		if (strncmp(path, ch->path, n) != 0)
+			continue;
+		if (ch->token_in == CHANNEL_TOKEN_PATH) {
+			if (path[n] == '/' && path[n + 1] != '\0' &&
+			    strchr(path + n + 1, '/') == NULL) {
+				*token_seg = path + n + 1;
+				return ch;
+			}
+			if (path[n] == '\0')
+				return ch;	/* caller answers 403 */
+			continue;
+		}
+		if (path[n] == '\0')
+			return ch;
+	}
+	return NULL;
+}
+
+/* Print one table of keys under a prefix. */
+static void
+conf_print_table(FILE *fp, const char *prefix, const struct ckey *t)
+{
+	static const char	*types[] = { "string", "integer", "boolean",
+				    "object", "strings", "map", "objects" };
+	char			 name[128], def[64];
+
+	for (; t->name != NULL; t++) {
+		snprintf(name, sizeof(name), "%s%s", prefix, t->name);
+		if (t->type == CK_OBJ || t->type == CK_OBJLIST) {
+			fprintf(fp, "%-34s %-8s %s\n", name, types[t->type],
+			    t->help);
+			snprintf(name, sizeof(name), "%s%s%s.", prefix,
+			    t->name, t->type == CK_OBJLIST ? "[]" : "");
+			conf_print_table(fp, name, t->sub);
+			continue;
+		}
+		if (t->required)
+			snprintf(def, sizeof(def), "required");
+		else if (t->type == CK_STR && t->sdef != NULL)
+			snprintf(def, sizeof(def), "\"%s\"", t->sdef);
+		else if (t->type == CK_INT)
+			snprintf(def, sizeof(def), "%ld (%ld..%ld)", t->idef,
+			    t->min, t->max);
+		else if (t->type == CK_BOOL)
+			snprintf(def, sizeof(def), "%s", t->idef ? "true" :
+			    "false");
+		else
+			snprintf(def, sizeof(def), "-");
+		fprintf(fp, "%-34s %-8s %-20s %s%s%s\n", name, types[t->type],
+		    def, t->help, t->choices ? ": " : "",
+		    t->choices ? t->choices : "");
+	}
+}
+
+/* Print the whole key table. */
+void
+conf_print_keys(FILE *fp)
+{
+	conf_print_table(fp, "", ck_top);
+}

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * http: evhttp listener for the USSD webhooks. Every request is checked in
+ * one order — path (404), secret (403), method (405), size (413), decoding
+ * (400) — then translated by its channel adapter, answered by the session
+ * table and encoded back. Refusals carry a short reason and never echo a
+ * value from the request; logs name the channel, not the path (which may
+ * hold a secret) or any field.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "channel.h"
+#include "conf.h"
+#include "http.h"
+#include "log.h"
+#include "session.h"
+
+#define HTTP_MAX_HEADERS	8192
+#define HTTP_TIMEOUT		10	/* seconds to receive a request */
+
+struct http {
+	struct event_base		*base;
+	struct evhttp			*evh;
+	struct evhttp_bound_socket	*bound;
+	struct session_table		*sessions;
+	struct conf *const		*confp;
+};
+
+static void	http_request_cb(struct evhttp_request *, void *);
+
+/* Create the evhttp instance with all methods allowed (we answer 405). */
+struct http *
+http_new(struct event_base *base, struct session_table *t,
+    struct conf *const *confp)
+{
+	struct http	*h;
+
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return NULL;
+	h->base = base;
+	h->sessions = t;
+	h->confp = confp;
+	h->evh = evhttp_new(base);
+	if (h->evh == NULL) {
+		free(h);
+		return NULL;
+	}
+	evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH | EVHTTP_REQ_TRACE |
+	    EVHTTP_REQ_CONNECT);
+	evhttp_set_max_headers_size(h->evh, HTTP_MAX_HEADERS);
+	evhttp_set_timeout(h->evh, HTTP_TIMEOUT);
+	evhttp_set_gencb(h->evh, http_request_cb, h);
+	http_configure(h, *confp);
+	return h;
+}
+
+/* Apply a configuration's limits. */
+void
+http_configure(struct http *h, const struct conf *c)
+{
+	evhttp_set_max_body_size(h->evh, (ev_ssize_t)c->max_body);
+}
+
+/* Bind the listening socket. */
+int
+http_listen(struct http *h, const char *address, int port, char **cause)
+{
+	h->bound = evhttp_bind_socket_with_handle(h->evh, address,
+	    (ev_uint16_t)port);
+	if (h->bound == NULL) {
+		if (asprintf(cause, "cannot listen on %s:%d", address,
+		    port) == -1)
+			*cause = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The bound port. */
+int
+http_port(const struct http *h)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	evutil_socket_t		 fd;
+
+	if (h->bound == NULL)
+		return -1;
+	fd = evhttp_bound_socket_get_fd(h->bound);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return -1;
+}
+
+/* Close the listener. */
+void
+http_stop_accepting(struct http *h)
+{
+	if (h->bound != NULL) {
+		evhttp_del_accept_socket(h->evh, h->bound);
+		h->bound = NULL;
+	}
+}
+
+/* Free the listener and its connections. */
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	evhttp_free(h->evh);
+	free(h);
+}
+
+/* Send a short text/plain refusal. */
+static void
+http_refuse(struct evhttp_request *req, int code, const char *reason,
+    const char *body)
+{
+	struct evbuffer	*buf;
+
+	buf = evbuffer_new();
+	if (buf != NULL)
+		evbuffer_add_printf(buf, "%s\n", body);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; charset=utf-8");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	evhttp_send_reply(req, code, reason, buf);
+	if (buf != NULL)
+		evbuffer_free(buf);
+}
+
+/* Compare a presented secret with the expected one in constant time. */
+static int
+http_token_ok(const char *given, const char *want)
+{
+	size_t		 gl, wl, i;
+	unsigned char	 diff;
+
+	if (given == NULL)
+		return 0;
+	gl = strlen(given);
+	wl = strlen(want);
+	diff = gl != wl;
+	for (i = 0; i < wl; i++)
+		diff |= (unsigned char)want[i] ^
+		    (unsigned char)(i < gl ? given[i] : 0);
+	return diff == 0;
+}
+
+/* Header lookup for the adapters. */
+static const char *
+http_header(void *arg, const char *name)
+{
+	return evhttp_find_header(arg, name);
+}
+
+/* Name of an HTTP method for the Allow header. */
+static const char *
+http_allow(const struct channel *ch)
+{
+	if (ch->kind == CHANNEL_GENERIC && ch->method == CHANNEL_GET)
+		return "GET";
+	return "POST";
+}
+
+/* Serve the liveness probe. */
+static void
+http_health(struct evhttp_request *req, struct http *h)
+{
+	struct evbuffer	*buf;
+
+	buf = evbuffer_new();
+	if (buf == NULL) {
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	evbuffer_add_printf(buf, "ok sessions=%zu\n",
+	    session_live(h->sessions));
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain");
+	evhttp_send_reply(req, 200, "OK", buf);
+	evbuffer_free(buf);
+}
+
+/* Answer one webhook request. */
+static void
+http_request_cb(struct evhttp_request *req, void *arg)
+{
+	struct http			*h = arg;
+	struct conf			*c = *h->confp;
+	const struct evhttp_uri		*uri;
+	const struct channel		*ch;
+	struct channel_request		 creq;
+	struct channel_event		 ev;
+	struct channel_reply		 rep;
+	struct channel_response		 out;
+	struct evbuffer			*in, *ob;
+	struct evkeyvalq		*hdrs;
+	enum evhttp_cmd_type		 cmd;
+	enum session_result		 sr;
+	const char			*path, *tok, *given, *cause = NULL;
+	size_t				 len;
+	int				 method_ok;
+
+	memset(&ev, 0, sizeof(ev));
+	memset(&rep, 0, sizeof(rep));
+	memset(&out, 0, sizeof(out));
+	uri = evhttp_request_get_evhttp_uri(req);
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL || *path == '\0')
+		path = "/";
+	cmd = evhttp_request_get_command(req);
+	hdrs = evhttp_request_get_input_headers(req);
+
+	if (strcmp(path, "/health") == 0 && cmd == EVHTTP_REQ_GET) {
+		http_health(req, h);
+		return;
+	}
+	ch = conf_channel_for(c, path, &tok);
+	if (ch == NULL) {
+		http_refuse(req, 404, "Not Found", "unknown path");
+		return;
+	}
+	if (ch->token != NULL) {
+		given = ch->token_in == CHANNEL_TOKEN_PATH ? tok :
+		    evhttp_find_header(hdrs, ch->token_header);
+		if (!http_token_ok(given, ch->token)) {
+			log_info("channel %s: request with a wrong or missing "
+			    "token refused", ch->name);
+			http_refuse(req, 403, "Forbidden", "wrong token");
+			return;
+		}
+	}
+	if (ch->kind == CHANNEL_GENERIC && ch->method == CHANNEL_GET)
+		method_ok = cmd == EVHTTP_REQ_GET;
+	else
+		method_ok = cmd == EVHTTP_REQ_POST;
+	if (!method_ok) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", http_allow(ch));
+		http_refuse(req, 405, "Method Not Allowed",
+		    "method not allowed");
+		return;
+	}
+	in = evhttp_request_get_input_buffer(req);
+	len = evbuffer_get_length(in);
+	if (len > c->max_body) {
+		http_refuse(req, 413, "Payload Too Large", "body too large");
+		return;
+	}
+	memset(&creq, 0, sizeof(creq));
+	creq.method = cmd == EVHTTP_REQ_GET ? CHANNEL_GET : CHANNEL_POST;
+	creq.query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	creq.body = len > 0 ? (const char *)evbuffer_pullup(in, -1) : "";
+	creq.body_len = len;
+	creq.header = http_header;
+	creq.header_arg = hdrs;
+	if (channel_parse(ch, &creq, &ev, &cause) == -1) {
+		log_info("channel %s: bad request: %s", ch->name, cause);
+		http_refuse(req, 400, "Bad Request", cause);
+		goto done;
+	}
+	sr = session_handle(h->sessions, c, ch, &ev, &rep);
+	if (sr == SESSION_FULL) {
+		http_refuse(req, 503, "Service Unavailable", "busy");
+		goto done;
+	}
+	if (sr != SESSION_OK || channel_format(ch, &rep, &out) == -1) {
+		http_refuse(req, 500, "Internal Server Error",
+		    "internal error");
+		goto done;
+	}
+	ob = evbuffer_new();
+	if (ob == NULL || evbuffer_add(ob, out.body, out.len) == -1) {
+		if (ob != NULL)
+			evbuffer_free(ob);
+		http_refuse(req, 500, "Internal Server Error",
+		    "internal error");
+		goto done;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", out.content_type);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	evhttp_send_reply(req, 200, "OK", ob);
+	evbuffer_free(ob);
+done:
+	channel_event_clear(&ev);
+	free(rep.text);
+	free(out.body);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * main: the command line of hotlined. It parses flags, runs the
+ * configuration check (-t), prints versions (-V), or loads the
+ * configuration and hands over to the daemon context in hotlined.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "config.h"
+#include "conf.h"
+#include "diag.h"
+#include "hotlined.h"
+#include "log.h"
+
+#ifndef HOTLINED_CONF
+#define HOTLINED_CONF	"/etc/hotlined/hotlined.conf"
+#endif
+
+/* Print usage and exit 1. */
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: hotlined [-tVvk] [-c file]\n"
+	    "  -c file  configuration file (default %s)\n"
+	    "  -t       check the configuration and every menu, then exit\n"
+	    "  -V       print versions and exit\n"
+	    "  -v       log debug lines\n"
+	    "  -k       list every configuration key and exit\n",
+	    HOTLINED_CONF);
+	exit(1);
+}
+
+/* Load the configuration, printing every problem; NULL if any. */
+static struct conf *
+load(const char *file, FILE *report)
+{
+	struct diag	*d;
+	struct conf	*c;
+
+	d = diag_new();
+	if (d == NULL)
+		fatalx("out of memory");
+	c = conf_load(file, d, report);
+	if (c == NULL)
+		diag_print(d, stderr, "");
+	diag_free(d);
+	return c;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct hotlined	*d;
+	struct conf	*c;
+	const char	*file = HOTLINED_CONF;
+	int		 ch, check = 0, verbose = 0, rc;
+
+	while ((ch = getopt(argc, argv, "c:tVvkh")) != -1) {
+		switch (ch) {
+		case 'c':
+			file = optarg;
+			break;
+		case 't':
+			check = 1;
+			break;
+		case 'V':
+			hotlined_versions(stdout);
+			return 0;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'k':
+			conf_print_keys(stdout);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("hotlined", verbose);
+
+	if (check) {
+		c = load(file, stdout);
+		if (c == NULL) {
+			fprintf(stderr, "configuration check failed\n");
+			return 1;
+		}
+		conf_unref(c);
+		printf("configuration OK\n");
+		return 0;
+	}
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("libcurl initialisation failed");
+	c = load(file, NULL);
+	if (c == NULL)
+		fatalx("%s: configuration has errors, not starting", file);
+	if (c->verbose)
+		log_setverbose(1);
+	log_info("hotlined %s starting (libevent %s, libcurl %s, SQLite %s, "
+	    "jansson %s)", PACKAGE_VERSION, event_get_version(),
+	    curl_version_info(CURLVERSION_NOW)->version, sqlite3_libversion(),
+	    jansson_version_str());
+	d = hotlined_new(file, c);
+	if (d == NULL)
+		fatalx("out of memory");
+	if (hotlined_start(d) == -1) {
+		hotlined_free(d);
+		return 1;
+	}
+	rc = hotlined_run(d);
+	hotlined_free(d);
+	curl_global_cleanup();
+	return rc;
+}
