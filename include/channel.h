@@ -74,6 +74,7 @@ struct channel {
 	char			*separator;
 	enum channel_newsig	 newsig;
 	char			*new_value;
+	char			*end_value;	/* field value: gateway ended */
 	enum channel_replyfmt	 reply;
 	char			*reply_text;
 	char			*reply_action;
@@ -101,6 +102,7 @@ struct channel_event {
 	const char		*network;	/* may be NULL */
 	const char		*hop_id;	/* may be NULL */
 	enum channel_start	 start;
+	int			 ended;		/* the gateway ended the session */
 	const char		*input;		/* latest input, or NULL */
 	const char		*history;	/* full history, or NULL */
 	const char		*separator;	/* of history entries */

@@ -15,9 +15,11 @@ struct hotlined;
 
 /*
  * A daemon serving conf (the reference is taken over), reloading from
- * conf_file on SIGHUP. NULL on failure.
+ * conf_file on SIGHUP. verbose (-v) keeps debug lines on across reloads
+ * whatever the file says. NULL on failure.
  */
-struct hotlined	*hotlined_new(const char *conf_file, struct conf *conf);
+struct hotlined	*hotlined_new(const char *conf_file, struct conf *conf,
+		    int verbose);
 
 /* Bind the listener and install the signal events. 0, or -1 logged. */
 int		 hotlined_start(struct hotlined *d);

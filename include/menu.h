@@ -16,6 +16,7 @@
 
 #define MENU_MAX_LANG	4	/* languages a tree may carry */
 #define MENU_KEY_MAX	8	/* bytes of a key, with its NUL */
+#define MENU_MAX_STORES	16	/* distinct answer names in one tree */
 
 struct diag;
 struct menu;

@@ -35,6 +35,7 @@ channel_free(struct channel *c)
 	free(c->token_header);
 	free(c->separator);
 	free(c->new_value);
+	free(c->end_value);
 	free(c->reply_text);
 	free(c->reply_action);
 	free(c->reply_continue);

@@ -125,6 +125,8 @@ static const struct ckey ck_request[] = {
 	  "field that signals the first hop (new_session: field)" },
 	{ "new_session_value", CK_STR, 1, 64, NULL, 0, 0, NULL, NULL,
 	  "value of that field on the first hop" },
+	{ "end_session_value", CK_STR, 1, 64, NULL, 0, 0, NULL, NULL,
+	  "value of that field when the gateway ends the session" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 
@@ -519,6 +521,22 @@ conf_generic(struct conf_ld *ld, struct channel *ch, json_t *obj,
 		ch->newsig = CHANNEL_NEW_UNKNOWN_SESSION;
 	if (ch->method == CHANNEL_GET && ch->body == CHANNEL_BODY_JSON)
 		conf_err(ld, p, 0, "a GET request has no JSON body");
+	if (ch->newsig != CHANNEL_NEW_FIELD &&
+	    (json_object_get(req, "new_session_field") != NULL ||
+	    json_object_get(req, "new_session_value") != NULL))
+		conf_err(ld, p, 0, "new_session_field and new_session_value "
+		    "need new_session \"field\"");
+	s = ck_str(req, ck_request, "end_session_value");
+	if (s != NULL) {
+		if (ch->newsig != CHANNEL_NEW_FIELD)
+			conf_err(ld, p, 0, "end_session_value needs new_session "
+			    "\"field\"");
+		else if (ch->new_value != NULL &&
+		    strcmp(s, ch->new_value) == 0)
+			conf_err(ld, p, 0, "end_session_value must differ from "
+			    "new_session_value");
+		ch->end_value = strdup(s);
+	}
 
 	ch->reply = strcmp(ck_str(rep, ck_reply, "format"), "json") == 0 ?
 	    CHANNEL_REPLY_JSON : CHANNEL_REPLY_CONEND;
@@ -527,6 +545,14 @@ conf_generic(struct conf_ld *ld, struct channel *ch, json_t *obj,
 	ch->reply_continue = conf_strdup(ck_str(rep, ck_reply,
 	    "continue_value"));
 	ch->reply_end = conf_strdup(ck_str(rep, ck_reply, "end_value"));
+	if (strcmp(ch->reply_text, ch->reply_action) == 0) {
+		conf_ptr(p, sizeof(p), ptr, "reply");
+		conf_err(ld, p, 0, "text_field and action_field must differ");
+	}
+	if (strcmp(ch->reply_continue, ch->reply_end) == 0) {
+		conf_ptr(p, sizeof(p), ptr, "reply");
+		conf_err(ld, p, 0, "continue_value and end_value must differ");
+	}
 }
 
 /* Return 1 if a webhook path is acceptable: /segment[/segment...]. */
@@ -546,7 +572,7 @@ conf_path_ok(const char *path)
 
 /* Build one channel from its (schema-checked) object. */
 static struct channel *
-conf_channel(struct conf_ld *ld, struct conf *c, json_t *obj,
+conf_channel(struct conf_ld *ld, struct conf *c, json_t *menus, json_t *obj,
     const char *ptr)
 {
 	struct channel	*ch;
@@ -573,20 +599,16 @@ conf_channel(struct conf_ld *ld, struct conf *c, json_t *obj,
 		conf_err(ld, p, 0, "path must look like /ussd/name (letters, "
 		    "digits, _ . - and /, no trailing /)");
 	}
+	/* Name check against the file, so it holds even if a tree failed. */
+	if (ch->menu_name != NULL &&
+	    json_object_get(menus, ch->menu_name) == NULL) {
+		conf_ptr(p, sizeof(p), ptr, "menu");
+		conf_err(ld, json_object_get(obj, "menu") ? p : ptr, 0,
+		    "no menu tree called \"%s\" in \"menus\"", ch->menu_name);
+	}
 	for (i = 0; i < c->nmenus && ch->menu_name != NULL; i++)
 		if (strcmp(c->menus[i].name, ch->menu_name) == 0)
 			ch->menu = c->menus[i].menu;
-	if (ch->menu_name != NULL && i == c->nmenus && ch->menu == NULL) {
-		for (i = 0; i < c->nmenus; i++)
-			if (strcmp(c->menus[i].name, ch->menu_name) == 0)
-				break;
-		if (i == c->nmenus) {
-			conf_ptr(p, sizeof(p), ptr, "menu");
-			conf_err(ld, json_object_get(obj, "menu") ? p : ptr, 0,
-			    "no menu tree called \"%s\" in \"menus\"",
-			    ch->menu_name);
-		}
-	}
 
 	/* The secret: inline or from a private file, in a header or path. */
 	tokfile = ck_str(obj, ck_channel, "token_file");
@@ -608,7 +630,7 @@ conf_channel(struct conf_ld *ld, struct conf *c, json_t *obj,
 				    "letters, digits, _ and -");
 				break;
 			}
-	} else if (json_object_get(obj, "token_in") != NULL) {
+	} else if (tokfile == NULL && json_object_get(obj, "token_in") != NULL) {
 		conf_ptr(p, sizeof(p), ptr, "token_in");
 		conf_err(ld, p, 1, "\"token_in\" without a token");
 	}
@@ -826,7 +848,7 @@ conf_load(const char *file, struct diag *d, FILE *report)
 		struct channel *ch;
 
 		snprintf(p, sizeof(p), "/channels/%zu", i);
-		ch = conf_channel(&ld, c, v, p);
+		ch = conf_channel(&ld, c, json_object_get(root, "menus"), v, p);
 		if (ch == NULL) {
 			diag_add(d, "%s: out of memory", file);
 			goto fail;

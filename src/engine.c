@@ -13,7 +13,7 @@
 #include "text.h"
 
 #define ENGINE_DEPTH	32	/* remembered "back" steps */
-#define ENGINE_ANSWERS	16	/* distinct answers per conversation */
+#define ENGINE_ANSWERS	MENU_MAX_STORES	/* checked when a tree loads */
 
 /* A place to come back to. */
 struct engine_frame {
@@ -32,6 +32,7 @@ struct engine {
 	const struct menu_limits	*lim;
 	const struct menu_node		*node;	/* on screen */
 	size_t				 page;
+	int				 err;	/* layout with error line */
 	size_t				 lang;
 	size_t				 nlang;
 	struct engine_frame		 stack[ENGINE_DEPTH];
@@ -90,24 +91,39 @@ engine_end_string(struct engine *e, enum menu_string s, char **text)
 	return *text == NULL ? ENGINE_ERROR : ENGINE_END;
 }
 
+/* Render flags for the current layout. */
+static int
+engine_flags(const struct engine *e)
+{
+	int	 flags = 0;
+
+	if (e->err)
+		flags |= MENU_RENDER_ERROR;
+	if (e->depth > 0)
+		flags |= MENU_RENDER_CAN_BACK;
+	return flags;
+}
+
 /*
- * Render the current node and page. An END node ends the conversation;
- * with error set the "invalid" line is shown above the first page.
+ * Render the current node and page. An END node ends the conversation.
+ * With error set the screen is shown again from its first page with the
+ * "invalid" line on top; that layout stays while the caller pages through
+ * this screen, so "more" never skips what the error line pushed down.
  */
 static enum engine_result
 engine_show(struct engine *e, int error, char **text)
 {
 	struct menu_screen	 scr;
-	int			 flags = 0;
 	enum engine_result	 r;
 
-	if (error)
-		flags |= MENU_RENDER_ERROR;
-	if (e->depth > 0)
-		flags |= MENU_RENDER_CAN_BACK;
-	if (menu_render(e->menu, e->node, e->lang, e->lim, flags, &scr) == -1)
+	if (error) {
+		e->err = 1;
+		e->page = 0;
+	}
+	if (menu_render(e->menu, e->node, e->lang, e->lim, engine_flags(e),
+	    &scr) == -1)
 		return ENGINE_ERROR;
-	if (error || e->page >= scr.npages)
+	if (e->page >= scr.npages)
 		e->page = 0;
 	*text = scr.pages[e->page];
 	scr.pages[e->page] = NULL;
@@ -123,9 +139,9 @@ engine_npages(struct engine *e)
 {
 	struct menu_screen	 scr;
 	size_t			 n;
-	int			 flags = e->depth > 0 ? MENU_RENDER_CAN_BACK : 0;
 
-	if (menu_render(e->menu, e->node, e->lang, e->lim, flags, &scr) == -1)
+	if (menu_render(e->menu, e->node, e->lang, e->lim, engine_flags(e),
+	    &scr) == -1)
 		return 1;
 	n = scr.npages;
 	menu_screen_clear(&scr);
@@ -147,6 +163,7 @@ engine_go(struct engine *e, const struct menu_node *n)
 	e->depth++;
 	e->node = n;
 	e->page = 0;
+	e->err = 0;
 }
 
 /* Store (or replace) an answer. Returns -1 on allocation failure. */
@@ -182,13 +199,16 @@ engine_store(struct engine *e, const char *name, const char *value)
 static void
 engine_back(struct engine *e)
 {
-	if (e->page > 0)
+	if (e->page > 0) {
 		e->page--;
-	else if (e->depth > 0) {
+		return;
+	}
+	if (e->depth > 0) {
 		e->depth--;
 		e->node = e->stack[e->depth].node;
 		e->page = e->stack[e->depth].page;
 	}
+	e->err = 0;
 }
 
 /* Back to the start node with an empty way back. */
@@ -198,6 +218,7 @@ engine_main(struct engine *e)
 	e->depth = 0;
 	e->node = menu_start(e->menu);
 	e->page = 0;
+	e->err = 0;
 }
 
 /* Parse a whole number of ASCII digits within [min, max]. */
@@ -276,6 +297,7 @@ engine_choose(struct engine *e, const char *in, char **text)
 	case MENU_ACT_LANGUAGE:
 		e->lang = (e->lang + 1) % e->nlang;
 		e->page = 0;
+		e->err = 0;
 		break;
 	case MENU_ACT_EXIT:
 		return engine_end_string(e, MENU_STR_EXIT, text);

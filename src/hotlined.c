@@ -33,19 +33,21 @@ struct hotlined {
 	struct http		*http;
 	struct event		*sig[HOTLINED_NSIG];
 	int			 stopping;
+	int			 verbose;	/* -v on the command line */
 };
 
 static void	hotlined_signal_cb(evutil_socket_t, short, void *);
 
 /* Create the context; takes over the reference to conf. */
 struct hotlined *
-hotlined_new(const char *conf_file, struct conf *conf)
+hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 {
 	struct hotlined	*d;
 
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		return NULL;
+	d->verbose = verbose;
 	d->conf = conf;
 	d->conf_file = strdup(conf_file);
 	d->base = event_base_new();
@@ -126,7 +128,7 @@ hotlined_reload(struct hotlined *d)
 	conf_unref(d->conf);
 	d->conf = nc;
 	http_configure(d->http, nc);
-	log_setverbose(nc->verbose);
+	log_setverbose(d->verbose || nc->verbose);
 	log_info("reloaded %s (%zu channel%s, %zu live session%s keep "
 	    "their menus)", d->conf_file, nc->nchannels,
 	    nc->nchannels == 1 ? "" : "s", session_live(d->sessions),

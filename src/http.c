@@ -218,7 +218,8 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	enum evhttp_cmd_type		 cmd;
 	enum session_result		 sr;
 	const char			*path, *tok, *given, *cause = NULL;
-	size_t				 len;
+	char				*body = NULL;
+	size_t				 len = 0;
 	int				 method_ok;
 
 	memset(&ev, 0, sizeof(ev));
@@ -261,16 +262,14 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		    "method not allowed");
 		return;
 	}
+	/* evhttp has already answered 413 to a body over limits.max_body. */
 	in = evhttp_request_get_input_buffer(req);
 	len = evbuffer_get_length(in);
-	if (len > c->max_body) {
-		http_refuse(req, 413, "Payload Too Large", "body too large");
-		return;
-	}
+	body = len > 0 ? (char *)evbuffer_pullup(in, -1) : NULL;
 	memset(&creq, 0, sizeof(creq));
 	creq.method = cmd == EVHTTP_REQ_GET ? CHANNEL_GET : CHANNEL_POST;
 	creq.query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
-	creq.body = len > 0 ? (const char *)evbuffer_pullup(in, -1) : "";
+	creq.body = body != NULL ? body : "";
 	creq.body_len = len;
 	creq.header = http_header;
 	creq.header_arg = hdrs;
@@ -304,6 +303,9 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	evhttp_send_reply(req, 200, "OK", ob);
 	evbuffer_free(ob);
 done:
+	/* The body holds a phone number and answers: leave none behind. */
+	if (body != NULL)
+		explicit_bzero(body, len);
 	channel_event_clear(&ev);
 	free(rep.text);
 	free(out.body);

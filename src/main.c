@@ -4,6 +4,7 @@
  * configuration check (-t), prints versions (-V), or loads the
  * configuration and hands over to the daemon context in hotlined.c.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,19 @@
 #ifndef HOTLINED_CONF
 #define HOTLINED_CONF	"/etc/hotlined/hotlined.conf"
 #endif
+
+/*
+ * jansson's free: JSON webhook bodies carry phone numbers and answers, so
+ * every block jansson releases is overwritten first.
+ */
+static void
+json_wipe_free(void *p)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, malloc_usable_size(p));
+	free(p);
+}
 
 /* Print usage and exit 1. */
 static void __attribute__((noreturn))
@@ -88,6 +102,7 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	log_init("hotlined", verbose);
+	json_set_alloc_funcs(malloc, json_wipe_free);
 
 	if (check) {
 		c = load(file, stdout);
@@ -111,7 +126,7 @@ main(int argc, char *argv[])
 	    "jansson %s)", PACKAGE_VERSION, event_get_version(),
 	    curl_version_info(CURLVERSION_NOW)->version, sqlite3_libversion(),
 	    jansson_version_str());
-	d = hotlined_new(file, c);
+	d = hotlined_new(file, c, verbose);
 	if (d == NULL)
 		fatalx("out of memory");
 	if (hotlined_start(d) == -1) {

@@ -596,6 +596,28 @@ menu_reachability(struct menu_ld *ld)
 	}
 }
 
+/* A conversation keeps at most MENU_MAX_STORES distinct answers. */
+static void
+menu_count_stores(struct menu_ld *ld)
+{
+	struct menu	*m = ld->m;
+	size_t		 i, j, n = 0;
+
+	for (i = 0; i < m->nnodes; i++) {
+		if (m->nodes[i].store == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (m->nodes[j].store != NULL &&
+			    strcmp(m->nodes[j].store, m->nodes[i].store) == 0)
+				break;
+		if (j == i)
+			n++;
+	}
+	if (n > MENU_MAX_STORES)
+		menu_err(ld, "/nodes", 0, "%zu distinct \"store\" names; at "
+		    "most %d are kept per session", n, MENU_MAX_STORES);
+}
+
 /* Build the footer lines ("98. More", "0. Back") for every language. */
 static int
 menu_footers(struct menu *m)
@@ -711,6 +733,7 @@ menu_load(const char *file, const char *name, const struct menu_env *env,
 	}
 	if (m->start != NULL)
 		menu_reachability(&ld);
+	menu_count_stores(&ld);
 	if (menu_footers(m) == -1)
 		diag_add(d, "%s: out of memory", name);
 	if (ld.errors > 0)

@@ -412,6 +412,19 @@ session_handle(struct session_table *t, struct conf *conf,
 	h = hash_siphash(t->key, key, keylen);
 	s = session_find(t, key, keylen, h);
 
+	if (ev->ended) {
+		/* The caller hung up or the gateway gave up: wipe now. */
+		free(key);
+		if (s != NULL) {
+			log_info("session s%llu: ended by the gateway after %zu "
+			    "hop%s", s->ref, s->hops, s->hops == 1 ? "" : "s");
+			session_destroy(s);
+		}
+		reply->text = strdup("");
+		reply->end = 1;
+		return reply->text == NULL ? SESSION_ERR : SESSION_OK;
+	}
+
 	if (s != NULL && s->state == SESSION_ACTIVE &&
 	    ev->start == CHANNEL_START_NEW && s->hops > 1) {
 		/* The gateway starts over under the same id. */
@@ -441,8 +454,8 @@ session_handle(struct session_table *t, struct conf *conf,
 			log_warnx("session s%llu: engine failure", s->ref);
 			return SESSION_ERR;
 		}
-		log_debug("session s%llu: hop %zu on %s", s->ref, s->hops + 1,
-		    engine_node_id(s->engine));
+		/* Not the node: where a caller went says what she chose. */
+		log_debug("session s%llu: hop %zu", s->ref, s->hops + 1);
 		return session_answer(s, ev, text, r == ENGINE_END, reply);
 	}
 

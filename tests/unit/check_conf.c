@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * check_conf: the configuration loader. The shipped sample and the test
+ * fixture load; each kind of mistake is reported with its location, all at
+ * once; defaults apply; secrets in files must be private; channel routing
+ * by path and path token; reference counting keeps a conf alive.
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "channel.h"
+#include "conf.h"
+#include "diag.h"
+#include "testutil.h"
+
+#define MENU_OK \
+	"{\"start\": \"main\", \"strings\": {\n" \
+	"\"invalid\": {\"km\": \"ខុស\", \"en\": \"Invalid.\"},\n" \
+	"\"more\": {\"km\": \"បន្ទាប់\", \"en\": \"More\"},\n" \
+	"\"back\": {\"km\": \"ថយក្រោយ\", \"en\": \"Back\"},\n" \
+	"\"exit\": {\"km\": \"អរគុណ។\", \"en\": \"Thanks.\"},\n" \
+	"\"expired\": {\"km\": \"ម្តងទៀត។\", \"en\": \"Again.\"}},\n" \
+	"\"nodes\": {\"main\": {\"type\": \"menu\", \"text\": {\"km\": \"ក\", " \
+	"\"en\": \"A\"}, \"options\": [{\"key\": \"1\", \"label\": " \
+	"{\"km\": \"ក\", \"en\": \"A\"}, \"next\": \"a\"}]},\n" \
+	"\"a\": {\"type\": \"end\", \"text\": {\"km\": \"ក\", \"en\": \"A\"}}}}\n"
+
+static struct diag	*d;
+static const char	*dir;
+
+/* A temporary directory holding a valid menu, and a problem list. */
+static void
+setup(void)
+{
+	d = diag_new();
+	dir = tu_tmpdir();
+	free(tu_write(dir, "menus/m.json", MENU_OK));
+}
+
+/* Free the list and remove the files. */
+static void
+teardown(void)
+{
+	diag_free(d);
+	tu_cleanup();
+}
+
+/* Write a configuration and load it. */
+static struct conf *
+load(const char *text)
+{
+	char		*path;
+	struct conf	*c;
+
+	path = tu_write(dir, "h.conf", text);
+	c = conf_load(path, d, NULL);
+	free(path);
+	return c;
+}
+
+/* A configuration that must be refused with a problem containing needle. */
+static void
+refused(const char *text, const char *needle)
+{
+	struct conf	*c = load(text);
+
+	ck_assert_msg(c == NULL, "accepted; expected \"%s\"", needle);
+	ck_assert_msg(tu_diag_has(d, needle), "expected \"%s\", got:\n%s",
+	    needle, tu_diag_all(d));
+}
+
+#define CH_AT "{\"name\": \"at\", \"type\": \"africastalking\", " \
+	"\"path\": \"/ussd/at\"}"
+
+/* The shipped sample and the integration fixture load. */
+START_TEST(test_shipped)
+{
+	struct conf	*c;
+	char		 path[1024];
+	const char	*top = getenv("TOP_SRCDIR");
+
+	snprintf(path, sizeof(path), "%s/conf/hotlined.conf",
+	    top != NULL ? top : ".");
+	c = conf_load(path, d, NULL);
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_uint_eq(c->nchannels, 3);
+	ck_assert_str_eq(c->languages[0], "km");
+	ck_assert_int_eq(c->listen_port, 8080);
+	conf_unref(c);
+	c = conf_load(tu_data("ussd/hotlined.conf"), d, NULL);
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_uint_eq(c->nchannels, 5);
+	conf_unref(c);
+}
+END_TEST
+
+/* Defaults fill what the file leaves out. */
+START_TEST(test_defaults)
+{
+	struct conf	*c;
+
+	c = load("{\"menus\": {\"main\": \"menus/m.json\"}, "
+	    "\"channels\": [" CH_AT "]}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_str_eq(c->listen_addr, "127.0.0.1");
+	ck_assert_int_eq(c->listen_port, 8080);
+	ck_assert_uint_eq(c->max_body, 16384);
+	ck_assert_int_eq(c->idle_timeout, 60);
+	ck_assert_int_eq(c->max_duration, 300);
+	ck_assert_str_eq(c->keys.exit, "99");
+	ck_assert_str_eq(c->keys.more, "98");
+	ck_assert_uint_eq(c->channels[0]->limits.gsm7, 182);
+	ck_assert_uint_eq(c->channels[0]->limits.ucs2, 80);
+	ck_assert_ptr_nonnull(c->channels[0]->menu);
+	/* References: the last unref frees (checked under ASan). */
+	conf_ref(c);
+	conf_unref(c);
+	ck_assert_int_eq(c->refs, 1);
+	conf_unref(c);
+}
+END_TEST
+
+/* Syntax errors give file:line:col. */
+START_TEST(test_syntax)
+{
+	refused("{\n\"menus\": {\"main\": \"menus/m.json\"},\n"
+	    "\"channels\": [" CH_AT "],\n}\n", "h.conf:4:1:");
+}
+END_TEST
+
+/* Unknown keys, wrong types and ranges: all reported, each located. */
+START_TEST(test_schema)
+{
+	refused("{\n\"menus\": {\"main\": \"menus/m.json\"},\n"
+	    "\"listen\": {\"port\": 70000, \"adress\": \"x\"},\n"
+	    "\"session\": {\"idle_timeout\": \"60\"},\n"
+	    "\"channels\": [" CH_AT "]\n}\n",
+	    "h.conf:3:20: /listen/port: must be within 0..65535");
+	ck_assert(tu_diag_has(d, "h.conf:3:27: /listen/adress: unknown key "
+	    "\"adress\""));
+	ck_assert(tu_diag_has(d, "/session/idle_timeout: must be an "
+	    "integer"));
+	ck_assert_uint_eq(diag_count(d), 3);
+}
+END_TEST
+
+/* Required keys, choices and cross-checks. */
+START_TEST(test_semantics)
+{
+	refused("{\"channels\": [" CH_AT "]}", "missing \"menus\"");
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
+	    "{\"name\": \"x\", \"type\": \"kannel\", \"path\": \"/u\"}]}",
+	    "/channels/0/type: must be one of africastalking|generic");
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
+	    CH_AT ", " CH_AT "]}", "duplicate channel name \"at\"");
+	ck_assert(tu_diag_has(d, "duplicate channel path \"/ussd/at\""));
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
+	    "{\"name\": \"at\", \"type\": \"africastalking\", \"path\": "
+	    "\"/u/\", \"menu\": \"other\"}]}",
+	    "no menu tree called \"other\"");
+	ck_assert(tu_diag_has(d, "path must look like"));
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"keys\": "
+	    "{\"main\": \"0\"}, \"channels\": [" CH_AT "]}",
+	    "/keys/main: key \"0\" is also the back key");
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"session\": "
+	    "{\"idle_timeout\": 600, \"max_duration\": 300}, "
+	    "\"channels\": [" CH_AT "]}", "must not exceed max_duration");
+}
+END_TEST
+
+/* Generic channels need a mapping; AT channels refuse one. */
+START_TEST(test_generic)
+{
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
+	    "{\"name\": \"g\", \"type\": \"generic\", \"path\": \"/g\"}]}",
+	    "a generic channel needs \"request\"");
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
+	    "{\"name\": \"g\", \"type\": \"generic\", \"path\": \"/g\", "
+	    "\"request\": {\"session_id\": \"cookie:s\", \"phone\": \"p\", "
+	    "\"input\": \"i\", \"new_session\": \"field\"}}]}",
+	    "\"cookie:s\" is not [body:|query:|header:]name");
+	ck_assert(tu_diag_has(d, "needs new_session_field and "
+	    "new_session_value"));
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
+	    "{\"name\": \"at\", \"type\": \"africastalking\", \"path\": "
+	    "\"/a\", \"reply\": {}}]}",
+	    "\"reply\" is for generic channels only");
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
+	    "{\"name\": \"g\", \"type\": \"generic\", \"path\": \"/g\", "
+	    "\"request\": {\"method\": \"GET\", \"body\": \"json\", "
+	    "\"session_id\": \"s\", \"phone\": \"p\", \"input\": \"i\"}}]}",
+	    "a GET request has no JSON body");
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
+	    "{\"name\": \"g\", \"type\": \"generic\", \"path\": \"/g\", "
+	    "\"request\": {\"session_id\": \"s\", \"phone\": \"p\", "
+	    "\"input\": \"i\", \"new_session_value\": \"b\", "
+	    "\"end_session_value\": \"e\"}, \"reply\": {\"format\": "
+	    "\"json\", \"text_field\": \"t\", \"action_field\": \"t\"}}]}",
+	    "new_session_field and new_session_value need new_session "
+	    "\"field\"");
+	ck_assert(tu_diag_has(d, "end_session_value needs new_session"));
+	ck_assert(tu_diag_has(d, "/channels/0/reply: text_field and "
+	    "action_field must differ"));
+}
+END_TEST
+
+/* One mistake is reported once, without follow-on noise. */
+START_TEST(test_no_follow_on)
+{
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"session\": "
+	    "{\"idle_timeout\": 1}, \"channels\": [" CH_AT "]}",
+	    "/session/idle_timeout: must be within 5..3600");
+	ck_assert_msg(diag_count(d) == 1, "%s", tu_diag_all(d));
+}
+END_TEST
+
+/* A secret in a file readable by others is refused; a private one loads. */
+START_TEST(test_token_file)
+{
+	struct conf	*c;
+	char		*p;
+	const char	*conf = "{\"menus\": {\"main\": \"menus/m.json\"}, "
+	    "\"channels\": [{\"name\": \"at\", \"type\": \"africastalking\", "
+	    "\"path\": \"/a\", \"token_file\": \"secret\", \"token_in\": "
+	    "\"path\"}]}";
+
+	p = tu_write(dir, "secret", "abcdefghijklmnopqrstuvwxyz012345\n");
+	chmod(p, 0644);
+	refused(conf, "must not be readable by group or others");
+	chmod(p, 0600);
+	diag_free(d);
+	d = diag_new();
+	c = load(conf);
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_str_eq(c->channels[0]->token,
+	    "abcdefghijklmnopqrstuvwxyz012345");
+	ck_assert_int_eq(c->channels[0]->token_in, CHANNEL_TOKEN_PATH);
+	conf_unref(c);
+	free(p);
+}
+END_TEST
+
+/* Menu problems surface through the configuration load. */
+START_TEST(test_menu_problems)
+{
+	free(tu_write(dir, "menus/bad.json", "{\"start\": \"main\",\n\"x\"\n"));
+	refused("{\"menus\": {\"main\": \"menus/bad.json\"}, "
+	    "\"channels\": [" CH_AT "]}",
+	    "/menus/bad.json:3:0: ':' expected near end of file");
+}
+END_TEST
+
+/* Paths route to channels; path tokens are split off. */
+START_TEST(test_routing)
+{
+	struct conf		*c;
+	const char		*tok;
+
+	c = conf_load(tu_data("ussd/hotlined.conf"), d, NULL);
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_str_eq(conf_channel_for(c, "/ussd/africastalking",
+	    &tok)->name, "at");
+	ck_assert_ptr_null(tok);
+	ck_assert_ptr_null(conf_channel_for(c, "/ussd/africastalkingx",
+	    &tok));
+	ck_assert_ptr_null(conf_channel_for(c, "/ussd", &tok));
+	ck_assert_str_eq(conf_channel_for(c, "/ussd/gjson/abc", &tok)->name,
+	    "gjson");
+	ck_assert_str_eq(tok, "abc");
+	ck_assert_ptr_null(conf_channel_for(c, "/ussd/gjson/a/b", &tok));
+	ck_assert_ptr_null(conf_channel_for(c, "/ussd/africastalking/x",
+	    &tok));
+	conf_unref(c);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("conf");
+	TCase	*tc = tcase_create("load");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_shipped);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_syntax);
+	tcase_add_test(tc, test_schema);
+	tcase_add_test(tc, test_semantics);
+	tcase_add_test(tc, test_generic);
+	tcase_add_test(tc, test_no_follow_on);
+	tcase_add_test(tc, test_token_file);
+	tcase_add_test(tc, test_menu_problems);
+	tcase_add_test(tc, test_routing);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

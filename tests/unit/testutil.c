@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * testutil: temporary files, string-to-menu loading and problem-list
+ * searching for the unit suites. Test-only; never linked into the daemon.
+ */
+#include <sys/stat.h>
+
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "menu.h"
+#include "testutil.h"
+
+static char	tu_dir[PATH_MAX];
+
+/* The test data directory. */
+const char *
+tu_data_dir(void)
+{
+	const char	*d = getenv("TEST_DATA_DIR");
+
+	return d != NULL ? d : "tests/data";
+}
+
+/* Path under the test data directory. */
+const char *
+tu_data(const char *rel)
+{
+	static char	 buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s/%s", tu_data_dir(), rel);
+	return buf;
+}
+
+/* Make (once per process) a temporary directory. */
+const char *
+tu_tmpdir(void)
+{
+	if (tu_dir[0] == '\0') {
+		snprintf(tu_dir, sizeof(tu_dir), "/tmp/hotlined-unit.XXXXXX");
+		if (mkdtemp(tu_dir) == NULL)
+			abort();
+	}
+	return tu_dir;
+}
+
+/* Write a file, creating one level of parent directory. */
+char *
+tu_write(const char *dir, const char *rel, const char *text)
+{
+	char	*path, *slash;
+	FILE	*fp;
+
+	if (asprintf(&path, "%s/%s", dir, rel) == -1)
+		abort();
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	mkdir(path, 0700);
+	*slash = '/';
+	fp = fopen(path, "w");
+	if (fp == NULL)
+		abort();
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+/* Remove one entry during the tree walk. */
+static int
+tu_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Remove the temporary directory. */
+void
+tu_cleanup(void)
+{
+	if (tu_dir[0] != '\0')
+		nftw(tu_dir, tu_rm, 8, FTW_DEPTH | FTW_PHYS);
+	tu_dir[0] = '\0';
+}
+
+/* Load a menu from a string with the default environment. */
+struct menu *
+tu_menu_load_string(const char *json, struct diag *d)
+{
+	static const struct menu_keys	 keys = { "0", "00", "98", "99" };
+	struct menu_env			 env;
+	struct menu			*m;
+	char				*path;
+
+	memset(&env, 0, sizeof(env));
+	env.languages[0] = "km";
+	env.languages[1] = "en";
+	env.nlang = 2;
+	env.keys = &keys;
+	path = tu_write(tu_tmpdir(), "m.json", json);
+	m = menu_load(path, "m.json", &env, d);
+	free(path);
+	return m;
+}
+
+/* Search collected problems. */
+int
+tu_diag_has(const struct diag *d, const char *needle)
+{
+	size_t	 i;
+
+	for (i = 0; i < diag_count(d); i++)
+		if (diag_get(d, i) != NULL && strstr(diag_get(d, i), needle))
+			return 1;
+	return 0;
+}
+
+/* Join all problems. */
+const char *
+tu_diag_all(const struct diag *d)
+{
+	static char	 buf[4096];
+	size_t		 i, o = 0;
+	int		 n;
+
+	buf[0] = '\0';
+	for (i = 0; i < diag_count(d) && o < sizeof(buf); i++) {
+		n = snprintf(buf + o, sizeof(buf) - o, "%s\n",
+		    diag_get(d, i) ? diag_get(d, i) : "?");
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	return buf;
+}
+
+/* Count UTF-16 units: one per code point, two above U+FFFF. */
+size_t
+tu_utf16_units(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n = 0;
+
+	for (; *p != '\0'; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue;
+		n += *p >= 0xF0 ? 2 : 1;
+	}
+	return n;
+}
