@@ -129,10 +129,9 @@ hotlined_reload(struct hotlined *d)
 	d->conf = nc;
 	http_configure(d->http, nc);
 	log_setverbose(d->verbose || nc->verbose);
-	log_info("reloaded %s (%zu channel%s, %zu live session%s keep "
-	    "their menus)", d->conf_file, nc->nchannels,
-	    nc->nchannels == 1 ? "" : "s", session_live(d->sessions),
-	    session_live(d->sessions) == 1 ? "" : "s");
+	log_info("reloaded %s: %zu channel%s; live sessions finish on "
+	    "their old menus: %zu", d->conf_file, nc->nchannels,
+	    nc->nchannels == 1 ? "" : "s", session_live(d->sessions));
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * http: evhttp listener for the USSD webhooks. Every request is checked in
- * one order — path (404), secret (403), method (405), size (413), decoding
+ * http: evhttp listener for the USSD webhooks. evhttp itself refuses a
+ * body over limits.max_body (413) while reading it; every other request is
+ * checked in one order — path (404), secret (403), method (405), decoding
  * (400) — then translated by its channel adapter, answered by the session
  * table and encoded back. Refusals carry a short reason and never echo a
  * value from the request; logs name the channel, not the path (which may
