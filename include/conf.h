@@ -13,9 +13,14 @@
 #include <stdio.h>
 
 #include "menu.h"
+#include "notify.h"
 
 struct channel;
 struct diag;
+struct roster;
+
+/* Owned copies of the notify settings' strings (see conf.c). */
+#define CONF_NOTIFY_STRINGS	10
 
 /* A loaded menu tree and the name channels refer to it by. */
 struct conf_menu {
@@ -43,6 +48,15 @@ struct conf {
 	size_t			  nmenus;
 	struct channel		**channels;
 	size_t			  nchannels;
+	char			 *database;	/* SQLite file */
+	char			 *roster_file;
+	struct roster		 *roster;	/* NULL without "roster" */
+	char			 *api_addr;	/* counsellor API listener */
+	int			  api_port;
+	char			 *api_url;	/* its public base URL */
+	struct notify_settings	  notify;	/* points into notify_str */
+	char			 *notify_str[CONF_NOTIFY_STRINGS];
+	time_t			  clock_start;	/* 0: the system clock */
 };
 
 /*

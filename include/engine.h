@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "menu.h"
+
 struct engine;
 struct menu;
 struct menu_limits;
@@ -18,6 +20,9 @@ struct menu_limits;
 enum engine_result {
 	ENGINE_CONTINUE,	/* show the text and wait for input (CON) */
 	ENGINE_END,		/* show the text and end the session (END) */
+	ENGINE_CALLBACK,	/* a callback node was reached: store the
+				   request, then call engine_callback_done;
+				   text is not set */
 	ENGINE_ERROR		/* internal failure; text is not set */
 };
 
@@ -42,6 +47,20 @@ enum engine_result engine_start(struct engine *e, char **text);
  */
 enum engine_result engine_input(struct engine *e, const char *input,
 		    char **text);
+
+/*
+ * Finish a callback node: render its confirmation (stored set: the request
+ * is durable; w, hour, minute, wday say when to expect the call) or its
+ * failure text into *text (a new string). Returns ENGINE_END, or
+ * ENGINE_ERROR.
+ */
+enum engine_result engine_callback_done(struct engine *e, int stored,
+		    enum menu_when w, int hour, int minute, int wday,
+		    char **text);
+
+/* The value a callback node's field f takes from the answers, or NULL. */
+const char	*engine_callback_field(const struct engine *e,
+		    enum menu_cb_field f);
 
 /* The answer stored under name (borrowed), or NULL. */
 const char	*engine_answer(const struct engine *e, const char *name);

@@ -39,6 +39,9 @@ void		 http_configure(struct http *h, const struct conf *c);
 /* Close the listening sockets: no new connections. */
 void		 http_stop_accepting(struct http *h);
 
+/* Requests accepted whose answer has not been sent yet. */
+size_t		 http_inflight(const struct http *h);
+
 void		 http_free(struct http *h);
 
 #endif

@@ -28,7 +28,9 @@ enum menu_kind {
 	MENU_NODE_MENU,		/* numbered options leading elsewhere */
 	MENU_NODE_INFO,		/* text, paged when long, optional next */
 	MENU_NODE_INPUT,	/* a question whose answer is validated */
-	MENU_NODE_END		/* last screen: the session ends */
+	MENU_NODE_END,		/* last screen: the session ends */
+	MENU_NODE_CALLBACK	/* store a callback request, then END with
+				   when to expect the call */
 };
 
 /* What choosing an option does. */
@@ -54,7 +56,36 @@ enum menu_string {
 	MENU_STR_BACK,		/* label of the "back" key */
 	MENU_STR_EXIT,		/* neutral END text of the quick exit */
 	MENU_STR_EXPIRED,	/* END text for an unknown or timed out session */
+	/* Required only by trees with a callback node: */
+	MENU_STR_WHEN_TODAY_BEFORE,	/* "today before {time}" */
+	MENU_STR_WHEN_TODAY_FROM,	/* "today from {time}" */
+	MENU_STR_WHEN_TOMORROW_FROM,	/* "tomorrow from {time}" */
+	MENU_STR_WHEN_DAY_FROM,		/* "on {day} from {time}" */
+	MENU_STR_WHEN_UNKNOWN,		/* no counsellor on duty soon */
+	MENU_STR_DAYS,			/* seven day names, Sunday first, '|' */
 	MENU_STR__COUNT
+};
+#define MENU_STR__REQUIRED	(MENU_STR_EXPIRED + 1)
+
+/* The answers a callback node records, each taken from a store name. */
+enum menu_cb_field {
+	MENU_CB_SAFE_TO_CALL,	/* "yes"/"no": may we call her number */
+	MENU_CB_SAFE_NUMBER,	/* a different, safe number */
+	MENU_CB_WINDOW,		/* now, morning, afternoon, evening */
+	MENU_CB_COVER,		/* what to say if someone else answers */
+	MENU_CB_URGENT,		/* "yes": in danger now */
+	MENU_CB_PROVINCE,
+	MENU_CB_TOPIC,
+	MENU_CB__COUNT
+};
+
+/* How the confirmation says when to expect the call (roster.h's order). */
+enum menu_when {
+	MENU_WHEN_TODAY_BEFORE,
+	MENU_WHEN_TODAY_FROM,
+	MENU_WHEN_TOMORROW_FROM,
+	MENU_WHEN_DAY_FROM,
+	MENU_WHEN_UNKNOWN
 };
 
 /* The global keys, from the daemon configuration. */
@@ -107,6 +138,9 @@ const char	*menu_name(const struct menu *m);
 /* The start node. */
 const struct menu_node *menu_start(const struct menu *m);
 
+/* Return 1 if the tree has a callback node. */
+int		 menu_has_callback(const struct menu *m);
+
 /* Number of languages the tree carries (the first is the default). */
 size_t		 menu_nlang(const struct menu *m);
 
@@ -146,6 +180,25 @@ const char	*menu_node_store(const struct menu_node *n);
 enum menu_accept menu_node_accept(const struct menu_node *n);
 void		 menu_node_range(const struct menu_node *n, long *min,
 		    long *max);
+
+/* The store name a callback node takes field f from, or NULL. */
+const char	*menu_node_field(const struct menu_node *n,
+		    enum menu_cb_field f);
+
+/* Name of a callback field as written in menu files ("safe_number"). */
+const char	*menu_cb_field_name(enum menu_cb_field f);
+
+/*
+ * The confirmation of callback node n in language lang, its {when} filled
+ * from the tree's "when" phrases ({time} as hh:mm, {day} from "days").
+ * A new string the caller frees; NULL on allocation failure.
+ */
+char		*menu_callback_text(const struct menu *m,
+		    const struct menu_node *n, size_t lang, enum menu_when w,
+		    int hour, int minute, int wday);
+
+/* The END text of callback node n when the request could not be stored. */
+const char	*menu_callback_failed(const struct menu_node *n, size_t lang);
 
 /* The option (or input choice) of n whose key is key, or NULL. */
 const struct menu_option *menu_node_option(const struct menu_node *n,

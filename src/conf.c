@@ -18,11 +18,13 @@
 #include <jansson.h>
 
 #include "channel.h"
+#include "clock.h"
 #include "conf.h"
 #include "diag.h"
 #include "jsonfile.h"
 #include "jsonpos.h"
 #include "menu.h"
+#include "roster.h"
 
 #define CONF_FILE_MAX	(1024 * 1024)
 #define CONF_PTR_MAX	256
@@ -172,6 +174,46 @@ static const struct ckey ck_channel[] = {
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 
+static const struct ckey ck_api[] = {
+	{ "address", CK_STR, 1, 255, "127.0.0.1", 0, 0, NULL, NULL,
+	  "address the counsellor API binds (keep it private)" },
+	{ "port", CK_INT, 0, 65535, NULL, 8081, 0, NULL, NULL,
+	  "TCP port of the counsellor API (0: any free port)" },
+	{ "public_url", CK_STR, 8, 255, NULL, 0, 0, NULL, NULL,
+	  "base URL counsellors reach the API at, used in alerts" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+/* Order matters: conf_notify stores these into notify_str[] by index. */
+static const struct ckey ck_notify[] = {
+	{ "telegram_api", CK_STR, 8, 255, "https://api.telegram.org", 0, 0,
+	  NULL, NULL, "Telegram Bot API base URL" },
+	{ "telegram_token_file", CK_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "file holding the bot token (mode 0600)" },
+	{ "at_sms_url", CK_STR, 8, 255,
+	  "https://api.africastalking.com/version1/messaging", 0, 0, NULL,
+	  NULL, "Africa's Talking SMS endpoint" },
+	{ "at_username", CK_STR, 1, 64, NULL, 0, 0, NULL, NULL,
+	  "Africa's Talking user name" },
+	{ "at_api_key_file", CK_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "file holding the Africa's Talking API key (mode 0600)" },
+	{ "at_from", CK_STR, 1, 32, NULL, 0, 0, NULL, NULL,
+	  "Africa's Talking sender id" },
+	{ "plasgate_url", CK_STR, 8, 255,
+	  "https://cloudapi.plasgate.com/rest/send", 0, 0, NULL, NULL,
+	  "PlasGate send endpoint" },
+	{ "plasgate_private_key_file", CK_STR, 1, 1024, NULL, 0, 0, NULL,
+	  NULL, "file holding the PlasGate private key (mode 0600)" },
+	{ "plasgate_secret_file", CK_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "file holding the PlasGate X-Secret (mode 0600)" },
+	{ "plasgate_sender", CK_STR, 1, 32, NULL, 0, 0, NULL, NULL,
+	  "PlasGate sender id" },
+	/* Not a setting: stays after the CONF_NOTIFY_STRINGS above. */
+	{ "comment", CK_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
+	  "free text for admins" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
 static const struct ckey ck_top[] = {
 	{ "listen", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_listen,
 	  "USSD webhook listener" },
@@ -189,6 +231,16 @@ static const struct ckey ck_top[] = {
 	  "USSD webhooks" },
 	{ "verbose", CK_BOOL, 0, 1, NULL, 0, 0, NULL, NULL,
 	  "log debug lines" },
+	{ "database", CK_STR, 1, 1024, "hotlined.db", 0, 0, NULL, NULL,
+	  "SQLite file of callback requests (read at start only)" },
+	{ "roster", CK_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "roster file; needed by menus with a callback node" },
+	{ "api", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_api,
+	  "counsellor API listener (read at start only)" },
+	{ "notify", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_notify,
+	  "alert providers: Telegram, Africa's Talking, PlasGate" },
+	{ "clock_start", CK_STR, 20, 25, NULL, 0, 0, NULL, NULL,
+	  "tests only: start the clock at this ISO 8601 instant" },
 	{ "comment", CK_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
 	  "free text for admins" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
@@ -758,6 +810,76 @@ conf_fit(struct conf_ld *ld, struct conf *c, FILE *report)
 	}
 }
 
+/* Read the alert providers' settings; secrets come from private files. */
+static void
+conf_notify(struct conf_ld *ld, struct conf *c, json_t *n)
+{
+	struct notify_settings	*s = &c->notify;
+	const struct ckey	*k;
+	const char		*v;
+	char			 p[CONF_PTR_MAX];
+	size_t			 i;
+
+	for (i = 0, k = ck_notify; i < CONF_NOTIFY_STRINGS; k++, i++) {
+		v = ck_str(n, ck_notify, k->name);
+		if (v == NULL)
+			continue;
+		if (strstr(k->name, "_file") != NULL) {
+			conf_ptr(p, sizeof(p), "/notify", k->name);
+			c->notify_str[i] = conf_secret_file(ld, v, p);
+		} else
+			c->notify_str[i] = strdup(v);
+	}
+	s->telegram_api = c->notify_str[0];
+	s->telegram_token = c->notify_str[1];
+	s->at_sms_url = c->notify_str[2];
+	s->at_username = c->notify_str[3];
+	s->at_api_key = c->notify_str[4];
+	s->at_from = c->notify_str[5];
+	s->plasgate_url = c->notify_str[6];
+	s->plasgate_private_key = c->notify_str[7];
+	s->plasgate_secret = c->notify_str[8];
+	s->plasgate_sender = c->notify_str[9];
+}
+
+/* The database, roster, counsellor API, providers and test clock. */
+static void
+conf_services(struct conf_ld *ld, struct conf *c, json_t *root)
+{
+	json_t		*api = json_object_get(root, "api");
+	const char	*v;
+	size_t		 i, ncb = 0;
+
+	c->database = conf_path(ld, ck_str(root, ck_top, "database"));
+	c->api_addr = conf_strdup(ck_str(api, ck_api, "address"));
+	c->api_port = (int)ck_int(api, ck_api, "port");
+	c->api_url = conf_strdup(ck_str(api, ck_api, "public_url"));
+	conf_notify(ld, c, json_object_get(root, "notify"));
+
+	v = ck_str(root, ck_top, "clock_start");
+	if (v != NULL && hclock_parse(v, &c->clock_start) == -1)
+		conf_err(ld, "/clock_start", 0, "not an instant like "
+		    "2026-11-23T08:00:00+07:00");
+
+	for (i = 0; i < c->nmenus; i++)
+		if (c->menus[i].menu != NULL &&
+		    menu_has_callback(c->menus[i].menu))
+			ncb++;
+	v = ck_str(root, ck_top, "roster");
+	if (v == NULL) {
+		if (ncb > 0)
+			conf_err(ld, "", 0, "a menu has a callback node: "
+			    "\"roster\" is needed to alert counsellors");
+		return;
+	}
+	c->roster_file = conf_path(ld, v);
+	if (c->roster_file == NULL)
+		return;
+	c->roster = roster_load(c->roster_file, ld->d);
+	if (c->roster == NULL)
+		ld->errors++;
+}
+
 /* Load a configuration and everything it references. */
 struct conf *
 conf_load(const char *file, struct diag *d, FILE *report)
@@ -864,6 +986,8 @@ conf_load(const char *file, struct diag *d, FILE *report)
 		}
 	}
 	if (ld.errors == 0)
+		conf_services(&ld, c, root);
+	if (ld.errors == 0)
 		conf_fit(&ld, c, report);
 	if (ld.errors > 0 || diag_count(d) > 0)
 		goto fail;
@@ -904,6 +1028,17 @@ conf_unref(struct conf *c)
 	free(c->menus);
 	for (i = 0; i < c->nlang; i++)
 		free(c->languages[i]);
+	roster_free(c->roster);
+	free(c->roster_file);
+	free(c->database);
+	free(c->api_addr);
+	free(c->api_url);
+	for (i = 0; i < CONF_NOTIFY_STRINGS; i++) {
+		if (c->notify_str[i] != NULL)
+			explicit_bzero(c->notify_str[i],
+			    strlen(c->notify_str[i]));
+		free(c->notify_str[i]);
+	}
 	free(c->listen_addr);
 	free(c->file);
 	free(c);

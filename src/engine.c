@@ -120,6 +120,11 @@ engine_show(struct engine *e, int error, char **text)
 		e->err = 1;
 		e->page = 0;
 	}
+	if (menu_node_kind(e->node) == MENU_NODE_CALLBACK) {
+		/* Nothing is shown until the request is on disk. */
+		*text = NULL;
+		return ENGINE_CALLBACK;
+	}
 	if (menu_render(e->menu, e->node, e->lang, e->lim, engine_flags(e),
 	    &scr) == -1)
 		return ENGINE_ERROR;
@@ -356,6 +361,33 @@ engine_input(struct engine *e, const char *input, char **text)
 		r = engine_show(e, 1, text);
 	engine_wipe(in);
 	return r;
+}
+
+/* Render a callback node's confirmation or failure text. */
+enum engine_result
+engine_callback_done(struct engine *e, int stored, enum menu_when w,
+    int hour, int minute, int wday, char **text)
+{
+	if (menu_node_kind(e->node) != MENU_NODE_CALLBACK)
+		return ENGINE_ERROR;
+	if (stored)
+		*text = menu_callback_text(e->menu, e->node, e->lang, w, hour,
+		    minute, wday);
+	else
+		*text = strdup(menu_callback_failed(e->node, e->lang));
+	return *text == NULL ? ENGINE_ERROR : ENGINE_END;
+}
+
+/* A callback field's value from the answers. */
+const char *
+engine_callback_field(const struct engine *e, enum menu_cb_field f)
+{
+	const char	*store;
+
+	if (menu_node_kind(e->node) != MENU_NODE_CALLBACK)
+		return NULL;
+	store = menu_node_field(e->node, f);
+	return store != NULL ? engine_answer(e, store) : NULL;
 }
 
 /* Look up an answer. */

@@ -13,28 +13,53 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
+#include "api.h"
+#include "clock.h"
 #include "config.h"
 #include "conf.h"
 #include "diag.h"
+#include "dispatch.h"
+#include "fetch.h"
 #include "hotlined.h"
 #include "http.h"
 #include "log.h"
 #include "session.h"
+#include "store.h"
 
 #define HOTLINED_NSIG	5
+#define HOTLINED_DRAIN	10	/* seconds to finish requests on stop */
 
 struct hotlined {
 	struct event_base	*base;
 	char			*conf_file;
 	struct conf		*conf;
+	struct hclock		 clock;
+	struct store		*store;
+	struct fetch		*fetch;
 	struct session_table	*sessions;
 	struct http		*http;
+	struct dispatch		*dispatch;
+	struct api		*api;
+	char			*api_url;	/* base of claim links */
 	struct event		*sig[HOTLINED_NSIG];
+	struct event		*drain;
+	time_t			 drain_until;
 	int			 stopping;
 	int			 verbose;	/* -v on the command line */
 };
+
+/* A callback request was stored: alert without waiting for the tick. */
+static void
+hotlined_stored(void *arg)
+{
+	struct hotlined	*d = arg;
+
+	if (d->dispatch != NULL)
+		dispatch_kick(d->dispatch);
+}
 
 static void	hotlined_signal_cb(evutil_socket_t, short, void *);
 
@@ -53,7 +78,15 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 	d->base = event_base_new();
 	if (d->conf_file == NULL || d->base == NULL)
 		goto fail;
-	d->sessions = session_table_new(d->base);
+	hclock_init(&d->clock, conf->clock_start);
+	if (conf->clock_start != 0)
+		log_warnx("clock_start is set: the clock is shifted by %lld s "
+		    "(tests only)", (long long)d->clock.offset);
+	d->fetch = fetch_new(d->base);
+	if (d->fetch == NULL)
+		goto fail;
+	d->sessions = session_table_new(d->base, NULL, &d->clock,
+	    hotlined_stored, d);
 	if (d->sessions == NULL)
 		goto fail;
 	d->http = http_new(d->base, d->sessions, &d->conf);
@@ -63,6 +96,36 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 fail:
 	hotlined_free(d);
 	return NULL;
+}
+
+/* The counsellor API and the dispatcher that links to it. */
+static int
+hotlined_start_api(struct hotlined *d)
+{
+	char	*cause = NULL;
+
+	d->api = api_new(d->base, d->store, NULL, &d->clock, &d->conf);
+	if (d->api == NULL ||
+	    api_listen(d->api, d->conf->api_addr, d->conf->api_port,
+	    &cause) == -1) {
+		log_warn("%s", cause ? cause : "cannot start the API");
+		free(cause);
+		return -1;
+	}
+	if (d->conf->api_url != NULL)
+		d->api_url = strdup(d->conf->api_url);
+	else if (asprintf(&d->api_url, "http://%s:%d", d->conf->api_addr,
+	    api_port(d->api)) == -1)
+		d->api_url = NULL;
+	if (d->api_url == NULL)
+		return -1;
+	d->dispatch = dispatch_new(d->base, d->store, d->fetch, &d->clock,
+	    &d->conf, d->api_url);
+	if (d->dispatch == NULL)
+		return -1;
+	api_set_dispatch(d->api, d->dispatch);
+	dispatch_kick(d->dispatch);	/* work left by the last run */
+	return 0;
 }
 
 /* Bind and install signals. */
@@ -75,12 +138,22 @@ hotlined_start(struct hotlined *d)
 	char			*cause = NULL;
 	int			 i;
 
+	d->store = store_new(d->base, d->conf->database, NULL, &cause);
+	if (d->store == NULL) {
+		log_warnx("%s: %s", d->conf->database,
+		    cause ? cause : "cannot open the database");
+		free(cause);
+		return -1;
+	}
+	session_table_set_store(d->sessions, d->store);
 	if (http_listen(d->http, d->conf->listen_addr, d->conf->listen_port,
 	    &cause) == -1) {
 		log_warn("%s", cause ? cause : "cannot listen");
 		free(cause);
 		return -1;
 	}
+	if (hotlined_start_api(d) == -1)
+		return -1;
 	for (i = 0; i < HOTLINED_NSIG; i++) {
 		d->sig[i] = evsignal_new(d->base, sigs[i], hotlined_signal_cb,
 		    d);
@@ -91,6 +164,10 @@ hotlined_start(struct hotlined *d)
 	}
 	log_info("listening on %s:%d", d->conf->listen_addr,
 	    http_port(d->http));
+	log_info("counsellor API listening on %s:%d", d->conf->api_addr,
+	    api_port(d->api));
+	log_info("database %s at schema version %d", d->conf->database,
+	    store_schema_version(d->store));
 	return 0;
 }
 
@@ -121,9 +198,12 @@ hotlined_reload(struct hotlined *d)
 	}
 	diag_free(dg);
 	if (strcmp(nc->listen_addr, d->conf->listen_addr) != 0 ||
-	    nc->listen_port != d->conf->listen_port)
-		log_warnx("reload: the listen address changes only on "
-		    "restart");
+	    nc->listen_port != d->conf->listen_port ||
+	    strcmp(nc->api_addr, d->conf->api_addr) != 0 ||
+	    nc->api_port != d->conf->api_port)
+		log_warnx("reload: listen addresses change only on restart");
+	if (strcmp(nc->database, d->conf->database) != 0)
+		log_warnx("reload: the database changes only on restart");
 	/* Live sessions hold their own reference to the old configuration. */
 	conf_unref(d->conf);
 	d->conf = nc;
@@ -133,6 +213,33 @@ hotlined_reload(struct hotlined *d)
 	    "their old menus: %zu", d->conf_file, nc->nchannels,
 	    nc->nchannels == 1 ? "" : "s", session_live(d->sessions));
 	return 0;
+}
+
+/* Exit the loop once nothing is owed to anyone (or the drain ran out). */
+static void
+hotlined_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct hotlined	*d = arg;
+	struct timeval	 tv = { 0, 50 * 1000 };
+	size_t		 owed;
+
+	(void)fd;
+	(void)what;
+	owed = http_inflight(d->http) + api_inflight(d->api) +
+	    store_pending(d->store);
+	if (owed == 0 || time(NULL) >= d->drain_until) {
+		if (owed > 0)
+			log_warnx("stopping with %zu request%s unanswered",
+			    owed, owed == 1 ? "" : "s");
+		event_base_loopexit(d->base, NULL);
+		return;
+	}
+	if (d->drain == NULL)
+		d->drain = evtimer_new(d->base, hotlined_drain_cb, d);
+	if (d->drain != NULL)
+		evtimer_add(d->drain, &tv);
+	else
+		event_base_loopexit(d->base, NULL);
 }
 
 /* The one place signals are handled. */
@@ -149,12 +256,11 @@ hotlined_signal_cb(evutil_socket_t sig, short what, void *arg)
 			break;
 		d->stopping = 1;
 		log_info("stopping on signal %d", (int)sig);
-		/*
-		 * Replies are written within the callback that reads the
-		 * request, so once the listener is closed nothing is owed.
-		 */
+		/* No new requests; those already accepted are answered. */
 		http_stop_accepting(d->http);
-		event_base_loopexit(d->base, NULL);
+		api_stop_accepting(d->api);
+		d->drain_until = time(NULL) + HOTLINED_DRAIN;
+		hotlined_drain_cb(-1, 0, d);
 		break;
 	case SIGHUP:
 		log_info("reloading on SIGHUP");
@@ -191,8 +297,19 @@ hotlined_free(struct hotlined *d)
 	for (i = 0; i < HOTLINED_NSIG; i++)
 		if (d->sig[i] != NULL)
 			event_free(d->sig[i]);
+	if (d->drain != NULL)
+		event_free(d->drain);
+	/*
+	 * The store first: its last completions still reach the sessions,
+	 * listeners and dispatcher, which go after it.
+	 */
+	store_free(d->store);
+	dispatch_free(d->dispatch);
+	api_free(d->api);
 	http_free(d->http);
 	session_table_free(d->sessions);
+	fetch_free(d->fetch);
+	free(d->api_url);
 	conf_unref(d->conf);
 	if (d->base != NULL)
 		event_base_free(d->base);
@@ -209,4 +326,5 @@ hotlined_versions(FILE *fp)
 	fprintf(fp, "libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
 	fprintf(fp, "SQLite %s\n", sqlite3_libversion());
 	fprintf(fp, "jansson %s\n", jansson_version_str());
+	fprintf(fp, "libsodium %s\n", sodium_version_string());
 }

@@ -35,6 +35,16 @@ struct http {
 	struct evhttp_bound_socket	*bound;
 	struct session_table		*sessions;
 	struct conf *const		*confp;
+	size_t				 inflight;	/* deferred replies */
+};
+
+/* A request whose reply waits for the store. */
+struct http_wait {
+	struct http			*h;
+	struct evhttp_request		*req;
+	struct evhttp_connection	*evcon;
+	struct conf			*conf;	/* keeps the channel alive */
+	const struct channel		*ch;
 };
 
 static void	http_request_cb(struct evhttp_request *, void *);
@@ -108,6 +118,13 @@ http_port(const struct http *h)
 	if (ss.ss_family == AF_INET6)
 		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	return -1;
+}
+
+/* Requests in flight. */
+size_t
+http_inflight(const struct http *h)
+{
+	return h->inflight;
 }
 
 /* Close the listener. */
@@ -202,6 +219,75 @@ http_health(struct evhttp_request *req, struct http *h)
 	evbuffer_free(buf);
 }
 
+/* Encode and send a channel reply (or a 500). */
+static void
+http_send(struct evhttp_request *req, const struct channel *ch,
+    const struct channel_reply *rep)
+{
+	struct channel_response	 out;
+	struct evbuffer		*ob;
+
+	memset(&out, 0, sizeof(out));
+	if (channel_format(ch, rep, &out) == -1) {
+		http_refuse(req, 500, "Internal Server Error",
+		    "internal error");
+		return;
+	}
+	ob = evbuffer_new();
+	if (ob == NULL || evbuffer_add(ob, out.body, out.len) == -1) {
+		if (ob != NULL)
+			evbuffer_free(ob);
+		free(out.body);
+		http_refuse(req, 500, "Internal Server Error",
+		    "internal error");
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", out.content_type);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	evhttp_send_reply(req, 200, "OK", ob);
+	evbuffer_free(ob);
+	free(out.body);
+}
+
+/* Release a deferred request's bookkeeping. */
+static void
+http_wait_free(struct http_wait *w)
+{
+	w->h->inflight--;
+	conf_unref(w->conf);
+	free(w);
+}
+
+/* The client went away before its deferred reply was ready. */
+static void
+http_wait_closed_cb(struct evhttp_connection *evcon, void *arg)
+{
+	struct http_wait	*w = arg;
+
+	(void)evcon;
+	log_debug("a gateway closed its connection before the reply");
+	session_forget(w->h->sessions, w);
+	http_wait_free(w);
+}
+
+/* The deferred reply is ready: send it. */
+static void
+http_wait_done_cb(enum session_result r, const struct channel_reply *rep,
+    void *arg)
+{
+	struct http_wait	*w = arg;
+
+	evhttp_connection_set_closecb(w->evcon, NULL, NULL);
+	if (r == SESSION_OK)
+		http_send(w->req, w->ch, rep);
+	else
+		http_refuse(w->req, 500, "Internal Server Error",
+		    "internal error");
+	http_wait_free(w);
+}
+
 /* Answer one webhook request. */
 static void
 http_request_cb(struct evhttp_request *req, void *arg)
@@ -213,8 +299,8 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	struct channel_request		 creq;
 	struct channel_event		 ev;
 	struct channel_reply		 rep;
-	struct channel_response		 out;
-	struct evbuffer			*in, *ob;
+	struct http_wait		*w = NULL;
+	struct evbuffer			*in;
 	struct evkeyvalq		*hdrs;
 	enum evhttp_cmd_type		 cmd;
 	enum session_result		 sr;
@@ -225,7 +311,6 @@ http_request_cb(struct evhttp_request *req, void *arg)
 
 	memset(&ev, 0, sizeof(ev));
 	memset(&rep, 0, sizeof(rep));
-	memset(&out, 0, sizeof(out));
 	uri = evhttp_request_get_evhttp_uri(req);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL || *path == '\0')
@@ -279,35 +364,36 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		http_refuse(req, 400, "Bad Request", cause);
 		goto done;
 	}
-	sr = session_handle(h->sessions, c, ch, &ev, &rep);
-	if (sr == SESSION_FULL) {
+	/* Ready in case the reply must wait for the store. */
+	w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		http_refuse(req, 500, "Internal Server Error",
+		    "internal error");
+		goto done;
+	}
+	sr = session_handle(h->sessions, c, ch, &ev, &rep, http_wait_done_cb,
+	    w);
+	if (sr == SESSION_PENDING) {
+		w->h = h;
+		w->req = req;
+		w->evcon = evhttp_request_get_connection(req);
+		w->conf = conf_ref(c);
+		w->ch = ch;
+		h->inflight++;
+		evhttp_connection_set_closecb(w->evcon, http_wait_closed_cb, w);
+		w = NULL;
+	} else if (sr == SESSION_FULL)
 		http_refuse(req, 503, "Service Unavailable", "busy");
-		goto done;
-	}
-	if (sr != SESSION_OK || channel_format(ch, &rep, &out) == -1) {
+	else if (sr != SESSION_OK)
 		http_refuse(req, 500, "Internal Server Error",
 		    "internal error");
-		goto done;
-	}
-	ob = evbuffer_new();
-	if (ob == NULL || evbuffer_add(ob, out.body, out.len) == -1) {
-		if (ob != NULL)
-			evbuffer_free(ob);
-		http_refuse(req, 500, "Internal Server Error",
-		    "internal error");
-		goto done;
-	}
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", out.content_type);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", "no-store");
-	evhttp_send_reply(req, 200, "OK", ob);
-	evbuffer_free(ob);
+	else
+		http_send(req, ch, &rep);
 done:
+	free(w);
 	/* The body holds a phone number and answers: leave none behind. */
 	if (body != NULL)
 		explicit_bzero(body, len);
 	channel_event_clear(&ev);
 	free(rep.text);
-	free(out.body);
 }

@@ -32,6 +32,10 @@ log_setverbose(int verbose)
 /* Write one line: "prog: level: message[: strerror]". */
 static void
 log_vwrite(const char *level, int with_errno, int saved_errno,
+    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void
+log_vwrite(const char *level, int with_errno, int saved_errno,
     const char *fmt, va_list ap)
 {
 	char	 line[1024];

@@ -43,6 +43,8 @@ struct menu_node {
 	char			*next_id;
 	const struct menu_node	*next;
 	char			*store;
+	char			*fields[MENU_CB__COUNT];	/* callback */
+	char			*failed[MENU_MAX_LANG];		/* callback */
 	enum menu_accept	 accept;
 	long			 min;
 	long			 max;
@@ -72,7 +74,14 @@ struct menu_ld {
 };
 
 static const char *menu_string_names[MENU_STR__COUNT] = {
-	"invalid", "more", "back", "exit", "expired"
+	"invalid", "more", "back", "exit", "expired", "when_today_before",
+	"when_today_from", "when_tomorrow_from", "when_day_from",
+	"when_unknown", "days"
+};
+
+static const char *menu_cb_names[MENU_CB__COUNT] = {
+	"safe_to_call", "safe_number", "window", "cover", "urgent",
+	"province", "topic"
 };
 
 /* Report a problem at a JSON pointer (key: point at the member name). */
@@ -93,13 +102,17 @@ menu_err(struct menu_ld *ld, const char *ptr, int key, const char *fmt, ...)
 	ld->errors++;
 }
 
-/* Append an escaped reference token to a JSON pointer. */
+/* Append an escaped reference token to a JSON pointer (out may be base). */
 static void
 ptr_join(char *out, size_t len, const char *base, const char *tok)
 {
 	size_t	 o;
 
-	o = (size_t)snprintf(out, len, "%s", base);
+	/* Appending in place is allowed; snprintf may not overlap. */
+	if (out == base)
+		o = strlen(out);
+	else
+		o = (size_t)snprintf(out, len, "%s", base);
 	if (o + 1 >= len)
 		return;
 	out[o++] = '/';
@@ -439,6 +452,45 @@ menu_accept_parse(struct menu_ld *ld, struct menu_node *n, json_t *acc,
 	free(type);
 }
 
+/* Parse a callback node's "fields": answer -> store name. */
+static void
+menu_cb_fields(struct menu_ld *ld, struct menu_node *n, json_t *f,
+    const char *ptr)
+{
+	const char	*k;
+	json_t		*v;
+	char		 p[PTR_MAX], pk[PTR_MAX];
+	size_t		 i;
+
+	ptr_join(p, sizeof(p), ptr, "fields");
+	if (f == NULL) {
+		menu_err(ld, ptr, 0, "missing \"fields\"");
+		return;
+	}
+	if (!json_is_object(f)) {
+		menu_err(ld, p, 0, "\"fields\" must map answers to store "
+		    "names");
+		return;
+	}
+	json_object_foreach(f, k, v) {
+		ptr_join(pk, sizeof(pk), p, k);
+		for (i = 0; i < MENU_CB__COUNT; i++)
+			if (strcmp(k, menu_cb_names[i]) == 0)
+				break;
+		if (i == MENU_CB__COUNT) {
+			menu_err(ld, pk, 1, "unknown field \"%s\" (safe_to_call, "
+			    "safe_number, window, cover, urgent, province, "
+			    "topic)", k);
+			continue;
+		}
+		if (!json_is_string(v) || !menu_id_ok(json_string_value(v))) {
+			menu_err(ld, pk, 0, "must name a store");
+			continue;
+		}
+		n->fields[i] = strdup(json_string_value(v));
+	}
+}
+
 /* Parse one node object into n. */
 static void
 menu_node_parse(struct menu_ld *ld, struct menu_node *n, json_t *obj,
@@ -454,6 +506,9 @@ menu_node_parse(struct menu_ld *ld, struct menu_node *n, json_t *obj,
 		"type", "text", "store", "accept", "next", "comment", NULL
 	};
 	static const char *const end_m[] = { "type", "text", "comment", NULL };
+	static const char *const cb_m[] = {
+		"type", "text", "failed", "fields", "comment", NULL
+	};
 	char	*type;
 	char	 p[PTR_MAX];
 	size_t	 i;
@@ -501,9 +556,14 @@ menu_node_parse(struct menu_ld *ld, struct menu_node *n, json_t *obj,
 	} else if (strcmp(type, "end") == 0) {
 		n->kind = MENU_NODE_END;
 		menu_members(ld, obj, ptr, end_m);
+	} else if (strcmp(type, "callback") == 0) {
+		n->kind = MENU_NODE_CALLBACK;
+		menu_members(ld, obj, ptr, cb_m);
+		menu_text(ld, obj, ptr, "failed", n->failed);
+		menu_cb_fields(ld, n, json_object_get(obj, "fields"), ptr);
 	} else {
 		menu_err(ld, p, 0, "unknown node type \"%s\" (menu, info, "
-		    "input, end)", type);
+		    "input, end, callback)", type);
 		free(type);
 		return;
 	}
@@ -593,6 +653,79 @@ menu_reachability(struct menu_ld *ld)
 		ptr_join(p, sizeof(p), "/nodes", m->nodes[i].id);
 		menu_err(ld, p, 1, "node \"%s\" is unreachable from the start "
 		    "node", m->nodes[i].id);
+	}
+}
+
+/* Return 1 if some input node of the tree stores under name. */
+static int
+menu_has_store(const struct menu *m, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].store != NULL &&
+		    strcmp(m->nodes[i].store, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Callback nodes take their answers from stores that exist, and need the
+ * "when" phrases and seven day names in every language.
+ */
+static void
+menu_check_callbacks(struct menu_ld *ld)
+{
+	struct menu	*m = ld->m;
+	char		 p[PTR_MAX], pf[PTR_MAX];
+	const char	*s;
+	size_t		 i, j, ncb = 0, bars;
+
+	for (i = 0; i < m->nnodes; i++) {
+		if (m->nodes[i].kind != MENU_NODE_CALLBACK)
+			continue;
+		ncb++;
+		ptr_join(p, sizeof(p), "/nodes", m->nodes[i].id);
+		ptr_join(p, sizeof(p), p, "fields");
+		for (j = 0; j < MENU_CB__COUNT; j++) {
+			s = m->nodes[i].fields[j];
+			if (s == NULL || menu_has_store(m, s))
+				continue;
+			ptr_join(pf, sizeof(pf), p, menu_cb_names[j]);
+			menu_err(ld, pf, 0, "no input node stores \"%s\"", s);
+		}
+		for (j = 0; j < m->nlang; j++)
+			if (m->nodes[i].text[j] != NULL &&
+			    strstr(m->nodes[i].text[j], "{when}") == NULL) {
+				ptr_join(pf, sizeof(pf), "/nodes",
+				    m->nodes[i].id);
+				ptr_join(pf, sizeof(pf), pf, "text");
+				ptr_join(pf, sizeof(pf), pf, m->langs[j]);
+				menu_err(ld, pf, 0, "the confirmation must say "
+				    "{when} the call will come");
+			}
+	}
+	if (ncb == 0)
+		return;
+	for (i = MENU_STR__REQUIRED; i < MENU_STR__COUNT; i++) {
+		if (m->strings[i][0] == NULL) {
+			menu_err(ld, "/strings", 0, "missing \"%s\" (callback "
+			    "nodes need it)", menu_string_names[i]);
+			continue;
+		}
+		if (i != MENU_STR_DAYS)
+			continue;
+		for (j = 0; j < m->nlang; j++) {
+			bars = 0;
+			for (s = m->strings[i][j]; s != NULL && *s != '\0'; s++)
+				bars += *s == '|';
+			if (m->strings[i][j] != NULL && bars != 6) {
+				snprintf(p, sizeof(p), "/strings/days/%s",
+				    m->langs[j]);
+				menu_err(ld, p, 0, "seven day names, Sunday "
+				    "first, separated by |");
+			}
+		}
 	}
 }
 
@@ -693,12 +826,16 @@ menu_load(const char *file, const char *name, const struct menu_env *env,
 	else {
 		static const char *const str_m[] = {
 			"invalid", "more", "back", "exit", "expired",
-			"comment", NULL
+			"when_today_before", "when_today_from",
+			"when_tomorrow_from", "when_day_from", "when_unknown",
+			"days", "comment", NULL
 		};
 		menu_members(&ld, strings, "/strings", str_m);
 		for (i = 0; i < MENU_STR__COUNT; i++)
-			menu_text(&ld, strings, "/strings",
-			    menu_string_names[i], m->strings[i]);
+			if (i < MENU_STR__REQUIRED ||
+			    json_object_get(strings, menu_string_names[i]))
+				menu_text(&ld, strings, "/strings",
+				    menu_string_names[i], m->strings[i]);
 	}
 
 	nodes = json_object_get(root, "nodes");
@@ -727,13 +864,15 @@ menu_load(const char *file, const char *name, const struct menu_env *env,
 	start = menu_str(&ld, root, "", "start", 1);
 	if (start != NULL) {
 		m->start = menu_resolve1(&ld, start, "/start");
-		if (m->start != NULL && m->start->kind == MENU_NODE_END)
+		if (m->start != NULL && (m->start->kind == MENU_NODE_END ||
+		    m->start->kind == MENU_NODE_CALLBACK))
 			menu_err(&ld, "/start", 0, "the start node must not "
-			    "be an end node");
+			    "be an end or callback node");
 	}
 	if (m->start != NULL)
 		menu_reachability(&ld);
 	menu_count_stores(&ld);
+	menu_check_callbacks(&ld);
 	if (menu_footers(m) == -1)
 		diag_add(d, "%s: out of memory", name);
 	if (ld.errors > 0)
@@ -782,6 +921,10 @@ menu_free(struct menu *m)
 		free(n->options);
 		free(n->next_id);
 		free(n->store);
+		for (j = 0; j < MENU_CB__COUNT; j++)
+			free(n->fields[j]);
+		for (j = 0; j < MENU_MAX_LANG; j++)
+			free(n->failed[j]);
 	}
 	free(m->nodes);
 	for (i = 0; i < MENU_MAX_LANG; i++) {
@@ -808,6 +951,18 @@ const struct menu_node *
 menu_start(const struct menu *m)
 {
 	return m->start;
+}
+
+/* Whether the tree stores callback requests. */
+int
+menu_has_callback(const struct menu *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == MENU_NODE_CALLBACK)
+			return 1;
+	return 0;
 }
 
 /* Number of languages. */
@@ -1103,6 +1258,159 @@ menu_check_string(const struct menu *m, enum menu_string s,
 	return bad;
 }
 
+/* Replace every "{key}" in tmpl by val; a new string or NULL. */
+static char *
+menu_subst(const char *tmpl, const char *key, const char *val)
+{
+	struct menu_buf	 b;
+	const char	*p;
+	size_t		 kl = strlen(key);
+
+	memset(&b, 0, sizeof(b));
+	menu_buf_add(&b, "", 0);
+	while ((p = strstr(tmpl, key)) != NULL) {
+		menu_buf_add(&b, tmpl, (size_t)(p - tmpl));
+		menu_buf_add(&b, val, strlen(val));
+		tmpl = p + kl;
+	}
+	menu_buf_add(&b, tmpl, strlen(tmpl));
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+/* Day name wday (0 Sunday) of the "days" string into buf. */
+static void
+menu_day(const struct menu *m, size_t lang, int wday, char *buf, size_t len)
+{
+	const char	*s = m->strings[MENU_STR_DAYS][lang], *bar;
+	int		 i;
+
+	buf[0] = '\0';
+	if (s == NULL || wday < 0 || wday > 6)
+		return;
+	for (i = 0; i < wday && s != NULL; i++) {
+		s = strchr(s, '|');
+		if (s != NULL)
+			s++;
+	}
+	if (s == NULL)
+		return;
+	bar = strchr(s, '|');
+	snprintf(buf, len, "%.*s", (int)(bar ? (size_t)(bar - s) : strlen(s)),
+	    s);
+}
+
+/* The confirmation with {when} filled in. */
+char *
+menu_callback_text(const struct menu *m, const struct menu_node *n,
+    size_t lang, enum menu_when w, int hour, int minute, int wday)
+{
+	char	 hm[16], day[128], *a = NULL, *b = NULL, *out = NULL;
+
+	if (lang >= m->nlang)
+		lang = 0;
+	snprintf(hm, sizeof(hm), "%02d:%02d", hour, minute);
+	menu_day(m, lang, wday, day, sizeof(day));
+	a = menu_subst(m->strings[MENU_STR_WHEN_TODAY_BEFORE + w][lang],
+	    "{time}", hm);
+	if (a != NULL)
+		b = menu_subst(a, "{day}", day);
+	if (b != NULL)
+		out = menu_subst(n->text[lang], "{when}", b);
+	free(a);
+	free(b);
+	return out;
+}
+
+/* The text shown when a request could not be stored. */
+const char *
+menu_callback_failed(const struct menu_node *n, size_t lang)
+{
+	return n->failed[lang < MENU_MAX_LANG && n->failed[lang] ? lang : 0];
+}
+
+/* The store a callback field comes from. */
+const char *
+menu_node_field(const struct menu_node *n, enum menu_cb_field f)
+{
+	return n->fields[f];
+}
+
+/* A callback field's name. */
+const char *
+menu_cb_field_name(enum menu_cb_field f)
+{
+	return menu_cb_names[f];
+}
+
+/* Size of one END text in its own encoding, and that encoding's limit. */
+static size_t
+menu_end_size(const char *t, const struct menu_limits *lim, size_t *limit,
+    enum text_encoding *encp)
+{
+	enum text_encoding	 enc = text_encoding_of(t, strlen(t));
+
+	*limit = enc == TEXT_GSM7 ? lim->gsm7 : lim->ucs2;
+	*encp = enc;
+	return text_measure(t, strlen(t), enc);
+}
+
+/*
+ * Check a callback node: its longest confirmation (every "when" phrase,
+ * every day name) and its failure text must fit one END screen.
+ */
+static size_t
+menu_check_callback(const struct menu *m, const struct menu_node *n,
+    const struct menu_limits *lim, struct diag *d, FILE *report)
+{
+	enum text_encoding	 enc, wenc = TEXT_GSM7;
+	size_t			 l, sz, limit, worst, wlimit = 0, errors = 0;
+	int			 w, day;
+	char			*t, p[PTR_MAX];
+
+	for (l = 0; l < m->nlang; l++) {
+		worst = 0;
+		for (w = MENU_WHEN_TODAY_BEFORE; w <= MENU_WHEN_UNKNOWN; w++)
+			for (day = 0; day < 7; day++) {
+				t = menu_callback_text(m, n, l, w, 23, 59,
+				    day);
+				if (t == NULL)
+					return errors + 1;
+				sz = menu_end_size(t, lim, &limit, &enc);
+				if (sz > worst || (sz == worst &&
+				    limit < wlimit)) {
+					worst = sz;
+					wlimit = limit;
+					wenc = enc;
+				}
+				free(t);
+			}
+		ptr_join(p, sizeof(p), "/nodes", n->id);
+		if (worst > wlimit) {
+			diag_at(d, m->name, m->jp, p, 1, "confirmation [%s] "
+			    "can take %zu %s units, over the one-screen limit "
+			    "of %zu", m->langs[l], worst,
+			    text_encoding_name(wenc), wlimit);
+			errors++;
+		}
+		sz = menu_end_size(n->failed[l], lim, &limit, &enc);
+		if (sz > limit) {
+			diag_at(d, m->name, m->jp, p, 1, "failed text [%s] does "
+			    "not fit one screen (%zu %s units, limit %zu)",
+			    m->langs[l], sz, text_encoding_name(enc), limit);
+			errors++;
+		}
+		if (report != NULL)
+			fprintf(report, "%s: %-20s [%s] %s %zu/%zu at most, "
+			    "1 page\n", m->name, n->id, m->langs[l],
+			    text_encoding_name(wenc), worst, wlimit);
+	}
+	return errors;
+}
+
 /* Check and report every screen against a budget. */
 size_t
 menu_check_fit(const struct menu *m, const struct menu_limits *lim,
@@ -1118,6 +1426,10 @@ menu_check_fit(const struct menu *m, const struct menu_limits *lim,
 	errors += menu_check_string(m, MENU_STR_EXPIRED, lim, d);
 	for (i = 0; i < m->nnodes; i++) {
 		n = &m->nodes[i];
+		if (n->kind == MENU_NODE_CALLBACK) {
+			errors += menu_check_callback(m, n, lim, d, report);
+			continue;
+		}
 		for (l = 0; l < m->nlang; l++) {
 			/* The worst case: error line and back footer. */
 			if (menu_render1(m, n, l, lim, MENU_RENDER_ERROR |

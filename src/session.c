@@ -14,17 +14,29 @@
 #include <event2/event.h>
 
 #include "channel.h"
+#include "clock.h"
 #include "conf.h"
 #include "engine.h"
 #include "hash.h"
 #include "log.h"
 #include "menu.h"
+#include "roster.h"
 #include "session.h"
+#include "store.h"
+
+#define SESSION_WAITERS	4	/* requests waiting on one stored hop */
 
 /* The life of a session. */
 enum session_state {
 	SESSION_ACTIVE,	/* waiting for the caller's next input */
+	SESSION_STORING,/* its callback request is being made durable */
 	SESSION_ENDED	/* data wiped; keeps its last reply for retries */
+};
+
+/* A request waiting for the outcome of a stored hop. */
+struct session_waiter {
+	session_reply_cb	 cb;
+	void			*arg;
 };
 
 struct session {
@@ -46,6 +58,8 @@ struct session {
 	int			 reply_end;
 	time_t			 deadline;	/* absolute limit */
 	struct event		*timer;
+	struct session_waiter	 waiters[SESSION_WAITERS];
+	size_t			 nwaiters;
 };
 
 struct session_table {
@@ -55,7 +69,12 @@ struct session_table {
 	size_t			 nbuckets;	/* a power of two */
 	size_t			 count;
 	size_t			 live;
+	size_t			 pending;	/* waiters, all sessions */
 	unsigned long long	 next_ref;
+	struct store		*store;
+	const struct hclock	*clock;
+	session_stored_cb	 stored;
+	void			*stored_arg;
 };
 
 static void	session_timer_cb(evutil_socket_t, short, void *);
@@ -83,7 +102,8 @@ session_wipe_str(char **s)
 
 /* Create a table. */
 struct session_table *
-session_table_new(struct event_base *base)
+session_table_new(struct event_base *base, struct store *st,
+    const struct hclock *clock, session_stored_cb stored, void *arg)
 {
 	struct session_table	*t;
 
@@ -91,6 +111,10 @@ session_table_new(struct event_base *base)
 	if (t == NULL)
 		return NULL;
 	t->base = base;
+	t->store = st;
+	t->clock = clock;
+	t->stored = stored;
+	t->stored_arg = arg;
 	t->nbuckets = 256;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
 	if (t->buckets == NULL || hash_random_key(t->key) == -1) {
@@ -105,13 +129,13 @@ session_table_new(struct event_base *base)
 static void
 session_set_state(struct session *s, enum session_state st)
 {
-	static const char *names[] = { "active", "ended" };
+	static const char *names[] = { "active", "storing", "ended" };
 
 	if (s->state == st)
 		return;
 	log_debug("session s%llu: %s -> %s", s->ref, names[s->state],
 	    names[st]);
-	if (s->state == SESSION_ACTIVE)
+	if (s->state != SESSION_ENDED && st == SESSION_ENDED)
 		s->table->live--;
 	s->state = st;
 }
@@ -138,8 +162,9 @@ session_destroy(struct session *s)
 			*pp = s->next;
 			break;
 		}
-	if (s->state == SESSION_ACTIVE)
+	if (s->state != SESSION_ENDED)
 		t->live--;
+	t->pending -= s->nwaiters;
 	t->count--;
 	session_wipe(s);
 	if (s->timer != NULL)
@@ -247,6 +272,13 @@ session_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (s->state == SESSION_STORING) {
+		/* Never drop a request the store has not answered yet. */
+		struct timeval tv = { 1, 0 };
+
+		evtimer_add(s->timer, &tv);
+		return;
+	}
 	if (s->state == SESSION_ACTIVE)
 		log_info("session s%llu: timed out after %zu hop%s, wiped",
 		    s->ref, s->hops, s->hops == 1 ? "" : "s");
@@ -321,14 +353,10 @@ session_hop_id(struct session_table *t, const struct channel_event *ev,
 	return 0;
 }
 
-/* Remember this hop and its reply; copy the reply for the caller. */
-static enum session_result
-session_answer(struct session *s, const struct channel_event *ev,
-    char *text, int end, struct channel_reply *reply)
+/* Remember a hop's identity (for retries) and history. */
+static void
+session_record_hop(struct session *s, const struct channel_event *ev)
 {
-	free(s->reply);
-	s->reply = text;
-	s->reply_end = end;
 	s->hop_known = session_hop_id(s->table, ev, s->hops == 0,
 	    &s->hop) == 0;
 	s->hops++;
@@ -336,6 +364,16 @@ session_answer(struct session *s, const struct channel_event *ev,
 		session_wipe_str(&s->history);
 		s->history = strdup(ev->history);
 	}
+}
+
+/* Keep the reply (for retries), end the session if it ends, copy it out. */
+static enum session_result
+session_settle(struct session *s, char *text, int end,
+    struct channel_reply *reply)
+{
+	free(s->reply);
+	s->reply = text;
+	s->reply_end = end;
 	reply->text = strdup(text);
 	reply->end = end;
 	if (end) {
@@ -392,11 +430,159 @@ session_latest(struct session *s, const struct channel_event *ev)
 	return last;
 }
 
+/* Add a requester waiting for a stored hop's outcome. */
+static enum session_result
+session_wait(struct session *s, session_reply_cb later, void *arg)
+{
+	if (later == NULL || s->nwaiters == SESSION_WAITERS)
+		return SESSION_ERR;
+	s->waiters[s->nwaiters].cb = later;
+	s->waiters[s->nwaiters].arg = arg;
+	s->nwaiters++;
+	s->table->pending++;
+	return SESSION_PENDING;
+}
+
+/* Hand the final reply to everyone waiting for it. */
+static void
+session_release(struct session *s, enum session_result r)
+{
+	struct session_waiter	 w[SESSION_WAITERS];
+	struct channel_reply	 rep;
+	size_t			 i, n = s->nwaiters;
+
+	/* Copy first: a waiter's callback may re-enter the table. */
+	memcpy(w, s->waiters, n * sizeof(w[0]));
+	s->table->pending -= n;
+	s->nwaiters = 0;
+	rep.text = s->reply;
+	rep.end = s->reply_end;
+	for (i = 0; i < n; i++)
+		w[i].cb(r, &rep, w[i].arg);
+}
+
+/* The store answered: render the confirmation (or the failure text). */
+static void
+session_store_done_cb(enum store_rc rc, const struct store_callback *row,
+    void *arg)
+{
+	struct session		*s = arg;
+	struct session_table	*t = s->table;
+	struct roster_when	 w;
+	struct channel_reply	 rep;
+	const char		*window;
+	char			*text = NULL;
+	enum engine_result	 r;
+	int			 stored = rc == STORE_OK || rc == STORE_DUP;
+
+	if (stored) {
+		window = engine_callback_field(s->engine, MENU_CB_WINDOW);
+		if (roster_expected(s->conf->roster, hclock_now(t->clock),
+		    window, &w) == -1)
+			roster_expected(s->conf->roster, hclock_now(t->clock),
+			    NULL, &w);
+		log_info("session s%llu: callback request %s %s", s->ref,
+		    row->ref, rc == STORE_DUP ? "already stored" : "stored");
+		r = engine_callback_done(s->engine, 1, (enum menu_when)w.kind,
+		    w.hour, w.minute, w.wday, &text);
+	} else {
+		log_warnx("session s%llu: callback request could not be "
+		    "stored", s->ref);
+		r = engine_callback_done(s->engine, 0, MENU_WHEN_UNKNOWN, 0, 0,
+		    0, &text);
+	}
+	memset(&rep, 0, sizeof(rep));
+	if (r == ENGINE_ERROR || session_settle(s, text, 1, &rep) !=
+	    SESSION_OK) {
+		free(rep.text);
+		session_release(s, SESSION_ERR);
+		session_destroy(s);
+		return;
+	}
+	free(rep.text);
+	session_release(s, SESSION_OK);
+	if (stored && rc == STORE_OK && t->stored != NULL)
+		t->stored(t->stored_arg);
+}
+
+/*
+ * The caller finished a callback flow: queue her request for the store.
+ * The confirmation is rendered only once the row is durable.
+ */
+static enum session_result
+session_store(struct session *s, const struct channel_event *ev,
+    struct channel_reply *reply, session_reply_cb later, void *arg)
+{
+	struct session_table	*t = s->table;
+	struct store_callback	 in;
+	const char		*urgent;
+	char			*text = NULL;
+
+	memset(&in, 0, sizeof(in));
+	in.channel = s->channel->name;
+	in.phone = ev->phone;
+	in.safe_to_call = engine_callback_field(s->engine,
+	    MENU_CB_SAFE_TO_CALL);
+	in.safe_number = engine_callback_field(s->engine, MENU_CB_SAFE_NUMBER);
+	in.window = engine_callback_field(s->engine, MENU_CB_WINDOW);
+	in.cover = engine_callback_field(s->engine, MENU_CB_COVER);
+	urgent = engine_callback_field(s->engine, MENU_CB_URGENT);
+	in.urgent = urgent != NULL && strcmp(urgent, "yes") == 0;
+	in.province = engine_callback_field(s->engine, MENU_CB_PROVINCE);
+	in.topic = engine_callback_field(s->engine, MENU_CB_TOPIC);
+	in.lang = s->conf->languages[engine_lang(s->engine)];
+	session_record_hop(s, ev);
+	if (t->store == NULL || later == NULL ||
+	    store_callback_create(t->store, &in, s->key, s->keylen,
+	    hclock_now(t->clock), session_store_done_cb, s) == -1) {
+		log_warnx("session s%llu: callback request could not be "
+		    "queued", s->ref);
+		if (engine_callback_done(s->engine, 0, MENU_WHEN_UNKNOWN, 0, 0,
+		    0, &text) == ENGINE_ERROR)
+			return SESSION_ERR;
+		return session_settle(s, text, 1, reply);
+	}
+	session_set_state(s, SESSION_STORING);
+	return session_wait(s, later, arg);
+}
+
+/* Set the store. */
+void
+session_table_set_store(struct session_table *t, struct store *st)
+{
+	t->store = st;
+}
+
+/* Forget a requester that went away. */
+void
+session_forget(struct session_table *t, void *arg)
+{
+	struct session	*s;
+	size_t		 i, j;
+
+	for (i = 0; i < t->nbuckets; i++)
+		for (s = t->buckets[i]; s != NULL; s = s->next)
+			for (j = 0; j < s->nwaiters; j++) {
+				if (s->waiters[j].arg != arg)
+					continue;
+				s->waiters[j] = s->waiters[--s->nwaiters];
+				t->pending--;
+				return;
+			}
+}
+
+/* Replies pending. */
+size_t
+session_pending(const struct session_table *t)
+{
+	return t->pending;
+}
+
 /* Handle one hop. */
 enum session_result
 session_handle(struct session_table *t, struct conf *conf,
     const struct channel *ch, const struct channel_event *ev,
-    struct channel_reply *reply)
+    struct channel_reply *reply, session_reply_cb later, void *arg)
 {
 	struct session		*s;
 	enum engine_result	 r;
@@ -412,6 +598,11 @@ session_handle(struct session_table *t, struct conf *conf,
 	h = hash_siphash(t->key, key, keylen);
 	s = session_find(t, key, keylen, h);
 
+	if (s != NULL && s->state == SESSION_STORING) {
+		/* A retry while her request is being stored: same outcome. */
+		free(key);
+		return session_wait(s, later, arg);
+	}
 	if (ev->ended) {
 		/* The caller hung up or the gateway gave up: wipe now. */
 		free(key);
@@ -456,7 +647,10 @@ session_handle(struct session_table *t, struct conf *conf,
 		}
 		/* Not the node: where a caller went says what she chose. */
 		log_debug("session s%llu: hop %zu", s->ref, s->hops + 1);
-		return session_answer(s, ev, text, r == ENGINE_END, reply);
+		if (r == ENGINE_CALLBACK)
+			return session_store(s, ev, reply, later, arg);
+		session_record_hop(s, ev);
+		return session_settle(s, text, r == ENGINE_END, reply);
 	}
 
 	if (ev->start == CHANNEL_START_CONTINUE) {
@@ -478,11 +672,12 @@ session_handle(struct session_table *t, struct conf *conf,
 	}
 	log_info("session s%llu: started on channel %s", s->ref, ch->name);
 	r = engine_start(s->engine, &text);
-	if (r == ENGINE_ERROR) {
+	if (r != ENGINE_CONTINUE && r != ENGINE_END) {
 		session_destroy(s);
 		return SESSION_ERR;
 	}
-	return session_answer(s, ev, text, r == ENGINE_END, reply);
+	session_record_hop(s, ev);
+	return session_settle(s, text, r == ENGINE_END, reply);
 }
 
 /* Sessions held. */

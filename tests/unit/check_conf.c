@@ -297,6 +297,66 @@ START_TEST(test_routing)
 }
 END_TEST
 
+/* Callback menus need a roster; the test clock must be an instant. */
+START_TEST(test_services)
+{
+	struct conf	*c;
+	char		*p;
+	char		 conf[2048];
+	const char	*roster;
+
+	/* The fixture's callback tree, copied beside this config. */
+	{
+		FILE	*in = fopen(tu_data("callback/menus/cb.json"), "r");
+		char	 buf[16384];
+		size_t	 n;
+
+		ck_assert_ptr_nonnull(in);
+		n = fread(buf, 1, sizeof(buf) - 1, in);
+		buf[n] = '\0';
+		fclose(in);
+		free(tu_write(dir, "menus/cb.json", buf));
+	}
+	snprintf(conf, sizeof(conf), "{\"languages\": [\"en\", \"km\"], "
+	    "\"menus\": {\"main\": \"menus/cb.json\"}, \"clock_start\": "
+	    "\"2026-02-30T10:00:00+07:00\", \"channels\": [" CH_AT "]}");
+	refused(conf, "a menu has a callback node: \"roster\" is needed");
+	ck_assert(tu_diag_has(d, "/clock_start: not an instant like"));
+
+	roster = "{\"people\": [{\"id\": \"c1\", \"name\": \"C\", "
+	    "\"role\": \"counsellor\", \"token\": "
+	    "\"token-c1-0123456789abcdefghij\", \"alerts\": [{\"type\": "
+	    "\"telegram\", \"chat_id\": \"-100\"}]}, {\"id\": \"s1\", "
+	    "\"name\": \"S\", \"role\": \"supervisor\", \"alerts\": "
+	    "[{\"type\": \"telegram\", \"chat_id\": \"-200\"}]}], "
+	    "\"shifts\": [{\"who\": \"c1\", \"days\": [\"mon\"], "
+	    "\"start\": \"08:00\", \"end\": \"17:00\"}], \"holidays\": []}";
+	free(tu_write(dir, "roster.json", roster));
+	p = tu_write(dir, "tg", "123456:ABCdefGHIjklMNOpqrSTUvwxYZ\n");
+	chmod(p, 0600);
+	free(p);
+	diag_free(d);
+	d = diag_new();
+	c = load("{\"languages\": [\"en\", \"km\"], \"menus\": {\"main\": "
+	    "\"menus/cb.json\"}, \"roster\": \"roster.json\", \"database\": "
+	    "\"state.db\", \"api\": {\"port\": 0}, \"notify\": "
+	    "{\"telegram_token_file\": \"tg\"}, \"clock_start\": "
+	    "\"2026-11-23T10:00:00+07:00\", \"channels\": [" CH_AT "]}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_ptr_nonnull(c->roster);
+	ck_assert_int_eq(c->api_port, 0);
+	ck_assert_str_eq(c->api_addr, "127.0.0.1");
+	ck_assert_ptr_nonnull(strstr(c->database, "/state.db"));
+	ck_assert_str_eq(c->notify.telegram_token,
+	    "123456:ABCdefGHIjklMNOpqrSTUvwxYZ");
+	ck_assert_str_eq(c->notify.telegram_api, "https://api.telegram.org");
+	ck_assert_ptr_null(c->notify.at_api_key);
+	/* 2026-11-23 10:00 in Phnom Penh is 03:00 UTC. */
+	ck_assert_int_eq(c->clock_start, 1795402800);
+	conf_unref(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -316,6 +376,7 @@ main(void)
 	tcase_add_test(tc, test_token_file);
 	tcase_add_test(tc, test_menu_problems);
 	tcase_add_test(tc, test_routing);
+	tcase_add_test(tc, test_services);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

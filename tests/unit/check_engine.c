@@ -242,6 +242,70 @@ START_TEST(test_answer_again)
 }
 END_TEST
 
+/* A callback node stops the walk until the store answers. */
+START_TEST(test_callback)
+{
+	struct menu_env	 env;
+	struct diag	*dg = diag_new();
+	struct menu	*cm;
+	struct engine	*ce;
+	char		*text;
+
+	memset(&env, 0, sizeof(env));
+	env.languages[0] = "en";
+	env.languages[1] = "km";
+	env.nlang = 2;
+	env.keys = &keys;
+	cm = menu_load(tu_data("callback/menus/cb.json"), "cb.json", &env, dg);
+	ck_assert_msg(cm != NULL, "%s", tu_diag_all(dg));
+	ce = engine_new(cm, &lim);
+	ck_assert_int_eq(engine_start(ce, &text), ENGINE_CONTINUE);
+	free(text);
+	ck_assert_int_eq(engine_input(ce, "1", &text), ENGINE_CONTINUE);
+	free(text);
+	ck_assert_int_eq(engine_input(ce, "2", &text), ENGINE_CONTINUE);
+	free(text);
+	/* Outside a callback node there is nothing to record. */
+	ck_assert_ptr_null(engine_callback_field(ce, MENU_CB_WINDOW));
+	ck_assert_int_eq(engine_callback_done(ce, 1, MENU_WHEN_UNKNOWN, 0, 0,
+	    0, &text), ENGINE_ERROR);
+	ck_assert_int_eq(engine_input(ce, "០១២៣៤៥៦៧៨", &text), ENGINE_CONTINUE);
+	free(text);
+	ck_assert_int_eq(engine_input(ce, "4", &text), ENGINE_CONTINUE);
+	free(text);
+	ck_assert_int_eq(engine_input(ce, "2", &text), ENGINE_CONTINUE);
+	free(text);
+	/* The last answer reaches the callback node: no text yet. */
+	text = (char *)"unset";
+	ck_assert_int_eq(engine_input(ce, "1", &text), ENGINE_CALLBACK);
+	ck_assert_ptr_null(text);
+	ck_assert_str_eq(engine_node_id(ce), "cb_done");
+	ck_assert_str_eq(engine_callback_field(ce, MENU_CB_SAFE_TO_CALL),
+	    "no");
+	ck_assert_str_eq(engine_callback_field(ce, MENU_CB_SAFE_NUMBER),
+	    "+85512345678");
+	ck_assert_str_eq(engine_callback_field(ce, MENU_CB_WINDOW), "evening");
+	ck_assert_str_eq(engine_callback_field(ce, MENU_CB_COVER),
+	    "health_survey");
+	ck_assert_str_eq(engine_callback_field(ce, MENU_CB_URGENT), "yes");
+	ck_assert_ptr_null(engine_callback_field(ce, MENU_CB_PROVINCE));
+	ck_assert_int_eq(engine_callback_done(ce, 1, MENU_WHEN_TOMORROW_FROM,
+	    17, 0, 2, &text), ENGINE_END);
+	ck_assert_str_eq(text, "A counsellor will call you tomorrow from "
+	    "17:00.");
+	free(text);
+	/* Not stored: an honest failure text, never a promise. */
+	ck_assert_int_eq(engine_callback_done(ce, 0, MENU_WHEN_TODAY_BEFORE,
+	    17, 0, 2, &text), ENGINE_END);
+	ck_assert_str_eq(text, "Sorry, we could not record it. Call 117 if "
+	    "in danger.");
+	free(text);
+	engine_free(ce);
+	menu_free(cm);
+	diag_free(dg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -261,6 +325,7 @@ main(void)
 	tcase_add_test(tc, test_info_chain);
 	tcase_add_test(tc, test_inputs);
 	tcase_add_test(tc, test_answer_again);
+	tcase_add_test(tc, test_callback);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

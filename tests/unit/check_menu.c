@@ -369,6 +369,129 @@ START_TEST(test_fit_errors)
 }
 END_TEST
 
+/* Load the callback fixture tree (English first). */
+static struct menu *
+load_cb(void)
+{
+	static const struct menu_keys	 keys = { "0", "00", "98", "99" };
+	struct menu_env			 env;
+	struct menu			*m;
+
+	memset(&env, 0, sizeof(env));
+	env.languages[0] = "en";
+	env.languages[1] = "km";
+	env.nlang = 2;
+	env.keys = &keys;
+	m = menu_load(tu_data("callback/menus/cb.json"), "cb.json", &env, d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	return m;
+}
+
+/* The confirmation says when, in the caller's language. */
+START_TEST(test_callback_text)
+{
+	struct menu		*m = load_cb();
+	const struct menu_node	*n = NULL;
+	const struct menu_node	*q;
+	char			*t;
+
+	/* Walk main -> 1 -> cb_safe -> 1 -> cb_when ... to the node. */
+	q = menu_option_next(menu_node_option(menu_start(m), "1"));
+	q = menu_option_next(menu_node_option(q, "1"));
+	q = menu_node_next(q);
+	q = menu_node_next(q);
+	n = menu_node_next(q);
+	ck_assert_str_eq(menu_node_id(n), "cb_done");
+	ck_assert_int_eq(menu_node_kind(n), MENU_NODE_CALLBACK);
+	ck_assert(menu_has_callback(m));
+	ck_assert_str_eq(menu_node_field(n, MENU_CB_WINDOW), "window");
+	ck_assert_ptr_null(menu_node_field(n, MENU_CB_PROVINCE));
+	t = menu_callback_text(m, n, 0, MENU_WHEN_TODAY_BEFORE, 17, 0, 1);
+	ck_assert_str_eq(t, "A counsellor will call you today before 17:00.");
+	free(t);
+	t = menu_callback_text(m, n, 0, MENU_WHEN_DAY_FROM, 8, 5, 1);
+	ck_assert_str_eq(t, "A counsellor will call you on Monday from 08:05.");
+	free(t);
+	t = menu_callback_text(m, n, 1, MENU_WHEN_DAY_FROM, 8, 0, 6);
+	ck_assert_str_eq(t, "អ្នកប្រឹក្សានឹងហៅទៅអ្នក ថ្ងៃសៅរ៍ ចាប់ពីម៉ោង 08:00។");
+	free(t);
+	t = menu_callback_text(m, n, 0, MENU_WHEN_UNKNOWN, 0, 0, 0);
+	ck_assert_str_eq(t, "A counsellor will call you when a counsellor is "
+	    "free.");
+	free(t);
+	ck_assert_str_eq(menu_callback_failed(n, 0), "Sorry, we could not "
+	    "record it. Call 117 if in danger.");
+	menu_free(m);
+}
+END_TEST
+
+#define CB_STRINGS \
+	"\"when_today_before\": {\"km\": \"មុន {time}\", \"en\": \"by {time}\"},\n" \
+	"\"when_today_from\": {\"km\": \"ពី {time}\", \"en\": \"from {time}\"},\n" \
+	"\"when_tomorrow_from\": {\"km\": \"ស្អែក {time}\", \"en\": \"tmrw {time}\"},\n" \
+	"\"when_day_from\": {\"km\": \"{day} {time}\", \"en\": \"{day} {time}\"},\n" \
+	"\"when_unknown\": {\"km\": \"ឆាប់ៗ\", \"en\": \"soon\"},\n"
+
+/* A callback tree: main -> q (stores "w") -> cb. */
+#define CB_TREE(STR, FIELDS, TEXT) \
+	"{\n\"start\": \"main\",\n\"strings\": {\n" \
+	"  \"invalid\": {\"km\": \"ខុស\", \"en\": \"Invalid.\"},\n" \
+	"  \"more\": {\"km\": \"បន្ទាប់\", \"en\": \"More\"},\n" \
+	"  \"back\": {\"km\": \"ថយក្រោយ\", \"en\": \"Back\"},\n" \
+	"  \"exit\": {\"km\": \"អរគុណ។\", \"en\": \"Thank you.\"},\n" \
+	"  \"expired\": {\"km\": \"ម្តងទៀត។\", \"en\": \"Dial again.\"},\n" \
+	STR "\"comment\": \"\"},\n\"nodes\": {\n" \
+	"\"main\": {\"type\": \"menu\", \"text\": {\"km\": \"ក\", \"en\": \"A\"}, " \
+	"\"options\": [{\"key\": \"1\", \"label\": {\"km\": \"ក\", \"en\": \"A\"}, " \
+	"\"next\": \"q\"}]},\n" \
+	"\"q\": {\"type\": \"input\", \"store\": \"w\", \"next\": \"cb\", " \
+	"\"accept\": {\"type\": \"digits\", \"min\": 1, \"max\": 9}, " \
+	"\"text\": {\"km\": \"ក\", \"en\": \"A\"}},\n" \
+	"\"cb\": {\"type\": \"callback\", \"fields\": " FIELDS ", " \
+	"\"text\": " TEXT ", \"failed\": {\"km\": \"ខុស\", \"en\": \"Failed.\"}}\n" \
+	"}}\n"
+
+/* Each callback-node mistake is found. */
+START_TEST(test_callback_errors)
+{
+	struct menu		*m;
+	struct menu_limits	 lim = { 182, 80 };
+
+	/* Without the when phrases. */
+	expect_error(CB_TREE("", "{\"window\": \"w\"}",
+	    "{\"km\": \"{when}\", \"en\": \"{when}\"}"),
+	    "/strings: missing \"when_today_before\" (callback nodes need "
+	    "it)");
+	ck_assert(tu_diag_has(d, "missing \"days\""));
+	/* A field from a store nobody fills, an unknown field, no {when}. */
+	diag_free(d);
+	d = diag_new();
+	expect_error(CB_TREE(CB_STRINGS "\"days\": {\"km\": \"1|2|3|4|5|6|7\", "
+	    "\"en\": \"1|2|3|4|5|6\"},\n", "{\"window\": \"x\", \"colour\": "
+	    "\"w\"}", "{\"km\": \"{when}\", \"en\": \"soon\"}"),
+	    "/nodes/cb/fields/window: no input node stores \"x\"");
+	ck_assert(tu_diag_has(d, "unknown field \"colour\""));
+	ck_assert(tu_diag_has(d, "/nodes/cb/text/en: the confirmation must "
+	    "say {when}"));
+	ck_assert(tu_diag_has(d, "/strings/days/en: seven day names"));
+	/* A valid tree whose confirmation cannot fit a small screen. */
+	diag_free(d);
+	d = diag_new();
+	m = tu_menu_load_string(CB_TREE(CB_STRINGS "\"days\": {\"km\": "
+	    "\"1|2|3|4|5|6|7\", \"en\": \"Sunday|Monday|Tuesday|Wednesday|"
+	    "Thursday|Friday|Saturday\"},\n", "{\"window\": \"w\"}",
+	    "{\"km\": \"{when}\", \"en\": \"We call {when}.\"}"), d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	lim.gsm7 = 20;
+	ck_assert_uint_eq(menu_check_fit(m, &lim, d, NULL), 1);
+	/* "We call Wednesday 23:59." is the longest: 24 septets. */
+	ck_assert_msg(tu_diag_has(d, "/nodes/cb: confirmation [en] can take "
+	    "24 GSM-7 units, over the one-screen limit of 20"), "%s",
+	    tu_diag_all(d));
+	menu_free(m);
+}
+END_TEST
+
 /* Cambodian numbers in their usual spellings, and refusals. */
 START_TEST(test_phone_kh)
 {
@@ -414,6 +537,8 @@ main(void)
 	tcase_add_test(render, test_render_paged);
 	tcase_add_test(render, test_fit_errors);
 	tcase_add_test(render, test_phone_kh);
+	tcase_add_test(render, test_callback_text);
+	tcase_add_test(load, test_callback_errors);
 	suite_add_tcase(s, load);
 	suite_add_tcase(s, render);
 	sr = srunner_create(s);

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * dispatch: the life of a callback request after it is stored. It decides
+ * whom to alert (roster on duty, urgency, escalation rounds), waits for the
+ * next shift when nobody is on duty, delivers the outbox through notify
+ * and fetch with retries and backoff, and tells the supervisors when an
+ * alert cannot be delivered. All state lives in the store, so a restart
+ * picks up where the last run stopped.
+ */
+#ifndef HOTLINED_DISPATCH_H
+#define HOTLINED_DISPATCH_H
+
+struct conf;
+struct dispatch;
+struct event_base;
+struct fetch;
+struct hclock;
+struct store;
+
+/*
+ * A dispatcher working every second (and when kicked) with the roster and
+ * providers of *confp at that moment. api_url is the counsellor API's base
+ * URL for claim links (borrowed; must outlive the dispatcher). NULL on
+ * failure.
+ */
+struct dispatch	*dispatch_new(struct event_base *base, struct store *st,
+		    struct fetch *f, const struct hclock *clock,
+		    struct conf *const *confp, const char *api_url);
+
+/* Look for work now (e.g. a request was just stored). */
+void		 dispatch_kick(struct dispatch *d);
+
+/* Deliveries in flight. */
+size_t		 dispatch_inflight(const struct dispatch *d);
+
+/* Stop working; transfers in flight are fetch's to abort. NULL is fine. */
+void		 dispatch_free(struct dispatch *d);
+
+#endif

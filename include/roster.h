@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * roster: who works the hotline and when. Counsellors and supervisors with
+ * their API tokens and alert channels, weekly shifts in Cambodia's time
+ * (Asia/Phnom_Penh, UTC+07:00 all year, no daylight saving), public
+ * holidays, and the safe-call windows a caller can pick. It answers who is
+ * on duty at an instant and when a call can honestly be expected; it
+ * sends nothing itself.
+ */
+#ifndef HOTLINED_ROSTER_H
+#define HOTLINED_ROSTER_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct diag;
+struct roster;
+
+#define ROSTER_UTC_OFFSET	(7 * 3600)	/* Asia/Phnom_Penh */
+
+/* How an alert reaches a person. */
+enum roster_transport {
+	ROSTER_WEBHOOK,		/* signed JSON POST (Standard Webhooks) */
+	ROSTER_TELEGRAM,	/* Bot API sendMessage to a chat */
+	ROSTER_SMS_AT,		/* Africa's Talking SMS */
+	ROSTER_SMS_PLASGATE	/* PlasGate SMS */
+};
+
+/* One alert channel of a person. */
+struct roster_alert {
+	enum roster_transport	 transport;
+	char			*target;	/* URL, chat id or phone number */
+	char			*secret;	/* webhook: "whsec_..." */
+	int			 with_phone;	/* may carry the caller's number */
+};
+
+/* A counsellor or supervisor. */
+struct roster_person {
+	char			*id;		/* [a-z0-9_-], stable */
+	char			*name;
+	char			*token;		/* counsellor API bearer token */
+	int			 supervisor;
+	struct roster_alert	*alerts;
+	size_t			 nalerts;
+};
+
+/* When a caller can expect the call, in Phnom Penh local time. */
+enum roster_when_kind {
+	ROSTER_WHEN_TODAY_BEFORE,	/* someone is on duty: before hh:mm */
+	ROSTER_WHEN_TODAY_FROM,		/* later today, from hh:mm */
+	ROSTER_WHEN_TOMORROW_FROM,	/* tomorrow from hh:mm */
+	ROSTER_WHEN_DAY_FROM,		/* on weekday wday from hh:mm */
+	ROSTER_WHEN_UNKNOWN		/* nobody on duty in the next 14 days */
+};
+
+/*
+ * TODAY_BEFORE: hh:mm is the end of the stretch that is on duty and inside
+ * the window now; 24:00 ("before midnight") if it runs past midnight; at is
+ * now. The FROM kinds: hh:mm, wday and at are the start. UNKNOWN: at is -1
+ * if nothing is found within 14 days; if the start is 7 to 14 days away
+ * (a weekday name would mislead), hh:mm, wday and at still say when.
+ */
+struct roster_when {
+	enum roster_when_kind	 kind;
+	int			 hour;
+	int			 minute;
+	int			 wday;		/* 0 Sunday .. 6 Saturday */
+	time_t			 at;		/* the instant itself */
+};
+
+/*
+ * Load and check a roster file (JSON; see docs/roster.md). All problems go
+ * to d with file:line:col. NULL if there was any.
+ */
+struct roster	*roster_load(const char *file, struct diag *d);
+
+void		 roster_free(struct roster *r);
+
+/*
+ * Counsellors (not supervisors) on duty at now, in roster order, into
+ * out[max]; returns how many there are (may exceed max). No one is on duty
+ * on a holiday unless the shift says "holidays": true.
+ */
+size_t		 roster_on_duty(const struct roster *r, time_t now,
+		    const struct roster_person **out, size_t max);
+
+/* The next instant >= now when some counsellor is on duty; -1 if none in
+ * the next 14 days. */
+time_t		 roster_next_duty(const struct roster *r, time_t now);
+
+/*
+ * When a request made at now, for the caller's safe window ("now",
+ * "morning", "afternoon", "evening" or NULL for any time), can honestly
+ * expect a call: the first instant at or after now when a counsellor is on
+ * duty inside the window, and how to say it. Returns 0, or -1 for an
+ * unknown window name.
+ */
+int		 roster_expected(const struct roster *r, time_t now,
+		    const char *window, struct roster_when *out);
+
+/* Supervisors, in roster order; returns how many there are. */
+size_t		 roster_supervisors(const struct roster *r,
+		    const struct roster_person **out, size_t max);
+
+/* A person by id, or NULL. */
+const struct roster_person *roster_find(const struct roster *r,
+		    const char *id);
+
+/* The counsellor or supervisor whose API token is token (compared in
+ * constant time, over every token), or NULL; NULL for NULL or "". */
+const struct roster_person *roster_by_token(const struct roster *r,
+		    const char *token);
+
+/* Seconds a request may stay unclaimed before escalation. */
+int		 roster_escalate_after(const struct roster *r);
+
+/* Seconds before the first retry of a failed delivery ("retry_first"). */
+long		 roster_retry_first(const struct roster *r);
+
+/* Delivery failures of one alert before the supervisors are told. */
+int		 roster_max_attempts(const struct roster *r);
+
+/* Split t into Phnom Penh local date and time (struct tm fields). */
+void		 roster_local(time_t t, struct tm *out);
+
+#endif

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store: everything hotlined keeps on disk, in one SQLite file, and the
+ * only module that speaks SQL. Callback requests, their history (every
+ * state change, with who and when) and the outbox of alerts. All work runs
+ * on one writer thread that owns the connection: the event loop submits a
+ * job and gets its completion back on the loop, after the job's transaction
+ * is durable (synchronous=FULL). Jobs queued together commit together
+ * (group commit), so the loop never waits on fsync.
+ */
+#ifndef HOTLINED_STORE_H
+#define HOTLINED_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+struct store;
+
+enum store_rc {
+	STORE_OK,
+	STORE_DUP,		/* create: this session already has a request */
+	STORE_NOTFOUND,		/* no such request */
+	STORE_CONFLICT,		/* claimed by someone else / not yours */
+	STORE_ERR		/* database failure (logged) */
+};
+
+/* Where a callback request is in its life. */
+enum store_state {
+	STORE_OPEN,		/* stored, no alert sent yet (or released) */
+	STORE_ALERTED,		/* alerts sent, nobody has claimed it */
+	STORE_CLAIMED,		/* a counsellor is on it */
+	STORE_COMPLETED		/* closed with an outcome */
+};
+
+/* A callback request as stored. Strings may be NULL when not asked. */
+struct store_callback {
+	int64_t		 id;
+	char		 ref[16];	/* case reference, e.g. "K7Q2MX" */
+	const char	*channel;
+	const char	*phone;		/* the caller's number */
+	const char	*safe_to_call;	/* "yes" or "no" */
+	const char	*safe_number;	/* number to call instead, or NULL */
+	const char	*window;	/* now, morning, afternoon, evening */
+	const char	*cover;		/* what to say if someone else answers */
+	int		 urgent;
+	const char	*province;
+	const char	*topic;
+	const char	*lang;
+	enum store_state state;
+	const char	*claimed_by;	/* counsellor id */
+	const char	*outcome;
+	int64_t		 created_at;	/* Unix seconds */
+	int64_t		 updated_at;
+	int64_t		 next_action_at; /* dispatcher acts then; 0: never */
+	int		 rounds;	/* alert rounds sent (escalations + 1) */
+	int		 failures;	/* alert deliveries given up */
+};
+
+/* One alert to deliver: to whom, how, about which request. */
+struct store_outbox {
+	int64_t		 id;
+	int64_t		 callback_id;
+	const char	*recipient;	/* roster person id */
+	const char	*transport;	/* webhook, telegram, sms_at, sms_plasgate */
+	int		 target;	/* index of that person's alert entry */
+	const char	*kind;		/* callback.created, callback.escalated,
+					   alert.failed */
+	int		 attempts;
+	int64_t		 next_at;
+	const char	*msg_id;	/* stable across retries */
+};
+
+/* An alert due for delivery, with the request it is about. */
+struct store_due {
+	struct store_outbox	outbox;
+	struct store_callback	callback;
+};
+
+/* One history event. */
+struct store_event {
+	int64_t		 at;
+	const char	*event;		/* created alerted escalated claimed
+					   released completed alert_failed
+					   waiting */
+	const char	*actor;		/* counsellor id, "system" */
+	const char	*detail;	/* may be NULL; never personal data */
+};
+
+/* Outcome of one delivery attempt. */
+enum store_delivery {
+	STORE_SENT,		/* delivered: done */
+	STORE_RETRY,		/* failed: try again at next_at */
+	STORE_GAVE_UP		/* failed for good */
+};
+
+/*
+ * Completions. They run on the event loop thread, after the job's
+ * transaction committed; every pointer they get is valid only during the
+ * call. A row completion gets the row for STORE_OK and STORE_DUP, the
+ * current (unchanged) row for STORE_CONFLICT, NULL otherwise. Lists are
+ * empty unless STORE_OK. A NULL completion is allowed (fire and forget).
+ */
+typedef void (*store_callback_cb)(enum store_rc rc,
+    const struct store_callback *row, void *arg);
+typedef void (*store_list_cb)(enum store_rc rc,
+    const struct store_callback *rows, size_t n, void *arg);
+typedef void (*store_due_cb)(enum store_rc rc, const struct store_due *rows,
+    size_t n, void *arg);
+typedef void (*store_history_cb)(enum store_rc rc,
+    const struct store_event *ev, size_t n, void *arg);
+typedef void (*store_done_cb)(enum store_rc rc, void *arg);
+
+/* Options for store_new. */
+struct store_opts {
+	size_t	max_batch;	/* jobs per transaction; 1 disables group
+				   commit (benchmarks); 0 means 256 */
+	int	busy_timeout_ms; /* 0 means 5000 */
+};
+
+/*
+ * Open (creating if needed) the database at path, apply the PRAGMAs and
+ * every pending migration, prepare every statement, start the writer
+ * thread and its notification back to base. Returns NULL with a message in
+ * *cause (a new string the caller frees).
+ */
+struct store	*store_new(struct event_base *base, const char *path,
+		    const struct store_opts *opts, char **cause);
+
+/*
+ * Finish every queued job (their completions run first, on the calling
+ * thread), stop the thread, finalize statements and close the database.
+ * Jobs submitted once it began (e.g. from those completions) get -1. Not
+ * from inside a store completion. NULL is fine.
+ */
+void		 store_free(struct store *st);
+
+/* The schema version the file is at (PRAGMA user_version). */
+int		 store_schema_version(const struct store *st);
+
+/* Jobs submitted whose completion has not run yet. */
+size_t		 store_pending(const struct store *st);
+
+/*
+ * Store a new callback request (ref, id, state, times are set by the
+ * store: state OPEN, next_action_at = now) with a "created" history event,
+ * in one transaction. dedup identifies the USSD session (channel, session
+ * id); it is kept only as a keyed hash. A second request with the same
+ * dedup gets STORE_DUP and the existing row. Returns 0, or -1 if the job
+ * could not be queued.
+ */
+int		 store_callback_create(struct store *st,
+		    const struct store_callback *in, const void *dedup,
+		    size_t dedup_len, int64_t now, store_callback_cb cb,
+		    void *arg);
+
+/*
+ * Requests OPEN or ALERTED whose next_action_at is due (<= now, != 0),
+ * soonest first, at most max (0: all).
+ */
+int		 store_callback_due(struct store *st, int64_t now, size_t max,
+		    store_list_cb cb, void *arg);
+
+/*
+ * What the dispatcher decided for request id, in one transaction: set its
+ * state (only from OPEN or ALERTED; otherwise STORE_CONFLICT and nothing
+ * changes), next_action_at and rounds, record a history event (event,
+ * "system", detail) and queue one outbox row per entry of out[] (their id,
+ * callback_id, attempts, next_at and msg_id are set by the store; next_at
+ * is now). STORE_NOTFOUND for an unknown id. If anything fails, nothing
+ * of it is kept.
+ */
+int		 store_callback_dispatch(struct store *st, int64_t id,
+		    enum store_state state, int64_t next_action_at, int rounds,
+		    const char *event, const char *detail,
+		    const struct store_outbox *out, size_t nout, int64_t now,
+		    store_done_cb cb, void *arg);
+
+/*
+ * Outbox rows due (next_at <= now, not sent, not given up), soonest first,
+ * at most max (0: all).
+ */
+int		 store_outbox_due(struct store *st, int64_t now, size_t max,
+		    store_due_cb cb, void *arg);
+
+/*
+ * Record a delivery attempt of outbox row id: attempts++, and SENT (done),
+ * RETRY (next_at, error kept), or GAVE_UP (the request's failures++ and an
+ * "alert_failed" history event with detail). error is a short technical
+ * reason, never personal data. STORE_NOTFOUND for an unknown id,
+ * STORE_CONFLICT for a row already sent or given up.
+ */
+int		 store_outbox_result(struct store *st, int64_t id,
+		    enum store_delivery d, int64_t next_at, const char *error,
+		    int64_t now, store_done_cb cb, void *arg);
+
+/* Every request not COMPLETED, oldest first. */
+int		 store_callback_open(struct store *st, store_list_cb cb,
+		    void *arg);
+
+/* One request by case reference (STORE_NOTFOUND if none). */
+int		 store_callback_get(struct store *st, const char *ref,
+		    store_callback_cb cb, void *arg);
+
+/*
+ * Claim ref for counsellor: from OPEN or ALERTED it becomes CLAIMED by
+ * them (next_action_at 0, "claimed" event); already CLAIMED by them is OK
+ * again; CLAIMED by another or COMPLETED is STORE_CONFLICT. Exactly one of
+ * concurrent claimants wins. cb gets the row after the change.
+ */
+int		 store_callback_claim(struct store *st, const char *ref,
+		    const char *counsellor, int64_t now, store_callback_cb cb,
+		    void *arg);
+
+/*
+ * Release a claim: CLAIMED by counsellor becomes OPEN with next_action_at
+ * = now ("released" event) so it is alerted again; else STORE_CONFLICT.
+ */
+int		 store_callback_release(struct store *st, const char *ref,
+		    const char *counsellor, int64_t now, store_callback_cb cb,
+		    void *arg);
+
+/*
+ * Complete: CLAIMED by counsellor becomes COMPLETED with outcome
+ * ("completed" event, detail = outcome); else STORE_CONFLICT.
+ */
+int		 store_callback_complete(struct store *st, const char *ref,
+		    const char *counsellor, const char *outcome, int64_t now,
+		    store_callback_cb cb, void *arg);
+
+/* The history of ref, oldest first. */
+int		 store_callback_history(struct store *st, const char *ref,
+		    store_history_cb cb, void *arg);
+
+#endif

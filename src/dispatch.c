@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * dispatch: a one-second tick (and kicks) that asks the store for due work
+ * and acts on it. Due requests get their alert round: one counsellor on
+ * duty (the next one each round), every counsellor and the supervisors when
+ * urgent, the supervisors too from the second round on; with nobody on
+ * duty the request waits for the next shift. Due outbox rows are built by
+ * notify and sent by fetch; the verdict is written back with a backoff, and
+ * an alert given up on is reported to the supervisors. Logs carry case
+ * references and roster ids only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "clock.h"
+#include "conf.h"
+#include "dispatch.h"
+#include "fetch.h"
+#include "log.h"
+#include "notify.h"
+#include "roster.h"
+#include "store.h"
+
+#define DISPATCH_BATCH		32	/* rows asked for per tick */
+#define DISPATCH_PEOPLE		32	/* recipients of one round */
+#define DISPATCH_INFLIGHT	256	/* deliveries at once */
+#define DISPATCH_RETRY_MAX	3600	/* longest wait honoured */
+
+struct dispatch {
+	struct event_base	*base;
+	struct store		*store;
+	struct fetch		*fetch;
+	const struct hclock	*clock;
+	struct conf *const	*confp;
+	const char		*api_url;
+	struct event		*tick;
+	struct event		*kick;
+	int			 busy_due;	/* a due query is queued */
+	int			 busy_outbox;
+	int64_t			 inflight[DISPATCH_INFLIGHT];
+	size_t			 ninflight;
+};
+
+/* One delivery in flight. */
+struct dispatch_send {
+	struct dispatch		*d;
+	int64_t			 outbox_id;
+	int64_t			 callback_id;
+	int			 attempts;
+	char			 ref[16];
+	char			 recipient[64];
+	char			 transport[16];
+	char			 kind[32];
+	enum roster_transport	 rt;
+};
+
+/* A supervisors' alert after a failed delivery, once the row is read. */
+struct dispatch_failed {
+	struct dispatch		*d;
+	char			 recipient[64];
+};
+
+static void	dispatch_run(struct dispatch *);
+
+static const char *dispatch_transports[] = {
+	"webhook", "telegram", "sms_at", "sms_plasgate"
+};
+
+/* The timer and the kick both lead here. */
+static void
+dispatch_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	dispatch_run(arg);
+}
+
+/* Create the dispatcher and start its tick. */
+struct dispatch *
+dispatch_new(struct event_base *base, struct store *st, struct fetch *f,
+    const struct hclock *clock, struct conf *const *confp,
+    const char *api_url)
+{
+	struct dispatch	*d;
+	struct timeval	 tv = { 1, 0 };
+
+	if (sodium_init() == -1)
+		return NULL;
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return NULL;
+	d->base = base;
+	d->store = st;
+	d->fetch = f;
+	d->clock = clock;
+	d->confp = confp;
+	d->api_url = api_url;
+	d->tick = event_new(base, -1, EV_PERSIST, dispatch_tick_cb, d);
+	d->kick = event_new(base, -1, 0, dispatch_tick_cb, d);
+	if (d->tick == NULL || d->kick == NULL ||
+	    event_add(d->tick, &tv) == -1) {
+		dispatch_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Run soon, from the loop. */
+void
+dispatch_kick(struct dispatch *d)
+{
+	event_active(d->kick, 0, 0);
+}
+
+/* Deliveries in flight. */
+size_t
+dispatch_inflight(const struct dispatch *d)
+{
+	return d->ninflight;
+}
+
+/* Stop the tick and free. */
+void
+dispatch_free(struct dispatch *d)
+{
+	if (d == NULL)
+		return;
+	if (d->tick != NULL)
+		event_free(d->tick);
+	if (d->kick != NULL)
+		event_free(d->kick);
+	free(d);
+}
+
+/* Whether an outbox row is being delivered right now. */
+static int
+dispatch_busy(const struct dispatch *d, int64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->ninflight; i++)
+		if (d->inflight[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Forget an outbox row that is no longer in flight. */
+static void
+dispatch_done(struct dispatch *d, int64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->ninflight; i++)
+		if (d->inflight[i] == id) {
+			d->inflight[i] = d->inflight[--d->ninflight];
+			return;
+		}
+}
+
+/* Append one outbox row per alert entry of person p. */
+static size_t
+dispatch_add(struct store_outbox *out, size_t n, size_t max,
+    const struct roster_person *p, const char *kind)
+{
+	size_t	 j;
+
+	for (j = 0; j < p->nalerts && n < max; j++) {
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].recipient = p->id;
+		out[n].transport = dispatch_transports[p->alerts[j].transport];
+		out[n].target = (int)j;
+		out[n].kind = kind;
+		n++;
+	}
+	return n;
+}
+
+/* A dispatch decision was stored: send what it queued. */
+static void
+dispatch_stored_cb(enum store_rc rc, void *arg)
+{
+	struct dispatch	*d = arg;
+
+	if (rc == STORE_OK)
+		dispatch_kick(d);
+}
+
+/* Decide and record the next step of one due request. */
+static void
+dispatch_request(struct dispatch *d, const struct store_callback *c,
+    int64_t now)
+{
+	const struct roster		*r = (*d->confp)->roster;
+	const struct roster_person	*on[DISPATCH_PEOPLE];
+	const struct roster_person	*sup[DISPATCH_PEOPLE];
+	struct store_outbox		 out[DISPATCH_PEOPLE * 4];
+	size_t				 non, nsup, n = 0, i, max;
+	const char			*kind, *event;
+	char				 detail[160];
+	time_t				 next;
+	int				 rc;
+
+	max = sizeof(out) / sizeof(out[0]);
+	non = roster_on_duty(r, now, on, DISPATCH_PEOPLE);
+	if (non > DISPATCH_PEOPLE)
+		non = DISPATCH_PEOPLE;
+	nsup = roster_supervisors(r, sup, DISPATCH_PEOPLE);
+	if (nsup > DISPATCH_PEOPLE)
+		nsup = DISPATCH_PEOPLE;
+	kind = c->rounds == 0 ? "callback.created" : "callback.escalated";
+	event = c->rounds == 0 ? "alerted" : "escalated";
+
+	if (non == 0 && !c->urgent && c->rounds == 0) {
+		/* Outside every shift: wait for the next one. */
+		next = roster_next_duty(r, now);
+		if (next == -1) {
+			/* Nobody for two weeks: the supervisors must know. */
+			for (i = 0; i < nsup; i++)
+				n = dispatch_add(out, n, max, sup[i], kind);
+			snprintf(detail, sizeof(detail), "no counsellor on "
+			    "duty in the next 14 days: supervisors");
+			rc = store_callback_dispatch(d->store, c->id,
+			    STORE_ALERTED, now + roster_escalate_after(r),
+			    c->rounds + 1, event, detail, out, n, now,
+			    dispatch_stored_cb, d);
+		} else {
+			snprintf(detail, sizeof(detail), "no counsellor on "
+			    "duty until %lld", (long long)next);
+			log_info("request %s: no counsellor on duty, waiting "
+			    "%lld s for the next shift", c->ref,
+			    (long long)(next - now));
+			rc = store_callback_dispatch(d->store, c->id, c->state,
+			    next, c->rounds, "waiting", detail, NULL, 0, now,
+			    dispatch_stored_cb, d);
+		}
+		if (rc == -1)
+			log_warnx("request %s: could not queue its next step",
+			    c->ref);
+		return;
+	}
+
+	detail[0] = '\0';
+	if (c->urgent) {
+		/* In danger now: everyone on duty and the supervisors. */
+		for (i = 0; i < non; i++)
+			n = dispatch_add(out, n, max, on[i], kind);
+		for (i = 0; i < nsup; i++)
+			n = dispatch_add(out, n, max, sup[i], kind);
+		snprintf(detail, sizeof(detail), "urgent: %zu on duty and "
+		    "%zu supervisor%s", non, nsup, nsup == 1 ? "" : "s");
+	} else {
+		if (non > 0) {
+			/* Each round the next counsellor on duty. */
+			i = (size_t)((c->id + c->rounds) % (int64_t)non);
+			n = dispatch_add(out, n, max, on[i], kind);
+			snprintf(detail, sizeof(detail), "to %s", on[i]->id);
+		}
+		if (c->rounds > 0 || non == 0) {
+			for (i = 0; i < nsup; i++)
+				n = dispatch_add(out, n, max, sup[i], kind);
+			snprintf(detail + strlen(detail), sizeof(detail) -
+			    strlen(detail), "%sand the supervisors",
+			    non > 0 ? " " : "");
+		}
+	}
+	log_info("request %s: %s round %d (%s)", c->ref, event, c->rounds + 1,
+	    detail);
+	if (store_callback_dispatch(d->store, c->id, STORE_ALERTED,
+	    now + roster_escalate_after(r), c->rounds + 1, event, detail, out,
+	    n, now, dispatch_stored_cb, d) == -1)
+		log_warnx("request %s: could not queue its alerts", c->ref);
+}
+
+/* Due requests arrived from the store. */
+static void
+dispatch_due_cb(enum store_rc rc, const struct store_callback *rows,
+    size_t n, void *arg)
+{
+	struct dispatch	*d = arg;
+	int64_t		 now = hclock_now(d->clock);
+	size_t		 i;
+
+	d->busy_due = 0;
+	if (rc != STORE_OK || (*d->confp)->roster == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		dispatch_request(d, &rows[i], now);
+}
+
+/* The number a counsellor should call: a safe one, never an unsafe one. */
+static const char *
+dispatch_number(const struct store_callback *c)
+{
+	if (c->safe_number != NULL && *c->safe_number != '\0')
+		return c->safe_number;
+	if (c->safe_to_call != NULL && strcmp(c->safe_to_call, "no") == 0)
+		return NULL;
+	return c->phone;
+}
+
+/* The supervisors learn that an alert could not be delivered. */
+static void
+dispatch_failed_cb(enum store_rc rc, const struct store_callback *c,
+    void *arg)
+{
+	struct dispatch_failed		*f = arg;
+	struct dispatch			*d = f->d;
+	const struct roster		*r = (*d->confp)->roster;
+	const struct roster_person	*sup[DISPATCH_PEOPLE];
+	struct store_outbox		 out[DISPATCH_PEOPLE * 4];
+	char				 detail[160];
+	size_t				 nsup, i, n = 0;
+
+	if (rc != STORE_OK || r == NULL ||
+	    (c->state != STORE_OPEN && c->state != STORE_ALERTED)) {
+		/* Claimed or closed meanwhile: nobody needs to be told. */
+		free(f);
+		return;
+	}
+	nsup = roster_supervisors(r, sup, DISPATCH_PEOPLE);
+	if (nsup > DISPATCH_PEOPLE)
+		nsup = DISPATCH_PEOPLE;
+	for (i = 0; i < nsup; i++)
+		n = dispatch_add(out, n, sizeof(out) / sizeof(out[0]), sup[i],
+		    "alert.failed");
+	snprintf(detail, sizeof(detail), "alert to %s failed: supervisors "
+	    "told", f->recipient);
+	log_warnx("request %s: %s", c->ref, detail);
+	if (store_callback_dispatch(d->store, c->id, c->state,
+	    c->next_action_at, c->rounds, "escalated", detail, out, n,
+	    hclock_now(d->clock), dispatch_stored_cb, d) == -1)
+		log_warnx("request %s: could not queue the supervisors' alert",
+		    c->ref);
+	free(f);
+}
+
+/* Result of writing a delivery back; nothing more to do on success. */
+static void
+dispatch_result_cb(enum store_rc rc, void *arg)
+{
+	(void)arg;
+	if (rc != STORE_OK)
+		log_warnx("could not record a delivery result");
+}
+
+/* Write back the outcome of one attempt, and act on a final failure. */
+static void
+dispatch_record(struct dispatch_send *s, enum notify_verdict v,
+    const char *why, long retry_after)
+{
+	struct dispatch		*d = s->d;
+	struct dispatch_failed	*f;
+	int64_t			 now = hclock_now(d->clock);
+	enum store_delivery	 dv;
+	long			 wait = 0;
+	int			 max = roster_max_attempts((*d->confp)->roster);
+
+	if (v == NOTIFY_SENT)
+		dv = STORE_SENT;
+	else if (v == NOTIFY_RETRY && s->attempts + 1 < max) {
+		dv = STORE_RETRY;
+		wait = notify_backoff(s->attempts + 1,
+		    roster_retry_first((*d->confp)->roster),
+		    randombytes_random());
+		if (retry_after > wait && retry_after <= DISPATCH_RETRY_MAX)
+			wait = retry_after;
+	} else
+		dv = STORE_GAVE_UP;
+	if (dv == STORE_SENT)
+		log_info("request %s: %s to %s via %s delivered", s->ref,
+		    s->kind, s->recipient, s->transport);
+	else if (dv == STORE_RETRY)
+		log_info("request %s: %s to %s via %s failed (%s), attempt "
+		    "%d, next in %ld s", s->ref, s->kind, s->recipient,
+		    s->transport, why, s->attempts + 1, wait);
+	else
+		log_warnx("request %s: %s to %s via %s given up (%s) after %d "
+		    "attempt%s", s->ref, s->kind, s->recipient, s->transport,
+		    why, s->attempts + 1, s->attempts == 0 ? "" : "s");
+	if (store_outbox_result(d->store, s->outbox_id, dv, now + wait, why,
+	    now, dispatch_result_cb, NULL) == -1)
+		log_warnx("request %s: could not record a delivery", s->ref);
+	if (dv != STORE_GAVE_UP || strcmp(s->kind, "alert.failed") == 0)
+		return;
+	f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return;
+	f->d = d;
+	snprintf(f->recipient, sizeof(f->recipient), "%s", s->recipient);
+	if (store_callback_get(d->store, s->ref, dispatch_failed_cb, f) == -1)
+		free(f);
+}
+
+/* A delivery finished. */
+static void
+dispatch_sent_cb(const struct fetch_result *res, void *arg)
+{
+	struct dispatch_send	*s = arg;
+	enum notify_verdict	 v;
+	char			 why[64];
+	long			 retry_after = 0;
+
+	v = notify_verdict(s->rt, res->status, res->curl_code, res->body);
+	if (res->status == 0)
+		snprintf(why, sizeof(why), "no response: %s",
+		    res->error ? res->error : "error");
+	else
+		snprintf(why, sizeof(why), "HTTP %ld", res->status);
+	if (res->retry_after != NULL)
+		retry_after = strtol(res->retry_after, NULL, 10);
+	dispatch_done(s->d, s->outbox_id);
+	dispatch_record(s, v, why, retry_after);
+	free(s);
+}
+
+/* Build and start the delivery of one due outbox row. */
+static void
+dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
+{
+	const struct store_outbox	*o = &due->outbox;
+	const struct store_callback	*c = &due->callback;
+	const struct roster_person	*p;
+	const struct roster_alert	*t = NULL;
+	struct notify_alert		 a;
+	struct notify_http		 h;
+	struct fetch_request		 req;
+	struct dispatch_send		*s;
+	const char			*cause = NULL;
+	char				 claim[512];
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return;
+	s->d = d;
+	s->outbox_id = o->id;
+	s->callback_id = o->callback_id;
+	s->attempts = o->attempts;
+	snprintf(s->ref, sizeof(s->ref), "%s", c->ref);
+	snprintf(s->recipient, sizeof(s->recipient), "%s", o->recipient);
+	snprintf(s->transport, sizeof(s->transport), "%s", o->transport);
+	snprintf(s->kind, sizeof(s->kind), "%s", o->kind);
+
+	p = roster_find((*d->confp)->roster, o->recipient);
+	if (p != NULL && o->target >= 0 && (size_t)o->target < p->nalerts &&
+	    strcmp(dispatch_transports[p->alerts[o->target].transport],
+	    o->transport) == 0)
+		t = &p->alerts[o->target];
+	if (t == NULL) {
+		dispatch_record(s, NOTIFY_GIVE_UP, "recipient no longer in "
+		    "the roster", 0);
+		free(s);
+		return;
+	}
+	s->rt = t->transport;
+	snprintf(claim, sizeof(claim), "%s/api/requests/%s/claim", d->api_url,
+	    c->ref);
+	memset(&a, 0, sizeof(a));
+	a.kind = o->kind;
+	a.msg_id = o->msg_id;
+	a.ref = c->ref;
+	a.urgent = c->urgent;
+	a.window = c->window;
+	a.province = c->province;
+	a.topic = c->topic;
+	a.created_at = c->created_at;
+	a.claim_url = claim;
+	a.phone = t->with_phone ? dispatch_number(c) : NULL;
+	memset(&h, 0, sizeof(h));
+	if (notify_build(&(*d->confp)->notify, t, &a, (time_t)now, &h,
+	    &cause) == -1) {
+		dispatch_record(s, NOTIFY_GIVE_UP, cause ? cause :
+		    "cannot build", 0);
+		free(s);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.url = h.url;
+	req.headers = (const char *const *)h.headers;
+	req.body = h.body;
+	req.body_len = h.body_len;
+	if (fetch_start(d->fetch, &req, dispatch_sent_cb, s) == -1) {
+		notify_http_clear(&h);
+		dispatch_record(s, NOTIFY_RETRY, "cannot start a transfer", 0);
+		free(s);
+		return;
+	}
+	notify_http_clear(&h);
+	d->inflight[d->ninflight++] = o->id;
+}
+
+/* Due outbox rows arrived from the store. */
+static void
+dispatch_outbox_cb(enum store_rc rc, const struct store_due *rows, size_t n,
+    void *arg)
+{
+	struct dispatch	*d = arg;
+	int64_t		 now = hclock_now(d->clock);
+	size_t		 i;
+
+	d->busy_outbox = 0;
+	if (rc != STORE_OK || (*d->confp)->roster == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (dispatch_busy(d, rows[i].outbox.id))
+			continue;
+		if (d->ninflight == DISPATCH_INFLIGHT)
+			break;
+		dispatch_send(d, &rows[i], now);
+	}
+}
+
+/* Ask the store for due requests and due deliveries. */
+static void
+dispatch_run(struct dispatch *d)
+{
+	int64_t	 now = hclock_now(d->clock);
+
+	if ((*d->confp)->roster == NULL)
+		return;
+	if (!d->busy_due) {
+		d->busy_due = 1;
+		if (store_callback_due(d->store, now, DISPATCH_BATCH,
+		    dispatch_due_cb, d) == -1)
+			d->busy_due = 0;
+	}
+	if (!d->busy_outbox) {
+		d->busy_outbox = 1;
+		if (store_outbox_due(d->store, now, DISPATCH_BATCH,
+		    dispatch_outbox_cb, d) == -1)
+			d->busy_outbox = 0;
+	}
+}

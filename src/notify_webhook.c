@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * notify_webhook: alerts as signed JSON POSTs in the Standard Webhooks v1
+ * scheme (docs/aggregators.md §8.4): webhook-id, webhook-timestamp and an
+ * HMAC-SHA256 webhook-signature over "id.timestamp.body". It owns the body's
+ * shape and the signing; the counsellor tool verifies, fetch.c sends.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "notify.h"
+
+#define WEBHOOK_PREFIX		"whsec_"
+/* Key length in bytes that Standard Webhooks allows. */
+#define WEBHOOK_KEY_MIN		24
+#define WEBHOOK_KEY_MAX		64
+#define WEBHOOK_B64		sodium_base64_VARIANT_ORIGINAL
+
+/* Write t as ISO 8601 UTC ("2021-02-25T15:02:10Z") into buf[20+]. */
+static int
+webhook_iso8601(time_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return -1;
+	if (strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Check that url is an absolute http(s) URL with nothing in it that could
+ * break out of the request line (controls, spaces).
+ */
+static int
+webhook_url_ok(const char *url)
+{
+	const unsigned char	*p;
+
+	if (strncmp(url, "https://", 8) != 0 &&
+	    strncmp(url, "http://", 7) != 0)
+		return 0;
+	for (p = (const unsigned char *)url; *p != '\0'; p++) {
+		if (*p <= 0x20 || *p == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Set *slot to a new "name: value" header line. On failure *slot is NULL
+ * (asprintf leaves it undefined) and -1 is returned.
+ */
+static int
+webhook_header(char **slot, const char *name, const char *value)
+{
+	if (asprintf(slot, "%s: %s", name, value) == -1) {
+		*slot = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* An optional member: NULL when unset or empty, so the key is left out. */
+static const char *
+webhook_opt(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+/* Sign id.timestamp.body with a "whsec_" secret; see notify.h. */
+int
+notify_webhook_sign(const char *secret, const char *msg_id, long timestamp,
+    const char *body, size_t body_len, char *out, size_t outlen)
+{
+	crypto_auth_hmacsha256_state	 st;
+	unsigned char			 key[WEBHOOK_KEY_MAX];
+	unsigned char			 mac[crypto_auth_hmacsha256_BYTES];
+	char				 b64[sodium_base64_ENCODED_LEN(
+					    crypto_auth_hmacsha256_BYTES,
+					    WEBHOOK_B64)];
+	char				 ts[24];
+	const char			*enc;
+	size_t				 keylen = 0;
+	int				 n, rc = -1;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (secret == NULL || msg_id == NULL || (body == NULL && body_len > 0))
+		goto done;
+	if (sodium_init() < 0)
+		goto done;
+	if (strncmp(secret, WEBHOOK_PREFIX, strlen(WEBHOOK_PREFIX)) != 0)
+		goto done;
+	enc = secret + strlen(WEBHOOK_PREFIX);
+	/* No end pointer: trailing junk and keys over 64 bytes fail here. */
+	if (sodium_base642bin(key, sizeof(key), enc, strlen(enc), NULL,
+	    &keylen, NULL, WEBHOOK_B64) != 0)
+		goto done;
+	if (keylen < WEBHOOK_KEY_MIN)
+		goto done;
+	n = snprintf(ts, sizeof(ts), "%ld", timestamp);
+	if (n < 0 || (size_t)n >= sizeof(ts))
+		goto done;
+
+	crypto_auth_hmacsha256_init(&st, key, keylen);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg_id,
+	    strlen(msg_id));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)ts,
+	    (unsigned long long)n);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+	if (body_len > 0)
+		crypto_auth_hmacsha256_update(&st, (const unsigned char *)body,
+		    body_len);
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac), WEBHOOK_B64);
+
+	n = snprintf(out, outlen, "v1,%s", b64);
+	if (n < 0 || (size_t)n >= outlen) {
+		if (outlen > 0)
+			out[0] = '\0';
+		goto done;
+	}
+	rc = 0;
+
+done:
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(&st, sizeof(st));
+	sodium_memzero(mac, sizeof(mac));
+	return rc;
+}
+
+/*
+ * The body. Returns a new reference, or NULL when a string is not UTF-8 or
+ * memory runs out. The phone goes in only when the target allows it.
+ */
+static json_t *
+webhook_body(const struct roster_alert *target, const struct notify_alert *a,
+    const char *when, const char *created)
+{
+	return json_pack("{s:s, s:s, s:{s:s, s:b, s:s?, s:s*, s:s*, s:s, s:s,"
+	    " s:s*}}",
+	    "type", a->kind,
+	    "timestamp", when,
+	    "data",
+	    "ref", a->ref,
+	    "urgent", a->urgent != 0,
+	    "window", a->window,
+	    "province", webhook_opt(a->province),
+	    "topic", webhook_opt(a->topic),
+	    "created_at", created,
+	    "claim_url", a->claim_url,
+	    "phone", target->with_phone ? webhook_opt(a->phone) : NULL);
+}
+
+/* Build the signed POST to target->target; see notify.h. */
+int
+notify_webhook_build(const struct roster_alert *target,
+    const struct notify_alert *a, time_t now, struct notify_http *out,
+    const char **cause)
+{
+	json_t	*root = NULL;
+	char	 when[32], created[32], sig[64], ts[24];
+
+	memset(out, 0, sizeof(*out));
+	if (target->target == NULL || !webhook_url_ok(target->target)) {
+		*cause = "webhook target is not an http or https URL";
+		goto fail;
+	}
+	if (webhook_iso8601(now, when, sizeof(when)) == -1 ||
+	    webhook_iso8601((time_t)a->created_at, created,
+	    sizeof(created)) == -1) {
+		*cause = "alert time is out of range";
+		goto fail;
+	}
+	root = webhook_body(target, a, when, created);
+	if (root == NULL) {
+		*cause = "cannot encode the alert as JSON";
+		goto fail;
+	}
+	out->body = json_dumps(root, JSON_COMPACT);
+	if (out->body == NULL) {
+		*cause = "out of memory";
+		goto fail;
+	}
+	out->body_len = strlen(out->body);
+	if (notify_webhook_sign(target->secret, a->msg_id, (long)now,
+	    out->body, out->body_len, sig, sizeof(sig)) == -1) {
+		*cause = "webhook secret is missing or malformed";
+		goto fail;
+	}
+	snprintf(ts, sizeof(ts), "%ld", (long)now);
+	out->url = strdup(target->target);
+	if (out->url == NULL ||
+	    webhook_header(&out->headers[0], "Content-Type",
+	    "application/json") == -1 ||
+	    webhook_header(&out->headers[1], "webhook-id", a->msg_id) == -1 ||
+	    webhook_header(&out->headers[2], "webhook-timestamp", ts) == -1 ||
+	    webhook_header(&out->headers[3], "webhook-signature", sig) == -1) {
+		*cause = "out of memory";
+		goto fail;
+	}
+	json_decref(root);
+	return 0;
+
+fail:
+	json_decref(root);
+	notify_http_clear(out);
+	return -1;
+}

@@ -1,0 +1,1113 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * check_store: the store against a real SQLite file in a fresh temporary
+ * directory per test: migrations, create and dedup, group commit, savepoint
+ * isolation inside a batch, the dispatcher and outbox, claims, history, and
+ * that session ids never reach the file in clear. A second connection
+ * (test-only SQL) checks what is on disk.
+ */
+#include <ftw.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <event2/event.h>
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define REF_CHARS	"ACDEFGHJKLMNPQRTUVWXY3479"
+#define B64URL \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#define MAXROWS		128
+
+/* Made by main; each test's directory is inside, all removed at exit. */
+static char	root[32];
+
+/* Per-test state; each test runs in its own process. */
+static struct {
+	char			 dir[64];
+	char			 path[PATH_MAX];
+	struct event_base	*base;
+	struct store		*st;
+} fx;
+
+/* What a row completion saw, with copies of its strings. */
+struct got {
+	int			 done;
+	enum store_rc		 rc;
+	int			 has_row;
+	struct store_callback	 row;
+	char			 phone[64];
+	char			 claimed_by[64];
+	char			 outcome[64];
+	int			 durable;	/* seen by another connection */
+};
+
+/* What a list completion saw. */
+struct list {
+	int			 done;
+	enum store_rc		 rc;
+	size_t			 n;
+	char			 ref[MAXROWS][16];
+	int64_t			 id[MAXROWS];
+	enum store_state	 state[MAXROWS];
+};
+
+/* What an outbox-due completion saw. */
+struct odue {
+	int			 done;
+	enum store_rc		 rc;
+	size_t			 n;
+	int64_t			 id[16];
+	int			 attempts[16];
+	int			 target[16];
+	int64_t			 next_at[16];
+	char			 msg_id[16][40];
+	char			 recipient[16][32];
+	char			 transport[16][32];
+	char			 kind[16][32];
+	char			 ref[16][16];
+};
+
+/* What a history completion saw. */
+struct hist {
+	int			 done;
+	enum store_rc		 rc;
+	size_t			 n;
+	int64_t			 at[32];
+	char			 event[32][32];
+	char			 actor[32][32];
+	char			 detail[32][64];
+	int			 has_detail[32];
+};
+
+/* What a done completion saw. */
+struct dres {
+	int			 done;
+	enum store_rc		 rc;
+};
+
+/* Bounded copy; returns dst, or NULL for a NULL src. */
+static char *
+cp(char *dst, size_t len, const char *src)
+{
+	if (src == NULL) {
+		dst[0] = '\0';
+		return NULL;
+	}
+	snprintf(dst, len, "%s", src);
+	return dst;
+}
+
+/* Fresh directory, database path and event base for one test. */
+static void
+setup(void)
+{
+	snprintf(fx.dir, sizeof(fx.dir), "%s/t.XXXXXX", root);
+	ck_assert_ptr_nonnull(mkdtemp(fx.dir));
+	snprintf(fx.path, sizeof(fx.path), "%s/hotlined.db", fx.dir);
+	fx.base = event_base_new();
+	ck_assert_ptr_nonnull(fx.base);
+	fx.st = NULL;
+}
+
+/* Remove the database and its directory. */
+static void
+teardown(void)
+{
+	char	 p[PATH_MAX + 8];
+
+	store_free(fx.st);
+	fx.st = NULL;
+	event_base_free(fx.base);
+	unlink(fx.path);
+	snprintf(p, sizeof(p), "%s-wal", fx.path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", fx.path);
+	unlink(p);
+	rmdir(fx.dir);
+}
+
+/* Open the store on the test's file. */
+static struct store *
+open_store(size_t max_batch)
+{
+	struct store_opts	 o = { max_batch, 0 };
+	char			*cause = NULL;
+	struct store		*st;
+
+	st = store_new(fx.base, fx.path, &o, &cause);
+	ck_assert_msg(st != NULL, "store_new: %s", cause);
+	return st;
+}
+
+/* Set the time-out flag. */
+static void
+timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	*(int *)arg = 1;
+}
+
+/* Run the loop until *count reaches want, for at most ten seconds. */
+static void
+wait_n(const int *count, int want)
+{
+	struct timeval	 tv = { 10, 0 };
+	struct event	*t;
+	int		 timed_out = 0;
+
+	t = evtimer_new(fx.base, timeout_cb, &timed_out);
+	evtimer_add(t, &tv);
+	while (*count < want && !timed_out)
+		event_base_loop(fx.base, EVLOOP_ONCE);
+	event_free(t);
+	ck_assert_msg(*count == want, "%d of %d completions", *count, want);
+}
+
+/* A complete request as a session would hand it over. */
+static struct store_callback
+sample(const char *phone)
+{
+	struct store_callback	 in;
+
+	memset(&in, 0, sizeof(in));
+	in.channel = "at";
+	in.phone = phone;
+	in.safe_to_call = "yes";
+	in.window = "now";
+	in.cover = "wrong number";
+	in.urgent = 1;
+	in.province = "Phnom Penh";
+	in.topic = "violence";
+	in.lang = "km";
+	return in;
+}
+
+/* Row completion: copy what the tests look at. */
+static void
+row_cb(enum store_rc rc, const struct store_callback *row, void *arg)
+{
+	struct got	*g = arg;
+
+	g->rc = rc;
+	g->has_row = row != NULL;
+	if (row != NULL) {
+		g->row = *row;
+		g->row.phone = cp(g->phone, sizeof(g->phone), row->phone);
+		g->row.claimed_by = cp(g->claimed_by, sizeof(g->claimed_by),
+		    row->claimed_by);
+		g->row.outcome = cp(g->outcome, sizeof(g->outcome),
+		    row->outcome);
+		g->row.channel = g->row.safe_to_call = g->row.safe_number =
+		    g->row.window = g->row.cover = g->row.province =
+		    g->row.topic = g->row.lang = NULL;
+	}
+	g->done++;
+}
+
+/* Row completion that also reads the row through a second connection. */
+static void
+durable_cb(enum store_rc rc, const struct store_callback *row, void *arg)
+{
+	struct got	*g = arg;
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*s = NULL;
+	const char	*ref;
+
+	if (row != NULL &&
+	    sqlite3_open_v2(fx.path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT ref FROM callback WHERE id = ?", -1,
+	    &s, NULL) == SQLITE_OK &&
+	    sqlite3_bind_int64(s, 1, row->id) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW) {
+		ref = (const char *)sqlite3_column_text(s, 0);
+		g->durable = ref != NULL && strcmp(ref, row->ref) == 0;
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	row_cb(rc, row, arg);
+}
+
+/* List completion. */
+static void
+list_cb(enum store_rc rc, const struct store_callback *rows, size_t n,
+    void *arg)
+{
+	struct list	*l = arg;
+	size_t		 i;
+
+	l->rc = rc;
+	l->n = n;
+	for (i = 0; i < n && i < MAXROWS; i++) {
+		cp(l->ref[i], sizeof(l->ref[i]), rows[i].ref);
+		l->id[i] = rows[i].id;
+		l->state[i] = rows[i].state;
+	}
+	l->done++;
+}
+
+/* Outbox-due completion. */
+static void
+due_cb(enum store_rc rc, const struct store_due *rows, size_t n, void *arg)
+{
+	struct odue	*d = arg;
+	size_t		 i;
+
+	d->rc = rc;
+	d->n = n;
+	for (i = 0; i < n && i < 16; i++) {
+		d->id[i] = rows[i].outbox.id;
+		d->attempts[i] = rows[i].outbox.attempts;
+		d->target[i] = rows[i].outbox.target;
+		d->next_at[i] = rows[i].outbox.next_at;
+		cp(d->msg_id[i], sizeof(d->msg_id[i]), rows[i].outbox.msg_id);
+		cp(d->recipient[i], sizeof(d->recipient[i]),
+		    rows[i].outbox.recipient);
+		cp(d->transport[i], sizeof(d->transport[i]),
+		    rows[i].outbox.transport);
+		cp(d->kind[i], sizeof(d->kind[i]), rows[i].outbox.kind);
+		cp(d->ref[i], sizeof(d->ref[i]), rows[i].callback.ref);
+		ck_assert_int_eq(rows[i].callback.id,
+		    rows[i].outbox.callback_id);
+		ck_assert_str_eq(rows[i].callback.phone, "+85512345678");
+	}
+	d->done++;
+}
+
+/* History completion. */
+static void
+hist_cb(enum store_rc rc, const struct store_event *ev, size_t n, void *arg)
+{
+	struct hist	*h = arg;
+	size_t		 i;
+
+	h->rc = rc;
+	h->n = n;
+	for (i = 0; i < n && i < 32; i++) {
+		h->at[i] = ev[i].at;
+		cp(h->event[i], sizeof(h->event[i]), ev[i].event);
+		cp(h->actor[i], sizeof(h->actor[i]), ev[i].actor);
+		h->has_detail[i] = cp(h->detail[i], sizeof(h->detail[i]),
+		    ev[i].detail) != NULL;
+	}
+	h->done++;
+}
+
+/* Done completion. */
+static void
+done_cb(enum store_rc rc, void *arg)
+{
+	struct dres	*d = arg;
+
+	d->rc = rc;
+	d->done++;
+}
+
+/* Create and wait. */
+static enum store_rc
+create(const char *dedup, const char *phone, int64_t now, struct got *g)
+{
+	struct store_callback	 in = sample(phone);
+
+	memset(g, 0, sizeof(*g));
+	ck_assert_int_eq(store_callback_create(fx.st, &in, dedup,
+	    strlen(dedup), now, row_cb, g), 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/* Get by reference and wait (ref may point into *g). */
+static enum store_rc
+get(const char *ref, struct got *g)
+{
+	char	 r[16];
+
+	snprintf(r, sizeof(r), "%s", ref);
+	memset(g, 0, sizeof(*g));
+	ck_assert_int_eq(store_callback_get(fx.st, r, row_cb, g), 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/* List open requests and wait. */
+static void
+list_open(struct list *l)
+{
+	memset(l, 0, sizeof(*l));
+	ck_assert_int_eq(store_callback_open(fx.st, list_cb, l), 0);
+	wait_n(&l->done, 1);
+	ck_assert_int_eq(l->rc, STORE_OK);
+}
+
+/* List due requests and wait. */
+static void
+list_due(int64_t now, struct list *l)
+{
+	memset(l, 0, sizeof(*l));
+	ck_assert_int_eq(store_callback_due(fx.st, now, 0, list_cb, l), 0);
+	wait_n(&l->done, 1);
+	ck_assert_int_eq(l->rc, STORE_OK);
+}
+
+/* List due alerts and wait. */
+static void
+outbox_due(int64_t now, struct odue *d)
+{
+	memset(d, 0, sizeof(*d));
+	ck_assert_int_eq(store_outbox_due(fx.st, now, 0, due_cb, d), 0);
+	wait_n(&d->done, 1);
+	ck_assert_int_eq(d->rc, STORE_OK);
+}
+
+/* Fetch a history and wait. */
+static enum store_rc
+history(const char *ref, struct hist *h)
+{
+	memset(h, 0, sizeof(*h));
+	ck_assert_int_eq(store_callback_history(fx.st, ref, hist_cb, h), 0);
+	wait_n(&h->done, 1);
+	return h->rc;
+}
+
+/* Record a delivery result and wait. */
+static enum store_rc
+result(int64_t id, enum store_delivery d, int64_t next_at, const char *err,
+    int64_t now)
+{
+	struct dres	 r = { 0, STORE_ERR };
+
+	ck_assert_int_eq(store_outbox_result(fx.st, id, d, next_at, err, now,
+	    done_cb, &r), 0);
+	wait_n(&r.done, 1);
+	return r.rc;
+}
+
+/* Claim, release or complete ('c', 'r', 'x') and wait (ref may be in *g). */
+static enum store_rc
+change(int kind, const char *ref0, const char *who, int64_t now,
+    struct got *g)
+{
+	char	 ref[16];
+	int	 rc;
+
+	snprintf(ref, sizeof(ref), "%s", ref0);
+	memset(g, 0, sizeof(*g));
+	if (kind == 'c')
+		rc = store_callback_claim(fx.st, ref, who, now, row_cb, g);
+	else if (kind == 'r')
+		rc = store_callback_release(fx.st, ref, who, now, row_cb, g);
+	else
+		rc = store_callback_complete(fx.st, ref, who, "called back",
+		    now, row_cb, g);
+	ck_assert_int_eq(rc, 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/* Count the rows of a table through a second connection. */
+static int
+count_rows(const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	int		 n = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(fx.path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/* An empty file is migrated to 1; reopening keeps version and data. */
+START_TEST(test_migrate)
+{
+	struct got	 g, g2;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(store_schema_version(fx.st), 1);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 1);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
+	store_free(fx.st);
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(store_schema_version(fx.st), 1);
+	ck_assert_int_eq(get(g.row.ref, &g2), STORE_OK);
+	ck_assert_int_eq(g2.row.id, g.row.id);
+	ck_assert_str_eq(g2.row.phone, "+85512345678");
+	/* The dedup secret survived too: the same session is a duplicate. */
+	ck_assert_int_eq(create("at:s1", "+85599999999", 1001, &g2),
+	    STORE_DUP);
+	ck_assert_str_eq(g2.row.ref, g.row.ref);
+}
+END_TEST
+
+/* A new request: its row, its first event, durable before completion. */
+START_TEST(test_create)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct got		 g;
+	struct hist		 h;
+	size_t			 i;
+
+	fx.st = open_store(0);
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:s1", 5, 1000,
+	    durable_cb, &g), 0);
+	ck_assert_uint_eq(store_pending(fx.st), 1);
+	wait_n(&g.done, 1);
+	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_int_eq(g.rc, STORE_OK);
+	ck_assert_int_eq(g.durable, 1);
+	ck_assert_uint_eq(strlen(g.row.ref), 6);
+	for (i = 0; i < 6; i++)
+		ck_assert_ptr_nonnull(strchr(REF_CHARS, g.row.ref[i]));
+	ck_assert_int_gt(g.row.id, 0);
+	ck_assert_int_eq(g.row.state, STORE_OPEN);
+	ck_assert_int_eq(g.row.next_action_at, 1000);
+	ck_assert_int_eq(g.row.created_at, 1000);
+	ck_assert_int_eq(g.row.updated_at, 1000);
+	ck_assert_int_eq(g.row.urgent, 1);
+	ck_assert_int_eq(g.row.rounds, 0);
+	ck_assert_int_eq(g.row.failures, 0);
+	ck_assert_str_eq(g.row.phone, "+85512345678");
+	ck_assert_ptr_null(g.row.claimed_by);
+
+	ck_assert_int_eq(history(g.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.event[0], "created");
+	ck_assert_str_eq(h.actor[0], "system");
+	ck_assert_int_eq(h.at[0], 1000);
+}
+END_TEST
+
+/* Each string field as stored, checked inside the completion. */
+static void
+fields_cb(enum store_rc rc, const struct store_callback *r, void *arg)
+{
+	ck_assert_int_eq(rc, STORE_OK);
+	ck_assert_str_eq(r->channel, "at");
+	ck_assert_str_eq(r->phone, "+85512345678");
+	ck_assert_str_eq(r->safe_to_call, "no");
+	ck_assert_str_eq(r->safe_number, "+85511111111");
+	ck_assert_str_eq(r->window, "evening");
+	ck_assert_str_eq(r->cover, "wrong number");
+	ck_assert_str_eq(r->province, "Phnom Penh");
+	ck_assert_str_eq(r->topic, "violence");
+	ck_assert_str_eq(r->lang, "km");
+	ck_assert_ptr_null(r->outcome);
+	(*(int *)arg)++;
+}
+
+/* The strings of a stored request, through get. */
+START_TEST(test_fields_get)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct got		 g;
+	int			 n = 0;
+
+	fx.st = open_store(0);
+	in.safe_to_call = "no";
+	in.safe_number = "+85511111111";
+	in.window = "evening";
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "x", 1, 50, row_cb,
+	    &g), 0);
+	wait_n(&g.done, 1);
+	ck_assert_int_eq(store_callback_get(fx.st, g.row.ref, fields_cb, &n),
+	    0);
+	wait_n(&n, 1);
+}
+END_TEST
+
+/* The same session twice: one row, one event, the first row returned. */
+START_TEST(test_dup)
+{
+	struct got	 a, b, c;
+	struct hist	 h;
+	struct list	 l;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
+	ck_assert_int_eq(create("at:s1", "+85599999999", 1005, &b), STORE_DUP);
+	ck_assert_int_eq(b.has_row, 1);
+	ck_assert_str_eq(b.row.ref, a.row.ref);
+	ck_assert_int_eq(b.row.id, a.row.id);
+	ck_assert_str_eq(b.row.phone, "+85512345678");
+	ck_assert_int_eq(b.row.created_at, 1000);
+	list_open(&l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history"), 1);
+
+	/* Another session is another request. */
+	ck_assert_int_eq(create("at:s2", "+85512345678", 1006, &c), STORE_OK);
+	ck_assert_str_ne(c.row.ref, a.row.ref);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 2);
+}
+END_TEST
+
+/* 100 creates queued before the loop runs all commit, batched or not. */
+START_TEST(test_group_commit)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct got		*g;
+	struct list		 l;
+	char			 sid[32];
+	int			 i, k, done = 0;
+
+	fx.st = open_store(_i == 0 ? 0 : 1);
+	g = calloc(100, sizeof(*g));
+	ck_assert_ptr_nonnull(g);
+	for (i = 0; i < 100; i++) {
+		snprintf(sid, sizeof(sid), "at:session-%d", i);
+		ck_assert_int_eq(store_callback_create(fx.st, &in, sid,
+		    strlen(sid), 1000 + i, row_cb, &g[i]), 0);
+	}
+	/* Nothing completes before the loop runs. */
+	ck_assert_uint_eq(store_pending(fx.st), 100);
+	for (;;) {
+		for (i = 0, done = 0; i < 100; i++)
+			done += g[i].done;
+		if (done == 100)
+			break;
+		event_base_loop(fx.base, EVLOOP_ONCE);
+	}
+	ck_assert_uint_eq(store_pending(fx.st), 0);
+	for (i = 0; i < 100; i++) {
+		ck_assert_int_eq(g[i].done, 1);
+		ck_assert_int_eq(g[i].rc, STORE_OK);
+		ck_assert_int_eq(g[i].row.created_at, 1000 + i);
+		for (k = 0; k < i; k++)
+			ck_assert_str_ne(g[i].row.ref, g[k].row.ref);
+	}
+	list_open(&l);
+	ck_assert_uint_eq(l.n, 100);
+	for (i = 0; i < 100; i++)	/* oldest first */
+		ck_assert_str_eq(l.ref[i], g[i].row.ref);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history"), 100);
+	free(g);
+}
+END_TEST
+
+/*
+ * Failing jobs inside one batch: a NOTFOUND claim, and a dispatch that
+ * fails half-way (its second alert has no recipient) and must leave no
+ * trace, between two creates that must commit. A second connection holds
+ * the write lock so that the four jobs queue up behind a first one.
+ */
+START_TEST(test_batch_failure)
+{
+	struct store_outbox	 out[2];
+	struct store_callback	 in = sample("+85512345678");
+	struct got		 a, first, b, claim, c;
+	struct dres		 disp = { 0, STORE_OK };
+	struct hist		 h;
+	struct list		 l;
+	sqlite3			*db;
+	int			 n;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:a", "+85512345678", 1000, &a), STORE_OK);
+
+	ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	memset(&first, 0, sizeof(first));
+	memset(&b, 0, sizeof(b));
+	memset(&claim, 0, sizeof(claim));
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_eq(store_callback_get(fx.st, a.row.ref, row_cb, &first),
+	    0);
+	usleep(200 * 1000);	/* the thread takes it and waits for the lock */
+
+	memset(out, 0, sizeof(out));
+	out[0].recipient = "c1";
+	out[0].transport = "telegram";
+	out[0].kind = "callback.created";
+	out[1].recipient = NULL;	/* NOT NULL: fails after changes */
+	out[1].transport = "webhook";
+	out[1].kind = "callback.created";
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:b", 4, 1001,
+	    row_cb, &b), 0);
+	ck_assert_int_eq(store_callback_claim(fx.st, "NOSUCH", "c1", 1001,
+	    row_cb, &claim), 0);
+	ck_assert_int_eq(store_callback_dispatch(fx.st, a.row.id,
+	    STORE_ALERTED, 1300, 1, "alerted", NULL, out, 2, 1001, done_cb,
+	    &disp), 0);
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:c", 4, 1002,
+	    row_cb, &c), 0);
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	for (;;) {
+		n = first.done + b.done + claim.done + disp.done + c.done;
+		if (n == 5)
+			break;
+		event_base_loop(fx.base, EVLOOP_ONCE);
+	}
+	ck_assert_int_eq(first.rc, STORE_OK);
+	ck_assert_int_eq(b.rc, STORE_OK);
+	ck_assert_int_eq(claim.rc, STORE_NOTFOUND);
+	ck_assert_int_eq(claim.has_row, 0);
+	ck_assert_int_eq(disp.rc, STORE_ERR);
+	ck_assert_int_eq(c.rc, STORE_OK);
+
+	/* The dispatch left nothing behind. */
+	ck_assert_int_eq(get(a.row.ref, &a), STORE_OK);
+	ck_assert_int_eq(a.row.state, STORE_OPEN);
+	ck_assert_int_eq(a.row.rounds, 0);
+	ck_assert_int_eq(a.row.next_action_at, 1000);
+	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 0);
+	/* The creates around it committed. */
+	list_open(&l);
+	ck_assert_uint_eq(l.n, 3);
+	ck_assert_int_eq(get(b.row.ref, &b), STORE_OK);
+	ck_assert_int_eq(get(c.row.ref, &c), STORE_OK);
+}
+END_TEST
+
+/* Due requests, dispatch, the outbox and its delivery results. */
+START_TEST(test_dispatch)
+{
+	struct store_outbox	 out[2];
+	struct got		 g;
+	struct dres		 r = { 0, STORE_ERR };
+	struct list		 l;
+	struct odue		 d, d2;
+	struct hist		 h;
+	size_t			 i, k;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
+	list_due(999, &l);
+	ck_assert_uint_eq(l.n, 0);
+	list_due(1000, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.ref[0], g.row.ref);
+
+	memset(out, 0, sizeof(out));
+	out[0].recipient = "c1";
+	out[0].transport = "telegram";
+	out[0].target = 0;
+	out[0].kind = "callback.created";
+	out[1].recipient = "c2";
+	out[1].transport = "webhook";
+	out[1].target = 1;
+	out[1].kind = "callback.created";
+	ck_assert_int_eq(store_callback_dispatch(fx.st, g.row.id,
+	    STORE_ALERTED, 1300, 1, "alerted", "2 alerts", out, 2, 1001,
+	    done_cb, &r), 0);
+	wait_n(&r.done, 1);
+	ck_assert_int_eq(r.rc, STORE_OK);
+	ck_assert_int_eq(get(g.row.ref, &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_ALERTED);
+	ck_assert_int_eq(g.row.rounds, 1);
+	ck_assert_int_eq(g.row.next_action_at, 1300);
+	ck_assert_int_eq(g.row.updated_at, 1001);
+	list_due(1299, &l);
+	ck_assert_uint_eq(l.n, 0);
+	list_due(1300, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_int_eq(l.state[0], STORE_ALERTED);
+
+	outbox_due(1000, &d);
+	ck_assert_uint_eq(d.n, 0);
+	outbox_due(1001, &d);
+	ck_assert_uint_eq(d.n, 2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_str_eq(d.ref[i], g.row.ref);
+		ck_assert_int_eq(d.attempts[i], 0);
+		ck_assert_int_eq(d.next_at[i], 1001);
+		ck_assert_int_eq(d.target[i], (int)i);
+		ck_assert_str_eq(d.kind[i], "callback.created");
+		ck_assert_uint_eq(strlen(d.msg_id[i]), 28);
+		ck_assert_int_eq(strncmp(d.msg_id[i], "msg_", 4), 0);
+		for (k = 4; k < 28; k++)
+			ck_assert_ptr_nonnull(strchr(B64URL, d.msg_id[i][k]));
+	}
+	ck_assert_str_eq(d.recipient[0], "c1");
+	ck_assert_str_eq(d.transport[0], "telegram");
+	ck_assert_str_eq(d.recipient[1], "c2");
+	ck_assert_str_eq(d.transport[1], "webhook");
+	ck_assert_str_ne(d.msg_id[0], d.msg_id[1]);
+
+	/* c1 fails once and is retried later, with the same msg_id. */
+	ck_assert_int_eq(result(d.id[0], STORE_RETRY, 1100, "timeout", 1002),
+	    STORE_OK);
+	outbox_due(1050, &d2);
+	ck_assert_uint_eq(d2.n, 1);
+	ck_assert_int_eq(d2.id[0], d.id[1]);
+	outbox_due(1100, &d2);
+	ck_assert_uint_eq(d2.n, 2);
+	ck_assert_int_eq(d2.id[1], d.id[0]);
+	ck_assert_int_eq(d2.attempts[1], 1);
+	ck_assert_int_eq(d2.next_at[1], 1100);
+	ck_assert_str_eq(d2.msg_id[1], d.msg_id[0]);
+	ck_assert_int_eq(result(d.id[0], STORE_SENT, 0, NULL, 1100), STORE_OK);
+
+	/* c2 gives up: failures++, alert_failed with the error. */
+	ck_assert_int_eq(result(d.id[1], STORE_GAVE_UP, 0, "http 500", 1101),
+	    STORE_OK);
+	outbox_due(5000, &d2);
+	ck_assert_uint_eq(d2.n, 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox WHERE "
+	    "state = 1 AND attempts = 2"), 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox WHERE "
+	    "state = 2 AND attempts = 1 AND last_error = 'http 500'"), 1);
+	ck_assert_int_eq(get(g.row.ref, &g), STORE_OK);
+	ck_assert_int_eq(g.row.failures, 1);
+	ck_assert_int_eq(g.row.state, STORE_ALERTED);
+	ck_assert_int_eq(history(g.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 3);
+	ck_assert_str_eq(h.event[1], "alerted");
+	ck_assert_str_eq(h.actor[1], "system");
+	ck_assert_str_eq(h.detail[1], "2 alerts");
+	ck_assert_int_eq(h.at[1], 1001);
+	ck_assert_str_eq(h.event[2], "alert_failed");
+	ck_assert_str_eq(h.actor[2], "system");
+	ck_assert_str_eq(h.detail[2], "http 500");
+	ck_assert_int_eq(h.at[2], 1101);
+
+	/* A settled alert, or an unknown one, is not recorded again. */
+	ck_assert_int_eq(result(d.id[0], STORE_SENT, 0, NULL, 1200),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(result(999999, STORE_SENT, 0, NULL, 1200),
+	    STORE_NOTFOUND);
+
+	/* Claimed: the dispatcher may not touch it. */
+	ck_assert_int_eq(change('c', g.row.ref, "c1", 1201, &g), STORE_OK);
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(store_callback_dispatch(fx.st, g.row.id,
+	    STORE_ALERTED, 1500, 2, "escalated", NULL, out, 2, 1202,
+	    done_cb, &r), 0);
+	wait_n(&r.done, 1);
+	ck_assert_int_eq(r.rc, STORE_CONFLICT);
+	ck_assert_int_eq(get(g.row.ref, &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_CLAIMED);
+	ck_assert_int_eq(g.row.rounds, 1);
+	ck_assert_int_eq(g.row.next_action_at, 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 2);
+	ck_assert_int_eq(history(g.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 4);
+	ck_assert_str_eq(h.event[3], "claimed");
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(store_callback_dispatch(fx.st, 999999, STORE_ALERTED,
+	    1500, 2, "escalated", NULL, NULL, 0, 1202, done_cb, &r), 0);
+	wait_n(&r.done, 1);
+	ck_assert_int_eq(r.rc, STORE_NOTFOUND);
+}
+END_TEST
+
+/* Claims race, re-claims, release, complete, and their refusals. */
+START_TEST(test_claim)
+{
+	struct got	 g, c1, c2;
+	struct list	 l;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
+	memset(&c1, 0, sizeof(c1));
+	memset(&c2, 0, sizeof(c2));
+	ck_assert_int_eq(store_callback_claim(fx.st, g.row.ref, "c1", 1010,
+	    row_cb, &c1), 0);
+	ck_assert_int_eq(store_callback_claim(fx.st, g.row.ref, "c2", 1010,
+	    row_cb, &c2), 0);
+	while (c1.done + c2.done < 2)
+		event_base_loop(fx.base, EVLOOP_ONCE);
+	/* The writer serialises them in queue order: c1 wins. */
+	ck_assert_int_eq(c1.rc, STORE_OK);
+	ck_assert_int_eq(c2.rc, STORE_CONFLICT);
+	ck_assert_str_eq(c1.row.claimed_by, "c1");
+	ck_assert_str_eq(c2.row.claimed_by, "c1");	/* who has it */
+	ck_assert_int_eq(c1.row.state, STORE_CLAIMED);
+	ck_assert_int_eq(c1.row.next_action_at, 0);
+	ck_assert_int_eq(c1.row.updated_at, 1010);
+
+	/* Again by the same counsellor: fine, no change. */
+	ck_assert_int_eq(change('c', g.row.ref, "c1", 1020, &g), STORE_OK);
+	ck_assert_str_eq(g.row.claimed_by, "c1");
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	    "event = 'claimed'"), 1);
+
+	/* Only the claimant releases; then it is due again at once. */
+	ck_assert_int_eq(change('r', g.row.ref, "c2", 2000, &g),
+	    STORE_CONFLICT);
+	ck_assert_str_eq(g.row.claimed_by, "c1");
+	ck_assert_int_eq(change('r', g.row.ref, "c1", 2000, &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_OPEN);
+	ck_assert_int_eq(g.row.next_action_at, 2000);
+	ck_assert_ptr_null(g.row.claimed_by);
+	list_due(2000, &l);
+	ck_assert_uint_eq(l.n, 1);
+
+	/* Complete: only by the claimant, then gone from the open list. */
+	ck_assert_int_eq(change('x', g.row.ref, "c2", 2100, &g),
+	    STORE_CONFLICT);	/* not claimed at all */
+	ck_assert_int_eq(change('c', g.row.ref, "c2", 2100, &g), STORE_OK);
+	ck_assert_int_eq(change('x', g.row.ref, "c1", 2200, &g),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(g.row.state, STORE_CLAIMED);
+	ck_assert_int_eq(change('x', g.row.ref, "c2", 2300, &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
+	ck_assert_str_eq(g.row.outcome, "called back");
+	ck_assert_int_eq(g.row.next_action_at, 0);
+	ck_assert_int_eq(g.row.updated_at, 2300);
+	list_open(&l);
+	ck_assert_uint_eq(l.n, 0);
+	list_due(9999, &l);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_int_eq(change('c', g.row.ref, "c2", 2400, &g),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(change('x', g.row.ref, "c2", 2400, &g),
+	    STORE_CONFLICT);
+
+	/* Unknown references. */
+	ck_assert_int_eq(change('c', "NOSUCH", "c1", 2500, &g),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(g.has_row, 0);
+	ck_assert_int_eq(change('r', "NOSUCH", "c1", 2500, &g),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(change('x', "NOSUCH", "c1", 2500, &g),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(get("NOSUCH", &g), STORE_NOTFOUND);
+	ck_assert_int_eq(g.has_row, 0);
+}
+END_TEST
+
+/* The history of a request: every event, in order, with its actor. */
+START_TEST(test_history)
+{
+	static const char *const want[][3] = {
+		{ "created", "system", NULL },
+		{ "claimed", "c1", NULL },
+		{ "released", "c1", NULL },
+		{ "claimed", "c2", NULL },
+		{ "completed", "c2", "called back" }
+	};
+	struct got	 g, other;
+	struct hist	 h;
+	size_t		 i;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
+	ck_assert_int_eq(create("at:s2", "+85512345678", 1000, &other),
+	    STORE_OK);
+	ck_assert_int_eq(change('c', g.row.ref, "c1", 1001, &g), STORE_OK);
+	ck_assert_int_eq(change('c', other.row.ref, "c3", 1001, &other),
+	    STORE_OK);
+	ck_assert_int_eq(change('r', g.row.ref, "c1", 1002, &g), STORE_OK);
+	ck_assert_int_eq(change('c', g.row.ref, "c2", 1003, &g), STORE_OK);
+	ck_assert_int_eq(change('x', g.row.ref, "c2", 1004, &g), STORE_OK);
+
+	ck_assert_int_eq(history(g.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 5);
+	for (i = 0; i < 5; i++) {
+		ck_assert_str_eq(h.event[i], want[i][0]);
+		ck_assert_str_eq(h.actor[i], want[i][1]);
+		ck_assert_int_eq(h.at[i], 1000 + (int64_t)i);
+		ck_assert_int_eq(h.has_detail[i], want[i][2] != NULL);
+		if (want[i][2] != NULL)
+			ck_assert_str_eq(h.detail[i], want[i][2]);
+	}
+	ck_assert_int_eq(history(other.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 2);
+	ck_assert_int_eq(history("NOSUCH", &h), STORE_NOTFOUND);
+	ck_assert_uint_eq(h.n, 0);
+}
+END_TEST
+
+/* Read a whole file; returns its size, the buffer in *out. */
+static size_t
+slurp(const char *path, char **out)
+{
+	FILE	*fp;
+	char	*buf = NULL;
+	size_t	 len = 0, n;
+	char	 chunk[65536];
+
+	*out = NULL;
+	fp = fopen(path, "rb");
+	if (fp == NULL)
+		return 0;
+	for (;;) {
+		n = fread(chunk, 1, sizeof(chunk), fp);
+		if (n == 0)
+			break;
+		buf = realloc(buf, len + n);
+		ck_assert_ptr_nonnull(buf);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	fclose(fp);
+	*out = buf;
+	return len;
+}
+
+/* The session id is on disk only as a keyed hash. */
+START_TEST(test_dedup_hashed)
+{
+	static const char	 sid[] = "ATUid_5f3c9b2e7d114a8e-SESSION";
+	char			 p[PATH_MAX + 8], *buf;
+	struct got		 g;
+	size_t			 len;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create(sid, "+85512345678", 1000, &g), STORE_OK);
+	store_free(fx.st);	/* the last close checkpoints the WAL */
+	fx.st = NULL;
+
+	snprintf(p, sizeof(p), "%s-wal", fx.path);
+	ck_assert_int_eq(access(p, F_OK), -1);
+	len = slurp(fx.path, &buf);
+	ck_assert_uint_gt(len, 0);
+	/* The search works: the phone number is stored (counsellors call). */
+	ck_assert_ptr_nonnull(memmem(buf, len, "+85512345678", 12));
+	ck_assert_ptr_nonnull(memmem(buf, len, g.row.ref, 6));
+	ck_assert_ptr_null(memmem(buf, len, sid, strlen(sid)));
+	ck_assert_ptr_null(memmem(buf, len, "5f3c9b2e7d114a8e", 16));
+	free(buf);
+}
+END_TEST
+
+/* A completion that tries to queue more while the store is closing. */
+static void
+late_cb(enum store_rc rc, const struct store_callback *row, void *arg)
+{
+	int	*n = arg;
+
+	(void)row;
+	ck_assert_int_eq(rc, STORE_OK);
+	ck_assert_int_eq(store_callback_open(fx.st, NULL, NULL), -1);
+	(*n)++;
+}
+
+/* store_free finishes queued jobs and runs their completions. */
+START_TEST(test_free_drains)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct list		 l;
+	char			 sid[32];
+	int			 i, n = 0;
+
+	fx.st = open_store(0);
+	for (i = 0; i < 10; i++) {
+		snprintf(sid, sizeof(sid), "at:s%d", i);
+		ck_assert_int_eq(store_callback_create(fx.st, &in, sid,
+		    strlen(sid), 1000, late_cb, &n), 0);
+	}
+	store_free(fx.st);
+	ck_assert_int_eq(n, 10);
+	fx.st = open_store(0);
+	list_open(&l);
+	ck_assert_uint_eq(l.n, 10);
+}
+END_TEST
+
+/* Bad arguments are refused at submission; bad files at open. */
+START_TEST(test_refuse)
+{
+	struct store_callback	 in = sample("+85512345678");
+	char			 p[PATH_MAX + 16], *cause = NULL;
+	struct store		*st;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "", 0, 1, row_cb,
+	    NULL), -1);
+	ck_assert_int_eq(store_callback_claim(fx.st, NULL, "c1", 1, row_cb,
+	    NULL), -1);
+	ck_assert_int_eq(store_callback_claim(fx.st, "ABCDEF", NULL, 1, row_cb,
+	    NULL), -1);
+	ck_assert_int_eq(store_callback_dispatch(fx.st, 1, STORE_ALERTED, 0, 1,
+	    NULL, NULL, NULL, 0, 1, done_cb, NULL), -1);
+	ck_assert_uint_eq(store_pending(fx.st), 0);
+
+	snprintf(p, sizeof(p), "%s/no/such/dir.db", fx.dir);
+	st = store_new(fx.base, p, NULL, &cause);
+	ck_assert_ptr_null(st);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "no/such/dir.db"));
+	free(cause);
+	store_free(NULL);
+}
+END_TEST
+
+/* A file from a newer hotlined is refused, not downgraded. */
+START_TEST(test_newer_schema)
+{
+	sqlite3		*db;
+	char		*cause = NULL;
+
+	ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_ptr_null(store_new(fx.base, fx.path, NULL, &cause));
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "newer"));
+	free(cause);
+}
+END_TEST
+
+/* Remove one entry of the temporary tree. */
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int
+main(void)
+{
+	Suite	*s = suite_create("store");
+	TCase	*tc = tcase_create("store");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_migrate);
+	tcase_add_test(tc, test_create);
+	tcase_add_test(tc, test_fields_get);
+	tcase_add_test(tc, test_dup);
+	tcase_add_loop_test(tc, test_group_commit, 0, 2);
+	tcase_add_test(tc, test_batch_failure);
+	tcase_add_test(tc, test_dispatch);
+	tcase_add_test(tc, test_claim);
+	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_dedup_hashed);
+	tcase_add_test(tc, test_free_drains);
+	tcase_add_test(tc, test_refuse);
+	tcase_add_test(tc, test_newer_schema);
+	suite_add_tcase(s, tc);
+	/* Failed tests skip their teardown: clean up the whole tree here. */
+	snprintf(root, sizeof(root), "/tmp/check_store.XXXXXX");
+	if (mkdtemp(root) == NULL) {
+		perror("mkdtemp");
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
