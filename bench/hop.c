@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "channel.h"
+#include "clock.h"
 #include "conf.h"
 #include "diag.h"
 #include "session.h"
@@ -38,6 +39,7 @@ int
 main(int argc, char *argv[])
 {
 	struct event_base	*base;
+	struct hclock		 clock;
 	struct session_table	*t;
 	struct diag		*d;
 	struct conf		*c;
@@ -60,7 +62,9 @@ main(int argc, char *argv[])
 	}
 	diag_free(d);
 	base = event_base_new();
-	t = session_table_new(base);
+	/* No store: the walk below never reaches a callback node. */
+	hclock_init(&clock, 0);
+	t = session_table_new(base, NULL, &clock, NULL, NULL);
 	t0 = now();
 	for (i = 0; i < n; i++) {
 		snprintf(sid, sizeof(sid), "bench-%zu", i);
@@ -73,8 +77,8 @@ main(int argc, char *argv[])
 			ev.separator = "*";
 			ev.start = j == 0 ? CHANNEL_START_NEW :
 			    CHANNEL_START_CONTINUE;
-			if (session_handle(t, c, c->channels[0], &ev, &rep) !=
-			    SESSION_OK) {
+			if (session_handle(t, c, c->channels[0], &ev, &rep,
+			    NULL, NULL) != SESSION_OK) {
 				fprintf(stderr, "hop failed\n");
 				return 1;
 			}
