@@ -83,7 +83,7 @@ submit(struct run *r)
 	snprintf(sid, sizeof(sid), "bench:%s:%zu", r->name, r->submitted);
 	/* Completions come back in submission order: start[] by index. */
 	r->start[r->submitted] = now();
-	if (store_callback_create(r->st, &in, sid, strlen(sid),
+	if (store_callback_create(r->st, &in, sid, strlen(sid), 3600,
 	    (int64_t)r->submitted, created_cb, r) == -1) {
 		fprintf(stderr, "store: cannot queue\n");
 		exit(1);

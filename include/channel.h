@@ -102,7 +102,7 @@ struct channel_event {
 	const char		*network;	/* may be NULL */
 	const char		*hop_id;	/* may be NULL */
 	enum channel_start	 start;
-	int			 ended;		/* the gateway ended the session */
+	int			 ended;		/* the gateway ended it */
 	const char		*input;		/* latest input, or NULL */
 	const char		*history;	/* full history, or NULL */
 	const char		*separator;	/* of history entries */

@@ -55,7 +55,7 @@ enum menu_string {
 	MENU_STR_MORE,		/* label of the "more" key */
 	MENU_STR_BACK,		/* label of the "back" key */
 	MENU_STR_EXIT,		/* neutral END text of the quick exit */
-	MENU_STR_EXPIRED,	/* END text for an unknown or timed out session */
+	MENU_STR_EXPIRED,	/* END text: unknown or timed-out session */
 	/* Required only by trees with a callback node: */
 	MENU_STR_WHEN_TODAY_BEFORE,	/* "today before {time}" */
 	MENU_STR_WHEN_TODAY_FROM,	/* "today from {time}" */

@@ -35,7 +35,7 @@ struct notify_alert {
 
 /* Provider settings from the configuration (NULL members: not set). */
 struct notify_settings {
-	const char	*telegram_api;		/* default https://api.telegram.org */
+	const char	*telegram_api;		/* Bot API base URL */
 	const char	*telegram_token;
 	const char	*at_sms_url;		/* AT messaging endpoint */
 	const char	*at_username;

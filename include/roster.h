@@ -29,16 +29,16 @@ enum roster_transport {
 /* One alert channel of a person. */
 struct roster_alert {
 	enum roster_transport	 transport;
-	char			*target;	/* URL, chat id or phone number */
+	char			*target;	/* URL, chat id or number */
 	char			*secret;	/* webhook: "whsec_..." */
-	int			 with_phone;	/* may carry the caller's number */
+	int			 with_phone;	/* may carry her number */
 };
 
 /* A counsellor or supervisor. */
 struct roster_person {
 	char			*id;		/* [a-z0-9_-], stable */
 	char			*name;
-	char			*token;		/* counsellor API bearer token */
+	char			*token;		/* API bearer token */
 	int			 supervisor;
 	struct roster_alert	*alerts;
 	size_t			 nalerts;
@@ -101,6 +101,9 @@ int		 roster_expected(const struct roster *r, time_t now,
 /* Supervisors, in roster order; returns how many there are. */
 size_t		 roster_supervisors(const struct roster *r,
 		    const struct roster_person **out, size_t max);
+
+/* Return 1 if some person's alerts go through transport t. */
+int		 roster_uses(const struct roster *r, enum roster_transport t);
 
 /* A person by id, or NULL. */
 const struct roster_person *roster_find(const struct roster *r,

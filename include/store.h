@@ -41,8 +41,8 @@ struct store_callback {
 	const char	*phone;		/* the caller's number */
 	const char	*safe_to_call;	/* "yes" or "no" */
 	const char	*safe_number;	/* number to call instead, or NULL */
-	const char	*window;	/* now, morning, afternoon, evening */
-	const char	*cover;		/* what to say if someone else answers */
+	const char	*window;	/* now, morning... */
+	const char	*cover;		/* if someone else answers */
 	int		 urgent;
 	const char	*province;
 	const char	*topic;
@@ -52,8 +52,8 @@ struct store_callback {
 	const char	*outcome;
 	int64_t		 created_at;	/* Unix seconds */
 	int64_t		 updated_at;
-	int64_t		 next_action_at; /* dispatcher acts then; 0: never */
-	int		 rounds;	/* alert rounds sent (escalations + 1) */
+	int64_t		 next_action_at; /* 0: never */
+	int		 rounds;	/* alert rounds (escalations+1) */
 	int		 failures;	/* alert deliveries given up */
 };
 
@@ -62,7 +62,7 @@ struct store_outbox {
 	int64_t		 id;
 	int64_t		 callback_id;
 	const char	*recipient;	/* roster person id */
-	const char	*transport;	/* webhook, telegram, sms_at, sms_plasgate */
+	const char	*transport;	/* webhook telegram sms_at ... */
 	int		 target;	/* index of that person's alert entry */
 	const char	*kind;		/* callback.created, callback.escalated,
 					   alert.failed */
@@ -146,13 +146,15 @@ size_t		 store_pending(const struct store *st);
  * store: state OPEN, next_action_at = now) with a "created" history event,
  * in one transaction. dedup identifies the USSD session (channel, session
  * id); it is kept only as a keyed hash. A second request with the same
- * dedup gets STORE_DUP and the existing row. Returns 0, or -1 if the job
- * could not be queued.
+ * dedup made within window seconds gets STORE_DUP and the existing row;
+ * an older one is another session that reused the id, so its dedup is
+ * retired and a new request is made. Returns 0, or -1 if the job could not
+ * be queued.
  */
 int		 store_callback_create(struct store *st,
 		    const struct store_callback *in, const void *dedup,
-		    size_t dedup_len, int64_t now, store_callback_cb cb,
-		    void *arg);
+		    size_t dedup_len, int64_t window, int64_t now,
+		    store_callback_cb cb, void *arg);
 
 /*
  * Requests OPEN or ALERTED whose next_action_at is due (<= now, != 0),

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -378,7 +379,8 @@ api_auth(struct api *a, struct evhttp_request *req)
 
 	h = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
-	if (r == NULL || h == NULL || strncmp(h, "Bearer ", 7) != 0)
+	/* The scheme's name is case-insensitive (RFC 7235). */
+	if (r == NULL || h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
 		return NULL;
 	return roster_by_token(r, h + 7);
 }

@@ -20,7 +20,8 @@
 static const char *
 generic_own(struct channel_event *ev, char *s)
 {
-	if (s == NULL || ev->nowned == sizeof(ev->owned) / sizeof(ev->owned[0])) {
+	if (s == NULL ||
+	    ev->nowned == sizeof(ev->owned) / sizeof(ev->owned[0])) {
 		free(s);
 		return NULL;
 	}

@@ -371,7 +371,8 @@ ck_value(struct conf_ld *ld, const struct ckey *k, json_t *v, const char *ptr)
 			ck_walk(ld, v, ptr, k->sub);
 		break;
 	case CK_MAP:
-		if (!json_is_object(v) || json_object_size(v) < (size_t)k->min ||
+		if (!json_is_object(v) ||
+		    json_object_size(v) < (size_t)k->min ||
 		    json_object_size(v) > (size_t)k->max) {
 			conf_err(ld, ptr, 0, "must be an object of %ld to %ld "
 			    "names", k->min, k->max);
@@ -581,8 +582,8 @@ conf_generic(struct conf_ld *ld, struct channel *ch, json_t *obj,
 	s = ck_str(req, ck_request, "end_session_value");
 	if (s != NULL) {
 		if (ch->newsig != CHANNEL_NEW_FIELD)
-			conf_err(ld, p, 0, "end_session_value needs new_session "
-			    "\"field\"");
+			conf_err(ld, p, 0, "end_session_value needs "
+			    "new_session \"field\"");
 		else if (ch->new_value != NULL &&
 		    strcmp(s, ch->new_value) == 0)
 			conf_err(ld, p, 0, "end_session_value must differ from "
@@ -682,7 +683,8 @@ conf_channel(struct conf_ld *ld, struct conf *c, json_t *menus, json_t *obj,
 				    "letters, digits, _ and -");
 				break;
 			}
-	} else if (tokfile == NULL && json_object_get(obj, "token_in") != NULL) {
+	} else if (tokfile == NULL &&
+	    json_object_get(obj, "token_in") != NULL) {
 		conf_ptr(p, sizeof(p), ptr, "token_in");
 		conf_err(ld, p, 1, "\"token_in\" without a token");
 	}
@@ -876,8 +878,25 @@ conf_services(struct conf_ld *ld, struct conf *c, json_t *root)
 	if (c->roster_file == NULL)
 		return;
 	c->roster = roster_load(c->roster_file, ld->d);
-	if (c->roster == NULL)
+	if (c->roster == NULL) {
 		ld->errors++;
+		return;
+	}
+	/* An alert that cannot be sent is found now, not at 3 a.m. */
+	if (roster_uses(c->roster, ROSTER_TELEGRAM) &&
+	    c->notify.telegram_token == NULL)
+		conf_err(ld, "/roster", 0, "the roster sends Telegram alerts: "
+		    "set notify.telegram_token_file");
+	if (roster_uses(c->roster, ROSTER_SMS_AT) &&
+	    (c->notify.at_username == NULL || c->notify.at_api_key == NULL))
+		conf_err(ld, "/roster", 0, "the roster sends Africa's Talking "
+		    "SMS: set notify.at_username and notify.at_api_key_file");
+	if (roster_uses(c->roster, ROSTER_SMS_PLASGATE) &&
+	    (c->notify.plasgate_private_key == NULL ||
+	    c->notify.plasgate_secret == NULL))
+		conf_err(ld, "/roster", 0, "the roster sends PlasGate SMS: set "
+		    "notify.plasgate_private_key_file and "
+		    "notify.plasgate_secret_file");
 }
 
 /* Load a configuration and everything it references. */

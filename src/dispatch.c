@@ -189,6 +189,25 @@ dispatch_stored_cb(enum store_rc rc, void *arg)
 		dispatch_kick(d);
 }
 
+/*
+ * When an unclaimed request escalates: escalate_after past the moment she
+ * can take the call. Counsellors hear of a request at once, but one asked
+ * for the evening is not late at noon.
+ */
+static int64_t
+dispatch_escalate_at(const struct roster *r, const struct store_callback *c,
+    int64_t now)
+{
+	struct roster_when	 w;
+	int64_t			 from = now;
+
+	if (c->rounds == 0 && !c->urgent &&
+	    roster_expected(r, (time_t)now, c->window, &w) == 0 &&
+	    w.kind != ROSTER_WHEN_TODAY_BEFORE && w.at > now)
+		from = w.at;
+	return from + roster_escalate_after(r);
+}
+
 /* Decide and record the next step of one due request. */
 static void
 dispatch_request(struct dispatch *d, const struct store_callback *c,
@@ -214,9 +233,15 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 	kind = c->rounds == 0 ? "callback.created" : "callback.escalated";
 	event = c->rounds == 0 ? "alerted" : "escalated";
 
-	if (non == 0 && !c->urgent && c->rounds == 0) {
-		/* Outside every shift: wait for the next one. */
+	if (non == 0 && (!c->urgent || c->rounds > 0)) {
+		/*
+		 * Outside every shift: wait for the next one. An escalation
+		 * waits too, rather than wake the supervisors all night; an
+		 * urgent request has already reached them in its first round.
+		 */
 		next = roster_next_duty(r, now);
+		if (next == -1 && c->rounds > 0)
+			next = now + 24 * 3600;
 		if (next == -1) {
 			/* Nobody for two weeks: the supervisors must know. */
 			for (i = 0; i < nsup; i++)
@@ -270,7 +295,7 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 	log_info("request %s: %s round %d (%s)", c->ref, event, c->rounds + 1,
 	    detail);
 	if (store_callback_dispatch(d->store, c->id, STORE_ALERTED,
-	    now + roster_escalate_after(r), c->rounds + 1, event, detail, out,
+	    dispatch_escalate_at(r, c, now), c->rounds + 1, event, detail, out,
 	    n, now, dispatch_stored_cb, d) == -1)
 		log_warnx("request %s: could not queue its alerts", c->ref);
 }
@@ -381,8 +406,8 @@ dispatch_record(struct dispatch_send *s, enum notify_verdict v,
 		log_warnx("request %s: %s to %s via %s given up (%s) after %d "
 		    "attempt%s", s->ref, s->kind, s->recipient, s->transport,
 		    why, s->attempts + 1, s->attempts == 0 ? "" : "s");
-	if (store_outbox_result(d->store, s->outbox_id, dv, now + wait, why,
-	    now, dispatch_result_cb, NULL) == -1)
+	if (store_outbox_result(d->store, s->outbox_id, dv, now + wait,
+	    dv == STORE_SENT ? NULL : why, now, dispatch_result_cb, NULL) == -1)
 		log_warnx("request %s: could not record a delivery", s->ref);
 	if (dv != STORE_GAVE_UP || strcmp(s->kind, "alert.failed") == 0)
 		return;
@@ -401,7 +426,7 @@ dispatch_sent_cb(const struct fetch_result *res, void *arg)
 {
 	struct dispatch_send	*s = arg;
 	enum notify_verdict	 v;
-	char			 why[64];
+	char			 why[192];
 	long			 retry_after = 0;
 
 	v = notify_verdict(s->rt, res->status, res->curl_code, res->body);

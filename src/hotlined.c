@@ -114,7 +114,8 @@ hotlined_start_api(struct hotlined *d)
 	}
 	if (d->conf->api_url != NULL)
 		d->api_url = strdup(d->conf->api_url);
-	else if (asprintf(&d->api_url, "http://%s:%d", d->conf->api_addr,
+	else if (asprintf(&d->api_url, strchr(d->conf->api_addr, ':') ?
+	    "http://[%s]:%d" : "http://%s:%d", d->conf->api_addr,
 	    api_port(d->api)) == -1)
 		d->api_url = NULL;
 	if (d->api_url == NULL)
@@ -140,8 +141,8 @@ hotlined_start(struct hotlined *d)
 
 	d->store = store_new(d->base, d->conf->database, NULL, &cause);
 	if (d->store == NULL) {
-		log_warnx("%s: %s", d->conf->database,
-		    cause ? cause : "cannot open the database");
+		/* The store's message names the file already. */
+		log_warnx("%s", cause ? cause : "cannot open the database");
 		free(cause);
 		return -1;
 	}
@@ -204,6 +205,11 @@ hotlined_reload(struct hotlined *d)
 		log_warnx("reload: listen addresses change only on restart");
 	if (strcmp(nc->database, d->conf->database) != 0)
 		log_warnx("reload: the database changes only on restart");
+	if ((nc->api_url == NULL) != (d->conf->api_url == NULL) ||
+	    (nc->api_url != NULL && strcmp(nc->api_url, d->conf->api_url) != 0))
+		log_warnx("reload: api.public_url changes only on restart");
+	if (nc->clock_start != d->conf->clock_start)
+		log_warnx("reload: clock_start changes only on restart");
 	/* Live sessions hold their own reference to the old configuration. */
 	conf_unref(d->conf);
 	d->conf = nc;
@@ -323,7 +329,8 @@ hotlined_versions(FILE *fp)
 {
 	fprintf(fp, "hotlined %s\n", PACKAGE_VERSION);
 	fprintf(fp, "libevent %s\n", event_get_version());
-	fprintf(fp, "libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
+	fprintf(fp, "libcurl %s\n",
+	    curl_version_info(CURLVERSION_NOW)->version);
 	fprintf(fp, "SQLite %s\n", sqlite3_libversion());
 	fprintf(fp, "jansson %s\n", jansson_version_str());
 	fprintf(fp, "libsodium %s\n", sodium_version_string());

@@ -41,7 +41,7 @@ log_vwrite(const char *level, int with_errno, int saved_errno,
 	char	 line[1024];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
-	/* One fprintf per line so lines from forked test children stay whole. */
+	/* One fprintf per line: lines from forked test children stay whole. */
 	if (with_errno)
 		fprintf(stderr, "%s: %s%s: %s\n", log_progname, level, line,
 		    strerror(saved_errno));

@@ -307,7 +307,8 @@ menu_option_lines(struct menu *m, struct menu_option *o)
 	for (i = 0; i < m->nlang; i++) {
 		if (o->label[i] == NULL)
 			continue;
-		if (asprintf(&o->line[i], "%s. %s", o->key, o->label[i]) == -1) {
+		if (asprintf(&o->line[i], "%s. %s", o->key,
+		    o->label[i]) == -1) {
 			o->line[i] = NULL;
 			return -1;
 		}
@@ -478,9 +479,9 @@ menu_cb_fields(struct menu_ld *ld, struct menu_node *n, json_t *f,
 			if (strcmp(k, menu_cb_names[i]) == 0)
 				break;
 		if (i == MENU_CB__COUNT) {
-			menu_err(ld, pk, 1, "unknown field \"%s\" (safe_to_call, "
-			    "safe_number, window, cover, urgent, province, "
-			    "topic)", k);
+			menu_err(ld, pk, 1, "unknown field \"%s\" "
+			    "(safe_to_call, safe_number, window, cover, "
+			    "urgent, province, topic)", k);
 			continue;
 		}
 		if (!json_is_string(v) || !menu_id_ok(json_string_value(v))) {
@@ -1398,8 +1399,8 @@ menu_check_callback(const struct menu *m, const struct menu_node *n,
 		}
 		sz = menu_end_size(n->failed[l], lim, &limit, &enc);
 		if (sz > limit) {
-			diag_at(d, m->name, m->jp, p, 1, "failed text [%s] does "
-			    "not fit one screen (%zu %s units, limit %zu)",
+			diag_at(d, m->name, m->jp, p, 1, "failed text [%s] "
+			    "does not fit one screen (%zu %s units, limit %zu)",
 			    m->langs[l], sz, text_encoding_name(enc), limit);
 			errors++;
 		}

@@ -178,7 +178,7 @@ notify_verdict_telegram(long status, const char *body)
 /*
  * Africa's Talking: a 2xx carries SMSMessageData.Recipients, and only the
  * first recipient's status string "Success" means sent (statusCode varies,
- * see docs/aggregators.md §2.3). An empty list or another status is a
+ * see shared/docs/aggregators.md §2.3). An empty list or another status is a
  * refusal (InvalidSenderId, InvalidPhoneNumber, ...); a body we cannot
  * read at all is retried.
  */

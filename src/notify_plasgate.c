@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * notify_plasgate: alerts as SMS through PlasGate, the Cambodian
- * aggregator (docs/aggregators.md §6): a JSON POST of sender, to and
+ * aggregator (shared/docs/aggregators.md §6): a JSON POST of sender, to and
  * content to the send endpoint, with the private key in the query string
  * and the secret in X-Secret. A text that carries the caller's number is
  * wrapped in "#ma#...#ma#" so that PlasGate's own reports mask it.

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * notify_sms_at: alerts as SMS through Africa's Talking's legacy messaging
- * endpoint (docs/aggregators.md §2.3): a form POST of username, to, message
- * and from, authenticated by an apiKey header. It owns the form encoding;
- * the answer is judged in notify.c and the request is sent by fetch.c.
+ * endpoint (shared/docs/aggregators.md §2.3): a form POST of username, to,
+ * message and from, authenticated by an apiKey header. It owns the form
+ * encoding; the answer is judged in notify.c and the request is sent by
+ * fetch.c.
  */
 #include <stdint.h>
 #include <stdio.h>

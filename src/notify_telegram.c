@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * notify_telegram: alerts as Bot API sendMessage calls (docs/aggregators.md
- * §8.1), a JSON POST to <api>/bot<token>/sendMessage with chat_id and a
- * plain text (no parse_mode, so nothing in it needs escaping). The URL holds
- * the bot token, so it must never be logged; fetch.c sends it.
+ * notify_telegram: alerts as Bot API sendMessage calls
+ * (shared/docs/aggregators.md §8.1), a JSON POST to
+ * <api>/bot<token>/sendMessage with chat_id and a plain text (no
+ * parse_mode, so nothing in it needs escaping). The URL holds the bot
+ * token, so it must never be logged; fetch.c sends it.
  */
 #include <errno.h>
 #include <stdint.h>

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * notify_webhook: alerts as signed JSON POSTs in the Standard Webhooks v1
- * scheme (docs/aggregators.md §8.4): webhook-id, webhook-timestamp and an
- * HMAC-SHA256 webhook-signature over "id.timestamp.body". It owns the body's
- * shape and the signing; the counsellor tool verifies, fetch.c sends.
+ * scheme (shared/docs/aggregators.md §8.4): webhook-id, webhook-timestamp
+ * and an HMAC-SHA256 webhook-signature over "id.timestamp.body". It owns
+ * the body's shape and the signing; the counsellor tool verifies, fetch.c
+ * sends.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1418,6 +1418,19 @@ roster_supervisors(const struct roster *r, const struct roster_person **out,
 	return n;
 }
 
+/* Whether some person is alerted through transport t. */
+int
+roster_uses(const struct roster *r, enum roster_transport t)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < r->npeople; i++)
+		for (j = 0; j < r->people[i].nalerts; j++)
+			if (r->people[i].alerts[j].transport == t)
+				return 1;
+	return 0;
+}
+
 /* A person by id, or NULL. */
 const struct roster_person *
 roster_find(const struct roster *r, const char *id)

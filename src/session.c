@@ -534,6 +534,7 @@ session_store(struct session *s, const struct channel_event *ev,
 	session_record_hop(s, ev);
 	if (t->store == NULL || later == NULL ||
 	    store_callback_create(t->store, &in, s->key, s->keylen,
+	    (int64_t)s->conf->max_duration + s->conf->retry_window,
 	    hclock_now(t->clock), session_store_done_cb, s) == -1) {
 		log_warnx("session s%llu: callback request could not be "
 		    "queued", s->ref);
@@ -607,8 +608,9 @@ session_handle(struct session_table *t, struct conf *conf,
 		/* The caller hung up or the gateway gave up: wipe now. */
 		free(key);
 		if (s != NULL) {
-			log_info("session s%llu: ended by the gateway after %zu "
-			    "hop%s", s->ref, s->hops, s->hops == 1 ? "" : "s");
+			log_info("session s%llu: ended by the gateway after "
+			    "%zu hop%s", s->ref, s->hops,
+			    s->hops == 1 ? "" : "s");
 			session_destroy(s);
 		}
 		reply->text = strdup("");

@@ -125,6 +125,7 @@ enum store_stmt {
 	ST_ROLLBACK_TO,
 	ST_META_GET,
 	ST_META_PUT,
+	ST_CB_RETIRE,
 	ST_CB_BY_DEDUP,
 	ST_CB_BY_REF,
 	ST_CB_BY_ID,
@@ -155,6 +156,8 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_ROLLBACK_TO] = "ROLLBACK TO job",
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[ST_META_PUT] = "INSERT INTO meta (key, value) VALUES (?, ?)",
+	[ST_CB_RETIRE] = "UPDATE callback SET dedup = randomblob(32)"
+	    " WHERE dedup = ? AND created_at < ?",
 	[ST_CB_BY_DEDUP] = "SELECT " STORE_CB_COLS("")
 	    " FROM callback WHERE dedup = ?",
 	[ST_CB_BY_REF] = "SELECT " STORE_CB_COLS("")
@@ -243,6 +246,7 @@ struct store_job {
 	uint8_t			 dedup[STORE_DEDUP_LEN];
 	int64_t			 id;
 	int64_t			 now;
+	int64_t			 window;	/* create: dedup window */
 	int64_t			 when;		/* next_action_at or next_at */
 	int64_t			 max;		/* LIMIT; -1 none */
 	enum store_state	 state;
@@ -761,6 +765,12 @@ store_run_create(struct store *st, struct store_job *j)
 	int64_t				 id;
 	int				 tries;
 
+	/* The same session id long ago was another caller's session. */
+	store_bind_start(st, ST_CB_RETIRE, &b);
+	store_bind_blob(&b, j->dedup, sizeof(j->dedup));
+	store_bind_int(&b, j->now - j->window);
+	if (store_write(&b) != SQLITE_OK)
+		goto fail;
 	if (store_fetch(st, j, ST_CB_BY_DEDUP, NULL, 0) != SQLITE_OK)
 		goto fail;
 	if (j->nres > 0)
@@ -1542,8 +1552,8 @@ store_limit(size_t max)
 /* Queue a create, copying the request and hashing dedup. */
 int
 store_callback_create(struct store *st, const struct store_callback *in,
-    const void *dedup, size_t dedup_len, int64_t now, store_callback_cb cb,
-    void *arg)
+    const void *dedup, size_t dedup_len, int64_t window, int64_t now,
+    store_callback_cb cb, void *arg)
 {
 	struct store_job	*j;
 	struct store_callback	*c;
@@ -1555,6 +1565,7 @@ store_callback_create(struct store *st, const struct store_callback *in,
 		return -1;
 	j->cb.row = cb;
 	j->now = now;
+	j->window = window;
 	c = &j->in;
 	c->urgent = in->urgent ? 1 : 0;
 	if (store_strdup(j, in->channel, &c->channel) == -1 ||

@@ -34,9 +34,9 @@ struct text_gsm7 {
 };
 
 /*
- * GSM 03.38 septets of each ASCII character (aggregators.md 7.1): 1 in the
- * basic table, 2 in the extension table, 0 when not representable. '$' is
- * basic (0x02), while '`' is in neither table.
+ * GSM 03.38 septets of each ASCII character (shared/docs/aggregators.md
+ * 7.1): 1 in the basic table, 2 in the extension table, 0 when not
+ * representable. '$' is basic (0x02), while '`' is in neither table.
  */
 static const unsigned char text_gsm7_ascii[128] = {
 	/* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 1, 0, 0,
@@ -417,7 +417,7 @@ text_measure(const char *s, size_t len, enum text_encoding enc)
 	return total;
 }
 
-/* Apply the Khmer-safe cut rules of aggregators.md 7.5 at one offset. */
+/* Apply the Khmer-safe cut rules (shared/docs/aggregators.md 7.5). */
 int
 text_cut_ok(const char *s, size_t len, size_t off)
 {

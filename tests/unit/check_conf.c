@@ -332,6 +332,11 @@ START_TEST(test_services)
 	    "\"shifts\": [{\"who\": \"c1\", \"days\": [\"mon\"], "
 	    "\"start\": \"08:00\", \"end\": \"17:00\"}], \"holidays\": []}";
 	free(tu_write(dir, "roster.json", roster));
+	/* Telegram alerts without the bot token are found by -t. */
+	refused("{\"languages\": [\"en\", \"km\"], \"menus\": {\"main\": "
+	    "\"menus/cb.json\"}, \"roster\": \"roster.json\", "
+	    "\"channels\": [" CH_AT "]}", "/roster: the roster sends Telegram "
+	    "alerts: set notify.telegram_token_file");
 	p = tu_write(dir, "tg", "123456:ABCdefGHIjklMNOpqrSTUvwxYZ\n");
 	chmod(p, 0600);
 	free(p);

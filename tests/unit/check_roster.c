@@ -532,6 +532,8 @@ START_TEST(test_contents)
 	ck_assert_str_eq(sup[0]->id, "bopha");
 	ck_assert_int_eq(sup[0]->supervisor, 1);
 	ck_assert_int_eq(sup[0]->alerts[0].transport, ROSTER_TELEGRAM);
+	ck_assert_int_eq(roster_uses(r, ROSTER_TELEGRAM), 1);
+	ck_assert_int_eq(roster_uses(r, ROSTER_SMS_PLASGATE), 0);
 	ck_assert_str_eq(sup[0]->alerts[0].target, "-100123");
 	roster_free(r);
 
@@ -924,7 +926,10 @@ START_TEST(test_shipped)
 	ck_assert_int_eq(roster_escalate_after(r), 600);
 	ck_assert_int_eq(roster_max_attempts(r), 5);
 	ck_assert_uint_eq(roster_supervisors(r, sup, 4), 1);
-	ck_assert_int_eq(sup[0]->alerts[0].transport, ROSTER_TELEGRAM);
+	/* A webhook: the sample needs no provider secrets to pass -t. */
+	ck_assert_int_eq(sup[0]->alerts[0].transport, ROSTER_WEBHOOK);
+	ck_assert_int_eq(roster_uses(r, ROSTER_WEBHOOK), 1);
+	ck_assert_int_eq(roster_uses(r, ROSTER_TELEGRAM), 0);
 	/* A Monday: two counsellors by day, one in the evening. */
 	ck_assert_str_eq(duty(r, pp(2026, 11, 23, 10, 0)), "sophea,channy");
 	ck_assert_str_eq(duty(r, pp(2026, 11, 23, 18, 0)), "dara");

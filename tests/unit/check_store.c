@@ -319,7 +319,7 @@ create(const char *dedup, const char *phone, int64_t now, struct got *g)
 
 	memset(g, 0, sizeof(*g));
 	ck_assert_int_eq(store_callback_create(fx.st, &in, dedup,
-	    strlen(dedup), now, row_cb, g), 0);
+	    strlen(dedup), 3600, now, row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
 }
@@ -463,7 +463,7 @@ START_TEST(test_create)
 
 	fx.st = open_store(0);
 	memset(&g, 0, sizeof(g));
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:s1", 5, 1000,
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:s1", 5, 3600, 1000,
 	    durable_cb, &g), 0);
 	ck_assert_uint_eq(store_pending(fx.st), 1);
 	wait_n(&g.done, 1);
@@ -522,7 +522,7 @@ START_TEST(test_fields_get)
 	in.safe_number = "+85511111111";
 	in.window = "evening";
 	memset(&g, 0, sizeof(g));
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "x", 1, 50, row_cb,
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "x", 1, 3600, 50, row_cb,
 	    &g), 0);
 	wait_n(&g.done, 1);
 	ck_assert_int_eq(store_callback_get(fx.st, g.row.ref, fields_cb, &n),
@@ -559,6 +559,29 @@ START_TEST(test_dup)
 }
 END_TEST
 
+/*
+ * A gateway that reuses a session id later is a new caller: outside the
+ * window her request is new, never mistaken for the old one.
+ */
+START_TEST(test_dup_window)
+{
+	struct got	 a, b, c;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
+	/* create() uses a one-hour window. */
+	ck_assert_int_eq(create("at:s1", "+85512345678", 4599, &b), STORE_DUP);
+	ck_assert_str_eq(b.row.ref, a.row.ref);
+	ck_assert_int_eq(create("at:s1", "+85599999999", 4601, &c), STORE_OK);
+	ck_assert_str_ne(c.row.ref, a.row.ref);
+	ck_assert_str_eq(c.row.phone, "+85599999999");
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 2);
+	/* The retried hop of the new session finds the new request. */
+	ck_assert_int_eq(create("at:s1", "+85599999999", 4610, &b), STORE_DUP);
+	ck_assert_str_eq(b.row.ref, c.row.ref);
+}
+END_TEST
+
 /* 100 creates queued before the loop runs all commit, batched or not. */
 START_TEST(test_group_commit)
 {
@@ -574,7 +597,7 @@ START_TEST(test_group_commit)
 	for (i = 0; i < 100; i++) {
 		snprintf(sid, sizeof(sid), "at:session-%d", i);
 		ck_assert_int_eq(store_callback_create(fx.st, &in, sid,
-		    strlen(sid), 1000 + i, row_cb, &g[i]), 0);
+		    strlen(sid), 3600, 1000 + i, row_cb, &g[i]), 0);
 	}
 	/* Nothing completes before the loop runs. */
 	ck_assert_uint_eq(store_pending(fx.st), 100);
@@ -640,14 +663,14 @@ START_TEST(test_batch_failure)
 	out[1].recipient = NULL;	/* NOT NULL: fails after changes */
 	out[1].transport = "webhook";
 	out[1].kind = "callback.created";
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:b", 4, 1001,
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:b", 4, 3600, 1001,
 	    row_cb, &b), 0);
 	ck_assert_int_eq(store_callback_claim(fx.st, "NOSUCH", "c1", 1001,
 	    row_cb, &claim), 0);
 	ck_assert_int_eq(store_callback_dispatch(fx.st, a.row.id,
 	    STORE_ALERTED, 1300, 1, "alerted", NULL, out, 2, 1001, done_cb,
 	    &disp), 0);
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:c", 4, 1002,
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:c", 4, 3600, 1002,
 	    row_cb, &c), 0);
 	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
 	    SQLITE_OK);
@@ -1009,7 +1032,7 @@ START_TEST(test_free_drains)
 	for (i = 0; i < 10; i++) {
 		snprintf(sid, sizeof(sid), "at:s%d", i);
 		ck_assert_int_eq(store_callback_create(fx.st, &in, sid,
-		    strlen(sid), 1000, late_cb, &n), 0);
+		    strlen(sid), 3600, 1000, late_cb, &n), 0);
 	}
 	store_free(fx.st);
 	ck_assert_int_eq(n, 10);
@@ -1027,7 +1050,7 @@ START_TEST(test_refuse)
 	struct store		*st;
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "", 0, 1, row_cb,
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "", 0, 3600, 1, row_cb,
 	    NULL), -1);
 	ck_assert_int_eq(store_callback_claim(fx.st, NULL, "c1", 1, row_cb,
 	    NULL), -1);
@@ -1088,6 +1111,7 @@ main(void)
 	tcase_add_test(tc, test_create);
 	tcase_add_test(tc, test_fields_get);
 	tcase_add_test(tc, test_dup);
+	tcase_add_test(tc, test_dup_window);
 	tcase_add_loop_test(tc, test_group_commit, 0, 2);
 	tcase_add_test(tc, test_batch_failure);
 	tcase_add_test(tc, test_dispatch);
