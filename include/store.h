@@ -144,10 +144,10 @@ size_t		 store_pending(const struct store *st);
 /*
  * Store a new callback request (ref, id, state, times are set by the
  * store: state OPEN, next_action_at = now) with a "created" history event,
- * in one transaction. dedup identifies the USSD session (channel, session
- * id); it is kept only as a keyed hash. A second request with the same
- * dedup made within window seconds gets STORE_DUP and the existing row;
- * an older one is another session that reused the id, so its dedup is
+ * in one transaction. dedup identifies the request (session.c uses the
+ * channel, session id, number and every answer); it is kept only as a
+ * keyed hash. A second request with the same dedup made within window
+ * seconds gets STORE_DUP and the existing row; an older one's dedup is
  * retired and a new request is made. Returns 0, or -1 if the job could not
  * be queued.
  */

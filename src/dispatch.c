@@ -43,11 +43,14 @@ struct dispatch {
 	int			 busy_outbox;
 	int64_t			 inflight[DISPATCH_INFLIGHT];
 	size_t			 ninflight;
+	struct dispatch_send	*sends;		/* in flight, owned */
 };
 
 /* One delivery in flight. */
 struct dispatch_send {
 	struct dispatch		*d;
+	struct dispatch_send	*next;		/* d->sends */
+	struct dispatch_send	**prevp;
 	int64_t			 outbox_id;
 	int64_t			 callback_id;
 	int			 attempts;
@@ -123,12 +126,18 @@ dispatch_inflight(const struct dispatch *d)
 	return d->ninflight;
 }
 
-/* Stop the tick and free. */
+/* Stop the tick and free, with the deliveries fetch will never complete. */
 void
 dispatch_free(struct dispatch *d)
 {
+	struct dispatch_send	*s;
+
 	if (d == NULL)
 		return;
+	while ((s = d->sends) != NULL) {
+		d->sends = s->next;
+		free(s);
+	}
 	if (d->tick != NULL)
 		event_free(d->tick);
 	if (d->kick != NULL)
@@ -439,6 +448,9 @@ dispatch_sent_cb(const struct fetch_result *res, void *arg)
 		retry_after = strtol(res->retry_after, NULL, 10);
 	dispatch_done(s->d, s->outbox_id);
 	dispatch_record(s, v, why, retry_after);
+	*s->prevp = s->next;
+	if (s->next != NULL)
+		s->next->prevp = s->prevp;
 	free(s);
 }
 
@@ -516,6 +528,12 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	}
 	notify_http_clear(&h);
 	d->inflight[d->ninflight++] = o->id;
+	/* Kept so that a stop with the transfer in flight frees it. */
+	s->next = d->sends;
+	if (s->next != NULL)
+		s->next->prevp = &s->next;
+	s->prevp = &d->sends;
+	d->sends = s;
 }
 
 /* Due outbox rows arrived from the store. */

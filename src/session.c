@@ -505,6 +505,58 @@ session_store_done_cb(enum store_rc rc, const struct store_callback *row,
 		t->stored(t->stored_arg);
 }
 
+/* Overwrite and free a buffer that holds personal data. */
+static void
+session_wipe_buf(char *b, size_t len)
+{
+	if (b == NULL)
+		return;
+	explicit_bzero(b, len);
+	free(b);
+}
+
+/*
+ * What makes two requests the same: the session, the caller and every
+ * answer. The store merges only such exact duplicates (a retried hop that
+ * escaped the session table); a gateway reusing a session id for another
+ * caller, or the same caller answering differently, makes a new request.
+ * The store keeps only a keyed hash of it.
+ */
+static char *
+session_dedup(const struct session *s, const struct store_callback *in,
+    size_t *lenp)
+{
+	const char	*part[10];
+	char		*b, *p;
+	size_t		 i, n = 0, len = s->keylen + 1;
+
+	part[n++] = in->phone;
+	part[n++] = in->safe_to_call;
+	part[n++] = in->safe_number;
+	part[n++] = in->window;
+	part[n++] = in->cover;
+	part[n++] = in->urgent ? "urgent" : "";
+	part[n++] = in->province;
+	part[n++] = in->topic;
+	for (i = 0; i < n; i++)
+		len += (part[i] != NULL ? strlen(part[i]) : 0) + 1;
+	b = malloc(len);
+	if (b == NULL)
+		return NULL;
+	memcpy(b, s->key, s->keylen);
+	p = b + s->keylen;
+	*p++ = '\0';
+	for (i = 0; i < n; i++) {
+		if (part[i] != NULL) {
+			memcpy(p, part[i], strlen(part[i]));
+			p += strlen(part[i]);
+		}
+		*p++ = '\0';	/* NUL-separated: no two lists collide */
+	}
+	*lenp = len;
+	return b;
+}
+
 /*
  * The caller finished a callback flow: queue her request for the store.
  * The confirmation is rendered only once the row is durable.
@@ -516,7 +568,8 @@ session_store(struct session *s, const struct channel_event *ev,
 	struct session_table	*t = s->table;
 	struct store_callback	 in;
 	const char		*urgent;
-	char			*text = NULL;
+	char			*text = NULL, *dedup;
+	size_t			 dlen = 0;
 
 	memset(&in, 0, sizeof(in));
 	in.channel = s->channel->name;
@@ -532,10 +585,12 @@ session_store(struct session *s, const struct channel_event *ev,
 	in.topic = engine_callback_field(s->engine, MENU_CB_TOPIC);
 	in.lang = s->conf->languages[engine_lang(s->engine)];
 	session_record_hop(s, ev);
-	if (t->store == NULL || later == NULL ||
-	    store_callback_create(t->store, &in, s->key, s->keylen,
+	dedup = session_dedup(s, &in, &dlen);
+	if (t->store == NULL || later == NULL || dedup == NULL ||
+	    store_callback_create(t->store, &in, dedup, dlen,
 	    (int64_t)s->conf->max_duration + s->conf->retry_window,
 	    hclock_now(t->clock), session_store_done_cb, s) == -1) {
+		session_wipe_buf(dedup, dlen);
 		log_warnx("session s%llu: callback request could not be "
 		    "queued", s->ref);
 		if (engine_callback_done(s->engine, 0, MENU_WHEN_UNKNOWN, 0, 0,
@@ -543,6 +598,7 @@ session_store(struct session *s, const struct channel_event *ev,
 			return SESSION_ERR;
 		return session_settle(s, text, 1, reply);
 	}
+	session_wipe_buf(dedup, dlen);
 	session_set_state(s, SESSION_STORING);
 	return session_wait(s, later, arg);
 }

@@ -381,15 +381,15 @@ harness_launch_failed(struct harness *h, const char *why)
 	free(log);
 }
 
-/* Parse the port of a complete "listening on ADDRESS:PORT" line. */
+/* Parse the port of the first complete "<text>ADDRESS:PORT" line. */
 static int
-harness_parse_port(const char *log)
+harness_parse_port(const char *log, const char *text)
 {
 	const char	*p, *nl, *colon;
 	char		*end;
 	long		 v;
 
-	p = strstr(log, HARNESS_LISTEN);
+	p = strstr(log, text);
 	if (p == NULL)
 		return -1;
 	nl = strchr(p, '\n');
@@ -430,6 +430,7 @@ harness_launch(struct harness *h, const char *conf)
 		fprintf(stderr, "harness: a daemon already runs\n");
 		return -1;
 	}
+	h->port = -1;		/* a relaunch listens on a new port */
 	if (asprintf(&conf_path, "%s/%s", h->dir, conf) == -1) {
 		conf_path = NULL;
 		goto done;
@@ -471,7 +472,7 @@ harness_launch(struct harness *h, const char *conf)
 		}
 		log = harness_log(h);
 		if (log != NULL)
-			h->port = harness_parse_port(log);
+			h->port = harness_parse_port(log, HARNESS_LISTEN);
 		free(log);
 		if (h->port != -1)
 			break;
@@ -639,6 +640,16 @@ harness_request(struct harness *h, const char *method, const char *path,
     const char *content_type, const char *body, size_t body_len,
     const char *const *headers, struct harness_reply *rep)
 {
+	return harness_request_port(h->port, method, path, content_type, body,
+	    body_len, headers, rep);
+}
+
+/* One blocking HTTP exchange with 127.0.0.1:port. */
+int
+harness_request_port(int port, const char *method, const char *path,
+    const char *content_type, const char *body, size_t body_len,
+    const char *const *headers, struct harness_reply *rep)
+{
 	struct curl_slist	*hl = NULL, *nl;
 	struct hbuf		 bb, hb;
 	CURL			*c;
@@ -653,9 +664,9 @@ harness_request(struct harness *h, const char *method, const char *path,
 	memset(&hb, 0, sizeof(hb));
 	err[0] = '\0';
 	c = curl_easy_init();
-	if (c == NULL || h->port == -1)
+	if (c == NULL || port < 1)
 		goto done;
-	if (asprintf(&url, "http://127.0.0.1:%d%s", h->port, path) == -1) {
+	if (asprintf(&url, "http://127.0.0.1:%d%s", port, path) == -1) {
 		url = NULL;
 		goto done;
 	}
@@ -861,6 +872,44 @@ harness_signal(struct harness *h, int sig)
 	if (h->pid == -1)
 		return -1;
 	return kill(h->pid, sig);
+}
+
+/* Kill the daemon outright and reap it; it may be launched again. */
+int
+harness_kill9(struct harness *h)
+{
+	int	 st;
+
+	if (h->pid == -1)
+		return -1;
+	if (kill(h->pid, SIGKILL) == -1)
+		return -1;
+	while (waitpid(h->pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	h->pid = -1;
+	h->port = -1;
+	return 0;
+}
+
+/* Wait for a "<text>ADDRESS:PORT" line in the log and return the port. */
+int
+harness_log_port(const struct harness *h, const char *text, int timeout_ms)
+{
+	long long	 deadline = harness_now_ms() + timeout_ms;
+	char		*log;
+	int		 port;
+
+	for (;;) {
+		log = harness_log(h);
+		port = log != NULL ? harness_parse_port(log, text) : -1;
+		free(log);
+		if (port != -1)
+			return port;
+		if (harness_now_ms() > deadline)
+			return -1;
+		harness_sleep_ms(HARNESS_POLL_MS);
+	}
 }
 
 /* Reap the daemon within a bound. */

@@ -36,7 +36,9 @@ struct harness	*harness_new(const char *fixture_dir);
  * Start $HOTLINED_BIN -c <dir>/<conf> (conf relative to the temporary
  * directory) with stdout and stderr in <dir>/daemon.log, wait (at most
  * 10 s) for its "listening on ADDRESS:PORT" line and then for GET /health
- * to answer 200. Returns 0, or -1 after a message and the log on stderr.
+ * to answer 200. Also starts it again once the last one was reaped
+ * (harness_wait_exit, harness_kill9). Returns 0, or -1 after a message and
+ * the log on stderr.
  */
 int		 harness_launch(struct harness *h, const char *conf);
 
@@ -84,6 +86,16 @@ int		 harness_request(struct harness *h, const char *method,
 		    const char *body, size_t body_len,
 		    const char *const *headers, struct harness_reply *rep);
 
+/*
+ * harness_request to 127.0.0.1:<port> instead of the daemon's main port
+ * (e.g. its counsellor API). Safe to call from several threads at once
+ * once curl_global_init has run.
+ */
+int		 harness_request_port(int port, const char *method,
+		    const char *path, const char *content_type,
+		    const char *body, size_t body_len,
+		    const char *const *headers, struct harness_reply *rep);
+
 /* POST a NUL-terminated body; see harness_request. */
 int		 harness_post(struct harness *h, const char *path,
 		    const char *content_type, const char *body,
@@ -116,6 +128,22 @@ char		*harness_urlencode(const char *s);
 
 /* Send sig to the daemon. Returns 0, or -1 when it is not running. */
 int		 harness_signal(struct harness *h, int sig);
+
+/*
+ * Send SIGKILL to the daemon and reap it, leaving the directory (database,
+ * daemon.log) as the crash left it; harness_launch may start it again
+ * there (and then starts daemon.log afresh). Returns 0, or -1 when no
+ * daemon runs.
+ */
+int		 harness_kill9(struct harness *h);
+
+/*
+ * Wait at most timeout_ms for a complete daemon.log line holding text
+ * followed by ADDRESS:PORT (e.g. "counsellor API listening on ") and
+ * return the first such port, or -1.
+ */
+int		 harness_log_port(const struct harness *h, const char *text,
+		    int timeout_ms);
 
 /*
  * Wait at most timeout_ms for the daemon to exit and store its wait
