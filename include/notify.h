@@ -98,6 +98,13 @@ int	notify_webhook_sign(const char *secret, const char *msg_id,
 	    long timestamp, const char *body, size_t body_len, char *out,
 	    size_t outlen);
 
+/*
+ * Percent-encode s: RFC 3986 unreserved bytes stay, everything else is
+ * "%XX", except that a space is '+' when form is set (a form body) and
+ * "%20" otherwise (a query string). A new string, or NULL.
+ */
+char	*notify_urlencode(const char *s, int form);
+
 /* The short alert text used by Telegram and SMS (a new string). */
 char	*notify_text(const struct notify_alert *a);
 

@@ -248,6 +248,39 @@ notify_backoff(int attempt, long first, uint32_t r)
 	return base / 2 + (long)(r % (uint32_t)(base / 2 + 1));
 }
 
+/* Percent-encode for a form body (form set) or a query string. */
+char *
+notify_urlencode(const char *s, int form)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*p;
+	char			*out, *o;
+	size_t			 len;
+
+	len = strlen(s);
+	if (len > (SIZE_MAX - 1) / 3)
+		return NULL;
+	out = malloc(len * 3 + 1);
+	if (out == NULL)
+		return NULL;
+	o = out;
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || *p == '-' || *p == '.' ||
+		    *p == '_' || *p == '~')
+			*o++ = (char)*p;
+		else if (*p == ' ' && form)
+			*o++ = '+';
+		else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 0x0f];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 /*
  * The alert text for Telegram and SMS: English and short, with the case
  * reference, urgency, safe window and claim link, and nothing about the

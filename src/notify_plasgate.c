@@ -18,40 +18,6 @@
 #define PLASGATE_URL	"https://cloudapi.plasgate.com/rest/send"
 #define PLASGATE_MASK	"#ma#"
 
-/*
- * Percent-encode s for a query string: RFC 3986 unreserved bytes stay,
- * everything else (space included) becomes "%XX". A new string, or NULL.
- */
-static char *
-plasgate_query_encode(const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*p;
-	char			*out, *o;
-	size_t			 len;
-
-	len = strlen(s);
-	if (len > (SIZE_MAX - 1) / 3)
-		return NULL;
-	out = malloc(len * 3 + 1);
-	if (out == NULL)
-		return NULL;
-	o = out;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || *p == '-' || *p == '.' ||
-		    *p == '_' || *p == '~')
-			*o++ = (char)*p;
-		else {
-			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 0x0f];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 /* Wipe and free a string that may hold a secret or a phone number. */
 static void
 plasgate_wipe_free(char *p)
@@ -175,7 +141,7 @@ notify_plasgate_build(const struct notify_settings *s,
 		goto fail;
 	}
 	out->body_len = strlen(out->body);
-	key = plasgate_query_encode(s->plasgate_private_key);
+	key = notify_urlencode(s->plasgate_private_key, 0);
 	if (key == NULL || asprintf(&out->url, "%s%cprivate_key=%s", base,
 	    strchr(base, '?') != NULL ? '&' : '?', key) == -1) {
 		out->url = NULL;

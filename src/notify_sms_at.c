@@ -15,43 +15,6 @@
 
 #define AT_SMS_URL	"https://api.africastalking.com/version1/messaging"
 
-/*
- * Encode s for an application/x-www-form-urlencoded body: RFC 3986
- * unreserved bytes stay, space becomes '+', everything else "%XX". A new
- * string, or NULL when memory runs out.
- */
-static char *
-at_form_encode(const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*p;
-	char			*out, *o;
-	size_t			 len;
-
-	len = strlen(s);
-	if (len > (SIZE_MAX - 1) / 3)
-		return NULL;
-	out = malloc(len * 3 + 1);
-	if (out == NULL)
-		return NULL;
-	o = out;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || *p == '-' || *p == '.' ||
-		    *p == '_' || *p == '~')
-			*o++ = (char)*p;
-		else if (*p == ' ')
-			*o++ = '+';
-		else {
-			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 0x0f];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 /* Wipe and free a string that may hold a phone number (NULL is fine). */
 static void
 at_wipe_free(char *p)
@@ -146,11 +109,11 @@ notify_sms_at_build(const struct notify_settings *s,
 		*cause = "cannot make the alert text";
 		goto fail;
 	}
-	user = at_form_encode(s->at_username);
-	to = at_form_encode(target->target);
-	msg = at_form_encode(text);
+	user = notify_urlencode(s->at_username, 1);
+	to = notify_urlencode(target->target, 1);
+	msg = notify_urlencode(text, 1);
 	if (s->at_from != NULL && *s->at_from != '\0')
-		from = at_form_encode(s->at_from);
+		from = notify_urlencode(s->at_from, 1);
 	if (user == NULL || to == NULL || msg == NULL ||
 	    (from == NULL && s->at_from != NULL && *s->at_from != '\0')) {
 		*cause = "out of memory";
