@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * jsonfile: reads a JSON file an admin wrote (configuration or menu),
- * parses it with jansson and indexes its positions, so that both syntax
- * and schema problems can be reported as file:line:col.
+ * jsonfile: the files an admin writes. It reads a JSON file (configuration,
+ * menu, roster), parses it with jansson and indexes its positions, so that
+ * both syntax and schema problems can be reported as file:line:col; and it
+ * resolves and reads the private secret files those JSON files name.
  */
 #ifndef HOTLINED_JSONFILE_H
 #define HOTLINED_JSONFILE_H
@@ -28,5 +29,18 @@ int	jsonfile_load(const char *path, const char *name, size_t max,
 
 /* Release what jsonfile_load returned (safe on a zeroed struct). */
 void	jsonfile_clear(struct jsonfile *jf);
+
+/*
+ * file as named in a JSON file living in dir: unchanged if absolute or dir
+ * is ".", else "dir/file". A new string, or NULL on allocation failure.
+ */
+char	*jsonfile_path(const char *dir, const char *file);
+
+/*
+ * The first line (without its newline) of path, a regular file that its
+ * owner alone may read. A new string the caller wipes and frees, or NULL
+ * with *cause set to a new string naming path and the problem.
+ */
+char	*jsonfile_secret(const char *path, char **cause);
 
 #endif

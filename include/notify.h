@@ -71,6 +71,9 @@ int	notify_build(const struct notify_settings *s,
 	    const struct roster_alert *target, const struct notify_alert *a,
 	    time_t now, struct notify_http *out, const char **cause);
 
+/* Overwrite and free a string that may hold a secret or a number. */
+void	notify_wipe_free(char *p);
+
 /* Free a built request (wiping it: it may hold a phone number). */
 void	notify_http_clear(struct notify_http *h);
 

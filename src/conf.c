@@ -7,10 +7,8 @@
  * the budget of each channel that shows it. conf.c knows the shape of the
  * configuration, not what channels or menus do with it.
  */
-#include <sys/stat.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,52 +462,30 @@ conf_strdup(const char *s)
 static char *
 conf_path(struct conf_ld *ld, const char *file)
 {
-	char	*p;
-
-	if (file[0] == '/' || strcmp(ld->dir, ".") == 0)
-		return strdup(file);
-	if (asprintf(&p, "%s/%s", ld->dir, file) == -1)
-		return NULL;
-	return p;
+	return jsonfile_path(ld->dir, file);
 }
 
-/* Read a secret from a file that only its owner can read. */
+/* Read a secret (16 to 256 bytes) from a file only its owner can read. */
 static char *
 conf_secret_file(struct conf_ld *ld, const char *file, const char *ptr)
 {
-	struct stat	 st;
-	FILE		*fp = NULL;
-	char		*path, line[300], *s = NULL;
-	size_t		 n;
+	char	*path, *s = NULL, *cause = NULL;
+	size_t	 n;
 
 	path = conf_path(ld, file);
 	if (path == NULL)
 		return NULL;
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		conf_err(ld, ptr, 0, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fileno(fp), &st) == -1 || (st.st_mode & 077) != 0) {
-		conf_err(ld, ptr, 0, "%s must not be readable by group or "
-		    "others (chmod 600)", path);
-		goto out;
-	}
-	if (fgets(line, sizeof(line), fp) == NULL) {
-		conf_err(ld, ptr, 0, "%s is empty", path);
-		goto out;
-	}
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	if (n < 16 || n > 256)
+	s = jsonfile_secret(path, &cause);
+	if (s == NULL)
+		conf_err(ld, ptr, 0, "%s", cause ? cause : "out of memory");
+	else if ((n = strlen(s)) < 16 || n > 256) {
 		conf_err(ld, ptr, 0, "the secret in %s must be 16 to 256 "
 		    "bytes", path);
-	else
-		s = strdup(line);
-	explicit_bzero(line, sizeof(line));
-out:
-	if (fp != NULL)
-		fclose(fp);
+		explicit_bzero(s, n);
+		free(s);
+		s = NULL;
+	}
+	free(cause);
 	free(path);
 	return s;
 }

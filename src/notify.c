@@ -108,7 +108,7 @@ notify_build(const struct notify_settings *s,
 }
 
 /* Wipe and free one string (NULL is fine). */
-static void
+void
 notify_wipe_free(char *p)
 {
 	if (p == NULL)

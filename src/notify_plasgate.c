@@ -18,16 +18,6 @@
 #define PLASGATE_URL	"https://cloudapi.plasgate.com/rest/send"
 #define PLASGATE_MASK	"#ma#"
 
-/* Wipe and free a string that may hold a secret or a phone number. */
-static void
-plasgate_wipe_free(char *p)
-{
-	if (p == NULL)
-		return;
-	explicit_bzero(p, strlen(p));
-	free(p);
-}
-
 /* Whether a setting is present and not empty. */
 static int
 plasgate_set(const char *s)
@@ -88,7 +78,7 @@ plasgate_content(const struct roster_alert *target,
 	if (asprintf(&full, PLASGATE_MASK "%s\nCall: %s" PLASGATE_MASK, text,
 	    a->phone) == -1)
 		full = NULL;
-	plasgate_wipe_free(text);
+	notify_wipe_free(text);
 	return full;
 }
 
@@ -159,14 +149,14 @@ notify_plasgate_build(const struct notify_settings *s,
 		*cause = "out of memory";
 		goto fail;
 	}
-	plasgate_wipe_free(content);
-	plasgate_wipe_free(key);
+	notify_wipe_free(content);
+	notify_wipe_free(key);
 	json_decref(root);
 	return 0;
 
 fail:
-	plasgate_wipe_free(content);
-	plasgate_wipe_free(key);
+	notify_wipe_free(content);
+	notify_wipe_free(key);
 	json_decref(root);
 	notify_http_clear(out);
 	return -1;

@@ -15,16 +15,6 @@
 
 #define AT_SMS_URL	"https://api.africastalking.com/version1/messaging"
 
-/* Wipe and free a string that may hold a phone number (NULL is fine). */
-static void
-at_wipe_free(char *p)
-{
-	if (p == NULL)
-		return;
-	explicit_bzero(p, strlen(p));
-	free(p);
-}
-
 /* Check that s is one phone number: an optional '+' and 6 to 15 digits. */
 static int
 at_phone_ok(const char *s)
@@ -70,7 +60,7 @@ at_text(const struct roster_alert *target, const struct notify_alert *a)
 		return text;
 	if (asprintf(&full, "%s\nCall: %s", text, a->phone) == -1)
 		full = NULL;
-	at_wipe_free(text);
+	notify_wipe_free(text);
 	return full;
 }
 
@@ -141,19 +131,19 @@ notify_sms_at_build(const struct notify_settings *s,
 		*cause = "out of memory";
 		goto fail;
 	}
-	at_wipe_free(text);
-	at_wipe_free(user);
-	at_wipe_free(to);
-	at_wipe_free(msg);
-	at_wipe_free(from);
+	notify_wipe_free(text);
+	notify_wipe_free(user);
+	notify_wipe_free(to);
+	notify_wipe_free(msg);
+	notify_wipe_free(from);
 	return 0;
 
 fail:
-	at_wipe_free(text);
-	at_wipe_free(user);
-	at_wipe_free(to);
-	at_wipe_free(msg);
-	at_wipe_free(from);
+	notify_wipe_free(text);
+	notify_wipe_free(user);
+	notify_wipe_free(to);
+	notify_wipe_free(msg);
+	notify_wipe_free(from);
 	notify_http_clear(out);
 	return -1;
 }

@@ -7,7 +7,6 @@
  * Penh local time computed by plain arithmetic (UTC+07:00, no TZ, no
  * localtime()). It sends nothing and does not choose whom to alert.
  */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -543,19 +542,6 @@ static const struct roster_secret_kind roster_kind_whsec = {
 	"\"whsec_\" and the standard base64 of a 24- to 64-byte key"
 };
 
-/* Resolve a path relative to the roster file's directory (new string). */
-static char *
-roster_path(struct roster_ld *ld, const char *file)
-{
-	char	*p;
-
-	if (file[0] == '/' || strcmp(ld->dir, ".") == 0)
-		return strdup(file);
-	if (asprintf(&p, "%s/%s", ld->dir, file) == -1)
-		return NULL;
-	return p;
-}
-
 /*
  * Read a secret (the first line) from a file that only its owner can read
  * and check it; a new string, or NULL with the problem reported at ptr.
@@ -564,46 +550,24 @@ static char *
 roster_secret_file(struct roster_ld *ld, const char *file, const char *ptr,
     const struct roster_secret_kind *kind)
 {
-	struct stat	 st;
-	FILE		*fp = NULL;
-	char		*path, line[512], *s = NULL;
+	char	*path, *s, *cause = NULL;
 
-	path = roster_path(ld, file);
+	path = jsonfile_path(ld->dir, file);
 	if (path == NULL) {
 		roster_err(ld, ptr, 0, "out of memory");
 		return NULL;
 	}
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		roster_err(ld, ptr, 0, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
-		roster_err(ld, ptr, 0, "%s is not a regular file", path);
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		roster_err(ld, ptr, 0, "%s must not be readable by group or "
-		    "others (chmod 600)", path);
-		goto out;
-	}
-	if (fgets(line, sizeof(line), fp) == NULL) {
-		roster_err(ld, ptr, 0, "%s is empty", path);
-		goto out;
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	if (!kind->ok(line))
+	s = jsonfile_secret(path, &cause);
+	if (s == NULL)
+		roster_err(ld, ptr, 0, "%s", cause ? cause : "out of memory");
+	else if (!kind->ok(s)) {
 		roster_err(ld, ptr, 0, "the %s in %s must be %s", kind->what,
 		    path, kind->rule);
-	else {
-		s = strdup(line);
-		if (s == NULL)
-			roster_err(ld, ptr, 0, "out of memory");
+		explicit_bzero(s, strlen(s));
+		free(s);
+		s = NULL;
 	}
-	explicit_bzero(line, sizeof(line));
-out:
-	if (fp != NULL)
-		fclose(fp);
+	free(cause);
 	free(path);
 	return s;
 }

@@ -247,6 +247,14 @@ START_TEST(test_token_file)
 	    "\"path\": \"/a\", \"token_file\": \"secret\", \"token_in\": "
 	    "\"path\"}]}";
 
+	/* A directory is no secret file. */
+	free(tu_write(dir, "secret.d/x", ""));
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": "
+	    "[{\"name\": \"at\", \"type\": \"africastalking\", \"path\": "
+	    "\"/a\", \"token_file\": \"secret.d\"}]}",
+	    "secret.d is not a regular file");
+	diag_free(d);
+	d = diag_new();
 	p = tu_write(dir, "secret", "abcdefghijklmnopqrstuvwxyz012345\n");
 	chmod(p, 0644);
 	refused(conf, "must not be readable by group or others");
