@@ -185,16 +185,40 @@ int		 store_callback_dispatch(struct store *st, int64_t id,
 int		 store_outbox_due(struct store *st, int64_t now, size_t max,
 		    store_due_cb cb, void *arg);
 
+/* What one delivery attempt came to, for store_outbox_result. */
+struct store_result {
+	enum store_delivery	 delivery;
+	int64_t			 next_at;	/* RETRY: when to try again */
+	const char		*error;		/* short reason, or NULL */
+	/*
+	 * GAVE_UP: the alert.failed alerts that tell the supervisors, and
+	 * the detail of the "escalated" event that records it.
+	 */
+	const struct store_outbox *tell;
+	size_t			 ntell;
+	const char		*tell_detail;
+};
+
 /*
- * Record a delivery attempt of outbox row id: attempts++, and SENT (done),
- * RETRY (next_at, error kept), or GAVE_UP (the request's failures++ and an
- * "alert_failed" history event with detail). error is a short technical
- * reason, never personal data. STORE_NOTFOUND for an unknown id,
- * STORE_CONFLICT for a row already sent or given up.
+ * Result of store_outbox_result: told is how many supervisors' alerts it
+ * queued (deliver them now).
+ */
+typedef void (*store_result_cb)(enum store_rc rc, size_t told, void *arg);
+
+/*
+ * Record a delivery attempt of outbox row id, in one transaction:
+ * attempts++, and SENT (done), RETRY (next_at, error kept), or GAVE_UP
+ * (the request's failures++, an "alert_failed" history event with the
+ * error and, unless the row was itself an alert.failed or the request is
+ * claimed or closed, r->tell queued with an "escalated" event). The
+ * supervisors' alerts get message ids derived from the failed one, so a
+ * give-up tells each of them once, under one stable id. error is a short
+ * technical reason, never personal data. STORE_NOTFOUND for an unknown
+ * id, STORE_CONFLICT for a row already sent or given up.
  */
 int		 store_outbox_result(struct store *st, int64_t id,
-		    enum store_delivery d, int64_t next_at, const char *error,
-		    int64_t now, store_done_cb cb, void *arg);
+		    const struct store_result *r, int64_t now,
+		    store_result_cb cb, void *arg);
 
 /* Every request not COMPLETED, oldest first. */
 int		 store_callback_open(struct store *st, store_list_cb cb,

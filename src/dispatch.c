@@ -29,6 +29,7 @@
 #define DISPATCH_PEOPLE		32	/* recipients of one round */
 #define DISPATCH_INFLIGHT	256	/* deliveries at once */
 #define DISPATCH_RETRY_MAX	3600	/* longest wait honoured */
+#define DISPATCH_HOLD_MAX	60	/* longest pause after a failed write */
 
 struct dispatch {
 	struct event_base	*base;
@@ -44,13 +45,21 @@ struct dispatch {
 	int64_t			 inflight[DISPATCH_INFLIGHT];
 	size_t			 ninflight;
 	struct dispatch_send	*sends;		/* in flight, owned */
+	int			 fails;		/* writes failed in a row */
+	int64_t			 hold_until;	/* no new work before */
 };
 
-/* One delivery in flight. */
+/*
+ * One delivery, from the due row to its durable result. It stays in the
+ * in-flight set until the store has committed what became of it, so that
+ * no outbox scan can send the same row again meanwhile.
+ */
 struct dispatch_send {
 	struct dispatch		*d;
 	struct dispatch_send	*next;		/* d->sends */
 	struct dispatch_send	**prevp;
+	struct conf		*conf;		/* roster and providers used */
+	struct event		*rewrite;	/* writing the result again */
 	int64_t			 outbox_id;
 	int64_t			 callback_id;
 	int			 attempts;
@@ -59,15 +68,14 @@ struct dispatch_send {
 	char			 transport[16];
 	char			 kind[32];
 	enum roster_transport	 rt;
-};
-
-/* A supervisors' alert after a failed delivery, once the row is read. */
-struct dispatch_failed {
-	struct dispatch		*d;
-	char			 recipient[64];
+	enum store_delivery	 dv;		/* the verdict to record */
+	int64_t			 next_at;
+	char			 why[192];
+	int			 writes;	/* failed writes of it */
 };
 
 static void	dispatch_run(struct dispatch *);
+static void	dispatch_write(struct dispatch_send *);
 
 static const char *dispatch_transports[] = {
 	"webhook", "telegram", "sms_at", "sms_plasgate"
@@ -126,18 +134,41 @@ dispatch_inflight(const struct dispatch *d)
 	return d->ninflight;
 }
 
-/* Stop the tick and free, with the deliveries fetch will never complete. */
+/* Forget a send: out of the in-flight set and the list, freed. */
+static void
+dispatch_send_free(struct dispatch_send *s)
+{
+	struct dispatch	*d = s->d;
+	size_t		 i;
+
+	for (i = 0; i < d->ninflight; i++)
+		if (d->inflight[i] == s->outbox_id) {
+			d->inflight[i] = d->inflight[--d->ninflight];
+			break;
+		}
+	if (s->prevp != NULL) {
+		*s->prevp = s->next;
+		if (s->next != NULL)
+			s->next->prevp = s->prevp;
+	}
+	if (s->rewrite != NULL)
+		event_free(s->rewrite);
+	conf_unref(s->conf);
+	free(s);
+}
+
+/*
+ * Stop the tick and free, with the deliveries fetch will never complete
+ * and the results not yet written (their rows are sent again at the next
+ * start: at least once).
+ */
 void
 dispatch_free(struct dispatch *d)
 {
-	struct dispatch_send	*s;
-
 	if (d == NULL)
 		return;
-	while ((s = d->sends) != NULL) {
-		d->sends = s->next;
-		free(s);
-	}
+	while (d->sends != NULL)
+		dispatch_send_free(d->sends);
 	if (d->tick != NULL)
 		event_free(d->tick);
 	if (d->kick != NULL)
@@ -157,17 +188,35 @@ dispatch_busy(const struct dispatch *d, int64_t id)
 	return 0;
 }
 
-/* Forget an outbox row that is no longer in flight. */
+/*
+ * A write failed (the database is locked, full or broken): pause new
+ * rounds and deliveries, doubling the pause up to a minute, and say so
+ * once rather than every second.
+ */
 static void
-dispatch_done(struct dispatch *d, int64_t id)
+dispatch_hold(struct dispatch *d)
 {
-	size_t	 i;
+	int64_t	 wait;
 
-	for (i = 0; i < d->ninflight; i++)
-		if (d->inflight[i] == id) {
-			d->inflight[i] = d->inflight[--d->ninflight];
-			return;
-		}
+	if (d->fails < 16)
+		d->fails++;
+	wait = (int64_t)1 << (d->fails - 1);
+	if (wait > DISPATCH_HOLD_MAX)
+		wait = DISPATCH_HOLD_MAX;
+	d->hold_until = hclock_now(d->clock) + wait;
+	if (d->fails == 1)
+		log_warnx("store: cannot write; alerts wait until it can "
+		    "(backing off up to %d s)", DISPATCH_HOLD_MAX);
+}
+
+/* A write succeeded: end any pause. */
+static void
+dispatch_unhold(struct dispatch *d)
+{
+	if (d->fails > 0)
+		log_info("store: writable again; alerts resume");
+	d->fails = 0;
+	d->hold_until = 0;
 }
 
 /* Append one outbox row per alert entry of person p. */
@@ -194,6 +243,11 @@ dispatch_stored_cb(enum store_rc rc, void *arg)
 {
 	struct dispatch	*d = arg;
 
+	if (rc == STORE_ERR) {
+		dispatch_hold(d);
+		return;
+	}
+	dispatch_unhold(d);
 	if (rc == STORE_OK)
 		dispatch_kick(d);
 }
@@ -336,78 +390,133 @@ dispatch_number(const struct store_callback *c)
 	return c->phone;
 }
 
-/* The supervisors learn that an alert could not be delivered. */
+static void	dispatch_write_later(struct dispatch_send *);
+
+/* The result of s is durable (or can never be): done with it. */
 static void
-dispatch_failed_cb(enum store_rc rc, const struct store_callback *c,
-    void *arg)
+dispatch_written_cb(enum store_rc rc, size_t told, void *arg)
 {
-	struct dispatch_failed		*f = arg;
-	struct dispatch			*d = f->d;
-	const struct roster		*r = (*d->confp)->roster;
+	struct dispatch_send	*s = arg;
+	struct dispatch		*d = s->d;
+
+	if (rc == STORE_ERR) {
+		/* Keep it in flight: writing again, never sending again. */
+		dispatch_hold(d);
+		dispatch_write_later(s);
+		return;
+	}
+	dispatch_unhold(d);
+	if (told > 0) {
+		log_warnx("request %s: alert to %s failed: %zu supervisor "
+		    "alert%s queued", s->ref, s->recipient, told,
+		    told == 1 ? "" : "s");
+		dispatch_kick(d);
+	}
+	if (rc != STORE_OK)
+		log_warnx("request %s: a delivery result was not recorded "
+		    "(the alert was settled already)", s->ref);
+	dispatch_send_free(s);
+}
+
+/* The pause before writing s again is over. */
+static void
+dispatch_rewrite_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	dispatch_write(arg);
+}
+
+/* Write s again after a pause: 1 s, 2 s, 4 s, ... up to a minute. */
+static void
+dispatch_write_later(struct dispatch_send *s)
+{
+	struct timeval	 tv;
+	long		 wait;
+
+	wait = s->writes >= 7 ? DISPATCH_HOLD_MAX : 1L << (s->writes - 1);
+	if (wait > DISPATCH_HOLD_MAX)
+		wait = DISPATCH_HOLD_MAX;
+	if (s->rewrite == NULL)
+		s->rewrite = evtimer_new(s->d->base, dispatch_rewrite_cb, s);
+	tv.tv_sec = wait;
+	tv.tv_usec = 0;
+	if (s->rewrite == NULL || evtimer_add(s->rewrite, &tv) == -1) {
+		/* Cannot wait: the row is sent again at the next start. */
+		log_warnx("request %s: a delivery result is lost", s->ref);
+		dispatch_send_free(s);
+	}
+}
+
+/*
+ * Write the verdict on s to the store. A give-up carries the supervisors'
+ * alert.failed rows, from the roster s was sent with, so that the failure
+ * and telling them are one transaction. If the store cannot take the job
+ * or fails it, s stays in flight and is written again later.
+ */
+static void
+dispatch_write(struct dispatch_send *s)
+{
+	struct dispatch			*d = s->d;
+	const struct roster		*r = s->conf->roster;
 	const struct roster_person	*sup[DISPATCH_PEOPLE];
-	struct store_outbox		 out[DISPATCH_PEOPLE * 4];
+	struct store_outbox		 tell[DISPATCH_PEOPLE * 4];
+	struct store_result		 res;
 	char				 detail[160];
 	size_t				 nsup, i, n = 0;
 
-	if (rc != STORE_OK || r == NULL ||
-	    (c->state != STORE_OPEN && c->state != STORE_ALERTED)) {
-		/* Claimed or closed meanwhile: nobody needs to be told. */
-		free(f);
-		return;
+	s->writes++;
+	memset(&res, 0, sizeof(res));
+	res.delivery = s->dv;
+	res.next_at = s->next_at;
+	res.error = s->dv == STORE_SENT ? NULL : s->why;
+	if (s->dv == STORE_GAVE_UP && strcmp(s->kind, "alert.failed") != 0) {
+		nsup = roster_supervisors(r, sup, DISPATCH_PEOPLE);
+		if (nsup > DISPATCH_PEOPLE)
+			nsup = DISPATCH_PEOPLE;
+		for (i = 0; i < nsup; i++)
+			n = dispatch_add(tell, n, sizeof(tell) /
+			    sizeof(tell[0]), sup[i], "alert.failed");
+		snprintf(detail, sizeof(detail), "alert to %s failed: "
+		    "supervisors told", s->recipient);
+		res.tell = tell;
+		res.ntell = n;
+		res.tell_detail = detail;
 	}
-	nsup = roster_supervisors(r, sup, DISPATCH_PEOPLE);
-	if (nsup > DISPATCH_PEOPLE)
-		nsup = DISPATCH_PEOPLE;
-	for (i = 0; i < nsup; i++)
-		n = dispatch_add(out, n, sizeof(out) / sizeof(out[0]), sup[i],
-		    "alert.failed");
-	snprintf(detail, sizeof(detail), "alert to %s failed: supervisors "
-	    "told", f->recipient);
-	log_warnx("request %s: %s", c->ref, detail);
-	if (store_callback_dispatch(d->store, c->id, c->state,
-	    c->next_action_at, c->rounds, "escalated", detail, out, n,
-	    hclock_now(d->clock), dispatch_stored_cb, d) == -1)
-		log_warnx("request %s: could not queue the supervisors' alert",
-		    c->ref);
-	free(f);
+	if (store_outbox_result(d->store, s->outbox_id, &res,
+	    hclock_now(d->clock), dispatch_written_cb, s) == -1) {
+		dispatch_hold(d);
+		dispatch_write_later(s);
+	}
 }
 
-/* Result of writing a delivery back; nothing more to do on success. */
-static void
-dispatch_result_cb(enum store_rc rc, void *arg)
-{
-	(void)arg;
-	if (rc != STORE_OK)
-		log_warnx("could not record a delivery result");
-}
-
-/* Write back the outcome of one attempt, and act on a final failure. */
+/* Decide what one attempt came to, log it, and write it back. */
 static void
 dispatch_record(struct dispatch_send *s, enum notify_verdict v,
     const char *why, long retry_after)
 {
 	struct dispatch		*d = s->d;
-	struct dispatch_failed	*f;
+	const struct roster	*r = s->conf->roster;
 	int64_t			 now = hclock_now(d->clock);
-	enum store_delivery	 dv;
 	long			 wait = 0;
-	int			 max = roster_max_attempts((*d->confp)->roster);
 
+	snprintf(s->why, sizeof(s->why), "%s", why);
 	if (v == NOTIFY_SENT)
-		dv = STORE_SENT;
-	else if (v == NOTIFY_RETRY && s->attempts + 1 < max) {
-		dv = STORE_RETRY;
-		wait = notify_backoff(s->attempts + 1,
-		    roster_retry_first((*d->confp)->roster),
+		s->dv = STORE_SENT;
+	else if (v == NOTIFY_RETRY &&
+	    s->attempts + 1 < roster_max_attempts(r)) {
+		s->dv = STORE_RETRY;
+		wait = notify_backoff(s->attempts + 1, roster_retry_first(r),
 		    randombytes_random());
 		if (retry_after > wait && retry_after <= DISPATCH_RETRY_MAX)
 			wait = retry_after;
 	} else
-		dv = STORE_GAVE_UP;
-	if (dv == STORE_SENT)
+		s->dv = STORE_GAVE_UP;
+	s->next_at = now + wait;
+	if (s->dv == STORE_SENT)
 		log_info("request %s: %s to %s via %s delivered", s->ref,
 		    s->kind, s->recipient, s->transport);
-	else if (dv == STORE_RETRY)
+	else if (s->dv == STORE_RETRY)
 		log_info("request %s: %s to %s via %s failed (%s), attempt "
 		    "%d, next in %ld s", s->ref, s->kind, s->recipient,
 		    s->transport, why, s->attempts + 1, wait);
@@ -415,18 +524,7 @@ dispatch_record(struct dispatch_send *s, enum notify_verdict v,
 		log_warnx("request %s: %s to %s via %s given up (%s) after %d "
 		    "attempt%s", s->ref, s->kind, s->recipient, s->transport,
 		    why, s->attempts + 1, s->attempts == 0 ? "" : "s");
-	if (store_outbox_result(d->store, s->outbox_id, dv, now + wait,
-	    dv == STORE_SENT ? NULL : why, now, dispatch_result_cb, NULL) == -1)
-		log_warnx("request %s: could not record a delivery", s->ref);
-	if (dv != STORE_GAVE_UP || strcmp(s->kind, "alert.failed") == 0)
-		return;
-	f = calloc(1, sizeof(*f));
-	if (f == NULL)
-		return;
-	f->d = d;
-	snprintf(f->recipient, sizeof(f->recipient), "%s", s->recipient);
-	if (store_callback_get(d->store, s->ref, dispatch_failed_cb, f) == -1)
-		free(f);
+	dispatch_write(s);
 }
 
 /* A delivery finished. */
@@ -446,12 +544,7 @@ dispatch_sent_cb(const struct fetch_result *res, void *arg)
 		snprintf(why, sizeof(why), "HTTP %ld", res->status);
 	if (res->retry_after != NULL)
 		retry_after = strtol(res->retry_after, NULL, 10);
-	dispatch_done(s->d, s->outbox_id);
 	dispatch_record(s, v, why, retry_after);
-	*s->prevp = s->next;
-	if (s->next != NULL)
-		s->next->prevp = s->prevp;
-	free(s);
 }
 
 /* Build and start the delivery of one due outbox row. */
@@ -473,6 +566,7 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	if (s == NULL)
 		return;
 	s->d = d;
+	s->conf = conf_ref(*d->confp);
 	s->outbox_id = o->id;
 	s->callback_id = o->callback_id;
 	s->attempts = o->attempts;
@@ -480,8 +574,15 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	snprintf(s->recipient, sizeof(s->recipient), "%s", o->recipient);
 	snprintf(s->transport, sizeof(s->transport), "%s", o->transport);
 	snprintf(s->kind, sizeof(s->kind), "%s", o->kind);
+	/* In flight from now until its result is durable. */
+	d->inflight[d->ninflight++] = o->id;
+	s->next = d->sends;
+	if (s->next != NULL)
+		s->next->prevp = &s->next;
+	s->prevp = &d->sends;
+	d->sends = s;
 
-	p = roster_find((*d->confp)->roster, o->recipient);
+	p = roster_find(s->conf->roster, o->recipient);
 	if (p != NULL && o->target >= 0 && (size_t)o->target < p->nalerts &&
 	    strcmp(dispatch_transports[p->alerts[o->target].transport],
 	    o->transport) == 0)
@@ -489,7 +590,6 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	if (t == NULL) {
 		dispatch_record(s, NOTIFY_GIVE_UP, "recipient no longer in "
 		    "the roster", 0);
-		free(s);
 		return;
 	}
 	s->rt = t->transport;
@@ -507,11 +607,10 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	a.claim_url = claim;
 	a.phone = t->with_phone ? dispatch_number(c) : NULL;
 	memset(&h, 0, sizeof(h));
-	if (notify_build(&(*d->confp)->notify, t, &a, (time_t)now, &h,
+	if (notify_build(&s->conf->notify, t, &a, (time_t)now, &h,
 	    &cause) == -1) {
 		dispatch_record(s, NOTIFY_GIVE_UP, cause ? cause :
 		    "cannot build", 0);
-		free(s);
 		return;
 	}
 	memset(&req, 0, sizeof(req));
@@ -523,17 +622,9 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	if (fetch_start(d->fetch, &req, dispatch_sent_cb, s) == -1) {
 		notify_http_clear(&h);
 		dispatch_record(s, NOTIFY_RETRY, "cannot start a transfer", 0);
-		free(s);
 		return;
 	}
 	notify_http_clear(&h);
-	d->inflight[d->ninflight++] = o->id;
-	/* Kept so that a stop with the transfer in flight frees it. */
-	s->next = d->sends;
-	if (s->next != NULL)
-		s->next->prevp = &s->next;
-	s->prevp = &d->sends;
-	d->sends = s;
 }
 
 /* Due outbox rows arrived from the store. */
@@ -563,7 +654,7 @@ dispatch_run(struct dispatch *d)
 {
 	int64_t	 now = hclock_now(d->clock);
 
-	if ((*d->confp)->roster == NULL)
+	if ((*d->confp)->roster == NULL || now < d->hold_until)
 		return;
 	if (!d->busy_due) {
 		d->busy_due = 1;

@@ -144,6 +144,7 @@ enum store_stmt {
 	ST_OUT_DUE,
 	ST_OUT_GET,
 	ST_OUT_RESULT,
+	ST_CB_STATE,
 	ST__COUNT
 };
 
@@ -195,17 +196,20 @@ static const char *const store_sql[ST__COUNT] = {
 	    " WHERE callback_id = ? ORDER BY id",
 	[ST_OUT_INSERT] = "INSERT INTO outbox (callback_id, recipient,"
 	    " transport, target, kind, attempts, next_at, msg_id, state,"
-	    " created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, 0, ?)",
+	    " created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, 0, ?)"
+	    " ON CONFLICT (msg_id) DO NOTHING",
 	[ST_OUT_DUE] = "SELECT o.id, o.callback_id, o.recipient, o.transport,"
 	    " o.target, o.kind, o.attempts, o.next_at, o.msg_id, "
 	    STORE_CB_COLS("c.")
 	    " FROM outbox o JOIN callback c ON c.id = o.callback_id"
 	    " WHERE o.state = 0 AND o.next_at <= ? ORDER BY o.next_at, o.id"
 	    " LIMIT ?",
-	[ST_OUT_GET] = "SELECT callback_id, state FROM outbox WHERE id = ?",
+	[ST_OUT_GET] = "SELECT callback_id, state, kind, msg_id FROM outbox"
+	    " WHERE id = ?",
 	[ST_OUT_RESULT] = "UPDATE outbox SET attempts = attempts + 1,"
 	    " state = ?, next_at = coalesce(?, next_at),"
 	    " last_error = coalesce(?, last_error) WHERE id = ? AND state = 0",
+	[ST_CB_STATE] = "SELECT state FROM callback WHERE id = ?",
 };
 
 /* What a job does. */
@@ -271,6 +275,7 @@ struct store_job {
 		store_due_cb		 due;
 		store_history_cb	 history;
 		store_done_cb		 done;
+		store_result_cb		 result;
 	} cb;
 	void			*arg;
 };
@@ -489,9 +494,13 @@ store_job_complete(struct store *st, struct store_job *j)
 			j->cb.history(j->rc, j->res, j->nres, j->arg);
 		break;
 	case SJ_DISPATCH:
-	case SJ_OUTBOX_RESULT:
 		if (j->cb.done != NULL)
 			j->cb.done(j->rc, j->arg);
+		break;
+	case SJ_OUTBOX_RESULT:
+		if (j->cb.result != NULL)
+			j->cb.result(j->rc, j->rc == STORE_OK ? j->rounds : 0,
+			    j->arg);
 		break;
 	}
 }
@@ -838,12 +847,74 @@ store_run_due(struct store *st, struct store_job *j)
 	return STORE_OK;
 }
 
+/*
+ * Queue one alert about request cbid. msgid is its message id, or NULL to
+ * draw a random one. An id already in the outbox inserts nothing: the
+ * alert exists.
+ */
+static int
+store_out_insert(struct store *st, int64_t cbid, const struct store_outbox *o,
+    const char *msgid, int64_t now)
+{
+	struct store_bind	 b;
+	char			 rnd[4 + STORE_MSGID_RANDOM + 1];
+
+	if (msgid == NULL) {
+		memcpy(rnd, "msg_", 4);
+		store_random_chars(rnd + 4, STORE_MSGID_RANDOM,
+		    store_msgid_chars, sizeof(store_msgid_chars) - 1);
+		msgid = rnd;
+	}
+	store_bind_start(st, ST_OUT_INSERT, &b);
+	store_bind_int(&b, cbid);
+	store_bind_text(&b, o->recipient);
+	store_bind_text(&b, o->transport);
+	store_bind_int(&b, o->target);
+	store_bind_text(&b, o->kind);
+	store_bind_int(&b, now);
+	store_bind_text(&b, msgid);
+	store_bind_int(&b, now);
+	return store_write(&b);
+}
+
+/*
+ * The message id of the alert that tells recipient (entry target) about
+ * failed alert failed_id: derived, not drawn, so that telling twice can
+ * only ever make one alert with one id.
+ */
+static void
+store_derived_msgid(const char *failed_id, const struct store_outbox *o,
+    char out[4 + STORE_MSGID_RANDOM + 1])
+{
+	crypto_generichash_state	 h;
+	unsigned char			 d[STORE_MSGID_RANDOM * 6 / 8];
+	char				 t[16];
+	size_t				 i, bit;
+
+	snprintf(t, sizeof(t), "%d", o->target);
+	crypto_generichash_init(&h, NULL, 0, sizeof(d));
+	crypto_generichash_update(&h, (const unsigned char *)failed_id,
+	    strlen(failed_id) + 1);
+	crypto_generichash_update(&h, (const unsigned char *)o->recipient,
+	    strlen(o->recipient) + 1);
+	crypto_generichash_update(&h, (const unsigned char *)t, strlen(t));
+	crypto_generichash_final(&h, d, sizeof(d));
+	memcpy(out, "msg_", 4);
+	/* Six bits a character: 18 bytes make the 24 characters. */
+	for (i = 0; i < STORE_MSGID_RANDOM; i++) {
+		bit = i * 6;
+		out[4 + i] = store_msgid_chars[((d[bit / 8] << 8 |
+		    (bit / 8 + 1 < sizeof(d) ? d[bit / 8 + 1] : 0)) >>
+		    (10 - bit % 8)) & 0x3f];
+	}
+	out[4 + STORE_MSGID_RANDOM] = '\0';
+}
+
 /* Apply a dispatcher decision and queue its alerts. */
 static enum store_rc
 store_run_dispatch(struct store *st, struct store_job *j)
 {
 	struct store_bind	 b;
-	char			 msgid[4 + STORE_MSGID_RANDOM + 1];
 	size_t			 i;
 
 	store_bind_start(st, ST_CB_DISPATCH, &b);
@@ -862,22 +933,10 @@ store_run_dispatch(struct store *st, struct store_job *j)
 	if (store_event(st, j->id, j->now, j->text, "system", j->detail) !=
 	    SQLITE_OK)
 		goto fail;
-	for (i = 0; i < j->nout; i++) {
-		memcpy(msgid, "msg_", 4);
-		store_random_chars(msgid + 4, STORE_MSGID_RANDOM,
-		    store_msgid_chars, sizeof(store_msgid_chars) - 1);
-		store_bind_start(st, ST_OUT_INSERT, &b);
-		store_bind_int(&b, j->id);
-		store_bind_text(&b, j->out[i].recipient);
-		store_bind_text(&b, j->out[i].transport);
-		store_bind_int(&b, j->out[i].target);
-		store_bind_text(&b, j->out[i].kind);
-		store_bind_int(&b, j->now);
-		store_bind_text(&b, msgid);
-		store_bind_int(&b, j->now);
-		if (store_write(&b) != SQLITE_OK)
+	for (i = 0; i < j->nout; i++)
+		if (store_out_insert(st, j->id, &j->out[i], NULL, j->now) !=
+		    SQLITE_OK)
 			goto fail;
-	}
 	return STORE_OK;
 
 fail:
@@ -929,12 +988,52 @@ store_run_outbox_due(struct store *st, struct store_job *j)
 	return STORE_OK;
 }
 
+/*
+ * Tell the supervisors that the alert msgid about request cbid was given
+ * up: when the request still waits for a counsellor, an "escalated" event
+ * and one alert.failed per entry of j->out, each under an id derived from
+ * the failed one. Returns SQLITE_OK (also when nobody needs telling).
+ */
+static int
+store_tell_failed(struct store *st, struct store_job *j, int64_t cbid,
+    const char *msgid)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	char			 id[4 + STORE_MSGID_RANDOM + 1];
+	size_t			 i;
+	int			 rc, state = -1;
+
+	if (j->nout == 0)
+		return SQLITE_OK;
+	s = store_bind_start(st, ST_CB_STATE, &b);
+	store_bind_int(&b, cbid);
+	rc = b.rc == SQLITE_OK ? sqlite3_step(s) : b.rc;
+	if (rc == SQLITE_ROW)
+		state = sqlite3_column_int(s, 0);
+	store_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	/* Claimed or closed meanwhile: nobody needs to be told. */
+	if (state != STORE_OPEN && state != STORE_ALERTED)
+		return SQLITE_OK;
+	rc = store_event(st, cbid, j->now, "escalated", "system", j->detail);
+	for (i = 0; rc == SQLITE_OK && i < j->nout; i++) {
+		store_derived_msgid(msgid, &j->out[i], id);
+		rc = store_out_insert(st, cbid, &j->out[i], id, j->now);
+	}
+	if (rc == SQLITE_OK)
+		j->rounds = (int)j->nout;	/* told: the caller kicks */
+	return rc;
+}
+
 /* Record one delivery attempt of an alert. */
 static enum store_rc
 store_run_outbox_result(struct store *st, struct store_job *j)
 {
 	struct store_bind	 b;
 	sqlite3_stmt		*s;
+	const char		*kind = NULL, *msgid = NULL;
 	int64_t			 cbid = 0;
 	int			 rc, state = STORE_OUT_PENDING;
 
@@ -944,6 +1043,9 @@ store_run_outbox_result(struct store *st, struct store_job *j)
 	if (rc == SQLITE_ROW) {
 		cbid = sqlite3_column_int64(s, 0);
 		state = sqlite3_column_int(s, 1);
+		if (store_col_text(j, s, 2, &kind) == -1 ||
+		    store_col_text(j, s, 3, &msgid) == -1)
+			rc = SQLITE_NOMEM;
 	}
 	store_reset(s);
 	if (rc == SQLITE_DONE)
@@ -982,6 +1084,10 @@ store_run_outbox_result(struct store *st, struct store_job *j)
 		goto fail;
 	if (store_event(st, cbid, j->now, "alert_failed", "system", j->text) !=
 	    SQLITE_OK)
+		goto fail;
+	/* An alert.failed that fails has nobody further to tell. */
+	if (kind != NULL && strcmp(kind, "alert.failed") != 0 &&
+	    msgid != NULL && store_tell_failed(st, j, cbid, msgid) != SQLITE_OK)
 		goto fail;
 	log_debug("store: alert %lld for row %lld given up", (long long)j->id,
 	    (long long)cbid);
@@ -1605,6 +1711,36 @@ store_callback_due(struct store *st, int64_t now, size_t max,
 	return store_submit(st, j);
 }
 
+/* Copy n outbox rows (recipient, transport, target, kind) into j. */
+static int
+store_copy_outbox(struct store_job *j, const struct store_outbox *out,
+    size_t n)
+{
+	struct store_outbox	*o;
+	size_t			 i;
+
+	j->out = NULL;
+	j->nout = 0;
+	if (n == 0)
+		return 0;
+	if (out == NULL || n > SIZE_MAX / sizeof(*o))
+		return -1;
+	j->out = store_alloc(j, n * sizeof(*o));
+	if (j->out == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		o = &j->out[i];
+		memset(o, 0, sizeof(*o));
+		o->target = out[i].target;
+		if (store_strdup(j, out[i].recipient, &o->recipient) == -1 ||
+		    store_strdup(j, out[i].transport, &o->transport) == -1 ||
+		    store_strdup(j, out[i].kind, &o->kind) == -1)
+			return -1;
+	}
+	j->nout = n;
+	return 0;
+}
+
 /* Queue a dispatcher decision with copies of its alerts. */
 int
 store_callback_dispatch(struct store *st, int64_t id, enum store_state state,
@@ -1613,12 +1749,9 @@ store_callback_dispatch(struct store *st, int64_t id, enum store_state state,
     store_done_cb cb, void *arg)
 {
 	struct store_job	*j;
-	struct store_outbox	*o;
-	size_t			 i;
 
 	if (event == NULL || (int)state < STORE_OPEN ||
-	    (int)state > STORE_COMPLETED ||
-	    (nout > 0 && out == NULL) || nout > SIZE_MAX / sizeof(*o))
+	    (int)state > STORE_COMPLETED || (nout > 0 && out == NULL))
 		return -1;
 	j = store_job_new(SJ_DISPATCH, arg);
 	if (j == NULL)
@@ -1630,30 +1763,12 @@ store_callback_dispatch(struct store *st, int64_t id, enum store_state state,
 	j->rounds = rounds;
 	j->now = now;
 	if (store_strdup(j, event, &j->text) == -1 ||
-	    store_strdup(j, detail, &j->detail) == -1)
-		goto fail;
-	if (nout > 0) {
-		j->out = store_alloc(j, nout * sizeof(*o));
-		if (j->out == NULL)
-			goto fail;
-		for (i = 0; i < nout; i++) {
-			o = &j->out[i];
-			memset(o, 0, sizeof(*o));
-			o->target = out[i].target;
-			if (store_strdup(j, out[i].recipient,
-			    &o->recipient) == -1 ||
-			    store_strdup(j, out[i].transport,
-			    &o->transport) == -1 ||
-			    store_strdup(j, out[i].kind, &o->kind) == -1)
-				goto fail;
-		}
+	    store_strdup(j, detail, &j->detail) == -1 ||
+	    store_copy_outbox(j, out, nout) == -1) {
+		store_job_free(j);
+		return -1;
 	}
-	j->nout = nout;
 	return store_submit(st, j);
-
-fail:
-	store_job_free(j);
-	return -1;
 }
 
 /* Queue an outbox due query. */
@@ -1674,23 +1789,26 @@ store_outbox_due(struct store *st, int64_t now, size_t max, store_due_cb cb,
 
 /* Queue the result of a delivery attempt. */
 int
-store_outbox_result(struct store *st, int64_t id, enum store_delivery d,
-    int64_t next_at, const char *error, int64_t now, store_done_cb cb,
-    void *arg)
+store_outbox_result(struct store *st, int64_t id, const struct store_result *r,
+    int64_t now, store_result_cb cb, void *arg)
 {
 	struct store_job	*j;
 
-	if (d != STORE_SENT && d != STORE_RETRY && d != STORE_GAVE_UP)
+	if (r == NULL || (r->delivery != STORE_SENT &&
+	    r->delivery != STORE_RETRY && r->delivery != STORE_GAVE_UP))
 		return -1;
 	j = store_job_new(SJ_OUTBOX_RESULT, arg);
 	if (j == NULL)
 		return -1;
-	j->cb.done = cb;
+	j->cb.result = cb;
 	j->id = id;
-	j->delivery = d;
-	j->when = next_at;
+	j->delivery = r->delivery;
+	j->when = r->next_at;
 	j->now = now;
-	if (store_strdup(j, error, &j->text) == -1) {
+	if (store_strdup(j, r->error, &j->text) == -1 ||
+	    store_strdup(j, r->tell_detail, &j->detail) == -1 ||
+	    (r->delivery == STORE_GAVE_UP &&
+	    store_copy_outbox(j, r->tell, r->ntell) == -1)) {
 		store_job_free(j);
 		return -1;
 	}

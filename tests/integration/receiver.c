@@ -31,6 +31,13 @@ struct receiver_rule {
 	char			*prefix;
 	int			 fail;	/* 500s still to give */
 	int			 hang;
+	int			 delay_ms;	/* answer this late */
+};
+
+/* An answer that waits for its delay. */
+struct receiver_late {
+	struct evhttp_request	*req;
+	int			 status;
 };
 
 /* One recorded request, in arrival order. */
@@ -120,13 +127,17 @@ receiver_rule(struct receiver *r, const char *prefix)
 
 /*
  * Decide how to answer path (with the lock held): 0 to hang, 500 to fail
- * (using up one failure), else 200.
+ * (using up one failure), else 200; *delay_ms says how late.
  */
 static int
-receiver_decide(struct receiver *r, const char *path)
+receiver_decide(struct receiver *r, const char *path, int *delay_ms)
 {
 	struct receiver_rule	*u;
 
+	*delay_ms = 0;
+	for (u = r->rules; u != NULL; u = u->next)
+		if (u->delay_ms > 0 && receiver_match(path, u->prefix))
+			*delay_ms = u->delay_ms;
 	for (u = r->rules; u != NULL; u = u->next)
 		if (u->hang && receiver_match(path, u->prefix))
 			return 0;
@@ -138,6 +149,35 @@ receiver_decide(struct receiver *r, const char *path)
 	return 200;
 }
 
+/* Send the answer: "ok" with 200, "fail" with 500. */
+static void
+receiver_answer(struct evhttp_request *req, int status)
+{
+	struct evbuffer	*out;
+
+	out = evbuffer_new();
+	if (out != NULL)
+		evbuffer_add_printf(out, "%s\n", status == 200 ? "ok" : "fail");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain");
+	evhttp_send_reply(req, status, status == 200 ? "OK" :
+	    "Internal Server Error", out);
+	if (out != NULL)
+		evbuffer_free(out);
+}
+
+/* A delayed answer is due. */
+static void
+receiver_late_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct receiver_late	*l = arg;
+
+	(void)fd;
+	(void)what;
+	receiver_answer(l->req, l->status);
+	free(l);
+}
+
 /* Record one request and answer it as told. Runs on the thread. */
 static void
 receiver_request_cb(struct evhttp_request *req, void *arg)
@@ -145,11 +185,13 @@ receiver_request_cb(struct evhttp_request *req, void *arg)
 	struct receiver			*r = arg;
 	struct receiver_item		*it;
 	struct evkeyvalq		*in;
-	struct evbuffer			*body, *out;
+	struct evbuffer			*body;
+	struct receiver_late		*late;
+	struct timeval			 tv;
 	const struct evhttp_uri		*uri;
 	const char			*path, *method;
 	size_t				 len;
-	int				 oom = 0, status;
+	int				 oom = 0, status, delay;
 
 	it = calloc(1, sizeof(*it));
 	if (it == NULL) {
@@ -205,7 +247,7 @@ receiver_request_cb(struct evhttp_request *req, void *arg)
 	}
 
 	pthread_mutex_lock(&r->mu);
-	status = receiver_decide(r, it->req.path);
+	status = receiver_decide(r, it->req.path, &delay);
 	it->req.status = status;
 	*r->tail = it;
 	r->tail = &it->next;
@@ -214,15 +256,17 @@ receiver_request_cb(struct evhttp_request *req, void *arg)
 
 	if (status == 0)
 		return;		/* hang: evhttp keeps the request */
-	out = evbuffer_new();
-	if (out != NULL)
-		evbuffer_add_printf(out, "%s\n", status == 200 ? "ok" : "fail");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "text/plain");
-	evhttp_send_reply(req, status, status == 200 ? "OK" :
-	    "Internal Server Error", out);
-	if (out != NULL)
-		evbuffer_free(out);
+	if (delay > 0 && (late = malloc(sizeof(*late))) != NULL) {
+		late->req = req;
+		late->status = status;
+		tv.tv_sec = delay / 1000;
+		tv.tv_usec = (delay % 1000) * 1000;
+		if (event_base_once(r->base, -1, EV_TIMEOUT, receiver_late_cb,
+		    late, &tv) == 0)
+			return;
+		free(late);
+	}
+	receiver_answer(req, status);
 }
 
 /* The server thread: run the loop until receiver_stop breaks it. */
@@ -348,6 +392,21 @@ receiver_hang(struct receiver *r, const char *prefix, int on)
 	u = receiver_rule(r, prefix);
 	if (u != NULL)
 		u->hang = on;
+	pthread_mutex_unlock(&r->mu);
+	if (u == NULL)
+		fprintf(stderr, "receiver: out of memory\n");
+}
+
+/* Answer requests under prefix ms late (0: at once). */
+void
+receiver_delay(struct receiver *r, const char *prefix, int ms)
+{
+	struct receiver_rule	*u;
+
+	pthread_mutex_lock(&r->mu);
+	u = receiver_rule(r, prefix);
+	if (u != NULL)
+		u->delay_ms = ms;
 	pthread_mutex_unlock(&r->mu);
 	if (u == NULL)
 		fprintf(stderr, "receiver: out of memory\n");

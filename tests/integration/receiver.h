@@ -5,8 +5,9 @@
  * 127.0.0.1 (a free port) in a thread of its own, records every request
  * (path, the Standard Webhooks headers, the raw body, when it came) and
  * answers 200, unless the test asked it to fail the first requests on a
- * path with 500 or to hang there (never answer). The test thread sets the
- * behaviour, counts and waits; all of it is safe across the two threads.
+ * path with 500, to answer late, or to hang there (never answer). The
+ * test thread sets the behaviour, counts and waits; all of it is safe
+ * across the two threads.
  */
 #ifndef HOTLINED_RECEIVER_H
 #define HOTLINED_RECEIVER_H
@@ -51,6 +52,12 @@ void		 receiver_fail_first(struct receiver *r, const char *prefix,
  * off: answer them again (requests already left hanging stay so).
  */
 void		 receiver_hang(struct receiver *r, const char *prefix, int on);
+
+/*
+ * Answer requests whose path starts with prefix ms milliseconds after they
+ * came (0: at once again), as a slow endpoint would.
+ */
+void		 receiver_delay(struct receiver *r, const char *prefix, int ms);
 
 /* Requests recorded so far whose path starts with prefix ("" for all). */
 size_t		 receiver_count(struct receiver *r, const char *prefix);

@@ -90,6 +90,7 @@ struct hist {
 struct dres {
 	int			 done;
 	enum store_rc		 rc;
+	size_t			 told;
 };
 
 /* Bounded copy; returns dst, or NULL for a NULL src. */
@@ -277,7 +278,8 @@ due_cb(enum store_rc rc, const struct store_due *rows, size_t n, void *arg)
 		cp(d->ref[i], sizeof(d->ref[i]), rows[i].callback.ref);
 		ck_assert_int_eq(rows[i].callback.id,
 		    rows[i].outbox.callback_id);
-		ck_assert_str_eq(rows[i].callback.phone, "+85512345678");
+		ck_assert_int_eq(strncmp(rows[i].callback.phone,
+		    "+855123456", 10), 0);
 	}
 	d->done++;
 }
@@ -377,17 +379,47 @@ history(const char *ref, struct hist *h)
 	return h->rc;
 }
 
+/* A delivery result written back: the code and how many were told. */
+static void
+result_cb(enum store_rc rc, size_t told, void *arg)
+{
+	struct dres	*d = arg;
+
+	d->rc = rc;
+	d->told = told;
+	d->done++;
+}
+
+/* Record a delivery result (telling ntell supervisors) and wait. */
+static enum store_rc
+result_tell(int64_t id, enum store_delivery d, int64_t next_at,
+    const char *err, int64_t now, const struct store_outbox *tell,
+    size_t ntell, size_t *told)
+{
+	struct dres		 r = { 0, STORE_ERR, 0 };
+	struct store_result	 sr;
+
+	memset(&sr, 0, sizeof(sr));
+	sr.delivery = d;
+	sr.next_at = next_at;
+	sr.error = err;
+	sr.tell = tell;
+	sr.ntell = ntell;
+	sr.tell_detail = "alert to c1 failed: supervisors told";
+	ck_assert_int_eq(store_outbox_result(fx.st, id, &sr, now, result_cb,
+	    &r), 0);
+	wait_n(&r.done, 1);
+	if (told != NULL)
+		*told = r.told;
+	return r.rc;
+}
+
 /* Record a delivery result and wait. */
 static enum store_rc
 result(int64_t id, enum store_delivery d, int64_t next_at, const char *err,
     int64_t now)
 {
-	struct dres	 r = { 0, STORE_ERR };
-
-	ck_assert_int_eq(store_outbox_result(fx.st, id, d, next_at, err, now,
-	    done_cb, &r), 0);
-	wait_n(&r.done, 1);
-	return r.rc;
+	return result_tell(id, d, next_at, err, now, NULL, 0, NULL);
 }
 
 /* Claim, release or complete ('c', 'r', 'x') and wait (ref may be in *g). */
@@ -636,7 +668,7 @@ START_TEST(test_batch_failure)
 	struct store_outbox	 out[2];
 	struct store_callback	 in = sample("+85512345678");
 	struct got		 a, first, b, claim, c;
-	struct dres		 disp = { 0, STORE_OK };
+	struct dres		 disp = { 0, STORE_OK, 0 };
 	struct hist		 h;
 	struct list		 l;
 	sqlite3			*db;
@@ -710,7 +742,7 @@ START_TEST(test_dispatch)
 {
 	struct store_outbox	 out[2];
 	struct got		 g;
-	struct dres		 r = { 0, STORE_ERR };
+	struct dres		 r = { 0, STORE_ERR, 0 };
 	struct list		 l;
 	struct odue		 d, d2;
 	struct hist		 h;
@@ -834,6 +866,84 @@ START_TEST(test_dispatch)
 	    1500, 2, "escalated", NULL, NULL, 0, 1202, done_cb, &r), 0);
 	wait_n(&r.done, 1);
 	ck_assert_int_eq(r.rc, STORE_NOTFOUND);
+}
+END_TEST
+
+/*
+ * A give-up tells the supervisors in the same transaction: one alert.failed
+ * per entry, under ids derived from the failed alert; an alert.failed that
+ * fails, or a request claimed meanwhile, tells nobody.
+ */
+START_TEST(test_give_up_tells)
+{
+	struct store_outbox	 out[1], tell[2];
+	struct got		 g, g2;
+	struct dres		 r = { 0, STORE_ERR, 0 };
+	struct odue		 d, d2;
+	size_t			 told = 99;
+	int			 k;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
+	ck_assert_int_eq(create("at:s2", "+85512345679", 1000, &g2), STORE_OK);
+	memset(out, 0, sizeof(out));
+	out[0].recipient = "c1";
+	out[0].transport = "webhook";
+	out[0].kind = "callback.created";
+	memset(tell, 0, sizeof(tell));
+	tell[0].recipient = "s1";
+	tell[0].transport = "webhook";
+	tell[0].kind = "alert.failed";
+	tell[1].recipient = "s2";
+	tell[1].transport = "telegram";
+	tell[1].target = 1;
+	tell[1].kind = "alert.failed";
+	for (k = 0; k < 2; k++) {
+		memset(&r, 0, sizeof(r));
+		ck_assert_int_eq(store_callback_dispatch(fx.st, k == 0 ?
+		    g.row.id : g2.row.id, STORE_ALERTED, 1300, 1, "alerted",
+		    NULL, out, 1, 1001, done_cb, &r), 0);
+		wait_n(&r.done, 1);
+		ck_assert_int_eq(r.rc, STORE_OK);
+	}
+	outbox_due(1001, &d);
+	ck_assert_uint_eq(d.n, 2);
+
+	ck_assert_int_eq(result_tell(d.id[0], STORE_GAVE_UP, 0, "HTTP 500",
+	    1100, tell, 2, &told), STORE_OK);
+	ck_assert_uint_eq(told, 2);
+	outbox_due(1100, &d2);
+	ck_assert_uint_eq(d2.n, 3);		/* d.id[1] and the two told */
+	ck_assert_str_eq(d2.kind[1], "alert.failed");
+	ck_assert_str_eq(d2.recipient[1], "s1");
+	ck_assert_str_eq(d2.kind[2], "alert.failed");
+	ck_assert_str_eq(d2.recipient[2], "s2");
+	ck_assert_str_eq(d2.transport[2], "telegram");
+	ck_assert_int_eq(d2.target[2], 1);
+	ck_assert_uint_eq(strlen(d2.msg_id[1]), 28);
+	ck_assert_str_ne(d2.msg_id[1], d2.msg_id[2]);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	    "event = 'escalated' AND detail = 'alert to c1 failed: "
+	    "supervisors told'"), 1);
+	/* Told again (the same give-up replayed): nothing new, no error. */
+	ck_assert_int_eq(result_tell(d.id[0], STORE_GAVE_UP, 0, "HTTP 500",
+	    1101, tell, 2, &told), STORE_CONFLICT);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 4);
+
+	/* The supervisors' alert fails too: nobody further is told. */
+	ck_assert_int_eq(result_tell(d2.id[1], STORE_GAVE_UP, 0, "HTTP 500",
+	    1102, tell, 2, &told), STORE_OK);
+	ck_assert_uint_eq(told, 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 4);
+
+	/* Claimed before its alert was given up: no supervisors' alert. */
+	ck_assert_int_eq(change('c', g2.row.ref, "c2", 1103, &g2), STORE_OK);
+	ck_assert_int_eq(result_tell(d.id[1], STORE_GAVE_UP, 0, "HTTP 410",
+	    1104, tell, 2, &told), STORE_OK);
+	ck_assert_uint_eq(told, 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 4);
+	ck_assert_int_eq(get(g2.row.ref, &g2), STORE_OK);
+	ck_assert_int_eq(g2.row.failures, 1);
 }
 END_TEST
 
@@ -1115,6 +1225,7 @@ main(void)
 	tcase_add_loop_test(tc, test_group_commit, 0, 2);
 	tcase_add_test(tc, test_batch_failure);
 	tcase_add_test(tc, test_dispatch);
+	tcase_add_test(tc, test_give_up_tells);
 	tcase_add_test(tc, test_claim);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_dedup_hashed);
