@@ -16,6 +16,12 @@
 struct form;
 struct menu;
 
+/* The longest fields accepted (bytes); longer ones are a 400. */
+#define CHANNEL_MAX_ID		128	/* session id, hop id */
+#define CHANNEL_MAX_PHONE	32
+#define CHANNEL_MAX_CODE	32	/* service code, network code */
+#define CHANNEL_MAX_INPUT	1024	/* an input, or the whole history */
+
 enum channel_kind {
 	CHANNEL_AT,		/* Africa's Talking USSD */
 	CHANNEL_GENERIC		/* configurable mapping */
@@ -140,6 +146,16 @@ int	channel_parse(const struct channel *ch,
 	    const struct channel_request *req, struct channel_event *ev,
 	    const char **cause);
 
+/*
+ * Translate an end-of-session notice (Africa's Talking channels only,
+ * aggregators.md §1.4) into ev->session_id and *how (static: completed,
+ * hung_up, failed or ended). Returns 0, or -1 with *cause (static) for a
+ * 400 answer.
+ */
+int	channel_notice_parse(const struct channel *ch,
+	    const struct channel_request *req, struct channel_event *ev,
+	    const char **how, const char **cause);
+
 /* Release the storage of an event and wipe its decoded values. */
 void	channel_event_clear(struct channel_event *ev);
 
@@ -155,6 +171,9 @@ int	channel_conend(const struct channel_reply *reply,
 int	channel_at_parse(const struct channel *ch,
 	    const struct channel_request *req, struct channel_event *ev,
 	    const char **cause);
+int	channel_at_notice(const struct channel *ch,
+	    const struct channel_request *req, struct channel_event *ev,
+	    const char **how, const char **cause);
 int	channel_generic_parse(const struct channel *ch,
 	    const struct channel_request *req, struct channel_event *ev,
 	    const char **cause);

@@ -40,6 +40,8 @@ struct conf {
 	int			  max_duration;		/* seconds */
 	int			  retry_window;		/* seconds */
 	size_t			  max_sessions;
+	char			 *busy_text;	/* END text when full */
+	char			 *exit_text;	/* the quick exit's END text */
 	int			  verbose;
 	struct menu_keys	  keys;
 	char			 *languages[MENU_MAX_LANG];
@@ -76,10 +78,12 @@ void		 conf_unref(struct conf *c);
 /*
  * The channel serving an HTTP path, or NULL. For a channel whose token is
  * a path segment, path must be "<channel path>/<token>"; *token_seg is set
- * to that segment (borrowed from path) or NULL.
+ * to that segment (borrowed from path) or NULL. An Africa's Talking
+ * channel also takes its end-of-session notices at "<path>/end" (or
+ * "<path>/<token>/end"): *notice is set to 1 for those.
  */
 const struct channel *conf_channel_for(const struct conf *c, const char *path,
-		    const char **token_seg);
+		    const char **token_seg, int *notice);
 
 /* Print the configuration key table (name, type, default, help). */
 void		 conf_print_keys(FILE *fp);

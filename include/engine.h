@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * engine: one conversation walking a menu tree. It owns where the caller
- * is (node, page, language, the way back) and the answers collected, and
- * turns each input into the next screen. It does no I/O and keeps no
- * timers: sessions, retries and time-outs belong to session.c.
+ * is (node, page, language, the way back, whether an error line is shown)
+ * and the answers collected, and turns each input into the next screen.
+ * It does no I/O and keeps no timers: sessions, retries and time-outs
+ * belong to session.c, storing the request to intake.c.
  */
 #ifndef HOTLINED_ENGINE_H
 #define HOTLINED_ENGINE_H
@@ -16,14 +17,21 @@ struct engine;
 struct menu;
 struct menu_limits;
 
-/* Whether the screen an engine step produced continues or ends the session. */
+/* What an engine step produced. */
 enum engine_result {
 	ENGINE_CONTINUE,	/* show the text and wait for input (CON) */
 	ENGINE_END,		/* show the text and end the session (END) */
-	ENGINE_CALLBACK,	/* a callback node was reached: store the
-				   request, then call engine_callback_done;
-				   text is not set */
+	ENGINE_STORE,		/* the request must be filed or updated
+				   before anything is shown: store it, then
+				   call engine_stored; text is not set */
 	ENGINE_ERROR		/* internal failure; text is not set */
+};
+
+/* How a store step ended, for engine_stored. */
+enum engine_saved {
+	ENGINE_SAVED,		/* the row holds every answer so far */
+	ENGINE_SAVE_FAILED,	/* the row exists, this change is not in it */
+	ENGINE_NOT_FILED	/* there is no row: nothing was stored */
 };
 
 /*
@@ -43,22 +51,38 @@ enum engine_result engine_start(struct engine *e, char **text);
 /*
  * Apply one input (ASCII or Khmer digits) and render the next screen into
  * *text (a new string the caller frees). Global keys come first: exit,
- * main, back, more; then the current node's options or validation.
+ * main, back, more; then the current node's options or validation. A
+ * reply that is not accepted shows the same page again under the error
+ * line; "more" on the last page shows it again. ENGINE_STORE when an
+ * accepted answer files the request (a "request" marker), changes a filed
+ * one, or reaches a callback node.
  */
 enum engine_result engine_input(struct engine *e, const char *input,
 		    char **text);
 
 /*
- * Finish a callback node: render its confirmation (stored set: the request
- * is durable; w, hour, minute, wday say when to expect the call) or its
- * failure text into *text (a new string). Returns ENGINE_END, or
- * ENGINE_ERROR.
+ * Finish a store step: remember when the call can be expected (w; NULL
+ * keeps the last) and render what comes next into *text (a new string):
+ * at a callback node its confirmation, or its failed text unless saved;
+ * elsewhere the next screen, or the failed text (END) when nothing could
+ * be filed. Returns ENGINE_CONTINUE, ENGINE_END or ENGINE_ERROR.
  */
-enum engine_result engine_callback_done(struct engine *e, int stored,
-		    enum menu_when w, int hour, int minute, int wday,
-		    char **text);
+enum engine_result engine_stored(struct engine *e, enum engine_saved saved,
+		    const struct menu_when_info *w, char **text);
 
-/* The value a callback node's field f takes from the answers, or NULL. */
+/*
+ * The callback node whose request this conversation files: the one a
+ * "request" marker named, or the callback node on screen. NULL before.
+ */
+const struct menu_node *engine_request(const struct engine *e);
+
+/* Return 1 if the conversation is at its callback node (the last step). */
+int		 engine_final(const struct engine *e);
+
+/* Return 1 if the conversation ended by the quick exit. */
+int		 engine_exited(const struct engine *e);
+
+/* The value the request's field f takes from the answers, or NULL. */
 const char	*engine_callback_field(const struct engine *e,
 		    enum menu_cb_field f);
 

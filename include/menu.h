@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * menu: one menu tree loaded from a JSON file. It owns parsing, validation
- * (with file:line:col locations), and rendering a node into pages that fit
- * a channel's screen budget. It does not know about sessions or channels:
- * the conversation itself (which node is current, what was answered) lives
- * in engine.c.
+ * (with file:line:col locations), rendering a node into pages that fit a
+ * channel's screen budget, and the fit report of `hotlined -t`. The code
+ * is split by job: menu.c loads and checks, menu_render.c renders,
+ * menu_fit.c measures every screen. It does not know about sessions or
+ * channels: the conversation itself (which node is current, what was
+ * answered) lives in engine.c.
  */
 #ifndef HOTLINED_MENU_H
 #define HOTLINED_MENU_H
@@ -17,6 +19,7 @@
 #define MENU_MAX_LANG	4	/* languages a tree may carry */
 #define MENU_KEY_MAX	8	/* bytes of a key, with its NUL */
 #define MENU_MAX_STORES	16	/* distinct answer names in one tree */
+#define MENU_MAX_WINDOWS 4	/* safe-call windows the roster names */
 
 struct diag;
 struct menu;
@@ -49,15 +52,19 @@ enum menu_accept {
 	MENU_ACCEPT_PHONE_KH	/* a Cambodian phone number */
 };
 
-/* The tree-wide texts every tree must define. */
+/* The tree-wide texts. */
 enum menu_string {
 	MENU_STR_INVALID,	/* error line above a re-shown screen */
 	MENU_STR_MORE,		/* label of the "more" key */
 	MENU_STR_BACK,		/* label of the "back" key */
-	MENU_STR_EXIT,		/* neutral END text of the quick exit */
 	MENU_STR_EXPIRED,	/* END text: unknown or timed-out session */
+	/* Optional in every tree: */
+	MENU_STR_MAIN,		/* label of the main-menu key (footer) */
+	MENU_STR_HOURS,		/* 24 ways to say an hour, '|' */
 	/* Required only by trees with a callback node: */
+	MENU_STR_WHEN_WITHIN,		/* "within {minutes} minutes" */
 	MENU_STR_WHEN_TODAY_BEFORE,	/* "today before {time}" */
+	MENU_STR_WHEN_TONIGHT_BEFORE,	/* "tonight before {time}" */
 	MENU_STR_WHEN_TODAY_FROM,	/* "today from {time}" */
 	MENU_STR_WHEN_TOMORROW_FROM,	/* "tomorrow from {time}" */
 	MENU_STR_WHEN_DAY_FROM,		/* "on {day} from {time}" */
@@ -66,6 +73,7 @@ enum menu_string {
 	MENU_STR__COUNT
 };
 #define MENU_STR__REQUIRED	(MENU_STR_EXPIRED + 1)
+#define MENU_STR__CALLBACK	MENU_STR_WHEN_WITHIN
 
 /* The answers a callback node records, each taken from a store name. */
 enum menu_cb_field {
@@ -79,13 +87,25 @@ enum menu_cb_field {
 	MENU_CB__COUNT
 };
 
-/* How the confirmation says when to expect the call (roster.h's order). */
+/* How a screen says when to expect the call (the {when} phrases). */
 enum menu_when {
-	MENU_WHEN_TODAY_BEFORE,
+	MENU_WHEN_WITHIN,		/* within N minutes */
+	MENU_WHEN_TODAY_BEFORE,		/* today, before the end of a stretch */
+	MENU_WHEN_TONIGHT_BEFORE,	/* before an hour after midnight */
 	MENU_WHEN_TODAY_FROM,
 	MENU_WHEN_TOMORROW_FROM,
 	MENU_WHEN_DAY_FROM,
-	MENU_WHEN_UNKNOWN
+	MENU_WHEN_UNKNOWN,
+	MENU_WHEN__COUNT
+};
+
+/* When to expect the call: the phrase and what fills it in. */
+struct menu_when_info {
+	enum menu_when	 kind;
+	int		 hour;		/* 0..23, Phnom Penh time */
+	int		 minute;
+	int		 wday;		/* 0 Sunday .. 6 Saturday */
+	int		 minutes;	/* WITHIN: how many */
 };
 
 /* The global keys, from the daemon configuration. */
@@ -102,23 +122,51 @@ struct menu_limits {
 	size_t	ucs2;
 };
 
-/* What the caller of menu_load supplies: languages (first is default). */
+/* A safe-call window as the roster defines it: minutes of the day. */
+struct menu_window {
+	const char	*name;		/* morning, afternoon, evening */
+	int		 from;
+	int		 to;		/* <= from: past midnight */
+};
+
+/*
+ * What the caller of menu_load supplies: languages (first is default),
+ * the global keys and the quick exit's one text; and, from the roster when
+ * there is one, the safe-call windows and how many minutes "now" means,
+ * which choice labels may show as {hours} and {minutes}.
+ */
 struct menu_env {
 	const char		*languages[MENU_MAX_LANG];
 	size_t			 nlang;
 	const struct menu_keys	*keys;
+	const char		*exit_text;
+	struct menu_window	 windows[MENU_MAX_WINDOWS];
+	size_t			 nwindows;
+	int			 now_minutes;	/* 0: no roster */
 };
 
 /* Flags for menu_render. */
-#define MENU_RENDER_ERROR	0x1	/* prefix the "invalid" line */
 #define MENU_RENDER_CAN_BACK	0x2	/* show "back" on the first page too */
+#define MENU_RENDER_CAN_MAIN	0x4	/* show "main menu" on the last page */
 
-/* A rendered screen: its pages, encoding and unpaged size. */
+/*
+ * What a screen fills in at render time: {when}, from the request the
+ * conversation has filed (NULL: none yet, the "unknown" phrase), and
+ * {name}, an earlier answer (phone numbers grouped for reading back).
+ */
+struct menu_vars {
+	const struct menu_when_info	*when;
+	const char			*(*answer)(const char *name, void *arg);
+	void				*arg;
+};
+
+/* A rendered screen: its pages, encoding and sizes. */
 struct menu_screen {
 	char			**pages;
 	size_t			  npages;
 	enum text_encoding	  enc;
 	size_t			  size;		/* content without footers */
+	size_t			  largest;	/* largest page, footers too */
 	size_t			  limit;	/* budget for enc */
 };
 
@@ -147,27 +195,46 @@ size_t		 menu_nlang(const struct menu *m);
 /* The global keys the tree was validated and renders with. */
 const struct menu_keys *menu_keys(const struct menu *m);
 
-/* A tree-wide text in language lang (borrowed). */
+/* A tree-wide text in language lang (borrowed; NULL if optional, unset). */
 const char	*menu_string(const struct menu *m, enum menu_string s,
 		    size_t lang);
 
+/* The quick exit's text: one, whatever the language (borrowed). */
+const char	*menu_exit_text(const struct menu *m);
+
 /*
- * Check that every screen of the tree renders within lim (adds a problem
- * per option line or END text that cannot fit) and, when report is not
- * NULL, print one line per screen and language: encoding, size against the
- * limit and page count. Returns the number of problems added.
+ * Check that every screen of the tree renders within lim, with the error
+ * line and every footer it can carry and the longest values its
+ * placeholders can take (adds a problem per option line or END text that
+ * cannot fit), and, when report is not NULL, print one line per screen and
+ * language: encoding, the largest page as sent against the limit, and the
+ * page count. Returns the number of problems added.
  */
 size_t		 menu_check_fit(const struct menu *m,
 		    const struct menu_limits *lim, struct diag *d,
 		    FILE *report);
 
 /*
- * Render node n in language lang into pages that fit lim. Returns 0 and
- * fills out (release with menu_screen_clear), or -1 if some line cannot
- * fit any page or memory ran out.
+ * Render node n in language lang into pages that fit lim, filling its
+ * placeholders from vars (may be NULL). Returns 0 and fills out (release
+ * with menu_screen_clear), or -1 if some line cannot fit any page or
+ * memory ran out.
  */
 int		 menu_render(const struct menu *m, const struct menu_node *n,
 		    size_t lang, const struct menu_limits *lim, int flags,
+		    const struct menu_vars *vars, struct menu_screen *out);
+
+/*
+ * The pages that stand for page `page` of menu_render's layout after a
+ * reply that was not accepted: the same content, each page headed by the
+ * error line (the node's own, or the tree's "invalid"), so that the caller
+ * stays where she was. One page when it fits, more when the error line
+ * pushes content over. Returns 0 or -1 as menu_render.
+ */
+int		 menu_render_error(const struct menu *m,
+		    const struct menu_node *n, size_t lang,
+		    const struct menu_limits *lim, int flags,
+		    const struct menu_vars *vars, size_t page,
 		    struct menu_screen *out);
 
 void		 menu_screen_clear(struct menu_screen *s);
@@ -181,6 +248,12 @@ enum menu_accept menu_node_accept(const struct menu_node *n);
 void		 menu_node_range(const struct menu_node *n, long *min,
 		    long *max);
 
+/*
+ * The callback node whose request an accepted answer to input node n
+ * files (or updates), or NULL: from this answer on, the request exists.
+ */
+const struct menu_node *menu_node_request(const struct menu_node *n);
+
 /* The store name a callback node takes field f from, or NULL. */
 const char	*menu_node_field(const struct menu_node *n,
 		    enum menu_cb_field f);
@@ -189,13 +262,20 @@ const char	*menu_node_field(const struct menu_node *n,
 const char	*menu_cb_field_name(enum menu_cb_field f);
 
 /*
+ * The {when} phrase w in language lang: the tree's when_* text with
+ * {time} said as the "hours" string says hours (else HH:MM), {day} from
+ * "days" and {minutes}. A new string the caller frees, or NULL.
+ */
+char		*menu_when_text(const struct menu *m, size_t lang,
+		    const struct menu_when_info *w);
+
+/*
  * The confirmation of callback node n in language lang, its {when} filled
- * from the tree's "when" phrases ({time} as hh:mm, {day} from "days").
- * A new string the caller frees; NULL on allocation failure.
+ * from w. A new string the caller frees; NULL on allocation failure.
  */
 char		*menu_callback_text(const struct menu *m,
-		    const struct menu_node *n, size_t lang, enum menu_when w,
-		    int hour, int minute, int wday);
+		    const struct menu_node *n, size_t lang,
+		    const struct menu_when_info *w);
 
 /* The END text of callback node n when the request could not be stored. */
 const char	*menu_callback_failed(const struct menu_node *n, size_t lang);
@@ -209,6 +289,8 @@ enum menu_action menu_option_action(const struct menu_option *o);
 const struct menu_node *menu_option_next(const struct menu_option *o);
 /* The value an input choice stores (NULL for menu options). */
 const char	*menu_option_value(const struct menu_option *o);
+/* The callback node whose request choosing o files, or NULL. */
+const struct menu_node *menu_option_request(const struct menu_option *o);
 
 /*
  * Normalise a Cambodian phone number (0XXXXXXXX[X], 855..., +855...,
@@ -216,5 +298,11 @@ const char	*menu_option_value(const struct menu_option *o);
  * is not a plausible Cambodian number.
  */
 int		 menu_phone_kh(const char *in, char *buf, size_t len);
+
+/*
+ * A "+855..." number as a caller writes it, grouped for reading back:
+ * "012 999 888" or "097 123 4567". Returns 0, or -1 if it is not one.
+ */
+int		 menu_phone_show(const char *e164, char *buf, size_t len);
 
 #endif

@@ -46,7 +46,9 @@ struct roster_person {
 
 /* When a caller can expect the call, in Phnom Penh local time. */
 enum roster_when_kind {
+	ROSTER_WHEN_WITHIN,		/* someone is on duty: within minutes */
 	ROSTER_WHEN_TODAY_BEFORE,	/* someone is on duty: before hh:mm */
+	ROSTER_WHEN_TONIGHT_BEFORE,	/* ... before hh:mm after midnight */
 	ROSTER_WHEN_TODAY_FROM,		/* later today, from hh:mm */
 	ROSTER_WHEN_TOMORROW_FROM,	/* tomorrow from hh:mm */
 	ROSTER_WHEN_DAY_FROM,		/* on weekday wday from hh:mm */
@@ -54,18 +56,28 @@ enum roster_when_kind {
 };
 
 /*
- * TODAY_BEFORE: hh:mm is the end of the stretch that is on duty and inside
- * the window now; 24:00 ("before midnight") if it runs past midnight; at is
- * now. The FROM kinds: hh:mm, wday and at are the start. UNKNOWN: at is -1
- * if nothing is found within 14 days; if the start is 7 to 14 days away
- * (a weekday name would mislead), hh:mm, wday and at still say when.
+ * On duty inside the window now (at is now): WITHIN minutes for "now" when
+ * the stretch lasts that long (or for any window when it lasts past
+ * tomorrow); else TODAY_BEFORE the end of the stretch (hh:mm), or
+ * TONIGHT_BEFORE when it ends after midnight (hh:mm of the next day). The
+ * FROM kinds: hh:mm, wday and at are the start. UNKNOWN: at is -1 if
+ * nothing is found within 14 days; if the start is 7 to 14 days away (a
+ * weekday name would mislead), hh:mm, wday and at still say when.
  */
 struct roster_when {
 	enum roster_when_kind	 kind;
 	int			 hour;
 	int			 minute;
 	int			 wday;		/* 0 Sunday .. 6 Saturday */
+	int			 minutes;	/* WITHIN */
 	time_t			 at;		/* the instant itself */
+};
+
+/* A safe-call window: minutes of the day (to <= from: past midnight). */
+struct roster_window {
+	const char	*name;
+	int		 from;
+	int		 to;
 };
 
 /*
@@ -122,6 +134,22 @@ long		 roster_retry_first(const struct roster *r);
 
 /* Delivery failures of one alert before the supervisors are told. */
 int		 roster_max_attempts(const struct roster *r);
+
+/* Minutes within which "now" promises the call ("now_minutes"). */
+int		 roster_now_minutes(const struct roster *r);
+
+/* Seconds a claim may stay uncompleted before it is released. */
+int		 roster_claim_expiry(const struct roster *r);
+
+/* Unanswered calls ("no answer") before the supervisors decide. */
+int		 roster_call_attempts(const struct roster *r);
+
+/* Seconds from an unanswered call to the next attempt, at least. */
+int		 roster_attempt_gap(const struct roster *r);
+
+/* The safe-call windows into out[max]; returns how many there are. */
+size_t		 roster_windows(const struct roster *r,
+		    struct roster_window *out, size_t max);
 
 /* Split t into Phnom Penh local date and time (struct tm fields). */
 void		 roster_local(time_t t, struct tm *out);

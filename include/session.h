@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * session: the live USSD conversations, keyed by (channel, session id).
- * It owns their lifetime (idle and absolute time-outs on the event loop),
- * recognises an aggregator's retry of the same hop, wipes a session's data
- * when it ends, and holds the configuration a session started with so a
- * reload never changes a conversation mid-way. The walk through the menu
- * is engine.c's job.
+ * session: the live USSD sessions. It owns the table of sessions keyed by
+ * (channel, gateway session id), each session's lifetime and timers,
+ * retry detection, the requests waiting for a stored hop, and the bound on
+ * how many sessions are held: when the table is full the oldest idle ones
+ * give way, and if none can, the caller gets the busy text, never an HTTP
+ * error. It wipes a session's data when it ends, times out or is evicted,
+ * so nothing personal outlives a conversation mid-way. The walk through
+ * the menu is engine.c's job; filing the request is intake.c's.
  */
 #ifndef HOTLINED_SESSION_H
 #define HOTLINED_SESSION_H
@@ -24,7 +26,6 @@ struct store;
 enum session_result {
 	SESSION_OK,	/* reply filled */
 	SESSION_PENDING,/* the reply comes later, through the callback */
-	SESSION_FULL,	/* too many live sessions: answer 503 */
 	SESSION_ERR	/* internal failure: answer 500 */
 };
 
@@ -35,7 +36,7 @@ enum session_result {
 typedef void (*session_reply_cb)(enum session_result r,
     const struct channel_reply *reply, void *arg);
 
-/* Called after a callback request has been stored (to start alerting). */
+/* Called after a callback request was stored or changed (to alert). */
 typedef void (*session_stored_cb)(void *arg);
 
 /*
@@ -47,23 +48,39 @@ struct session_table	*session_table_new(struct event_base *base,
 			    struct store *st, const struct hclock *clock,
 			    session_stored_cb stored, void *arg);
 
+/*
+ * End every session: the requests of those still answering are recorded
+ * as ended by the stop and made due. Call before the store goes.
+ */
+void			 session_table_stop(struct session_table *t);
+
 /* Wipe and free every session, then the table (NULL is fine). */
 void			 session_table_free(struct session_table *t);
 
 /*
  * Handle one hop of ch (a channel of conf, the current configuration) and
  * fill reply (reply->text is a new string the caller frees). A new session
- * takes a reference to conf. When the hop reaches a callback node the
- * request is stored first: SESSION_PENDING is returned and later(arg) is
- * called once the row is durable (or storing failed), unless
- * session_forget(t, arg) was called first. A retry of that hop while it is
- * being stored waits for the same outcome; it never stores twice.
+ * takes a reference to conf. When the hop must wait for the store (an
+ * answer that files or changes a callback request), SESSION_PENDING is
+ * returned and later(arg) is called once the row is durable (or storing
+ * failed), unless session_forget(t, arg) was called first. Any number of
+ * retries of that hop wait for the same outcome; none stores twice.
  */
 enum session_result	 session_handle(struct session_table *t,
 			    struct conf *conf, const struct channel *ch,
 			    const struct channel_event *ev,
 			    struct channel_reply *reply,
 			    session_reply_cb later, void *arg);
+
+/*
+ * The gateway says session id of channel ended (how: hung_up, completed,
+ * failed): wipe it, and record how it ended on a request it filed. A
+ * session still storing is wiped once its outcome is handed out. Unknown
+ * or repeated notices do nothing. Returns 1 if a session was found.
+ */
+int			 session_gateway_end(struct session_table *t,
+			    const char *channel, const char *id,
+			    const char *how);
 
 /* Give the table its store once the database is open. */
 void			 session_table_set_store(struct session_table *t,
@@ -80,5 +97,9 @@ size_t			 session_count(const struct session_table *t);
 
 /* Number of live sessions. */
 size_t			 session_live(const struct session_table *t);
+
+/* Sessions evicted, and callers told to try again, since the start. */
+unsigned long long	 session_evicted(const struct session_table *t);
+unsigned long long	 session_refused(const struct session_table *t);
 
 #endif

@@ -20,6 +20,8 @@ struct store;
 enum store_rc {
 	STORE_OK,
 	STORE_DUP,		/* create: this session already has a request */
+	STORE_MERGED,		/* create: she asked again; her open request
+				   was updated instead */
 	STORE_NOTFOUND,		/* no such request */
 	STORE_CONFLICT,		/* claimed by someone else / not yours */
 	STORE_ERR		/* database failure (logged) */
@@ -55,6 +57,16 @@ struct store_callback {
 	int64_t		 next_action_at; /* 0: never */
 	int		 rounds;	/* alert rounds (escalations+1) */
 	int		 failures;	/* alert deliveries given up */
+	int		 attempts;	/* calls that were not answered */
+	int		 asked_again;	/* times she asked again while open */
+	int		 warn_unsafe;	/* a number of hers was marked unsafe */
+	int		 intake;	/* her session is still answering */
+	const char	*session_end;	/* how her session ended, or NULL */
+	const char	*reason;	/* why it is due again, or NULL:
+					   asked_again, attempt, assigned,
+					   unreached, claim_expired */
+	int64_t		 claimed_at;	/* 0 when not claimed */
+	int64_t		 call_from;	/* when she can first be called */
 };
 
 /* One alert to deliver: to whom, how, about which request. */
@@ -142,19 +154,49 @@ int		 store_schema_version(const struct store *st);
 size_t		 store_pending(const struct store *st);
 
 /*
- * Store a new callback request (ref, id, state, times are set by the
- * store: state OPEN, next_action_at = now) with a "created" history event,
- * in one transaction. dedup identifies the request (session.c uses the
- * channel, session id, number and every answer); it is kept only as a
- * keyed hash. A second request with the same dedup made within window
- * seconds gets STORE_DUP and the existing row; an older one's dedup is
- * retired and a new request is made. Returns 0, or -1 if the job could not
- * be queued.
+ * Store a new callback request, in one transaction with a "created"
+ * history event: ref, id and state (OPEN) are the store's; the answers,
+ * next_action_at (when the dispatcher first looks at it: now, or when her
+ * session will be over at the latest), call_from and intake come from in.
+ * The phone number and the safe number are also kept as keyed hashes, to
+ * find her other requests and the numbers marked unsafe (warn_unsafe).
+ *
+ * dedup identifies the request (intake.c uses the channel, session id,
+ * number and the answers); it is kept only as a keyed hash. A second
+ * request with the same dedup made within window seconds gets STORE_DUP
+ * and the existing row; an older one's dedup is retired. A request from a
+ * number that has one not completed updates that one instead (the answers
+ * given now replace the old ones, urgency only grows, "asked_again" is
+ * counted, recorded and becomes its reason to alert again, and it is due
+ * no later than in->next_action_at): STORE_MERGED and that row. Returns
+ * 0, or -1 if the job could not be queued.
  */
 int		 store_callback_create(struct store *st,
 		    const struct store_callback *in, const void *dedup,
 		    size_t dedup_len, int64_t window, int64_t now,
 		    store_callback_cb cb, void *arg);
+
+/*
+ * Her session answered again: write every answer of in (urgency only
+ * grows), call_from and intake into request id, and ended, when set, as
+ * how the session ended. The request becomes due no later than
+ * in->next_action_at when it still waits for its first alert (OPEN) or
+ * has a reason to alert again; an alerted or claimed request keeps its
+ * schedule. A completed request is left alone: STORE_CONFLICT. cb gets
+ * the row after the change.
+ */
+int		 store_callback_update(struct store *st, int64_t id,
+		    const struct store_callback *in, const char *ended,
+		    int64_t now, store_callback_cb cb, void *arg);
+
+/*
+ * Her session ended (how: quick_exit, hung_up, timeout, ...) while the
+ * request was still taking answers: record it, and make the request due
+ * now under the same rule as store_callback_update. Does nothing once
+ * intake is over. cb may be NULL.
+ */
+int		 store_callback_end(struct store *st, int64_t id,
+		    const char *how, int64_t now, store_done_cb cb, void *arg);
 
 /*
  * Requests OPEN or ALERTED whose next_action_at is due (<= now, != 0),

@@ -81,4 +81,11 @@ size_t	text_skip_breaks(const char *s, size_t len);
  */
 char	*text_ascii_digits(const char *s);
 
+/*
+ * Where a Khmer subscript is broken: the position (1 for the first code
+ * point) of the first U+17D2 COENG that no consonant (U+1780..U+17A2)
+ * follows, or 0 if every COENG has one. s is valid UTF-8.
+ */
+size_t	text_dangling_coeng(const char *s, size_t len);
+
 #endif

@@ -5,6 +5,7 @@
  * CON/END body, field specs, event storage). The formats themselves live
  * in channel_at.c and channel_generic.c.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,16 +75,79 @@ channel_field_parse(const char *spec, struct channel_field *f)
 	return f->name == NULL ? -1 : 0;
 }
 
+/*
+ * Refuse fields longer than any gateway sends: what a session keeps must
+ * stay small however the fields are filled.
+ */
+static int
+channel_lengths(const struct channel_event *ev, const char **cause)
+{
+	static const struct {
+		size_t		 off;
+		size_t		 max;
+		const char	*cause;
+	} lim[] = {
+		{ offsetof(struct channel_event, session_id),
+		  CHANNEL_MAX_ID, "session id too long" },
+		{ offsetof(struct channel_event, phone),
+		  CHANNEL_MAX_PHONE, "phone number too long" },
+		{ offsetof(struct channel_event, service_code),
+		  CHANNEL_MAX_CODE, "service code too long" },
+		{ offsetof(struct channel_event, network),
+		  CHANNEL_MAX_CODE, "network code too long" },
+		{ offsetof(struct channel_event, hop_id),
+		  CHANNEL_MAX_ID, "hop id too long" },
+		{ offsetof(struct channel_event, input),
+		  CHANNEL_MAX_INPUT, "input too long" },
+		{ offsetof(struct channel_event, history),
+		  CHANNEL_MAX_INPUT, "input history too long" },
+	};
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		memcpy(&v, (const char *)ev + lim[i].off, sizeof(v));
+		if (v != NULL && strlen(v) > lim[i].max) {
+			*cause = lim[i].cause;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Translate a request with the channel's adapter. */
 int
 channel_parse(const struct channel *ch, const struct channel_request *req,
     struct channel_event *ev, const char **cause)
 {
+	int	 rc;
+
 	memset(ev, 0, sizeof(*ev));
 	ev->channel = ch->name;
 	if (ch->kind == CHANNEL_AT)
-		return channel_at_parse(ch, req, ev, cause);
-	return channel_generic_parse(ch, req, ev, cause);
+		rc = channel_at_parse(ch, req, ev, cause);
+	else
+		rc = channel_generic_parse(ch, req, ev, cause);
+	if (rc == 0)
+		rc = channel_lengths(ev, cause);
+	return rc;
+}
+
+/* Translate an end-of-session notice. */
+int
+channel_notice_parse(const struct channel *ch,
+    const struct channel_request *req, struct channel_event *ev,
+    const char **how, const char **cause)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->channel = ch->name;
+	if (ch->kind != CHANNEL_AT) {
+		*cause = "this channel takes no notices";
+		return -1;
+	}
+	if (channel_at_notice(ch, req, ev, how, cause) == -1)
+		return -1;
+	return channel_lengths(ev, cause);
 }
 
 /* Free an event's storage; forms wipe their values as they go. */

@@ -3,7 +3,8 @@
  * channel_at: the Africa's Talking USSD callback. A form POST with
  * sessionId, serviceCode, phoneNumber, networkCode and text, where text is
  * every input of the session joined by '*' (empty on the first hop). The
- * reply is text/plain "CON ..." or "END ..." (channel_conend).
+ * reply is text/plain "CON ..." or "END ..." (channel_conend). Its
+ * end-of-session notice is a form POST with sessionId and status.
  */
 #include <string.h>
 
@@ -43,5 +44,39 @@ channel_at_parse(const struct channel *ch, const struct channel_request *req,
 	}
 	ev->start = *ev->history == '\0' ? CHANNEL_START_NEW :
 	    CHANNEL_START_CONTINUE;
+	return 0;
+}
+
+/*
+ * Translate an end-of-session notice: sessionId, and status Success (the
+ * session reached its end), Incomplete (it ended on a screen that waited
+ * for input: she hung up or timed out) or Failed (our answer was an
+ * error). Other fields (phoneNumber, input, lastAppResponse...) are not
+ * read.
+ */
+int
+channel_at_notice(const struct channel *ch, const struct channel_request *req,
+    struct channel_event *ev, const char **how, const char **cause)
+{
+	const char	*st;
+
+	(void)ch;
+	ev->form_body = form_parse(req->body, req->body_len, cause);
+	if (ev->form_body == NULL)
+		return -1;
+	ev->session_id = form_get(ev->form_body, "sessionId");
+	if (ev->session_id == NULL || *ev->session_id == '\0') {
+		*cause = "missing field sessionId";
+		return -1;
+	}
+	st = form_get(ev->form_body, "status");
+	if (st != NULL && strcmp(st, "Success") == 0)
+		*how = "completed";
+	else if (st != NULL && strcmp(st, "Incomplete") == 0)
+		*how = "hung_up";
+	else if (st != NULL && strcmp(st, "Failed") == 0)
+		*how = "failed";
+	else
+		*how = "ended";
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "jsonpos.h"
 #include "menu.h"
 #include "roster.h"
+#include "text.h"
 
 #define CONF_FILE_MAX	(1024 * 1024)
 #define CONF_PTR_MAX	256
@@ -73,7 +74,11 @@ static const struct ckey ck_session[] = {
 	{ "retry_window", CK_INT, 1, 600, NULL, 30, 0, NULL, NULL,
 	  "seconds an ended session still answers a retried last hop" },
 	{ "max_sessions", CK_INT, 1, 1000000, NULL, 20000, 0, NULL, NULL,
-	  "live sessions held at once; more get 503" },
+	  "sessions held at once, ended ones included; when full the oldest "
+	  "idle ones give way" },
+	{ "busy_text", CK_STR, 1, 512, "Police 117. Ambulance 119. Try again "
+	  "in a few minutes.", 0, 0, NULL, NULL,
+	  "END text for a new caller when every session is busy storing" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 
@@ -221,6 +226,8 @@ static const struct ckey ck_top[] = {
 	  "session lifetime" },
 	{ "keys", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_keys,
 	  "global keys, valid on every screen" },
+	{ "exit_text", CK_STR, 1, 512, "Thank you.", 0, 0, NULL, NULL,
+	  "the quick exit's one neutral END text, in every language" },
 	{ "languages", CK_STRLIST, 1, MENU_MAX_LANG, NULL, 0, 0, NULL, NULL,
 	  "language codes, default first (default: km, en)" },
 	{ "menus", CK_MAP, 1, 64, NULL, 0, 1, NULL, NULL,
@@ -737,6 +744,21 @@ conf_menus(struct conf_ld *ld, struct conf *c, json_t *menus)
 		env.languages[i] = c->languages[i];
 	env.nlang = c->nlang;
 	env.keys = &c->keys;
+	env.exit_text = c->exit_text;
+	if (c->roster != NULL) {
+		/* Choice labels may show the roster's hours ({hours}). */
+		struct roster_window	 w[MENU_MAX_WINDOWS];
+
+		env.nwindows = roster_windows(c->roster, w, MENU_MAX_WINDOWS);
+		if (env.nwindows > MENU_MAX_WINDOWS)
+			env.nwindows = MENU_MAX_WINDOWS;
+		for (i = 0; i < env.nwindows; i++) {
+			env.windows[i].name = w[i].name;
+			env.windows[i].from = w[i].from;
+			env.windows[i].to = w[i].to;
+		}
+		env.now_minutes = roster_now_minutes(c->roster);
+	}
 	c->menus = calloc(json_object_size(menus), sizeof(*c->menus));
 	if (c->menus == NULL) {
 		ld->errors++;
@@ -762,13 +784,21 @@ conf_menus(struct conf_ld *ld, struct conf *c, json_t *menus)
 static void
 conf_fit(struct conf_ld *ld, struct conf *c, FILE *report)
 {
-	struct channel	*ch, *prev;
-	size_t		 i, j;
+	struct channel		*ch, *prev;
+	enum text_encoding	 enc;
+	size_t			 i, j, sz, limit;
 
 	for (i = 0; i < c->nchannels; i++) {
 		ch = c->channels[i];
 		if (ch->menu == NULL)
 			continue;
+		enc = text_encoding_of(c->busy_text, strlen(c->busy_text));
+		sz = text_measure(c->busy_text, strlen(c->busy_text), enc);
+		limit = enc == TEXT_GSM7 ? ch->limits.gsm7 : ch->limits.ucs2;
+		if (sz > limit)
+			conf_err(ld, "/session/busy_text", 0, "%zu %s units, over "
+			    "the one-screen limit of %zu of channel \"%s\"",
+			    sz, text_encoding_name(enc), limit, ch->name);
 		for (j = 0; j < i; j++) {
 			prev = c->channels[j];
 			if (prev->menu == ch->menu &&
@@ -820,7 +850,24 @@ conf_notify(struct conf_ld *ld, struct conf *c, json_t *n)
 	s->plasgate_sender = c->notify_str[9];
 }
 
-/* The database, roster, counsellor API, providers and test clock. */
+/* The roster, read before the menus: their labels may show its hours. */
+static void
+conf_roster(struct conf_ld *ld, struct conf *c, json_t *root)
+{
+	const char	*v;
+
+	v = ck_str(root, ck_top, "roster");
+	if (v == NULL)
+		return;
+	c->roster_file = conf_path(ld, v);
+	if (c->roster_file == NULL)
+		return;
+	c->roster = roster_load(c->roster_file, ld->d);
+	if (c->roster == NULL)
+		ld->errors++;
+}
+
+/* The database, counsellor API, providers, test clock; roster checks. */
 static void
 conf_services(struct conf_ld *ld, struct conf *c, json_t *root)
 {
@@ -843,19 +890,10 @@ conf_services(struct conf_ld *ld, struct conf *c, json_t *root)
 		if (c->menus[i].menu != NULL &&
 		    menu_has_callback(c->menus[i].menu))
 			ncb++;
-	v = ck_str(root, ck_top, "roster");
-	if (v == NULL) {
-		if (ncb > 0)
+	if (c->roster == NULL) {
+		if (ncb > 0 && ck_str(root, ck_top, "roster") == NULL)
 			conf_err(ld, "", 0, "a menu has a callback node: "
 			    "\"roster\" is needed to alert counsellors");
-		return;
-	}
-	c->roster_file = conf_path(ld, v);
-	if (c->roster_file == NULL)
-		return;
-	c->roster = roster_load(c->roster_file, ld->d);
-	if (c->roster == NULL) {
-		ld->errors++;
 		return;
 	}
 	/* An alert that cannot be sent is found now, not at 3 a.m. */
@@ -928,6 +966,8 @@ conf_load(const char *file, struct diag *d, FILE *report)
 	c->max_duration = (int)ck_int(o, ck_session, "max_duration");
 	c->retry_window = (int)ck_int(o, ck_session, "retry_window");
 	c->max_sessions = (size_t)ck_int(o, ck_session, "max_sessions");
+	c->busy_text = conf_strdup(ck_str(o, ck_session, "busy_text"));
+	c->exit_text = conf_strdup(ck_str(root, ck_top, "exit_text"));
 	if (c->idle_timeout > c->max_duration)
 		conf_err(&ld, "/session/idle_timeout", 0, "must not exceed "
 		    "max_duration (%d)", c->max_duration);
@@ -952,6 +992,8 @@ conf_load(const char *file, struct diag *d, FILE *report)
 			c->languages[c->nlang++] = strdup(json_string_value(v));
 		}
 	}
+	if (ld.errors == 0)
+		conf_roster(&ld, c, root);
 	if (ld.errors == 0)
 		conf_menus(&ld, c, json_object_get(root, "menus"));
 
@@ -1035,36 +1077,63 @@ conf_unref(struct conf *c)
 		free(c->notify_str[i]);
 	}
 	free(c->listen_addr);
+	free(c->busy_text);
+	free(c->exit_text);
 	free(c->file);
 	free(c);
+}
+
+/*
+ * Whether rest (what follows a channel's path) is "/end", the suffix of
+ * an Africa's Talking end-of-session notice.
+ */
+static int
+conf_notice_suffix(const struct channel *ch, const char *rest)
+{
+	return ch->kind == CHANNEL_AT && strcmp(rest, "/end") == 0;
 }
 
 /* Find the channel for a request path. */
 const struct channel *
 conf_channel_for(const struct conf *c, const char *path,
-    const char **token_seg)
+    const char **token_seg, int *notice)
 {
 	const struct channel	*ch;
+	const char		*rest, *slash;
 	size_t			 i, n;
 
 	*token_seg = NULL;
+	*notice = 0;
 	for (i = 0; i < c->nchannels; i++) {
 		ch = c->channels[i];
 		n = strlen(ch->path);
 		if (strncmp(path, ch->path, n) != 0)
 			continue;
+		rest = path + n;
 		if (ch->token_in == CHANNEL_TOKEN_PATH) {
-			if (path[n] == '/' && path[n + 1] != '\0' &&
-			    strchr(path + n + 1, '/') == NULL) {
-				*token_seg = path + n + 1;
-				return ch;
+			if (rest[0] == '/' && rest[1] != '\0') {
+				slash = strchr(rest + 1, '/');
+				if (slash == NULL) {
+					*token_seg = rest + 1;
+					return ch;
+				}
+				if (conf_notice_suffix(ch, slash)) {
+					/* "<path>/<token>/end" */
+					*token_seg = rest + 1;
+					*notice = 1;
+					return ch;
+				}
 			}
-			if (path[n] == '\0')
+			if (rest[0] == '\0')
 				return ch;	/* caller answers 403 */
 			continue;
 		}
-		if (path[n] == '\0')
+		if (rest[0] == '\0')
 			return ch;
+		if (conf_notice_suffix(ch, rest)) {
+			*notice = 1;
+			return ch;
+		}
 	}
 	return NULL;
 }

@@ -11,11 +11,17 @@
 #include "diag.h"
 #include "jsonpos.h"
 
-struct diag {
+/* One list of lines. */
+struct diag_list {
 	char	**lines;
 	size_t	  n;
 	size_t	  cap;
-	int	  oom;		/* a line could not be stored */
+};
+
+struct diag {
+	struct diag_list	 err;
+	struct diag_list	 warn;
+	int			 oom;	/* a line could not be stored */
 };
 
 /* Allocate an empty list. */
@@ -33,15 +39,18 @@ diag_free(struct diag *d)
 
 	if (d == NULL)
 		return;
-	for (i = 0; i < d->n; i++)
-		free(d->lines[i]);
-	free(d->lines);
+	for (i = 0; i < d->err.n; i++)
+		free(d->err.lines[i]);
+	free(d->err.lines);
+	for (i = 0; i < d->warn.n; i++)
+		free(d->warn.lines[i]);
+	free(d->warn.lines);
 	free(d);
 }
 
-/* Store an already formatted line, taking ownership of it. */
+/* Store an already formatted line in l, taking ownership of it. */
 static void
-diag_push(struct diag *d, char *line)
+diag_push_list(struct diag *d, struct diag_list *l, char *line)
 {
 	char	**nl;
 	size_t	  ncap;
@@ -50,18 +59,25 @@ diag_push(struct diag *d, char *line)
 		d->oom = 1;
 		return;
 	}
-	if (d->n == d->cap) {
-		ncap = d->cap ? d->cap * 2 : 8;
-		nl = reallocarray(d->lines, ncap, sizeof(*nl));
+	if (l->n == l->cap) {
+		ncap = l->cap ? l->cap * 2 : 8;
+		nl = reallocarray(l->lines, ncap, sizeof(*nl));
 		if (nl == NULL) {
 			free(line);
 			d->oom = 1;
 			return;
 		}
-		d->lines = nl;
-		d->cap = ncap;
+		l->lines = nl;
+		l->cap = ncap;
 	}
-	d->lines[d->n++] = line;
+	l->lines[l->n++] = line;
+}
+
+/* Store a problem line. */
+static void
+diag_push(struct diag *d, char *line)
+{
+	diag_push_list(d, &d->err, line);
 }
 
 /* Format with a prefix into a new string, or NULL. */
@@ -90,14 +106,12 @@ diag_add(struct diag *d, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Append a problem with a file:line:col location from a JSON pointer. */
-void
-diag_at(struct diag *d, const char *file, const struct jsonpos *jp,
-    const char *pointer, int key, const char *fmt, ...)
+/* The "file:line:col: pointer: " of a location into prefix. */
+static void
+diag_where(char *prefix, size_t len, const char *file,
+    const struct jsonpos *jp, const char *pointer, int key)
 {
-	char	 prefix[512];
 	int	 line, col, rc = -1;
-	va_list	 ap;
 
 	if (jp != NULL) {
 		if (key)
@@ -106,11 +120,47 @@ diag_at(struct diag *d, const char *file, const struct jsonpos *jp,
 			rc = jsonpos_value(jp, pointer, &line, &col);
 	}
 	if (rc == 0)
-		snprintf(prefix, sizeof(prefix), "%s:%d:%d: %s: ", file, line,
-		    col, *pointer != '\0' ? pointer : "/");
-	else
-		snprintf(prefix, sizeof(prefix), "%s: %s: ", file,
+		snprintf(prefix, len, "%s:%d:%d: %s: ", file, line, col,
 		    *pointer != '\0' ? pointer : "/");
+	else
+		snprintf(prefix, len, "%s: %s: ", file, *pointer != '\0' ?
+		    pointer : "/");
+}
+
+/* Append a warning with a location. */
+void
+diag_warn_at(struct diag *d, const char *file, const struct jsonpos *jp,
+    const char *pointer, int key, const char *fmt, ...)
+{
+	char	 prefix[512];
+	va_list	 ap;
+
+	diag_where(prefix, sizeof(prefix), file, jp, pointer, key);
+	va_start(ap, fmt);
+	diag_push_list(d, &d->warn, diag_vformat(prefix, fmt, ap));
+	va_end(ap);
+}
+
+/* Append a warning without a location. */
+void
+diag_warn(struct diag *d, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diag_push_list(d, &d->warn, diag_vformat("", fmt, ap));
+	va_end(ap);
+}
+
+/* Append a problem with a file:line:col location from a JSON pointer. */
+void
+diag_at(struct diag *d, const char *file, const struct jsonpos *jp,
+    const char *pointer, int key, const char *fmt, ...)
+{
+	char	 prefix[512];
+	va_list	 ap;
+
+	diag_where(prefix, sizeof(prefix), file, jp, pointer, key);
 	va_start(ap, fmt);
 	diag_push(d, diag_vformat(prefix, fmt, ap));
 	va_end(ap);
@@ -120,25 +170,49 @@ diag_at(struct diag *d, const char *file, const struct jsonpos *jp,
 size_t
 diag_count(const struct diag *d)
 {
-	return d->n + (d->oom ? 1 : 0);
+	return d->err.n + (d->oom ? 1 : 0);
 }
 
 /* Line i, or NULL. */
 const char *
 diag_get(const struct diag *d, size_t i)
 {
-	return i < d->n ? d->lines[i] : NULL;
+	return i < d->err.n ? d->err.lines[i] : NULL;
 }
 
-/* Print every line. */
+/* Number of warnings. */
+size_t
+diag_warnings(const struct diag *d)
+{
+	return d->warn.n;
+}
+
+/* Warning i, or NULL. */
+const char *
+diag_warning(const struct diag *d, size_t i)
+{
+	return i < d->warn.n ? d->warn.lines[i] : NULL;
+}
+
+/* Print every problem line. */
 void
 diag_print(const struct diag *d, FILE *fp, const char *prefix)
 {
 	size_t	 i;
 
-	for (i = 0; i < d->n; i++)
-		fprintf(fp, "%s%s\n", prefix, d->lines[i]);
+	for (i = 0; i < d->err.n; i++)
+		fprintf(fp, "%s%s\n", prefix, d->err.lines[i]);
 	if (d->oom)
 		fprintf(fp, "%sout of memory while collecting errors\n",
 		    prefix);
+}
+
+/* Print every warning line. */
+void
+diag_print_warnings(const struct diag *d, FILE *fp, const char *prefix)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->warn.n; i++)
+		fprintf(fp, "%swarning: %s\n", prefix, d->warn.lines[i]);
 }

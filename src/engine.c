@@ -2,8 +2,11 @@
 /*
  * engine: the transitions of one conversation over a menu tree. Global
  * keys (exit, main, back, more) are applied first, then the current node's
- * options or input validation; every step renders the resulting screen.
- * Answers are wiped from memory when the engine is freed.
+ * options or input validation; every step renders the resulting screen,
+ * or asks for a store step first when an answer files or changes the
+ * callback request. A reply that is not accepted keeps the caller on the
+ * page she was on, under the error line. Answers are wiped from memory
+ * when the engine is freed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +34,20 @@ struct engine {
 	const struct menu		*menu;
 	const struct menu_limits	*lim;
 	const struct menu_node		*node;	/* on screen */
-	size_t				 page;
-	int				 err;	/* layout with error line */
+	size_t				 page;	/* of the plain layout */
+	int				 err;	/* page shown under the error
+						   line, as sub-pages */
+	size_t				 sub;	/* which of them */
 	size_t				 lang;
 	size_t				 nlang;
 	struct engine_frame		 stack[ENGINE_DEPTH];
 	size_t				 depth;
 	struct engine_answer		 answers[ENGINE_ANSWERS];
 	size_t				 nanswers;
+	const struct menu_node		*request;	/* filed into */
+	struct menu_when_info		 when;
+	int				 has_when;
+	int				 exited;
 };
 
 /* Overwrite and free a string that may hold a survivor's answer. */
@@ -83,74 +92,135 @@ engine_free(struct engine *e)
 	free(e);
 }
 
-/* Copy a tree-wide END text. */
-static enum engine_result
-engine_end_string(struct engine *e, enum menu_string s, char **text)
+/* An answer for a {name} placeholder. */
+static const char *
+engine_var_answer(const char *name, void *arg)
 {
-	*text = strdup(menu_string(e->menu, s, e->lang));
-	return *text == NULL ? ENGINE_ERROR : ENGINE_END;
+	return engine_answer(arg, name);
 }
 
-/* Render flags for the current layout. */
+/* What the current screen fills its placeholders with. */
+static void
+engine_vars(struct engine *e, struct menu_vars *v)
+{
+	v->when = e->has_when ? &e->when : NULL;
+	v->answer = engine_var_answer;
+	v->arg = e;
+}
+
+/* Render flags for the current place. */
 static int
 engine_flags(const struct engine *e)
 {
 	int	 flags = 0;
 
-	if (e->err)
-		flags |= MENU_RENDER_ERROR;
 	if (e->depth > 0)
 		flags |= MENU_RENDER_CAN_BACK;
+	if (e->depth > 1)
+		flags |= MENU_RENDER_CAN_MAIN;	/* the way home helps */
 	return flags;
 }
 
+/* Render the current screen: the plain layout, or the error pages. */
+static int
+engine_render(struct engine *e, struct menu_screen *scr)
+{
+	struct menu_vars	 v;
+
+	engine_vars(e, &v);
+	if (e->err)
+		return menu_render_error(e->menu, e->node, e->lang, e->lim,
+		    engine_flags(e), &v, e->page, scr);
+	return menu_render(e->menu, e->node, e->lang, e->lim,
+	    engine_flags(e), &v, scr);
+}
+
+/* Number of pages of the plain layout (1 when it cannot be rendered). */
+static size_t
+engine_npages(struct engine *e)
+{
+	struct menu_screen	 scr;
+	struct menu_vars	 v;
+	size_t			 n;
+
+	engine_vars(e, &v);
+	if (menu_render(e->menu, e->node, e->lang, e->lim, engine_flags(e),
+	    &v, &scr) == -1)
+		return 1;
+	n = scr.npages;
+	menu_screen_clear(&scr);
+	return n;
+}
+
+/* Number of error pages for the current page. */
+static size_t
+engine_nsub(struct engine *e)
+{
+	struct menu_screen	 scr;
+	struct menu_vars	 v;
+	size_t			 n;
+
+	engine_vars(e, &v);
+	if (menu_render_error(e->menu, e->node, e->lang, e->lim,
+	    engine_flags(e), &v, e->page, &scr) == -1)
+		return 1;
+	n = scr.npages;
+	menu_screen_clear(&scr);
+	return n;
+}
+
+/* Leave the error pages: back to the plain layout. */
+static void
+engine_plain(struct engine *e)
+{
+	e->err = 0;
+	e->sub = 0;
+}
+
 /*
- * Render the current node and page. An END node ends the conversation.
- * With error set the screen is shown again from its first page with the
- * "invalid" line on top; that layout stays while the caller pages through
- * this screen, so "more" never skips what the error line pushed down.
+ * Render the current node and page. An END node ends the conversation; a
+ * callback node asks for the store first (nothing is shown until the
+ * request is on disk). With error set the page is shown again under the
+ * error line, keeping the sub-page when it already was.
  */
 static enum engine_result
 engine_show(struct engine *e, int error, char **text)
 {
 	struct menu_screen	 scr;
 	enum engine_result	 r;
+	size_t			 i;
 
-	if (error) {
-		e->err = 1;
-		e->page = 0;
-	}
+	*text = NULL;
 	if (menu_node_kind(e->node) == MENU_NODE_CALLBACK) {
-		/* Nothing is shown until the request is on disk. */
-		*text = NULL;
-		return ENGINE_CALLBACK;
+		if (e->request == NULL)
+			e->request = e->node;
+		return ENGINE_STORE;
 	}
-	if (menu_render(e->menu, e->node, e->lang, e->lim, engine_flags(e),
-	    &scr) == -1)
-		return ENGINE_ERROR;
-	if (e->page >= scr.npages)
+	if (menu_node_kind(e->node) == MENU_NODE_END)
+		error = 0;
+	if (error && !e->err) {
+		e->err = 1;
+		e->sub = 0;
+	}
+	if (engine_render(e, &scr) == -1) {
+		/* A checked tree always renders; fall back to the page. */
+		if (!e->err)
+			return ENGINE_ERROR;
+		engine_plain(e);
+		if (engine_render(e, &scr) == -1)
+			return ENGINE_ERROR;
+	}
+	if (e->err && e->sub >= scr.npages)
+		e->sub = scr.npages - 1;
+	if (!e->err && e->page >= scr.npages)
 		e->page = 0;
-	*text = scr.pages[e->page];
-	scr.pages[e->page] = NULL;
+	i = e->err ? e->sub : e->page;
+	*text = scr.pages[i];
+	scr.pages[i] = NULL;
 	r = menu_node_kind(e->node) == MENU_NODE_END ? ENGINE_END :
 	    ENGINE_CONTINUE;
 	menu_screen_clear(&scr);
 	return r;
-}
-
-/* Number of pages the current node renders to. */
-static size_t
-engine_npages(struct engine *e)
-{
-	struct menu_screen	 scr;
-	size_t			 n;
-
-	if (menu_render(e->menu, e->node, e->lang, e->lim, engine_flags(e),
-	    &scr) == -1)
-		return 1;
-	n = scr.npages;
-	menu_screen_clear(&scr);
-	return n;
 }
 
 /* Move to node n, remembering where we were for "back". */
@@ -168,7 +238,7 @@ engine_go(struct engine *e, const struct menu_node *n)
 	e->depth++;
 	e->node = n;
 	e->page = 0;
-	e->err = 0;
+	engine_plain(e);
 }
 
 /* Store (or replace) an answer. Returns -1 on allocation failure. */
@@ -200,10 +270,15 @@ engine_store(struct engine *e, const char *name, const char *value)
 	return 0;
 }
 
-/* Go back one page, or to the previous node. */
+/* Go back one page (or error page), or to the previous node. */
 static void
 engine_back(struct engine *e)
 {
+	if (e->err && e->sub > 0) {
+		e->sub--;
+		return;
+	}
+	engine_plain(e);
 	if (e->page > 0) {
 		e->page--;
 		return;
@@ -213,7 +288,23 @@ engine_back(struct engine *e)
 		e->node = e->stack[e->depth].node;
 		e->page = e->stack[e->depth].page;
 	}
-	e->err = 0;
+}
+
+/* The next page (or error page); past the last, the info's next node. */
+static void
+engine_more(struct engine *e)
+{
+	if (e->err && e->sub + 1 < engine_nsub(e)) {
+		e->sub++;
+		return;
+	}
+	if (e->page + 1 < engine_npages(e)) {
+		engine_plain(e);
+		e->page++;
+	} else if (menu_node_kind(e->node) == MENU_NODE_INFO &&
+	    menu_node_next(e->node) != NULL)
+		engine_go(e, menu_node_next(e->node));
+	/* Else she is on the last page already: show it again. */
 }
 
 /* Back to the start node with an empty way back. */
@@ -223,7 +314,7 @@ engine_main(struct engine *e)
 	e->depth = 0;
 	e->node = menu_start(e->menu);
 	e->page = 0;
-	e->err = 0;
+	engine_plain(e);
 }
 
 /* Parse a whole number of ASCII digits within [min, max]. */
@@ -245,16 +336,20 @@ engine_digits(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-/* Apply input to an input node: validate, store, move on. */
+/*
+ * Apply input to an input node: validate, store, move on. An answer that
+ * files the request, or changes one already filed, is a store step.
+ */
 static enum engine_result
 engine_answer_input(struct engine *e, const char *in, char **text)
 {
-	const struct menu_node		*n = e->node, *next;
+	const struct menu_node		*n = e->node, *next, *files;
 	const struct menu_option	*o;
 	char				 buf[32];
 	long				 v, min, max;
 
 	next = menu_node_next(n);
+	files = menu_node_request(n);
 	switch (menu_node_accept(n)) {
 	case MENU_ACCEPT_CHOICE:
 		o = menu_node_option(n, in);
@@ -265,6 +360,8 @@ engine_answer_input(struct engine *e, const char *in, char **text)
 			return ENGINE_ERROR;
 		if (menu_option_next(o) != NULL)
 			next = menu_option_next(o);
+		if (menu_option_request(o) != NULL)
+			files = menu_option_request(o);
 		break;
 	case MENU_ACCEPT_DIGITS:
 		menu_node_range(n, &min, &max);
@@ -283,6 +380,12 @@ engine_answer_input(struct engine *e, const char *in, char **text)
 		break;
 	}
 	engine_go(e, next);
+	if (files != NULL && e->request == NULL)
+		e->request = files;
+	if (e->request != NULL) {
+		*text = NULL;
+		return ENGINE_STORE;
+	}
 	return engine_show(e, 0, text);
 }
 
@@ -302,10 +405,12 @@ engine_choose(struct engine *e, const char *in, char **text)
 	case MENU_ACT_LANGUAGE:
 		e->lang = (e->lang + 1) % e->nlang;
 		e->page = 0;
-		e->err = 0;
+		engine_plain(e);
 		break;
 	case MENU_ACT_EXIT:
-		return engine_end_string(e, MENU_STR_EXIT, text);
+		e->exited = 1;
+		*text = strdup(menu_exit_text(e->menu));
+		return *text == NULL ? ENGINE_ERROR : ENGINE_END;
 	case MENU_ACT_MAIN:
 		engine_main(e);
 		break;
@@ -335,24 +440,20 @@ engine_input(struct engine *e, const char *input, char **text)
 	in = text_ascii_digits(input);
 	if (in == NULL)
 		return ENGINE_ERROR;
-	if (strcmp(in, k->exit) == 0)
-		r = engine_end_string(e, MENU_STR_EXIT, text);
-	else if (strcmp(in, k->main) == 0) {
+	if (strcmp(in, k->exit) == 0) {
+		/* One neutral text, whatever the language or screen. */
+		e->exited = 1;
+		*text = strdup(menu_exit_text(e->menu));
+		r = *text == NULL ? ENGINE_ERROR : ENGINE_END;
+	} else if (strcmp(in, k->main) == 0) {
 		engine_main(e);
 		r = engine_show(e, 0, text);
 	} else if (strcmp(in, k->back) == 0) {
 		engine_back(e);
 		r = engine_show(e, 0, text);
 	} else if (strcmp(in, k->more) == 0) {
-		if (e->page + 1 < engine_npages(e)) {
-			e->page++;
-			r = engine_show(e, 0, text);
-		} else if (menu_node_kind(e->node) == MENU_NODE_INFO &&
-		    menu_node_next(e->node) != NULL) {
-			engine_go(e, menu_node_next(e->node));
-			r = engine_show(e, 0, text);
-		} else
-			r = engine_show(e, 1, text);
+		engine_more(e);
+		r = engine_show(e, 0, text);
 	} else if (menu_node_kind(e->node) == MENU_NODE_MENU)
 		r = engine_choose(e, in, text);
 	else if (menu_node_kind(e->node) == MENU_NODE_INPUT)
@@ -363,30 +464,72 @@ engine_input(struct engine *e, const char *input, char **text)
 	return r;
 }
 
-/* Render a callback node's confirmation or failure text. */
+/* Render what follows a store step. */
 enum engine_result
-engine_callback_done(struct engine *e, int stored, enum menu_when w,
-    int hour, int minute, int wday, char **text)
+engine_stored(struct engine *e, enum engine_saved saved,
+    const struct menu_when_info *w, char **text)
 {
-	if (menu_node_kind(e->node) != MENU_NODE_CALLBACK)
+	const struct menu_node	*req = engine_request(e);
+	enum engine_result	 r;
+
+	*text = NULL;
+	if (req == NULL)
 		return ENGINE_ERROR;
-	if (stored)
-		*text = menu_callback_text(e->menu, e->node, e->lang, w, hour,
-		    minute, wday);
-	else
-		*text = strdup(menu_callback_failed(e->node, e->lang));
-	return *text == NULL ? ENGINE_ERROR : ENGINE_END;
+	if (w != NULL) {
+		e->when = *w;
+		e->has_when = 1;
+	}
+	if (engine_final(e)) {
+		if (saved == ENGINE_SAVED)
+			*text = menu_callback_text(e->menu, e->node, e->lang,
+			    e->has_when ? &e->when : NULL);
+		else
+			*text = strdup(menu_callback_failed(e->node, e->lang));
+		return *text == NULL ? ENGINE_ERROR : ENGINE_END;
+	}
+	if (saved == ENGINE_NOT_FILED) {
+		/* Nothing is on disk: promise nothing, give the number. */
+		*text = strdup(menu_callback_failed(req, e->lang));
+		return *text == NULL ? ENGINE_ERROR : ENGINE_END;
+	}
+	r = engine_show(e, 0, text);
+	/* A store step never lands on another one. */
+	return r == ENGINE_STORE ? ENGINE_ERROR : r;
+}
+
+/* The callback node this conversation files into. */
+const struct menu_node *
+engine_request(const struct engine *e)
+{
+	if (e->request != NULL)
+		return e->request;
+	return menu_node_kind(e->node) == MENU_NODE_CALLBACK ? e->node : NULL;
+}
+
+/* Whether the callback node is on screen. */
+int
+engine_final(const struct engine *e)
+{
+	return menu_node_kind(e->node) == MENU_NODE_CALLBACK;
+}
+
+/* Whether the caller left by the quick exit. */
+int
+engine_exited(const struct engine *e)
+{
+	return e->exited;
 }
 
 /* A callback field's value from the answers. */
 const char *
 engine_callback_field(const struct engine *e, enum menu_cb_field f)
 {
-	const char	*store;
+	const struct menu_node	*req = engine_request(e);
+	const char		*store;
 
-	if (menu_node_kind(e->node) != MENU_NODE_CALLBACK)
+	if (req == NULL)
 		return NULL;
-	store = menu_node_field(e->node, f);
+	store = menu_node_field(req, f);
 	return store != NULL ? engine_answer(e, store) : NULL;
 }
 

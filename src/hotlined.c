@@ -197,6 +197,8 @@ hotlined_reload(struct hotlined *d)
 		diag_free(dg);
 		return -1;
 	}
+	for (i = 0; i < diag_warnings(dg); i++)
+		log_warnx("reload: warning: %s", diag_warning(dg, i));
 	diag_free(dg);
 	if (strcmp(nc->listen_addr, d->conf->listen_addr) != 0 ||
 	    nc->listen_port != d->conf->listen_port ||
@@ -306,9 +308,12 @@ hotlined_free(struct hotlined *d)
 	if (d->drain != NULL)
 		event_free(d->drain);
 	/*
-	 * The store first: its last completions still reach the sessions,
-	 * listeners and dispatcher, which go after it.
+	 * Requests of sessions still answering are recorded as ended by
+	 * the stop; then the store: its last completions still reach the
+	 * sessions, listeners and dispatcher, which go after it.
 	 */
+	if (d->sessions != NULL)
+		session_table_stop(d->sessions);
 	store_free(d->store);
 	dispatch_free(d->dispatch);
 	api_free(d->api);

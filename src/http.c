@@ -25,6 +25,7 @@
 #include "http.h"
 #include "log.h"
 #include "session.h"
+#include "tally.h"
 
 #define HTTP_MAX_HEADERS	8192
 #define HTTP_TIMEOUT		10	/* seconds to receive a request */
@@ -36,6 +37,7 @@ struct http {
 	struct session_table		*sessions;
 	struct conf *const		*confp;
 	size_t				 inflight;	/* deferred replies */
+	struct tally			*refused;	/* 4xx, counted */
 };
 
 /* A request whose reply waits for the store. */
@@ -63,7 +65,11 @@ http_new(struct event_base *base, struct session_table *t,
 	h->sessions = t;
 	h->confp = confp;
 	h->evh = evhttp_new(base);
-	if (h->evh == NULL) {
+	h->refused = tally_new(base, "webhooks refused", 60);
+	if (h->evh == NULL || h->refused == NULL) {
+		if (h->evh != NULL)
+			evhttp_free(h->evh);
+		tally_free(h->refused);
 		free(h);
 		return NULL;
 	}
@@ -144,6 +150,7 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	evhttp_free(h->evh);
+	tally_free(h->refused);
 	free(h);
 }
 
@@ -211,8 +218,10 @@ http_health(struct evhttp_request *req, struct http *h)
 		evhttp_send_error(req, 500, NULL);
 		return;
 	}
-	evbuffer_add_printf(buf, "ok sessions=%zu\n",
-	    session_live(h->sessions));
+	evbuffer_add_printf(buf, "ok sessions=%zu held=%zu evicted=%llu "
+	    "busy=%llu\n", session_live(h->sessions),
+	    session_count(h->sessions), session_evicted(h->sessions),
+	    session_refused(h->sessions));
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain");
 	evhttp_send_reply(req, 200, "OK", buf);
@@ -288,6 +297,38 @@ http_wait_done_cb(enum session_result r, const struct channel_reply *rep,
 	http_wait_free(w);
 }
 
+/*
+ * An end-of-session notice (Africa's Talking "USSD notifications"): wipe
+ * the session and record how it ended on a request it filed. Unknown or
+ * repeated notices change nothing; each gets 200.
+ */
+static void
+http_notice(struct http *h, struct evhttp_request *req,
+    const struct channel *ch, const struct channel_request *creq)
+{
+	struct channel_event	 ev;
+	struct evbuffer		*ob;
+	const char		*how = NULL, *cause = NULL;
+
+	memset(&ev, 0, sizeof(ev));
+	if (channel_notice_parse(ch, creq, &ev, &how, &cause) == -1) {
+		tally_add(h->refused, cause);
+		http_refuse(req, 400, "Bad Request", cause);
+		channel_event_clear(&ev);
+		return;
+	}
+	session_gateway_end(h->sessions, ch->name, ev.session_id, how);
+	channel_event_clear(&ev);
+	ob = evbuffer_new();
+	if (ob != NULL)
+		evbuffer_add_printf(ob, "OK\n");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; charset=utf-8");
+	evhttp_send_reply(req, 200, "OK", ob);
+	if (ob != NULL)
+		evbuffer_free(ob);
+}
+
 /* Answer one webhook request. */
 static void
 http_request_cb(struct evhttp_request *req, void *arg)
@@ -307,7 +348,8 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	const char			*path, *tok, *given, *cause = NULL;
 	char				*body = NULL;
 	size_t				 len = 0;
-	int				 method_ok;
+	int				 method_ok, notice = 0;
+	char				 tokbuf[300];
 
 	memset(&ev, 0, sizeof(ev));
 	memset(&rep, 0, sizeof(rep));
@@ -322,28 +364,37 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		http_health(req, h);
 		return;
 	}
-	ch = conf_channel_for(c, path, &tok);
+	ch = conf_channel_for(c, path, &tok, &notice);
 	if (ch == NULL) {
+		tally_add(h->refused, "unknown path (404)");
 		http_refuse(req, 404, "Not Found", "unknown path");
 		return;
 	}
 	if (ch->token != NULL) {
 		given = ch->token_in == CHANNEL_TOKEN_PATH ? tok :
 		    evhttp_find_header(hdrs, ch->token_header);
+		if (notice && given == tok && tok != NULL) {
+			/* "<token>/end": compare the token alone. */
+			snprintf(tokbuf, sizeof(tokbuf), "%.*s",
+			    (int)strcspn(tok, "/"), tok);
+			given = tokbuf;
+		}
 		if (!http_token_ok(given, ch->token)) {
-			log_info("channel %s: request with a wrong or missing "
-			    "token refused", ch->name);
+			tally_add(h->refused, "wrong or missing token (403)");
 			http_refuse(req, 403, "Forbidden", "wrong token");
 			return;
 		}
 	}
-	if (ch->kind == CHANNEL_GENERIC && ch->method == CHANNEL_GET)
+	if (notice)
+		method_ok = cmd == EVHTTP_REQ_POST;
+	else if (ch->kind == CHANNEL_GENERIC && ch->method == CHANNEL_GET)
 		method_ok = cmd == EVHTTP_REQ_GET;
 	else
 		method_ok = cmd == EVHTTP_REQ_POST;
 	if (!method_ok) {
+		tally_add(h->refused, "method not allowed (405)");
 		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Allow", http_allow(ch));
+		    "Allow", notice ? "POST" : http_allow(ch));
 		http_refuse(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;
@@ -359,8 +410,12 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	creq.body_len = len;
 	creq.header = http_header;
 	creq.header_arg = hdrs;
+	if (notice) {
+		http_notice(h, req, ch, &creq);
+		goto done;
+	}
 	if (channel_parse(ch, &creq, &ev, &cause) == -1) {
-		log_info("channel %s: bad request: %s", ch->name, cause);
+		tally_add(h->refused, cause);
 		http_refuse(req, 400, "Bad Request", cause);
 		goto done;
 	}
@@ -382,14 +437,13 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		h->inflight++;
 		evhttp_connection_set_closecb(w->evcon, http_wait_closed_cb, w);
 		w = NULL;
-	} else if (sr == SESSION_FULL)
-		http_refuse(req, 503, "Service Unavailable", "busy");
-	else if (sr != SESSION_OK)
+	} else if (sr != SESSION_OK)
 		http_refuse(req, 500, "Internal Server Error",
 		    "internal error");
 	else
 		http_send(req, ch, &rep);
 done:
+	explicit_bzero(tokbuf, sizeof(tokbuf));
 	free(w);
 	/* The body holds a phone number and answers: leave none behind. */
 	if (body != NULL)

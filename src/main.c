@@ -53,12 +53,16 @@ usage(void)
 	exit(1);
 }
 
-/* Load the configuration, printing every problem; NULL if any. */
+/*
+ * Load the configuration, printing every problem and warning (on stderr
+ * for -t, in the log for the daemon); NULL if there was any problem.
+ */
 static struct conf *
 load(const char *file, FILE *report)
 {
 	struct diag	*d;
 	struct conf	*c;
+	size_t		 i;
 
 	d = diag_new();
 	if (d == NULL)
@@ -66,6 +70,11 @@ load(const char *file, FILE *report)
 	c = conf_load(file, d, report);
 	if (c == NULL)
 		diag_print(d, stderr, "");
+	if (report != NULL)
+		diag_print_warnings(d, stderr, "");
+	else
+		for (i = 0; i < diag_warnings(d); i++)
+			log_warnx("warning: %s", diag_warning(d, i));
 	diag_free(d);
 	return c;
 }

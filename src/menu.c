@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * menu: loads a menu tree from JSON, validates it against the format in
- * docs/menus.md (reporting every problem with file:line:col), and renders a
- * node into pages that fit a screen budget without splitting an option line
- * or a Khmer cluster. Trees are immutable once loaded, so sessions can keep
- * using an old tree after a reload swapped in a new one.
+ * menu: loads a menu tree from JSON and validates it against the format in
+ * docs/menus.md, reporting every problem with file:line:col: members,
+ * translations, keys, references, reachability, placeholders, the answers
+ * that file a callback request and the screens that may only follow them.
+ * Trees are immutable once loaded, so sessions can keep using an old tree
+ * after a reload swapped in a new one. Rendering is menu_render.c's job,
+ * the fit report menu_fit.c's.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,64 +22,37 @@
 #include "jsonfile.h"
 #include "jsonpos.h"
 #include "menu.h"
+#include "menu_tree.h"
 #include "text.h"
 
 #define MENU_FILE_MAX	(4 * 1024 * 1024)	/* refuse larger files */
-#define PTR_MAX		512
-
-struct menu_option {
-	char			*key;
-	char			*label[MENU_MAX_LANG];
-	char			*line[MENU_MAX_LANG];	/* "key. label" */
-	enum menu_action	 action;
-	char			*next_id;
-	const struct menu_node	*next;
-	char			*value;			/* input choices only */
-};
-
-struct menu_node {
-	char			*id;
-	enum menu_kind		 kind;
-	char			*text[MENU_MAX_LANG];
-	struct menu_option	*options;	/* menu options or choices */
-	size_t			 noptions;
-	char			*next_id;
-	const struct menu_node	*next;
-	char			*store;
-	char			*fields[MENU_CB__COUNT];	/* callback */
-	char			*failed[MENU_MAX_LANG];		/* callback */
-	enum menu_accept	 accept;
-	long			 min;
-	long			 max;
-	int			 reachable;
-};
-
-struct menu {
-	char			*name;
-	size_t			 nlang;
-	char			*langs[MENU_MAX_LANG];
-	struct menu_keys	 keys;
-	char			*strings[MENU_STR__COUNT][MENU_MAX_LANG];
-	char			*more_line[MENU_MAX_LANG];
-	char			*back_line[MENU_MAX_LANG];
-	struct menu_node	*nodes;
-	size_t			 nnodes;
-	const struct menu_node	*start;
-	struct jsonpos		*jp;	/* kept for locating fit problems */
-};
+#define PTR_MAX		MENU_PTR_MAX
 
 /* Loading context: what every validation helper needs to report. */
 struct menu_ld {
-	struct menu	*m;
-	const char	*name;
-	struct diag	*d;
-	size_t		 errors;
+	struct menu		*m;
+	const struct menu_env	*env;
+	const char		*name;
+	struct diag		*d;
+	size_t			 errors;
 };
 
 static const char *menu_string_names[MENU_STR__COUNT] = {
-	"invalid", "more", "back", "exit", "expired", "when_today_before",
+	"invalid", "more", "back", "expired", "main", "hours",
+	"when_within", "when_today_before", "when_tonight_before",
 	"when_today_from", "when_tomorrow_from", "when_day_from",
 	"when_unknown", "days"
+};
+
+/* The placeholders each when_* phrase may use (and must, marked '!'). */
+static const char *menu_string_vars[MENU_STR__COUNT] = {
+	[MENU_STR_WHEN_WITHIN] = "!minutes",
+	[MENU_STR_WHEN_TODAY_BEFORE] = "!time",
+	[MENU_STR_WHEN_TONIGHT_BEFORE] = "!time",
+	[MENU_STR_WHEN_TODAY_FROM] = "!time",
+	[MENU_STR_WHEN_TOMORROW_FROM] = "!time",
+	[MENU_STR_WHEN_DAY_FROM] = "!time !day",
+	[MENU_STR_WHEN_UNKNOWN] = "",
 };
 
 static const char *menu_cb_names[MENU_CB__COUNT] = {
@@ -103,8 +79,8 @@ menu_err(struct menu_ld *ld, const char *ptr, int key, const char *fmt, ...)
 }
 
 /* Append an escaped reference token to a JSON pointer (out may be base). */
-static void
-ptr_join(char *out, size_t len, const char *base, const char *tok)
+void
+menu_ptr_join(char *out, size_t len, const char *base, const char *tok)
 {
 	size_t	 o;
 
@@ -125,6 +101,8 @@ ptr_join(char *out, size_t len, const char *base, const char *tok)
 	}
 	out[o] = '\0';
 }
+
+#define ptr_join menu_ptr_join
 
 /* Append an array index to a JSON pointer. */
 static void
@@ -181,13 +159,26 @@ menu_str(struct menu_ld *ld, json_t *obj, const char *ptr, const char *name,
 	return strdup(json_string_value(v));
 }
 
+/* Report a Khmer subscript that lost its consonant. */
+static void
+menu_coeng(struct menu_ld *ld, const char *ptr, const char *s)
+{
+	size_t	 at;
+
+	at = text_dangling_coeng(s, strlen(s));
+	if (at != 0)
+		menu_err(ld, ptr, 0, "a COENG (U+17D2) with no consonant after "
+		    "it, at character %zu: the subscript is lost", at);
+}
+
 /*
  * Read a translated text ({"km": "...", "en": "..."}) into out[], one
- * string per configured language. Reports missing translations.
+ * string per configured language. Reports missing translations, and a
+ * missing text when required.
  */
 static void
-menu_text(struct menu_ld *ld, json_t *obj, const char *ptr, const char *name,
-    char **out)
+menu_text_opt(struct menu_ld *ld, json_t *obj, const char *ptr,
+    const char *name, char **out, int required)
 {
 	struct menu	*m = ld->m;
 	json_t		*t, *v;
@@ -198,7 +189,8 @@ menu_text(struct menu_ld *ld, json_t *obj, const char *ptr, const char *name,
 	ptr_join(p, sizeof(p), ptr, name);
 	t = json_object_get(obj, name);
 	if (t == NULL) {
-		menu_err(ld, ptr, 0, "missing \"%s\"", name);
+		if (required)
+			menu_err(ld, ptr, 0, "missing \"%s\"", name);
 		return;
 	}
 	if (!json_is_object(t)) {
@@ -230,8 +222,73 @@ menu_text(struct menu_ld *ld, json_t *obj, const char *ptr, const char *name,
 			    "non-empty string", m->langs[i]);
 			continue;
 		}
+		menu_coeng(ld, pk, json_string_value(v));
 		out[i] = strdup(json_string_value(v));
 	}
+}
+
+/* A required translated text. */
+static void
+menu_text(struct menu_ld *ld, json_t *obj, const char *ptr, const char *name,
+    char **out)
+{
+	menu_text_opt(ld, obj, ptr, name, out, 1);
+}
+
+/*
+ * Check the {placeholders} of s against allowed, a space-separated list
+ * (a '!' in front: it must occur). check(name) may accept more names.
+ * Reports each problem at ptr; returns 1 if s has any placeholder.
+ */
+static int
+menu_vars_check(struct menu_ld *ld, const char *ptr, const char *s,
+    const char *allowed, int (*check)(struct menu_ld *, const char *,
+    const char *, size_t), const char *what)
+{
+	const char	*p, *q, *a, *sp;
+	char		 name[64], want[64];
+	size_t		 n, wn;
+	int		 any = 0, ok;
+
+	for (p = strchr(s, '{'); p != NULL; p = strchr(q, '{')) {
+		q = strchr(p, '}');
+		if (q == NULL)
+			break;
+		n = (size_t)(q - p - 1);
+		any = 1;
+		snprintf(name, sizeof(name), "%.*s", (int)(n < 63 ? n : 63),
+		    p + 1);
+		ok = 0;
+		for (a = allowed; a != NULL && *a != '\0'; a = sp) {
+			if (*a == '!')
+				a++;
+			sp = strchr(a, ' ');
+			wn = sp != NULL ? (size_t)(sp - a) : strlen(a);
+			if (wn == n && strncmp(a, p + 1, n) == 0)
+				ok = 1;
+			if (sp != NULL)
+				sp++;
+		}
+		if (!ok && check != NULL)
+			ok = check(ld, ptr, p + 1, n);
+		if (!ok)
+			menu_err(ld, ptr, 0, "{%s} is not a placeholder %s can "
+			    "use", name, what);
+	}
+	for (a = allowed; a != NULL && *a != '\0'; a = sp) {
+		sp = strchr(a, ' ');
+		wn = sp != NULL ? (size_t)(sp - a) : strlen(a);
+		if (*a == '!') {
+			snprintf(want, sizeof(want), "{%.*s}", (int)(wn - 1),
+			    a + 1);
+			if (strstr(s, want) == NULL)
+				menu_err(ld, ptr, 0, "%s must say %s", what,
+				    want);
+		}
+		if (sp != NULL)
+			sp++;
+	}
+	return any;
 }
 
 /* Return 1 if s is made of ASCII digits only and fits a key buffer. */
@@ -298,6 +355,85 @@ menu_key_global(struct menu_ld *ld, const char *ptr, const char *key,
 		menu_err(ld, ptr, 0, "key \"%s\" is the global more key", key);
 }
 
+/* An hour of a window as a label says it: 12-hour, ":MM" if needed. */
+static void
+menu_clock12(int minutes, char *buf, size_t len)
+{
+	int	 h = minutes / 60 % 24, m = minutes % 60;
+
+	h = h % 12 == 0 ? 12 : h % 12;
+	if (m == 0)
+		snprintf(buf, len, "%d", h);
+	else
+		snprintf(buf, len, "%d:%02d", h, m);
+}
+
+/* Replace every occurrence of key in *s by val (s is owned). */
+static int
+menu_replace(char **s, const char *key, const char *val)
+{
+	char	*p, *out;
+	size_t	 kl = strlen(key), vl = strlen(val), n;
+
+	while ((p = strstr(*s, key)) != NULL) {
+		n = strlen(*s) - kl + vl + 1;
+		out = malloc(n);
+		if (out == NULL)
+			return -1;
+		snprintf(out, n, "%.*s%s%s", (int)(p - *s), *s, val, p + kl);
+		free(*s);
+		*s = out;
+	}
+	return 0;
+}
+
+/*
+ * Fill a choice label's {hours} (the roster's hours of the window the
+ * choice stores, "8-12") and {minutes} (how soon "now" means).
+ */
+static void
+menu_label_vars(struct menu_ld *ld, struct menu_option *o, const char *ptr)
+{
+	const struct menu_env	*env = ld->env;
+	char			 a[16], b[16], hours[40], mins[16];
+	size_t			 i, w;
+	int			 rc = 0;
+
+	for (i = 0; i < ld->m->nlang; i++) {
+		if (o->label[i] == NULL || strchr(o->label[i], '{') == NULL)
+			continue;
+		menu_vars_check(ld, ptr, o->label[i], "hours minutes", NULL,
+		    "a label");
+		if (strstr(o->label[i], "{hours}") != NULL) {
+			for (w = 0; w < env->nwindows; w++)
+				if (o->value != NULL &&
+				    strcmp(env->windows[w].name, o->value) == 0)
+					break;
+			if (w == env->nwindows) {
+				menu_err(ld, ptr, 0, "{hours} needs a choice "
+				    "whose value is a window of the roster "
+				    "(morning, afternoon, evening)");
+				continue;
+			}
+			menu_clock12(env->windows[w].from, a, sizeof(a));
+			menu_clock12(env->windows[w].to, b, sizeof(b));
+			snprintf(hours, sizeof(hours), "%s-%s", a, b);
+			rc |= menu_replace(&o->label[i], "{hours}", hours);
+		}
+		if (strstr(o->label[i], "{minutes}") != NULL) {
+			if (env->now_minutes <= 0) {
+				menu_err(ld, ptr, 0, "{minutes} needs the "
+				    "roster (\"roster\" in hotlined.conf)");
+				continue;
+			}
+			snprintf(mins, sizeof(mins), "%d", env->now_minutes);
+			rc |= menu_replace(&o->label[i], "{minutes}", mins);
+		}
+	}
+	if (rc != 0)
+		menu_err(ld, ptr, 0, "out of memory");
+}
+
 /* Build "key. label" lines for every language of an option. */
 static int
 menu_option_lines(struct menu *m, struct menu_option *o)
@@ -328,7 +464,7 @@ menu_options(struct menu_ld *ld, struct menu_node *n, json_t *arr,
 		"key", "label", "next", "action", "comment", NULL
 	};
 	static const char *const choice_members[] = {
-		"key", "label", "value", "next", "comment", NULL
+		"key", "label", "value", "next", "request", "comment", NULL
 	};
 	struct menu_option	*o;
 	json_t			*v;
@@ -358,9 +494,12 @@ menu_options(struct menu_ld *ld, struct menu_node *n, json_t *arr,
 		menu_text(ld, v, p, "label", o->label);
 		o->next_id = menu_str(ld, v, p, "next", 0);
 		o->action = MENU_ACT_NEXT;
-		if (choice)
+		if (choice) {
 			o->value = menu_str(ld, v, p, "value", 1);
-		else {
+			o->request_id = menu_str(ld, v, p, "request", 0);
+			ptr_join(pk, sizeof(pk), p, "label");
+			menu_label_vars(ld, o, pk);
+		} else {
 			act = menu_str(ld, v, p, "action", 0);
 			ptr_join(pk, sizeof(pk), p, "action");
 			if (act != NULL) {
@@ -504,7 +643,8 @@ menu_node_parse(struct menu_ld *ld, struct menu_node *n, json_t *obj,
 		"type", "text", "next", "comment", NULL
 	};
 	static const char *const input_m[] = {
-		"type", "text", "store", "accept", "next", "comment", NULL
+		"type", "text", "store", "accept", "next", "invalid",
+		"request", "comment", NULL
 	};
 	static const char *const end_m[] = { "type", "text", "comment", NULL };
 	static const char *const cb_m[] = {
@@ -547,6 +687,8 @@ menu_node_parse(struct menu_ld *ld, struct menu_node *n, json_t *obj,
 		}
 		menu_accept_parse(ld, n, json_object_get(obj, "accept"), ptr);
 		n->next_id = menu_str(ld, obj, ptr, "next", 0);
+		n->request_id = menu_str(ld, obj, ptr, "request", 0);
+		menu_text_opt(ld, obj, ptr, "invalid", n->invalid, 0);
 		all_next = n->accept == MENU_ACCEPT_CHOICE && n->noptions > 0;
 		for (i = 0; i < n->noptions; i++)
 			if (n->options[i].next_id == NULL)
@@ -584,6 +726,13 @@ menu_find(struct menu *m, const char *id)
 	return NULL;
 }
 
+/* The node called id, or NULL. */
+const struct menu_node *
+menu_find_node(const struct menu *m, const char *id)
+{
+	return menu_find((struct menu *)m, id);
+}
+
 /* Resolve one reference, reporting a dangling one at ptr. */
 static const struct menu_node *
 menu_resolve1(struct menu_ld *ld, const char *id, const char *ptr)
@@ -596,7 +745,23 @@ menu_resolve1(struct menu_ld *ld, const char *id, const char *ptr)
 	return t;
 }
 
-/* Turn every "next" id into a node pointer. */
+/* Resolve a "request" reference: it must name a callback node. */
+static const struct menu_node *
+menu_resolve_request(struct menu_ld *ld, const char *id, const char *ptr)
+{
+	const struct menu_node	*t;
+
+	t = menu_resolve1(ld, id, ptr);
+	if (t != NULL && t->kind != MENU_NODE_CALLBACK) {
+		menu_err(ld, ptr, 0, "\"%s\" is not a callback node: "
+		    "\"request\" names the callback node whose request the "
+		    "answer files", id);
+		return NULL;
+	}
+	return t;
+}
+
+/* Turn every "next" and "request" id into a node pointer. */
 static void
 menu_resolve(struct menu_ld *ld)
 {
@@ -613,13 +778,25 @@ menu_resolve(struct menu_ld *ld)
 			ptr_join(p, sizeof(p), pn, "next");
 			n->next = menu_resolve1(ld, n->next_id, p);
 		}
+		if (n->request_id != NULL) {
+			ptr_join(p, sizeof(p), pn, "request");
+			n->request = menu_resolve_request(ld, n->request_id,
+			    p);
+		}
 		arr = n->kind == MENU_NODE_INPUT ? "accept/choices" : "options";
 		for (j = 0; j < n->noptions; j++) {
-			if (n->options[j].next_id == NULL)
-				continue;
-			snprintf(po, sizeof(po), "%s/%s/%zu/next", pn, arr, j);
-			n->options[j].next = menu_resolve1(ld,
-			    n->options[j].next_id, po);
+			if (n->options[j].next_id != NULL) {
+				snprintf(po, sizeof(po), "%s/%s/%zu/next", pn,
+				    arr, j);
+				n->options[j].next = menu_resolve1(ld,
+				    n->options[j].next_id, po);
+			}
+			if (n->options[j].request_id != NULL) {
+				snprintf(po, sizeof(po), "%s/%s/%zu/request",
+				    pn, arr, j);
+				n->options[j].request = menu_resolve_request(
+				    ld, n->options[j].request_id, po);
+			}
 		}
 	}
 }
@@ -657,17 +834,129 @@ menu_reachability(struct menu_ld *ld)
 	}
 }
 
+/*
+ * Mark (in seen, by node index) every node reachable from n before any
+ * answer files a request: the edges out of a filing answer are not
+ * followed.
+ */
+static void
+menu_mark_unfiled(const struct menu *m, const struct menu_node *n,
+    char *seen)
+{
+	const struct menu_option	*o;
+	size_t				 i;
+
+	if (n == NULL || seen[n - m->nodes])
+		return;
+	seen[n - m->nodes] = 1;
+	if (n->request != NULL)
+		return;			/* every answer here files */
+	if (n->kind != MENU_NODE_INPUT || n->accept != MENU_ACCEPT_CHOICE)
+		menu_mark_unfiled(m, n->next, seen);
+	for (i = 0; i < n->noptions; i++) {
+		o = &n->options[i];
+		if (o->request != NULL)
+			continue;
+		menu_mark_unfiled(m, o->next != NULL ? o->next : n->next,
+		    seen);
+	}
+}
+
 /* Return 1 if some input node of the tree stores under name. */
-static int
-menu_has_store(const struct menu *m, const char *name)
+static const struct menu_node *
+menu_store_node(const struct menu *m, const char *name, size_t len)
 {
 	size_t	 i;
 
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].store != NULL &&
-		    strcmp(m->nodes[i].store, name) == 0)
-			return 1;
-	return 0;
+		    strlen(m->nodes[i].store) == len &&
+		    strncmp(m->nodes[i].store, name, len) == 0)
+			return &m->nodes[i];
+	return NULL;
+}
+
+/* A {name} in a node's text may show an earlier typed answer. */
+static int
+menu_store_var(struct menu_ld *ld, const char *ptr, const char *name,
+    size_t len)
+{
+	const struct menu_node	*s;
+
+	s = menu_store_node(ld->m, name, len);
+	if (s == NULL)
+		return 0;
+	if (s->accept == MENU_ACCEPT_CHOICE) {
+		menu_err(ld, ptr, 0, "{%.*s} is a choice: only a typed answer "
+		    "(phone_kh or digits) can be shown back", (int)len, name);
+		return 1;
+	}
+	return 1;
+}
+
+/*
+ * The placeholders of every node's text: {when} (the honest time of the
+ * filed request) and {store} of a typed answer; a callback node's
+ * confirmation must say {when}; and a screen that says {when} must not be
+ * reachable before an answer has filed the request, since it promises a
+ * call.
+ */
+static void
+menu_check_vars(struct menu_ld *ld)
+{
+	struct menu		*m = ld->m;
+	struct menu_node	*n;
+	char			 p[PTR_MAX], *seen;
+	size_t			 i, l;
+
+	for (i = 0; i < m->nnodes; i++) {
+		n = &m->nodes[i];
+		for (l = 0; l < m->nlang; l++) {
+			if (n->text[l] == NULL)
+				continue;
+			ptr_join(p, sizeof(p), "/nodes", n->id);
+			ptr_join(p, sizeof(p), p, "text");
+			ptr_join(p, sizeof(p), p, m->langs[l]);
+			if (n->kind == MENU_NODE_CALLBACK)
+				menu_vars_check(ld, p, n->text[l], "!when",
+				    NULL, "the confirmation");
+			else if (menu_vars_check(ld, p, n->text[l], "when",
+			    menu_store_var, "a screen"))
+				n->vars = 1;
+		}
+		for (l = 0; l < m->nlang; l++)
+			if (n->failed[l] != NULL) {
+				ptr_join(p, sizeof(p), "/nodes", n->id);
+				ptr_join(p, sizeof(p), p, "failed");
+				ptr_join(p, sizeof(p), p, m->langs[l]);
+				menu_vars_check(ld, p, n->failed[l], "", NULL,
+				    "the failed text");
+			}
+	}
+	if (m->start == NULL)
+		return;
+	seen = calloc(m->nnodes, 1);
+	if (seen == NULL) {
+		menu_err(ld, "/nodes", 0, "out of memory");
+		return;
+	}
+	menu_mark_unfiled(m, m->start, seen);
+	for (i = 0; i < m->nnodes; i++) {
+		n = &m->nodes[i];
+		if (!seen[i] || n->kind == MENU_NODE_CALLBACK)
+			continue;
+		for (l = 0; l < m->nlang; l++)
+			if (n->text[l] != NULL &&
+			    strstr(n->text[l], "{when}") != NULL)
+				break;
+		if (l == m->nlang)
+			continue;
+		ptr_join(p, sizeof(p), "/nodes", n->id);
+		menu_err(ld, p, 1, "\"%s\" says {when} but can be reached "
+		    "before any answer files the request (\"request\"): it "
+		    "would promise a call that is not stored", n->id);
+	}
+	free(seen);
 }
 
 /*
@@ -690,44 +979,61 @@ menu_check_callbacks(struct menu_ld *ld)
 		ptr_join(p, sizeof(p), p, "fields");
 		for (j = 0; j < MENU_CB__COUNT; j++) {
 			s = m->nodes[i].fields[j];
-			if (s == NULL || menu_has_store(m, s))
+			if (s == NULL || menu_store_node(m, s, strlen(s)))
 				continue;
 			ptr_join(pf, sizeof(pf), p, menu_cb_names[j]);
 			menu_err(ld, pf, 0, "no input node stores \"%s\"", s);
 		}
-		for (j = 0; j < m->nlang; j++)
-			if (m->nodes[i].text[j] != NULL &&
-			    strstr(m->nodes[i].text[j], "{when}") == NULL) {
-				ptr_join(pf, sizeof(pf), "/nodes",
-				    m->nodes[i].id);
-				ptr_join(pf, sizeof(pf), pf, "text");
-				ptr_join(pf, sizeof(pf), pf, m->langs[j]);
-				menu_err(ld, pf, 0, "the confirmation must say "
-				    "{when} the call will come");
-			}
 	}
 	if (ncb == 0)
 		return;
-	for (i = MENU_STR__REQUIRED; i < MENU_STR__COUNT; i++) {
-		if (m->strings[i][0] == NULL) {
+	for (i = MENU_STR__CALLBACK; i < MENU_STR__COUNT; i++)
+		if (m->strings[i][0] == NULL)
 			menu_err(ld, "/strings", 0, "missing \"%s\" (callback "
 			    "nodes need it)", menu_string_names[i]);
-			continue;
-		}
-		if (i != MENU_STR_DAYS)
-			continue;
-		for (j = 0; j < m->nlang; j++) {
-			bars = 0;
-			for (s = m->strings[i][j]; s != NULL && *s != '\0'; s++)
-				bars += *s == '|';
-			if (m->strings[i][j] != NULL && bars != 6) {
-				snprintf(p, sizeof(p), "/strings/days/%s",
-				    m->langs[j]);
-				menu_err(ld, p, 0, "seven day names, Sunday "
-				    "first, separated by |");
-			}
+	for (j = 0; j < m->nlang; j++) {
+		bars = 0;
+		for (s = m->strings[MENU_STR_DAYS][j]; s != NULL && *s != '\0';
+		    s++)
+			bars += *s == '|';
+		if (m->strings[MENU_STR_DAYS][j] != NULL && bars != 6) {
+			snprintf(p, sizeof(p), "/strings/days/%s",
+			    m->langs[j]);
+			menu_err(ld, p, 0, "seven day names, Sunday first, "
+			    "separated by |");
 		}
 	}
+}
+
+/* The placeholders of the strings, and the 24 names of "hours". */
+static void
+menu_check_strings(struct menu_ld *ld)
+{
+	struct menu	*m = ld->m;
+	char		 p[PTR_MAX];
+	const char	*s;
+	size_t		 i, j, bars;
+
+	for (i = 0; i < MENU_STR__COUNT; i++)
+		for (j = 0; j < m->nlang; j++) {
+			s = m->strings[i][j];
+			if (s == NULL)
+				continue;
+			snprintf(p, sizeof(p), "/strings/%s/%s",
+			    menu_string_names[i], m->langs[j]);
+			if (i == MENU_STR_HOURS) {
+				for (bars = 0; *s != '\0'; s++)
+					bars += *s == '|';
+				if (bars != 23)
+					menu_err(ld, p, 0, "24 ways to say an "
+					    "hour, 0 to 23, separated by |");
+				menu_vars_check(ld, p, m->strings[i][j], "h",
+				    NULL, "an hour");
+			} else if (i != MENU_STR_DAYS)
+				menu_vars_check(ld, p, s, menu_string_vars[i] ?
+				    menu_string_vars[i] : "", NULL,
+				    menu_string_names[i]);
+		}
 }
 
 /* A conversation keeps at most MENU_MAX_STORES distinct answers. */
@@ -752,16 +1058,17 @@ menu_count_stores(struct menu_ld *ld)
 		    "most %d are kept per session", n, MENU_MAX_STORES);
 }
 
-/* Build the footer lines ("98. More", "0. Back") for every language. */
+/* Build the footer lines ("98. More", "0. Back", "00. Main menu"). */
 static int
 menu_footers(struct menu *m)
 {
 	size_t	 i;
-	char	*more, *back;
+	char	*more, *back, *main;
 
 	for (i = 0; i < m->nlang; i++) {
 		more = m->strings[MENU_STR_MORE][i];
 		back = m->strings[MENU_STR_BACK][i];
+		main = m->strings[MENU_STR_MAIN][i];
 		if (more == NULL || back == NULL)
 			continue;
 		if (asprintf(&m->more_line[i], "%s. %s", m->keys.more,
@@ -774,8 +1081,50 @@ menu_footers(struct menu *m)
 			m->back_line[i] = NULL;
 			return -1;
 		}
+		if (main != NULL && asprintf(&m->main_line[i], "%s. %s",
+		    m->keys.main, main) == -1) {
+			m->main_line[i] = NULL;
+			return -1;
+		}
 	}
 	return 0;
+}
+
+/* Read the "strings" object. */
+static void
+menu_strings(struct menu_ld *ld, json_t *strings)
+{
+	struct menu	*m = ld->m;
+	const char	*k;
+	json_t		*v;
+	char		 p[PTR_MAX];
+	size_t		 i;
+
+	if (!json_is_object(strings)) {
+		menu_err(ld, strings ? "/strings" : "", 0,
+		    "\"strings\" must be an object");
+		return;
+	}
+	json_object_foreach(strings, k, v) {
+		for (i = 0; i < MENU_STR__COUNT; i++)
+			if (strcmp(k, menu_string_names[i]) == 0)
+				break;
+		if (i < MENU_STR__COUNT || strcmp(k, "comment") == 0)
+			continue;
+		ptr_join(p, sizeof(p), "/strings", k);
+		if (strcmp(k, "exit") == 0)
+			menu_err(ld, p, 1, "the quick exit has one text for "
+			    "every language and screen: set \"exit_text\" "
+			    "in hotlined.conf instead");
+		else
+			menu_err(ld, p, 1, "unknown member \"%s\"", k);
+	}
+	(void)v;
+	for (i = 0; i < MENU_STR__COUNT; i++)
+		if (i < MENU_STR__REQUIRED ||
+		    json_object_get(strings, menu_string_names[i]))
+			menu_text(ld, strings, "/strings",
+			    menu_string_names[i], m->strings[i]);
 }
 
 /* Load, validate and prepare a tree. */
@@ -789,7 +1138,7 @@ menu_load(const char *file, const char *name, const struct menu_env *env,
 	struct menu_ld	 ld;
 	struct menu	*m = NULL;
 	struct jsonfile	 jf;
-	json_t		*root, *strings, *nodes, *v;
+	json_t		*root, *nodes, *v;
 	char		*start = NULL;
 	const char	*k;
 	char		 p[PTR_MAX];
@@ -800,7 +1149,9 @@ menu_load(const char *file, const char *name, const struct menu_env *env,
 		return NULL;
 	root = jf.root;
 	m = calloc(1, sizeof(*m));
-	if (m == NULL || (m->name = strdup(name)) == NULL) {
+	if (m == NULL || (m->name = strdup(name)) == NULL ||
+	    (m->exit_text = strdup(env->exit_text != NULL ? env->exit_text :
+	    "Thank you.")) == NULL) {
 		diag_add(d, "%s: out of memory", name);
 		goto fail;
 	}
@@ -810,7 +1161,9 @@ menu_load(const char *file, const char *name, const struct menu_env *env,
 	for (i = 0; i < env->nlang; i++)
 		m->langs[i] = strdup(env->languages[i]);
 	m->keys = *env->keys;
+	m->now_minutes = env->now_minutes;
 	ld.m = m;
+	ld.env = env;
 	ld.name = name;
 	ld.d = d;
 
@@ -819,25 +1172,7 @@ menu_load(const char *file, const char *name, const struct menu_env *env,
 		goto fail;
 	}
 	menu_members(&ld, root, "", root_m);
-
-	strings = json_object_get(root, "strings");
-	if (!json_is_object(strings))
-		menu_err(&ld, strings ? "/strings" : "", 0,
-		    "\"strings\" must be an object");
-	else {
-		static const char *const str_m[] = {
-			"invalid", "more", "back", "exit", "expired",
-			"when_today_before", "when_today_from",
-			"when_tomorrow_from", "when_day_from", "when_unknown",
-			"days", "comment", NULL
-		};
-		menu_members(&ld, strings, "/strings", str_m);
-		for (i = 0; i < MENU_STR__COUNT; i++)
-			if (i < MENU_STR__REQUIRED ||
-			    json_object_get(strings, menu_string_names[i]))
-				menu_text(&ld, strings, "/strings",
-				    menu_string_names[i], m->strings[i]);
-	}
+	menu_strings(&ld, json_object_get(root, "strings"));
 
 	nodes = json_object_get(root, "nodes");
 	if (!json_is_object(nodes) || json_object_size(nodes) == 0) {
@@ -873,7 +1208,9 @@ menu_load(const char *file, const char *name, const struct menu_env *env,
 	if (m->start != NULL)
 		menu_reachability(&ld);
 	menu_count_stores(&ld);
+	menu_check_strings(&ld);
 	menu_check_callbacks(&ld);
+	menu_check_vars(&ld);
 	if (menu_footers(m) == -1)
 		diag_add(d, "%s: out of memory", name);
 	if (ld.errors > 0)
@@ -901,6 +1238,7 @@ menu_option_free(struct menu_option *o)
 	}
 	free(o->next_id);
 	free(o->value);
+	free(o->request_id);
 }
 
 /* Free a tree and everything it owns. */
@@ -915,27 +1253,31 @@ menu_free(struct menu *m)
 	for (i = 0; i < m->nnodes; i++) {
 		n = &m->nodes[i];
 		free(n->id);
-		for (j = 0; j < MENU_MAX_LANG; j++)
+		for (j = 0; j < MENU_MAX_LANG; j++) {
 			free(n->text[j]);
+			free(n->invalid[j]);
+			free(n->failed[j]);
+		}
 		for (j = 0; j < n->noptions; j++)
 			menu_option_free(&n->options[j]);
 		free(n->options);
 		free(n->next_id);
+		free(n->request_id);
 		free(n->store);
 		for (j = 0; j < MENU_CB__COUNT; j++)
 			free(n->fields[j]);
-		for (j = 0; j < MENU_MAX_LANG; j++)
-			free(n->failed[j]);
 	}
 	free(m->nodes);
 	for (i = 0; i < MENU_MAX_LANG; i++) {
 		free(m->langs[i]);
 		free(m->more_line[i]);
 		free(m->back_line[i]);
+		free(m->main_line[i]);
 		for (j = 0; j < MENU_STR__COUNT; j++)
 			free(m->strings[j][i]);
 	}
 	jsonpos_free(m->jp);
+	free(m->exit_text);
 	free(m->name);
 	free(m);
 }
@@ -987,498 +1329,11 @@ menu_string(const struct menu *m, enum menu_string s, size_t lang)
 	return m->strings[s][lang < m->nlang ? lang : 0];
 }
 
-/* One piece of a screen: the text, whether it may be split, its size. */
-struct menu_block {
-	const char	*s;
-	size_t		 len;
-	int		 split;
-	size_t		 size;
-};
-
-/* A growing output buffer for one page. */
-struct menu_buf {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-	int	 oom;
-};
-
-/* Append bytes to a page buffer. */
-static void
-menu_buf_add(struct menu_buf *b, const char *s, size_t len)
-{
-	char	*ns;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + len + 1 > b->cap) {
-		ncap = (b->len + len + 1) * 2;
-		ns = realloc(b->s, ncap);
-		if (ns == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
-/* Append a line, with a newline before it unless it is the first. */
-static void
-menu_buf_line(struct menu_buf *b, const char *s, size_t len)
-{
-	if (b->len > 0)
-		menu_buf_add(b, "\n", 1);
-	menu_buf_add(b, s, len);
-}
-
-/* Store a finished page into the screen. */
-static int
-menu_push_page(struct menu_screen *out, struct menu_buf *b)
-{
-	char	**np;
-
-	if (b->oom || b->s == NULL) {
-		free(b->s);
-		return -1;
-	}
-	np = reallocarray(out->pages, out->npages + 1, sizeof(*np));
-	if (np == NULL) {
-		free(b->s);
-		return -1;
-	}
-	out->pages = np;
-	out->pages[out->npages++] = b->s;
-	return 0;
-}
-
-/*
- * Pack blocks into pages. A page carries "more" when another page follows
- * (or more_last is set), and "back" when it is not the first page or
- * can_back is set. Returns 0, or -1 with *bad set to the index of the
- * block that cannot fit any page (or nb on memory exhaustion).
- */
-static int
-menu_pack(struct menu_block *bl, size_t nb, enum text_encoding enc,
-    size_t limit, const char *more, const char *back, int can_back,
-    int more_last, struct menu_screen *out, size_t *bad)
-{
-	struct menu_buf	 b;
-	size_t		 more_sz, back_sz, bi = 0, off = 0, used, rest, i;
-	size_t		 fixed, budget, sep, sz, cut;
-	int		 last;
-
-	more_sz = text_measure(more, strlen(more), enc) + 1;
-	back_sz = text_measure(back, strlen(back), enc) + 1;
-	*bad = nb;
-	while (bi < nb) {
-		memset(&b, 0, sizeof(b));
-		fixed = (out->npages > 0 || can_back) ? back_sz : 0;
-		/* Does everything left fit on a last page? */
-		rest = text_measure(bl[bi].s + off, bl[bi].len - off, enc);
-		for (i = bi + 1; i < nb; i++)
-			rest += 1 + bl[i].size;
-		last = rest + fixed + (more_last ? more_sz : 0) <= limit;
-		if (fixed + more_sz >= limit) {
-			*bad = bi;
-			return -1;
-		}
-		budget = limit - fixed - (last && !more_last ? 0 : more_sz);
-		used = 0;
-		while (bi < nb) {
-			sep = used > 0 ? 1 : 0;
-			sz = off == 0 ? bl[bi].size : text_measure(bl[bi].s +
-			    off, bl[bi].len - off, enc);
-			if (used + sep + sz <= budget) {
-				menu_buf_line(&b, bl[bi].s + off,
-				    bl[bi].len - off);
-				used += sep + sz;
-				bi++;
-				off = 0;
-				continue;
-			}
-			if (!bl[bi].split || used + sep >= budget)
-				break;
-			cut = text_cut(bl[bi].s + off, bl[bi].len - off, enc,
-			    budget - used - sep);
-			if (cut == 0)
-				break;
-			menu_buf_line(&b, bl[bi].s + off, cut);
-			used += sep + text_measure(bl[bi].s + off, cut, enc);
-			off += cut;
-			off += text_skip_breaks(bl[bi].s + off,
-			    bl[bi].len - off);
-			if (off >= bl[bi].len) {
-				bi++;
-				off = 0;
-			}
-			break;
-		}
-		if (used == 0) {
-			*bad = bi;
-			free(b.s);
-			return -1;
-		}
-		if (bi < nb || more_last)
-			menu_buf_line(&b, more, strlen(more));
-		if (fixed > 0)
-			menu_buf_line(&b, back, strlen(back));
-		if (menu_push_page(out, &b) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* Render n into at most a few blocks and pack them into pages. */
-static int
-menu_render1(const struct menu *m, const struct menu_node *n, size_t lang,
-    const struct menu_limits *lim, int flags, struct menu_screen *out,
-    size_t *bad)
-{
-	struct menu_block	*bl;
-	enum text_encoding	 enc = TEXT_GSM7;
-	const char		*more, *back;
-	size_t			 nb = 0, i, total = 0;
-	int			 rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	*bad = 0;
-	if (lang >= m->nlang)
-		lang = 0;
-	bl = calloc(n->noptions + 2, sizeof(*bl));
-	if (bl == NULL)
-		return -1;
-	/* An END screen never takes input, so it never shows an error. */
-	if (n->kind == MENU_NODE_END)
-		flags &= ~MENU_RENDER_ERROR;
-	if (flags & MENU_RENDER_ERROR)
-		bl[nb++].s = m->strings[MENU_STR_INVALID][lang];
-	bl[nb++].s = n->text[lang];
-	for (i = 0; i < nb; i++)
-		bl[i].split = 1;
-	for (i = 0; i < n->noptions; i++)
-		bl[nb++].s = n->options[i].line[lang];
-	more = m->more_line[lang];
-	back = m->back_line[lang];
-
-	/* One encoding for the whole screen: any UCS-2 text makes it UCS-2. */
-	for (i = 0; i < nb; i++) {
-		bl[i].len = strlen(bl[i].s);
-		if (text_encoding_of(bl[i].s, bl[i].len) == TEXT_UCS2)
-			enc = TEXT_UCS2;
-	}
-	if (n->kind != MENU_NODE_END &&
-	    (text_encoding_of(more, strlen(more)) == TEXT_UCS2 ||
-	    text_encoding_of(back, strlen(back)) == TEXT_UCS2))
-		enc = TEXT_UCS2;
-	for (i = 0; i < nb; i++) {
-		bl[i].size = text_measure(bl[i].s, bl[i].len, enc);
-		total += bl[i].size + (i > 0 ? 1 : 0);
-	}
-	out->enc = enc;
-	out->size = total;
-	out->limit = enc == TEXT_GSM7 ? lim->gsm7 : lim->ucs2;
-
-	if (n->kind == MENU_NODE_END) {
-		/* An END screen cannot page: the session is over. */
-		if (total > out->limit) {
-			*bad = 0;
-			goto done;
-		}
-		struct menu_buf b;
-		memset(&b, 0, sizeof(b));
-		for (i = 0; i < nb; i++)
-			menu_buf_line(&b, bl[i].s, bl[i].len);
-		rc = menu_push_page(out, &b);
-		goto done;
-	}
-	rc = menu_pack(bl, nb, enc, out->limit, more, back,
-	    (flags & MENU_RENDER_CAN_BACK) != 0,
-	    n->kind == MENU_NODE_INFO && n->next != NULL, out, bad);
-	/* Report the block index without the error line. */
-	if (rc == -1 && (flags & MENU_RENDER_ERROR) && *bad > 0)
-		(*bad)--;
-done:
-	free(bl);
-	if (rc == -1)
-		menu_screen_clear(out);
-	return rc;
-}
-
-/* Render a node into pages. */
-int
-menu_render(const struct menu *m, const struct menu_node *n, size_t lang,
-    const struct menu_limits *lim, int flags, struct menu_screen *out)
-{
-	size_t	 bad;
-
-	return menu_render1(m, n, lang, lim, flags, out, &bad);
-}
-
-/* Release a rendered screen. */
-void
-menu_screen_clear(struct menu_screen *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < s->npages; i++)
-		free(s->pages[i]);
-	free(s->pages);
-	s->pages = NULL;
-	s->npages = 0;
-}
-
-/* Check that a tree-wide END text fits one screen. */
-static size_t
-menu_check_string(const struct menu *m, enum menu_string s,
-    const struct menu_limits *lim, struct diag *d)
-{
-	enum text_encoding	 enc;
-	const char		*t;
-	size_t			 i, sz, limit, bad = 0;
-	char			 p[PTR_MAX];
-
-	for (i = 0; i < m->nlang; i++) {
-		t = m->strings[s][i];
-		enc = text_encoding_of(t, strlen(t));
-		sz = text_measure(t, strlen(t), enc);
-		limit = enc == TEXT_GSM7 ? lim->gsm7 : lim->ucs2;
-		if (sz <= limit)
-			continue;
-		snprintf(p, sizeof(p), "/strings/%s/%s", menu_string_names[s],
-		    m->langs[i]);
-		diag_at(d, m->name, m->jp, p, 0, "%s text is %zu %s units, "
-		    "over the one-screen limit of %zu", text_encoding_name(enc),
-		    sz, text_encoding_name(enc), limit);
-		bad++;
-	}
-	return bad;
-}
-
-/* Replace every "{key}" in tmpl by val; a new string or NULL. */
-static char *
-menu_subst(const char *tmpl, const char *key, const char *val)
-{
-	struct menu_buf	 b;
-	const char	*p;
-	size_t		 kl = strlen(key);
-
-	memset(&b, 0, sizeof(b));
-	menu_buf_add(&b, "", 0);
-	while ((p = strstr(tmpl, key)) != NULL) {
-		menu_buf_add(&b, tmpl, (size_t)(p - tmpl));
-		menu_buf_add(&b, val, strlen(val));
-		tmpl = p + kl;
-	}
-	menu_buf_add(&b, tmpl, strlen(tmpl));
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
-}
-
-/* Day name wday (0 Sunday) of the "days" string into buf. */
-static void
-menu_day(const struct menu *m, size_t lang, int wday, char *buf, size_t len)
-{
-	const char	*s = m->strings[MENU_STR_DAYS][lang], *bar;
-	int		 i;
-
-	buf[0] = '\0';
-	if (s == NULL || wday < 0 || wday > 6)
-		return;
-	for (i = 0; i < wday && s != NULL; i++) {
-		s = strchr(s, '|');
-		if (s != NULL)
-			s++;
-	}
-	if (s == NULL)
-		return;
-	bar = strchr(s, '|');
-	snprintf(buf, len, "%.*s", (int)(bar ? (size_t)(bar - s) : strlen(s)),
-	    s);
-}
-
-/* The confirmation with {when} filled in. */
-char *
-menu_callback_text(const struct menu *m, const struct menu_node *n,
-    size_t lang, enum menu_when w, int hour, int minute, int wday)
-{
-	char	 hm[16], day[128], *a = NULL, *b = NULL, *out = NULL;
-
-	if (lang >= m->nlang)
-		lang = 0;
-	snprintf(hm, sizeof(hm), "%02d:%02d", hour, minute);
-	menu_day(m, lang, wday, day, sizeof(day));
-	a = menu_subst(m->strings[MENU_STR_WHEN_TODAY_BEFORE + w][lang],
-	    "{time}", hm);
-	if (a != NULL)
-		b = menu_subst(a, "{day}", day);
-	if (b != NULL)
-		out = menu_subst(n->text[lang], "{when}", b);
-	free(a);
-	free(b);
-	return out;
-}
-
-/* The text shown when a request could not be stored. */
+/* The quick exit's text. */
 const char *
-menu_callback_failed(const struct menu_node *n, size_t lang)
+menu_exit_text(const struct menu *m)
 {
-	return n->failed[lang < MENU_MAX_LANG && n->failed[lang] ? lang : 0];
-}
-
-/* The store a callback field comes from. */
-const char *
-menu_node_field(const struct menu_node *n, enum menu_cb_field f)
-{
-	return n->fields[f];
-}
-
-/* A callback field's name. */
-const char *
-menu_cb_field_name(enum menu_cb_field f)
-{
-	return menu_cb_names[f];
-}
-
-/* Size of one END text in its own encoding, and that encoding's limit. */
-static size_t
-menu_end_size(const char *t, const struct menu_limits *lim, size_t *limit,
-    enum text_encoding *encp)
-{
-	enum text_encoding	 enc = text_encoding_of(t, strlen(t));
-
-	*limit = enc == TEXT_GSM7 ? lim->gsm7 : lim->ucs2;
-	*encp = enc;
-	return text_measure(t, strlen(t), enc);
-}
-
-/*
- * Check a callback node: its longest confirmation (every "when" phrase,
- * every day name) and its failure text must fit one END screen.
- */
-static size_t
-menu_check_callback(const struct menu *m, const struct menu_node *n,
-    const struct menu_limits *lim, struct diag *d, FILE *report)
-{
-	enum text_encoding	 enc, wenc = TEXT_GSM7;
-	size_t			 l, sz, limit, worst, wlimit = 0, errors = 0;
-	int			 w, day;
-	char			*t, p[PTR_MAX];
-
-	for (l = 0; l < m->nlang; l++) {
-		worst = 0;
-		for (w = MENU_WHEN_TODAY_BEFORE; w <= MENU_WHEN_UNKNOWN; w++)
-			for (day = 0; day < 7; day++) {
-				t = menu_callback_text(m, n, l, w, 23, 59,
-				    day);
-				if (t == NULL)
-					return errors + 1;
-				sz = menu_end_size(t, lim, &limit, &enc);
-				if (sz > worst || (sz == worst &&
-				    limit < wlimit)) {
-					worst = sz;
-					wlimit = limit;
-					wenc = enc;
-				}
-				free(t);
-			}
-		ptr_join(p, sizeof(p), "/nodes", n->id);
-		if (worst > wlimit) {
-			diag_at(d, m->name, m->jp, p, 1, "confirmation [%s] "
-			    "can take %zu %s units, over the one-screen limit "
-			    "of %zu", m->langs[l], worst,
-			    text_encoding_name(wenc), wlimit);
-			errors++;
-		}
-		sz = menu_end_size(n->failed[l], lim, &limit, &enc);
-		if (sz > limit) {
-			diag_at(d, m->name, m->jp, p, 1, "failed text [%s] "
-			    "does not fit one screen (%zu %s units, limit %zu)",
-			    m->langs[l], sz, text_encoding_name(enc), limit);
-			errors++;
-		}
-		if (report != NULL)
-			fprintf(report, "%s: %-20s [%s] %s %zu/%zu at most, "
-			    "1 page\n", m->name, n->id, m->langs[l],
-			    text_encoding_name(wenc), worst, wlimit);
-	}
-	return errors;
-}
-
-/* Check and report every screen against a budget. */
-size_t
-menu_check_fit(const struct menu *m, const struct menu_limits *lim,
-    struct diag *d, FILE *report)
-{
-	const struct menu_node	*n;
-	struct menu_screen	 scr;
-	char			 p[PTR_MAX];
-	size_t			 i, l, bad, errors = 0;
-	const char		*arr;
-
-	errors += menu_check_string(m, MENU_STR_EXIT, lim, d);
-	errors += menu_check_string(m, MENU_STR_EXPIRED, lim, d);
-	for (i = 0; i < m->nnodes; i++) {
-		n = &m->nodes[i];
-		if (n->kind == MENU_NODE_CALLBACK) {
-			errors += menu_check_callback(m, n, lim, d, report);
-			continue;
-		}
-		for (l = 0; l < m->nlang; l++) {
-			/* The worst case: error line and back footer. */
-			if (menu_render1(m, n, l, lim, MENU_RENDER_ERROR |
-			    MENU_RENDER_CAN_BACK, &scr, &bad) == -1) {
-				errors++;
-				ptr_join(p, sizeof(p), "/nodes", n->id);
-				arr = n->kind == MENU_NODE_INPUT ?
-				    "accept/choices" : "options";
-				if (n->kind == MENU_NODE_END)
-					diag_at(d, m->name, m->jp, p, 1,
-					    "end text [%s] does not fit one "
-					    "screen (%zu %s units, limit "
-					    "%zu)", m->langs[l], scr.size,
-					    text_encoding_name(scr.enc),
-					    scr.limit);
-				else if (bad >= 1 && bad - 1 < n->noptions) {
-					char po[PTR_MAX + 64];
-
-					snprintf(po, sizeof(po), "%s/%s/%zu",
-					    p, arr, bad - 1);
-					diag_at(d, m->name, m->jp, po, 0,
-					    "option line [%s] cannot fit any "
-					    "page with its footers (limit %zu "
-					    "%s units)", m->langs[l],
-					    scr.limit,
-					    text_encoding_name(scr.enc));
-				} else
-					diag_at(d, m->name, m->jp, p, 1,
-					    "screen [%s] cannot be paged "
-					    "within %zu %s units", m->langs[l],
-					    scr.limit,
-					    text_encoding_name(scr.enc));
-				continue;
-			}
-			menu_screen_clear(&scr);
-			if (report == NULL)
-				continue;
-			if (menu_render1(m, n, l, lim, n == m->start ? 0 :
-			    MENU_RENDER_CAN_BACK, &scr, &bad) == -1)
-				continue;
-			fprintf(report, "%s: %-20s [%s] %s %zu/%zu, %zu "
-			    "page%s\n", m->name, n->id, m->langs[l],
-			    text_encoding_name(scr.enc), scr.size, scr.limit,
-			    scr.npages, scr.npages == 1 ? "" : "s");
-			menu_screen_clear(&scr);
-		}
-	}
-	return errors;
+	return m->exit_text;
 }
 
 /* Node id. */
@@ -1524,6 +1379,34 @@ menu_node_range(const struct menu_node *n, long *min, long *max)
 	*max = n->max;
 }
 
+/* The callback node an answer to n files. */
+const struct menu_node *
+menu_node_request(const struct menu_node *n)
+{
+	return n->request;
+}
+
+/* The store a callback field comes from. */
+const char *
+menu_node_field(const struct menu_node *n, enum menu_cb_field f)
+{
+	return n->fields[f];
+}
+
+/* A callback field's name. */
+const char *
+menu_cb_field_name(enum menu_cb_field f)
+{
+	return menu_cb_names[f];
+}
+
+/* The text shown when a request could not be stored. */
+const char *
+menu_callback_failed(const struct menu_node *n, size_t lang)
+{
+	return n->failed[lang < MENU_MAX_LANG && n->failed[lang] ? lang : 0];
+}
+
 /* Find an option by key. */
 const struct menu_option *
 menu_node_option(const struct menu_node *n, const char *key)
@@ -1555,6 +1438,13 @@ const char *
 menu_option_value(const struct menu_option *o)
 {
 	return o->value;
+}
+
+/* The callback node choosing o files. */
+const struct menu_node *
+menu_option_request(const struct menu_option *o)
+{
+	return o->request;
 }
 
 /* Normalise a Cambodian phone number to +855 followed by 8 or 9 digits. */
@@ -1590,6 +1480,25 @@ menu_phone_kh(const char *in, char *buf, size_t len)
 	if (n < 8 || n > 9 || nsn[0] == '0')
 		return -1;
 	if (snprintf(buf, len, "+855%s", nsn) >= (int)len)
+		return -1;
+	return 0;
+}
+
+/* A +855 number grouped as a caller reads it: 0XX XXX XXX[X]. */
+int
+menu_phone_show(const char *e164, char *buf, size_t len)
+{
+	const char	*nsn;
+	size_t		 n;
+
+	if (strncmp(e164, "+855", 4) != 0)
+		return -1;
+	nsn = e164 + 4;
+	n = strlen(nsn);
+	if (n < 8 || n > 9 || strspn(nsn, "0123456789") != n)
+		return -1;
+	if (snprintf(buf, len, "0%.2s %.3s %s", nsn, nsn + 2, nsn + 5) >=
+	    (int)len)
 		return -1;
 	return 0;
 }

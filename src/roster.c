@@ -66,6 +66,10 @@ struct roster {
 	int			 escalate_after;
 	long			 retry_first;
 	int			 max_attempts;
+	int			 now_minutes;
+	int			 claim_expiry;
+	int			 call_attempts;
+	int			 attempt_gap;
 };
 
 static const char *const roster_window_names[ROSTER_NWINDOWS] = {
@@ -107,6 +111,10 @@ static const struct rkey rk_top[] = {
 	{ "escalate_after", RK_INT, 1, 86400, 600, 0 },
 	{ "retry_first", RK_INT, 1, 3600, 5, 0 },
 	{ "max_attempts", RK_INT, 1, 50, 5, 0 },
+	{ "now_minutes", RK_INT, 5, 240, 30, 0 },
+	{ "claim_expiry", RK_INT, 60, 86400, 1800, 0 },
+	{ "call_attempts", RK_INT, 1, 10, 3, 0 },
+	{ "attempt_gap", RK_INT, 60, 86400, 900, 0 },
 	{ "windows", RK_OBJ, 0, 0, 0, 0 },
 	{ "people", RK_ARRAY, 0, 256, 0, 1 },
 	{ "shifts", RK_ARRAY, 1, 1024, 0, 1 },
@@ -995,6 +1003,10 @@ roster_parse(struct roster_ld *ld, struct roster *r, json_t *root)
 	r->escalate_after = (int)rk_int(root, rk_top, "escalate_after");
 	r->retry_first = rk_int(root, rk_top, "retry_first");
 	r->max_attempts = (int)rk_int(root, rk_top, "max_attempts");
+	r->now_minutes = (int)rk_int(root, rk_top, "now_minutes");
+	r->claim_expiry = (int)rk_int(root, rk_top, "claim_expiry");
+	r->call_attempts = (int)rk_int(root, rk_top, "call_attempts");
+	r->attempt_gap = (int)rk_int(root, rk_top, "attempt_gap");
 	memcpy(r->windows, roster_window_defaults, sizeof(r->windows));
 	o = rk_get(root, rk_top, "windows");
 	if (o != NULL)
@@ -1293,9 +1305,10 @@ roster_expected(const struct roster *r, time_t now, const char *window,
 	int64_t				 l = roster_lsec(now), today, day;
 	int64_t				 cb = 0, ce = 0, at, sod;
 	size_t				 i, j, n = 0, cap;
-	int				 found = 0, diff;
+	int				 found = 0, diff, now_window;
 
-	if (window != NULL && strcmp(window, "now") != 0) {
+	now_window = window != NULL && strcmp(window, "now") == 0;
+	if (window != NULL && !now_window) {
 		for (i = 0; i < ROSTER_NWINDOWS; i++)
 			if (strcmp(window, roster_window_names[i]) == 0)
 				w = &r->windows[i];
@@ -1334,17 +1347,26 @@ roster_expected(const struct roster *r, time_t now, const char *window,
 		return 0;
 
 	if (cb <= l) {
-		out->kind = ROSTER_WHEN_TODAY_BEFORE;
+		/*
+		 * On duty inside her window now. "Now" means within the next
+		 * now_minutes when the stretch lasts that long; otherwise the
+		 * end of the stretch, said as people say it: before an hour
+		 * today, or tonight before an hour after midnight.
+		 */
 		out->at = now;
 		out->wday = roster_wday(today);
-		if (roster_div(ce, ROSTER_DAY) == today) {
-			sod = ce - today * ROSTER_DAY;
-			out->hour = (int)(sod / 3600);
-			out->minute = (int)(sod % 3600 / 60);
-		} else {
-			out->hour = 24;		/* "before midnight" */
-			out->minute = 0;
-		}
+		day = roster_div(ce, ROSTER_DAY);
+		sod = ce - day * ROSTER_DAY;
+		out->hour = (int)(sod / 3600);
+		out->minute = (int)(sod % 3600 / 60);
+		out->minutes = r->now_minutes;
+		if ((now_window && ce - l >= (int64_t)r->now_minutes * 60) ||
+		    day > today + 1)
+			out->kind = ROSTER_WHEN_WITHIN;
+		else if (day == today)
+			out->kind = ROSTER_WHEN_TODAY_BEFORE;
+		else
+			out->kind = ROSTER_WHEN_TONIGHT_BEFORE;
 		return 0;
 	}
 	at = cb;
@@ -1454,6 +1476,48 @@ int
 roster_max_attempts(const struct roster *r)
 {
 	return r->max_attempts;
+}
+
+/* Minutes within which "now" promises the call. */
+int
+roster_now_minutes(const struct roster *r)
+{
+	return r->now_minutes;
+}
+
+/* Seconds a claim may stay open before it is released. */
+int
+roster_claim_expiry(const struct roster *r)
+{
+	return r->claim_expiry;
+}
+
+/* Unanswered calls before the supervisors decide. */
+int
+roster_call_attempts(const struct roster *r)
+{
+	return r->call_attempts;
+}
+
+/* Seconds between an unanswered call and the next attempt. */
+int
+roster_attempt_gap(const struct roster *r)
+{
+	return r->attempt_gap;
+}
+
+/* The safe-call windows, in minutes of the day. */
+size_t
+roster_windows(const struct roster *r, struct roster_window *out, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; i < ROSTER_NWINDOWS && i < max; i++) {
+		out[i].name = roster_window_names[i];
+		out[i].from = (int)r->windows[i].b;
+		out[i].to = (int)r->windows[i].e;
+	}
+	return ROSTER_NWINDOWS;
 }
 
 /* Phnom Penh local broken-down time of t. */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * session: a table of USSD sessions keyed by (channel, session id) with a
- * keyed hash, one libevent timer per session, and the per-hop logic around
- * the engine: start, retry detection, history bookkeeping, end, time-out.
- * Logs name a session only by its reference ("s17"), never by its phone
- * number, id or answers.
+ * keyed hash, one libevent timer per session, a least-recently-used list
+ * for eviction, and the per-hop logic around the engine: start, retry
+ * detection, history bookkeeping, store steps and their waiting requests,
+ * end, time-out. Logs name a session only by its reference ("s17"), never
+ * by its phone number, id or answers; floods are counted, not logged line
+ * by line.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,23 +20,24 @@
 #include "conf.h"
 #include "engine.h"
 #include "hash.h"
+#include "intake.h"
 #include "log.h"
 #include "menu.h"
-#include "roster.h"
 #include "session.h"
-#include "store.h"
+#include "tally.h"
 
-#define SESSION_WAITERS	4	/* requests waiting on one stored hop */
+#define SESSION_TALLY	60	/* seconds between flood summaries */
 
 /* The life of a session. */
 enum session_state {
 	SESSION_ACTIVE,	/* waiting for the caller's next input */
-	SESSION_STORING,/* its callback request is being made durable */
+	SESSION_STORING,/* her request is being filed or changed */
 	SESSION_ENDED	/* data wiped; keeps its last reply for retries */
 };
 
 /* A request waiting for the outcome of a stored hop. */
 struct session_waiter {
+	struct session_waiter	*next;
 	session_reply_cb	 cb;
 	void			*arg;
 };
@@ -42,6 +45,10 @@ struct session_waiter {
 struct session {
 	struct session_table	*table;
 	struct session		*next;		/* hash chain */
+	struct session		*lru_prev;	/* least recently used first */
+	struct session		*lru_next;
+	struct session		*st_prev;	/* sessions with waiters */
+	struct session		*st_next;
 	uint64_t		 hash;
 	char			*key;		/* channel NUL session id */
 	size_t			 keylen;
@@ -50,16 +57,18 @@ struct session {
 	struct conf		*conf;		/* the conf it started with */
 	const struct channel	*channel;	/* of that conf */
 	struct engine		*engine;
+	struct intake		*intake;	/* once a store step came */
 	char			*history;	/* history mode: last seen */
 	uint64_t		 hop;		/* keyed hash of the last hop */
 	int			 hop_known;
 	size_t			 hops;
 	char			*reply;
 	int			 reply_end;
-	time_t			 deadline;	/* absolute limit */
+	const char		*gone;		/* the gateway ended it while
+						   storing: how */
+	time_t			 deadline;	/* absolute limit (monotonic) */
 	struct event		*timer;
-	struct session_waiter	 waiters[SESSION_WAITERS];
-	size_t			 nwaiters;
+	struct session_waiter	*waiters;
 };
 
 struct session_table {
@@ -70,11 +79,15 @@ struct session_table {
 	size_t			 count;
 	size_t			 live;
 	size_t			 pending;	/* waiters, all sessions */
+	struct session		*lru_head;
+	struct session		*lru_tail;
+	struct session		*storing;	/* with waiters */
 	unsigned long long	 next_ref;
 	struct store		*store;
 	const struct hclock	*clock;
 	session_stored_cb	 stored;
 	void			*stored_arg;
+	struct tally		*flood;
 };
 
 static void	session_timer_cb(evutil_socket_t, short, void *);
@@ -117,7 +130,10 @@ session_table_new(struct event_base *base, struct store *st,
 	t->stored_arg = arg;
 	t->nbuckets = 256;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
-	if (t->buckets == NULL || hash_random_key(t->key) == -1) {
+	t->flood = tally_new(base, "sessions", SESSION_TALLY);
+	if (t->buckets == NULL || t->flood == NULL ||
+	    hash_random_key(t->key) == -1) {
+		tally_free(t->flood);
 		free(t->buckets);
 		free(t);
 		return NULL;
@@ -140,6 +156,86 @@ session_set_state(struct session *s, enum session_state st)
 	s->state = st;
 }
 
+/* Put s last in the use order (it was just used). */
+static void
+session_touch(struct session *s)
+{
+	struct session_table	*t = s->table;
+
+	if (t->lru_tail == s)
+		return;
+	/* Unlink (when linked), then append. */
+	if (s->lru_prev != NULL)
+		s->lru_prev->lru_next = s->lru_next;
+	else if (t->lru_head == s)
+		t->lru_head = s->lru_next;
+	if (s->lru_next != NULL)
+		s->lru_next->lru_prev = s->lru_prev;
+	s->lru_next = NULL;
+	s->lru_prev = t->lru_tail;
+	if (t->lru_tail != NULL)
+		t->lru_tail->lru_next = s;
+	t->lru_tail = s;
+	if (t->lru_head == NULL)
+		t->lru_head = s;
+}
+
+/* Take s out of the use order. */
+static void
+session_lru_unlink(struct session *s)
+{
+	struct session_table	*t = s->table;
+
+	if (s->lru_prev != NULL)
+		s->lru_prev->lru_next = s->lru_next;
+	else if (t->lru_head == s)
+		t->lru_head = s->lru_next;
+	if (s->lru_next != NULL)
+		s->lru_next->lru_prev = s->lru_prev;
+	else if (t->lru_tail == s)
+		t->lru_tail = s->lru_prev;
+	s->lru_prev = s->lru_next = NULL;
+}
+
+/* What intake needs from s for one step (phone: this hop's, or NULL). */
+static void
+session_ctx(struct session *s, const char *phone, struct intake_ctx *c)
+{
+	struct session_table	*t = s->table;
+	time_t			 left = s->deadline - session_now();
+
+	memset(c, 0, sizeof(*c));
+	c->store = t->store;
+	c->roster = s->conf->roster;
+	c->clock = t->clock;
+	c->channel = s->channel->name;
+	c->phone = phone;
+	c->lang = s->conf->languages[s->engine != NULL ?
+	    engine_lang(s->engine) : 0];
+	c->key = s->key;
+	c->keylen = s->keylen;
+	c->deadline = hclock_now(t->clock) + (left > 0 ? left : 0);
+	c->window = (int64_t)s->conf->max_duration + s->conf->retry_window;
+	c->ref = s->ref;
+}
+
+/*
+ * Her session is over before its callback node (how it ended): a request
+ * it filed stays, is marked so and becomes due. Then the answers go.
+ */
+static void
+session_finish(struct session *s, const char *how)
+{
+	struct intake_ctx	 c;
+
+	if (intake_open(s->intake)) {
+		session_ctx(s, NULL, &c);
+		intake_end(s->intake, &c, how);
+		if (s->table->stored != NULL)
+			s->table->stored(s->table->stored_arg);
+	}
+}
+
 /* Drop everything a session knows about the caller. */
 static void
 session_wipe(struct session *s)
@@ -149,11 +245,27 @@ session_wipe(struct session *s)
 	session_wipe_str(&s->history);
 }
 
+/* Take s off the list of sessions with waiters. */
+static void
+session_storing_unlink(struct session *s)
+{
+	struct session_table	*t = s->table;
+
+	if (s->st_prev != NULL)
+		s->st_prev->st_next = s->st_next;
+	else if (t->storing == s)
+		t->storing = s->st_next;
+	if (s->st_next != NULL)
+		s->st_next->st_prev = s->st_prev;
+	s->st_prev = s->st_next = NULL;
+}
+
 /* Unlink from the table and free. */
 static void
 session_destroy(struct session *s)
 {
 	struct session_table	*t = s->table;
+	struct session_waiter	*w;
 	struct session		**pp;
 
 	for (pp = &t->buckets[s->hash & (t->nbuckets - 1)]; *pp != NULL;
@@ -162,11 +274,18 @@ session_destroy(struct session *s)
 			*pp = s->next;
 			break;
 		}
+	session_lru_unlink(s);
+	session_storing_unlink(s);
 	if (s->state != SESSION_ENDED)
 		t->live--;
-	t->pending -= s->nwaiters;
+	while ((w = s->waiters) != NULL) {
+		s->waiters = w->next;
+		t->pending--;
+		free(w);
+	}
 	t->count--;
 	session_wipe(s);
+	intake_free(s->intake);
 	if (s->timer != NULL)
 		event_free(s->timer);
 	explicit_bzero(s->key, s->keylen);
@@ -174,6 +293,17 @@ session_destroy(struct session *s)
 	free(s->reply);
 	conf_unref(s->conf);
 	free(s);
+}
+
+/* End every session, recording requests still taking answers. */
+void
+session_table_stop(struct session_table *t)
+{
+	struct session	*s;
+
+	for (s = t->lru_head; s != NULL; s = s->lru_next)
+		if (s->state == SESSION_ACTIVE)
+			session_finish(s, "stopped");
 }
 
 /* Free all sessions and the table. */
@@ -188,6 +318,7 @@ session_table_free(struct session_table *t)
 		while (t->buckets[i] != NULL)
 			session_destroy(t->buckets[i]);
 	free(t->buckets);
+	tally_free(t->flood);
 	explicit_bzero(t->key, sizeof(t->key));
 	free(t);
 }
@@ -215,16 +346,16 @@ session_grow(struct session_table *t)
 
 /* Build the key "channel\0id" into a new buffer. */
 static char *
-session_key(const struct channel_event *ev, size_t *lenp)
+session_key(const char *channel, const char *id, size_t *lenp)
 {
-	size_t	 a = strlen(ev->channel), b = strlen(ev->session_id);
+	size_t	 a = strlen(channel), b = strlen(id);
 	char	*k;
 
 	k = malloc(a + 1 + b + 1);
 	if (k == NULL)
 		return NULL;
-	memcpy(k, ev->channel, a + 1);
-	memcpy(k + a + 1, ev->session_id, b + 1);
+	memcpy(k, channel, a + 1);
+	memcpy(k + a + 1, id, b + 1);
 	*lenp = a + 1 + b;
 	return k;
 }
@@ -279,10 +410,40 @@ session_timer_cb(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(s->timer, &tv);
 		return;
 	}
-	if (s->state == SESSION_ACTIVE)
+	if (s->state == SESSION_ACTIVE) {
 		log_info("session s%llu: timed out after %zu hop%s, wiped",
 		    s->ref, s->hops, s->hops == 1 ? "" : "s");
+		session_finish(s, "timeout");
+	}
 	session_destroy(s);
+}
+
+/*
+ * Make room for one more session under conf's bound: the least recently
+ * used sessions that are not waiting for the store give way (ended ones,
+ * which only answer retries, are usually oldest). Returns 0, or -1 if
+ * every session held is storing.
+ */
+static int
+session_make_room(struct session_table *t, const struct conf *conf)
+{
+	struct session	*s, *next;
+
+	for (s = t->lru_head; s != NULL && t->count >= conf->max_sessions;
+	    s = next) {
+		next = s->lru_next;
+		if (s->state == SESSION_STORING)
+			continue;
+		if (s->state == SESSION_ACTIVE) {
+			session_finish(s, "evicted");
+			tally_add(t->flood, "idle sessions gave way (table "
+			    "full)");
+		} else
+			tally_add(t->flood, "ended sessions gave way (table "
+			    "full)");
+		session_destroy(s);
+	}
+	return t->count < conf->max_sessions ? 0 : -1;
 }
 
 /* Insert a new session for ev, holding a reference to conf. */
@@ -319,6 +480,7 @@ session_create(struct session_table *t, struct conf *conf,
 	t->buckets[h & (t->nbuckets - 1)] = s;
 	t->count++;
 	t->live++;
+	session_touch(s);
 	return s;
 }
 
@@ -366,7 +528,10 @@ session_record_hop(struct session *s, const struct channel_event *ev)
 	}
 }
 
-/* Keep the reply (for retries), end the session if it ends, copy it out. */
+/*
+ * Keep the reply (for retries), end the session if it ends, copy it out.
+ * An end before the callback node leaves a filed request marked with how.
+ */
 static enum session_result
 session_settle(struct session *s, char *text, int end,
     struct channel_reply *reply)
@@ -377,6 +542,8 @@ session_settle(struct session *s, char *text, int end,
 	reply->text = strdup(text);
 	reply->end = end;
 	if (end) {
+		session_finish(s, s->engine != NULL &&
+		    engine_exited(s->engine) ? "quick_exit" : "ended");
 		/* Wipe now; keep only the reply for a retried last hop. */
 		session_wipe(s);
 		session_set_state(s, SESSION_ENDED);
@@ -387,7 +554,7 @@ session_settle(struct session *s, char *text, int end,
 	return reply->text == NULL ? SESSION_ERR : SESSION_OK;
 }
 
-/* Answer with the channel's "expired" END text. */
+/* Answer with a tree's "expired" END text. */
 static enum session_result
 session_expired(const struct channel *ch, struct channel_reply *reply)
 {
@@ -430,175 +597,116 @@ session_latest(struct session *s, const struct channel_event *ev)
 	return last;
 }
 
-/* Add a requester waiting for a stored hop's outcome. */
+/* Add a requester waiting for a stored hop's outcome; any number may. */
 static enum session_result
 session_wait(struct session *s, session_reply_cb later, void *arg)
 {
-	if (later == NULL || s->nwaiters == SESSION_WAITERS)
+	struct session_table	*t = s->table;
+	struct session_waiter	*w;
+
+	if (later == NULL)
 		return SESSION_ERR;
-	s->waiters[s->nwaiters].cb = later;
-	s->waiters[s->nwaiters].arg = arg;
-	s->nwaiters++;
-	s->table->pending++;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return SESSION_ERR;
+	w->cb = later;
+	w->arg = arg;
+	w->next = s->waiters;
+	s->waiters = w;
+	t->pending++;
+	if (s->st_prev == NULL && t->storing != s) {
+		s->st_next = t->storing;
+		if (s->st_next != NULL)
+			s->st_next->st_prev = s;
+		t->storing = s;
+	}
 	return SESSION_PENDING;
 }
 
-/* Hand the final reply to everyone waiting for it. */
+/* Hand the reply to everyone waiting for it. */
 static void
 session_release(struct session *s, enum session_result r)
 {
-	struct session_waiter	 w[SESSION_WAITERS];
+	struct session_waiter	*w, *next;
 	struct channel_reply	 rep;
-	size_t			 i, n = s->nwaiters;
 
-	/* Copy first: a waiter's callback may re-enter the table. */
-	memcpy(w, s->waiters, n * sizeof(w[0]));
-	s->table->pending -= n;
-	s->nwaiters = 0;
+	/* Detach first: a waiter's callback may re-enter the table. */
+	w = s->waiters;
+	s->waiters = NULL;
+	session_storing_unlink(s);
 	rep.text = s->reply;
 	rep.end = s->reply_end;
-	for (i = 0; i < n; i++)
-		w[i].cb(r, &rep, w[i].arg);
+	for (; w != NULL; w = next) {
+		next = w->next;
+		s->table->pending--;
+		w->cb(r, &rep, w->arg);
+		free(w);
+	}
 }
 
-/* The store answered: render the confirmation (or the failure text). */
+/* A store step is done: render what follows and answer the waiters. */
 static void
-session_store_done_cb(enum store_rc rc, const struct store_callback *row,
-    void *arg)
+session_saved_cb(enum engine_saved saved, const struct menu_when_info *when,
+    int kick, void *arg)
 {
 	struct session		*s = arg;
 	struct session_table	*t = s->table;
-	struct roster_when	 w;
 	struct channel_reply	 rep;
-	const char		*window;
-	char			*text = NULL;
 	enum engine_result	 r;
-	int			 stored = rc == STORE_OK || rc == STORE_DUP;
+	char			*text = NULL;
+	const char		*gone = s->gone;
 
-	if (stored) {
-		window = engine_callback_field(s->engine, MENU_CB_WINDOW);
-		if (roster_expected(s->conf->roster, hclock_now(t->clock),
-		    window, &w) == -1)
-			roster_expected(s->conf->roster, hclock_now(t->clock),
-			    NULL, &w);
-		log_info("session s%llu: callback request %s %s", s->ref,
-		    row->ref, rc == STORE_DUP ? "already stored" : "stored");
-		r = engine_callback_done(s->engine, 1, (enum menu_when)w.kind,
-		    w.hour, w.minute, w.wday, &text);
-	} else {
-		log_warnx("session s%llu: callback request could not be "
-		    "stored", s->ref);
-		r = engine_callback_done(s->engine, 0, MENU_WHEN_UNKNOWN, 0, 0,
-		    0, &text);
-	}
+	r = engine_stored(s->engine, saved, when, &text);
+	session_set_state(s, SESSION_ACTIVE);
 	memset(&rep, 0, sizeof(rep));
-	if (r == ENGINE_ERROR || session_settle(s, text, 1, &rep) !=
-	    SESSION_OK) {
+	if (r == ENGINE_ERROR || session_settle(s, text, r == ENGINE_END,
+	    &rep) != SESSION_OK) {
+		log_warnx("session s%llu: engine failure after a store step",
+		    s->ref);
 		free(rep.text);
+		session_finish(s, "failed");
 		session_release(s, SESSION_ERR);
 		session_destroy(s);
 		return;
 	}
 	free(rep.text);
 	session_release(s, SESSION_OK);
-	if (stored && rc == STORE_OK && t->stored != NULL)
+	if (kick && t->stored != NULL)
 		t->stored(t->stored_arg);
-}
-
-/* Overwrite and free a buffer that holds personal data. */
-static void
-session_wipe_buf(char *b, size_t len)
-{
-	if (b == NULL)
-		return;
-	explicit_bzero(b, len);
-	free(b);
-}
-
-/*
- * What makes two requests the same: the session, the caller and every
- * answer. The store merges only such exact duplicates (a retried hop that
- * escaped the session table); a gateway reusing a session id for another
- * caller, or the same caller answering differently, makes a new request.
- * The store keeps only a keyed hash of it.
- */
-static char *
-session_dedup(const struct session *s, const struct store_callback *in,
-    size_t *lenp)
-{
-	const char	*part[10];
-	char		*b, *p;
-	size_t		 i, n = 0, len = s->keylen + 1;
-
-	part[n++] = in->phone;
-	part[n++] = in->safe_to_call;
-	part[n++] = in->safe_number;
-	part[n++] = in->window;
-	part[n++] = in->cover;
-	part[n++] = in->urgent ? "urgent" : "";
-	part[n++] = in->province;
-	part[n++] = in->topic;
-	for (i = 0; i < n; i++)
-		len += (part[i] != NULL ? strlen(part[i]) : 0) + 1;
-	b = malloc(len);
-	if (b == NULL)
-		return NULL;
-	memcpy(b, s->key, s->keylen);
-	p = b + s->keylen;
-	*p++ = '\0';
-	for (i = 0; i < n; i++) {
-		if (part[i] != NULL) {
-			memcpy(p, part[i], strlen(part[i]));
-			p += strlen(part[i]);
-		}
-		*p++ = '\0';	/* NUL-separated: no two lists collide */
+	if (gone != NULL) {
+		/* The gateway ended it while the store worked. */
+		if (s->state == SESSION_ACTIVE)
+			session_finish(s, gone);
+		session_destroy(s);
 	}
-	*lenp = len;
-	return b;
 }
 
 /*
- * The caller finished a callback flow: queue her request for the store.
- * The confirmation is rendered only once the row is durable.
+ * The engine asked for a store step: file or change her request. The
+ * next screen is rendered only once the row is durable.
  */
 static enum session_result
 session_store(struct session *s, const struct channel_event *ev,
     struct channel_reply *reply, session_reply_cb later, void *arg)
 {
-	struct session_table	*t = s->table;
-	struct store_callback	 in;
-	const char		*urgent;
-	char			*text = NULL, *dedup;
-	size_t			 dlen = 0;
+	struct intake_ctx	 c;
+	char			*text = NULL;
+	enum engine_result	 r;
 
-	memset(&in, 0, sizeof(in));
-	in.channel = s->channel->name;
-	in.phone = ev->phone;
-	in.safe_to_call = engine_callback_field(s->engine,
-	    MENU_CB_SAFE_TO_CALL);
-	in.safe_number = engine_callback_field(s->engine, MENU_CB_SAFE_NUMBER);
-	in.window = engine_callback_field(s->engine, MENU_CB_WINDOW);
-	in.cover = engine_callback_field(s->engine, MENU_CB_COVER);
-	urgent = engine_callback_field(s->engine, MENU_CB_URGENT);
-	in.urgent = urgent != NULL && strcmp(urgent, "yes") == 0;
-	in.province = engine_callback_field(s->engine, MENU_CB_PROVINCE);
-	in.topic = engine_callback_field(s->engine, MENU_CB_TOPIC);
-	in.lang = s->conf->languages[engine_lang(s->engine)];
 	session_record_hop(s, ev);
-	dedup = session_dedup(s, &in, &dlen);
-	if (t->store == NULL || later == NULL || dedup == NULL ||
-	    store_callback_create(t->store, &in, dedup, dlen,
-	    (int64_t)s->conf->max_duration + s->conf->retry_window,
-	    hclock_now(t->clock), session_store_done_cb, s) == -1) {
-		session_wipe_buf(dedup, dlen);
+	if (s->intake == NULL)
+		s->intake = intake_new();
+	session_ctx(s, ev->phone, &c);
+	if (later == NULL || s->intake == NULL ||
+	    intake_save(s->intake, &c, s->engine, session_saved_cb, s) == -1) {
 		log_warnx("session s%llu: callback request could not be "
 		    "queued", s->ref);
-		if (engine_callback_done(s->engine, 0, MENU_WHEN_UNKNOWN, 0, 0,
-		    0, &text) == ENGINE_ERROR)
+		r = engine_stored(s->engine, intake_filed(s->intake) ?
+		    ENGINE_SAVE_FAILED : ENGINE_NOT_FILED, NULL, &text);
+		if (r == ENGINE_ERROR)
 			return SESSION_ERR;
-		return session_settle(s, text, 1, reply);
+		return session_settle(s, text, r == ENGINE_END, reply);
 	}
-	session_wipe_buf(dedup, dlen);
 	session_set_state(s, SESSION_STORING);
 	return session_wait(s, later, arg);
 }
@@ -614,18 +722,19 @@ session_table_set_store(struct session_table *t, struct store *st)
 void
 session_forget(struct session_table *t, void *arg)
 {
-	struct session	*s;
-	size_t		 i, j;
+	struct session		*s;
+	struct session_waiter	**wp, *w;
 
-	for (i = 0; i < t->nbuckets; i++)
-		for (s = t->buckets[i]; s != NULL; s = s->next)
-			for (j = 0; j < s->nwaiters; j++) {
-				if (s->waiters[j].arg != arg)
-					continue;
-				s->waiters[j] = s->waiters[--s->nwaiters];
-				t->pending--;
-				return;
-			}
+	for (s = t->storing; s != NULL; s = s->st_next)
+		for (wp = &s->waiters; *wp != NULL; wp = &(*wp)->next) {
+			if ((*wp)->arg != arg)
+				continue;
+			w = *wp;
+			*wp = w->next;
+			free(w);
+			t->pending--;
+			return;
+		}
 }
 
 /* Replies pending. */
@@ -633,6 +742,37 @@ size_t
 session_pending(const struct session_table *t)
 {
 	return t->pending;
+}
+
+/* The gateway ended a session. */
+int
+session_gateway_end(struct session_table *t, const char *channel,
+    const char *id, const char *how)
+{
+	struct session	*s;
+	char		*key;
+	size_t		 keylen;
+	uint64_t	 h;
+
+	key = session_key(channel, id, &keylen);
+	if (key == NULL)
+		return 0;
+	h = hash_siphash(t->key, key, keylen);
+	s = session_find(t, key, keylen, h);
+	explicit_bzero(key, keylen);
+	free(key);
+	if (s == NULL)
+		return 0;
+	log_info("session s%llu: ended by the gateway (%s) after %zu hop%s",
+	    s->ref, how, s->hops, s->hops == 1 ? "" : "s");
+	if (s->state == SESSION_STORING) {
+		s->gone = how;
+		return 1;
+	}
+	if (s->state == SESSION_ACTIVE)
+		session_finish(s, how);
+	session_destroy(s);
+	return 1;
 }
 
 /* Handle one hop. */
@@ -649,7 +789,7 @@ session_handle(struct session_table *t, struct conf *conf,
 	uint64_t		 h, hop;
 
 	memset(reply, 0, sizeof(*reply));
-	key = session_key(ev, &keylen);
+	key = session_key(ev->channel, ev->session_id, &keylen);
 	if (key == NULL)
 		return SESSION_ERR;
 	h = hash_siphash(t->key, key, keylen);
@@ -667,6 +807,8 @@ session_handle(struct session_table *t, struct conf *conf,
 			log_info("session s%llu: ended by the gateway after "
 			    "%zu hop%s", s->ref, s->hops,
 			    s->hops == 1 ? "" : "s");
+			if (s->state == SESSION_ACTIVE)
+				session_finish(s, "hung_up");
 			session_destroy(s);
 		}
 		reply->text = strdup("");
@@ -678,6 +820,7 @@ session_handle(struct session_table *t, struct conf *conf,
 	    ev->start == CHANNEL_START_NEW && s->hops > 1) {
 		/* The gateway starts over under the same id. */
 		log_info("session s%llu: restarted by the gateway", s->ref);
+		session_finish(s, "restarted");
 		session_destroy(s);
 		s = NULL;
 	}
@@ -697,6 +840,7 @@ session_handle(struct session_table *t, struct conf *conf,
 		free(key);
 		if (s->state == SESSION_ENDED)
 			return session_expired(s->channel, reply);
+		session_touch(s);
 		in = ev->history != NULL ? session_latest(s, ev) : ev->input;
 		r = engine_input(s->engine, in, &text);
 		if (r == ENGINE_ERROR) {
@@ -705,7 +849,7 @@ session_handle(struct session_table *t, struct conf *conf,
 		}
 		/* Not the node: where a caller went says what she chose. */
 		log_debug("session s%llu: hop %zu", s->ref, s->hops + 1);
-		if (r == ENGINE_CALLBACK)
+		if (r == ENGINE_STORE)
 			return session_store(s, ev, reply, later, arg);
 		session_record_hop(s, ev);
 		return session_settle(s, text, r == ENGINE_END, reply);
@@ -713,22 +857,24 @@ session_handle(struct session_table *t, struct conf *conf,
 
 	if (ev->start == CHANNEL_START_CONTINUE) {
 		free(key);
-		log_info("channel %s: hop for an unknown or expired session",
-		    ch->name);
+		tally_add(t->flood, "hops for unknown or expired sessions");
 		return session_expired(ch, reply);
 	}
-	if (t->live >= conf->max_sessions) {
+	if (t->count >= conf->max_sessions &&
+	    session_make_room(t, conf) == -1) {
+		/* Never an HTTP error: the numbers, and try again later. */
 		free(key);
-		log_warnx("channel %s: %zu live sessions, refusing a new one",
-		    ch->name, t->live);
-		return SESSION_FULL;
+		tally_add(t->flood, "callers told the line is busy");
+		reply->text = strdup(conf->busy_text);
+		reply->end = 1;
+		return reply->text == NULL ? SESSION_ERR : SESSION_OK;
 	}
 	s = session_create(t, conf, ch, key, keylen, h);
 	if (s == NULL) {
 		free(key);
 		return SESSION_ERR;
 	}
-	log_info("session s%llu: started on channel %s", s->ref, ch->name);
+	log_debug("session s%llu: started on channel %s", s->ref, ch->name);
 	r = engine_start(s->engine, &text);
 	if (r != ENGINE_CONTINUE && r != ENGINE_END) {
 		session_destroy(s);
@@ -750,4 +896,19 @@ size_t
 session_live(const struct session_table *t)
 {
 	return t->live;
+}
+
+/* Sessions evicted since the start. */
+unsigned long long
+session_evicted(const struct session_table *t)
+{
+	return tally_total(t->flood, "idle sessions gave way (table full)") +
+	    tally_total(t->flood, "ended sessions gave way (table full)");
+}
+
+/* Callers told the line is busy since the start. */
+unsigned long long
+session_refused(const struct session_table *t)
+{
+	return tally_total(t->flood, "callers told the line is busy");
 }

@@ -94,7 +94,34 @@ static const char *const store_migrations[] = {
 	" last_error TEXT,"
 	" created_at INTEGER NOT NULL);"
 	"CREATE INDEX outbox_due ON outbox (state, next_at);"
-	"CREATE INDEX outbox_callback ON outbox (callback_id);"
+	"CREATE INDEX outbox_callback ON outbox (callback_id);",
+
+	/*
+	 * 2: requests filed during the session (intake, how it ended),
+	 * keyed hashes of her numbers (asking again, unsafe marks), call
+	 * attempts, claims that expire, and the order of the queue.
+	 */
+	"ALTER TABLE callback ADD COLUMN phone_hash BLOB;"
+	"ALTER TABLE callback ADD COLUMN safe_hash BLOB;"
+	"ALTER TABLE callback ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN asked_again INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN warn_unsafe INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN intake INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN session_end TEXT;"
+	"ALTER TABLE callback ADD COLUMN reason TEXT;"
+	"ALTER TABLE callback ADD COLUMN claimed_at INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN call_from INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"UPDATE callback SET call_from = created_at;"
+	"CREATE INDEX callback_phone ON callback (phone_hash);"
+	"CREATE INDEX callback_queue ON callback (state, urgent, call_from);"
+	"CREATE TABLE mark ("
+	" hash BLOB PRIMARY KEY,"
+	" kind TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL);"
 };
 #define STORE_NMIGRATIONS \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -112,8 +139,10 @@ enum store_outbox_state {
 	p "safe_number, " p "\"window\", " p "cover, " p "urgent, "	\
 	p "province, " p "topic, " p "lang, " p "state, " p "claimed_by, " \
 	p "outcome, " p "created_at, " p "updated_at, "			\
-	p "next_action_at, " p "rounds, " p "failures"
-#define STORE_CB_NCOLS	20
+	p "next_action_at, " p "rounds, " p "failures, " p "attempts, "	\
+	p "asked_again, " p "warn_unsafe, " p "intake, " p "session_end, " \
+	p "reason, " p "claimed_at, " p "call_from"
+#define STORE_CB_NCOLS	28
 
 /* Every statement the store runs, prepared once at open. */
 enum store_stmt {
@@ -145,6 +174,12 @@ enum store_stmt {
 	ST_OUT_GET,
 	ST_OUT_RESULT,
 	ST_CB_STATE,
+	ST_CB_BY_PHONE,
+	ST_CB_MERGE,
+	ST_CB_UPDATE,
+	ST_CB_END,
+	ST_MARK_HAS,
+	ST_MARK_PUT,
 	ST__COUNT
 };
 
@@ -169,9 +204,10 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_CB_INSERT] = "INSERT INTO callback (ref, dedup, channel, phone,"
 	    " safe_to_call, safe_number, \"window\", cover, urgent, province,"
 	    " topic, lang, state, created_at, updated_at, next_action_at,"
-	    " rounds, failures)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)"
-	    " ON CONFLICT (ref) DO NOTHING",
+	    " rounds, failures, phone_hash, safe_hash, warn_unsafe, intake,"
+	    " call_from, session_end)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?,"
+	    " ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING",
 	[ST_CB_DUE] = "SELECT " STORE_CB_COLS("")
 	    " FROM callback WHERE state IN (0, 1) AND next_action_at > 0"
 	    " AND next_action_at <= ? ORDER BY next_action_at, id LIMIT ?",
@@ -210,11 +246,47 @@ static const char *const store_sql[ST__COUNT] = {
 	    " state = ?, next_at = coalesce(?, next_at),"
 	    " last_error = coalesce(?, last_error) WHERE id = ? AND state = 0",
 	[ST_CB_STATE] = "SELECT state FROM callback WHERE id = ?",
+	[ST_CB_BY_PHONE] = "SELECT id FROM callback WHERE phone_hash = ?"
+	    " AND state != 3 ORDER BY id DESC LIMIT 1",
+	[ST_CB_MERGE] = "UPDATE callback SET dedup = ?,"
+	    " safe_to_call = coalesce(?, safe_to_call),"
+	    " safe_number = coalesce(?, safe_number),"
+	    " \"window\" = coalesce(?, \"window\"), cover = coalesce(?, cover),"
+	    " urgent = max(urgent, ?), province = coalesce(?, province),"
+	    " topic = coalesce(?, topic), lang = ?, channel = ?,"
+	    " call_from = ?, safe_hash = coalesce(?, safe_hash),"
+	    " warn_unsafe = max(warn_unsafe, ?), intake = ?,"
+	    " session_end = ?, asked_again = asked_again + 1,"
+	    " reason = 'asked_again', updated_at = ?,"
+	    " next_action_at = CASE WHEN next_action_at = 0"
+	    " OR next_action_at > ? THEN ? ELSE next_action_at END"
+	    " WHERE id = ?",
+	[ST_CB_UPDATE] = "UPDATE callback SET safe_to_call = ?,"
+	    " safe_number = ?, \"window\" = ?, cover = ?,"
+	    " urgent = max(urgent, ?), province = ?, topic = ?, lang = ?,"
+	    " call_from = ?, safe_hash = ?, warn_unsafe = max(warn_unsafe, ?),"
+	    " intake = ?, session_end = coalesce(?, session_end),"
+	    " updated_at = ?,"
+	    " next_action_at = CASE WHEN (state = 0 OR (state IN (1, 2) AND"
+	    " reason IS NOT NULL)) AND (next_action_at = 0"
+	    " OR next_action_at > ?) THEN ? ELSE next_action_at END"
+	    " WHERE id = ? AND state != 3",
+	[ST_CB_END] = "UPDATE callback SET intake = 0, session_end = ?,"
+	    " updated_at = ?,"
+	    " next_action_at = CASE WHEN (state = 0 OR (state IN (1, 2) AND"
+	    " reason IS NOT NULL)) AND (next_action_at = 0"
+	    " OR next_action_at > ?) THEN ? ELSE next_action_at END"
+	    " WHERE id = ? AND intake = 1",
+	[ST_MARK_HAS] = "SELECT count(*) FROM mark WHERE hash = ?",
+	[ST_MARK_PUT] = "INSERT INTO mark (hash, kind, created_at)"
+	    " VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
 };
 
 /* What a job does. */
 enum store_kind {
 	SJ_CREATE,
+	SJ_UPDATE,
+	SJ_END,
 	SJ_DUE,
 	SJ_DISPATCH,
 	SJ_OUTBOX_DUE,
@@ -248,6 +320,9 @@ struct store_job {
 	/* Inputs, copied at submission. */
 	struct store_callback	 in;
 	uint8_t			 dedup[STORE_DEDUP_LEN];
+	uint8_t			 phone_hash[STORE_DEDUP_LEN];
+	uint8_t			 safe_hash[STORE_DEDUP_LEN];
+	int			 has_safe_hash;
 	int64_t			 id;
 	int64_t			 now;
 	int64_t			 window;	/* create: dedup window */
@@ -472,6 +547,7 @@ store_job_complete(struct store *st, struct store_job *j)
 	st->pending--;
 	switch (j->kind) {
 	case SJ_CREATE:
+	case SJ_UPDATE:
 	case SJ_GET:
 	case SJ_CLAIM:
 	case SJ_RELEASE:
@@ -494,6 +570,7 @@ store_job_complete(struct store *st, struct store_job *j)
 			j->cb.history(j->rc, j->res, j->nres, j->arg);
 		break;
 	case SJ_DISPATCH:
+	case SJ_END:
 		if (j->cb.done != NULL)
 			j->cb.done(j->rc, j->arg);
 		break;
@@ -687,6 +764,15 @@ store_read_row(struct store_job *j, sqlite3_stmt *s, int c,
 	r->next_action_at = sqlite3_column_int64(s, c + 17);
 	r->rounds = sqlite3_column_int(s, c + 18);
 	r->failures = sqlite3_column_int(s, c + 19);
+	r->attempts = sqlite3_column_int(s, c + 20);
+	r->asked_again = sqlite3_column_int(s, c + 21);
+	r->warn_unsafe = sqlite3_column_int(s, c + 22);
+	r->intake = sqlite3_column_int(s, c + 23);
+	if (store_col_text(j, s, c + 24, &r->session_end) == -1 ||
+	    store_col_text(j, s, c + 25, &r->reason) == -1)
+		return -1;
+	r->claimed_at = sqlite3_column_int64(s, c + 26);
+	r->call_from = sqlite3_column_int64(s, c + 27);
 	return 0;
 }
 
@@ -760,11 +846,115 @@ store_random_chars(char *out, size_t len, const char *set, size_t n)
 
 /*
  * Job bodies. Each runs on the writer thread inside its own savepoint and
- * returns the job's result; anything but STORE_OK or STORE_DUP is rolled
+ * returns the job's result; anything but STORE_OK, STORE_DUP or
+ * STORE_MERGED is rolled
  * back to the savepoint by the caller.
  */
 
-/* Create a request, or find the one this dedup already made. */
+/* Bind a keyed hash, or NULL when there is none. */
+static void
+store_bind_hash(struct store_bind *b, const uint8_t *h, int have)
+{
+	if (have)
+		store_bind_blob(b, h, STORE_DEDUP_LEN);
+	else
+		store_bind_null(b);
+}
+
+/* Whether the number behind hash h was marked unsafe; -1 on error. */
+static int
+store_marked(struct store *st, const uint8_t *h)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	int			 rc, n = 0;
+
+	s = store_bind_start(st, ST_MARK_HAS, &b);
+	store_bind_blob(&b, h, STORE_DEDUP_LEN);
+	rc = b.rc == SQLITE_OK ? sqlite3_step(s) : b.rc;
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	store_reset(s);
+	return rc == SQLITE_ROW ? n > 0 : -1;
+}
+
+/* Whether either of the job's numbers was marked unsafe; -1 on error. */
+static int
+store_job_marked(struct store *st, struct store_job *j)
+{
+	int	 a, b = 0;
+
+	a = store_marked(st, j->phone_hash);
+	if (j->has_safe_hash)
+		b = store_marked(st, j->safe_hash);
+	if (a == -1 || b == -1)
+		return -1;
+	return a || b;
+}
+
+/* The open request of this number, 0 if none, -1 on error. */
+static int64_t
+store_open_of(struct store *st, struct store_job *j)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	int64_t			 id = 0;
+	int			 rc;
+
+	s = store_bind_start(st, ST_CB_BY_PHONE, &b);
+	store_bind_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+	rc = b.rc == SQLITE_OK ? sqlite3_step(s) : b.rc;
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	store_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return id;
+}
+
+/* She asked again: fold the new answers into her open request id. */
+static enum store_rc
+store_run_merge(struct store *st, struct store_job *j, int64_t id, int warn)
+{
+	const struct store_callback	*in = &j->in;
+	struct store_bind		 b;
+
+	store_bind_start(st, ST_CB_MERGE, &b);
+	store_bind_blob(&b, j->dedup, sizeof(j->dedup));
+	store_bind_text(&b, in->safe_to_call);
+	store_bind_text(&b, in->safe_number);
+	store_bind_text(&b, in->window);
+	store_bind_text(&b, in->cover);
+	store_bind_int(&b, in->urgent);
+	store_bind_text(&b, in->province);
+	store_bind_text(&b, in->topic);
+	store_bind_text(&b, in->lang);
+	store_bind_text(&b, in->channel);
+	store_bind_int(&b, in->call_from);
+	store_bind_hash(&b, j->safe_hash, j->has_safe_hash);
+	store_bind_int(&b, warn);
+	store_bind_int(&b, in->intake);
+	store_bind_text(&b, in->intake ? NULL : "completed");
+	store_bind_int(&b, j->now);
+	store_bind_int(&b, in->next_action_at);
+	store_bind_int(&b, in->next_action_at);
+	store_bind_int(&b, id);
+	if (store_write(&b) != SQLITE_OK ||
+	    store_event(st, id, j->now, "asked_again", "system", NULL) !=
+	    SQLITE_OK ||
+	    store_fetch(st, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	    j->nres != 1) {
+		store_sqlerr(st, "asked again");
+		return STORE_ERR;
+	}
+	log_debug("store: row %lld asked for again", (long long)id);
+	return STORE_MERGED;
+}
+
+/*
+ * Create a request, or find the one this dedup already made, or fold it
+ * into the open request of the same number.
+ */
 static enum store_rc
 store_run_create(struct store *st, struct store_job *j)
 {
@@ -772,7 +962,7 @@ store_run_create(struct store *st, struct store_job *j)
 	struct store_bind		 b;
 	char				 ref[STORE_REF_LEN + 1];
 	int64_t				 id;
-	int				 tries;
+	int				 tries, warn;
 
 	/* The same session id long ago was another caller's session. */
 	store_bind_start(st, ST_CB_RETIRE, &b);
@@ -784,6 +974,12 @@ store_run_create(struct store *st, struct store_job *j)
 		goto fail;
 	if (j->nres > 0)
 		return STORE_DUP;
+	warn = store_job_marked(st, j);
+	id = store_open_of(st, j);
+	if (warn == -1 || id == -1)
+		goto fail;
+	if (id > 0)
+		return store_run_merge(st, j, id, warn);
 
 	/* A collision on ref inserts nothing: draw again. */
 	for (tries = 0; tries < STORE_REF_TRIES; tries++) {
@@ -805,7 +1001,13 @@ store_run_create(struct store *st, struct store_job *j)
 		store_bind_int(&b, STORE_OPEN);
 		store_bind_int(&b, j->now);
 		store_bind_int(&b, j->now);
-		store_bind_int(&b, j->now);
+		store_bind_int(&b, in->next_action_at);
+		store_bind_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+		store_bind_hash(&b, j->safe_hash, j->has_safe_hash);
+		store_bind_int(&b, warn);
+		store_bind_int(&b, in->intake);
+		store_bind_int(&b, in->call_from);
+		store_bind_text(&b, in->intake ? NULL : "completed");
 		if (store_write(&b) != SQLITE_OK)
 			goto fail;
 		if (sqlite3_changes(st->db) == 1)
@@ -829,6 +1031,71 @@ store_run_create(struct store *st, struct store_job *j)
 fail:
 	store_sqlerr(st, "create");
 	return STORE_ERR;
+}
+
+/* Write the session's answers so far into its request. */
+static enum store_rc
+store_run_update(struct store *st, struct store_job *j)
+{
+	const struct store_callback	*in = &j->in;
+	struct store_bind		 b;
+	int				 warn;
+
+	warn = store_job_marked(st, j);
+	if (warn == -1)
+		goto fail;
+	store_bind_start(st, ST_CB_UPDATE, &b);
+	store_bind_text(&b, in->safe_to_call);
+	store_bind_text(&b, in->safe_number);
+	store_bind_text(&b, in->window);
+	store_bind_text(&b, in->cover);
+	store_bind_int(&b, in->urgent);
+	store_bind_text(&b, in->province);
+	store_bind_text(&b, in->topic);
+	store_bind_text(&b, in->lang);
+	store_bind_int(&b, in->call_from);
+	store_bind_hash(&b, j->safe_hash, j->has_safe_hash);
+	store_bind_int(&b, warn);
+	store_bind_int(&b, in->intake);
+	store_bind_text(&b, j->text);
+	store_bind_int(&b, j->now);
+	store_bind_int(&b, in->next_action_at);
+	store_bind_int(&b, in->next_action_at);
+	store_bind_int(&b, j->id);
+	if (store_write(&b) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_changes(st->db) == 0) {
+		if (store_fetch(st, j, ST_CB_BY_ID, NULL, j->id) != SQLITE_OK)
+			goto fail;
+		return j->nres > 0 ? STORE_CONFLICT : STORE_NOTFOUND;
+	}
+	if (store_fetch(st, j, ST_CB_BY_ID, NULL, j->id) != SQLITE_OK ||
+	    j->nres != 1)
+		goto fail;
+	return STORE_OK;
+
+fail:
+	store_sqlerr(st, "update");
+	return STORE_ERR;
+}
+
+/* Record how the session of a request still taking answers ended. */
+static enum store_rc
+store_run_end(struct store *st, struct store_job *j)
+{
+	struct store_bind	 b;
+
+	store_bind_start(st, ST_CB_END, &b);
+	store_bind_text(&b, j->text);
+	store_bind_int(&b, j->now);
+	store_bind_int(&b, j->now);
+	store_bind_int(&b, j->now);
+	store_bind_int(&b, j->id);
+	if (store_write(&b) != SQLITE_OK) {
+		store_sqlerr(st, "end");
+		return STORE_ERR;
+	}
+	return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
 /* List the requests the dispatcher should look at now. */
@@ -1244,6 +1511,10 @@ store_run(struct store *st, struct store_job *j)
 	switch (j->kind) {
 	case SJ_CREATE:
 		return store_run_create(st, j);
+	case SJ_UPDATE:
+		return store_run_update(st, j);
+	case SJ_END:
+		return store_run_end(st, j);
 	case SJ_DUE:
 		return store_run_due(st, j);
 	case SJ_DISPATCH:
@@ -1297,7 +1568,8 @@ store_run_batch(struct store *st, struct store_job *batch)
 			goto abort;
 		}
 		j->rc = store_run(st, j);
-		if (j->rc == STORE_OK || j->rc == STORE_DUP) {
+		if (j->rc == STORE_OK || j->rc == STORE_DUP ||
+		    j->rc == STORE_MERGED) {
 			if (store_exec(st, ST_RELEASE) != SQLITE_OK) {
 				store_sqlerr(st, "release");
 				goto abort;
@@ -1655,25 +1927,34 @@ store_limit(size_t max)
 	return max == 0 || max > INT64_MAX ? -1 : (int64_t)max;
 }
 
-/* Queue a create, copying the request and hashing dedup. */
-int
-store_callback_create(struct store *st, const struct store_callback *in,
-    const void *dedup, size_t dedup_len, int64_t window, int64_t now,
-    store_callback_cb cb, void *arg)
+/* A keyed hash of a number (a domain apart from dedup keys). */
+static int
+store_hash_number(struct store *st, const char *number, uint8_t *out)
 {
-	struct store_job	*j;
-	struct store_callback	*c;
+	crypto_generichash_state	 h;
 
-	if (in == NULL || dedup == NULL || dedup_len == 0)
+	if (crypto_generichash_init(&h, st->secret, sizeof(st->secret),
+	    STORE_DEDUP_LEN) != 0)
 		return -1;
-	j = store_job_new(SJ_CREATE, arg);
-	if (j == NULL)
-		return -1;
-	j->cb.row = cb;
-	j->now = now;
-	j->window = window;
-	c = &j->in;
+	crypto_generichash_update(&h, (const unsigned char *)"number", 7);
+	crypto_generichash_update(&h, (const unsigned char *)number,
+	    strlen(number));
+	crypto_generichash_final(&h, out, STORE_DEDUP_LEN);
+	sodium_memzero(&h, sizeof(h));
+	return 0;
+}
+
+/* Copy a request's answers into a job, with the hashes of its numbers. */
+static int
+store_copy_answers(struct store *st, struct store_job *j,
+    const struct store_callback *in)
+{
+	struct store_callback	*c = &j->in;
+
 	c->urgent = in->urgent ? 1 : 0;
+	c->intake = in->intake ? 1 : 0;
+	c->next_action_at = in->next_action_at;
+	c->call_from = in->call_from;
 	if (store_strdup(j, in->channel, &c->channel) == -1 ||
 	    store_strdup(j, in->phone, &c->phone) == -1 ||
 	    store_strdup(j, in->safe_to_call, &c->safe_to_call) == -1 ||
@@ -1683,6 +1964,36 @@ store_callback_create(struct store *st, const struct store_callback *in,
 	    store_strdup(j, in->province, &c->province) == -1 ||
 	    store_strdup(j, in->topic, &c->topic) == -1 ||
 	    store_strdup(j, in->lang, &c->lang) == -1)
+		return -1;
+	if (in->phone != NULL &&
+	    store_hash_number(st, in->phone, j->phone_hash) == -1)
+		return -1;
+	if (in->safe_number != NULL && *in->safe_number != '\0') {
+		if (store_hash_number(st, in->safe_number, j->safe_hash) == -1)
+			return -1;
+		j->has_safe_hash = 1;
+	}
+	return 0;
+}
+
+/* Queue a create, copying the request and hashing dedup. */
+int
+store_callback_create(struct store *st, const struct store_callback *in,
+    const void *dedup, size_t dedup_len, int64_t window, int64_t now,
+    store_callback_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	if (in == NULL || in->phone == NULL || dedup == NULL ||
+	    dedup_len == 0)
+		return -1;
+	j = store_job_new(SJ_CREATE, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.row = cb;
+	j->now = now;
+	j->window = window;
+	if (store_copy_answers(st, j, in) == -1)
 		goto fail;
 	/* Only the keyed hash of the session id goes to the thread. */
 	if (crypto_generichash(j->dedup, sizeof(j->dedup), dedup, dedup_len,
@@ -1693,6 +2004,52 @@ store_callback_create(struct store *st, const struct store_callback *in,
 fail:
 	store_job_free(j);
 	return -1;
+}
+
+/* Queue an update of a request's answers. */
+int
+store_callback_update(struct store *st, int64_t id,
+    const struct store_callback *in, const char *ended, int64_t now,
+    store_callback_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	if (in == NULL)
+		return -1;
+	j = store_job_new(SJ_UPDATE, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.row = cb;
+	j->id = id;
+	j->now = now;
+	if (store_copy_answers(st, j, in) == -1 ||
+	    store_strdup(j, ended, &j->text) == -1) {
+		store_job_free(j);
+		return -1;
+	}
+	return store_submit(st, j);
+}
+
+/* Queue the end of a request's intake. */
+int
+store_callback_end(struct store *st, int64_t id, const char *how,
+    int64_t now, store_done_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	if (how == NULL)
+		return -1;
+	j = store_job_new(SJ_END, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.done = cb;
+	j->id = id;
+	j->now = now;
+	if (store_strdup(j, how, &j->text) == -1) {
+		store_job_free(j);
+		return -1;
+	}
+	return store_submit(st, j);
 }
 
 /* Queue a due query. */

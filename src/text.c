@@ -527,3 +527,32 @@ text_ascii_digits(const char *s)
 	out[o] = '\0';
 	return out;
 }
+
+/* Whether cp is a Khmer consonant (U+1780..U+17A2), which a COENG joins. */
+static int
+text_khmer_consonant(uint32_t cp)
+{
+	return cp >= 0x1780 && cp <= 0x17a2;
+}
+
+/* The first COENG without a consonant after it; see text.h. */
+size_t
+text_dangling_coeng(const char *s, size_t len)
+{
+	uint32_t	 cp, next;
+	size_t		 off = 0, n, m, i = 0;
+
+	while (off < len) {
+		n = text_utf8_next(s + off, len - off, &cp);
+		if (n == 0)
+			return 0;
+		i++;
+		off += n;
+		if (cp != TEXT_COENG)
+			continue;
+		m = off < len ? text_utf8_next(s + off, len - off, &next) : 0;
+		if (m == 0 || !text_khmer_consonant(next))
+			return i;
+	}
+	return 0;
+}

@@ -62,9 +62,12 @@
 #define S_FAILED	"END Sorry, we could not record it. Call 117 if in " \
 			"danger."
 
-/* What the caller is told at 10:00 for "afternoon" and for "now". */
+/*
+ * What the caller is told at 10:00 for "afternoon" and for "now" (the
+ * roster's now_minutes is the default, 30).
+ */
 #define END_AFTERNOON	S_DONE("today from 12:00")
-#define END_NOW		S_DONE("today before 17:00")
+#define END_NOW		S_DONE("within 30 minutes")
 
 /* How a test wants its daemon. */
 struct cb_opts {

@@ -23,7 +23,7 @@
 	"\"invalid\": {\"km\": \"ខុស\", \"en\": \"Invalid.\"},\n" \
 	"\"more\": {\"km\": \"បន្ទាប់\", \"en\": \"More\"},\n" \
 	"\"back\": {\"km\": \"ថយក្រោយ\", \"en\": \"Back\"},\n" \
-	"\"exit\": {\"km\": \"អរគុណ។\", \"en\": \"Thanks.\"},\n" \
+	"\"comment\": \"the quick exit's text is in hotlined.conf\",\n" \
 	"\"expired\": {\"km\": \"ម្តងទៀត។\", \"en\": \"Again.\"}},\n" \
 	"\"nodes\": {\"main\": {\"type\": \"menu\", \"text\": {\"km\": \"ក\", " \
 	"\"en\": \"A\"}, \"options\": [{\"key\": \"1\", \"label\": " \
@@ -281,26 +281,36 @@ START_TEST(test_menu_problems)
 }
 END_TEST
 
-/* Paths route to channels; path tokens are split off. */
+/* Paths route to channels; path tokens are split off; AT notices. */
 START_TEST(test_routing)
 {
 	struct conf		*c;
 	const char		*tok;
+	int			 nt;
 
 	c = conf_load(tu_data("ussd/hotlined.conf"), d, NULL);
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
 	ck_assert_str_eq(conf_channel_for(c, "/ussd/africastalking",
-	    &tok)->name, "at");
+	    &tok, &nt)->name, "at");
 	ck_assert_ptr_null(tok);
+	ck_assert_int_eq(nt, 0);
 	ck_assert_ptr_null(conf_channel_for(c, "/ussd/africastalkingx",
-	    &tok));
-	ck_assert_ptr_null(conf_channel_for(c, "/ussd", &tok));
-	ck_assert_str_eq(conf_channel_for(c, "/ussd/gjson/abc", &tok)->name,
-	    "gjson");
+	    &tok, &nt));
+	ck_assert_ptr_null(conf_channel_for(c, "/ussd", &tok, &nt));
+	ck_assert_str_eq(conf_channel_for(c, "/ussd/gjson/abc", &tok,
+	    &nt)->name, "gjson");
 	ck_assert_str_eq(tok, "abc");
-	ck_assert_ptr_null(conf_channel_for(c, "/ussd/gjson/a/b", &tok));
+	ck_assert_ptr_null(conf_channel_for(c, "/ussd/gjson/a/b", &tok, &nt));
 	ck_assert_ptr_null(conf_channel_for(c, "/ussd/africastalking/x",
-	    &tok));
+	    &tok, &nt));
+	/* The end-of-session notices of an AT channel; none for others. */
+	ck_assert_str_eq(conf_channel_for(c, "/ussd/africastalking/end",
+	    &tok, &nt)->name, "at");
+	ck_assert_int_eq(nt, 1);
+	ck_assert_ptr_null(tok);
+	ck_assert_ptr_null(conf_channel_for(c, "/ussd/gform/end", &tok, &nt));
+	ck_assert_ptr_null(conf_channel_for(c, "/ussd/gjson/abc/end", &tok,
+	    &nt));
 	conf_unref(c);
 }
 END_TEST

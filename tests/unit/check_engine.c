@@ -18,21 +18,15 @@
 static struct menu		*m;
 static struct engine		*e;
 static struct menu_limits	 lim = { 182, 80 };
-static const struct menu_keys	 keys = { "0", "00", "98", "99" };
 
 /* Load the test tree and start a conversation on it. */
 static void
 setup(void)
 {
-	struct menu_env	 env;
 	struct diag	*d = diag_new();
 
-	memset(&env, 0, sizeof(env));
-	env.languages[0] = "km";
-	env.languages[1] = "en";
-	env.nlang = 2;
-	env.keys = &keys;
-	m = menu_load(tu_data("ussd/menus/test.json"), "test.json", &env, d);
+	m = tu_menu_load_file(tu_data("ussd/menus/test.json"), "test.json",
+	    "km", "en", d);
 	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
 	diag_free(d);
 	lim.gsm7 = 182;
@@ -164,12 +158,36 @@ START_TEST(test_paging)
 	ck_assert_uint_eq(engine_page(e), 1);
 	step("98", ENGINE_CONTINUE, "3. ហៅមកវិញ\n98. បន្ទាប់\n0. ថយក្រោយ");
 	step("98", ENGINE_CONTINUE, "4. English\n99. ចាកចេញ\n0. ថយក្រោយ");
-	/* "more" past the last page is an invalid choice. */
-	step("98", ENGINE_CONTINUE,
-	    "ខុស\nសូមស្វាគមន៍\n98. បន្ទាប់");
-	/* Paging on keeps the error layout: option 1 is not skipped. */
-	step("98", ENGINE_CONTINUE, "1. ជំនួយបន្ទាន់\n98. បន្ទាប់\n0. ថយក្រោយ");
+	/* "More" on the last page is not an error: the same page again. */
+	step("98", ENGINE_CONTINUE, "4. English\n99. ចាកចេញ\n0. ថយក្រោយ");
+	/* A wrong key keeps her on the page she was on, under the error. */
+	step("7", ENGINE_CONTINUE,
+	    "ខុស\n4. English\n99. ចាកចេញ\n0. ថយក្រោយ");
+	step("7", ENGINE_CONTINUE,
+	    "ខុស\n4. English\n99. ចាកចេញ\n0. ថយក្រោយ");
+	step("0", ENGINE_CONTINUE, "3. ហៅមកវិញ\n98. បន្ទាប់\n0. ថយក្រោយ");
+	step("5", ENGINE_CONTINUE,
+	    "ខុស\n3. ហៅមកវិញ\n98. បន្ទាប់\n0. ថយក្រោយ");
+	step("98", ENGINE_CONTINUE, "4. English\n99. ចាកចេញ\n0. ថយក្រោយ");
+	/*
+	 * On the first page the error line cannot fit beside option 1 and
+	 * both footers (42 of 40 units; hotlined -t warns): the page is shown
+	 * as it is rather than not at all.
+	 */
+	step("00", ENGINE_CONTINUE, "សូមស្វាគមន៍\n1. ជំនួយបន្ទាន់\n98. បន្ទាប់");
+	step("7", ENGINE_CONTINUE, "សូមស្វាគមន៍\n1. ជំនួយបន្ទាន់\n98. បន្ទាប់");
+	step("98", ENGINE_CONTINUE, "2. សុវត្ថិភាព\n98. បន្ទាប់\n0. ថយក្រោយ");
+	/* With two units more it can: the page is split in two under it. */
+	lim.ucs2 = 42;
+	step("00", ENGINE_CONTINUE, "សូមស្វាគមន៍\n1. ជំនួយបន្ទាន់\n98. បន្ទាប់");
+	step("7", ENGINE_CONTINUE, "ខុស\nសូមស្វាគមន៍\n98. បន្ទាប់");
+	step("98", ENGINE_CONTINUE, "ខុស\n1. ជំនួយបន្ទាន់\n98. បន្ទាប់\n"
+	    "0. ថយក្រោយ");
 	step("0", ENGINE_CONTINUE, "ខុស\nសូមស្វាគមន៍\n98. បន្ទាប់");
+	step("98", ENGINE_CONTINUE, "ខុស\n1. ជំនួយបន្ទាន់\n98. បន្ទាប់\n"
+	    "0. ថយក្រោយ");
+	step("98", ENGINE_CONTINUE, "2. សុវត្ថិភាព\n98. បន្ទាប់\n0. ថយក្រោយ");
+	lim.ucs2 = 40;
 	/*
 	 * An option listed on another page can still be chosen. The footers
 	 * leave 17 units: the question (14) fits, "1. បាន" (1 + 6) does not.
@@ -245,18 +263,14 @@ END_TEST
 /* A callback node stops the walk until the store answers. */
 START_TEST(test_callback)
 {
-	struct menu_env	 env;
-	struct diag	*dg = diag_new();
-	struct menu	*cm;
-	struct engine	*ce;
-	char		*text;
+	struct menu_when_info	 w;
+	struct diag		*dg = diag_new();
+	struct menu		*cm;
+	struct engine		*ce;
+	char			*text;
 
-	memset(&env, 0, sizeof(env));
-	env.languages[0] = "en";
-	env.languages[1] = "km";
-	env.nlang = 2;
-	env.keys = &keys;
-	cm = menu_load(tu_data("callback/menus/cb.json"), "cb.json", &env, dg);
+	cm = tu_menu_load_file(tu_data("callback/menus/cb.json"), "cb.json",
+	    "en", "km", dg);
 	ck_assert_msg(cm != NULL, "%s", tu_diag_all(dg));
 	ce = engine_new(cm, &lim);
 	ck_assert_int_eq(engine_start(ce, &text), ENGINE_CONTINUE);
@@ -267,8 +281,9 @@ START_TEST(test_callback)
 	free(text);
 	/* Outside a callback node there is nothing to record. */
 	ck_assert_ptr_null(engine_callback_field(ce, MENU_CB_WINDOW));
-	ck_assert_int_eq(engine_callback_done(ce, 1, MENU_WHEN_UNKNOWN, 0, 0,
-	    0, &text), ENGINE_ERROR);
+	ck_assert_ptr_null(engine_request(ce));
+	ck_assert_int_eq(engine_stored(ce, ENGINE_SAVED, NULL, &text),
+	    ENGINE_ERROR);
 	ck_assert_int_eq(engine_input(ce, "០១២៣៤៥៦៧៨", &text), ENGINE_CONTINUE);
 	free(text);
 	ck_assert_int_eq(engine_input(ce, "4", &text), ENGINE_CONTINUE);
@@ -277,8 +292,10 @@ START_TEST(test_callback)
 	free(text);
 	/* The last answer reaches the callback node: no text yet. */
 	text = (char *)"unset";
-	ck_assert_int_eq(engine_input(ce, "1", &text), ENGINE_CALLBACK);
+	ck_assert_int_eq(engine_input(ce, "1", &text), ENGINE_STORE);
 	ck_assert_ptr_null(text);
+	ck_assert(engine_final(ce));
+	ck_assert_ptr_nonnull(engine_request(ce));
 	ck_assert_str_eq(engine_node_id(ce), "cb_done");
 	ck_assert_str_eq(engine_callback_field(ce, MENU_CB_SAFE_TO_CALL),
 	    "no");
@@ -289,14 +306,19 @@ START_TEST(test_callback)
 	    "health_survey");
 	ck_assert_str_eq(engine_callback_field(ce, MENU_CB_URGENT), "yes");
 	ck_assert_ptr_null(engine_callback_field(ce, MENU_CB_PROVINCE));
-	ck_assert_int_eq(engine_callback_done(ce, 1, MENU_WHEN_TOMORROW_FROM,
-	    17, 0, 2, &text), ENGINE_END);
+	memset(&w, 0, sizeof(w));
+	w.kind = MENU_WHEN_TOMORROW_FROM;
+	w.hour = 17;
+	w.wday = 2;
+	ck_assert_int_eq(engine_stored(ce, ENGINE_SAVED, &w, &text),
+	    ENGINE_END);
 	ck_assert_str_eq(text, "A counsellor will call you tomorrow from "
 	    "17:00.");
 	free(text);
 	/* Not stored: an honest failure text, never a promise. */
-	ck_assert_int_eq(engine_callback_done(ce, 0, MENU_WHEN_TODAY_BEFORE,
-	    17, 0, 2, &text), ENGINE_END);
+	w.kind = MENU_WHEN_TODAY_BEFORE;
+	ck_assert_int_eq(engine_stored(ce, ENGINE_NOT_FILED, &w, &text),
+	    ENGINE_END);
 	ck_assert_str_eq(text, "Sorry, we could not record it. Call 117 if "
 	    "in danger.");
 	free(text);

@@ -19,8 +19,8 @@
 	"  \"invalid\": {\"km\": \"ខុស\", \"en\": \"Invalid.\"},\n" \
 	"  \"more\": {\"km\": \"បន្ទាប់\", \"en\": \"More\"},\n" \
 	"  \"back\": {\"km\": \"ថយក្រោយ\", \"en\": \"Back\"},\n" \
-	"  \"exit\": {\"km\": \"អរគុណ។\", \"en\": \"Thank you.\"},\n" \
-	"  \"expired\": {\"km\": \"ម្តងទៀត។\", \"en\": \"Dial again.\"}\n" \
+	"  \"comment\": \"the quick exit's text is the configuration's\",\n" \
+	"  \"expired\": {\"km\": \"ម្ដងទៀត។\", \"en\": \"Dial again.\"}\n" \
 	"},\n"
 
 /* A valid tree; tests substitute one node to make it invalid. */
@@ -78,8 +78,8 @@ START_TEST(test_load_ok)
 	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
 	ck_assert_str_eq(menu_node_id(menu_start(m)), "main");
 	ck_assert_uint_eq(menu_nlang(m), 2);
-	ck_assert_str_eq(menu_string(m, MENU_STR_EXIT, 0), "អរគុណ។");
-	ck_assert_str_eq(menu_string(m, MENU_STR_EXIT, 1), "Thank you.");
+	ck_assert_str_eq(menu_exit_text(m), "អរគុណ។");
+	ck_assert_ptr_null(menu_string(m, MENU_STR_MAIN, 0));
 	menu_free(m);
 }
 END_TEST
@@ -246,14 +246,16 @@ START_TEST(test_render_one_page)
 
 	m = tu_menu_load_string(TREE(MAIN_OK END_A), d);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_int_eq(menu_render(m, menu_start(m), 0, &lim, 0, &scr), 0);
+	ck_assert_int_eq(menu_render(m, menu_start(m), 0, &lim, 0, NULL,
+	    &scr), 0);
 	ck_assert_uint_eq(scr.npages, 1);
 	ck_assert_int_eq(scr.enc, TEXT_UCS2);
 	ck_assert_str_eq(scr.pages[0], "សួស្តី\n1. ក\n99. ចេញ");
+	ck_assert_uint_eq(scr.largest, 19);
 	menu_screen_clear(&scr);
 	/* English with ASCII labels is GSM-7. */
-	ck_assert_int_eq(menu_render(m, menu_start(m), 1, &lim,
-	    MENU_RENDER_ERROR, &scr), 0);
+	ck_assert_int_eq(menu_render_error(m, menu_start(m), 1, &lim, 0,
+	    NULL, 0, &scr), 0);
 	ck_assert_int_eq(scr.enc, TEXT_GSM7);
 	ck_assert_str_eq(scr.pages[0], "Invalid.\nHello\n1. A\n99. Exit");
 	menu_screen_clear(&scr);
@@ -288,12 +290,11 @@ START_TEST(test_render_paged)
 	size_t			 i, len;
 	char			*text;
 
-	m = menu_load(tu_data("ussd/menus/test.json"), "test.json",
-	    &(struct menu_env){ { "km", "en" }, 2,
-	    &(struct menu_keys){ "0", "00", "98", "99" } }, d);
+	m = tu_menu_load_file(tu_data("ussd/menus/test.json"), "test.json",
+	    "km", "en", d);
 	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
 	n = menu_start(m);
-	ck_assert_int_eq(menu_render(m, n, 0, &lim, 0, &scr), 0);
+	ck_assert_int_eq(menu_render(m, n, 0, &lim, 0, NULL, &scr), 0);
 	ck_assert_uint_eq(scr.npages, 4);
 	ck_assert_str_eq(scr.pages[0],
 	    "សូមស្វាគមន៍\n1. ជំនួយបន្ទាន់\n98. បន្ទាប់");
@@ -319,7 +320,8 @@ START_TEST(test_render_paged)
 
 	/* A long Khmer info text is cut only at safe points. */
 	fit = diag_new();
-	ck_assert_uint_eq(menu_check_fit(m, &lim, fit, NULL), 0);
+	ck_assert_msg(menu_check_fit(m, &lim, fit, NULL) == 0, "%s",
+	    tu_diag_all(fit));
 	diag_free(fit);
 	lim.ucs2 = 40;
 	for (i = 0; i < 2; i++) {
@@ -328,7 +330,7 @@ START_TEST(test_render_paged)
 		size_t p;
 
 		ck_assert_int_eq(menu_render(m, tips, i, &lim,
-		    MENU_RENDER_CAN_BACK, &scr), 0);
+		    MENU_RENDER_CAN_BACK, NULL, &scr), 0);
 		ck_assert_uint_gt(scr.npages, 1);
 		for (p = 0; p < scr.npages; p++) {
 			text = scr.pages[p];
@@ -373,18 +375,27 @@ END_TEST
 static struct menu *
 load_cb(void)
 {
-	static const struct menu_keys	 keys = { "0", "00", "98", "99" };
-	struct menu_env			 env;
-	struct menu			*m;
+	struct menu	*m;
 
-	memset(&env, 0, sizeof(env));
-	env.languages[0] = "en";
-	env.languages[1] = "km";
-	env.nlang = 2;
-	env.keys = &keys;
-	m = menu_load(tu_data("callback/menus/cb.json"), "cb.json", &env, d);
+	m = tu_menu_load_file(tu_data("callback/menus/cb.json"), "cb.json",
+	    "en", "km", d);
 	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
 	return m;
+}
+
+/* A when for menu_callback_text. */
+static const struct menu_when_info *
+when(enum menu_when k, int hour, int minute, int wday)
+{
+	static struct menu_when_info	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.kind = k;
+	w.hour = hour;
+	w.minute = minute;
+	w.wday = wday;
+	w.minutes = 30;
+	return &w;
 }
 
 /* The confirmation says when, in the caller's language. */
@@ -406,16 +417,24 @@ START_TEST(test_callback_text)
 	ck_assert(menu_has_callback(m));
 	ck_assert_str_eq(menu_node_field(n, MENU_CB_WINDOW), "window");
 	ck_assert_ptr_null(menu_node_field(n, MENU_CB_PROVINCE));
-	t = menu_callback_text(m, n, 0, MENU_WHEN_TODAY_BEFORE, 17, 0, 1);
+	t = menu_callback_text(m, n, 0, when(MENU_WHEN_TODAY_BEFORE, 17, 0,
+	    1));
 	ck_assert_str_eq(t, "A counsellor will call you today before 17:00.");
 	free(t);
-	t = menu_callback_text(m, n, 0, MENU_WHEN_DAY_FROM, 8, 5, 1);
+	t = menu_callback_text(m, n, 0, when(MENU_WHEN_DAY_FROM, 8, 5, 1));
 	ck_assert_str_eq(t, "A counsellor will call you on Monday from 08:05.");
 	free(t);
-	t = menu_callback_text(m, n, 1, MENU_WHEN_DAY_FROM, 8, 0, 6);
+	t = menu_callback_text(m, n, 1, when(MENU_WHEN_DAY_FROM, 8, 0, 6));
 	ck_assert_str_eq(t, "អ្នកប្រឹក្សានឹងហៅទៅអ្នក ថ្ងៃសៅរ៍ ចាប់ពីម៉ោង 08:00។");
 	free(t);
-	t = menu_callback_text(m, n, 0, MENU_WHEN_UNKNOWN, 0, 0, 0);
+	t = menu_callback_text(m, n, 0, when(MENU_WHEN_WITHIN, 0, 0, 0));
+	ck_assert_str_eq(t, "A counsellor will call you within 30 minutes.");
+	free(t);
+	t = menu_callback_text(m, n, 0, when(MENU_WHEN_TONIGHT_BEFORE, 1, 0,
+	    2));
+	ck_assert_str_eq(t, "A counsellor will call you tonight before 01:00.");
+	free(t);
+	t = menu_callback_text(m, n, 0, when(MENU_WHEN_UNKNOWN, 0, 0, 0));
 	ck_assert_str_eq(t, "A counsellor will call you when a counsellor is "
 	    "free.");
 	free(t);
@@ -426,6 +445,8 @@ START_TEST(test_callback_text)
 END_TEST
 
 #define CB_STRINGS \
+	"\"when_within\": {\"km\": \"{minutes} នាទី\", \"en\": \"in {minutes} min\"},\n" \
+	"\"when_tonight_before\": {\"km\": \"យប់ {time}\", \"en\": \"by {time}\"},\n" \
 	"\"when_today_before\": {\"km\": \"មុន {time}\", \"en\": \"by {time}\"},\n" \
 	"\"when_today_from\": {\"km\": \"ពី {time}\", \"en\": \"from {time}\"},\n" \
 	"\"when_tomorrow_from\": {\"km\": \"ស្អែក {time}\", \"en\": \"tmrw {time}\"},\n" \
@@ -438,8 +459,7 @@ END_TEST
 	"  \"invalid\": {\"km\": \"ខុស\", \"en\": \"Invalid.\"},\n" \
 	"  \"more\": {\"km\": \"បន្ទាប់\", \"en\": \"More\"},\n" \
 	"  \"back\": {\"km\": \"ថយក្រោយ\", \"en\": \"Back\"},\n" \
-	"  \"exit\": {\"km\": \"អរគុណ។\", \"en\": \"Thank you.\"},\n" \
-	"  \"expired\": {\"km\": \"ម្តងទៀត។\", \"en\": \"Dial again.\"},\n" \
+	"  \"expired\": {\"km\": \"ម្ដងទៀត។\", \"en\": \"Dial again.\"},\n" \
 	STR "\"comment\": \"\"},\n\"nodes\": {\n" \
 	"\"main\": {\"type\": \"menu\", \"text\": {\"km\": \"ក\", \"en\": \"A\"}, " \
 	"\"options\": [{\"key\": \"1\", \"label\": {\"km\": \"ក\", \"en\": \"A\"}, " \
@@ -460,7 +480,7 @@ START_TEST(test_callback_errors)
 	/* Without the when phrases. */
 	expect_error(CB_TREE("", "{\"window\": \"w\"}",
 	    "{\"km\": \"{when}\", \"en\": \"{when}\"}"),
-	    "/strings: missing \"when_today_before\" (callback nodes need "
+	    "/strings: missing \"when_within\" (callback nodes need "
 	    "it)");
 	ck_assert(tu_diag_has(d, "missing \"days\""));
 	/* A field from a store nobody fills, an unknown field, no {when}. */
@@ -483,7 +503,8 @@ START_TEST(test_callback_errors)
 	    "{\"km\": \"{when}\", \"en\": \"We call {when}.\"}"), d);
 	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
 	lim.gsm7 = 20;
-	ck_assert_uint_eq(menu_check_fit(m, &lim, d, NULL), 1);
+	ck_assert_msg(menu_check_fit(m, &lim, d, NULL) == 1, "%s",
+	    tu_diag_all(d));
 	/* "We call Wednesday 23:59." is the longest: 24 septets. */
 	ck_assert_msg(tu_diag_has(d, "/nodes/cb: confirmation [en] can take "
 	    "24 GSM-7 units, over the one-screen limit of 20"), "%s",

@@ -397,7 +397,14 @@ START_TEST(test_expected_day)
 	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "08:00", "17:00") ",\n"
 	    SHIFT("sokha", "[\"sat\"]", "08:00", "12:00"), ""));
 	expect(r, mon10, NULL, ROSTER_WHEN_TODAY_BEFORE, 17, 0, 1, mon10);
-	expect(r, mon10, "now", ROSTER_WHEN_TODAY_BEFORE, 17, 0, 1, mon10);
+	/* "Now" means within now_minutes (30) while the shift lasts. */
+	expect(r, mon10, "now", ROSTER_WHEN_WITHIN, 17, 0, 1, mon10);
+	ck_assert_int_eq(roster_expected(r, mon10, "now", &w), 0);
+	ck_assert_int_eq(w.minutes, 30);
+	expect(r, pp(2026, 11, 23, 16, 30), "now", ROSTER_WHEN_WITHIN, 17, 0,
+	    1, pp(2026, 11, 23, 16, 30));
+	expect(r, pp(2026, 11, 23, 16, 45), "now", ROSTER_WHEN_TODAY_BEFORE,
+	    17, 0, 1, pp(2026, 11, 23, 16, 45));
 	expect(r, pp(2026, 11, 23, 7, 0), NULL, ROSTER_WHEN_TODAY_FROM, 8, 0,
 	    1, pp(2026, 11, 23, 8, 0));
 	expect(r, pp(2026, 11, 23, 18, 0), NULL, ROSTER_WHEN_TOMORROW_FROM, 8,
@@ -456,8 +463,10 @@ START_TEST(test_expected_midnight)
 	r = good(ROSTER_WITH("\"windows\": {\"evening\": [\"20:00\", "
 	    "\"02:00\"]},\n", SHIFT("dara", WEEKDAYS, "22:00", "06:00"), ""));
 	t = pp(2026, 11, 23, 23, 0);
-	expect(r, t, NULL, ROSTER_WHEN_TODAY_BEFORE, 24, 0, 1, t);
-	expect(r, t, "evening", ROSTER_WHEN_TODAY_BEFORE, 24, 0, 1, t);
+	/* Never "today before 24:00": tonight, before an hour after it. */
+	expect(r, t, NULL, ROSTER_WHEN_TONIGHT_BEFORE, 6, 0, 1, t);
+	expect(r, t, "evening", ROSTER_WHEN_TONIGHT_BEFORE, 2, 0, 1, t);
+	expect(r, t, "now", ROSTER_WHEN_WITHIN, 6, 0, 1, t);
 	t = pp(2026, 11, 24, 1, 0);
 	expect(r, t, "evening", ROSTER_WHEN_TODAY_BEFORE, 2, 0, 2, t);
 	expect(r, t, NULL, ROSTER_WHEN_TODAY_BEFORE, 6, 0, 2, t);

@@ -319,6 +319,8 @@ create(const char *dedup, const char *phone, int64_t now, struct got *g)
 {
 	struct store_callback	 in = sample(phone);
 
+	in.next_action_at = now;
+	in.call_from = now;
 	memset(g, 0, sizeof(*g));
 	ck_assert_int_eq(store_callback_create(fx.st, &in, dedup,
 	    strlen(dedup), 3600, now, row_cb, g), 0);
@@ -468,13 +470,13 @@ START_TEST(test_migrate)
 	struct got	 g, g2;
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 1);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 1);
+	ck_assert_int_eq(store_schema_version(fx.st), 2);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 2);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	store_free(fx.st);
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 1);
+	ck_assert_int_eq(store_schema_version(fx.st), 2);
 	ck_assert_int_eq(get(g.row.ref, &g2), STORE_OK);
 	ck_assert_int_eq(g2.row.id, g.row.id);
 	ck_assert_str_eq(g2.row.phone, "+85512345678");
@@ -495,6 +497,7 @@ START_TEST(test_create)
 
 	fx.st = open_store(0);
 	memset(&g, 0, sizeof(g));
+	in.next_action_at = 1000;
 	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:s1", 5, 3600, 1000,
 	    durable_cb, &g), 0);
 	ck_assert_uint_eq(store_pending(fx.st), 1);
@@ -584,8 +587,8 @@ START_TEST(test_dup)
 	ck_assert_uint_eq(h.n, 1);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM history"), 1);
 
-	/* Another session is another request. */
-	ck_assert_int_eq(create("at:s2", "+85512345678", 1006, &c), STORE_OK);
+	/* Another session of another caller is another request. */
+	ck_assert_int_eq(create("at:s2", "+85512340000", 1006, &c), STORE_OK);
 	ck_assert_str_ne(c.row.ref, a.row.ref);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 2);
 }
@@ -620,13 +623,16 @@ START_TEST(test_group_commit)
 	struct store_callback	 in = sample("+85512345678");
 	struct got		*g;
 	struct list		 l;
-	char			 sid[32];
+	char			 sid[32], phone[100][16];
 	int			 i, k, done = 0;
 
 	fx.st = open_store(_i == 0 ? 0 : 1);
 	g = calloc(100, sizeof(*g));
 	ck_assert_ptr_nonnull(g);
 	for (i = 0; i < 100; i++) {
+		/* A hundred callers: one request each. */
+		snprintf(phone[i], sizeof(phone[i]), "+8551200%04d", i);
+		in.phone = phone[i];
 		snprintf(sid, sizeof(sid), "at:session-%d", i);
 		ck_assert_int_eq(store_callback_create(fx.st, &in, sid,
 		    strlen(sid), 3600, 1000 + i, row_cb, &g[i]), 0);
@@ -695,6 +701,7 @@ START_TEST(test_batch_failure)
 	out[1].recipient = NULL;	/* NOT NULL: fails after changes */
 	out[1].transport = "webhook";
 	out[1].kind = "callback.created";
+	in.phone = "+85512340001";
 	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:b", 4, 3600, 1001,
 	    row_cb, &b), 0);
 	ck_assert_int_eq(store_callback_claim(fx.st, "NOSUCH", "c1", 1001,
@@ -702,6 +709,7 @@ START_TEST(test_batch_failure)
 	ck_assert_int_eq(store_callback_dispatch(fx.st, a.row.id,
 	    STORE_ALERTED, 1300, 1, "alerted", NULL, out, 2, 1001, done_cb,
 	    &disp), 0);
+	in.phone = "+85512340002";
 	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:c", 4, 3600, 1002,
 	    row_cb, &c), 0);
 	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
@@ -1039,7 +1047,7 @@ START_TEST(test_history)
 
 	fx.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
-	ck_assert_int_eq(create("at:s2", "+85512345678", 1000, &other),
+	ck_assert_int_eq(create("at:s2", "+85512340000", 1000, &other),
 	    STORE_OK);
 	ck_assert_int_eq(change('c', g.row.ref, "c1", 1001, &g), STORE_OK);
 	ck_assert_int_eq(change('c', other.row.ref, "c3", 1001, &other),
@@ -1135,12 +1143,14 @@ START_TEST(test_free_drains)
 {
 	struct store_callback	 in = sample("+85512345678");
 	struct list		 l;
-	char			 sid[32];
+	char			 sid[32], phone[10][16];
 	int			 i, n = 0;
 
 	fx.st = open_store(0);
 	for (i = 0; i < 10; i++) {
 		snprintf(sid, sizeof(sid), "at:s%d", i);
+		snprintf(phone[i], sizeof(phone[i]), "+8551200%04d", i);
+		in.phone = phone[i];
 		ck_assert_int_eq(store_callback_create(fx.st, &in, sid,
 		    strlen(sid), 3600, 1000, late_cb, &n), 0);
 	}

@@ -89,22 +89,46 @@ tu_cleanup(void)
 	tu_dir[0] = '\0';
 }
 
+/* The test environment: the sample's keys and windows, "now" 30 min. */
+void
+tu_menu_env(struct menu_env *env, const char *lang0, const char *lang1)
+{
+	static const struct menu_keys	 keys = { "0", "00", "98", "99" };
+
+	memset(env, 0, sizeof(*env));
+	env->languages[0] = lang0;
+	env->languages[1] = lang1;
+	env->nlang = 2;
+	env->keys = &keys;
+	env->exit_text = "អរគុណ។";
+	env->windows[0] = (struct menu_window){ "morning", 8 * 60, 12 * 60 };
+	env->windows[1] = (struct menu_window){ "afternoon", 12 * 60,
+	    17 * 60 };
+	env->windows[2] = (struct menu_window){ "evening", 17 * 60, 21 * 60 };
+	env->nwindows = 3;
+	env->now_minutes = 30;
+}
+
+/* Load a menu file with the test environment. */
+struct menu *
+tu_menu_load_file(const char *path, const char *name, const char *lang0,
+    const char *lang1, struct diag *d)
+{
+	struct menu_env	 env;
+
+	tu_menu_env(&env, lang0, lang1);
+	return menu_load(path, name, &env, d);
+}
+
 /* Load a menu from a string with the default environment. */
 struct menu *
 tu_menu_load_string(const char *json, struct diag *d)
 {
-	static const struct menu_keys	 keys = { "0", "00", "98", "99" };
-	struct menu_env			 env;
-	struct menu			*m;
-	char				*path;
+	struct menu	*m;
+	char		*path;
 
-	memset(&env, 0, sizeof(env));
-	env.languages[0] = "km";
-	env.languages[1] = "en";
-	env.nlang = 2;
-	env.keys = &keys;
 	path = tu_write(tu_tmpdir(), "m.json", json);
-	m = menu_load(path, "m.json", &env, d);
+	m = tu_menu_load_file(path, "m.json", "km", "en", d);
 	free(path);
 	return m;
 }

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "menu.h"
+
 struct diag;
 struct menu;
 
@@ -26,7 +28,18 @@ char		*tu_write(const char *dir, const char *rel, const char *text);
 /* Remove the temporary directory made by tu_tmpdir. */
 void		 tu_cleanup(void);
 
-/* The default menu environment: km, en; keys 0, 00, 98, 99. */
+/*
+ * The test menu environment: languages lang0, lang1; keys 0, 00, 98, 99;
+ * exit text "អរគុណ។"; the default windows (8-12, 12-17, 17-21); "now" 30 min.
+ */
+void		 tu_menu_env(struct menu_env *env, const char *lang0,
+		    const char *lang1);
+
+/* Load the menu file path (named name) in the test environment. */
+struct menu	*tu_menu_load_file(const char *path, const char *name,
+		    const char *lang0, const char *lang1, struct diag *d);
+
+/* Load a menu from a string in the test environment (km, en). */
 struct menu	*tu_menu_load_string(const char *json, struct diag *d);
 
 /* Return 1 if some collected problem contains needle. */

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * menu_fit: the screen budget of a whole tree, as `hotlined -t` reports
+ * it. Every screen is rendered the worst way it can go on air (the error
+ * line on every page, every footer, the longest value of each
+ * placeholder) to find lines that cannot fit, and the plain way to print
+ * its encoding, largest page and page count. END texts and confirmations
+ * must fit one page. Rendering itself is menu_render.c's job.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "menu.h"
+#include "menu_tree.h"
+#include "text.h"
+
+static const char *menu_fit_names[] = { "invalid", "more", "back", "expired" };
+
+/* Size of one END text in its own encoding, and that encoding's limit. */
+static size_t
+menu_end_size(const char *t, const struct menu_limits *lim, size_t *limit,
+    enum text_encoding *encp)
+{
+	enum text_encoding	 enc = text_encoding_of(t, strlen(t));
+
+	*limit = enc == TEXT_GSM7 ? lim->gsm7 : lim->ucs2;
+	*encp = enc;
+	return text_measure(t, strlen(t), enc);
+}
+
+/* Check that a tree-wide END text fits one screen. */
+static size_t
+menu_check_string(const struct menu *m, enum menu_string s,
+    const struct menu_limits *lim, struct diag *d)
+{
+	enum text_encoding	 enc;
+	const char		*t;
+	size_t			 i, sz, limit, bad = 0;
+	char			 p[MENU_PTR_MAX];
+
+	for (i = 0; i < m->nlang; i++) {
+		t = m->strings[s][i];
+		sz = menu_end_size(t, lim, &limit, &enc);
+		if (sz <= limit)
+			continue;
+		snprintf(p, sizeof(p), "/strings/%s/%s", menu_fit_names[s],
+		    m->langs[i]);
+		diag_at(d, m->name, m->jp, p, 0, "%s text is %zu %s units, "
+		    "over the one-screen limit of %zu", text_encoding_name(enc),
+		    sz, text_encoding_name(enc), limit);
+		bad++;
+	}
+	return bad;
+}
+
+/*
+ * Check a callback node: its longest confirmation (every "when" phrase,
+ * every day name and hour) and its failure text must fit one END screen.
+ */
+static size_t
+menu_check_callback(const struct menu *m, const struct menu_node *n,
+    const struct menu_limits *lim, struct diag *d, FILE *report)
+{
+	struct menu_when_info	 w;
+	enum text_encoding	 enc, wenc = TEXT_GSM7;
+	size_t			 l, sz, limit, worst, wlimit = 0, errors = 0;
+	int			 k, day, hour;
+	char			*t, p[MENU_PTR_MAX];
+
+	memset(&w, 0, sizeof(w));
+	w.minutes = m->now_minutes > 0 ? m->now_minutes : 99;
+	w.minute = 59;
+	for (l = 0; l < m->nlang; l++) {
+		worst = 0;
+		for (k = 0; k < MENU_WHEN__COUNT; k++)
+			for (day = 0; day < 7; day++)
+				for (hour = 0; hour < 24; hour++) {
+					w.kind = (enum menu_when)k;
+					w.wday = day;
+					w.hour = hour;
+					t = menu_callback_text(m, n, l, &w);
+					if (t == NULL)
+						return errors + 1;
+					sz = menu_end_size(t, lim, &limit,
+					    &enc);
+					if (sz > worst || (sz == worst &&
+					    limit < wlimit)) {
+						worst = sz;
+						wlimit = limit;
+						wenc = enc;
+					}
+					free(t);
+				}
+		menu_ptr_join(p, sizeof(p), "/nodes", n->id);
+		if (worst > wlimit) {
+			diag_at(d, m->name, m->jp, p, 1, "confirmation [%s] "
+			    "can take %zu %s units, over the one-screen limit "
+			    "of %zu", m->langs[l], worst,
+			    text_encoding_name(wenc), wlimit);
+			errors++;
+		}
+		sz = menu_end_size(n->failed[l], lim, &limit, &enc);
+		if (sz > limit) {
+			diag_at(d, m->name, m->jp, p, 1, "failed text [%s] "
+			    "does not fit one screen (%zu %s units, limit %zu)",
+			    m->langs[l], sz, text_encoding_name(enc), limit);
+			errors++;
+		}
+		if (report != NULL)
+			fprintf(report, "%s: %-20s [%s] %s %zu/%zu at most, "
+			    "1 page\n", m->name, n->id, m->langs[l],
+			    text_encoding_name(wenc), worst, wlimit);
+	}
+	return errors;
+}
+
+/* Report why node n cannot be laid out in language l. */
+static void
+menu_fit_problem(const struct menu *m, const struct menu_node *n, size_t l,
+    const struct menu_screen *scr, size_t bad, struct diag *d)
+{
+	char	 p[MENU_PTR_MAX], po[MENU_PTR_MAX + 64];
+
+	menu_ptr_join(p, sizeof(p), "/nodes", n->id);
+	if (n->kind == MENU_NODE_END)
+		diag_at(d, m->name, m->jp, p, 1, "end text [%s] does not fit "
+		    "one screen (%zu %s units, limit %zu)", m->langs[l],
+		    scr->size, text_encoding_name(scr->enc), scr->limit);
+	else if (bad >= 1 && bad - 1 < n->noptions) {
+		snprintf(po, sizeof(po), "%s/%s/%zu", p, n->kind ==
+		    MENU_NODE_INPUT ? "accept/choices" : "options", bad - 1);
+		diag_at(d, m->name, m->jp, po, 0, "option line [%s] cannot "
+		    "fit any page with its footers (limit "
+		    "%zu %s units)", m->langs[l], scr->limit,
+		    text_encoding_name(scr->enc));
+	} else
+		diag_at(d, m->name, m->jp, p, 1, "screen [%s] cannot be paged "
+		    "within %zu %s units", m->langs[l], scr->limit,
+		    text_encoding_name(scr->enc));
+}
+
+/* Warn that a line of n cannot be shown under the error line. */
+static void
+menu_fit_warning(const struct menu *m, const struct menu_node *n, size_t l,
+    const struct menu_screen *scr, size_t bad, struct diag *d)
+{
+	char	 p[MENU_PTR_MAX], po[MENU_PTR_MAX + 64];
+
+	menu_ptr_join(p, sizeof(p), "/nodes", n->id);
+	if (bad >= 1 && bad - 1 < n->noptions) {
+		snprintf(po, sizeof(po), "%s/%s/%zu", p, n->kind ==
+		    MENU_NODE_INPUT ? "accept/choices" : "options", bad - 1);
+		diag_warn_at(d, m->name, m->jp, po, 0, "option line [%s] does "
+		    "not fit a page under the error line (limit %zu %s "
+		    "units): after a wrong key its page is shown without it",
+		    m->langs[l], scr->limit, text_encoding_name(scr->enc));
+	} else
+		diag_warn_at(d, m->name, m->jp, p, 1, "screen [%s] cannot be "
+		    "paged under the error line within %zu %s units",
+		    m->langs[l], scr->limit, text_encoding_name(scr->enc));
+}
+
+/* Check and report every screen against a budget. */
+size_t
+menu_check_fit(const struct menu *m, const struct menu_limits *lim,
+    struct diag *d, FILE *report)
+{
+	const struct menu_node	*n;
+	struct menu_screen	 scr;
+	enum text_encoding	 enc;
+	size_t			 i, l, bad, sz, limit, errors = 0;
+	int			 flags;
+
+	errors += menu_check_string(m, MENU_STR_EXPIRED, lim, d);
+	sz = menu_end_size(m->exit_text, lim, &limit, &enc);
+	if (sz > limit) {
+		diag_add(d, "%s: the quick exit text (exit_text) is %zu %s "
+		    "units, over the one-screen limit of %zu", m->name, sz,
+		    text_encoding_name(enc), limit);
+		errors++;
+	}
+	for (i = 0; i < m->nnodes; i++) {
+		n = &m->nodes[i];
+		if (n->kind == MENU_NODE_CALLBACK) {
+			errors += menu_check_callback(m, n, lim, d, report);
+			continue;
+		}
+		for (l = 0; l < m->nlang; l++) {
+			/* The worst case: every footer and the longest values. */
+			if (menu_render_at(m, n, l, lim, MENU_RENDER_CAN_BACK |
+			    MENU_RENDER_CAN_MAIN, NULL, 0, (size_t)-1, &scr,
+			    &bad) == -1) {
+				errors++;
+				menu_fit_problem(m, n, l, &scr, bad, d);
+				continue;
+			}
+			menu_screen_clear(&scr);
+			/*
+			 * With the error line on top as well: else a wrong key
+			 * shows the page again without saying why.
+			 */
+			if (n->kind != MENU_NODE_END &&
+			    menu_render_at(m, n, l, lim, MENU_RENDER_CAN_BACK |
+			    MENU_RENDER_CAN_MAIN, NULL, 1, (size_t)-1, &scr,
+			    &bad) == -1)
+				menu_fit_warning(m, n, l, &scr, bad, d);
+			else if (n->kind != MENU_NODE_END)
+				menu_screen_clear(&scr);
+			if (report == NULL)
+				continue;
+			flags = n == m->start ? 0 : MENU_RENDER_CAN_BACK;
+			if (menu_render_at(m, n, l, lim, flags, NULL, 0,
+			    (size_t)-1, &scr, &bad) == -1)
+				continue;
+			fprintf(report, "%s: %-20s [%s] %s %zu/%zu, %zu "
+			    "page%s\n", m->name, n->id, m->langs[l],
+			    text_encoding_name(scr.enc), scr.largest,
+			    scr.limit, scr.npages, scr.npages == 1 ? "" : "s");
+			menu_screen_clear(&scr);
+		}
+	}
+	return errors;
+}
