@@ -21,7 +21,9 @@
 /* What an alert says. */
 struct notify_alert {
 	const char	*kind;		/* callback.created, callback.escalated,
-					   alert.failed */
+					   callback.asked_again, callback.retry,
+					   callback.assigned,
+					   callback.unreached, alert.failed */
 	const char	*msg_id;	/* stable across retries */
 	const char	*ref;		/* case reference */
 	int		 urgent;
@@ -31,6 +33,11 @@ struct notify_alert {
 	int64_t		 created_at;
 	const char	*claim_url;	/* e.g. http://127.0.0.1:8081/api/... */
 	const char	*phone;		/* the number to call, or NULL */
+	int		 attempts;	/* calls not answered so far */
+	int		 asked_again;	/* times she asked again */
+	int		 warn_unsafe;	/* a number of hers was marked unsafe */
+	const char	*session_end;	/* how her session ended, or NULL */
+	int		 now_minutes;	/* "now" means within these minutes */
 };
 
 /* Provider settings from the configuration (NULL members: not set). */
@@ -107,6 +114,10 @@ int	notify_webhook_sign(const char *secret, const char *msg_id,
  * "%20" otherwise (a query string). A new string, or NULL.
  */
 char	*notify_urlencode(const char *s, int form);
+
+/* The safe window as counsellors read it ("now (within 30 min)"). */
+void	notify_window_text(const struct notify_alert *a, char *buf,
+	    size_t len);
 
 /* The short alert text used by Telegram and SMS (a new string). */
 char	*notify_text(const struct notify_alert *a);

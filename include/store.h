@@ -207,12 +207,13 @@ int		 store_callback_due(struct store *st, int64_t now, size_t max,
 
 /*
  * What the dispatcher decided for request id, in one transaction: set its
- * state (only from OPEN or ALERTED; otherwise STORE_CONFLICT and nothing
+ * state (only from OPEN or ALERTED, or CLAIMED to CLAIMED when the
+ * claimant is told something; otherwise STORE_CONFLICT and nothing
  * changes), next_action_at and rounds, record a history event (event,
  * "system", detail) and queue one outbox row per entry of out[] (their id,
  * callback_id, attempts, next_at and msg_id are set by the store; next_at
- * is now). STORE_NOTFOUND for an unknown id. If anything fails, nothing
- * of it is kept.
+ * is now). Alerts clear the request's reason. STORE_NOTFOUND for an
+ * unknown id. If anything fails, nothing of it is kept.
  */
 int		 store_callback_dispatch(struct store *st, int64_t id,
 		    enum store_state state, int64_t next_action_at, int rounds,
@@ -262,8 +263,28 @@ int		 store_outbox_result(struct store *st, int64_t id,
 		    const struct store_result *r, int64_t now,
 		    store_result_cb cb, void *arg);
 
-/* Every request not COMPLETED, oldest first. */
-int		 store_callback_open(struct store *st, store_list_cb cb,
+/* Where a page of the queue ends: the last row it held. */
+struct store_cursor {
+	int		 urgent;
+	int64_t		 call_from;
+	int64_t		 id;
+};
+
+/* A page of the queue, and how many requests are not completed. */
+typedef void (*store_page_cb)(enum store_rc rc,
+    const struct store_callback *rows, size_t n, size_t total, void *arg);
+
+/*
+ * The queue of requests not COMPLETED, urgent first, then by when she can
+ * first be called (call_from), then as they came: at most limit rows (0:
+ * all) after the cursor (NULL: from the start).
+ */
+int		 store_callback_list(struct store *st,
+		    const struct store_cursor *after, size_t limit,
+		    store_page_cb cb, void *arg);
+
+/* The whole queue (store_callback_list without a cursor or limit). */
+int		 store_callback_open(struct store *st, store_page_cb cb,
 		    void *arg);
 
 /* One request by case reference (STORE_NOTFOUND if none). */
@@ -271,26 +292,60 @@ int		 store_callback_get(struct store *st, const char *ref,
 		    store_callback_cb cb, void *arg);
 
 /*
- * Claim ref for counsellor: from OPEN or ALERTED it becomes CLAIMED by
- * them (next_action_at 0, "claimed" event); already CLAIMED by them is OK
- * again; CLAIMED by another or COMPLETED is STORE_CONFLICT. Exactly one of
- * concurrent claimants wins. cb gets the row after the change.
+ * Claim ref for counsellor until expiry_at, when an uncompleted claim is
+ * released by the dispatcher: from OPEN or ALERTED it becomes CLAIMED by
+ * them (next_action_at = expiry_at, claimed_at = now, "claimed" event);
+ * already CLAIMED by them is OK again (unchanged); CLAIMED by another or
+ * COMPLETED is STORE_CONFLICT. Exactly one of concurrent claimants wins.
+ * cb gets the row after the change.
  */
 int		 store_callback_claim(struct store *st, const char *ref,
-		    const char *counsellor, int64_t now, store_callback_cb cb,
+		    const char *counsellor, int64_t expiry_at, int64_t now,
+		    store_callback_cb cb, void *arg);
+
+/*
+ * Release a claim: CLAIMED by who (or by anyone when any is set: a
+ * supervisor) becomes OPEN with next_action_at = now ("released" event,
+ * with whose claim it was) so it is alerted again; else STORE_CONFLICT.
+ */
+int		 store_callback_release(struct store *st, const char *ref,
+		    const char *who, int any, int64_t now, store_callback_cb cb,
 		    void *arg);
 
 /*
- * Release a claim: CLAIMED by counsellor becomes OPEN with next_action_at
- * = now ("released" event) so it is alerted again; else STORE_CONFLICT.
+ * A supervisor (who) gives ref to counsellor to: it becomes CLAIMED by
+ * them from now, with reason "assigned" and due now so that they are
+ * alerted ("reassigned" event). STORE_CONFLICT once COMPLETED.
  */
-int		 store_callback_release(struct store *st, const char *ref,
-		    const char *counsellor, int64_t now, store_callback_cb cb,
+int		 store_callback_reassign(struct store *st, const char *ref,
+		    const char *who, const char *to, int64_t now,
+		    store_callback_cb cb, void *arg);
+
+/*
+ * The claimant's call was not answered: attempts++, the claim is released
+ * and the request becomes due at next_at with reason "attempt" (another
+ * call inside her window), or, at max_attempts, due now with reason
+ * "unreached" (the supervisors decide). "no_answer" event ("attempt 1 of
+ * 3"). STORE_CONFLICT unless CLAIMED by counsellor.
+ */
+int		 store_callback_attempt(struct store *st, const char *ref,
+		    const char *counsellor, int max_attempts, int64_t next_at,
+		    int64_t now, store_callback_cb cb, void *arg);
+
+/*
+ * The claim of request id made at claimed_at ran out: it becomes OPEN,
+ * due now with reason "claim_expired" ("claim_expired" event by system).
+ * STORE_CONFLICT if it was completed, released or claimed again.
+ */
+int		 store_callback_expire(struct store *st, int64_t id,
+		    int64_t claimed_at, int64_t now, store_callback_cb cb,
 		    void *arg);
 
 /*
  * Complete: CLAIMED by counsellor becomes COMPLETED with outcome
- * ("completed" event, detail = outcome); else STORE_CONFLICT.
+ * ("completed" event, detail = outcome); else STORE_CONFLICT. The outcome
+ * "unsafe" also marks her numbers (keyed hashes), so that a later request
+ * from them carries warn_unsafe.
  */
 int		 store_callback_complete(struct store *st, const char *ref,
 		    const char *counsellor, const char *outcome, int64_t now,

@@ -6,6 +6,7 @@
  * numbers leave only in the answer to a successful claim; logs carry case
  * references and roster ids.
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
 #include "api.h"
@@ -29,6 +31,8 @@
 
 #define API_MAX_BODY	4096
 #define API_REF_MAX	16
+#define API_PAGE	50	/* requests listed per page */
+#define API_PAGE_MAX	200
 
 struct api {
 	struct event_base		*base;
@@ -43,7 +47,8 @@ struct api {
 
 /* What a deferred request was. */
 enum api_action {
-	API_LIST, API_GET, API_CLAIM, API_RELEASE, API_COMPLETE, API_HISTORY
+	API_LIST, API_GET, API_CLAIM, API_RELEASE, API_COMPLETE, API_HISTORY,
+	API_REASSIGN, API_NO_ANSWER
 };
 
 /* A request waiting for the store. */
@@ -54,6 +59,9 @@ struct api_wait {
 	enum api_action			 action;
 	char				 who[64];
 	int				 supervisor;
+	int				 now_minutes;	/* for the view */
+	int				 attempts;	/* no answer: max */
+	size_t				 limit;		/* list: page size */
 };
 
 static const char *api_states[] = { "open", "alerted", "claimed", "completed" };
@@ -200,11 +208,37 @@ api_set(json_t *o, const char *k, const char *v)
 		json_object_set_new(o, k, json_string(v));
 }
 
-/* A request as counsellors see it in lists: no number, no cover story. */
+/* What a counsellor should be careful about, or NULL (a new reference). */
 static json_t *
-api_summary(const struct store_callback *c)
+api_warnings(const struct store_callback *c)
 {
-	json_t	*o = json_object();
+	json_t	*w;
+
+	if (!c->warn_unsafe && c->asked_again == 0 &&
+	    (c->session_end == NULL || strcmp(c->session_end, "quick_exit") !=
+	    0))
+		return NULL;
+	w = json_array();
+	if (w == NULL)
+		return NULL;
+	if (c->warn_unsafe)
+		json_array_append_new(w, json_string("marked_unsafe_before"));
+	if (c->asked_again > 0)
+		json_array_append_new(w, json_string("asked_again"));
+	if (c->session_end != NULL && strcmp(c->session_end, "quick_exit") ==
+	    0)
+		json_array_append_new(w, json_string("left_by_quick_exit"));
+	return w;
+}
+
+/*
+ * A request as counsellors see it in lists: no number, no cover story.
+ * now_minutes says what "now" means (0: not known).
+ */
+static json_t *
+api_summary(const struct store_callback *c, int now_minutes)
+{
+	json_t	*o = json_object(), *w;
 
 	if (o == NULL)
 		return NULL;
@@ -212,21 +246,36 @@ api_summary(const struct store_callback *c)
 	api_set(o, "state", api_states[c->state]);
 	json_object_set_new(o, "urgent", json_boolean(c->urgent));
 	api_set(o, "window", c->window);
+	if (c->window != NULL && strcmp(c->window, "now") == 0 &&
+	    now_minutes > 0)
+		json_object_set_new(o, "call_within_minutes",
+		    json_integer(now_minutes));
 	api_set(o, "province", c->province);
 	api_set(o, "topic", c->topic);
 	api_set(o, "lang", c->lang);
 	json_object_set_new(o, "created_at", json_integer(c->created_at));
+	json_object_set_new(o, "call_from", json_integer(c->call_from));
 	json_object_set_new(o, "rounds", json_integer(c->rounds));
+	json_object_set_new(o, "attempts", json_integer(c->attempts));
+	json_object_set_new(o, "asked_again", json_integer(c->asked_again));
+	json_object_set_new(o, "answering", json_boolean(c->intake));
+	api_set(o, "session_end", c->session_end);
 	api_set(o, "claimed_by", c->claimed_by);
+	if (c->claimed_at > 0)
+		json_object_set_new(o, "claimed_at",
+		    json_integer(c->claimed_at));
 	api_set(o, "outcome", c->outcome);
+	w = api_warnings(c);
+	if (w != NULL)
+		json_object_set_new(o, "warnings", w);
 	return o;
 }
 
 /* What the claimant needs to call safely. */
 static json_t *
-api_call_details(const struct store_callback *c)
+api_call_details(const struct store_callback *c, int now_minutes)
 {
-	json_t		*o = api_summary(c), *call = json_object();
+	json_t		*o = api_summary(c, now_minutes), *call = json_object();
 	const char	*number = NULL;
 
 	if (o == NULL || call == NULL) {
@@ -301,13 +350,21 @@ api_one_cb(enum store_rc rc, const struct store_callback *c, void *arg)
 	mine = c->state == STORE_CLAIMED && c->claimed_by != NULL &&
 	    strcmp(c->claimed_by, w->who) == 0;
 	/* The number goes only to the counsellor who holds the claim. */
-	v = mine && w->action != API_RELEASE ? api_call_details(c) :
-	    api_summary(c);
+	v = mine && w->action != API_RELEASE ? api_call_details(c,
+	    w->now_minutes) : api_summary(c, w->now_minutes);
 	api_json(w->req, 200, "OK", v);
 	if (w->action == API_CLAIM)
 		log_info("request %s: claimed by %s", c->ref, w->who);
-	else if (w->action == API_RELEASE) {
-		log_info("request %s: released by %s", c->ref, w->who);
+	else if (w->action == API_RELEASE || w->action == API_REASSIGN ||
+	    w->action == API_NO_ANSWER) {
+		if (w->action == API_RELEASE)
+			log_info("request %s: released by %s", c->ref, w->who);
+		else if (w->action == API_REASSIGN)
+			log_info("request %s: reassigned by %s to %s", c->ref,
+			    w->who, c->claimed_by);
+		else
+			log_info("request %s: no answer (call %d of %d), by "
+			    "%s", c->ref, c->attempts, w->attempts, w->who);
 		if (w->a->dispatch != NULL)
 			dispatch_kick(w->a->dispatch);
 	} else if (w->action == API_COMPLETE)
@@ -317,13 +374,14 @@ out:
 	api_wait_free(w);
 }
 
-/* The list of open requests. */
+/* A page of the queue, with the cursor of the next one. */
 static void
 api_list_cb(enum store_rc rc, const struct store_callback *rows, size_t n,
-    void *arg)
+    size_t total, void *arg)
 {
 	struct api_wait	*w = arg;
-	json_t		*arr;
+	json_t		*arr, *next = NULL;
+	char		 cur[64];
 	size_t		 i;
 
 	if (w->req == NULL)
@@ -334,8 +392,17 @@ api_list_cb(enum store_rc rc, const struct store_callback *rows, size_t n,
 	}
 	arr = json_array();
 	for (i = 0; arr != NULL && i < n; i++)
-		json_array_append_new(arr, api_summary(&rows[i]));
-	api_json(w->req, 200, "OK", json_pack("{s:o}", "requests", arr));
+		json_array_append_new(arr, api_summary(&rows[i],
+		    w->now_minutes));
+	if (n > 0 && n == w->limit) {
+		snprintf(cur, sizeof(cur), "%d.%lld.%lld", rows[n - 1].urgent,
+		    (long long)rows[n - 1].call_from,
+		    (long long)rows[n - 1].id);
+		next = json_string(cur);
+	}
+	api_json(w->req, 200, "OK", json_pack("{s:o, s:I, s:o}", "requests",
+	    arr, "total", (json_int_t)total, "next", next != NULL ? next :
+	    json_null()));
 out:
 	api_wait_free(w);
 }
@@ -385,23 +452,95 @@ api_auth(struct api *a, struct evhttp_request *req)
 	return roster_by_token(r, h + 7);
 }
 
+/*
+ * The string member name of the JSON object in the body, copied into buf;
+ * -1 if the body is not such an object or the value does not fit.
+ */
+static int
+api_body_string(struct evhttp_request *req, const char *name, char *buf,
+    size_t len)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
+	size_t		 n = evbuffer_get_length(in);
+	json_t		*o;
+	json_error_t	 err;
+	const char	*v;
+	int		 rc = -1;
+
+	o = json_loadb((const char *)evbuffer_pullup(in, -1), n, 0, &err);
+	v = json_string_value(json_object_get(o, name));
+	if (v != NULL && strlen(v) < len) {
+		snprintf(buf, len, "%s", v);
+		rc = 0;
+	}
+	json_decref(o);
+	return rc;
+}
+
 /* Read {"outcome": "..."} from the body; NULL if absent or unknown. */
 static const char *
 api_outcome(struct evhttp_request *req)
 {
-	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
-	size_t		 len = evbuffer_get_length(in), i;
-	json_t		*o;
-	json_error_t	 err;
-	const char	*v, *found = NULL;
+	char	 v[32];
+	size_t	 i;
 
-	o = json_loadb((const char *)evbuffer_pullup(in, -1), len, 0, &err);
-	v = json_string_value(json_object_get(o, "outcome"));
-	for (i = 0; v != NULL && api_outcomes[i] != NULL; i++)
+	if (api_body_string(req, "outcome", v, sizeof(v)) == -1)
+		return NULL;
+	for (i = 0; api_outcomes[i] != NULL; i++)
 		if (strcmp(v, api_outcomes[i]) == 0)
-			found = api_outcomes[i];
-	json_decref(o);
-	return found;
+			return api_outcomes[i];
+	return NULL;
+}
+
+/*
+ * Parse the list's query: limit (1..200) and after (a cursor from the
+ * last page, "urgent.call_from.id"). Returns 0, or -1 with *why set.
+ */
+static int
+api_list_query(const struct evhttp_uri *uri, size_t *limit,
+    struct store_cursor *after, int *has_after, const char **why)
+{
+	struct evkeyvalq	 q;
+	const char		*v, *query;
+	char			*end;
+	long long		 u, cf, id;
+	long			 l;
+	int			 rc = 0;
+
+	*limit = API_PAGE;
+	*has_after = 0;
+	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	if (query == NULL || *query == '\0')
+		return 0;
+	TAILQ_INIT(&q);
+	if (evhttp_parse_query_str(query, &q) == -1) {
+		*why = "malformed query";
+		return -1;
+	}
+	v = evhttp_find_header(&q, "limit");
+	if (v != NULL) {
+		l = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || l < 1 || l > API_PAGE_MAX) {
+			*why = "limit must be 1 to 200";
+			rc = -1;
+		} else
+			*limit = (size_t)l;
+	}
+	v = evhttp_find_header(&q, "after");
+	if (v != NULL && rc == 0) {
+		if (sscanf(v, "%1lld.%18lld.%18lld", &u, &cf, &id) != 3 ||
+		    (u != 0 && u != 1) || cf < 0 || id < 0) {
+			*why = "after must be the \"next\" of a page";
+			rc = -1;
+		} else {
+			after->urgent = (int)u;
+			after->call_from = cf;
+			after->id = id;
+			*has_after = 1;
+		}
+	}
+	evhttp_clear_headers(&q);
+	return rc;
 }
 
 /* Split "/api/requests/REF/verb" into ref and verb (verb may be ""). */
@@ -421,29 +560,48 @@ api_route(const char *path, char *ref, size_t reflen, const char **verb)
 	return strchr(*verb, '/') == NULL ? 0 : -1;
 }
 
+/* What an authenticated request carries to its store job. */
+struct api_args {
+	const char		*ref;
+	const char		*outcome;
+	const char		*to;		/* reassign */
+	struct store_cursor	 after;		/* list */
+	int			 has_after;
+};
+
 /* Queue the store job behind an authenticated request. */
 static int
-api_dispatch(struct api *a, struct api_wait *w, const char *ref,
-    const char *outcome)
+api_dispatch(struct api *a, struct api_wait *w, const struct api_args *g,
+    const struct roster *r)
 {
 	int64_t	 now = hclock_now(a->clock);
 
 	switch (w->action) {
 	case API_LIST:
-		return store_callback_open(a->store, api_list_cb, w);
+		return store_callback_list(a->store, g->has_after ? &g->after :
+		    NULL, w->limit, api_list_cb, w);
 	case API_GET:
-		return store_callback_get(a->store, ref, api_one_cb, w);
+		return store_callback_get(a->store, g->ref, api_one_cb, w);
 	case API_CLAIM:
-		return store_callback_claim(a->store, ref, w->who, now,
-		    api_one_cb, w);
+		return store_callback_claim(a->store, g->ref, w->who, now +
+		    roster_claim_expiry(r), now, api_one_cb, w);
 	case API_RELEASE:
-		return store_callback_release(a->store, ref, w->who, now,
-		    api_one_cb, w);
-	case API_COMPLETE:
-		return store_callback_complete(a->store, ref, w->who, outcome,
+		return store_callback_release(a->store, g->ref, w->who,
+		    w->supervisor, now, api_one_cb, w);
+	case API_REASSIGN:
+		return store_callback_reassign(a->store, g->ref, w->who, g->to,
 		    now, api_one_cb, w);
+	case API_NO_ANSWER:
+		/* Not before attempt_gap; the dispatcher waits on for her
+		 * window if it is not open then. */
+		return store_callback_attempt(a->store, g->ref, w->who,
+		    w->attempts, now + roster_attempt_gap(r), now, api_one_cb,
+		    w);
+	case API_COMPLETE:
+		return store_callback_complete(a->store, g->ref, w->who,
+		    g->outcome, now, api_one_cb, w);
 	case API_HISTORY:
-		return store_callback_history(a->store, ref, api_history_cb,
+		return store_callback_history(a->store, g->ref, api_history_cb,
 		    w);
 	}
 	return -1;
@@ -454,14 +612,18 @@ static void
 api_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct api			*a = arg;
-	const struct roster_person	*p;
+	const struct roster		*r = (*a->confp)->roster;
+	const struct roster_person	*p, *to;
 	const struct evhttp_uri		*uri;
 	struct api_wait			*w;
+	struct api_args			 g;
 	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
-	const char			*path, *verb = "", *outcome = NULL;
-	char				 ref[API_REF_MAX] = "";
+	const char			*path, *verb = "", *why = NULL;
+	char				 ref[API_REF_MAX] = "", tobuf[64];
+	size_t				 limit = 0;
 	int				 action, want_post;
 
+	memset(&g, 0, sizeof(g));
 	uri = evhttp_request_get_evhttp_uri(req);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL)
@@ -484,6 +646,8 @@ api_request_cb(struct evhttp_request *req, void *arg)
 			action = API_RELEASE;
 		else if (strcmp(verb, "complete") == 0)
 			action = API_COMPLETE;
+		else if (strcmp(verb, "reassign") == 0)
+			action = API_REASSIGN;
 		else {
 			api_error(req, 404, "Not Found", "unknown path");
 			return;
@@ -506,14 +670,39 @@ api_request_cb(struct evhttp_request *req, void *arg)
 		api_error(req, 405, "Method Not Allowed", "method not allowed");
 		return;
 	}
+	g.ref = ref;
+	if (action == API_LIST && api_list_query(uri, &limit, &g.after,
+	    &g.has_after, &why) == -1) {
+		api_error(req, 400, "Bad Request", why);
+		return;
+	}
 	if (action == API_COMPLETE) {
-		outcome = api_outcome(req);
-		if (outcome == NULL) {
+		g.outcome = api_outcome(req);
+		if (g.outcome == NULL) {
 			api_error(req, 400, "Bad Request", "body must be "
 			    "{\"outcome\": reached|no_answer|unsafe|"
 			    "wrong_number}");
 			return;
 		}
+		/* No answer: another attempt, not the end. */
+		if (strcmp(g.outcome, "no_answer") == 0)
+			action = API_NO_ANSWER;
+	}
+	if (action == API_REASSIGN) {
+		if (!p->supervisor) {
+			api_error(req, 403, "Forbidden", "only a supervisor "
+			    "can reassign");
+			return;
+		}
+		to = api_body_string(req, "to", tobuf, sizeof(tobuf)) == 0 ?
+		    roster_find(r, tobuf) : NULL;
+		if (to == NULL) {
+			api_error(req, 400, "Bad Request", "body must be "
+			    "{\"to\": the roster id of a counsellor or "
+			    "supervisor}");
+			return;
+		}
+		g.to = to->id;
 	}
 	w = calloc(1, sizeof(*w));
 	if (w == NULL) {
@@ -525,8 +714,11 @@ api_request_cb(struct evhttp_request *req, void *arg)
 	w->evcon = evhttp_request_get_connection(req);
 	w->action = action;
 	w->supervisor = p->supervisor;
+	w->now_minutes = roster_now_minutes(r);
+	w->attempts = roster_call_attempts(r);
+	w->limit = limit;
 	snprintf(w->who, sizeof(w->who), "%s", p->id);
-	if (api_dispatch(a, w, ref, outcome) == -1) {
+	if (api_dispatch(a, w, &g, r) == -1) {
 		free(w);
 		api_error(req, 503, "Service Unavailable", "store busy");
 		return;

@@ -271,6 +271,83 @@ dispatch_escalate_at(const struct roster *r, const struct store_callback *c,
 	return from + roster_escalate_after(r);
 }
 
+/* The claim of c expired, or the dispatcher failed to queue: report. */
+static void
+dispatch_changed_cb(enum store_rc rc, const struct store_callback *c,
+    void *arg)
+{
+	struct dispatch	*d = arg;
+
+	if (rc == STORE_ERR) {
+		dispatch_hold(d);
+		return;
+	}
+	dispatch_unhold(d);
+	if (rc == STORE_OK) {
+		log_info("request %s: claim not completed in time, released",
+		    c->ref);
+		dispatch_kick(d);
+	}
+}
+
+/*
+ * A claimed request is due: its claimant must hear something (she asked
+ * again, or it was assigned to her), or the claim ran out and goes back
+ * to the queue.
+ */
+static void
+dispatch_claimed(struct dispatch *d, const struct store_callback *c,
+    int64_t now)
+{
+	const struct roster		*r = (*d->confp)->roster;
+	const struct roster_person	*p;
+	struct store_outbox		 out[16];
+	char				 kind[40], detail[160];
+	size_t				 n = 0;
+
+	if (c->reason == NULL || c->claimed_by == NULL) {
+		if (store_callback_expire(d->store, c->id, c->claimed_at, now,
+		    dispatch_changed_cb, d) == -1)
+			log_warnx("request %s: could not queue its claim's "
+			    "expiry", c->ref);
+		return;
+	}
+	snprintf(kind, sizeof(kind), "callback.%s", c->reason);
+	p = roster_find(r, c->claimed_by);
+	if (p != NULL)
+		n = dispatch_add(out, n, sizeof(out) / sizeof(out[0]), p, kind);
+	snprintf(detail, sizeof(detail), "%s: to %s", c->reason,
+	    c->claimed_by);
+	log_info("request %s: %s", c->ref, detail);
+	/* The claim runs on from when it was taken. */
+	if (store_callback_dispatch(d->store, c->id, STORE_CLAIMED,
+	    c->claimed_at + roster_claim_expiry(r), c->rounds, "alerted",
+	    detail, out, n, now, dispatch_stored_cb, d) == -1)
+		log_warnx("request %s: could not queue its alert", c->ref);
+}
+
+/*
+ * The kind of a round: the first is "created"; a later one says why it
+ * came (she asked again, another call is due, nobody reached her) or that
+ * the request is still unclaimed.
+ */
+static const char *
+dispatch_kind(const struct store_callback *c)
+{
+	if (c->rounds == 0 && (c->reason == NULL ||
+	    strcmp(c->reason, "asked_again") != 0))
+		return "callback.created";
+	if (c->reason == NULL)
+		return "callback.escalated";
+	if (strcmp(c->reason, "asked_again") == 0)
+		return "callback.asked_again";
+	if (strcmp(c->reason, "attempt") == 0)
+		return "callback.retry";
+	if (strcmp(c->reason, "unreached") == 0)
+		return "callback.unreached";
+	return "callback.escalated";
+}
+
 /* Decide and record the next step of one due request. */
 static void
 dispatch_request(struct dispatch *d, const struct store_callback *c,
@@ -280,12 +357,17 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 	const struct roster_person	*on[DISPATCH_PEOPLE];
 	const struct roster_person	*sup[DISPATCH_PEOPLE];
 	struct store_outbox		 out[DISPATCH_PEOPLE * 4];
+	struct roster_when		 w;
 	size_t				 non, nsup, n = 0, i, max;
 	const char			*kind, *event;
 	char				 detail[160];
 	time_t				 next;
-	int				 rc;
+	int				 rc, now_window;
 
+	if (c->state == STORE_CLAIMED) {
+		dispatch_claimed(d, c, now);
+		return;
+	}
 	max = sizeof(out) / sizeof(out[0]);
 	non = roster_on_duty(r, now, on, DISPATCH_PEOPLE);
 	if (non > DISPATCH_PEOPLE)
@@ -293,9 +375,60 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 	nsup = roster_supervisors(r, sup, DISPATCH_PEOPLE);
 	if (nsup > DISPATCH_PEOPLE)
 		nsup = DISPATCH_PEOPLE;
-	kind = c->rounds == 0 ? "callback.created" : "callback.escalated";
+	kind = dispatch_kind(c);
 	event = c->rounds == 0 ? "alerted" : "escalated";
+	now_window = c->window != NULL && strcmp(c->window, "now") == 0;
 
+	if (strcmp(kind, "callback.retry") == 0 && c->window != NULL &&
+	    strcmp(c->window, "now") != 0 &&
+	    roster_expected(r, (time_t)now, c->window, &w) == 0 &&
+	    w.kind != ROSTER_WHEN_WITHIN && w.kind != ROSTER_WHEN_TODAY_BEFORE &&
+	    w.kind != ROSTER_WHEN_TONIGHT_BEFORE && w.at > now) {
+		/* The next call waits for her window to open. */
+		snprintf(detail, sizeof(detail), "next call in her window, "
+		    "from %lld", (long long)w.at);
+		if (store_callback_dispatch(d->store, c->id, c->state, w.at,
+		    c->rounds, "waiting", detail, NULL, 0, now,
+		    dispatch_stored_cb, d) == -1)
+			log_warnx("request %s: could not queue its next step",
+			    c->ref);
+		return;
+	}
+	if (strcmp(kind, "callback.unreached") == 0) {
+		/* Every call went unanswered: the supervisors decide. */
+		for (i = 0; i < nsup; i++)
+			n = dispatch_add(out, n, max, sup[i], kind);
+		snprintf(detail, sizeof(detail), "%d calls unanswered: the "
+		    "supervisors", c->attempts);
+		log_info("request %s: %s", c->ref, detail);
+		if (store_callback_dispatch(d->store, c->id, STORE_ALERTED, 0,
+		    c->rounds + 1, "escalated", detail, out, n, now,
+		    dispatch_stored_cb, d) == -1)
+			log_warnx("request %s: could not queue its alerts",
+			    c->ref);
+		return;
+	}
+	next = non == 0 ? roster_next_duty(r, now) : -1;
+	if (non == 0 && now_window && !c->urgent && c->rounds == 0 &&
+	    next != -1) {
+		/*
+		 * "Now" outside every shift: she was told the next shift, and
+		 * the supervisors hear of it at once; the counsellors when the
+		 * shift begins.
+		 */
+		for (i = 0; i < nsup; i++)
+			n = dispatch_add(out, n, max, sup[i], kind);
+		snprintf(detail, sizeof(detail), "asked for now, no counsellor "
+		    "on duty until %lld: the supervisors", (long long)next);
+		log_info("request %s: asked for now outside every shift: the "
+		    "supervisors", c->ref);
+		if (store_callback_dispatch(d->store, c->id, STORE_ALERTED,
+		    next, c->rounds + 1, event, detail, out, n, now,
+		    dispatch_stored_cb, d) == -1)
+			log_warnx("request %s: could not queue its alerts",
+			    c->ref);
+		return;
+	}
 	if (non == 0 && (!c->urgent || c->rounds > 0)) {
 		/*
 		 * Outside every shift: wait for the next one. An escalation
@@ -355,6 +488,9 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 			    non > 0 ? " " : "");
 		}
 	}
+	if (c->reason != NULL)
+		snprintf(detail + strlen(detail), sizeof(detail) -
+		    strlen(detail), " (%s)", c->reason);
 	log_info("request %s: %s round %d (%s)", c->ref, event, c->rounds + 1,
 	    detail);
 	if (store_callback_dispatch(d->store, c->id, STORE_ALERTED,
@@ -606,6 +742,11 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	a.created_at = c->created_at;
 	a.claim_url = claim;
 	a.phone = t->with_phone ? dispatch_number(c) : NULL;
+	a.attempts = c->attempts;
+	a.asked_again = c->asked_again;
+	a.warn_unsafe = c->warn_unsafe;
+	a.session_end = c->session_end;
+	a.now_minutes = roster_now_minutes(s->conf->roster);
 	memset(&h, 0, sizeof(h));
 	if (notify_build(&s->conf->notify, t, &a, (time_t)now, &h,
 	    &cause) == -1) {

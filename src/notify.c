@@ -22,23 +22,52 @@
 enum notify_kind {
 	NOTIFY_KIND_CREATED,	/* callback.created: a new request */
 	NOTIFY_KIND_ESCALATED,	/* callback.escalated: still unclaimed */
+	NOTIFY_KIND_ASKED,	/* callback.asked_again: she asked again */
+	NOTIFY_KIND_RETRY,	/* callback.retry: call her again */
+	NOTIFY_KIND_ASSIGNED,	/* callback.assigned: to this counsellor */
+	NOTIFY_KIND_UNREACHED,	/* callback.unreached: calls unanswered */
 	NOTIFY_KIND_FAILED,	/* alert.failed: to supervisors */
 	NOTIFY_KIND_UNKNOWN
+};
+
+/* Each kind's name, and what the short text puts first. */
+static const struct {
+	const char	*name;
+	const char	*lead;
+} notify_kinds[NOTIFY_KIND_UNKNOWN] = {
+	[NOTIFY_KIND_CREATED] = { "callback.created", "" },
+	[NOTIFY_KIND_ESCALATED] = { "callback.escalated", "ESCALATED: " },
+	[NOTIFY_KIND_ASKED] = { "callback.asked_again", "ASKED AGAIN: " },
+	[NOTIFY_KIND_RETRY] = { "callback.retry", "CALL AGAIN: " },
+	[NOTIFY_KIND_ASSIGNED] = { "callback.assigned", "ASSIGNED TO YOU: " },
+	[NOTIFY_KIND_UNREACHED] = { "callback.unreached", "NOT REACHED: " },
+	[NOTIFY_KIND_FAILED] = { "alert.failed", "" },
 };
 
 /* The kind named by s. */
 static enum notify_kind
 notify_kind(const char *s)
 {
+	int	 k;
+
 	if (s == NULL)
 		return NOTIFY_KIND_UNKNOWN;
-	if (strcmp(s, "callback.created") == 0)
-		return NOTIFY_KIND_CREATED;
-	if (strcmp(s, "callback.escalated") == 0)
-		return NOTIFY_KIND_ESCALATED;
-	if (strcmp(s, "alert.failed") == 0)
-		return NOTIFY_KIND_FAILED;
+	for (k = 0; k < NOTIFY_KIND_UNKNOWN; k++)
+		if (strcmp(s, notify_kinds[k].name) == 0)
+			return (enum notify_kind)k;
 	return NOTIFY_KIND_UNKNOWN;
+}
+
+/* The safe window as counsellors read it: "now (within 30 min)". */
+void
+notify_window_text(const struct notify_alert *a, char *buf, size_t len)
+{
+	if (a->window == NULL)
+		snprintf(buf, len, "not given");
+	else if (strcmp(a->window, "now") == 0 && a->now_minutes > 0)
+		snprintf(buf, len, "now (within %d min)", a->now_minutes);
+	else
+		snprintf(buf, len, "%s", a->window);
 }
 
 /*
@@ -283,30 +312,39 @@ notify_urlencode(const char *s, int form)
 
 /*
  * The alert text for Telegram and SMS: English and short, with the case
- * reference, urgency, safe window and claim link, and nothing about the
- * caller. NULL for an unknown kind, a missing member, or no memory.
+ * reference, urgency, safe window, what to be careful about, and the claim
+ * link, and nothing about the caller. NULL for an unknown kind, a missing
+ * member, or no memory.
  */
 char *
 notify_text(const struct notify_alert *a)
 {
 	enum notify_kind	 kind;
-	char			*s = NULL;
+	char			*s = NULL, win[48], warn[160];
 	int			 n;
 
 	kind = notify_kind(a->kind);
 	if (kind == NOTIFY_KIND_UNKNOWN || a->ref == NULL ||
 	    a->claim_url == NULL)
 		return NULL;
-	if (kind == NOTIFY_KIND_FAILED)
+	if (kind == NOTIFY_KIND_FAILED) {
 		n = asprintf(&s, "Hotline: alerts for request %s could not be "
 		    "delivered. Please check the queue: %s", a->ref,
 		    a->claim_url);
-	else
-		n = asprintf(&s, "%sHotline callback request %s%s\n"
-		    "Safe time: %s\nClaim: %s",
-		    kind == NOTIFY_KIND_ESCALATED ? "ESCALATED: " : "", a->ref,
-		    a->urgent ? " URGENT" : "",
-		    a->window != NULL ? a->window : "any", a->claim_url);
+		return n == -1 ? NULL : s;
+	}
+	notify_window_text(a, win, sizeof(win));
+	n = snprintf(warn, sizeof(warn), "%s%s%s", a->warn_unsafe ?
+	    "\nCareful: marked unsafe before" : "", a->session_end != NULL &&
+	    strcmp(a->session_end, "quick_exit") == 0 ?
+	    "\nCareful: she left by quick exit" : "", a->asked_again > 0 ?
+	    "\nShe asked again" : "");
+	if (a->attempts > 0 && n >= 0 && (size_t)n < sizeof(warn))
+		snprintf(warn + n, sizeof(warn) - (size_t)n, "\nUnanswered "
+		    "calls: %d", a->attempts);
+	n = asprintf(&s, "%sHotline callback request %s%s\nSafe time: %s%s\n"
+	    "Claim: %s", notify_kinds[kind].lead, a->ref, a->urgent ?
+	    " URGENT" : "", win, warn, a->claim_url);
 	if (n == -1)
 		return NULL;
 	return s;

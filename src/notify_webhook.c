@@ -139,6 +139,47 @@ done:
 }
 
 /*
+ * The members that say what to be careful about, each only when it
+ * applies: how many calls went unanswered, how often she asked again,
+ * "now" as minutes, how her session ended, and the warnings.
+ */
+static int
+webhook_extras(json_t *data, const struct notify_alert *a)
+{
+	json_t	*w;
+	int	 rc = 0;
+
+	if (a->window != NULL && strcmp(a->window, "now") == 0 &&
+	    a->now_minutes > 0)
+		rc |= json_object_set_new(data, "call_within_minutes",
+		    json_integer(a->now_minutes));
+	if (a->attempts > 0)
+		rc |= json_object_set_new(data, "attempts",
+		    json_integer(a->attempts));
+	if (a->asked_again > 0)
+		rc |= json_object_set_new(data, "asked_again",
+		    json_integer(a->asked_again));
+	if (a->session_end != NULL)
+		rc |= json_object_set_new(data, "session_end",
+		    json_string(a->session_end));
+	if (!a->warn_unsafe && a->asked_again == 0 &&
+	    (a->session_end == NULL || strcmp(a->session_end, "quick_exit") !=
+	    0))
+		return rc;
+	w = json_array();
+	if (w == NULL)
+		return -1;
+	if (a->warn_unsafe)
+		json_array_append_new(w, json_string("marked_unsafe_before"));
+	if (a->asked_again > 0)
+		json_array_append_new(w, json_string("asked_again"));
+	if (a->session_end != NULL && strcmp(a->session_end, "quick_exit") ==
+	    0)
+		json_array_append_new(w, json_string("left_by_quick_exit"));
+	return rc | json_object_set_new(data, "warnings", w);
+}
+
+/*
  * The body. Returns a new reference, or NULL when a string is not UTF-8 or
  * memory runs out. The phone goes in only when the target allows it.
  */
@@ -146,7 +187,9 @@ static json_t *
 webhook_body(const struct roster_alert *target, const struct notify_alert *a,
     const char *when, const char *created)
 {
-	return json_pack("{s:s, s:s, s:{s:s, s:b, s:s?, s:s*, s:s*, s:s, s:s,"
+	json_t	*root;
+
+	root = json_pack("{s:s, s:s, s:{s:s, s:b, s:s?, s:s*, s:s*, s:s, s:s,"
 	    " s:s*}}",
 	    "type", a->kind,
 	    "timestamp", when,
@@ -159,6 +202,12 @@ webhook_body(const struct roster_alert *target, const struct notify_alert *a,
 	    "created_at", created,
 	    "claim_url", a->claim_url,
 	    "phone", target->with_phone ? webhook_opt(a->phone) : NULL);
+	if (root != NULL && webhook_extras(json_object_get(root, "data"),
+	    a) != 0) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
 }
 
 /* Build the signed POST to target->target; see notify.h. */

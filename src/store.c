@@ -180,6 +180,11 @@ enum store_stmt {
 	ST_CB_END,
 	ST_MARK_HAS,
 	ST_MARK_PUT,
+	ST_CB_COUNT,
+	ST_CB_REASSIGN,
+	ST_CB_ATTEMPT,
+	ST_CB_EXPIRE,
+	ST_CB_HASHES,
 	ST__COUNT
 };
 
@@ -209,23 +214,43 @@ static const char *const store_sql[ST__COUNT] = {
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?,"
 	    " ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING",
 	[ST_CB_DUE] = "SELECT " STORE_CB_COLS("")
-	    " FROM callback WHERE state IN (0, 1) AND next_action_at > 0"
+	    " FROM callback WHERE state IN (0, 1, 2) AND next_action_at > 0"
 	    " AND next_action_at <= ? ORDER BY next_action_at, id LIMIT ?",
+	/* The queue: urgent first, then who can be called soonest. */
 	[ST_CB_OPEN] = "SELECT " STORE_CB_COLS("")
-	    " FROM callback WHERE state != 3 ORDER BY created_at, id",
+	    " FROM callback WHERE state != 3 AND (? = 0 OR urgent < ?"
+	    " OR (urgent = ? AND (call_from > ? OR (call_from = ? AND"
+	    " id > ?)))) ORDER BY urgent DESC, call_from, id LIMIT ?",
+	[ST_CB_COUNT] = "SELECT count(*) FROM callback WHERE state != 3",
 	[ST_CB_DISPATCH] = "UPDATE callback SET state = ?, next_action_at = ?,"
-	    " rounds = ?, updated_at = ? WHERE id = ? AND state IN (0, 1)",
+	    " rounds = ?, reason = CASE WHEN ? THEN NULL ELSE reason END,"
+	    " updated_at = ? WHERE id = ? AND (state IN (0, 1) OR"
+	    " (state = 2 AND ? = 2))",
 	[ST_CB_FAILED] = "UPDATE callback SET failures = failures + 1,"
 	    " updated_at = ? WHERE id = ?",
 	[ST_CB_CLAIM] = "UPDATE callback SET state = 2, claimed_by = ?,"
-	    " next_action_at = 0, updated_at = ?"
-	    " WHERE ref = ? AND state IN (0, 1)",
+	    " claimed_at = ?, next_action_at = ?, reason = NULL,"
+	    " updated_at = ? WHERE ref = ? AND state IN (0, 1)",
 	[ST_CB_RELEASE] = "UPDATE callback SET state = 0, claimed_by = NULL,"
-	    " next_action_at = ?, updated_at = ?"
-	    " WHERE ref = ? AND state = 2 AND claimed_by = ?",
+	    " claimed_at = 0, next_action_at = ?, updated_at = ?"
+	    " WHERE ref = ? AND state = 2 AND (claimed_by = ? OR ?)",
 	[ST_CB_COMPLETE] = "UPDATE callback SET state = 3, outcome = ?,"
-	    " next_action_at = 0, updated_at = ?"
+	    " next_action_at = 0, reason = NULL, intake = 0, updated_at = ?"
 	    " WHERE ref = ? AND state = 2 AND claimed_by = ?",
+	[ST_CB_REASSIGN] = "UPDATE callback SET state = 2, claimed_by = ?,"
+	    " claimed_at = ?, next_action_at = ?, reason = 'assigned',"
+	    " updated_at = ? WHERE ref = ? AND state IN (0, 1, 2)",
+	[ST_CB_ATTEMPT] = "UPDATE callback SET state = 0, claimed_by = NULL,"
+	    " claimed_at = 0, attempts = attempts + 1,"
+	    " reason = CASE WHEN attempts + 1 >= ? THEN 'unreached'"
+	    " ELSE 'attempt' END,"
+	    " next_action_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE ? END,"
+	    " updated_at = ? WHERE ref = ? AND state = 2 AND claimed_by = ?",
+	[ST_CB_EXPIRE] = "UPDATE callback SET state = 0, claimed_by = NULL,"
+	    " claimed_at = 0, reason = 'claim_expired', next_action_at = ?,"
+	    " updated_at = ? WHERE id = ? AND state = 2 AND claimed_at = ?",
+	[ST_CB_HASHES] = "SELECT phone_hash, safe_hash FROM callback"
+	    " WHERE id = ?",
 	[ST_HIST_INSERT] = "INSERT INTO history (callback_id, at, event, actor,"
 	    " detail) VALUES (?, ?, ?, ?, ?)",
 	[ST_HIST_LIST] = "SELECT at, event, actor, detail FROM history"
@@ -296,6 +321,9 @@ enum store_kind {
 	SJ_CLAIM,
 	SJ_RELEASE,
 	SJ_COMPLETE,
+	SJ_REASSIGN,
+	SJ_ATTEMPT,
+	SJ_EXPIRE,
 	SJ_HISTORY
 };
 
@@ -330,7 +358,12 @@ struct store_job {
 	int64_t			 max;		/* LIMIT; -1 none */
 	enum store_state	 state;
 	enum store_delivery	 delivery;
-	int			 rounds;
+	int			 rounds;		/* also: a count out */
+	int			 any;		/* release: by a supervisor */
+	int64_t			 after_call_from;	/* list: cursor */
+	int64_t			 after_id;
+	int			 after_urgent;
+	int			 has_after;
 	const char		*ref;
 	const char		*who;		/* counsellor */
 	const char		*text;		/* event, outcome or error */
@@ -351,6 +384,7 @@ struct store_job {
 		store_history_cb	 history;
 		store_done_cb		 done;
 		store_result_cb		 result;
+		store_page_cb		 page;
 	} cb;
 	void			*arg;
 };
@@ -552,14 +586,21 @@ store_job_complete(struct store *st, struct store_job *j)
 	case SJ_CLAIM:
 	case SJ_RELEASE:
 	case SJ_COMPLETE:
+	case SJ_REASSIGN:
+	case SJ_ATTEMPT:
+	case SJ_EXPIRE:
 		row = j->nres > 0 ? j->res : NULL;
 		if (j->cb.row != NULL)
 			j->cb.row(j->rc, row, j->arg);
 		break;
 	case SJ_DUE:
-	case SJ_OPEN:
 		if (j->cb.list != NULL)
 			j->cb.list(j->rc, j->res, j->nres, j->arg);
+		break;
+	case SJ_OPEN:
+		if (j->cb.page != NULL)
+			j->cb.page(j->rc, j->res, j->nres, j->rc == STORE_OK ?
+			    (size_t)j->rounds : 0, j->arg);
 		break;
 	case SJ_OUTBOX_DUE:
 		if (j->cb.due != NULL)
@@ -1188,8 +1229,10 @@ store_run_dispatch(struct store *st, struct store_job *j)
 	store_bind_int(&b, j->state);
 	store_bind_int(&b, j->when);
 	store_bind_int(&b, j->rounds);
+	store_bind_int(&b, j->nout > 0);	/* alerts clear the reason */
 	store_bind_int(&b, j->now);
 	store_bind_int(&b, j->id);
+	store_bind_int(&b, j->state);
 	if (store_write(&b) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_changes(st->db) == 0) {
@@ -1365,18 +1408,36 @@ fail:
 	return STORE_ERR;
 }
 
-/* List every request not completed. */
+/* A page of the queue of requests not completed, and how many there are. */
 static enum store_rc
 store_run_open(struct store *st, struct store_job *j)
 {
 	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	int			 rc;
 
 	store_bind_start(st, ST_CB_OPEN, &b);
-	if (store_read_rows(j, &b) != SQLITE_OK) {
-		store_sqlerr(st, "open");
-		return STORE_ERR;
-	}
+	store_bind_int(&b, j->has_after);
+	store_bind_int(&b, j->after_urgent);
+	store_bind_int(&b, j->after_urgent);
+	store_bind_int(&b, j->after_call_from);
+	store_bind_int(&b, j->after_call_from);
+	store_bind_int(&b, j->after_id);
+	store_bind_int(&b, j->max);
+	if (store_read_rows(j, &b) != SQLITE_OK)
+		goto fail;
+	s = store_bind_start(st, ST_CB_COUNT, &b);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		j->rounds = sqlite3_column_int(s, 0);
+	store_reset(s);
+	if (rc != SQLITE_ROW)
+		goto fail;
 	return STORE_OK;
+
+fail:
+	store_sqlerr(st, "open");
+	return STORE_ERR;
 }
 
 /* Look a request up by reference. */
@@ -1390,23 +1451,83 @@ store_run_get(struct store *st, struct store_job *j)
 	return j->nres > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 
+/* Mark the numbers of request id unsafe to call (by their hashes). */
+static int
+store_mark_unsafe(struct store *st, int64_t id, int64_t now)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	uint8_t			 h[2][STORE_DEDUP_LEN];
+	int			 have[2] = { 0, 0 }, rc, i;
+
+	s = store_bind_start(st, ST_CB_HASHES, &b);
+	store_bind_int(&b, id);
+	rc = b.rc == SQLITE_OK ? sqlite3_step(s) : b.rc;
+	if (rc == SQLITE_ROW)
+		for (i = 0; i < 2; i++)
+			if (sqlite3_column_bytes(s, i) == STORE_DEDUP_LEN) {
+				memcpy(h[i], sqlite3_column_blob(s, i),
+				    STORE_DEDUP_LEN);
+				have[i] = 1;
+			}
+	store_reset(s);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	for (i = 0; i < 2; i++) {
+		if (!have[i])
+			continue;
+		store_bind_start(st, ST_MARK_PUT, &b);
+		store_bind_blob(&b, h[i], STORE_DEDUP_LEN);
+		store_bind_text(&b, "unsafe");
+		store_bind_int(&b, now);
+		rc = store_write(&b);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
 /*
- * Claim, release or complete. The UPDATE carries the precondition, so the
- * decision and the change are one step; the writer thread serialises the
- * claimants. On no change, the current row tells NOTFOUND from CONFLICT.
+ * Claim, release, complete, reassign, an unanswered call, or a claim that
+ * expired. The UPDATE carries the precondition, so the decision and the
+ * change are one step; the writer thread serialises the claimants. On no
+ * change, the current row tells NOTFOUND from CONFLICT. The history event
+ * names who did it, and whose claim it was when that was someone else.
  */
 static enum store_rc
 store_run_change(struct store *st, struct store_job *j)
 {
 	struct store_bind		 b;
 	const struct store_callback	*r;
-	const char			*event, *detail = NULL;
+	const char			*event = "change", *actor = j->who;
+	char				 detail[160], before[64] = "";
+	int64_t				 id;
+	int				 was_claimed = 0, rc;
+
+	detail[0] = '\0';
+	/* Whose it was: for the history and for claim expiry. */
+	if (j->kind == SJ_EXPIRE)
+		rc = store_fetch(st, j, ST_CB_BY_ID, NULL, j->id);
+	else
+		rc = store_fetch(st, j, ST_CB_BY_REF, j->ref, 0);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if (j->nres == 0)
+		return STORE_NOTFOUND;
+	r = j->res;
+	id = r->id;
+	was_claimed = r->state == STORE_CLAIMED;
+	if (r->claimed_by != NULL)
+		snprintf(before, sizeof(before), "%s", r->claimed_by);
+	j->nres = 0;
 
 	switch (j->kind) {
 	case SJ_CLAIM:
 		event = "claimed";
 		store_bind_start(st, ST_CB_CLAIM, &b);
 		store_bind_text(&b, j->who);
+		store_bind_int(&b, j->now);
+		store_bind_int(&b, j->when);
 		store_bind_int(&b, j->now);
 		store_bind_text(&b, j->ref);
 		break;
@@ -1417,10 +1538,50 @@ store_run_change(struct store *st, struct store_job *j)
 		store_bind_int(&b, j->now);
 		store_bind_text(&b, j->ref);
 		store_bind_text(&b, j->who);
+		store_bind_int(&b, j->any);
+		if (was_claimed && strcmp(before, j->who) != 0)
+			snprintf(detail, sizeof(detail), "claim of %s",
+			    before);
+		break;
+	case SJ_REASSIGN:
+		event = "reassigned";
+		store_bind_start(st, ST_CB_REASSIGN, &b);
+		store_bind_text(&b, j->text);
+		store_bind_int(&b, j->now);
+		store_bind_int(&b, j->now);
+		store_bind_int(&b, j->now);
+		store_bind_text(&b, j->ref);
+		if (was_claimed)
+			snprintf(detail, sizeof(detail), "from %s to %s",
+			    before, j->text);
+		else
+			snprintf(detail, sizeof(detail), "to %s", j->text);
+		break;
+	case SJ_ATTEMPT:
+		event = "no_answer";
+		store_bind_start(st, ST_CB_ATTEMPT, &b);
+		store_bind_int(&b, j->rounds);
+		store_bind_int(&b, j->rounds);
+		store_bind_int(&b, j->now);
+		store_bind_int(&b, j->when);
+		store_bind_int(&b, j->now);
+		store_bind_text(&b, j->ref);
+		store_bind_text(&b, j->who);
+		break;
+	case SJ_EXPIRE:
+		event = "claim_expired";
+		actor = "system";
+		store_bind_start(st, ST_CB_EXPIRE, &b);
+		store_bind_int(&b, j->now);
+		store_bind_int(&b, j->now);
+		store_bind_int(&b, j->id);
+		store_bind_int(&b, j->when);
+		snprintf(detail, sizeof(detail), "claim of %s not completed",
+		    before);
 		break;
 	default:
 		event = "completed";
-		detail = j->text;
+		snprintf(detail, sizeof(detail), "%s", j->text);
 		store_bind_start(st, ST_CB_COMPLETE, &b);
 		store_bind_text(&b, j->text);
 		store_bind_int(&b, j->now);
@@ -1431,21 +1592,27 @@ store_run_change(struct store *st, struct store_job *j)
 	if (store_write(&b) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_changes(st->db) == 0) {
-		if (store_fetch(st, j, ST_CB_BY_REF, j->ref, 0) != SQLITE_OK)
+		if (store_fetch(st, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK)
 			goto fail;
-		if (j->nres == 0)
-			return STORE_NOTFOUND;
 		r = j->res;
 		if (j->kind == SJ_CLAIM && r->state == STORE_CLAIMED &&
 		    r->claimed_by != NULL && strcmp(r->claimed_by, j->who) == 0)
 			return STORE_OK;
 		return STORE_CONFLICT;
 	}
-	if (store_fetch(st, j, ST_CB_BY_REF, j->ref, 0) != SQLITE_OK ||
+	if (store_fetch(st, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
 	    j->nres != 1)
 		goto fail;
 	r = j->res;
-	if (store_event(st, r->id, j->now, event, j->who, detail) != SQLITE_OK)
+	if (j->kind == SJ_ATTEMPT)
+		snprintf(detail, sizeof(detail), "attempt %d of %d%s",
+		    r->attempts, j->rounds, r->attempts >= j->rounds ?
+		    ": supervisors told" : "");
+	if (j->kind == SJ_COMPLETE && strcmp(j->text, "unsafe") == 0 &&
+	    store_mark_unsafe(st, r->id, j->now) != SQLITE_OK)
+		goto fail;
+	if (store_event(st, r->id, j->now, event, actor, detail[0] != '\0' ?
+	    detail : NULL) != SQLITE_OK)
 		goto fail;
 	log_debug("store: case %s %s", r->ref, event);
 	return STORE_OK;
@@ -1530,6 +1697,9 @@ store_run(struct store *st, struct store_job *j)
 	case SJ_CLAIM:
 	case SJ_RELEASE:
 	case SJ_COMPLETE:
+	case SJ_REASSIGN:
+	case SJ_ATTEMPT:
+	case SJ_EXPIRE:
 		return store_run_change(st, j);
 	case SJ_HISTORY:
 		return store_run_history(st, j);
@@ -2172,17 +2342,45 @@ store_outbox_result(struct store *st, int64_t id, const struct store_result *r,
 	return store_submit(st, j);
 }
 
-/* Queue a listing of the requests not completed. */
+/* Queue a page of the queue. */
 int
-store_callback_open(struct store *st, store_list_cb cb, void *arg)
+store_callback_list(struct store *st, const struct store_cursor *after,
+    size_t limit, store_page_cb cb, void *arg)
 {
 	struct store_job	*j;
 
 	j = store_job_new(SJ_OPEN, arg);
 	if (j == NULL)
 		return -1;
-	j->cb.list = cb;
+	j->cb.page = cb;
+	j->max = store_limit(limit);
+	if (after != NULL) {
+		j->has_after = 1;
+		j->after_urgent = after->urgent ? 1 : 0;
+		j->after_call_from = after->call_from;
+		j->after_id = after->id;
+	}
 	return store_submit(st, j);
+}
+
+/* A listing of every request: a page of any length, no count needed. */
+static void
+store_open_cb(enum store_rc rc, const struct store_callback *rows, size_t n,
+    size_t total, void *arg)
+{
+	(void)total;
+	(void)rc;
+	(void)rows;
+	(void)n;
+	(void)arg;
+}
+
+/* Queue a listing of the requests not completed. */
+int
+store_callback_open(struct store *st, store_page_cb cb, void *arg)
+{
+	return store_callback_list(st, NULL, 0, cb != NULL ? cb :
+	    store_open_cb, arg);
 }
 
 /* Queue a job about ref by who (may be NULL), with optional text. */
@@ -2225,7 +2423,8 @@ store_callback_get(struct store *st, const char *ref, store_callback_cb cb,
 /* Queue a claim. */
 int
 store_callback_claim(struct store *st, const char *ref,
-    const char *counsellor, int64_t now, store_callback_cb cb, void *arg)
+    const char *counsellor, int64_t expiry_at, int64_t now,
+    store_callback_cb cb, void *arg)
 {
 	struct store_job	*j;
 
@@ -2233,21 +2432,71 @@ store_callback_claim(struct store *st, const char *ref,
 	    store_ref_job(SJ_CLAIM, ref, counsellor, NULL, now, arg, &j) == -1)
 		return -1;
 	j->cb.row = cb;
+	j->when = expiry_at;
 	return store_submit(st, j);
 }
 
 /* Queue a release. */
 int
-store_callback_release(struct store *st, const char *ref,
-    const char *counsellor, int64_t now, store_callback_cb cb, void *arg)
+store_callback_release(struct store *st, const char *ref, const char *who,
+    int any, int64_t now, store_callback_cb cb, void *arg)
 {
 	struct store_job	*j;
 
-	if (counsellor == NULL ||
-	    store_ref_job(SJ_RELEASE, ref, counsellor, NULL, now, arg,
+	if (who == NULL ||
+	    store_ref_job(SJ_RELEASE, ref, who, NULL, now, arg, &j) == -1)
+		return -1;
+	j->cb.row = cb;
+	j->any = any ? 1 : 0;
+	return store_submit(st, j);
+}
+
+/* Queue a reassignment. */
+int
+store_callback_reassign(struct store *st, const char *ref, const char *who,
+    const char *to, int64_t now, store_callback_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	if (who == NULL || to == NULL ||
+	    store_ref_job(SJ_REASSIGN, ref, who, to, now, arg, &j) == -1)
+		return -1;
+	j->cb.row = cb;
+	return store_submit(st, j);
+}
+
+/* Queue an unanswered call. */
+int
+store_callback_attempt(struct store *st, const char *ref,
+    const char *counsellor, int max_attempts, int64_t next_at, int64_t now,
+    store_callback_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	if (counsellor == NULL || max_attempts < 1 ||
+	    store_ref_job(SJ_ATTEMPT, ref, counsellor, NULL, now, arg,
 	    &j) == -1)
 		return -1;
 	j->cb.row = cb;
+	j->rounds = max_attempts;
+	j->when = next_at;
+	return store_submit(st, j);
+}
+
+/* Queue the expiry of a claim. */
+int
+store_callback_expire(struct store *st, int64_t id, int64_t claimed_at,
+    int64_t now, store_callback_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	j = store_job_new(SJ_EXPIRE, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.row = cb;
+	j->id = id;
+	j->when = claimed_at;
+	j->now = now;
 	return store_submit(st, j);
 }
 

@@ -630,7 +630,18 @@ check_alert(const struct receiver_request *q, const char *kind,
 	    iso);
 	data = json_object_get(v, "data");
 	ck_assert_msg(json_is_object(data), "no data in %s", q->body);
-	ck_assert_uint_eq(json_object_size(data), phone != NULL ? 6 : 5);
+	/*
+	 * Five members, the number for a with_phone target, what "now"
+	 * means, and how her session ended (these flows end at the
+	 * callback node).
+	 */
+	ck_assert_uint_eq(json_object_size(data), 5 + (phone != NULL) +
+	    (strcmp(window, "now") == 0) + 1);
+	ck_assert_str_eq(json_string_value(json_object_get(data,
+	    "session_end")), "completed");
+	if (strcmp(window, "now") == 0)
+		ck_assert_int_eq(json_integer_value(json_object_get(data,
+		    "call_within_minutes")), 30);
 	ck_assert_str_eq(json_string_value(json_object_get(data, "ref")), ref);
 	ck_assert(json_is_boolean(json_object_get(data, "urgent")));
 	ck_assert_int_eq(json_is_true(json_object_get(data, "urgent")),

@@ -775,7 +775,7 @@ START_TEST(test_text)
 	a.window = NULL;
 	s = notify_text(&a);
 	ck_assert_str_eq(s, "Hotline callback request R-7 URGENT\n"
-	    "Safe time: any\nClaim: " CLAIM);
+	    "Safe time: not given\nClaim: " CLAIM);
 	ck_assert_ptr_null(strstr(s, "855"));
 	ck_assert_ptr_null(strstr(s, "Siem"));
 	free(s);

@@ -56,6 +56,7 @@ struct list {
 	char			 ref[MAXROWS][16];
 	int64_t			 id[MAXROWS];
 	enum store_state	 state[MAXROWS];
+	size_t			 total;
 };
 
 /* What an outbox-due completion saw. */
@@ -237,7 +238,7 @@ durable_cb(enum store_rc rc, const struct store_callback *row, void *arg)
 	row_cb(rc, row, arg);
 }
 
-/* List completion. */
+/* List completion (due rows, or a page of the queue: page_cb). */
 static void
 list_cb(enum store_rc rc, const struct store_callback *rows, size_t n,
     void *arg)
@@ -253,6 +254,17 @@ list_cb(enum store_rc rc, const struct store_callback *rows, size_t n,
 		l->state[i] = rows[i].state;
 	}
 	l->done++;
+}
+
+/* A page of the queue: as list_cb, with the total. */
+static void
+page_cb(enum store_rc rc, const struct store_callback *rows, size_t n,
+    size_t total, void *arg)
+{
+	struct list	*l = arg;
+
+	l->total = total;
+	list_cb(rc, rows, n, arg);
 }
 
 /* Outbox-due completion. */
@@ -346,7 +358,7 @@ static void
 list_open(struct list *l)
 {
 	memset(l, 0, sizeof(*l));
-	ck_assert_int_eq(store_callback_open(fx.st, list_cb, l), 0);
+	ck_assert_int_eq(store_callback_open(fx.st, page_cb, l), 0);
 	wait_n(&l->done, 1);
 	ck_assert_int_eq(l->rc, STORE_OK);
 }
@@ -435,9 +447,11 @@ change(int kind, const char *ref0, const char *who, int64_t now,
 	snprintf(ref, sizeof(ref), "%s", ref0);
 	memset(g, 0, sizeof(*g));
 	if (kind == 'c')
-		rc = store_callback_claim(fx.st, ref, who, now, row_cb, g);
+		rc = store_callback_claim(fx.st, ref, who, now + 1800, now,
+		    row_cb, g);
 	else if (kind == 'r')
-		rc = store_callback_release(fx.st, ref, who, now, row_cb, g);
+		rc = store_callback_release(fx.st, ref, who, 0, now, row_cb,
+		    g);
 	else
 		rc = store_callback_complete(fx.st, ref, who, "called back",
 		    now, row_cb, g);
@@ -704,8 +718,8 @@ START_TEST(test_batch_failure)
 	in.phone = "+85512340001";
 	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:b", 4, 3600, 1001,
 	    row_cb, &b), 0);
-	ck_assert_int_eq(store_callback_claim(fx.st, "NOSUCH", "c1", 1001,
-	    row_cb, &claim), 0);
+	ck_assert_int_eq(store_callback_claim(fx.st, "NOSUCH", "c1", 2801,
+	    1001, row_cb, &claim), 0);
 	ck_assert_int_eq(store_callback_dispatch(fx.st, a.row.id,
 	    STORE_ALERTED, 1300, 1, "alerted", NULL, out, 2, 1001, done_cb,
 	    &disp), 0);
@@ -864,7 +878,8 @@ START_TEST(test_dispatch)
 	ck_assert_int_eq(get(g.row.ref, &g), STORE_OK);
 	ck_assert_int_eq(g.row.state, STORE_CLAIMED);
 	ck_assert_int_eq(g.row.rounds, 1);
-	ck_assert_int_eq(g.row.next_action_at, 0);
+	/* The claim's expiry (change() claims for 1800 s). */
+	ck_assert_int_eq(g.row.next_action_at, 1201 + 1800);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 2);
 	ck_assert_int_eq(history(g.row.ref, &h), STORE_OK);
 	ck_assert_uint_eq(h.n, 4);
@@ -965,10 +980,10 @@ START_TEST(test_claim)
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	memset(&c1, 0, sizeof(c1));
 	memset(&c2, 0, sizeof(c2));
-	ck_assert_int_eq(store_callback_claim(fx.st, g.row.ref, "c1", 1010,
-	    row_cb, &c1), 0);
-	ck_assert_int_eq(store_callback_claim(fx.st, g.row.ref, "c2", 1010,
-	    row_cb, &c2), 0);
+	ck_assert_int_eq(store_callback_claim(fx.st, g.row.ref, "c1", 2810,
+	    1010, row_cb, &c1), 0);
+	ck_assert_int_eq(store_callback_claim(fx.st, g.row.ref, "c2", 2810,
+	    1010, row_cb, &c2), 0);
 	while (c1.done + c2.done < 2)
 		event_base_loop(fx.base, EVLOOP_ONCE);
 	/* The writer serialises them in queue order: c1 wins. */
@@ -977,7 +992,8 @@ START_TEST(test_claim)
 	ck_assert_str_eq(c1.row.claimed_by, "c1");
 	ck_assert_str_eq(c2.row.claimed_by, "c1");	/* who has it */
 	ck_assert_int_eq(c1.row.state, STORE_CLAIMED);
-	ck_assert_int_eq(c1.row.next_action_at, 0);
+	ck_assert_int_eq(c1.row.next_action_at, 2810);
+	ck_assert_int_eq(c1.row.claimed_at, 1010);
 	ck_assert_int_eq(c1.row.updated_at, 1010);
 
 	/* Again by the same counsellor: fine, no change. */
@@ -1172,10 +1188,10 @@ START_TEST(test_refuse)
 	fx.st = open_store(0);
 	ck_assert_int_eq(store_callback_create(fx.st, &in, "", 0, 3600, 1, row_cb,
 	    NULL), -1);
-	ck_assert_int_eq(store_callback_claim(fx.st, NULL, "c1", 1, row_cb,
-	    NULL), -1);
-	ck_assert_int_eq(store_callback_claim(fx.st, "ABCDEF", NULL, 1, row_cb,
-	    NULL), -1);
+	ck_assert_int_eq(store_callback_claim(fx.st, NULL, "c1", 1801, 1,
+	    row_cb, NULL), -1);
+	ck_assert_int_eq(store_callback_claim(fx.st, "ABCDEF", NULL, 1801, 1,
+	    row_cb, NULL), -1);
 	ck_assert_int_eq(store_callback_dispatch(fx.st, 1, STORE_ALERTED, 0, 1,
 	    NULL, NULL, NULL, 0, 1, done_cb, NULL), -1);
 	ck_assert_uint_eq(store_pending(fx.st), 0);
