@@ -674,6 +674,15 @@ conf_channel(struct conf_ld *ld, struct conf *c, json_t *menus, json_t *obj,
 	ch->token_header = conf_strdup(ck_str(obj, ck_channel,
 	    "token_header"));
 
+	if (ch->token != NULL && strstr(ch->token, "EXAMPLE") != NULL)
+		diag_warn_at(ld->d, ld->name, ld->jp, ptr, 0, "channel \"%s\" "
+		    "still has the sample's EXAMPLE token: make a new random "
+		    "one (token_file)", ch->name);
+	if (ch->kind == CHANNEL_AT && ch->token == NULL)
+		diag_warn_at(ld->d, ld->name, ld->jp, ptr, 0, "channel \"%s\" "
+		    "has no token: Africa's Talking signs nothing, so anyone "
+		    "who learns the URL can post sessions; set token_file and "
+		    "\"token_in\": \"path\"", ch->name);
 	if (ch->kind == CHANNEL_GENERIC)
 		conf_generic(ld, ch, obj, ptr);
 	else {

@@ -54,8 +54,9 @@ usage(void)
 }
 
 /*
- * Load the configuration, printing every problem and warning (on stderr
- * for -t, in the log for the daemon); NULL if there was any problem.
+ * Load the configuration, printing every problem, or when there is none
+ * every warning (on stderr for -t, in the log for the daemon); NULL if
+ * there was any problem.
  */
 static struct conf *
 load(const char *file, FILE *report)
@@ -69,8 +70,8 @@ load(const char *file, FILE *report)
 		fatalx("out of memory");
 	c = conf_load(file, d, report);
 	if (c == NULL)
-		diag_print(d, stderr, "");
-	if (report != NULL)
+		diag_print(d, stderr, "");	/* warnings would hide them */
+	else if (report != NULL)
 		diag_print_warnings(d, stderr, "");
 	else
 		for (i = 0; i < diag_warnings(d); i++)

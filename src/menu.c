@@ -631,6 +631,18 @@ menu_cb_fields(struct menu_ld *ld, struct menu_node *n, json_t *f,
 	}
 }
 
+/* Warn about an object whose comment says it is an EXAMPLE to replace. */
+static void
+menu_example(struct menu_ld *ld, json_t *obj, const char *ptr)
+{
+	const char	*c = json_string_value(json_object_get(obj, "comment"));
+
+	if (c != NULL && strstr(c, "EXAMPLE") != NULL)
+		diag_warn_at(ld->d, ld->name, ld->m->jp, ptr, 1, "an EXAMPLE "
+		    "placeholder (its comment says so): replace it with real, "
+		    "checked content before survivors use this line");
+}
+
 /* Parse one node object into n. */
 static void
 menu_node_parse(struct menu_ld *ld, struct menu_node *n, json_t *obj,
@@ -659,6 +671,7 @@ menu_node_parse(struct menu_ld *ld, struct menu_node *n, json_t *obj,
 		menu_err(ld, ptr, 0, "a node must be an object");
 		return;
 	}
+	menu_example(ld, obj, ptr);
 	type = menu_str(ld, obj, ptr, "type", 1);
 	if (type == NULL)
 		return;

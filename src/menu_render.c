@@ -138,8 +138,8 @@ menu_line_size(const char *s, enum text_encoding enc)
 /*
  * Pack blocks into pages. Every page starts with the header when there is
  * one; a page carries "more" when another page follows (or more_last is
- * set), "main" on the last page when main_last is set, and "back" when it
- * is not the first page or can_back is set. When starts is not NULL it
+ * set), "main" on the last page when main_last is set and it fits there,
+ * and "back" when it is not the first page or can_back is set. When starts is not NULL it
  * gets where each page begins (a new array). Returns 0, or -1 with *bad
  * set to the index of the block that cannot fit any page (or nb on memory
  * exhaustion).
@@ -177,7 +177,7 @@ menu_pack(struct menu_block *bl, size_t nb, const struct menu_pack *pk,
 		rest = text_measure(bl[bi].s + off, bl[bi].len - off, pk->enc);
 		for (i = bi + 1; i < nb; i++)
 			rest += 1 + bl[i].size;
-		tail = (pk->more_last ? more_sz : 0) + main_sz;
+		tail = pk->more_last ? more_sz : 0;
 		last = rest + fixed + tail <= pk->limit;
 		if (fixed + more_sz >= pk->limit) {
 			*bad = bi;
@@ -227,7 +227,9 @@ menu_pack(struct menu_block *bl, size_t nb, const struct menu_pack *pk,
 		last = bi == nb;
 		if (!last || pk->more_last)
 			menu_buf_line(&b, pk->more, strlen(pk->more));
-		if (last && pk->main_last)
+		/* The way home only where it fits: it never adds a page. */
+		if (last && main_sz > 0 && fixed + used + tail + main_sz <=
+		    pk->limit)
 			menu_buf_line(&b, pk->main, strlen(pk->main));
 		if (fixed > head_sz)
 			menu_buf_line(&b, pk->back, strlen(pk->back));

@@ -540,6 +540,29 @@ roster_phone_ok(const char *s, int plus)
 	    strspn(s, "0123456789") == n;
 }
 
+/*
+ * Whether a webhook secret is one anybody can read: its key says EXAMPLE
+ * (the shipped sample's), or it is the Standard Webhooks test vector.
+ */
+static int
+roster_sample_secret(const char *s)
+{
+	unsigned char	 key[ROSTER_KEY_MAX + 1];
+	size_t		 n = 0;
+	int		 sample;
+
+	if (strcmp(s, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") == 0)
+		return 1;
+	if (strncmp(s, "whsec_", 6) != 0 || sodium_base642bin(key,
+	    sizeof(key) - 1, s + 6, strlen(s + 6), NULL, &n, NULL,
+	    sodium_base64_VARIANT_ORIGINAL) != 0)
+		return 0;
+	key[n] = '\0';
+	sample = memmem(key, n, "EXAMPLE", 7) != NULL;
+	sodium_memzero(key, sizeof(key));
+	return sample;
+}
+
 static const struct roster_secret_kind roster_kind_token = {
 	"token", roster_token_ok,
 	"24 to 256 characters of A-Z a-z 0-9 _ -"
@@ -686,6 +709,10 @@ roster_alert_parse(struct roster_ld *ld, struct roster_alert *a, json_t *obj,
 	if (t == ROSTER_WEBHOOK) {
 		a->secret = roster_secret(ld, obj, rk_alert, ptr, "secret",
 		    "secret_file", &roster_kind_whsec, &given);
+		if (a->secret != NULL && roster_sample_secret(a->secret))
+			diag_warn_at(ld->d, ld->name, ld->jp, ptr, 0, "this "
+			    "webhook secret is a published sample: make a new "
+			    "random one (secret_file)");
 		if (!given)
 			roster_err(ld, ptr, 0, "missing \"secret\" or "
 			    "\"secret_file\"");
@@ -749,6 +776,10 @@ roster_person_parse(struct roster_ld *ld, struct roster *r, size_t i,
 
 	pp->token = roster_secret(ld, obj, rk_person, ptr, "token",
 	    "token_file", &roster_kind_token, &given);
+	if (pp->token != NULL && strstr(pp->token, "EXAMPLE") != NULL)
+		diag_warn_at(ld->d, ld->name, ld->jp, ptr, 0, "%s has the "
+		    "sample's EXAMPLE token: give them a new random one "
+		    "(token_file)", pp->id != NULL ? pp->id : "this person");
 	if (!given && ld->role[i] == 0)
 		roster_err(ld, ptr, 0, "a counsellor needs \"token\" or "
 		    "\"token_file\"");

@@ -1189,15 +1189,25 @@ START_TEST(test_check_ok)
 	ck_assert_ptr_nonnull(h);
 	conf = harness_path(h, "hotlined.conf");
 	run_check(conf, &st, &out, &err);
-	/* Warnings only: the 40-unit screen is too small for one line. */
-	ck_assert_int_ne(asprintf(&want, "warning: %s/menus/test.json:30:9: "
+	/*
+	 * Warnings only: the AT channels have no token, and the 40-unit
+	 * screen is too small for one line under the error line.
+	 */
+	ck_assert_int_ne(asprintf(&want, "warning: %s/hotlined.conf:12:5: "
+	    "/channels/0: channel \"at\" has no token: Africa's Talking signs "
+	    "nothing, so anyone who learns the URL can post sessions; set "
+	    "token_file and \"token_in\": \"path\"\nwarning: %s/hotlined.conf:"
+	    "13:5: /channels/1: channel \"small\" has no token: Africa's "
+	    "Talking signs nothing, so anyone who learns the URL can post "
+	    "sessions; set token_file and \"token_in\": \"path\"\n"
+	    "warning: %s/menus/test.json:30:9: "
 	    "/nodes/main/options/0: option line [km] does not fit a page "
 	    "under the error line (limit 40 UCS-2 units): after a wrong key "
 	    "its page is shown without it\nwarning: %s/menus/test.json:30:9: "
 	    "/nodes/main/options/0: option line [en] does not fit a page "
 	    "under the error line (limit 40 UCS-2 units): after a wrong key "
-	    "its page is shown without it\n", harness_dir(h),
-	    harness_dir(h)), -1);
+	    "its page is shown without it\n", harness_dir(h), harness_dir(h),
+	    harness_dir(h), harness_dir(h)), -1);
 	ck_assert_str_eq(err, want);
 	free(want);
 	ck_assert_int_eq(WEXITSTATUS(st), 0);
@@ -1295,12 +1305,33 @@ START_TEST(test_sample_check)
 	char	*conf, *out, *err;
 	int	 st;
 
+	const char	*warned[] = {
+		"sophea has the sample's EXAMPLE token",
+		"/people/0/alerts/0: this webhook secret is a published sample",
+		"/nodes/cb_nosafe: an EXAMPLE placeholder",
+		"/nodes/svc_other: an EXAMPLE placeholder",
+		"channel \"africastalking\" has no token",
+		"channel \"local_form\" still has the sample's EXAMPLE token",
+	};
+	const char	*p;
+	size_t		 i;
+
 	conf = src_path("conf/hotlined.conf");
 	run_check(conf, &st, &out, &err);
 	ck_assert_msg(WEXITSTATUS(st) == 0, "exit %d:\n%s%s", WEXITSTATUS(st),
 	    out, err);
-	ck_assert_str_eq(err, "");
+	/* It works, and says loudly what is still a placeholder. */
+	for (p = err; *p != '\0'; p = strchr(p, '\n') + 1)
+		ck_assert_msg(strncmp(p, "warning: ", 9) == 0, "%s", p);
+	for (i = 0; i < sizeof(warned) / sizeof(warned[0]); i++)
+		ck_assert_msg(strstr(err, warned[i]) != NULL, "no warning "
+		    "\"%s\" in:\n%s", warned[i], err);
 	ck_assert_msg(ends_with(out, "\nconfiguration OK\n"), "%s", out);
+	/* The root screen is one page in both languages. */
+	ck_assert_msg(strstr(out, "main.json: main                 [km] UCS-2 "
+	    "77/80, 1 page\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "main.json: main                 [en] UCS-2 "
+	    "75/80, 1 page\n") != NULL, "%s", out);
 	free(out);
 	free(err);
 	free(conf);
@@ -1346,6 +1377,9 @@ START_TEST(test_sample_first_screen)
 	n = utf16_units(rep.body + 4, &last);
 	ck_assert_msg(n <= 80, "%zu units: %s", n, rep.body);
 	ck_assert(last != COENG);
+	/* One page: the quick exit is on it, no "more". */
+	ck_assert_msg(strstr(rep.body, "\n99. ") != NULL, "%s", rep.body);
+	ck_assert_msg(strstr(rep.body, "\n98. ") == NULL, "%s", rep.body);
 	harness_reply_clear(&rep);
 }
 END_TEST
