@@ -480,7 +480,12 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 			n = dispatch_add(out, n, max, on[i], kind);
 			snprintf(detail, sizeof(detail), "to %s", on[i]->id);
 		}
-		if (c->rounds > 0 || non == 0) {
+		/*
+		 * A later round also tells the supervisors, but not another
+		 * call after no answer: that is the counsellors' routine.
+		 */
+		if ((c->rounds > 0 && strcmp(kind, "callback.retry") != 0) ||
+		    non == 0) {
 			for (i = 0; i < nsup; i++)
 				n = dispatch_add(out, n, max, sup[i], kind);
 			snprintf(detail + strlen(detail), sizeof(detail) -

@@ -88,7 +88,7 @@ END_TEST
 START_TEST(test_last_hop_concurrent)
 {
 	struct par	 p[2];
-	char		 sid[32], phone[16], *w, *f;
+	char		 sid[32], phone[24], *w, *f;
 	size_t		 i, k;
 	const size_t	 nsess = 4;
 
@@ -133,7 +133,7 @@ END_TEST
  */
 START_TEST(test_row_before_confirmation)
 {
-	char	*w, *f, *s, sid[32], phone[16], sql[512];
+	char	*w, *f, *s, sid[32], phone[24], sql[512];
 	int	 k;
 
 	start_day();
@@ -438,7 +438,7 @@ END_TEST
  */
 START_TEST(test_give_up_tells_supervisors)
 {
-	struct cb_opts		 o = { 600, 1, 2, NULL, 0, NULL };
+	struct cb_opts		 o = { 600, 1, 2, NULL, 0, NULL, NULL };
 	struct receiver_request	 q;
 	json_t			*v;
 	char			*ref, *cx, *detail;
@@ -724,7 +724,7 @@ END_TEST
  */
 START_TEST(test_escalation)
 {
-	struct cb_opts		 o = { 2, 1, 0, NULL, 0, NULL };
+	struct cb_opts		 o = { 2, 1, 0, NULL, 0, NULL, NULL };
 	struct receiver_request	 q0, qs, qc;
 	json_t			*v;
 	char			*w, *f, *ref, *pm, *detail, other[4];
@@ -810,7 +810,7 @@ END_TEST
  */
 START_TEST(test_waits_for_shift)
 {
-	struct cb_opts		 o = { 600, 1, 0, CLOCK_EARLY, 0, NULL };
+	struct cb_opts		 o = { 600, 1, 0, CLOCK_EARLY, 0, NULL, NULL };
 	struct receiver_request	 q;
 	json_t			*v;
 	char			*w, *f, *ref, detail[64];
@@ -912,7 +912,7 @@ END_TEST
  */
 START_TEST(test_privacy)
 {
-	struct cb_opts	 o = { 600, 1, 0, NULL, 1, NULL };
+	struct cb_opts	 o = { 600, 1, 0, NULL, 1, NULL, NULL };
 	const char	*never[] = { PHONE_DIGITS, PHONE_NSN, "87654321",
 			    "012345678",
 			    SAFE_NSN, SAFE_TYPED, SECRET_B64, "whsec_",
@@ -1044,57 +1044,8 @@ callback_suite(void)
 	return s;
 }
 
-/*
- * Check the environment, then run the suite in Check's default fork mode
- * with every temporary file below one directory, removed at the end even
- * when a failing test (which leaves with _exit) could not clean up.
- */
 int
 main(void)
 {
-	SRunner		*sr;
-	const char	*bin, *top, *tmp;
-	char		*run_dir = NULL;
-	int		 failed;
-
-	bin = getenv("HOTLINED_BIN");
-	top = getenv("TOP_SRCDIR");
-	if (bin == NULL || *bin == '\0' || top == NULL || *top == '\0') {
-		fprintf(stderr, "check_callback: set HOTLINED_BIN to the built "
-		    "daemon and TOP_SRCDIR to the source tree\n");
-		return EXIT_FAILURE;
-	}
-	if (access(bin, X_OK) == -1) {
-		fprintf(stderr, "check_callback: HOTLINED_BIN=%s is not an "
-		    "executable\n", bin);
-		return EXIT_FAILURE;
-	}
-	if (sodium_init() == -1) {
-		fprintf(stderr, "check_callback: sodium_init failed\n");
-		return EXIT_FAILURE;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "check_callback: curl_global_init failed\n");
-		return EXIT_FAILURE;
-	}
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (asprintf(&run_dir, "%s/check_callback.XXXXXX", tmp) == -1 ||
-	    mkdtemp(run_dir) == NULL || setenv("TMPDIR", run_dir, 1) == -1) {
-		fprintf(stderr, "check_callback: cannot make a directory in "
-		    "%s\n", tmp);
-		return EXIT_FAILURE;
-	}
-
-	sr = srunner_create(callback_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-
-	if (getenv("HARNESS_KEEP") == NULL)
-		harness_rmtree(run_dir);
-	free(run_dir);
-	curl_global_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return flow_run("check_callback", callback_suite());
 }

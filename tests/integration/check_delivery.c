@@ -47,7 +47,7 @@ walker_main(void *arg)
 {
 	struct walker		*w = arg;
 	struct harness_reply	 rep;
-	char			 sid[32], phone[16], *body;
+	char			 sid[32], phone[24], *body;
 	size_t			 k;
 	int			 i, last;
 
@@ -166,7 +166,7 @@ END_TEST
 START_TEST(test_unwritable_once)
 {
 	sqlite3		*db = NULL;
-	char		*path, sid[32], phone[16];
+	char		*path, sid[32], phone[24];
 	int		 i;
 
 	start_day();
@@ -249,44 +249,8 @@ delivery_suite(void)
 	return s;
 }
 
-/*
- * Check the environment, then run the suite in Check's default fork mode
- * with every temporary file below one directory, removed at the end.
- */
 int
 main(void)
 {
-	SRunner		*sr;
-	const char	*tmp;
-	char		*run_dir = NULL;
-	int		 failed;
-
-	if (getenv("HOTLINED_BIN") == NULL || getenv("TOP_SRCDIR") == NULL) {
-		fprintf(stderr, "check_delivery: set HOTLINED_BIN and "
-		    "TOP_SRCDIR\n");
-		return EXIT_FAILURE;
-	}
-	if (sodium_init() == -1 ||
-	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "check_delivery: cannot initialise\n");
-		return EXIT_FAILURE;
-	}
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (asprintf(&run_dir, "%s/check_delivery.XXXXXX", tmp) == -1 ||
-	    mkdtemp(run_dir) == NULL || setenv("TMPDIR", run_dir, 1) == -1) {
-		fprintf(stderr, "check_delivery: cannot make a directory in "
-		    "%s\n", tmp);
-		return EXIT_FAILURE;
-	}
-	sr = srunner_create(delivery_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (getenv("HARNESS_KEEP") == NULL)
-		harness_rmtree(run_dir);
-	free(run_dir);
-	curl_global_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return flow_run("check_delivery", delivery_suite());
 }

@@ -233,6 +233,14 @@ start(const struct cb_opts *o)
 		free(num);
 		b = a;
 	}
+	if (o->roster_extra != NULL) {
+		ck_assert_int_ne(asprintf(&num, "%s, \"retry_first\": ",
+		    o->roster_extra), -1);
+		a = replace_all(b, "\"retry_first\": ", num);
+		free(b);
+		free(num);
+		b = a;
+	}
 	ck_assert_int_eq(harness_write_file(h, "roster.json", b), 0);
 	free(b);
 	free(in);
@@ -246,7 +254,7 @@ start(const struct cb_opts *o)
 void
 start_day(void)
 {
-	struct cb_opts	 o = { 600, 1, 0, NULL, 0, NULL };
+	struct cb_opts	 o = { 600, 1, 0, NULL, 0, NULL, NULL };
 
 	start(&o);
 }
@@ -880,4 +888,50 @@ request_afternoon(const char *sid, const char *phone)
 	at_expect(sid, phone, f, END_AFTERNOON);
 	free(f);
 	free(w);
+}
+
+/* Run suite s of the program name; see flow.h. */
+int
+flow_run(const char *name, Suite *s)
+{
+	SRunner		*sr;
+	const char	*tmp;
+	char		*run_dir = NULL;
+	int		 failed;
+
+	if (getenv("HOTLINED_BIN") == NULL || *getenv("HOTLINED_BIN") ==
+	    '\0' || getenv("TOP_SRCDIR") == NULL) {
+		fprintf(stderr, "%s: set HOTLINED_BIN to the built daemon and "
+		    "TOP_SRCDIR to the source tree\n", name);
+		return EXIT_FAILURE;
+	}
+	if (access(getenv("HOTLINED_BIN"), X_OK) == -1) {
+		fprintf(stderr, "%s: HOTLINED_BIN=%s is not an executable\n",
+		    name, getenv("HOTLINED_BIN"));
+		return EXIT_FAILURE;
+	}
+	if (sodium_init() == -1 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "%s: cannot initialise libsodium or libcurl\n",
+		    name);
+		return EXIT_FAILURE;
+	}
+	tmp = getenv("TMPDIR");
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if (asprintf(&run_dir, "%s/%s.XXXXXX", tmp, name) == -1 ||
+	    mkdtemp(run_dir) == NULL || setenv("TMPDIR", run_dir, 1) == -1) {
+		fprintf(stderr, "%s: cannot make a directory in %s\n", name,
+		    tmp);
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (getenv("HARNESS_KEEP") == NULL)
+		harness_rmtree(run_dir);
+	free(run_dir);
+	curl_global_cleanup();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <check.h>
 #include <jansson.h>
 #include <sqlite3.h>
 
@@ -77,6 +78,7 @@ struct cb_opts {
 	const char	*clock_start;	/* NULL: CLOCK_DAY */
 	int		 verbose;
 	const char	*fixture;	/* NULL: tests/data/callback */
+	const char	*roster_extra;	/* roster members to add, or NULL */
 };
 
 /* One HTTP request to run on a thread, released with others at once. */
@@ -267,5 +269,13 @@ char	*last_hop(const char *walked, const char *danger);
 
 /* A whole request, not urgent, "afternoon": the confirmation is exact. */
 void	request_afternoon(const char *sid, const char *phone);
+
+/*
+ * Check the environment (HOTLINED_BIN, TOP_SRCDIR), then run suite s in
+ * Check's default fork mode with every temporary file below one directory,
+ * removed at the end even when a failing test (which leaves with _exit)
+ * could not clean up. Returns the exit status for main.
+ */
+int	flow_run(const char *name, Suite *s);
 
 #endif

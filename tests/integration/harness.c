@@ -566,6 +566,13 @@ harness_port(const struct harness *h)
 	return h->port;
 }
 
+/* The daemon's process id. */
+pid_t
+harness_pid(const struct harness *h)
+{
+	return h->pid;
+}
+
 /* An absolute path inside the temporary directory. */
 char *
 harness_path(const struct harness *h, const char *rel)

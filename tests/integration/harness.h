@@ -61,6 +61,9 @@ const char	*harness_dir(const struct harness *h);
 /* The port the daemon listens on, or -1 before it does. */
 int		 harness_port(const struct harness *h);
 
+/* The daemon's process id, or -1 when none runs. */
+pid_t		 harness_pid(const struct harness *h);
+
 /* Absolute path of rel inside the temporary directory (new string). */
 char		*harness_path(const struct harness *h, const char *rel);
 
