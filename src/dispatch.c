@@ -3,11 +3,15 @@
  * dispatch: a one-second tick (and kicks) that asks the store for due work
  * and acts on it. Due requests get their alert round: one counsellor on
  * duty (the next one each round), every counsellor and the supervisors when
- * urgent, the supervisors too from the second round on; with nobody on
- * duty the request waits for the next shift. Due outbox rows are built by
- * notify and sent by fetch; the verdict is written back with a backoff, and
- * an alert given up on is reported to the supervisors. Logs carry case
- * references and roster ids only.
+ * urgent, the supervisors too from the second round on (not for another
+ * call after no answer); with nobody on duty the request waits for the
+ * next shift, and "now" outside shifts tells the supervisors at once. A
+ * due claimed request alerts its claimant (asked again, assigned) or its
+ * claim expires. Due outbox rows are built by notify and sent by fetch;
+ * the verdict is written back with a backoff, and an alert given up on is
+ * reported to the supervisors. A row stays in flight until its result is
+ * durable; when the store cannot write, new work pauses and backs off.
+ * Logs carry case references and roster ids only.
  */
 #include <stdio.h>
 #include <stdlib.h>
