@@ -3,7 +3,10 @@
  * bench/hop: server-side cost of one USSD hop without the network. It
  * loads a configuration, then drives many whole sessions through the
  * session table (channel event -> session -> engine -> rendered page) and
- * prints the mean time per hop. Not a test: timings are only reported.
+ * prints the mean time per hop. Then a flood: first hops of new sessions
+ * only, once with room for all of them and once with max_sessions 1,000
+ * (the least recently used give way), with the time per hop and the
+ * resident memory after each. Not a test: figures are only reported.
  * Usage: bench/hop CONF [SESSIONS]
  */
 #include <stdio.h>
@@ -19,10 +22,13 @@
 #include "diag.h"
 #include "session.h"
 
-/* A walk through the sample tree, as AT histories (first hop empty). */
+/*
+ * A walk through the sample tree, as AT histories (first hop empty):
+ * Information, Staying safe, the four chained tips, the quick exit.
+ */
 static const char *const path[] = {
-	"", "98", "98*2", "98*2*1", "98*2*1*2", "98*2*1*2*1", "98*2*1*2*1*2",
-	"98*2*1*2*1*2*98"
+	"", "3", "3*1", "3*1*1", "3*1*1*98", "3*1*1*98*98", "3*1*1*98*98*98",
+	"3*1*1*98*98*98*99"
 };
 
 /* Seconds since an arbitrary point, with nanoseconds. */
@@ -33,6 +39,52 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Resident memory of this process in kB, or -1. */
+static long
+rss_kb(void)
+{
+	FILE	*f;
+	char	 line[128];
+	long	 kb = -1;
+
+	if ((f = fopen("/proc/self/status", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+/* n first hops of new sessions (ids from base); seconds taken. */
+static double
+flood(struct session_table *t, struct conf *c, size_t from, size_t n)
+{
+	struct channel_event	 ev;
+	struct channel_reply	 rep;
+	char			 sid[32];
+	double			 t0 = now();
+	size_t			 i;
+
+	for (i = from; i < from + n; i++) {
+		snprintf(sid, sizeof(sid), "flood-%zu", i);
+		memset(&ev, 0, sizeof(ev));
+		ev.channel = c->channels[0]->name;
+		ev.session_id = sid;
+		ev.phone = "+85512000000";
+		ev.history = "";
+		ev.separator = "*";
+		ev.start = CHANNEL_START_NEW;
+		if (session_handle(t, c, c->channels[0], &ev, &rep, NULL,
+		    NULL) != SESSION_OK) {
+			fprintf(stderr, "hop failed\n");
+			exit(1);
+		}
+		free(rep.text);
+	}
+	return now() - t0;
 }
 
 int
@@ -48,6 +100,7 @@ main(int argc, char *argv[])
 	size_t			 n, i, j, hops = 0, bytes = 0;
 	char			 sid[32];
 	double			 t0, t1;
+	long			 rss0, rss1;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: hop CONF [SESSIONS]\n");
@@ -62,8 +115,23 @@ main(int argc, char *argv[])
 	}
 	diag_free(d);
 	base = event_base_new();
-	/* No store: the walk below never reaches a callback node. */
+	/* No store: no walk below reaches a callback node. */
 	hclock_init(&clock, 0);
+
+	/* A flood first, on a fresh heap: max_sessions 1000 bounds it. */
+	rss0 = rss_kb();
+	c->max_sessions = 1000;
+	t = session_table_new(base, NULL, &clock, NULL, NULL);
+	t0 = flood(t, c, 0, n);
+	rss1 = rss_kb();
+	t1 = flood(t, c, n, n);
+	printf("flood, %zu then %zu more new sessions, max_sessions 1000: "
+	    "%.2f and %.2f us per first hop, %zu held, %llu gave way, RSS %ld "
+	    "kB at start, %ld and %ld kB after\n", n, n, t0 * 1e6 / n,
+	    t1 * 1e6 / n, session_count(t), session_evicted(t), rss0, rss1,
+	    rss_kb());
+	session_table_free(t);
+
 	t = session_table_new(base, NULL, &clock, NULL, NULL);
 	t0 = now();
 	for (i = 0; i < n; i++) {
@@ -91,6 +159,15 @@ main(int argc, char *argv[])
 	printf("%zu sessions, %zu hops in %.3f s: %.2f us per hop "
 	    "(%.0f hops/s on one core), %zu reply bytes\n", n, hops, t1 - t0,
 	    (t1 - t0) * 1e6 / hops, hops / (t1 - t0), bytes);
+	session_table_free(t);
+
+	/* Then with room for every one: memory grows with the flood. */
+	c->max_sessions = 2 * n + 1;
+	t = session_table_new(base, NULL, &clock, NULL, NULL);
+	t0 = flood(t, c, 0, 2 * n);
+	printf("flood, %zu new sessions, all held: %.2f us per first hop, "
+	    "%zu held, RSS %ld kB\n", 2 * n, t0 * 1e6 / (2 * n),
+	    session_count(t), rss_kb());
 	session_table_free(t);
 	event_base_free(base);
 	conf_unref(c);
