@@ -116,6 +116,9 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE callback ADD COLUMN call_from INTEGER NOT NULL"
 	" DEFAULT 0;"
 	"UPDATE callback SET call_from = created_at;"
+	/* Claims of schema 1 never expired: from now on they do. */
+	"UPDATE callback SET claimed_at = updated_at,"
+	" next_action_at = updated_at + 1800 WHERE state = 2;"
 	"CREATE INDEX callback_phone ON callback (phone_hash);"
 	"CREATE INDEX callback_queue ON callback (state, urgent, call_from);"
 	"CREATE TABLE mark ("
@@ -286,10 +289,15 @@ static const char *const store_sql[ST__COUNT] = {
 	    " next_action_at = CASE WHEN next_action_at = 0"
 	    " OR next_action_at > ? THEN ? ELSE next_action_at END"
 	    " WHERE id = ?",
-	[ST_CB_UPDATE] = "UPDATE callback SET safe_to_call = ?,"
-	    " safe_number = ?, \"window\" = ?, cover = ?,"
-	    " urgent = max(urgent, ?), province = ?, topic = ?, lang = ?,"
-	    " call_from = ?, safe_hash = ?, warn_unsafe = max(warn_unsafe, ?),"
+	/* An answer not given (yet) in this session keeps the row's. */
+	[ST_CB_UPDATE] = "UPDATE callback SET"
+	    " safe_to_call = coalesce(?, safe_to_call),"
+	    " safe_number = coalesce(?, safe_number),"
+	    " \"window\" = coalesce(?, \"window\"), cover = coalesce(?, cover),"
+	    " urgent = max(urgent, ?), province = coalesce(?, province),"
+	    " topic = coalesce(?, topic), lang = ?,"
+	    " call_from = ?, safe_hash = coalesce(?, safe_hash),"
+	    " warn_unsafe = max(warn_unsafe, ?),"
 	    " intake = ?, session_end = coalesce(?, session_end),"
 	    " updated_at = ?,"
 	    " next_action_at = CASE WHEN (state = 0 OR (state IN (1, 2) AND"
@@ -422,6 +430,7 @@ struct store_bind {
 };
 
 static void	store_notify_cb(evutil_socket_t, short, void *);
+static int	store_hash_number(struct store *, const char *, uint8_t *);
 
 /* Set *cause to a new formatted message. */
 static void
@@ -1893,6 +1902,69 @@ fail:
 	return -1;
 }
 
+/*
+ * Rows made before schema 2 have no keyed hashes of their numbers, which
+ * only C can compute: fill them in once, so that an open request from
+ * then is recognised when she asks again, and an unsafe mark takes.
+ */
+static int
+store_fill_hashes(struct store *st, const char *path, char **cause)
+{
+	sqlite3_stmt	*sel = NULL, *upd = NULL;
+	uint8_t		 ph[STORE_DEDUP_LEN], sh[STORE_DEDUP_LEN];
+	const char	*phone, *safe;
+	int		 rc, n = 0;
+
+	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db, "SELECT id, phone, safe_number"
+		    " FROM callback WHERE phone_hash IS NULL", -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db, "UPDATE callback SET"
+		    " phone_hash = ?, safe_hash = ? WHERE id = ?", -1, &upd,
+		    NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		phone = (const char *)sqlite3_column_text(sel, 1);
+		safe = (const char *)sqlite3_column_text(sel, 2);
+		if (store_hash_number(st, phone != NULL ? phone : "", ph) ==
+		    -1 || (safe != NULL && *safe != '\0' &&
+		    store_hash_number(st, safe, sh) == -1)) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		sqlite3_bind_blob(upd, 1, ph, sizeof(ph), SQLITE_TRANSIENT);
+		if (safe != NULL && *safe != '\0')
+			sqlite3_bind_blob(upd, 2, sh, sizeof(sh),
+			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(upd, 2);
+		sqlite3_bind_int64(upd, 3, sqlite3_column_int64(sel, 0));
+		rc = sqlite3_step(upd);
+		sqlite3_reset(upd);
+		sqlite3_clear_bindings(upd);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		n++;
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sodium_memzero(ph, sizeof(ph));
+	sodium_memzero(sh, sizeof(sh));
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		store_cause(cause, "%s: hashing older requests' numbers: %s",
+		    path, sqlite3_errmsg(st->db));
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (n > 0)
+		log_info("store: %s: %d older requests hashed for asking "
+		    "again and unsafe marks", path, n);
+	return 0;
+}
+
 /* Read the dedup secret, creating it on first open. */
 static int
 store_secret(struct store *st, const char *path, char **cause)
@@ -1996,7 +2068,8 @@ store_new(struct event_base *base, const char *path,
 			goto fail;
 		}
 	}
-	if (store_secret(st, path, cause) == -1)
+	if (store_secret(st, path, cause) == -1 ||
+	    store_fill_hashes(st, path, cause) == -1)
 		goto fail;
 
 	if (pipe(st->notify) == -1) {
@@ -2508,7 +2581,7 @@ store_callback_complete(struct store *st, const char *ref,
 {
 	struct store_job	*j;
 
-	if (counsellor == NULL ||
+	if (counsellor == NULL || outcome == NULL ||
 	    store_ref_job(SJ_COMPLETE, ref, counsellor, outcome, now, arg,
 	    &j) == -1)
 		return -1;

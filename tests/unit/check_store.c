@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * check_store: the store against a real SQLite file in a fresh temporary
- * directory per test: migrations, create and dedup, group commit, savepoint
- * isolation inside a batch, the dispatcher and outbox, claims, history, and
- * that session ids never reach the file in clear. A second connection
+ * directory per test: migrations (from an empty file and from version 1),
+ * create and dedup, group commit, savepoint isolation inside a batch, the
+ * dispatcher and outbox, claims, history, and that session ids never reach
+ * the file in clear. Schema 2: requests filed while she answers, asking
+ * again, unsafe marks, unanswered calls, reassignment, supervisors'
+ * releases, claim expiry and the paged queue. A second connection
  * (test-only SQL) checks what is on disk.
  */
 #include <ftw.h>
@@ -45,6 +48,13 @@ struct got {
 	char			 phone[64];
 	char			 claimed_by[64];
 	char			 outcome[64];
+	char			 safe_to_call[16];
+	char			 safe_number[64];
+	char			 window[32];
+	char			 cover[32];
+	char			 province[32];
+	char			 session_end[32];
+	char			 reason[32];
 	int			 durable;	/* seen by another connection */
 };
 
@@ -56,6 +66,8 @@ struct list {
 	char			 ref[MAXROWS][16];
 	int64_t			 id[MAXROWS];
 	enum store_state	 state[MAXROWS];
+	int			 urgent[MAXROWS];
+	int64_t			 call_from[MAXROWS];
 	size_t			 total;
 };
 
@@ -118,20 +130,27 @@ setup(void)
 	fx.st = NULL;
 }
 
-/* Remove the database and its directory. */
+/* Remove the database file with its WAL and shared-memory files. */
 static void
-teardown(void)
+remove_db(void)
 {
 	char	 p[PATH_MAX + 8];
 
-	store_free(fx.st);
-	fx.st = NULL;
-	event_base_free(fx.base);
 	unlink(fx.path);
 	snprintf(p, sizeof(p), "%s-wal", fx.path);
 	unlink(p);
 	snprintf(p, sizeof(p), "%s-shm", fx.path);
 	unlink(p);
+}
+
+/* Remove the database and its directory. */
+static void
+teardown(void)
+{
+	store_free(fx.st);
+	fx.st = NULL;
+	event_base_free(fx.base);
+	remove_db();
 	rmdir(fx.dir);
 }
 
@@ -207,9 +226,18 @@ row_cb(enum store_rc rc, const struct store_callback *row, void *arg)
 		    row->claimed_by);
 		g->row.outcome = cp(g->outcome, sizeof(g->outcome),
 		    row->outcome);
-		g->row.channel = g->row.safe_to_call = g->row.safe_number =
-		    g->row.window = g->row.cover = g->row.province =
-		    g->row.topic = g->row.lang = NULL;
+		g->row.safe_to_call = cp(g->safe_to_call,
+		    sizeof(g->safe_to_call), row->safe_to_call);
+		g->row.safe_number = cp(g->safe_number, sizeof(g->safe_number),
+		    row->safe_number);
+		g->row.window = cp(g->window, sizeof(g->window), row->window);
+		g->row.cover = cp(g->cover, sizeof(g->cover), row->cover);
+		g->row.province = cp(g->province, sizeof(g->province),
+		    row->province);
+		g->row.session_end = cp(g->session_end, sizeof(g->session_end),
+		    row->session_end);
+		g->row.reason = cp(g->reason, sizeof(g->reason), row->reason);
+		g->row.channel = g->row.topic = g->row.lang = NULL;
 	}
 	g->done++;
 }
@@ -252,6 +280,8 @@ list_cb(enum store_rc rc, const struct store_callback *rows, size_t n,
 		cp(l->ref[i], sizeof(l->ref[i]), rows[i].ref);
 		l->id[i] = rows[i].id;
 		l->state[i] = rows[i].state;
+		l->urgent[i] = rows[i].urgent;
+		l->call_from[i] = rows[i].call_from;
 	}
 	l->done++;
 }
@@ -325,7 +355,19 @@ done_cb(enum store_rc rc, void *arg)
 	d->done++;
 }
 
-/* Create and wait. */
+/* File request in for session dedup (one-hour window) and wait. */
+static enum store_rc
+create_in(const struct store_callback *in, const char *dedup, int64_t now,
+    struct got *g)
+{
+	memset(g, 0, sizeof(*g));
+	ck_assert_int_eq(store_callback_create(fx.st, in, dedup,
+	    strlen(dedup), 3600, now, row_cb, g), 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/* Create the sample request of phone, due and callable now, and wait. */
 static enum store_rc
 create(const char *dedup, const char *phone, int64_t now, struct got *g)
 {
@@ -333,11 +375,31 @@ create(const char *dedup, const char *phone, int64_t now, struct got *g)
 
 	in.next_action_at = now;
 	in.call_from = now;
+	return create_in(&in, dedup, now, g);
+}
+
+/* Write the answers of in (and how it ended) into request id and wait. */
+static enum store_rc
+update(int64_t id, const struct store_callback *in, const char *ended,
+    int64_t now, struct got *g)
+{
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_create(fx.st, &in, dedup,
-	    strlen(dedup), 3600, now, row_cb, g), 0);
+	ck_assert_int_eq(store_callback_update(fx.st, id, in, ended, now,
+	    row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
+}
+
+/* Record how the session of request id ended and wait. */
+static enum store_rc
+end_intake(int64_t id, const char *how, int64_t now)
+{
+	struct dres	 d = { 0, STORE_ERR, 0 };
+
+	ck_assert_int_eq(store_callback_end(fx.st, id, how, now, done_cb, &d),
+	    0);
+	wait_n(&d.done, 1);
+	return d.rc;
 }
 
 /* Get by reference and wait (ref may point into *g). */
@@ -460,6 +522,151 @@ change(int kind, const char *ref0, const char *who, int64_t now,
 	return g->rc;
 }
 
+/* Release ref as who, as a supervisor when any is set, and wait. */
+static enum store_rc
+release(const char *ref0, const char *who, int any, int64_t now,
+    struct got *g)
+{
+	char	 ref[16];
+
+	snprintf(ref, sizeof(ref), "%s", ref0);
+	memset(g, 0, sizeof(*g));
+	ck_assert_int_eq(store_callback_release(fx.st, ref, who, any, now,
+	    row_cb, g), 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/* Complete ref as who with outcome and wait. */
+static enum store_rc
+complete(const char *ref0, const char *who, const char *outcome, int64_t now,
+    struct got *g)
+{
+	char	 ref[16];
+
+	snprintf(ref, sizeof(ref), "%s", ref0);
+	memset(g, 0, sizeof(*g));
+	ck_assert_int_eq(store_callback_complete(fx.st, ref, who, outcome, now,
+	    row_cb, g), 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/* Report an unanswered call on ref (of at most max) and wait. */
+static enum store_rc
+attempt(const char *ref0, const char *who, int max, int64_t next_at,
+    int64_t now, struct got *g)
+{
+	char	 ref[16];
+
+	snprintf(ref, sizeof(ref), "%s", ref0);
+	memset(g, 0, sizeof(*g));
+	ck_assert_int_eq(store_callback_attempt(fx.st, ref, who, max, next_at,
+	    now, row_cb, g), 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/* Have supervisor who give ref to counsellor to, and wait. */
+static enum store_rc
+reassign(const char *ref0, const char *who, const char *to, int64_t now,
+    struct got *g)
+{
+	char	 ref[16];
+
+	snprintf(ref, sizeof(ref), "%s", ref0);
+	memset(g, 0, sizeof(*g));
+	ck_assert_int_eq(store_callback_reassign(fx.st, ref, who, to, now,
+	    row_cb, g), 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/* Expire the claim of request id taken at claimed_at, and wait. */
+static enum store_rc
+expire(int64_t id, int64_t claimed_at, int64_t now, struct got *g)
+{
+	memset(g, 0, sizeof(*g));
+	ck_assert_int_eq(store_callback_expire(fx.st, id, claimed_at, now,
+	    row_cb, g), 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/* Send request id its first round (one alert), due again at next. */
+static void
+alert(int64_t id, int64_t next, int64_t now)
+{
+	struct store_outbox	 out;
+	struct dres		 r = { 0, STORE_ERR, 0 };
+
+	memset(&out, 0, sizeof(out));
+	out.recipient = "c1";
+	out.transport = "webhook";
+	out.kind = "callback.created";
+	ck_assert_int_eq(store_callback_dispatch(fx.st, id, STORE_ALERTED,
+	    next, 1, "alerted", "to c1", &out, 1, now, done_cb, &r), 0);
+	wait_n(&r.done, 1);
+	ck_assert_int_eq(r.rc, STORE_OK);
+}
+
+/*
+ * A page of at most limit rows of the queue after row i of prev (the first
+ * page when prev is NULL), and wait.
+ */
+static void
+page(const struct list *prev, size_t i, size_t limit, struct list *l)
+{
+	struct store_cursor	 c;
+
+	if (prev != NULL) {
+		ck_assert_uint_lt(i, prev->n);
+		c.urgent = prev->urgent[i];
+		c.call_from = prev->call_from[i];
+		c.id = prev->id[i];
+	}
+	memset(l, 0, sizeof(*l));
+	ck_assert_int_eq(store_callback_list(fx.st, prev != NULL ? &c : NULL,
+	    limit, page_cb, l), 0);
+	wait_n(&l->done, 1);
+	ck_assert_int_eq(l->rc, STORE_OK);
+}
+
+/* Event i of h is exactly event, by actor, with detail (NULL: none). */
+static void
+check_event(const struct hist *h, size_t i, int64_t at, const char *event,
+    const char *actor, const char *detail)
+{
+	ck_assert_msg(i < h->n, "event %zu of %zu", i, h->n);
+	ck_assert_msg(h->at[i] == at, "event %zu at %lld, not %lld", i,
+	    (long long)h->at[i], (long long)at);
+	ck_assert_msg(strcmp(h->event[i], event) == 0,
+	    "event %zu is \"%s\", not \"%s\"", i, h->event[i], event);
+	ck_assert_msg(strcmp(h->actor[i], actor) == 0,
+	    "event %zu by \"%s\", not \"%s\"", i, h->actor[i], actor);
+	if (detail == NULL)
+		ck_assert_msg(!h->has_detail[i], "event %zu has detail \"%s\"",
+		    i, h->detail[i]);
+	else
+		ck_assert_msg(h->has_detail[i] &&
+		    strcmp(h->detail[i], detail) == 0,
+		    "event %zu detail \"%s\", not \"%s\"", i,
+		    h->has_detail[i] ? h->detail[i] : "(none)", detail);
+}
+
+/* Claim ref as c9 and complete it, so that it leaves the queue. */
+static void
+close_request(const char *ref0, int64_t now)
+{
+	struct got	 g;
+	char		 ref[16];
+
+	snprintf(ref, sizeof(ref), "%s", ref0);
+	ck_assert_int_eq(change('c', ref, "c9", now, &g), STORE_OK);
+	ck_assert_int_eq(change('x', ref, "c9", now, &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
+}
+
 /* Count the rows of a table through a second connection. */
 static int
 count_rows(const char *sql)
@@ -478,10 +685,113 @@ count_rows(const char *sql)
 	return n;
 }
 
-/* An empty file is migrated to 1; reopening keeps version and data. */
+/* Schema version 1 as the first release created it (migration step 1). */
+static const char v1_schema[] =
+	"CREATE TABLE meta ("
+	" key TEXT PRIMARY KEY,"
+	" value BLOB NOT NULL);"
+	"CREATE TABLE callback ("
+	" id INTEGER PRIMARY KEY,"
+	" ref TEXT UNIQUE NOT NULL,"
+	" dedup BLOB UNIQUE NOT NULL,"
+	" channel TEXT,"
+	" phone TEXT,"
+	" safe_to_call TEXT,"
+	" safe_number TEXT,"
+	" \"window\" TEXT,"
+	" cover TEXT,"
+	" urgent INTEGER NOT NULL DEFAULT 0,"
+	" province TEXT,"
+	" topic TEXT,"
+	" lang TEXT,"
+	" state INTEGER NOT NULL,"
+	" claimed_by TEXT,"
+	" outcome TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" next_action_at INTEGER NOT NULL,"
+	" rounds INTEGER NOT NULL DEFAULT 0,"
+	" failures INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX callback_due ON callback (state, next_action_at);"
+	"CREATE TABLE history ("
+	" id INTEGER PRIMARY KEY,"
+	" callback_id INTEGER NOT NULL REFERENCES callback(id),"
+	" at INTEGER NOT NULL,"
+	" event TEXT NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" detail TEXT);"
+	"CREATE INDEX history_callback ON history (callback_id, id);"
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" callback_id INTEGER NOT NULL REFERENCES callback(id),"
+	" recipient TEXT NOT NULL,"
+	" transport TEXT NOT NULL,"
+	" target INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at INTEGER NOT NULL,"
+	" msg_id TEXT UNIQUE NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE INDEX outbox_due ON outbox (state, next_at);"
+	"CREATE INDEX outbox_callback ON outbox (callback_id);";
+
+/* The dedup key of the version 1 file, as SQL. */
+#define V1_KEY	"X'000102030405060708090A0B0C0D0E0F" \
+		"101112131415161718191A1B1C1D1E1F'"
+
+/* What a version 1 file holds: an alerted, a claimed, a completed request. */
+static const char v1_rows[] =
+	"INSERT INTO meta VALUES ('dedup_key', " V1_KEY ");"
+	"INSERT INTO callback (id, ref, dedup, channel, phone, safe_to_call,"
+	" safe_number, \"window\", cover, urgent, province, topic, lang,"
+	" state, claimed_by, outcome, created_at, updated_at, next_action_at,"
+	" rounds, failures) VALUES"
+	" (1, 'CKP3NT', X'01', 'at', '+85512345601', 'yes', NULL, 'evening',"
+	" 'friend', 0, 'KH-12', NULL, 'km', 1, NULL, NULL, 900, 950, 1250, 1,"
+	" 0),"
+	" (2, 'D7LG9C', X'02', 'at', '+85512345602', 'no', '+85511111111',"
+	" 'now', 'wrong_number', 1, 'KH-1', NULL, 'km', 2, 'c1', NULL, 910,"
+	" 960, 0, 1, 0),"
+	" (3, 'GAECCC', X'03', 'at', '+85512345603', 'yes', NULL, 'morning',"
+	" NULL, 0, NULL, NULL, 'en', 3, 'c2', 'reached', 800, 990, 0, 1, 0);"
+	"INSERT INTO history (callback_id, at, event, actor, detail) VALUES"
+	" (1, 900, 'created', 'system', NULL),"
+	" (1, 950, 'alerted', 'system', 'to c1'),"
+	" (2, 910, 'created', 'system', NULL),"
+	" (3, 800, 'created', 'system', NULL);"
+	"INSERT INTO outbox (callback_id, recipient, transport, target, kind,"
+	" attempts, next_at, msg_id, state, created_at) VALUES"
+	" (1, 'c1', 'webhook', 0, 'callback.created', 1, 1000,"
+	" 'msg_AAAAAAAAAAAAAAAAAAAAAAAA', 0, 950);"
+	"PRAGMA user_version = 1;";
+
+/* Write a file at schema version 1 by hand, as the first release left it. */
+static void
+make_v1(void)
+{
+	sqlite3	*db;
+	char	*err = NULL;
+
+	ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, v1_schema, NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(db, v1_rows, NULL, NULL, &err) != SQLITE_OK)
+		ck_abort_msg("version 1 file: %s", err);
+	sqlite3_close(db);
+}
+
+/*
+ * An empty file is migrated to 2, a file at version 1 from 1 to 2 with its
+ * rows, their history, alerts and dedup key kept (call_from = created_at,
+ * the new columns at their defaults); reopening keeps version and data.
+ */
 START_TEST(test_migrate)
 {
 	struct got	 g, g2;
+	struct list	 l;
+	struct hist	 h;
+	struct odue	 d;
 
 	fx.st = open_store(0);
 	ck_assert_int_eq(store_schema_version(fx.st), 2);
@@ -498,6 +808,102 @@ START_TEST(test_migrate)
 	ck_assert_int_eq(create("at:s1", "+85599999999", 1001, &g2),
 	    STORE_DUP);
 	ck_assert_str_eq(g2.row.ref, g.row.ref);
+	store_free(fx.st);
+	fx.st = NULL;
+	remove_db();
+
+	make_v1();
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 1);
+	fx.st = open_store(0);
+	ck_assert_int_eq(store_schema_version(fx.st), 2);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 2);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
+	    "key = 'dedup_key' AND value = " V1_KEY), 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 3);
+
+	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
+	ck_assert_int_eq(g.row.id, 1);
+	ck_assert_int_eq(g.row.state, STORE_ALERTED);
+	ck_assert_str_eq(g.row.phone, "+85512345601");
+	ck_assert_str_eq(g.row.safe_to_call, "yes");
+	ck_assert_ptr_null(g.row.safe_number);
+	ck_assert_str_eq(g.row.window, "evening");
+	ck_assert_str_eq(g.row.cover, "friend");
+	ck_assert_str_eq(g.row.province, "KH-12");
+	ck_assert_int_eq(g.row.urgent, 0);
+	ck_assert_int_eq(g.row.created_at, 900);
+	ck_assert_int_eq(g.row.updated_at, 950);
+	ck_assert_int_eq(g.row.next_action_at, 1250);
+	ck_assert_int_eq(g.row.rounds, 1);
+	ck_assert_int_eq(g.row.failures, 0);
+	ck_assert_int_eq(g.row.call_from, 900);
+	ck_assert_int_eq(g.row.attempts, 0);
+	ck_assert_int_eq(g.row.asked_again, 0);
+	ck_assert_int_eq(g.row.warn_unsafe, 0);
+	ck_assert_int_eq(g.row.intake, 0);
+	ck_assert_ptr_null(g.row.session_end);
+	ck_assert_ptr_null(g.row.reason);
+	ck_assert_int_eq(g.row.claimed_at, 0);
+	ck_assert_int_eq(get("D7LG9C", &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_CLAIMED);
+	ck_assert_str_eq(g.row.claimed_by, "c1");
+	/* Its claim of release 1 now runs out like any other. */
+	ck_assert_int_eq(g.row.claimed_at, 960);
+	ck_assert_int_eq(g.row.next_action_at, 960 + 1800);
+	ck_assert_str_eq(g.row.safe_number, "+85511111111");
+	ck_assert_int_eq(g.row.urgent, 1);
+	ck_assert_int_eq(g.row.call_from, 910);
+	ck_assert_int_eq(get("GAECCC", &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
+	ck_assert_str_eq(g.row.outcome, "reached");
+	ck_assert_int_eq(g.row.call_from, 800);
+
+	/* The queue, the history and the outbox of release 1. */
+	page(NULL, 0, 0, &l);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_uint_eq(l.total, 2);
+	ck_assert_str_eq(l.ref[0], "D7LG9C");
+	ck_assert_str_eq(l.ref[1], "CKP3NT");
+	ck_assert_int_eq(history("CKP3NT", &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 2);
+	check_event(&h, 0, 900, "created", "system", NULL);
+	check_event(&h, 1, 950, "alerted", "system", "to c1");
+	outbox_due(1000, &d);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.ref[0], "CKP3NT");
+	ck_assert_int_eq(d.attempts[0], 1);
+	ck_assert_str_eq(d.msg_id[0], "msg_AAAAAAAAAAAAAAAAAAAAAAAA");
+
+	/* Old rows take the new operations; new rows follow them. */
+	ck_assert_int_eq(change('c', "CKP3NT", "c2", 1100, &g), STORE_OK);
+	ck_assert_int_eq(g.row.claimed_at, 1100);
+	ck_assert_int_eq(attempt("CKP3NT", "c2", 3, 2000, 1200, &g),
+	    STORE_OK);
+	ck_assert_int_eq(g.row.attempts, 1);
+	ck_assert_str_eq(g.row.reason, "attempt");
+	ck_assert_int_eq(create("at:s1", "+85512345699", 1300, &g), STORE_OK);
+	ck_assert_int_eq(g.row.id, 4);
+	/*
+	 * Old rows got the keyed hashes of their numbers at the upgrade: a
+	 * number asking again is recognised, and an unsafe mark takes.
+	 */
+	ck_assert_int_eq(create("at:s8", "+85512345601", 1310, &g),
+	    STORE_MERGED);
+	ck_assert_int_eq(g.row.id, 1);
+	ck_assert_int_eq(complete("D7LG9C", "c1", "unsafe", 1320, &g),
+	    STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark"), 2);
+	ck_assert_int_eq(create("at:s9", "+85511111111", 1330, &g), STORE_OK);
+	ck_assert_int_eq(g.row.warn_unsafe, 1);
+	store_free(fx.st);
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(store_schema_version(fx.st), 2);
+	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
+	ck_assert_int_eq(g.row.attempts, 1);
+	ck_assert_int_eq(g.row.asked_again, 1);
+	ck_assert_int_eq(g.row.call_from, 1310);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 5);
 }
 END_TEST
 
@@ -1089,6 +1495,723 @@ START_TEST(test_history)
 }
 END_TEST
 
+/*
+ * A request filed at her first answer takes the next ones while she is
+ * still answering: one row, changed answers replace the old, urgency only
+ * grows, it is never due later than it was; hanging up ends its intake.
+ */
+START_TEST(test_intake)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct got		 g, u;
+	struct hist		 h;
+
+	fx.st = open_store(0);
+	in.intake = 1;
+	in.urgent = 0;
+	in.window = NULL;
+	in.cover = NULL;
+	in.province = NULL;
+	in.next_action_at = 1600;	/* her session is over by then */
+	in.call_from = 1000;
+	ck_assert_int_eq(create_in(&in, "at:s1", 1000, &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_OPEN);
+	ck_assert_int_eq(g.row.intake, 1);
+	ck_assert_ptr_null(g.row.session_end);
+	ck_assert_ptr_null(g.row.reason);
+	ck_assert_ptr_null(g.row.window);
+	ck_assert_int_eq(g.row.urgent, 0);
+	ck_assert_int_eq(g.row.next_action_at, 1600);
+	ck_assert_int_eq(g.row.call_from, 1000);
+
+	/* Her next answers, and she is in danger now: due at once. */
+	in.window = "evening";
+	in.cover = "health survey";
+	in.province = "KH-12";
+	in.urgent = 1;
+	in.next_action_at = 1010;
+	in.call_from = 1010;
+	ck_assert_int_eq(update(g.row.id, &in, NULL, 1010, &u), STORE_OK);
+	ck_assert_int_eq(u.row.id, g.row.id);
+	ck_assert_str_eq(u.row.ref, g.row.ref);
+	ck_assert_str_eq(u.row.window, "evening");
+	ck_assert_str_eq(u.row.cover, "health survey");
+	ck_assert_str_eq(u.row.province, "KH-12");
+	ck_assert_int_eq(u.row.urgent, 1);
+	ck_assert_int_eq(u.row.intake, 1);
+	ck_assert_ptr_null(u.row.session_end);
+	ck_assert_int_eq(u.row.next_action_at, 1010);
+	ck_assert_int_eq(u.row.call_from, 1010);
+	ck_assert_int_eq(u.row.created_at, 1000);
+	ck_assert_int_eq(u.row.updated_at, 1010);
+
+	/* A changed answer replaces the old; urgency and schedule stay. */
+	in.window = "morning";
+	in.urgent = 0;
+	in.next_action_at = 5000;
+	ck_assert_int_eq(update(g.row.id, &in, NULL, 1015, &u), STORE_OK);
+	ck_assert_str_eq(u.row.window, "morning");
+	ck_assert_int_eq(u.row.urgent, 1);
+	ck_assert_int_eq(u.row.next_action_at, 1010);
+	ck_assert_int_eq(u.row.updated_at, 1015);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);
+
+	/* She hangs up: intake is over, how is kept, still due at 1010. */
+	ck_assert_int_eq(end_intake(g.row.id, "hung_up", 1020), STORE_OK);
+	ck_assert_int_eq(get(g.row.ref, &u), STORE_OK);
+	ck_assert_int_eq(u.row.intake, 0);
+	ck_assert_str_eq(u.row.session_end, "hung_up");
+	ck_assert_int_eq(u.row.next_action_at, 1010);
+	ck_assert_int_eq(u.row.updated_at, 1020);
+	/* Once it is over, another ending changes nothing. */
+	ck_assert_int_eq(end_intake(g.row.id, "timeout", 1030),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(get(g.row.ref, &u), STORE_OK);
+	ck_assert_str_eq(u.row.session_end, "hung_up");
+	ck_assert_int_eq(u.row.updated_at, 1020);
+
+	/* Answers and endings are not events of its history. */
+	ck_assert_int_eq(history(g.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 1);
+	check_event(&h, 0, 1000, "created", "system", NULL);
+}
+END_TEST
+
+/*
+ * How intake ends: a quick exit makes a request that waited for her
+ * deadline due now; her last answer ends it as "completed"; a request
+ * filed after her last answer never takes answers; a completed request
+ * takes none.
+ */
+START_TEST(test_intake_end)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct got		 a, b, c, u;
+
+	fx.st = open_store(0);
+	in.intake = 1;
+	in.next_action_at = 1600;
+	in.call_from = 1000;
+	ck_assert_int_eq(create_in(&in, "at:s1", 1000, &a), STORE_OK);
+	ck_assert_int_eq(end_intake(a.row.id, "quick_exit", 1005), STORE_OK);
+	ck_assert_int_eq(get(a.row.ref, &u), STORE_OK);
+	ck_assert_int_eq(u.row.intake, 0);
+	ck_assert_str_eq(u.row.session_end, "quick_exit");
+	ck_assert_int_eq(u.row.next_action_at, 1005);
+	ck_assert_int_eq(u.row.updated_at, 1005);
+
+	/* Her last answer: the session ends as "completed", due now. */
+	in.phone = "+85512340001";
+	ck_assert_int_eq(create_in(&in, "at:s2", 1000, &b), STORE_OK);
+	in.intake = 0;
+	in.next_action_at = 1008;
+	ck_assert_int_eq(update(b.row.id, &in, "completed", 1008, &u),
+	    STORE_OK);
+	ck_assert_int_eq(u.row.intake, 0);
+	ck_assert_str_eq(u.row.session_end, "completed");
+	ck_assert_int_eq(u.row.next_action_at, 1008);
+	ck_assert_int_eq(end_intake(b.row.id, "hung_up", 1010),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(get(b.row.ref, &u), STORE_OK);
+	ck_assert_str_eq(u.row.session_end, "completed");
+
+	/* Filed after her last answer: complete from the start. */
+	in.phone = "+85512340002";
+	in.next_action_at = 1000;
+	ck_assert_int_eq(create_in(&in, "at:s3", 1000, &c), STORE_OK);
+	ck_assert_int_eq(c.row.intake, 0);
+	ck_assert_str_eq(c.row.session_end, "completed");
+	ck_assert_int_eq(end_intake(c.row.id, "hung_up", 1010),
+	    STORE_CONFLICT);
+
+	/* Completed, or unknown: no answers are written. */
+	close_request(c.row.ref, 1100);
+	in.window = "morning";
+	ck_assert_int_eq(update(c.row.id, &in, NULL, 1200, &u),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(u.has_row, 1);
+	ck_assert_int_eq(u.row.state, STORE_COMPLETED);
+	ck_assert_str_eq(u.row.window, "now");
+	ck_assert_int_eq(u.row.updated_at, 1100);
+	ck_assert_int_eq(update(999999, &in, NULL, 1200, &u), STORE_NOTFOUND);
+	ck_assert_int_eq(u.has_row, 0);
+}
+END_TEST
+
+/*
+ * An update never postpones a request, and makes it due earlier only while
+ * it waits for its first alert or has a reason to be alerted again: an
+ * alerted or claimed request keeps its escalation or claim expiry.
+ */
+START_TEST(test_update_schedule)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct got		 o, a, c, m, u;
+
+	fx.st = open_store(0);
+	in.intake = 1;
+	in.next_action_at = 1600;
+	in.call_from = 1000;
+
+	/* Open, waiting for the end of her session. */
+	ck_assert_int_eq(create_in(&in, "at:o", 1000, &o), STORE_OK);
+	in.next_action_at = 5000;
+	ck_assert_int_eq(update(o.row.id, &in, NULL, 1001, &u), STORE_OK);
+	ck_assert_int_eq(u.row.next_action_at, 1600);
+	in.next_action_at = 1200;
+	ck_assert_int_eq(update(o.row.id, &in, NULL, 1002, &u), STORE_OK);
+	ck_assert_int_eq(u.row.next_action_at, 1200);
+
+	/* Alerted: its escalation stays. */
+	in.phone = "+85512340001";
+	in.next_action_at = 1000;
+	ck_assert_int_eq(create_in(&in, "at:a", 1000, &a), STORE_OK);
+	alert(a.row.id, 1300, 1001);
+	in.next_action_at = 1100;
+	ck_assert_int_eq(update(a.row.id, &in, NULL, 1100, &u), STORE_OK);
+	ck_assert_int_eq(u.row.state, STORE_ALERTED);
+	ck_assert_ptr_null(u.row.reason);
+	ck_assert_int_eq(u.row.next_action_at, 1300);
+
+	/* Claimed: its claim's expiry stays. */
+	in.phone = "+85512340002";
+	in.next_action_at = 1000;
+	ck_assert_int_eq(create_in(&in, "at:c", 1000, &c), STORE_OK);
+	ck_assert_int_eq(change('c', c.row.ref, "c1", 1010, &u), STORE_OK);
+	in.next_action_at = 1100;
+	ck_assert_int_eq(update(c.row.id, &in, NULL, 1100, &u), STORE_OK);
+	ck_assert_int_eq(u.row.state, STORE_CLAIMED);
+	ck_assert_int_eq(u.row.next_action_at, 1010 + 1800);
+
+	/*
+	 * Claimed, and she asked again from a new session (a reason to tell
+	 * the claimant): her next answer makes it due earlier.
+	 */
+	in.phone = "+85512340003";
+	in.next_action_at = 1000;
+	ck_assert_int_eq(create_in(&in, "at:m1", 1000, &m), STORE_OK);
+	ck_assert_int_eq(change('c', m.row.ref, "c1", 1010, &u), STORE_OK);
+	in.next_action_at = 1600;
+	ck_assert_int_eq(create_in(&in, "at:m2", 1100, &u), STORE_MERGED);
+	ck_assert_int_eq(u.row.state, STORE_CLAIMED);
+	ck_assert_str_eq(u.row.reason, "asked_again");
+	ck_assert_int_eq(u.row.next_action_at, 1600);
+	in.urgent = 1;
+	in.next_action_at = 1200;
+	ck_assert_int_eq(update(m.row.id, &in, NULL, 1200, &u), STORE_OK);
+	ck_assert_int_eq(u.row.state, STORE_CLAIMED);
+	ck_assert_str_eq(u.row.claimed_by, "c1");
+	ck_assert_int_eq(u.row.next_action_at, 1200);
+	/* ... but never later. */
+	in.next_action_at = 1700;
+	ck_assert_int_eq(update(m.row.id, &in, NULL, 1250, &u), STORE_OK);
+	ck_assert_int_eq(u.row.next_action_at, 1200);
+}
+END_TEST
+
+/*
+ * She asks again while her request is open: the same row takes the new
+ * answers (an unanswered question keeps the old answer), urgency only
+ * grows, asked_again counts up and is its reason, it is never due later,
+ * and STORE_MERGED names it; once it is completed she files a new one.
+ */
+START_TEST(test_asked_again)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct got		 a, b;
+	struct hist		 h;
+
+	fx.st = open_store(0);
+	in.urgent = 0;
+	in.window = "evening";
+	in.cover = "friend";
+	in.safe_to_call = "no";
+	in.safe_number = "+85511111111";
+	in.next_action_at = 1600;
+	in.call_from = 1000;
+	ck_assert_int_eq(create_in(&in, "at:s1", 1000, &a), STORE_OK);
+	ck_assert_int_eq(a.row.asked_again, 0);
+
+	/* A second session, urgent, before she answers the rest. */
+	in.urgent = 1;
+	in.window = NULL;
+	in.cover = NULL;
+	in.safe_to_call = NULL;
+	in.safe_number = NULL;
+	in.intake = 1;
+	in.next_action_at = 1100;
+	in.call_from = 1100;
+	ck_assert_int_eq(create_in(&in, "at:s2", 1100, &b), STORE_MERGED);
+	ck_assert_int_eq(b.has_row, 1);
+	ck_assert_int_eq(b.row.id, a.row.id);
+	ck_assert_str_eq(b.row.ref, a.row.ref);
+	ck_assert_int_eq(b.row.state, STORE_OPEN);
+	ck_assert_int_eq(b.row.asked_again, 1);
+	ck_assert_int_eq(b.row.urgent, 1);
+	ck_assert_str_eq(b.row.reason, "asked_again");
+	ck_assert_int_eq(b.row.next_action_at, 1100);
+	ck_assert_int_eq(b.row.call_from, 1100);
+	ck_assert_int_eq(b.row.intake, 1);
+	ck_assert_str_eq(b.row.window, "evening");
+	ck_assert_str_eq(b.row.cover, "friend");
+	ck_assert_str_eq(b.row.safe_to_call, "no");
+	ck_assert_str_eq(b.row.safe_number, "+85511111111");
+	ck_assert_int_eq(b.row.created_at, 1000);
+	ck_assert_int_eq(b.row.updated_at, 1100);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);
+	/*
+	 * That session's next answer updates the row with what it knows;
+	 * what it has not asked yet keeps her earlier answers (above all
+	 * that her phone is not safe, and the safe number).
+	 */
+	ck_assert_int_eq(update(a.row.id, &in, NULL, 1150, &b), STORE_OK);
+	ck_assert_str_eq(b.row.safe_to_call, "no");
+	ck_assert_str_eq(b.row.safe_number, "+85511111111");
+	ck_assert_str_eq(b.row.window, "evening");
+	ck_assert_str_eq(b.row.cover, "friend");
+	in.window = "morning";
+	ck_assert_int_eq(update(a.row.id, &in, NULL, 1160, &b), STORE_OK);
+	ck_assert_str_eq(b.row.window, "morning");
+	ck_assert_str_eq(b.row.safe_number, "+85511111111");
+
+	/* A third, not urgent and due later: counted, nothing undone. */
+	in = sample("+85512345678");
+	in.urgent = 0;
+	in.next_action_at = 5000;
+	in.call_from = 1200;
+	ck_assert_int_eq(create_in(&in, "at:s3", 1200, &b), STORE_MERGED);
+	ck_assert_int_eq(b.row.id, a.row.id);
+	ck_assert_int_eq(b.row.asked_again, 2);
+	ck_assert_int_eq(b.row.urgent, 1);
+	ck_assert_int_eq(b.row.next_action_at, 1100);
+	ck_assert_str_eq(b.row.window, "now");
+	ck_assert_int_eq(b.row.call_from, 1200);
+	ck_assert_int_eq(b.row.intake, 0);
+	ck_assert_str_eq(b.row.session_end, "completed");
+
+	/* Claimed: still merged; the claim stays, the claimant is due. */
+	ck_assert_int_eq(change('c', a.row.ref, "c1", 1300, &b), STORE_OK);
+	ck_assert_ptr_null(b.row.reason);
+	in.next_action_at = 1400;
+	ck_assert_int_eq(create_in(&in, "at:s4", 1400, &b), STORE_MERGED);
+	ck_assert_int_eq(b.row.id, a.row.id);
+	ck_assert_int_eq(b.row.asked_again, 3);
+	ck_assert_int_eq(b.row.state, STORE_CLAIMED);
+	ck_assert_str_eq(b.row.claimed_by, "c1");
+	ck_assert_int_eq(b.row.claimed_at, 1300);
+	ck_assert_str_eq(b.row.reason, "asked_again");
+	ck_assert_int_eq(b.row.next_action_at, 1400);
+
+	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 5);
+	check_event(&h, 0, 1000, "created", "system", NULL);
+	check_event(&h, 1, 1100, "asked_again", "system", NULL);
+	check_event(&h, 2, 1200, "asked_again", "system", NULL);
+	check_event(&h, 3, 1300, "claimed", "c1", NULL);
+	check_event(&h, 4, 1400, "asked_again", "system", NULL);
+
+	/* Completed: asking again files a new request. */
+	ck_assert_int_eq(change('x', a.row.ref, "c1", 1500, &b), STORE_OK);
+	in.next_action_at = 1600;
+	ck_assert_int_eq(create_in(&in, "at:s5", 1600, &b), STORE_OK);
+	ck_assert_int_ne(b.row.id, a.row.id);
+	ck_assert_str_ne(b.row.ref, a.row.ref);
+	ck_assert_int_eq(b.row.asked_again, 0);
+	ck_assert_int_eq(b.row.urgent, 0);
+	ck_assert_ptr_null(b.row.reason);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 2);
+	ck_assert_int_eq(history(b.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 1);
+	check_event(&h, 0, 1600, "created", "system", NULL);
+}
+END_TEST
+
+/*
+ * An "unsafe" outcome marks the number she called from and the safe number
+ * she gave: a later request from either, or naming either as its safe
+ * number, carries warn_unsafe; other numbers and outcomes do not.
+ */
+START_TEST(test_unsafe)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct got		 a, g;
+
+	fx.st = open_store(0);
+	in.safe_to_call = "no";
+	in.safe_number = "+85511111111";
+	in.next_action_at = 1000;
+	in.call_from = 1000;
+	ck_assert_int_eq(create_in(&in, "at:s1", 1000, &a), STORE_OK);
+	ck_assert_int_eq(a.row.warn_unsafe, 0);
+	ck_assert_int_eq(change('c', a.row.ref, "c1", 1010, &g), STORE_OK);
+	ck_assert_int_eq(complete(a.row.ref, "c1", "unsafe", 1100, &g),
+	    STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
+	ck_assert_str_eq(g.row.outcome, "unsafe");
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark WHERE "
+	    "kind = 'unsafe' AND created_at = 1100"), 2);
+
+	/* From the number she called from. */
+	in = sample("+85512345678");
+	ck_assert_int_eq(create_in(&in, "at:s2", 1200, &g), STORE_OK);
+	ck_assert_str_ne(g.row.ref, a.row.ref);
+	ck_assert_int_eq(g.row.warn_unsafe, 1);
+
+	/* Naming her safe number, from another phone. */
+	in = sample("+85522222222");
+	in.safe_number = "+85511111111";
+	ck_assert_int_eq(create_in(&in, "at:s3", 1200, &g), STORE_OK);
+	ck_assert_int_eq(g.row.warn_unsafe, 1);
+
+	/* From the number she once gave as safe. */
+	in = sample("+85511111111");
+	ck_assert_int_eq(create_in(&in, "at:s4", 1200, &g), STORE_OK);
+	ck_assert_int_eq(g.row.warn_unsafe, 1);
+
+	/* Unrelated numbers; then an update naming a marked one. */
+	in = sample("+85533333333");
+	in.safe_number = "+85544444444";
+	ck_assert_int_eq(create_in(&in, "at:s5", 1200, &g), STORE_OK);
+	ck_assert_int_eq(g.row.warn_unsafe, 0);
+	in.safe_number = "+85511111111";
+	ck_assert_int_eq(update(g.row.id, &in, NULL, 1210, &g), STORE_OK);
+	ck_assert_int_eq(g.row.warn_unsafe, 1);
+
+	/* Another outcome marks nothing. */
+	in = sample("+85555555555");
+	in.safe_number = "+85566666666";
+	ck_assert_int_eq(create_in(&in, "at:s6", 1300, &g), STORE_OK);
+	ck_assert_int_eq(change('c', g.row.ref, "c1", 1310, &g), STORE_OK);
+	ck_assert_int_eq(complete(g.row.ref, "c1", "wrong_number", 1320, &g),
+	    STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark"), 2);
+	in.safe_number = NULL;
+	ck_assert_int_eq(create_in(&in, "at:s7", 1400, &g), STORE_OK);
+	ck_assert_int_eq(g.row.warn_unsafe, 0);
+	in = sample("+85566666666");
+	ck_assert_int_eq(create_in(&in, "at:s8", 1400, &g), STORE_OK);
+	ck_assert_int_eq(g.row.warn_unsafe, 0);
+}
+END_TEST
+
+/*
+ * Unanswered calls: each releases the claim and offers the request again
+ * at the time given, until the last of max, which makes it due now for the
+ * supervisors; only the holder of the claim reports one.
+ */
+START_TEST(test_attempt)
+{
+	struct got	 a, g;
+	struct hist	 h;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
+	ck_assert_int_eq(change('c', a.row.ref, "c1", 1010, &g), STORE_OK);
+	ck_assert_int_eq(attempt(a.row.ref, "c2", 3, 1900, 1100, &g),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(g.has_row, 1);
+	ck_assert_int_eq(g.row.state, STORE_CLAIMED);
+	ck_assert_str_eq(g.row.claimed_by, "c1");
+	ck_assert_int_eq(g.row.attempts, 0);
+
+	ck_assert_int_eq(attempt(a.row.ref, "c1", 3, 1900, 1100, &g),
+	    STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_OPEN);
+	ck_assert_ptr_null(g.row.claimed_by);
+	ck_assert_int_eq(g.row.claimed_at, 0);
+	ck_assert_int_eq(g.row.attempts, 1);
+	ck_assert_str_eq(g.row.reason, "attempt");
+	ck_assert_int_eq(g.row.next_action_at, 1900);
+	ck_assert_int_eq(g.row.updated_at, 1100);
+	/* Not claimed any more: nobody can report another. */
+	ck_assert_int_eq(attempt(a.row.ref, "c1", 3, 1900, 1101, &g),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(g.row.attempts, 1);
+
+	/* A claim clears the reason; the second call goes unanswered. */
+	ck_assert_int_eq(change('c', a.row.ref, "c2", 1900, &g), STORE_OK);
+	ck_assert_ptr_null(g.row.reason);
+	ck_assert_int_eq(g.row.attempts, 1);
+	ck_assert_int_eq(attempt(a.row.ref, "c2", 3, 2800, 2000, &g),
+	    STORE_OK);
+	ck_assert_int_eq(g.row.attempts, 2);
+	ck_assert_str_eq(g.row.reason, "attempt");
+	ck_assert_int_eq(g.row.next_action_at, 2800);
+
+	/* The third: unreached, due now rather than at next_at. */
+	ck_assert_int_eq(change('c', a.row.ref, "c1", 2800, &g), STORE_OK);
+	ck_assert_int_eq(attempt(a.row.ref, "c1", 3, 3700, 2900, &g),
+	    STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_OPEN);
+	ck_assert_ptr_null(g.row.claimed_by);
+	ck_assert_int_eq(g.row.attempts, 3);
+	ck_assert_str_eq(g.row.reason, "unreached");
+	ck_assert_int_eq(g.row.next_action_at, 2900);
+
+	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 7);
+	check_event(&h, 0, 1000, "created", "system", NULL);
+	check_event(&h, 1, 1010, "claimed", "c1", NULL);
+	check_event(&h, 2, 1100, "no_answer", "c1", "attempt 1 of 3");
+	check_event(&h, 3, 1900, "claimed", "c2", NULL);
+	check_event(&h, 4, 2000, "no_answer", "c2", "attempt 2 of 3");
+	check_event(&h, 5, 2800, "claimed", "c1", NULL);
+	check_event(&h, 6, 2900, "no_answer", "c1",
+	    "attempt 3 of 3: supervisors told");
+
+	/* With one attempt allowed, the first is the last. */
+	ck_assert_int_eq(create("at:s2", "+85512340001", 3000, &a), STORE_OK);
+	ck_assert_int_eq(change('c', a.row.ref, "c1", 3010, &g), STORE_OK);
+	ck_assert_int_eq(attempt(a.row.ref, "c1", 1, 3900, 3020, &g),
+	    STORE_OK);
+	ck_assert_int_eq(g.row.attempts, 1);
+	ck_assert_str_eq(g.row.reason, "unreached");
+	ck_assert_int_eq(g.row.next_action_at, 3020);
+	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 3);
+	check_event(&h, 2, 3020, "no_answer", "c1",
+	    "attempt 1 of 1: supervisors told");
+
+	ck_assert_int_eq(attempt("NOSUCH", "c1", 3, 3900, 3030, &g),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(g.has_row, 0);
+}
+END_TEST
+
+/*
+ * A supervisor gives a request that is open, alerted or claimed to someone:
+ * it is claimed by them from now and due now (reason "assigned"), and the
+ * history says to whom and from whom; a completed request stays closed.
+ */
+START_TEST(test_reassign)
+{
+	struct got	 o, a, c, g;
+	struct got	*all[3] = { &o, &a, &c };
+	struct hist	 h;
+	static const char *const detail[3] = {
+		"to c2", "to c2", "from c1 to c2"
+	};
+	size_t		 i;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:o", "+85512345678", 1000, &o), STORE_OK);
+	ck_assert_int_eq(create("at:a", "+85512340001", 1000, &a), STORE_OK);
+	alert(a.row.id, 1300, 1001);
+	ck_assert_int_eq(create("at:c", "+85512340002", 1000, &c), STORE_OK);
+	ck_assert_int_eq(change('c', c.row.ref, "c1", 1010, &g), STORE_OK);
+
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(reassign(all[i]->row.ref, "s1", "c2", 1100,
+		    &g), STORE_OK);
+		ck_assert_int_eq(g.row.id, all[i]->row.id);
+		ck_assert_int_eq(g.row.state, STORE_CLAIMED);
+		ck_assert_str_eq(g.row.claimed_by, "c2");
+		ck_assert_int_eq(g.row.claimed_at, 1100);
+		ck_assert_int_eq(g.row.next_action_at, 1100);
+		ck_assert_str_eq(g.row.reason, "assigned");
+		ck_assert_int_eq(g.row.updated_at, 1100);
+		ck_assert_int_eq(history(all[i]->row.ref, &h), STORE_OK);
+		check_event(&h, h.n - 1, 1100, "reassigned", "s1", detail[i]);
+	}
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	    "event = 'reassigned'"), 3);
+
+	/* The claim moved: the former holder cannot complete, c2 can. */
+	ck_assert_int_eq(complete(c.row.ref, "c1", "reached", 1200, &g),
+	    STORE_CONFLICT);
+	ck_assert_str_eq(g.row.claimed_by, "c2");
+	ck_assert_int_eq(complete(c.row.ref, "c2", "reached", 1200, &g),
+	    STORE_OK);
+
+	ck_assert_int_eq(reassign(c.row.ref, "s1", "c3", 1300, &g),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(g.has_row, 1);
+	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
+	ck_assert_str_eq(g.row.claimed_by, "c2");
+	ck_assert_int_eq(g.row.updated_at, 1200);
+	ck_assert_int_eq(reassign("NOSUCH", "s1", "c3", 1300, &g),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(g.has_row, 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	    "event = 'reassigned'"), 3);
+}
+END_TEST
+
+/*
+ * A supervisor releases someone else's claim with the any flag, and the
+ * history says whose it was; without the flag, or when it is not claimed,
+ * the release is refused.
+ */
+START_TEST(test_release_any)
+{
+	struct got	 a, g;
+	struct hist	 h;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
+	ck_assert_int_eq(change('c', a.row.ref, "c1", 1010, &g), STORE_OK);
+	ck_assert_int_eq(release(a.row.ref, "s1", 0, 1100, &g),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(g.row.state, STORE_CLAIMED);
+	ck_assert_str_eq(g.row.claimed_by, "c1");
+
+	ck_assert_int_eq(release(a.row.ref, "s1", 1, 1100, &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_OPEN);
+	ck_assert_ptr_null(g.row.claimed_by);
+	ck_assert_int_eq(g.row.claimed_at, 0);
+	ck_assert_int_eq(g.row.next_action_at, 1100);
+	ck_assert_int_eq(g.row.updated_at, 1100);
+	ck_assert_int_eq(release(a.row.ref, "s1", 1, 1110, &g),
+	    STORE_CONFLICT);
+	ck_assert_int_eq(g.row.updated_at, 1100);
+
+	/* The holder's own release, with the flag, names nobody else. */
+	ck_assert_int_eq(change('c', a.row.ref, "c2", 1200, &g), STORE_OK);
+	ck_assert_int_eq(release(a.row.ref, "c2", 1, 1210, &g), STORE_OK);
+
+	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 5);
+	check_event(&h, 1, 1010, "claimed", "c1", NULL);
+	check_event(&h, 2, 1100, "released", "s1", "claim of c1");
+	check_event(&h, 3, 1200, "claimed", "c2", NULL);
+	check_event(&h, 4, 1210, "released", "c2", NULL);
+	ck_assert_int_eq(release("NOSUCH", "s1", 1, 1300, &g), STORE_NOTFOUND);
+}
+END_TEST
+
+/*
+ * A claim that ran out is released only if it is still the claim taken at
+ * claimed_at: a stale expiry, one after a re-claim, after a release or
+ * after completion changes nothing.
+ */
+START_TEST(test_expire)
+{
+	struct got	 a, g;
+	struct hist	 h;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
+	ck_assert_int_eq(change('c', a.row.ref, "c1", 1010, &g), STORE_OK);
+	ck_assert_int_eq(g.row.claimed_at, 1010);
+	ck_assert_int_eq(expire(a.row.id, 1000, 2810, &g), STORE_CONFLICT);
+	ck_assert_int_eq(g.has_row, 1);
+	ck_assert_int_eq(g.row.state, STORE_CLAIMED);
+	ck_assert_str_eq(g.row.claimed_by, "c1");
+	ck_assert_int_eq(g.row.claimed_at, 1010);
+	ck_assert_int_eq(g.row.next_action_at, 2810);
+
+	/* Released and claimed again: the first claim's expiry is stale. */
+	ck_assert_int_eq(change('r', a.row.ref, "c1", 1020, &g), STORE_OK);
+	ck_assert_int_eq(change('c', a.row.ref, "c2", 1030, &g), STORE_OK);
+	ck_assert_int_eq(expire(a.row.id, 1010, 2810, &g), STORE_CONFLICT);
+	ck_assert_str_eq(g.row.claimed_by, "c2");
+	ck_assert_int_eq(g.row.claimed_at, 1030);
+	ck_assert_int_eq(g.row.next_action_at, 2830);
+
+	ck_assert_int_eq(expire(a.row.id, 1030, 2830, &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_OPEN);
+	ck_assert_ptr_null(g.row.claimed_by);
+	ck_assert_int_eq(g.row.claimed_at, 0);
+	ck_assert_str_eq(g.row.reason, "claim_expired");
+	ck_assert_int_eq(g.row.next_action_at, 2830);
+	ck_assert_int_eq(g.row.updated_at, 2830);
+	ck_assert_int_eq(expire(a.row.id, 1030, 2840, &g), STORE_CONFLICT);
+	ck_assert_int_eq(g.row.updated_at, 2830);
+
+	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 5);
+	check_event(&h, 3, 1030, "claimed", "c2", NULL);
+	check_event(&h, 4, 2830, "claim_expired", "system",
+	    "claim of c2 not completed");
+
+	/* Completed within its claim: nothing to expire. */
+	ck_assert_int_eq(change('c', a.row.ref, "c3", 2900, &g), STORE_OK);
+	ck_assert_int_eq(change('x', a.row.ref, "c3", 2950, &g), STORE_OK);
+	ck_assert_int_eq(expire(a.row.id, 2900, 4700, &g), STORE_CONFLICT);
+	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	    "event = 'claim_expired'"), 1);
+	ck_assert_int_eq(expire(999999, 1, 2000, &g), STORE_NOTFOUND);
+	ck_assert_int_eq(g.has_row, 0);
+}
+END_TEST
+
+/*
+ * The queue: urgent first, then by call_from, then as filed; pages after a
+ * cursor neither repeat nor skip a request that stayed where it was, while
+ * requests before and after the cursor are completed; total counts what is
+ * not completed.
+ */
+START_TEST(test_list)
+{
+	static const struct {
+		int	 urgent;
+		int64_t	 call_from;
+	} rows[7] = {
+		{ 0, 2000 }, { 1, 3000 }, { 0, 1000 }, { 1, 3000 },
+		{ 0, 2000 }, { 1, 1500 }, { 0, 1000 }
+	};
+	static const int order[6] = { 5, 1, 3, 2, 0, 4 };
+	struct store_callback	 in;
+	struct got		 g[7];
+	struct list		 l, p1, p2, p3, p4;
+	char			 sid[16], phone[7][16];
+	size_t			 i;
+
+	fx.st = open_store(0);
+	for (i = 0; i < 7; i++) {
+		snprintf(sid, sizeof(sid), "at:s%zu", i);
+		snprintf(phone[i], sizeof(phone[i]), "+8551234000%zu", i);
+		in = sample(phone[i]);
+		in.urgent = rows[i].urgent;
+		in.call_from = rows[i].call_from;
+		in.next_action_at = 1000;
+		ck_assert_int_eq(create_in(&in, sid, 1000 + (int64_t)i,
+		    &g[i]), STORE_OK);
+	}
+	close_request(g[6].row.ref, 1100);
+
+	page(NULL, 0, 0, &l);
+	ck_assert_uint_eq(l.n, 6);
+	ck_assert_uint_eq(l.total, 6);
+	for (i = 0; i < 6; i++) {
+		ck_assert_str_eq(l.ref[i], g[order[i]].row.ref);
+		ck_assert_int_eq(l.urgent[i], rows[order[i]].urgent);
+		ck_assert_int_eq(l.call_from[i], rows[order[i]].call_from);
+	}
+
+	page(NULL, 0, 2, &p1);
+	ck_assert_uint_eq(p1.n, 2);
+	ck_assert_uint_eq(p1.total, 6);
+	ck_assert_str_eq(p1.ref[0], g[5].row.ref);
+	ck_assert_str_eq(p1.ref[1], g[1].row.ref);
+
+	/* One before the cursor and one after it are completed meanwhile. */
+	close_request(g[5].row.ref, 1200);
+	close_request(g[3].row.ref, 1200);
+	page(&p1, 1, 2, &p2);
+	ck_assert_uint_eq(p2.n, 2);
+	ck_assert_uint_eq(p2.total, 4);
+	ck_assert_str_eq(p2.ref[0], g[2].row.ref);
+	ck_assert_str_eq(p2.ref[1], g[0].row.ref);
+	page(&p2, 1, 2, &p3);
+	ck_assert_uint_eq(p3.n, 1);
+	ck_assert_uint_eq(p3.total, 4);
+	ck_assert_str_eq(p3.ref[0], g[4].row.ref);
+	page(&p3, 0, 2, &p4);
+	ck_assert_uint_eq(p4.n, 0);
+	ck_assert_uint_eq(p4.total, 4);
+
+	/* No limit after a cursor: the rest of the queue. */
+	page(&p1, 0, 0, &l);
+	ck_assert_uint_eq(l.n, 4);
+	ck_assert_str_eq(l.ref[0], g[1].row.ref);
+	ck_assert_str_eq(l.ref[1], g[2].row.ref);
+	ck_assert_str_eq(l.ref[2], g[0].row.ref);
+	ck_assert_str_eq(l.ref[3], g[4].row.ref);
+}
+END_TEST
+
 /* Read a whole file; returns its size, the buffer in *out. */
 static size_t
 slurp(const char *path, char **out)
@@ -1192,6 +2315,9 @@ START_TEST(test_refuse)
 	    row_cb, NULL), -1);
 	ck_assert_int_eq(store_callback_claim(fx.st, "ABCDEF", NULL, 1801, 1,
 	    row_cb, NULL), -1);
+	/* No outcome is refused here, never a crash on the writer thread. */
+	ck_assert_int_eq(store_callback_complete(fx.st, "ABCDEF", "c1", NULL,
+	    1, row_cb, NULL), -1);
 	ck_assert_int_eq(store_callback_dispatch(fx.st, 1, STORE_ALERTED, 0, 1,
 	    NULL, NULL, NULL, 0, 1, done_cb, NULL), -1);
 	ck_assert_uint_eq(store_pending(fx.st), 0);
@@ -1254,6 +2380,16 @@ main(void)
 	tcase_add_test(tc, test_give_up_tells);
 	tcase_add_test(tc, test_claim);
 	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_intake);
+	tcase_add_test(tc, test_intake_end);
+	tcase_add_test(tc, test_update_schedule);
+	tcase_add_test(tc, test_asked_again);
+	tcase_add_test(tc, test_unsafe);
+	tcase_add_test(tc, test_attempt);
+	tcase_add_test(tc, test_reassign);
+	tcase_add_test(tc, test_release_any);
+	tcase_add_test(tc, test_expire);
+	tcase_add_test(tc, test_list);
 	tcase_add_test(tc, test_dedup_hashed);
 	tcase_add_test(tc, test_free_drains);
 	tcase_add_test(tc, test_refuse);
