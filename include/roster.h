@@ -57,9 +57,9 @@ enum roster_when_kind {
 
 /*
  * On duty inside the window now (at is now): WITHIN minutes for "now" when
- * the stretch lasts that long (or for any window when it lasts past
- * tomorrow); else TODAY_BEFORE the end of the stretch (hh:mm), or
- * TONIGHT_BEFORE when it ends after midnight (hh:mm of the next day). The
+ * the stretch lasts that long (or for any window when it runs on past
+ * 06:00 of the next day); else TODAY_BEFORE the end of the stretch
+ * (hh:mm), or TONIGHT_BEFORE when it ends after midnight, by 06:00. The
  * FROM kinds: hh:mm, wday and at are the start. UNKNOWN: at is -1 if
  * nothing is found within 14 days; if the start is 7 to 14 days away (a
  * weekday name would mislead), hh:mm, wday and at still say when.

@@ -28,6 +28,7 @@
 #define ROSTER_DAY		86400
 #define ROSTER_MINUTES		1440		/* in a day */
 #define ROSTER_HORIZON		14		/* days searched ahead */
+#define ROSTER_SMALL_HOURS	6		/* "tonight" ends by 06:00 */
 #define ROSTER_ID_MAX		32
 #define ROSTER_TOKEN_MIN	24
 #define ROSTER_TOKEN_MAX	256
@@ -1382,7 +1383,9 @@ roster_expected(const struct roster *r, time_t now, const char *window,
 		 * On duty inside her window now. "Now" means within the next
 		 * now_minutes when the stretch lasts that long; otherwise the
 		 * end of the stretch, said as people say it: before an hour
-		 * today, or tonight before an hour after midnight.
+		 * today, or tonight before an hour of the small hours. A
+		 * stretch that runs on into the next day's morning or later
+		 * is as good as "now".
 		 */
 		out->at = now;
 		out->wday = roster_wday(today);
@@ -1392,7 +1395,8 @@ roster_expected(const struct roster *r, time_t now, const char *window,
 		out->minute = (int)(sod % 3600 / 60);
 		out->minutes = r->now_minutes;
 		if ((now_window && ce - l >= (int64_t)r->now_minutes * 60) ||
-		    day > today + 1)
+		    day > today + 1 || (day == today + 1 &&
+		    sod > ROSTER_SMALL_HOURS * 3600))
 			out->kind = ROSTER_WHEN_WITHIN;
 		else if (day == today)
 			out->kind = ROSTER_WHEN_TODAY_BEFORE;

@@ -221,6 +221,19 @@ expect(const struct roster *r, time_t now, const char *window,
 	ck_assert_int_eq(w.wday, wday);
 }
 
+/* Check that a request at now for window is promised within minutes. */
+static void
+expect_within(const struct roster *r, time_t now, const char *window,
+    int minutes)
+{
+	struct roster_when	 w;
+
+	ck_assert_int_eq(roster_expected(r, now, window, &w), 0);
+	ck_assert_int_eq(w.kind, ROSTER_WHEN_WITHIN);
+	ck_assert_int_eq(w.minutes, minutes);
+	ck_assert_int_eq(w.at, now);
+}
+
 /* 08:00 in Phnom Penh is 01:00 UTC the same day; no TZ involved. */
 START_TEST(test_local)
 {
@@ -434,11 +447,14 @@ START_TEST(test_expected_day)
 END_TEST
 
 /* An evening shift: the evening window, and a stretch across two
- * counsellors. */
+ * counsellors; the worked example of docs/roster.md section 7. */
 START_TEST(test_expected_evening)
 {
 	struct roster	*r;
 	time_t		 mon10 = pp(2026, 11, 23, 10, 0);
+	time_t		 mon22 = pp(2026, 11, 23, 22, 0);
+	time_t		 sat22 = pp(2026, 11, 28, 22, 0);
+	time_t		 t;
 
 	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "08:00", "17:00") ",\n"
 	    SHIFT("sokha", WEEKDAYS, "17:00", "21:00"), ""));
@@ -449,6 +465,187 @@ START_TEST(test_expected_evening)
 	expect(r, mon10, NULL, ROSTER_WHEN_TODAY_BEFORE, 21, 0, 1, mon10);
 	expect(r, pp(2026, 11, 27, 21, 30), "evening", ROSTER_WHEN_DAY_FROM,
 	    17, 0, 1, pp(2026, 11, 30, 17, 0));
+	/* "Now" at 10:00: the stretch runs to 21:00, across both shifts. */
+	expect(r, mon10, "now", ROSTER_WHEN_WITHIN, 21, 0, 1, mon10);
+	expect_within(r, mon10, "now", 30);
+	expect(r, mon10, "morning", ROSTER_WHEN_TODAY_BEFORE, 12, 0, 1, mon10);
+	/* At 20:30 exactly 30 minutes are left; at 20:45 only 15. */
+	t = pp(2026, 11, 23, 20, 30);
+	expect_within(r, t, "now", 30);
+	t = pp(2026, 11, 23, 20, 45);
+	expect(r, t, "now", ROSTER_WHEN_TODAY_BEFORE, 21, 0, 1, t);
+	/* After the last shift of the day: tomorrow, each in its window. */
+	expect(r, mon22, "evening", ROSTER_WHEN_TOMORROW_FROM, 17, 0, 2,
+	    pp(2026, 11, 24, 17, 0));
+	expect(r, mon22, NULL, ROSTER_WHEN_TOMORROW_FROM, 8, 0, 2,
+	    pp(2026, 11, 24, 8, 0));
+	expect(r, mon22, "now", ROSTER_WHEN_TOMORROW_FROM, 8, 0, 2,
+	    pp(2026, 11, 24, 8, 0));
+	/* Saturday night: Monday, by its weekday; Sunday: tomorrow. */
+	expect(r, sat22, NULL, ROSTER_WHEN_DAY_FROM, 8, 0, 1,
+	    pp(2026, 11, 30, 8, 0));
+	expect(r, sat22, "now", ROSTER_WHEN_DAY_FROM, 8, 0, 1,
+	    pp(2026, 11, 30, 8, 0));
+	expect(r, sat22, "evening", ROSTER_WHEN_DAY_FROM, 17, 0, 1,
+	    pp(2026, 11, 30, 17, 0));
+	expect(r, pp(2026, 11, 29, 10, 0), "evening",
+	    ROSTER_WHEN_TOMORROW_FROM, 17, 0, 1, pp(2026, 11, 30, 17, 0));
+	roster_free(r);
+}
+END_TEST
+
+/* A night shift 20:00-02:00: "now" late in the evening and after
+ * midnight, and a shift that ends a quarter past midnight. */
+START_TEST(test_expected_night)
+{
+	struct roster	*r;
+	time_t		 t;
+
+	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "20:00", "02:00"), ""));
+	/* Monday 23:50: 130 minutes left. */
+	t = pp(2026, 11, 23, 23, 50);
+	expect(r, t, "now", ROSTER_WHEN_WITHIN, 2, 0, 1, t);
+	expect_within(r, t, "now", 30);
+	expect(r, t, NULL, ROSTER_WHEN_TONIGHT_BEFORE, 2, 0, 1, t);
+	expect(r, t, "evening", ROSTER_WHEN_TOMORROW_FROM, 20, 0, 2,
+	    pp(2026, 11, 24, 20, 0));
+	/* Tuesday 01:45: 15 minutes left, and 02:00 is today now. */
+	t = pp(2026, 11, 24, 1, 45);
+	expect(r, t, "now", ROSTER_WHEN_TODAY_BEFORE, 2, 0, 2, t);
+	expect(r, t, NULL, ROSTER_WHEN_TODAY_BEFORE, 2, 0, 2, t);
+	/* Saturday 01:45 is still Friday's shift; then Monday evening. */
+	t = pp(2026, 11, 28, 1, 45);
+	expect(r, t, "now", ROSTER_WHEN_TODAY_BEFORE, 2, 0, 6, t);
+	expect(r, pp(2026, 11, 28, 2, 0), "now", ROSTER_WHEN_DAY_FROM, 20, 0,
+	    1, pp(2026, 11, 30, 20, 0));
+	roster_free(r);
+
+	/* Ending at 00:15, 23:50 leaves 25 minutes: tonight before 00:15. */
+	diag_free(d);
+	d = diag_new();
+	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "20:00", "00:15"), ""));
+	t = pp(2026, 11, 23, 23, 50);
+	expect(r, t, "now", ROSTER_WHEN_TONIGHT_BEFORE, 0, 15, 1, t);
+	t = pp(2026, 11, 23, 23, 45);
+	expect_within(r, t, "now", 30);
+	roster_free(r);
+
+	/*
+	 * A night shift into a day shift: at Monday 22:00 the stretch runs
+	 * to Tuesday 17:00, past the small hours: as good as now, never
+	 * "tonight before 5 pm". A night shift alone to 08:00 likewise.
+	 */
+	diag_free(d);
+	d = diag_new();
+	r = good(ROSTER(SHIFT("dara", "[\"mon\"]", "20:00", "08:00") ","
+	    SHIFT("sokha", "[\"tue\"]", "08:00", "17:00"), ""));
+	t = pp(2026, 11, 23, 22, 0);
+	expect_within(r, t, NULL, 30);
+	expect_within(r, t, "now", 30);
+	roster_free(r);
+	diag_free(d);
+	d = diag_new();
+	r = good(ROSTER(SHIFT("dara", "[\"mon\"]", "20:00", "08:00"), ""));
+	expect_within(r, pp(2026, 11, 23, 22, 0), NULL, 30);
+	/* At 07:45 the end, 08:00, is today. */
+	t = pp(2026, 11, 24, 7, 45);
+	expect(r, t, NULL, ROSTER_WHEN_TODAY_BEFORE, 8, 0, 2, t);
+	roster_free(r);
+
+	/* Ending at 24:00: never "today before 24:00". */
+	diag_free(d);
+	d = diag_new();
+	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "20:00", "24:00"), ""));
+	t = pp(2026, 11, 23, 23, 45);
+	expect(r, t, "now", ROSTER_WHEN_TONIGHT_BEFORE, 0, 0, 1, t);
+	t = pp(2026, 11, 23, 21, 0);
+	expect(r, t, NULL, ROSTER_WHEN_TONIGHT_BEFORE, 0, 0, 1, t);
+	roster_free(r);
+}
+END_TEST
+
+/* now_minutes sets what "now" promises and when it can no longer. */
+START_TEST(test_expected_now_minutes)
+{
+	struct roster	*r;
+	time_t		 t;
+
+	r = good(ROSTER_WITH("\"now_minutes\": 60,\n", SHIFT("dara",
+	    WEEKDAYS, "08:00", "17:00"), ""));
+	t = pp(2026, 11, 23, 16, 0);
+	expect_within(r, t, "now", 60);
+	t = pp(2026, 11, 23, 16, 1);
+	expect(r, t, "now", ROSTER_WHEN_TODAY_BEFORE, 17, 0, 1, t);
+	/* Other windows never promise minutes while the day lasts. */
+	t = pp(2026, 11, 23, 10, 0);
+	expect(r, t, NULL, ROSTER_WHEN_TODAY_BEFORE, 17, 0, 1, t);
+	expect(r, t, "afternoon", ROSTER_WHEN_TODAY_FROM, 12, 0, 1,
+	    pp(2026, 11, 23, 12, 0));
+	roster_free(r);
+}
+END_TEST
+
+/* Round the clock: any window on duty past tomorrow is "within". */
+START_TEST(test_expected_always)
+{
+	struct roster	*r;
+	time_t		 mon10 = pp(2026, 11, 23, 10, 0);
+	time_t		 t;
+
+	r = good(ROSTER(SHIFT("dara", "[\"mon\", \"tue\", \"wed\", \"thu\", "
+	    "\"fri\", \"sat\", \"sun\"]", "00:00", "24:00"), ""));
+	expect_within(r, mon10, NULL, 30);
+	expect_within(r, mon10, "now", 30);
+	/* A window still cuts the stretch: evening is later today. */
+	expect(r, mon10, "evening", ROSTER_WHEN_TODAY_FROM, 17, 0, 1,
+	    pp(2026, 11, 23, 17, 0));
+	t = pp(2026, 11, 23, 18, 0);
+	expect(r, t, "evening", ROSTER_WHEN_TODAY_BEFORE, 21, 0, 1, t);
+	expect(r, mon10, "morning", ROSTER_WHEN_TODAY_BEFORE, 12, 0, 1, mon10);
+	roster_free(r);
+}
+END_TEST
+
+/* The safe-call windows in minutes: the defaults, and our own. */
+START_TEST(test_windows)
+{
+	struct roster		*r;
+	struct roster_window	 w[4];
+
+	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "08:00", "17:00"), ""));
+	ck_assert_uint_eq(roster_windows(r, w, 4), 3);
+	ck_assert_str_eq(w[0].name, "morning");
+	ck_assert_int_eq(w[0].from, 8 * 60);
+	ck_assert_int_eq(w[0].to, 12 * 60);
+	ck_assert_str_eq(w[1].name, "afternoon");
+	ck_assert_int_eq(w[1].from, 12 * 60);
+	ck_assert_int_eq(w[1].to, 17 * 60);
+	ck_assert_str_eq(w[2].name, "evening");
+	ck_assert_int_eq(w[2].from, 17 * 60);
+	ck_assert_int_eq(w[2].to, 21 * 60);
+	roster_free(r);
+
+	/* Ours: morning to 24:00 is 1440, evening crosses midnight. */
+	diag_free(d);
+	d = diag_new();
+	r = good(ROSTER_WITH("\"windows\": {\"evening\": [\"20:30\", "
+	    "\"02:00\"], \"morning\": [\"06:15\", \"24:00\"]},\n",
+	    SHIFT("dara", WEEKDAYS, "08:00", "17:00"), ""));
+	ck_assert_uint_eq(roster_windows(r, w, 4), 3);
+	ck_assert_str_eq(w[0].name, "morning");
+	ck_assert_int_eq(w[0].from, 6 * 60 + 15);
+	ck_assert_int_eq(w[0].to, 1440);
+	ck_assert_int_eq(w[1].from, 12 * 60);
+	ck_assert_int_eq(w[1].to, 17 * 60);
+	ck_assert_str_eq(w[2].name, "evening");
+	ck_assert_int_eq(w[2].from, 20 * 60 + 30);
+	ck_assert_int_eq(w[2].to, 2 * 60);
+	/* A short array gets what fits; the count is still all of them. */
+	memset(w, 0, sizeof(w));
+	ck_assert_uint_eq(roster_windows(r, w, 1), 3);
+	ck_assert_str_eq(w[0].name, "morning");
+	ck_assert_ptr_null(w[1].name);
+	ck_assert_uint_eq(roster_windows(r, NULL, 0), 3);
 	roster_free(r);
 }
 END_TEST
@@ -520,6 +717,10 @@ START_TEST(test_contents)
 	ck_assert_int_eq(roster_escalate_after(r), 600);
 	ck_assert_int_eq(roster_retry_first(r), 5);
 	ck_assert_int_eq(roster_max_attempts(r), 5);
+	ck_assert_int_eq(roster_now_minutes(r), 30);
+	ck_assert_int_eq(roster_claim_expiry(r), 1800);
+	ck_assert_int_eq(roster_call_attempts(r), 3);
+	ck_assert_int_eq(roster_attempt_gap(r), 900);
 	p = roster_find(r, "dara");
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(p->name, "Dara");
@@ -554,6 +755,42 @@ START_TEST(test_contents)
 	ck_assert_int_eq(roster_escalate_after(r), 900);
 	ck_assert_int_eq(roster_retry_first(r), 60);
 	ck_assert_int_eq(roster_max_attempts(r), 3);
+	roster_free(r);
+
+	diag_free(d);
+	d = diag_new();
+	r = good(ROSTER_WITH("\"now_minutes\": 45, \"claim_expiry\": 600,\n"
+	    "\"call_attempts\": 5, \"attempt_gap\": 300,\n", SHIFT("dara",
+	    WEEKDAYS, "08:00", "17:00"), ""));
+	ck_assert_int_eq(roster_now_minutes(r), 45);
+	ck_assert_int_eq(roster_claim_expiry(r), 600);
+	ck_assert_int_eq(roster_call_attempts(r), 5);
+	ck_assert_int_eq(roster_attempt_gap(r), 300);
+	/* The other defaults are untouched. */
+	ck_assert_int_eq(roster_escalate_after(r), 600);
+	ck_assert_int_eq(roster_max_attempts(r), 5);
+	roster_free(r);
+
+	/* Both ends of every range are accepted. */
+	diag_free(d);
+	d = diag_new();
+	r = good(ROSTER_WITH("\"now_minutes\": 5, \"claim_expiry\": 1,\n"
+	    "\"call_attempts\": 1, \"attempt_gap\": 1,\n", SHIFT("dara",
+	    WEEKDAYS, "08:00", "17:00"), ""));
+	ck_assert_int_eq(roster_now_minutes(r), 5);
+	ck_assert_int_eq(roster_claim_expiry(r), 1);
+	ck_assert_int_eq(roster_call_attempts(r), 1);
+	ck_assert_int_eq(roster_attempt_gap(r), 1);
+	roster_free(r);
+	diag_free(d);
+	d = diag_new();
+	r = good(ROSTER_WITH("\"now_minutes\": 240, \"claim_expiry\": 86400,"
+	    "\n\"call_attempts\": 10, \"attempt_gap\": 86400,\n",
+	    SHIFT("dara", WEEKDAYS, "08:00", "17:00"), ""));
+	ck_assert_int_eq(roster_now_minutes(r), 240);
+	ck_assert_int_eq(roster_claim_expiry(r), 86400);
+	ck_assert_int_eq(roster_call_attempts(r), 10);
+	ck_assert_int_eq(roster_attempt_gap(r), 86400);
 	roster_free(r);
 	roster_free(NULL);
 }
@@ -674,6 +911,31 @@ START_TEST(test_errors_top)
 	HAS("7:11: /people: at least one counsellor is needed");
 	HAS("7:11: /people: at least one supervisor is needed");
 	COUNT(12);
+}
+END_TEST
+
+/* The claim and call limits: out of range or not integers, each located. */
+START_TEST(test_errors_limits)
+{
+	bad(ROSTER_WITH("\"now_minutes\": 4, \"claim_expiry\": 0,\n"
+	    "\"call_attempts\": 11, \"attempt_gap\": 86401,\n",
+	    SHIFT("dara", WEEKDAYS, "08:00", "17:00"), ""));
+	HAS("1:17: /now_minutes: must be within 5..240");
+	HAS("1:36: /claim_expiry: must be within 1..86400");
+	HAS("2:18: /call_attempts: must be within 1..10");
+	HAS("2:37: /attempt_gap: must be within 1..86400");
+	COUNT(4);
+
+	diag_free(d);
+	d = diag_new();
+	bad(ROSTER_WITH("\"now_minutes\": 241, \"claim_expiry\": -1,\n"
+	    "\"call_attempts\": \"3\", \"attempt_gap\": 900.5,\n",
+	    SHIFT("dara", WEEKDAYS, "08:00", "17:00"), ""));
+	HAS("1:17: /now_minutes: must be within 5..240");
+	HAS("1:38: /claim_expiry: must be within 1..86400");
+	HAS("2:18: /call_attempts: must be an integer");
+	HAS("2:38: /attempt_gap: must be an integer");
+	COUNT(4);
 }
 END_TEST
 
@@ -927,9 +1189,16 @@ START_TEST(test_shipped)
 	struct roster			*r;
 	const struct roster_person	*sup[4];
 	const char			*top = getenv("TOP_SRCDIR");
+	const char			*data = getenv("TEST_DATA_DIR");
 
-	snprintf(rpath, sizeof(rpath), "%s/conf/roster.json",
-	    top != NULL ? top : ".");
+	/* make check sets TOP_SRCDIR; by hand, TEST_DATA_DIR is enough. */
+	if (top != NULL)
+		snprintf(rpath, sizeof(rpath), "%s/conf/roster.json", top);
+	else if (data != NULL)
+		snprintf(rpath, sizeof(rpath), "%s/../../conf/roster.json",
+		    data);
+	else
+		snprintf(rpath, sizeof(rpath), "./conf/roster.json");
 	r = roster_load(rpath, d);
 	ck_assert_msg(r != NULL, "%s", all());
 	ck_assert_int_eq(roster_escalate_after(r), 600);
@@ -975,11 +1244,16 @@ main(void)
 	tcase_add_test(tc, test_expected_day);
 	tcase_add_test(tc, test_expected_evening);
 	tcase_add_test(tc, test_expected_midnight);
+	tcase_add_test(tc, test_expected_night);
+	tcase_add_test(tc, test_expected_now_minutes);
+	tcase_add_test(tc, test_expected_always);
+	tcase_add_test(tc, test_windows);
 	tcase_add_test(tc, test_by_token);
 	tcase_add_test(tc, test_contents);
 	tcase_add_test(tc, test_secret_files);
 	tcase_add_test(tc, test_errors_file);
 	tcase_add_test(tc, test_errors_top);
+	tcase_add_test(tc, test_errors_limits);
 	tcase_add_test(tc, test_errors_people);
 	tcase_add_test(tc, test_errors_alerts);
 	tcase_add_test(tc, test_errors_shifts);
