@@ -116,8 +116,9 @@ engine_flags(const struct engine *e)
 
 	if (e->depth > 0)
 		flags |= MENU_RENDER_CAN_BACK;
-	if (e->depth > 1)
-		flags |= MENU_RENDER_CAN_MAIN;	/* the way home helps */
+	/* The way home helps two steps away, and never at home. */
+	if (e->depth > 1 && e->node != menu_start(e->menu))
+		flags |= MENU_RENDER_CAN_MAIN;
 	return flags;
 }
 
@@ -304,7 +305,8 @@ engine_more(struct engine *e)
 	} else if (menu_node_kind(e->node) == MENU_NODE_INFO &&
 	    menu_node_next(e->node) != NULL)
 		engine_go(e, menu_node_next(e->node));
-	/* Else she is on the last page already: show it again. */
+	else
+		engine_plain(e);	/* the last page again, not an error */
 }
 
 /* Back to the start node with an empty way back. */

@@ -291,6 +291,22 @@ menu_vars_check(struct menu_ld *ld, const char *ptr, const char *s,
 	return any;
 }
 
+/* A text of every language (ptr names it) that takes no placeholder. */
+static void
+menu_plain_text(struct menu_ld *ld, char *const text[], const char *ptr,
+    const char *what)
+{
+	char	 p[PTR_MAX];
+	size_t	 i;
+
+	for (i = 0; i < ld->m->nlang; i++) {
+		if (text[i] == NULL || strchr(text[i], '{') == NULL)
+			continue;
+		ptr_join(p, sizeof(p), ptr, ld->m->langs[i]);
+		menu_vars_check(ld, p, text[i], "", NULL, what);
+	}
+}
+
 /* Return 1 if s is made of ASCII digits only and fits a key buffer. */
 static int
 menu_key_ok(const char *s)
@@ -392,16 +408,18 @@ menu_replace(char **s, const char *key, const char *val)
  * choice stores, "8-12") and {minutes} (how soon "now" means).
  */
 static void
-menu_label_vars(struct menu_ld *ld, struct menu_option *o, const char *ptr)
+menu_label_vars(struct menu_ld *ld, struct menu_option *o, const char *label)
 {
 	const struct menu_env	*env = ld->env;
 	char			 a[16], b[16], hours[40], mins[16];
+	char			 ptr[PTR_MAX];
 	size_t			 i, w;
 	int			 rc = 0;
 
 	for (i = 0; i < ld->m->nlang; i++) {
 		if (o->label[i] == NULL || strchr(o->label[i], '{') == NULL)
 			continue;
+		ptr_join(ptr, sizeof(ptr), label, ld->m->langs[i]);
 		menu_vars_check(ld, ptr, o->label[i], "hours minutes", NULL,
 		    "a label");
 		if (strstr(o->label[i], "{hours}") != NULL) {
@@ -431,7 +449,7 @@ menu_label_vars(struct menu_ld *ld, struct menu_option *o, const char *ptr)
 		}
 	}
 	if (rc != 0)
-		menu_err(ld, ptr, 0, "out of memory");
+		menu_err(ld, label, 0, "out of memory");
 }
 
 /* Build "key. label" lines for every language of an option. */
@@ -500,6 +518,10 @@ menu_options(struct menu_ld *ld, struct menu_node *n, json_t *arr,
 			ptr_join(pk, sizeof(pk), p, "label");
 			menu_label_vars(ld, o, pk);
 		} else {
+			/* A menu option's label says what it is, no more. */
+			ptr_join(pk, sizeof(pk), p, "label");
+			menu_plain_text(ld, o->label, pk, "a menu option's "
+			    "label");
 			act = menu_str(ld, v, p, "action", 0);
 			ptr_join(pk, sizeof(pk), p, "action");
 			if (act != NULL) {
@@ -702,6 +724,8 @@ menu_node_parse(struct menu_ld *ld, struct menu_node *n, json_t *obj,
 		n->next_id = menu_str(ld, obj, ptr, "next", 0);
 		n->request_id = menu_str(ld, obj, ptr, "request", 0);
 		menu_text_opt(ld, obj, ptr, "invalid", n->invalid, 0);
+		ptr_join(p, sizeof(p), ptr, "invalid");
+		menu_plain_text(ld, n->invalid, p, "an error line");
 		all_next = n->accept == MENU_ACCEPT_CHOICE && n->noptions > 0;
 		for (i = 0; i < n->noptions; i++)
 			if (n->options[i].next_id == NULL)

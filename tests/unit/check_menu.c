@@ -2,7 +2,9 @@
 /*
  * check_menu: loading menu trees, every validation error with its exact
  * location, rendering into pages within a budget (Khmer-safe cuts, option
- * lines never split), the fit check of hotlined -t, and phone numbers.
+ * lines never split), the fit check of hotlined -t, and phone numbers;
+ * "request" and the {when} that may only follow it, placeholders, COENG,
+ * the {when} phrases as people say them, and the shipped sample tree.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -533,6 +535,506 @@ START_TEST(test_phone_kh)
 }
 END_TEST
 
+/* A translated text, and an option or choice with its label. */
+#define TX(KM, EN)	"{\"km\": \"" KM "\", \"en\": \"" EN "\"}"
+#define OPT(KEY, KM, EN, REST) \
+	"{\"key\": \"" KEY "\", \"label\": " TX(KM, EN) ", " REST "}"
+
+/* The four required strings, then STR (more strings, each with ","). */
+#define STRINGS_WITH(STR) \
+	"\"strings\": {\n" STR \
+	"  \"invalid\": " TX("ខុស", "Invalid.") ",\n" \
+	"  \"more\": " TX("បន្ទាប់", "More") ",\n" \
+	"  \"back\": " TX("ថយក្រោយ", "Back") ",\n" \
+	"  \"expired\": " TX("ម្ដងទៀត។", "Dial again.") "\n" \
+	"},\n"
+
+/* A tree with more strings; STR lines come first, one per line. */
+#define TREE_STR(STR, NODES) \
+	"{\n\"start\": \"main\",\n" STRINGS_WITH(STR) "\"nodes\": {\n" NODES \
+	"\n}\n}\n"
+
+/* The sample's ways to say an hour, 0 to 23. */
+#define HOURS_KM \
+	"ម៉ោង {h} យប់|ម៉ោង {h} យប់|ម៉ោង {h} យប់|ម៉ោង {h} យប់|ម៉ោង {h} យប់|" \
+	"ម៉ោង {h} ព្រឹក|ម៉ោង {h} ព្រឹក|ម៉ោង {h} ព្រឹក|ម៉ោង {h} ព្រឹក|" \
+	"ម៉ោង {h} ព្រឹក|ម៉ោង {h} ព្រឹក|ម៉ោង {h} ព្រឹក|ម៉ោង {h} ថ្ងៃត្រង់|" \
+	"ម៉ោង {h} រសៀល|ម៉ោង {h} រសៀល|ម៉ោង {h} រសៀល|ម៉ោង {h} រសៀល|" \
+	"ម៉ោង {h} ល្ងាច|ម៉ោង {h} ល្ងាច|ម៉ោង {h} យប់|ម៉ោង {h} យប់|" \
+	"ម៉ោង {h} យប់|ម៉ោង {h} យប់|ម៉ោង {h} យប់"
+#define HOURS_EN \
+	"{h} midnight|{h} am|{h} am|{h} am|{h} am|{h} am|{h} am|{h} am|" \
+	"{h} am|{h} am|{h} am|{h} am|{h} noon|{h} pm|{h} pm|{h} pm|{h} pm|" \
+	"{h} pm|{h} pm|{h} pm|{h} pm|{h} pm|{h} pm|{h} pm"
+
+/* The sample's {when} phrases (conf/menus/main.json), one per line. */
+#define SAMPLE_WHEN \
+	"  \"hours\": " TX(HOURS_KM, HOURS_EN) ",\n" \
+	"  \"when_within\": " TX("ក្នុងរយៈពេល {minutes} នាទី", \
+	    "within {minutes} minutes") ",\n" \
+	"  \"when_today_before\": " TX("ថ្ងៃនេះ មុន{time}", \
+	    "today before {time}") ",\n" \
+	"  \"when_tonight_before\": " TX("យប់នេះ មុន{time}", \
+	    "tonight before {time}") ",\n" \
+	"  \"when_today_from\": " TX("ថ្ងៃនេះ ចាប់ពី{time}", \
+	    "today from {time}") ",\n" \
+	"  \"when_tomorrow_from\": " TX("ថ្ងៃស្អែក ចាប់ពី{time}", \
+	    "tomorrow from {time}") ",\n" \
+	"  \"when_day_from\": " TX("ថ្ងៃ{day} ចាប់ពី{time}", \
+	    "on {day} from {time}") ",\n" \
+	"  \"when_unknown\": " TX("ឆាប់ៗតាមដែលអាចធ្វើបាន", \
+	    "as soon as we can") ",\n" \
+	"  \"days\": " TX("អាទិត្យ|ច័ន្ទ|អង្គារ|ពុធ|ព្រហស្បតិ៍|សុក្រ|សៅរ៍", \
+	    "Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday") ",\n"
+
+/*
+ * A journey tree, each node from a line of its own: main (line 19) -> q
+ * (20-23, stores "urgent"; QREQ, and CREQ on its first choice, may add a
+ * "request") -> w (24-29, a window, its text WTEXT) -> cb (30-32); main's
+ * "2" -> bye (33), an end node.
+ */
+#define REQ_TREE(QREQ, CREQ, WTEXT) TREE_STR(SAMPLE_WHEN, \
+	"\"main\": {\"type\": \"menu\", \"text\": " TX("ក", "A") ", " \
+	    "\"options\": [" OPT("1", "ក", "A", "\"next\": \"q\"") ", " \
+	    OPT("2", "ខ", "B", "\"next\": \"bye\"") "]},\n" \
+	"\"q\": {\"type\": \"input\", \"store\": \"urgent\", " QREQ "\n" \
+	"  \"text\": " TX("គ្រោះថ្នាក់?", "Danger?") ",\n" \
+	"  \"accept\": {\"type\": \"choice\", \"choices\": [\n" \
+	"    " OPT("1", "មាន", "Yes", CREQ "\"value\": \"yes\", " \
+	    "\"next\": \"w\"") ", " \
+	    OPT("2", "ទេ", "No", "\"value\": \"no\", \"next\": \"w\"") \
+	    "]}},\n" \
+	"\"w\": {\"type\": \"input\", \"store\": \"window\", \"next\": " \
+	    "\"cb\",\n" \
+	"  \"text\": " WTEXT ",\n" \
+	"  \"accept\": {\"type\": \"choice\", \"choices\": [\n" \
+	"    " OPT("1", "ឥឡូវ ({minutes} នាទី)", "Now ({minutes} min)", \
+	    "\"value\": \"now\"") ",\n" \
+	"    " OPT("2", "ព្រឹក {hours}", "Morning {hours}", \
+	    "\"value\": \"morning\"") ",\n" \
+	"    " OPT("3", "រសៀល {hours}", "Afternoon {hours}", \
+	    "\"value\": \"afternoon\"") ", " \
+	    OPT("4", "ល្ងាច {hours}", "Evening {hours}", \
+	    "\"value\": \"evening\"") "]}},\n" \
+	"\"cb\": {\"type\": \"callback\", \"fields\": {\"urgent\": " \
+	    "\"urgent\", \"window\": \"window\"},\n" \
+	"  \"text\": " TX("យើងហៅ {when}។", "We call {when}.") ",\n" \
+	"  \"failed\": " TX("សូមទោស។ ហៅ 117។", "Sorry. Call 117.") "},\n" \
+	"\"bye\": {\"type\": \"end\", \"text\": " TX("ចប់", "End") "}")
+
+#define FILES_Q		"\"request\": \"cb\", "
+#define W_PLAIN		TX("ពេលណា?", "When?")
+#define W_WHEN		TX("ពេលណា? {when}", "When? {when}")
+
+/* The journey tree loads: the first answer files the request. */
+START_TEST(test_request_ok)
+{
+	struct menu		*m;
+	const struct menu_node	*q;
+
+	m = tu_menu_load_string(REQ_TREE(FILES_Q, "", W_PLAIN), d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	q = menu_option_next(menu_node_option(menu_start(m), "1"));
+	ck_assert_str_eq(menu_node_id(q), "q");
+	ck_assert_ptr_nonnull(menu_node_request(q));
+	ck_assert_str_eq(menu_node_id(menu_node_request(q)), "cb");
+	ck_assert_ptr_null(menu_option_request(menu_node_option(q, "1")));
+	menu_free(m);
+
+	/* The same on one choice: the node itself does not file. */
+	m = tu_menu_load_string(REQ_TREE("", FILES_Q, W_PLAIN), d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	q = menu_option_next(menu_node_option(menu_start(m), "1"));
+	ck_assert_ptr_null(menu_node_request(q));
+	ck_assert_str_eq(menu_node_id(menu_option_request(
+	    menu_node_option(q, "1"))), "cb");
+	ck_assert_ptr_null(menu_option_request(menu_node_option(q, "2")));
+	menu_free(m);
+}
+END_TEST
+
+/* "request" must name a callback node of the tree. */
+START_TEST(test_request_errors)
+{
+	expect_error(REQ_TREE("\"request\": \"bye\",", "", W_PLAIN),
+	    "m.json:20:54: /nodes/q/request: \"bye\" is not a callback node: "
+	    "\"request\" names the callback node whose request the answer "
+	    "files");
+	ck_assert_uint_eq(diag_count(d), 1);
+	diag_free(d);
+	d = diag_new();
+	expect_error(REQ_TREE("\"request\": \"nowhere\",", "", W_PLAIN),
+	    "m.json:20:54: /nodes/q/request: \"nowhere\" is not a node of "
+	    "this tree");
+	ck_assert_uint_eq(diag_count(d), 1);
+	/* On a choice, at the choice's own "request". */
+	diag_free(d);
+	d = diag_new();
+	expect_error(REQ_TREE("", "\"request\": \"main\", ", W_PLAIN),
+	    "m.json:23:66: /nodes/q/accept/choices/0/request: \"main\" is "
+	    "not a callback node");
+	diag_free(d);
+	d = diag_new();
+	expect_error(REQ_TREE("", "\"request\": \"gone\", ", W_PLAIN),
+	    "m.json:23:66: /nodes/q/accept/choices/0/request: \"gone\" is not "
+	    "a node of this tree");
+}
+END_TEST
+
+/* {when} only on screens that no path reaches before the request. */
+START_TEST(test_when_before_request)
+{
+	struct menu	*m;
+
+	/* Nothing files before w: it would promise an unstored call. */
+	expect_error(REQ_TREE("", "", W_WHEN), "m.json:24:1: /nodes/w: \"w\" "
+	    "says {when} but can be reached before any answer files the "
+	    "request (\"request\"): it would promise a call that is not "
+	    "stored");
+	ck_assert_uint_eq(diag_count(d), 1);
+	/* Filed by the first choice only: the second still reaches w. */
+	diag_free(d);
+	d = diag_new();
+	expect_error(REQ_TREE("", FILES_Q, W_WHEN), "m.json:24:1: /nodes/w: "
+	    "\"w\" says {when} but can be reached before any answer files");
+	ck_assert_uint_eq(diag_count(d), 1);
+	/* Every answer to q files: w may say it. */
+	diag_free(d);
+	d = diag_new();
+	m = tu_menu_load_string(REQ_TREE(FILES_Q, "", W_WHEN), d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	menu_free(m);
+}
+END_TEST
+
+/*
+ * A menu option's label and an input node's own error line take no
+ * placeholder: they would be sent as typed ({when} would even escape the
+ * rule that it follows the filing).
+ */
+START_TEST(test_plain_texts)
+{
+	expect_error(TREE(
+	    "\"main\": {\"type\": \"menu\", \"text\": " TX("ដើម", "Home")
+	    ", \"options\": [{\"key\": \"1\", \"label\": "
+	    TX("ក {when}", "A {foo}") ", \"next\": \"a\"}]},\n"
+	    "\"a\": {\"type\": \"input\", \"store\": \"n\", \"text\": "
+	    TX("លេខ", "Number") ", \"invalid\": " TX("ខុស {x}", "Wrong")
+	    ", \"accept\": {\"type\": \"phone_kh\"}, \"next\": \"b\"},\n"
+	    "\"b\": {\"type\": \"end\", \"text\": " TX("ចប់", "End") "}"),
+	    "/nodes/main/options/0/label/km: {when} is not a placeholder a "
+	    "menu option's label can use");
+	ck_assert(tu_diag_has(d, "/nodes/main/options/0/label/en: {foo} is "
+	    "not a placeholder a menu option's label can use"));
+	ck_assert(tu_diag_has(d, "/nodes/a/invalid/km: {x} is not a "
+	    "placeholder an error line can use"));
+	ck_assert_uint_eq(diag_count(d), 3);
+}
+END_TEST
+
+/* An unknown {placeholder} in a screen's text. */
+START_TEST(test_unknown_placeholder)
+{
+	expect_error(TREE(MAIN_OK "\"a\": {\"type\": \"end\", \"text\": "
+	    TX("ចប់ {foo}", "End")"}"), "m.json:16:37: /nodes/a/text/km: "
+	    "{foo} is not a placeholder a screen can use");
+	ck_assert_uint_eq(diag_count(d), 1);
+}
+END_TEST
+
+/* {name} shows a typed answer back, never a choice. */
+START_TEST(test_choice_placeholder)
+{
+	struct menu	*m;
+
+	expect_error(TREE(MAIN_OK
+	    "\"a\": {\"type\": \"input\", \"store\": \"x\", "
+	    "\"next\": \"b\", \"text\": " TX("ក", "A") ",\n"
+	    "  \"accept\": {\"type\": \"choice\", \"choices\": ["
+	    OPT("1", "ក", "A", "\"value\": \"yes\"") "]}},\n"
+	    "\"b\": {\"type\": \"end\", \"text\": " TX("{x}", "{x}") "}"),
+	    "m.json:18:37: /nodes/b/text/km: {x} is a choice: only a typed "
+	    "answer (phone_kh or digits) can be shown back");
+	ck_assert(tu_diag_has(d, "/nodes/b/text/en: {x} is a choice"));
+	ck_assert_uint_eq(diag_count(d), 2);
+	/* A typed answer can. */
+	diag_free(d);
+	d = diag_new();
+	m = tu_menu_load_string(TREE(MAIN_OK
+	    "\"a\": {\"type\": \"input\", \"store\": \"x\", "
+	    "\"next\": \"b\", \"text\": " TX("ក", "A") ",\n"
+	    "  \"accept\": {\"type\": \"digits\", \"min\": 1, "
+	    "\"max\": 99}},\n"
+	    "\"b\": {\"type\": \"end\", \"text\": " TX("{x}", "{x}") "}"),
+	    d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	menu_free(m);
+}
+END_TEST
+
+/* {hours} needs a window; with one it is said on a 12-hour clock. */
+START_TEST(test_hours_label)
+{
+	struct menu_limits	 lim = { 182, 80 };
+	struct menu_screen	 scr;
+	struct menu		*m;
+	const struct menu_node	*q, *w;
+
+	expect_error(TREE(MAIN_OK
+	    "\"a\": {\"type\": \"input\", \"store\": \"x\", "
+	    "\"next\": \"b\", \"text\": " TX("ក", "A") ",\n"
+	    "  \"accept\": {\"type\": \"choice\", \"choices\": [\n"
+	    "    " OPT("1", "ក {hours}", "A {hours}", "\"value\": \"yes\"")
+	    "]}},\n"
+	    "\"b\": {\"type\": \"end\", \"text\": " TX("ចប់", "End") "}"),
+	    "m.json:18:34: /nodes/a/accept/choices/0/label/km: {hours} needs "
+	    "a choice whose value is a window of the roster (morning, "
+	    "afternoon, evening)");
+	/* Reported once per language, each at its own text. */
+	ck_assert(tu_diag_has(d, "m.json:18:53: /nodes/a/accept/choices/0/"
+	    "label/en: {hours} needs a choice"));
+	ck_assert_uint_eq(diag_count(d), 2);
+
+	diag_free(d);
+	d = diag_new();
+	m = tu_menu_load_string(REQ_TREE(FILES_Q, "", W_PLAIN), d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	q = menu_option_next(menu_node_option(menu_start(m), "1"));
+	w = menu_option_next(menu_node_option(q, "2"));
+	ck_assert_str_eq(menu_node_id(w), "w");
+	ck_assert_int_eq(menu_render(m, w, 0, &lim, 0, NULL, &scr), 0);
+	ck_assert_uint_eq(scr.npages, 1);
+	ck_assert_str_eq(scr.pages[0], "ពេលណា?\n1. ឥឡូវ (30 នាទី)\n"
+	    "2. ព្រឹក 8-12\n3. រសៀល 12-5\n4. ល្ងាច 5-9");
+	menu_screen_clear(&scr);
+	ck_assert_int_eq(menu_render(m, w, 1, &lim, 0, NULL, &scr), 0);
+	ck_assert_int_eq(scr.enc, TEXT_GSM7);
+	ck_assert_str_eq(scr.pages[0], "When?\n1. Now (30 min)\n"
+	    "2. Morning 8-12\n3. Afternoon 12-5\n4. Evening 5-9");
+	menu_screen_clear(&scr);
+	menu_free(m);
+}
+END_TEST
+
+/* A COENG must be followed by the consonant it subscripts. */
+START_TEST(test_dangling_coeng)
+{
+	/* At the end of a text (U+17D2 is the 2nd character). */
+	expect_error(TREE(MAIN_OK "\"a\": {\"type\": \"end\", \"text\": "
+	    TX("ក\u17d2", "End") "}"), "m.json:16:37: /nodes/a/text/km: a "
+	    "COENG (U+17D2) with no consonant after it, at character 2: the "
+	    "subscript is lost");
+	ck_assert_uint_eq(diag_count(d), 1);
+	/* Before a vowel sign (U+17B6), in a label. */
+	diag_free(d);
+	d = diag_new();
+	expect_error(TREE(
+	    "\"main\": {\"type\": \"menu\", \"text\": " TX("ក", "A") ",\n"
+	    "  \"options\": [\n"
+	    "    " OPT("1", "សុវត្ថ្ា", "A", "\"next\": \"a\"") "\n"
+	    "  ]},\n" END_A), "m.json:13:34: /nodes/main/options/0/label/km: "
+	    "a COENG (U+17D2) with no consonant after it, at character 7");
+	ck_assert_uint_eq(diag_count(d), 1);
+	/* And in a tree-wide string. */
+	diag_free(d);
+	d = diag_new();
+	expect_error(TREE_STR("  \"main\": " TX("ដើម\u17d2 ", "Main") ",\n",
+	    MAIN_OK END_A), "m.json:4:18: /strings/main/km: a COENG (U+17D2) "
+	    "with no consonant after it, at character 4");
+}
+END_TEST
+
+/* The quick exit's text belongs to hotlined.conf, not the menu. */
+START_TEST(test_strings_exit)
+{
+	expect_error(TREE_STR("  \"exit\": " TX("អរគុណ។", "Thanks.") ",\n",
+	    MAIN_OK END_A), "m.json:4:3: /strings/exit: the quick exit has "
+	    "one text for every language and screen: set \"exit_text\" in "
+	    "hotlined.conf instead");
+	ck_assert_uint_eq(diag_count(d), 1);
+}
+END_TEST
+
+/* "hours" has 24 entries; each when_* phrase its own placeholders. */
+START_TEST(test_strings_when)
+{
+	expect_error(TREE_STR("  \"hours\": " TX("{h}|{h}", HOURS_EN) ",\n",
+	    MAIN_OK END_A), "m.json:4:19: /strings/hours/km: 24 ways to say "
+	    "an hour, 0 to 23, separated by |");
+	ck_assert_uint_eq(diag_count(d), 1);
+	diag_free(d);
+	d = diag_new();
+	expect_error(TREE_STR("  \"hours\": " TX(HOURS_KM, "{hh} am") ",\n",
+	    MAIN_OK END_A), "/strings/hours/en: 24 ways to say an hour");
+	ck_assert(tu_diag_has(d, "/strings/hours/en: {hh} is not a placeholder "
+	    "an hour can use"));
+	diag_free(d);
+	d = diag_new();
+	expect_error(TREE_STR("  \"when_within\": " TX("ឆាប់ៗ", "soon")
+	    ",\n", MAIN_OK END_A), "m.json:4:25: /strings/when_within/km: "
+	    "when_within must say {minutes}");
+	ck_assert(tu_diag_has(d, "/strings/when_within/en: when_within must "
+	    "say {minutes}"));
+	ck_assert_uint_eq(diag_count(d), 2);
+	diag_free(d);
+	d = diag_new();
+	expect_error(TREE_STR("  \"when_day_from\": " TX("{day} {minutes}",
+	    "on {day} from {time}") ",\n", MAIN_OK END_A),
+	    "/strings/when_day_from/km: {minutes} is not a placeholder "
+	    "when_day_from can use");
+	ck_assert(tu_diag_has(d, "/strings/when_day_from/km: when_day_from "
+	    "must say {time}"));
+	ck_assert_uint_eq(diag_count(d), 2);
+}
+END_TEST
+
+/* The {when} phrase of w in lang, checked and freed. */
+static void
+when_is(const struct menu *m, size_t lang, const struct menu_when_info *w,
+    const char *want)
+{
+	char	*t;
+
+	t = menu_when_text(m, lang, w);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t, want);
+	free(t);
+}
+
+/* The sample's phrases say times the way people say them. */
+START_TEST(test_when_words)
+{
+	struct menu	*m;
+	char		*t;
+	size_t		 l;
+	int		 k, h;
+
+	m = tu_menu_load_string(TREE_STR(SAMPLE_WHEN, MAIN_OK END_A), d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	when_is(m, 1, when(MENU_WHEN_WITHIN, 0, 0, 0), "within 30 minutes");
+	when_is(m, 1, when(MENU_WHEN_TODAY_BEFORE, 21, 0, 1),
+	    "today before 9 pm");
+	when_is(m, 1, when(MENU_WHEN_TONIGHT_BEFORE, 2, 0, 1),
+	    "tonight before 2 am");
+	when_is(m, 1, when(MENU_WHEN_TONIGHT_BEFORE, 0, 0, 1),
+	    "tonight before 12 midnight");
+	when_is(m, 1, when(MENU_WHEN_TODAY_FROM, 12, 0, 1),
+	    "today from 12 noon");
+	when_is(m, 1, when(MENU_WHEN_TOMORROW_FROM, 8, 0, 1),
+	    "tomorrow from 8 am");
+	when_is(m, 1, when(MENU_WHEN_DAY_FROM, 8, 0, 1),
+	    "on Monday from 8 am");
+	when_is(m, 1, when(MENU_WHEN_DAY_FROM, 13, 0, 6),
+	    "on Saturday from 1 pm");
+	when_is(m, 1, when(MENU_WHEN_UNKNOWN, 0, 0, 0), "as soon as we can");
+	when_is(m, 1, NULL, "as soon as we can");
+	when_is(m, 1, when(MENU_WHEN_TODAY_BEFORE, 17, 30, 1),
+	    "today before 5:30 pm");
+
+	when_is(m, 0, when(MENU_WHEN_WITHIN, 0, 0, 0), "ក្នុងរយៈពេល 30 នាទី");
+	when_is(m, 0, when(MENU_WHEN_TODAY_BEFORE, 21, 0, 1),
+	    "ថ្ងៃនេះ មុនម៉ោង 9 យប់");
+	when_is(m, 0, when(MENU_WHEN_TONIGHT_BEFORE, 2, 0, 1),
+	    "យប់នេះ មុនម៉ោង 2 យប់");
+	when_is(m, 0, when(MENU_WHEN_TONIGHT_BEFORE, 0, 0, 1),
+	    "យប់នេះ មុនម៉ោង 12 យប់");
+	when_is(m, 0, when(MENU_WHEN_TODAY_FROM, 12, 0, 1),
+	    "ថ្ងៃនេះ ចាប់ពីម៉ោង 12 ថ្ងៃត្រង់");
+	when_is(m, 0, when(MENU_WHEN_TOMORROW_FROM, 8, 0, 1),
+	    "ថ្ងៃស្អែក ចាប់ពីម៉ោង 8 ព្រឹក");
+	when_is(m, 0, when(MENU_WHEN_DAY_FROM, 8, 0, 1),
+	    "ថ្ងៃច័ន្ទ ចាប់ពីម៉ោង 8 ព្រឹក");
+	when_is(m, 0, when(MENU_WHEN_DAY_FROM, 13, 0, 6),
+	    "ថ្ងៃសៅរ៍ ចាប់ពីម៉ោង 1 រសៀល");
+	when_is(m, 0, when(MENU_WHEN_UNKNOWN, 0, 0, 0),
+	    "ឆាប់ៗតាមដែលអាចធ្វើបាន");
+	when_is(m, 0, when(MENU_WHEN_TODAY_BEFORE, 17, 30, 1),
+	    "ថ្ងៃនេះ មុនម៉ោង 5:30 ល្ងាច");
+
+	/* No hour is ever "24:00", and every placeholder is filled in. */
+	for (l = 0; l < 2; l++)
+		for (k = 0; k < MENU_WHEN__COUNT; k++)
+			for (h = 0; h <= 24; h++) {
+				t = menu_when_text(m, l, when((enum menu_when)k,
+				    h, h % 2 == 0 ? 0 : 30, h % 7));
+				ck_assert_ptr_nonnull(t);
+				ck_assert_msg(strstr(t, "24") == NULL,
+				    "hour %d: %s", h, t);
+				ck_assert_msg(strchr(t, '{') == NULL,
+				    "hour %d: %s", h, t);
+				free(t);
+			}
+	menu_free(m);
+}
+END_TEST
+
+/* Without "hours" a time is HH:MM, midnight 00:00. */
+START_TEST(test_when_clock)
+{
+	struct menu	*m;
+
+	m = tu_menu_load_string(TREE_STR(CB_STRINGS, MAIN_OK END_A), d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	when_is(m, 1, when(MENU_WHEN_TONIGHT_BEFORE, 0, 0, 1), "by 00:00");
+	when_is(m, 1, when(MENU_WHEN_TONIGHT_BEFORE, 24, 0, 1), "by 00:00");
+	when_is(m, 1, when(MENU_WHEN_TODAY_BEFORE, 17, 30, 1), "by 17:30");
+	menu_free(m);
+}
+END_TEST
+
+/* The shipped sample loads, and fits the budget of the test channels. */
+START_TEST(test_sample)
+{
+	struct menu_limits	 lim = { 182, 80 };
+	struct menu		*m;
+	struct diag		*fit;
+	char			*out = NULL, *line, *next, lang[3], enc[8];
+	size_t			 len = 0;
+	unsigned		 worst, limit;
+	FILE			*fp;
+	int			 n = 0;
+
+	m = tu_menu_load_file(tu_data("../../conf/menus/main.json"),
+	    "main.json", "km", "en", d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	ck_assert_uint_eq(diag_count(d), 0);
+	ck_assert(menu_has_callback(m));
+	fp = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(fp);
+	fit = diag_new();
+	ck_assert_msg(menu_check_fit(m, &lim, fit, fp) == 0, "%s",
+	    tu_diag_all(fit));
+	diag_free(fit);
+	fclose(fp);
+	/* "main.json: callback_done [km] UCS-2 76/80 at most, 1 page" */
+	for (line = out; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			next++;
+		if (strncmp(line, "main.json: callback_done ", 25) != 0)
+			continue;
+		ck_assert_int_eq(sscanf(line, "main.json: callback_done "
+		    "[%2[a-z]] %7s %u/%u at most, 1 page", lang, enc, &worst,
+		    &limit), 4);
+		if (strcmp(lang, "km") == 0) {
+			/* Khmer is the tight one: 80 UCS-2 units. */
+			ck_assert_str_eq(enc, "UCS-2");
+			ck_assert_uint_eq(limit, 80);
+		} else {
+			ck_assert_str_eq(lang, "en");
+			ck_assert_str_eq(enc, "GSM-7");
+			ck_assert_uint_eq(limit, 182);
+		}
+		ck_assert_uint_gt(worst, 40);
+		ck_assert_uint_le(worst, limit);
+		n++;
+	}
+	ck_assert_msg(n == 2, "%s", out);
+	free(out);
+	menu_free(m);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -560,6 +1062,19 @@ main(void)
 	tcase_add_test(render, test_phone_kh);
 	tcase_add_test(render, test_callback_text);
 	tcase_add_test(load, test_callback_errors);
+	tcase_add_test(load, test_request_ok);
+	tcase_add_test(load, test_request_errors);
+	tcase_add_test(load, test_when_before_request);
+	tcase_add_test(load, test_unknown_placeholder);
+	tcase_add_test(load, test_plain_texts);
+	tcase_add_test(load, test_choice_placeholder);
+	tcase_add_test(load, test_dangling_coeng);
+	tcase_add_test(load, test_strings_exit);
+	tcase_add_test(load, test_strings_when);
+	tcase_add_test(load, test_sample);
+	tcase_add_test(render, test_hours_label);
+	tcase_add_test(render, test_when_words);
+	tcase_add_test(render, test_when_clock);
 	suite_add_tcase(s, load);
 	suite_add_tcase(s, render);
 	sr = srunner_create(s);
