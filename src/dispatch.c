@@ -309,7 +309,12 @@ dispatch_claimed(struct dispatch *d, const struct store_callback *c,
 	char				 kind[40], detail[160];
 	size_t				 n = 0;
 
-	if (c->reason == NULL || c->claimed_by == NULL) {
+	p = c->claimed_by != NULL ? roster_find(r, c->claimed_by) : NULL;
+	if (c->reason == NULL || p == NULL) {
+		/*
+		 * The claim ran out, or its holder is no longer in the roster
+		 * (a reload): back to the queue, alerted as a later round.
+		 */
 		if (store_callback_expire(d->store, c->id, c->claimed_at, now,
 		    dispatch_changed_cb, d) == -1)
 			log_warnx("request %s: could not queue its claim's "
@@ -317,9 +322,7 @@ dispatch_claimed(struct dispatch *d, const struct store_callback *c,
 		return;
 	}
 	snprintf(kind, sizeof(kind), "callback.%s", c->reason);
-	p = roster_find(r, c->claimed_by);
-	if (p != NULL)
-		n = dispatch_add(out, n, sizeof(out) / sizeof(out[0]), p, kind);
+	n = dispatch_add(out, n, sizeof(out) / sizeof(out[0]), p, kind);
 	snprintf(detail, sizeof(detail), "%s: to %s", c->reason,
 	    c->claimed_by);
 	log_info("request %s: %s", c->ref, detail);

@@ -329,6 +329,48 @@ START_TEST(test_asked_again)
 END_TEST
 
 /*
+ * 5b. A claimant who is no longer in the roster (a reload) cannot be told
+ * that she asked again: the claim is released and the request goes to
+ * whoever is on duty, instead of waiting on someone who is gone.
+ */
+START_TEST(test_claimant_gone)
+{
+	char	*ref, *path, *r, *a, *b, *r2;
+
+	start_with(NULL);
+	request_afternoon("gone-1", PHONE);
+	ref = listed_ref(0, 1);
+	ck_assert_int_eq(receiver_wait(rcv, "/c", 1, 2000), 0);
+	json_decref(api_post(ref, "claim", TOK_C2, NULL, 200));
+
+	/* c2 leaves the roster: her entry and her shift. */
+	path = harness_path(h, "roster.json");
+	r = harness_read_file(path, NULL);
+	ck_assert_ptr_nonnull(r);
+	a = strstr(r, "{ \"id\": \"c2\"");
+	b = strstr(r, "{ \"id\": \"s1\"");
+	ck_assert(a != NULL && b != NULL && a < b);
+	memmove(a, b, strlen(b) + 1);
+	r2 = replace_all(r, ",\n    { \"who\": \"c2\", \"days\": [\"mon\", "
+	    "\"tue\", \"wed\", \"thu\", \"fri\"], \"start\": \"08:00\", "
+	    "\"end\": \"17:00\" }", "");
+	ck_assert_ptr_null(strstr(r2, "c2"));
+	ck_assert_int_eq(harness_write_file(h, "roster.json", r2), 0);
+	free(r);
+	free(r2);
+	free(path);
+	ck_assert_int_eq(harness_signal(h, SIGHUP), 0);
+	ck_assert_int_eq(harness_wait_log(h, "reloaded", 1, 2000), 0);
+
+	request_afternoon("gone-2", PHONE);
+	history_wait(ref, "created,alerted,claimed,asked_again,claim_expired,"
+	    "escalated", 3000);
+	wait_kind("/s1", "callback.escalated", 3000);
+	free(ref);
+}
+END_TEST
+
+/*
  * 6. The queue: urgent first, then by when she can be called, paginated
  * with a cursor; bad parameters are refused.
  */
@@ -417,6 +459,7 @@ claims_suite(void)
 	tcase_add_test(tc, test_retry_alert);
 	tcase_add_test(tc, test_unsafe_mark);
 	tcase_add_test(tc, test_asked_again);
+	tcase_add_test(tc, test_claimant_gone);
 	tcase_add_test(tc, test_queue_order);
 	suite_add_tcase(s, tc);
 	return s;
