@@ -159,7 +159,7 @@ webhook_extras(json_t *data, const struct notify_alert *a)
 	if (a->asked_again > 0)
 		rc |= json_object_set_new(data, "asked_again",
 		    json_integer(a->asked_again));
-	if (a->session_end != NULL)
+	if (a->session_end != NULL && *a->session_end != '\0')
 		rc |= json_object_set_new(data, "session_end",
 		    json_string(a->session_end));
 	if (!a->warn_unsafe && a->asked_again == 0 &&
@@ -170,13 +170,19 @@ webhook_extras(json_t *data, const struct notify_alert *a)
 	if (w == NULL)
 		return -1;
 	if (a->warn_unsafe)
-		json_array_append_new(w, json_string("marked_unsafe_before"));
+		rc |= json_array_append_new(w,
+		    json_string("marked_unsafe_before"));
 	if (a->asked_again > 0)
-		json_array_append_new(w, json_string("asked_again"));
+		rc |= json_array_append_new(w, json_string("asked_again"));
 	if (a->session_end != NULL && strcmp(a->session_end, "quick_exit") ==
 	    0)
-		json_array_append_new(w, json_string("left_by_quick_exit"));
-	return rc | json_object_set_new(data, "warnings", w);
+		rc |= json_array_append_new(w,
+		    json_string("left_by_quick_exit"));
+	if (rc != 0) {
+		json_decref(w);
+		return -1;
+	}
+	return json_object_set_new(data, "warnings", w);
 }
 
 /*

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * tally: rate-limited counting for floods. One libevent timer per tally
- * runs only while something waits to be summarised; a reason beyond
- * TALLY_REASONS is counted as "other". Nothing here blocks or allocates
- * per event.
+ * runs only while something waits to be summarised; the first
+ * TALLY_REASONS reasons are counted by name, any further one as "other".
+ * Nothing here blocks or allocates per event.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +25,7 @@ struct tally {
 	char			 what[64];
 	int			 interval;
 	struct event		*timer;
-	struct tally_reason	 r[TALLY_REASONS];
+	struct tally_reason	 r[TALLY_REASONS + 1];	/* and "other" */
 	size_t			 n;
 };
 
@@ -50,18 +50,18 @@ tally_new(struct event_base *base, const char *what, int interval)
 	return t;
 }
 
-/* The slot of reason, creating it; the last slot takes the overflow. */
+/* The slot of reason, creating it; a slot past the named ones: "other". */
 static struct tally_reason *
 tally_slot(struct tally *t, const char *reason)
 {
 	size_t	 i;
 
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->n && i < TALLY_REASONS; i++)
 		if (strcmp(t->r[i].name, reason) == 0)
 			return &t->r[i];
-	if (t->n == TALLY_REASONS)
-		return &t->r[TALLY_REASONS - 1];
-	t->r[t->n].name = t->n == TALLY_REASONS - 1 ? "other" : reason;
+	if (t->n == TALLY_REASONS + 1)
+		return &t->r[TALLY_REASONS];
+	t->r[t->n].name = t->n == TALLY_REASONS ? "other" : reason;
 	return &t->r[t->n++];
 }
 

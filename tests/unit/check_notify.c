@@ -787,6 +787,266 @@ START_TEST(test_text)
 }
 END_TEST
 
+/* Each new kind's lead, on the same text as a new request. */
+START_TEST(test_text_kinds)
+{
+	static const struct {
+		const char	*kind;
+		const char	*lead;
+	} kinds[] = {
+		{ "callback.created", "" },
+		{ "callback.escalated", "ESCALATED: " },
+		{ "callback.asked_again", "ASKED AGAIN: " },
+		{ "callback.retry", "CALL AGAIN: " },
+		{ "callback.assigned", "ASSIGNED TO YOU: " },
+		{ "callback.unreached", "NOT REACHED: " },
+	};
+	struct notify_alert	 a = alert_created();
+	char			 want[512];
+	char			*s;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		a.kind = kinds[i].kind;
+		s = notify_text(&a);
+		ck_assert_ptr_nonnull(s);
+		snprintf(want, sizeof(want), "%s%s", kinds[i].lead,
+		    TEXT_CREATED);
+		ck_assert_str_eq(s, want);
+		free(s);
+	}
+	/* Near misses of a kind's name are unknown. */
+	a.kind = "callback.retry ";
+	ck_assert_ptr_null(notify_text(&a));
+	a.kind = "CALLBACK.RETRY";
+	ck_assert_ptr_null(notify_text(&a));
+	a.kind = "callback.asked";
+	ck_assert_ptr_null(notify_text(&a));
+	a.kind = "";
+	ck_assert_ptr_null(notify_text(&a));
+}
+END_TEST
+
+/* "Now" in minutes, and every line of care, in their order. */
+START_TEST(test_text_careful)
+{
+	struct notify_alert	 a = alert_created();
+	char			*s;
+
+	a.kind = "callback.asked_again";
+	a.window = "now";
+	a.now_minutes = 30;
+	s = notify_text(&a);
+	ck_assert_str_eq(s, "ASKED AGAIN: Hotline callback request R-7 URGENT\n"
+	    "Safe time: now (within 30 min)\nClaim: " CLAIM);
+	free(s);
+
+	a.warn_unsafe = 1;
+	a.session_end = "quick_exit";
+	a.asked_again = 1;
+	a.attempts = 2;
+	s = notify_text(&a);
+	ck_assert_str_eq(s, "ASKED AGAIN: Hotline callback request R-7 URGENT\n"
+	    "Safe time: now (within 30 min)\n"
+	    "Careful: marked unsafe before\n"
+	    "Careful: she left by quick exit\n"
+	    "She asked again\n"
+	    "Unanswered calls: 2\n"
+	    "Claim: " CLAIM);
+	ck_assert_ptr_null(strstr(s, "855"));
+	free(s);
+
+	/* Each alone; another way of ending is no warning. */
+	a.kind = "callback.retry";
+	a.window = "afternoon";
+	a.warn_unsafe = 0;
+	a.session_end = "hung_up";
+	a.asked_again = 0;
+	a.attempts = 1;
+	s = notify_text(&a);
+	ck_assert_str_eq(s, "CALL AGAIN: Hotline callback request R-7 URGENT\n"
+	    "Safe time: afternoon\nUnanswered calls: 1\nClaim: " CLAIM);
+	free(s);
+
+	a.kind = "callback.unreached";
+	a.urgent = 0;
+	a.warn_unsafe = 1;
+	a.session_end = NULL;
+	a.attempts = 0;
+	s = notify_text(&a);
+	ck_assert_str_eq(s, "NOT REACHED: Hotline callback request R-7\n"
+	    "Safe time: afternoon\nCareful: marked unsafe before\n"
+	    "Claim: " CLAIM);
+	free(s);
+
+	a.kind = "callback.assigned";
+	a.warn_unsafe = 0;
+	a.asked_again = 3;
+	s = notify_text(&a);
+	ck_assert_str_eq(s, "ASSIGNED TO YOU: Hotline callback request R-7\n"
+	    "Safe time: afternoon\nShe asked again\nClaim: " CLAIM);
+	free(s);
+
+	/* "Now" without minutes is just "now". */
+	a.asked_again = 0;
+	a.window = "now";
+	a.now_minutes = 0;
+	s = notify_text(&a);
+	ck_assert_str_eq(s, "ASSIGNED TO YOU: Hotline callback request R-7\n"
+	    "Safe time: now\nClaim: " CLAIM);
+	free(s);
+}
+END_TEST
+
+/* The transports carry the new text; an SMS adds the number only if
+ * allowed. */
+START_TEST(test_text_transports)
+{
+	struct notify_settings	 s = settings_all();
+	struct notify_alert	 a = alert_created();
+	struct roster_alert	 t;
+	struct notify_http	 h;
+
+	a.kind = "callback.retry";
+	a.window = "now";
+	a.now_minutes = 30;
+	a.attempts = 1;
+	t = target_of(ROSTER_TELEGRAM, "-100", NULL, 0);
+	build_ok(&s, &t, &a, &h);
+	ck_assert_str_eq(h.body, "{\"chat_id\":-100,\"text\":\"CALL AGAIN: "
+	    "Hotline callback request R-7 URGENT\\n"
+	    "Safe time: now (within 30 min)\\nUnanswered calls: 1\\n"
+	    "Claim: " CLAIM "\"}");
+	notify_http_clear(&h);
+
+	a.kind = "callback.unreached";
+	t = target_of(ROSTER_SMS_AT, PHONE, NULL, 0);
+	build_ok(&s, &t, &a, &h);
+	ck_assert_str_eq(h.body, "username=hotline&to=%2B85512345678"
+	    "&message=NOT+REACHED%3A+Hotline+callback+request+R-7+URGENT%0A"
+	    "Safe+time%3A+now+%28within+30+min%29%0A"
+	    "Unanswered+calls%3A+1%0A"
+	    "Claim%3A+http%3A%2F%2F127.0.0.1%3A8081%2Fapi%2Frequests%2F7%2F"
+	    "claim&from=HOTLINE");
+	notify_http_clear(&h);
+}
+END_TEST
+
+/* Parse a built webhook body; returns a new reference to the root. */
+static json_t *
+webhook_root(const struct notify_http *h)
+{
+	json_t		*root;
+	json_error_t	 err;
+
+	root = json_loadb(h->body, h->body_len, 0, &err);
+	ck_assert_msg(root != NULL, "%s: %s", err.text, h->body);
+	ck_assert(json_is_object(json_object_get(root, "data")));
+	return root;
+}
+
+/* The webhook's care members, exactly, and only when they apply. */
+START_TEST(test_webhook_extras)
+{
+	struct notify_alert	 a = alert_created();
+	struct roster_alert	 t;
+	struct notify_http	 h;
+	json_t			*root, *data, *w;
+
+	a.kind = "callback.retry";
+	a.window = "now";
+	a.now_minutes = 30;
+	a.attempts = 2;
+	a.asked_again = 1;
+	a.warn_unsafe = 1;
+	a.session_end = "quick_exit";
+	t = target_of(ROSTER_WEBHOOK, "https://tools.example.org/hook",
+	    VEC_SECRET, 0);
+	build_ok(NULL, &t, &a, &h);
+	ck_assert_str_eq(h.body, "{\"type\":\"callback.retry\","
+	    "\"timestamp\":\"2021-02-25T15:02:10Z\",\"data\":{\"ref\":\"R-7\","
+	    "\"urgent\":true,\"window\":\"now\",\"province\":\"Siem Reap\","
+	    "\"topic\":\"legal\",\"created_at\":\"2021-02-25T13:33:20Z\","
+	    "\"claim_url\":\"" CLAIM "\",\"call_within_minutes\":30,"
+	    "\"attempts\":2,\"asked_again\":1,\"session_end\":\"quick_exit\","
+	    "\"warnings\":[\"marked_unsafe_before\",\"asked_again\","
+	    "\"left_by_quick_exit\"]}}");
+	notify_http_clear(&h);
+
+	/* Allowed: the phone joins them. */
+	t.with_phone = 1;
+	build_ok(NULL, &t, &a, &h);
+	root = webhook_root(&h);
+	data = json_object_get(root, "data");
+	ck_assert_str_eq(json_string_value(json_object_get(data, "phone")),
+	    PHONE);
+	ck_assert_uint_eq(json_object_size(data), 13);
+	json_decref(root);
+	notify_http_clear(&h);
+
+	/* A session that ended otherwise is said, but warns of nothing. */
+	t.with_phone = 0;
+	a.kind = "callback.assigned";
+	a.window = "evening";
+	a.attempts = 0;
+	a.asked_again = 0;
+	a.warn_unsafe = 0;
+	a.session_end = "completed";
+	build_ok(NULL, &t, &a, &h);
+	root = webhook_root(&h);
+	data = json_object_get(root, "data");
+	ck_assert_str_eq(json_string_value(json_object_get(root, "type")),
+	    "callback.assigned");
+	ck_assert_str_eq(json_string_value(json_object_get(data,
+	    "session_end")), "completed");
+	ck_assert_ptr_null(json_object_get(data, "call_within_minutes"));
+	ck_assert_ptr_null(json_object_get(data, "attempts"));
+	ck_assert_ptr_null(json_object_get(data, "asked_again"));
+	ck_assert_ptr_null(json_object_get(data, "warnings"));
+	ck_assert_ptr_null(json_object_get(data, "phone"));
+	ck_assert_uint_eq(json_object_size(data), 8);
+	json_decref(root);
+	notify_http_clear(&h);
+
+	/* One warning alone; "now" without minutes has no minutes. */
+	a.kind = "callback.unreached";
+	a.window = "now";
+	a.now_minutes = 0;
+	a.session_end = NULL;
+	a.warn_unsafe = 1;
+	build_ok(NULL, &t, &a, &h);
+	root = webhook_root(&h);
+	data = json_object_get(root, "data");
+	w = json_object_get(data, "warnings");
+	ck_assert(json_is_array(w));
+	ck_assert_uint_eq(json_array_size(w), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(w, 0)),
+	    "marked_unsafe_before");
+	ck_assert_ptr_null(json_object_get(data, "call_within_minutes"));
+	ck_assert_ptr_null(json_object_get(data, "session_end"));
+	ck_assert_uint_eq(json_object_size(data), 8);
+	json_decref(root);
+	notify_http_clear(&h);
+
+	/* Asked again: a count and a warning. */
+	a.kind = "callback.asked_again";
+	a.warn_unsafe = 0;
+	a.asked_again = 2;
+	build_ok(NULL, &t, &a, &h);
+	root = webhook_root(&h);
+	data = json_object_get(root, "data");
+	ck_assert_int_eq(json_integer_value(json_object_get(data,
+	    "asked_again")), 2);
+	w = json_object_get(data, "warnings");
+	ck_assert_uint_eq(json_array_size(w), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(w, 0)),
+	    "asked_again");
+	ck_assert_uint_eq(json_object_size(data), 9);
+	json_decref(root);
+	notify_http_clear(&h);
+}
+END_TEST
+
 /* notify_http_clear frees every member of every transport's request. */
 START_TEST(test_http_clear)
 {
@@ -837,6 +1097,10 @@ notify_suite(void)
 	tcase_add_test(tc, test_verdict);
 	tcase_add_test(tc, test_backoff);
 	tcase_add_test(tc, test_text);
+	tcase_add_test(tc, test_text_kinds);
+	tcase_add_test(tc, test_text_careful);
+	tcase_add_test(tc, test_text_transports);
+	tcase_add_test(tc, test_webhook_extras);
 	tcase_add_test(tc, test_http_clear);
 	suite_add_tcase(s, tc);
 	return s;

@@ -692,6 +692,95 @@ START_TEST(test_ascii_digits)
 }
 END_TEST
 
+/* Check text_dangling_coeng on the whole NUL-terminated s. */
+static size_t
+dangling(const char *s)
+{
+	return text_dangling_coeng(s, strlen(s));
+}
+
+/* A COENG with no consonant after it is found by its code point. */
+START_TEST(test_dangling_coeng)
+{
+	/* Well-formed subscripts, and texts without a COENG. */
+	ck_assert_uint_eq(dangling("ស្វា"), 0);
+	ck_assert_uint_eq(dangling("ក្ដ"), 0);
+	ck_assert_uint_eq(dangling("ន្ត្រ"), 0);
+	ck_assert_uint_eq(dangling("ស្ត្រី។"), 0);
+	ck_assert_uint_eq(dangling("ព័ត៌មាន"), 0);
+	ck_assert_uint_eq(dangling("hello"), 0);
+	ck_assert_uint_eq(dangling(""), 0);
+	/* At the end, before a vowel sign, a space, ASCII or a ZWSP. */
+	ck_assert_uint_eq(dangling("ក" COENG), 2);
+	ck_assert_uint_eq(dangling("ក" COENG "ា"), 2);
+	ck_assert_uint_eq(dangling("ក" COENG " ក"), 2);
+	ck_assert_uint_eq(dangling("ក" COENG "a"), 2);
+	ck_assert_uint_eq(dangling("ក" COENG ZWSP "ក"), 2);
+	ck_assert_uint_eq(dangling("ក" COENG COENG "ក"), 2);
+	ck_assert_uint_eq(dangling(COENG), 1);
+	/* The first broken one counts, in code points, not bytes or units. */
+	ck_assert_uint_eq(dangling("ស្វា ក" COENG), 7);
+	ck_assert_uint_eq(dangling("ក្ក" COENG), 4);
+	ck_assert_uint_eq(dangling("ក្ក" COENG "ក" COENG), 6);
+	ck_assert_uint_eq(dangling("a" COENG), 2);
+	ck_assert_uint_eq(dangling("\xf0\x9f\x98\x80" "ក" COENG "!"), 3);
+	/* Only len bytes are looked at: the consonant beyond is not there. */
+	ck_assert_uint_eq(text_dangling_coeng("ក" COENG "ក", 6), 2);
+	ck_assert_uint_eq(text_dangling_coeng("ក" COENG "ក", 9), 0);
+	ck_assert_uint_eq(text_dangling_coeng("ក" COENG "ក", 3), 0);
+}
+END_TEST
+
+/* After a COENG, U+1780..U+17A2 are consonants and nothing else is. */
+START_TEST(test_dangling_coeng_range)
+{
+	char		 buf[16];
+	size_t		 n;
+	uint32_t	 cp;
+
+	for (cp = 0x1760; cp <= 0x17ff; cp++) {
+		n = put_utf8(buf, 0x1780);
+		n += put_utf8(buf + n, 0x17d2);
+		n += put_utf8(buf + n, cp);
+		ck_assert_msg(text_dangling_coeng(buf, n) ==
+		    (cp >= 0x1780 && cp <= 0x17a2 ? 0u : 2u),
+		    "COENG before U+%04X", (unsigned)cp);
+	}
+}
+END_TEST
+
+/* The Khmer cases are whole; cut just after any COENG, they are not. */
+START_TEST(test_data_dangling)
+{
+	json_t		*cases, *c;
+	const char	*s;
+	size_t		 i, len, off, n, cps, cut;
+	uint32_t	 cp;
+
+	cases = load_cases();
+	cut = 0;
+	json_array_foreach(cases, i, c) {
+		s = case_text(c);
+		len = strlen(s);
+		ck_assert_msg(text_dangling_coeng(s, len) == 0, "%s", s);
+		cps = 0;
+		for (off = 0; off < len; off += n) {
+			n = text_utf8_next(s + off, len - off, &cp);
+			ck_assert_uint_gt(n, 0);
+			cps++;
+			if (cp != 0x17d2)
+				continue;
+			ck_assert_msg(text_dangling_coeng(s, off + n) == cps,
+			    "%s cut at byte %zu", s, off + n);
+			cut++;
+		}
+		ck_assert_uint_eq(cps, case_size(c, "code_points"));
+	}
+	ck_assert_uint_gt(cut, 20);
+	json_decref(cases);
+}
+END_TEST
+
 /* Build the "text" suite. */
 static Suite *
 text_suite(void)
@@ -734,6 +823,12 @@ text_suite(void)
 
 	tc = tcase_create("digits");
 	tcase_add_test(tc, test_ascii_digits);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("coeng");
+	tcase_add_test(tc, test_dangling_coeng);
+	tcase_add_test(tc, test_dangling_coeng_range);
+	tcase_add_test(tc, test_data_dangling);
 	suite_add_tcase(s, tc);
 
 	return s;
