@@ -8,6 +8,8 @@
  * by its phone number, id or answers; floods are counted, not logged line
  * by line.
  */
+#include <sys/queue.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +47,9 @@ struct session_waiter {
 struct session {
 	struct session_table	*table;
 	struct session		*next;		/* hash chain */
-	struct session		*lru_prev;	/* least recently used first */
-	struct session		*lru_next;
-	struct session		*st_prev;	/* sessions with waiters */
-	struct session		*st_next;
+	TAILQ_ENTRY(session)	 lru;		/* least recently used first */
+	TAILQ_ENTRY(session)	 waiting;	/* while it has waiters */
+	int			 listed;	/* on the waiting list */
 	uint64_t		 hash;
 	char			*key;		/* channel NUL session id */
 	size_t			 keylen;
@@ -79,9 +80,8 @@ struct session_table {
 	size_t			 count;
 	size_t			 live;
 	size_t			 pending;	/* waiters, all sessions */
-	struct session		*lru_head;
-	struct session		*lru_tail;
-	struct session		*storing;	/* with waiters */
+	TAILQ_HEAD(, session)	 lru;		/* every session held */
+	TAILQ_HEAD(, session)	 waiting;	/* sessions with waiters */
 	unsigned long long	 next_ref;
 	struct store		*store;
 	const struct hclock	*clock;
@@ -128,6 +128,8 @@ session_table_new(struct event_base *base, struct store *st,
 	t->clock = clock;
 	t->stored = stored;
 	t->stored_arg = arg;
+	TAILQ_INIT(&t->lru);
+	TAILQ_INIT(&t->waiting);
 	t->nbuckets = 256;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
 	t->flood = tally_new(base, "sessions", SESSION_TALLY);
@@ -156,45 +158,15 @@ session_set_state(struct session *s, enum session_state st)
 	s->state = st;
 }
 
-/* Put s last in the use order (it was just used). */
+/* Put s last in the use order (it was just used; created: not linked). */
 static void
-session_touch(struct session *s)
+session_touch(struct session *s, int linked)
 {
 	struct session_table	*t = s->table;
 
-	if (t->lru_tail == s)
-		return;
-	/* Unlink (when linked), then append. */
-	if (s->lru_prev != NULL)
-		s->lru_prev->lru_next = s->lru_next;
-	else if (t->lru_head == s)
-		t->lru_head = s->lru_next;
-	if (s->lru_next != NULL)
-		s->lru_next->lru_prev = s->lru_prev;
-	s->lru_next = NULL;
-	s->lru_prev = t->lru_tail;
-	if (t->lru_tail != NULL)
-		t->lru_tail->lru_next = s;
-	t->lru_tail = s;
-	if (t->lru_head == NULL)
-		t->lru_head = s;
-}
-
-/* Take s out of the use order. */
-static void
-session_lru_unlink(struct session *s)
-{
-	struct session_table	*t = s->table;
-
-	if (s->lru_prev != NULL)
-		s->lru_prev->lru_next = s->lru_next;
-	else if (t->lru_head == s)
-		t->lru_head = s->lru_next;
-	if (s->lru_next != NULL)
-		s->lru_next->lru_prev = s->lru_prev;
-	else if (t->lru_tail == s)
-		t->lru_tail = s->lru_prev;
-	s->lru_prev = s->lru_next = NULL;
+	if (linked)
+		TAILQ_REMOVE(&t->lru, s, lru);
+	TAILQ_INSERT_TAIL(&t->lru, s, lru);
 }
 
 /* What intake needs from s for one step (phone: this hop's, or NULL). */
@@ -247,17 +219,11 @@ session_wipe(struct session *s)
 
 /* Take s off the list of sessions with waiters. */
 static void
-session_storing_unlink(struct session *s)
+session_unlist(struct session *s)
 {
-	struct session_table	*t = s->table;
-
-	if (s->st_prev != NULL)
-		s->st_prev->st_next = s->st_next;
-	else if (t->storing == s)
-		t->storing = s->st_next;
-	if (s->st_next != NULL)
-		s->st_next->st_prev = s->st_prev;
-	s->st_prev = s->st_next = NULL;
+	if (s->listed)
+		TAILQ_REMOVE(&s->table->waiting, s, waiting);
+	s->listed = 0;
 }
 
 /* Unlink from the table and free. */
@@ -274,8 +240,8 @@ session_destroy(struct session *s)
 			*pp = s->next;
 			break;
 		}
-	session_lru_unlink(s);
-	session_storing_unlink(s);
+	TAILQ_REMOVE(&t->lru, s, lru);
+	session_unlist(s);
 	if (s->state != SESSION_ENDED)
 		t->live--;
 	while ((w = s->waiters) != NULL) {
@@ -301,7 +267,7 @@ session_table_stop(struct session_table *t)
 {
 	struct session	*s;
 
-	for (s = t->lru_head; s != NULL; s = s->lru_next)
+	TAILQ_FOREACH(s, &t->lru, lru)
 		if (s->state == SESSION_ACTIVE)
 			session_finish(s, "stopped");
 }
@@ -429,9 +395,9 @@ session_make_room(struct session_table *t, const struct conf *conf)
 {
 	struct session	*s, *next;
 
-	for (s = t->lru_head; s != NULL && t->count >= conf->max_sessions;
-	    s = next) {
-		next = s->lru_next;
+	for (s = TAILQ_FIRST(&t->lru); s != NULL &&
+	    t->count >= conf->max_sessions; s = next) {
+		next = TAILQ_NEXT(s, lru);
 		if (s->state == SESSION_STORING)
 			continue;
 		if (s->state == SESSION_ACTIVE) {
@@ -480,7 +446,7 @@ session_create(struct session_table *t, struct conf *conf,
 	t->buckets[h & (t->nbuckets - 1)] = s;
 	t->count++;
 	t->live++;
-	session_touch(s);
+	session_touch(s, 0);
 	return s;
 }
 
@@ -614,11 +580,9 @@ session_wait(struct session *s, session_reply_cb later, void *arg)
 	w->next = s->waiters;
 	s->waiters = w;
 	t->pending++;
-	if (s->st_prev == NULL && t->storing != s) {
-		s->st_next = t->storing;
-		if (s->st_next != NULL)
-			s->st_next->st_prev = s;
-		t->storing = s;
+	if (!s->listed) {
+		TAILQ_INSERT_HEAD(&t->waiting, s, waiting);
+		s->listed = 1;
 	}
 	return SESSION_PENDING;
 }
@@ -633,7 +597,7 @@ session_release(struct session *s, enum session_result r)
 	/* Detach first: a waiter's callback may re-enter the table. */
 	w = s->waiters;
 	s->waiters = NULL;
-	session_storing_unlink(s);
+	session_unlist(s);
 	rep.text = s->reply;
 	rep.end = s->reply_end;
 	for (; w != NULL; w = next) {
@@ -725,7 +689,7 @@ session_forget(struct session_table *t, void *arg)
 	struct session		*s;
 	struct session_waiter	**wp, *w;
 
-	for (s = t->storing; s != NULL; s = s->st_next)
+	TAILQ_FOREACH(s, &t->waiting, waiting)
 		for (wp = &s->waiters; *wp != NULL; wp = &(*wp)->next) {
 			if ((*wp)->arg != arg)
 				continue;
@@ -840,7 +804,7 @@ session_handle(struct session_table *t, struct conf *conf,
 		free(key);
 		if (s->state == SESSION_ENDED)
 			return session_expired(s->channel, reply);
-		session_touch(s);
+		session_touch(s, 1);
 		in = ev->history != NULL ? session_latest(s, ev) : ev->input;
 		r = engine_input(s->engine, in, &text);
 		if (r == ENGINE_ERROR) {
