@@ -69,11 +69,13 @@ static void
 submit(struct run *r)
 {
 	struct store_callback	 in;
-	char			 sid[64];
+	char			 sid[64], phone[24];
 
 	memset(&in, 0, sizeof(in));
 	in.channel = "bench";
-	in.phone = "+85500000000";
+	/* One caller each: the same number would ask again (a merge). */
+	snprintf(phone, sizeof(phone), "+8551%07zu", r->submitted);
+	in.phone = phone;
 	in.safe_to_call = "yes";
 	in.window = "now";
 	in.cover = "wrong number";
