@@ -42,8 +42,6 @@ void		 diag_warn_at(struct diag *d, const char *file,
 		    const struct jsonpos *jp, const char *pointer, int key,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 6, 7)));
-void		 diag_warn(struct diag *d, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
 
 /* Number of warnings, and warning i (borrowed) or NULL. */
 size_t		 diag_warnings(const struct diag *d);

@@ -79,13 +79,4 @@ int		 intake_filed(const struct intake *in);
 /* Return 1 while the request still takes answers (filed, not ended). */
 int		 intake_open(const struct intake *in);
 
-/*
- * When a request made now for window (now, morning, afternoon, evening,
- * or NULL: any time) can expect its call, as the {when} phrase says it.
- * An unknown window counts as any time.
- */
-void		 intake_when(const struct roster *r, int64_t now,
-		    const char *window, struct menu_when_info *out,
-		    int64_t *at);
-
 #endif

@@ -115,10 +115,6 @@ int	notify_webhook_sign(const char *secret, const char *msg_id,
  */
 char	*notify_urlencode(const char *s, int form);
 
-/* The safe window as counsellors read it ("now (within 30 min)"). */
-void	notify_window_text(const struct notify_alert *a, char *buf,
-	    size_t len);
-
 /* The short alert text used by Telegram and SMS (a new string). */
 char	*notify_text(const struct notify_alert *a);
 

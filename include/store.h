@@ -283,10 +283,6 @@ int		 store_callback_list(struct store *st,
 		    const struct store_cursor *after, size_t limit,
 		    store_page_cb cb, void *arg);
 
-/* The whole queue (store_callback_list without a cursor or limit). */
-int		 store_callback_open(struct store *st, store_page_cb cb,
-		    void *arg);
-
 /* One request by case reference (STORE_NOTFOUND if none). */
 int		 store_callback_get(struct store *st, const char *ref,
 		    store_callback_cb cb, void *arg);

@@ -24,9 +24,9 @@ struct tally	*tally_new(struct event_base *base, const char *what,
 		    int interval);
 
 /*
- * Count one event for reason (a static string, no personal data). Logs
- * "what: reason" at once when the tally was quiet; later ones are summed
- * into the next summary.
+ * Count one event for reason (a static string, no personal data; NULL
+ * counts as "unnamed"). Logs "what: reason" at once when the tally was
+ * quiet; later ones are summed into the next summary.
  */
 void		 tally_add(struct tally *t, const char *reason);
 

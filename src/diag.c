@@ -141,17 +141,6 @@ diag_warn_at(struct diag *d, const char *file, const struct jsonpos *jp,
 	va_end(ap);
 }
 
-/* Append a warning without a location. */
-void
-diag_warn(struct diag *d, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	diag_push_list(d, &d->warn, diag_vformat("", fmt, ap));
-	va_end(ap);
-}
-
 /* Append a problem with a file:line:col location from a JSON pointer. */
 void
 diag_at(struct diag *d, const char *file, const struct jsonpos *jp,

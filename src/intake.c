@@ -92,8 +92,12 @@ intake_when_kind(enum roster_when_kind k)
 	return MENU_WHEN_UNKNOWN;
 }
 
-/* When the call can come; see intake.h. */
-void
+/*
+ * When a request made now for window (now, morning, afternoon, evening,
+ * or NULL: any time) can expect its call, as the {when} phrase says it,
+ * and from when she may be called (*at). An unknown window is any time.
+ */
+static void
 intake_when(const struct roster *r, int64_t now, const char *window,
     struct menu_when_info *out, int64_t *at)
 {

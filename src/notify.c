@@ -59,7 +59,7 @@ notify_kind(const char *s)
 }
 
 /* The safe window as counsellors read it: "now (within 30 min)". */
-void
+static void
 notify_window_text(const struct notify_alert *a, char *buf, size_t len)
 {
 	if (a->window == NULL)

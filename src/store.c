@@ -2436,26 +2436,6 @@ store_callback_list(struct store *st, const struct store_cursor *after,
 	return store_submit(st, j);
 }
 
-/* A listing of every request: a page of any length, no count needed. */
-static void
-store_open_cb(enum store_rc rc, const struct store_callback *rows, size_t n,
-    size_t total, void *arg)
-{
-	(void)total;
-	(void)rc;
-	(void)rows;
-	(void)n;
-	(void)arg;
-}
-
-/* Queue a listing of the requests not completed. */
-int
-store_callback_open(struct store *st, store_page_cb cb, void *arg)
-{
-	return store_callback_list(st, NULL, 0, cb != NULL ? cb :
-	    store_open_cb, arg);
-}
-
 /* Queue a job about ref by who (may be NULL), with optional text. */
 static int
 store_ref_job(enum store_kind kind, const char *ref, const char *who,

@@ -110,7 +110,7 @@ tally_add(struct tally *t, const char *reason)
 	struct tally_reason	*r;
 	struct timeval		 tv = { t->interval, 0 };
 
-	r = tally_slot(t, reason);
+	r = tally_slot(t, reason != NULL ? reason : "unnamed");
 	r->total++;
 	if (evtimer_pending(t->timer, NULL)) {
 		r->pending++;

@@ -84,6 +84,9 @@ START_TEST(test_totals)
 	tally_add(t, "refused");
 	tally_add(t, "busy");
 	tally_add(u, "evicted");
+	/* A refusal without a reason is still counted, never a crash. */
+	tally_add(t, NULL);
+	ck_assert_uint_eq(tally_total(t, "unnamed"), 1);
 	ck_assert_uint_eq(tally_total(t, "refused"), 3);
 	ck_assert_uint_eq(tally_total(t, "busy"), 2);
 	ck_assert_uint_eq(tally_total(t, "evicted"), 0);
