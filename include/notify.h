@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "roster.h"
 
 /* What an alert says. */
@@ -114,6 +116,14 @@ int	notify_webhook_sign(const char *secret, const char *msg_id,
  * "%20" otherwise (a query string). A new string, or NULL.
  */
 char	*notify_urlencode(const char *s, int form);
+
+/*
+ * What a counsellor should be careful about, as the API and the webhook
+ * name it: "marked_unsafe_before", "asked_again", "left_by_quick_exit".
+ * *out is a new JSON array, or NULL when there is nothing; -1 on memory.
+ */
+int	notify_warnings(int warn_unsafe, int asked_again,
+	    const char *session_end, json_t **out);
 
 /* The short alert text used by Telegram and SMS (a new string). */
 char	*notify_text(const struct notify_alert *a);

@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "dispatch.h"
 #include "log.h"
+#include "notify.h"
 #include "roster.h"
 #include "store.h"
 
@@ -208,29 +209,6 @@ api_set(json_t *o, const char *k, const char *v)
 		json_object_set_new(o, k, json_string(v));
 }
 
-/* What a counsellor should be careful about, or NULL (a new reference). */
-static json_t *
-api_warnings(const struct store_callback *c)
-{
-	json_t	*w;
-
-	if (!c->warn_unsafe && c->asked_again == 0 &&
-	    (c->session_end == NULL || strcmp(c->session_end, "quick_exit") !=
-	    0))
-		return NULL;
-	w = json_array();
-	if (w == NULL)
-		return NULL;
-	if (c->warn_unsafe)
-		json_array_append_new(w, json_string("marked_unsafe_before"));
-	if (c->asked_again > 0)
-		json_array_append_new(w, json_string("asked_again"));
-	if (c->session_end != NULL && strcmp(c->session_end, "quick_exit") ==
-	    0)
-		json_array_append_new(w, json_string("left_by_quick_exit"));
-	return w;
-}
-
 /*
  * A request as counsellors see it in lists: no number, no cover story.
  * now_minutes says what "now" means (0: not known).
@@ -265,8 +243,8 @@ api_summary(const struct store_callback *c, int now_minutes)
 		json_object_set_new(o, "claimed_at",
 		    json_integer(c->claimed_at));
 	api_set(o, "outcome", c->outcome);
-	w = api_warnings(c);
-	if (w != NULL)
+	if (notify_warnings(c->warn_unsafe, c->asked_again, c->session_end,
+	    &w) == 0 && w != NULL)
 		json_object_set_new(o, "warnings", w);
 	return o;
 }

@@ -58,6 +58,35 @@ notify_kind(const char *s)
 	return NOTIFY_KIND_UNKNOWN;
 }
 
+/* The warnings of a request; see notify.h. */
+int
+notify_warnings(int warn_unsafe, int asked_again, const char *session_end,
+    json_t **out)
+{
+	const char	*names[3];
+	json_t		*w;
+	size_t		 i, n = 0;
+
+	*out = NULL;
+	if (warn_unsafe)
+		names[n++] = "marked_unsafe_before";
+	if (asked_again > 0)
+		names[n++] = "asked_again";
+	if (session_end != NULL && strcmp(session_end, "quick_exit") == 0)
+		names[n++] = "left_by_quick_exit";
+	if (n == 0)
+		return 0;
+	if ((w = json_array()) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(w, json_string(names[i])) == -1) {
+			json_decref(w);
+			return -1;
+		}
+	*out = w;
+	return 0;
+}
+
 /* The safe window as counsellors read it: "now (within 30 min)". */
 static void
 notify_window_text(const struct notify_alert *a, char *buf, size_t len)

@@ -162,27 +162,10 @@ webhook_extras(json_t *data, const struct notify_alert *a)
 	if (a->session_end != NULL && *a->session_end != '\0')
 		rc |= json_object_set_new(data, "session_end",
 		    json_string(a->session_end));
-	if (!a->warn_unsafe && a->asked_again == 0 &&
-	    (a->session_end == NULL || strcmp(a->session_end, "quick_exit") !=
-	    0))
-		return rc;
-	w = json_array();
-	if (w == NULL)
+	if (rc != 0 || notify_warnings(a->warn_unsafe, a->asked_again,
+	    a->session_end, &w) == -1)
 		return -1;
-	if (a->warn_unsafe)
-		rc |= json_array_append_new(w,
-		    json_string("marked_unsafe_before"));
-	if (a->asked_again > 0)
-		rc |= json_array_append_new(w, json_string("asked_again"));
-	if (a->session_end != NULL && strcmp(a->session_end, "quick_exit") ==
-	    0)
-		rc |= json_array_append_new(w,
-		    json_string("left_by_quick_exit"));
-	if (rc != 0) {
-		json_decref(w);
-		return -1;
-	}
-	return json_object_set_new(data, "warnings", w);
+	return w != NULL ? json_object_set_new(data, "warnings", w) : 0;
 }
 
 /*
