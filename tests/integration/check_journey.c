@@ -26,6 +26,7 @@
 #include "flow.h"
 
 #define JOURNEY		"tests/data/journey"
+#define AT_TOKEN	"/ussd/at-token/journey-token-0123456789"
 
 #define J_MAIN		"CON Welcome\n1. Call me back\n99. Exit"
 #define J_SAFE		"CON Is it safe to call this number?\n1. Yes\n" \
@@ -243,6 +244,24 @@ notice(const char *path, const char *sid, const char *status, char **body)
 	return st;
 }
 
+/* A hop on the channel whose token is in its path, with its exact reply. */
+static void
+token_hop(const char *sid, const char *text, const char *want)
+{
+	struct harness_reply	 rep;
+	char			*body;
+
+	body = harness_form("sessionId", sid, "serviceCode", "*855#",
+	    "phoneNumber", PHONE, "networkCode", "45601", "text", text, NULL);
+	ck_assert_ptr_nonnull(body);
+	ck_assert_int_eq(harness_post(h, AT_TOKEN, FORM_CT, body, NULL, &rep),
+	    0);
+	free(body);
+	ck_assert_int_eq(rep.status, 200);
+	ck_assert_str_eq(rep.body, want);
+	harness_reply_clear(&rep);
+}
+
 /*
  * 3. Africa's Talking's end-of-session notice: accepted on its own path
  * with 200, it wipes the session and records how a session with a
@@ -279,6 +298,21 @@ START_TEST(test_end_notice)
 	jx("end-2", "", J_MAIN);
 	ck_assert_int_eq(notice(AT "/end", "end-2", "Success", NULL), 200);
 	jx("end-2", "1", "END Please dial again.");
+
+	/*
+	 * A channel with its token in the path takes notices at
+	 * <path>/<token>/end only; a wrong or missing token is 403 and
+	 * changes nothing.
+	 */
+	token_hop("end-3", "", J_MAIN);
+	ck_assert_int_eq(notice("/ussd/at-token/wrong-token-0123456789/end",
+	    "end-3", "Success", NULL), 403);
+	ck_assert_int_eq(notice("/ussd/at-token/end", "end-3", "Success",
+	    NULL), 403);
+	token_hop("end-3", "1", J_SAFE);
+	ck_assert_int_eq(notice(AT_TOKEN "/end", "end-3", "Success", NULL),
+	    200);
+	token_hop("end-3", "1*1", "END Please dial again.");
 }
 END_TEST
 
