@@ -183,6 +183,47 @@ START_TEST(test_semantics)
 }
 END_TEST
 
+/* 183 septets: one more than a GSM-7 screen. */
+#define X10	"xxxxxxxxxx"
+#define X183	X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 \
+		X10 X10 X10 "xxx"
+
+/* The busy and quick-exit END texts must fit one screen of every channel. */
+START_TEST(test_end_texts)
+{
+	struct conf	*c;
+
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"session\": "
+	    "{\"busy_text\": \"" X183 "\"}, "
+	    "\"channels\": [" CH_AT "]}", "/session/busy_text: 183 GSM-7 "
+	    "units, over the one-screen limit of 182 of channel \"at\"");
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"exit_text\": "
+	    "\"" X183 "\", \"channels\": [" CH_AT "]}",
+	    "the quick exit text (exit_text) is 183 GSM-7 units, over the "
+	    "one-screen limit of 182");
+	diag_free(d);
+	d = diag_new();
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"exit_text\": "
+	    "\"\", \"channels\": [" CH_AT "]}", "/exit_text");
+
+	/* Accepted, with a warning: an AT channel without a token. */
+	diag_free(d);
+	d = diag_new();
+	c = load("{\"menus\": {\"main\": \"menus/m.json\"}, \"exit_text\": "
+	    "\"OK.\", \"session\": {\"busy_text\": \"Busy.\"}, "
+	    "\"channels\": [" CH_AT "]}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_str_eq(c->exit_text, "OK.");
+	ck_assert_str_eq(c->busy_text, "Busy.");
+	ck_assert_uint_eq(diag_warnings(d), 1);
+	ck_assert_ptr_nonnull(strstr(diag_warning(d, 0), "channel \"at\" has "
+	    "no token: Africa's Talking signs nothing"));
+	conf_unref(c);
+}
+END_TEST
+
 /* Generic channels need a mapping; AT channels refuse one. */
 START_TEST(test_generic)
 {
@@ -394,6 +435,7 @@ main(void)
 	tcase_add_test(tc, test_syntax);
 	tcase_add_test(tc, test_schema);
 	tcase_add_test(tc, test_semantics);
+	tcase_add_test(tc, test_end_texts);
 	tcase_add_test(tc, test_generic);
 	tcase_add_test(tc, test_no_follow_on);
 	tcase_add_test(tc, test_token_file);
