@@ -159,6 +159,12 @@ int	channel_notice_parse(const struct channel *ch,
 /* Release the storage of an event and wipe its decoded values. */
 void	channel_event_clear(struct channel_event *ev);
 
+/*
+ * Wipe and free a reply's text: a screen may read back a number she
+ * typed. The reply is zeroed.
+ */
+void	channel_reply_clear(struct channel_reply *rep);
+
 /* Encode a reply for ch's gateway. Returns 0, or -1 out of memory. */
 int	channel_format(const struct channel *ch,
 	    const struct channel_reply *reply, struct channel_response *out);

@@ -166,6 +166,17 @@ channel_event_clear(struct channel_event *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
+/* Wipe and free a reply; see channel.h. */
+void
+channel_reply_clear(struct channel_reply *rep)
+{
+	if (rep->text != NULL) {
+		explicit_bzero(rep->text, strlen(rep->text));
+		free(rep->text);
+	}
+	memset(rep, 0, sizeof(*rep));
+}
+
 /* Encode a reply in the channel's format. */
 int
 channel_format(const struct channel *ch, const struct channel_reply *reply,

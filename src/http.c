@@ -246,6 +246,7 @@ http_send(struct evhttp_request *req, const struct channel *ch,
 	if (ob == NULL || evbuffer_add(ob, out.body, out.len) == -1) {
 		if (ob != NULL)
 			evbuffer_free(ob);
+		explicit_bzero(out.body, out.len);
 		free(out.body);
 		http_refuse(req, 500, "Internal Server Error",
 		    "internal error");
@@ -257,6 +258,7 @@ http_send(struct evhttp_request *req, const struct channel *ch,
 	    "Cache-Control", "no-store");
 	evhttp_send_reply(req, 200, "OK", ob);
 	evbuffer_free(ob);
+	explicit_bzero(out.body, out.len);	/* may read back a number */
 	free(out.body);
 }
 
@@ -449,5 +451,5 @@ done:
 	if (body != NULL)
 		explicit_bzero(body, len);
 	channel_event_clear(&ev);
-	free(rep.text);
+	channel_reply_clear(&rep);
 }

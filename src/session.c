@@ -256,7 +256,7 @@ session_destroy(struct session *s)
 		event_free(s->timer);
 	explicit_bzero(s->key, s->keylen);
 	free(s->key);
-	free(s->reply);
+	session_wipe_str(&s->reply);
 	conf_unref(s->conf);
 	free(s);
 }
@@ -502,7 +502,8 @@ static enum session_result
 session_settle(struct session *s, char *text, int end,
     struct channel_reply *reply)
 {
-	free(s->reply);
+	/* A screen may read back her number: no copy lingers. */
+	session_wipe_str(&s->reply);
 	s->reply = text;
 	s->reply_end = end;
 	reply->text = strdup(text);
@@ -627,13 +628,13 @@ session_saved_cb(enum engine_saved saved, const struct menu_when_info *when,
 	    &rep) != SESSION_OK) {
 		log_warnx("session s%llu: engine failure after a store step",
 		    s->ref);
-		free(rep.text);
+		channel_reply_clear(&rep);
 		session_finish(s, "failed");
 		session_release(s, SESSION_ERR);
 		session_destroy(s);
 		return;
 	}
-	free(rep.text);
+	channel_reply_clear(&rep);
 	session_release(s, SESSION_OK);
 	if (kick && t->stored != NULL)
 		t->stored(t->stored_arg);

@@ -268,6 +268,14 @@ START_TEST(test_replies)
 	    "{\"response\":\"សួស្តី\\n1. ក\",\"action\":\"FB\"}");
 	ck_assert_str_eq(out.content_type, "application/json");
 	free(out.body);
+
+	/* Clearing a reply frees its text and leaves it empty; twice is fine. */
+	rep.text = strdup("012 999 888\n1. Correct");
+	ck_assert_ptr_nonnull(rep.text);
+	channel_reply_clear(&rep);
+	ck_assert_ptr_null(rep.text);
+	ck_assert_int_eq(rep.end, 0);
+	channel_reply_clear(&rep);
 }
 END_TEST
 
