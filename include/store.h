@@ -2,11 +2,12 @@
 /*
  * store: everything hotlined keeps on disk, in one SQLite file, and the
  * only module that speaks SQL. Callback requests, their history (every
- * state change, with who and when) and the outbox of alerts. All work runs
- * on one writer thread that owns the connection: the event loop submits a
- * job and gets its completion back on the loop, after the job's transaction
- * is durable (synchronous=FULL). Jobs queued together commit together
- * (group commit), so the loop never waits on fsync.
+ * state change, with who and when, and counsellors' notes), the outbox of
+ * alerts, and a few named values other modules keep across restarts. All
+ * work runs on one writer thread that owns the connection: the event loop
+ * submits a job and gets its completion back on the loop, after the job's
+ * transaction is durable (synchronous=FULL). Jobs queued together commit
+ * together (group commit), so the loop never waits on fsync.
  */
 #ifndef HOTLINED_STORE_H
 #define HOTLINED_STORE_H
@@ -94,9 +95,11 @@ struct store_event {
 	int64_t		 at;
 	const char	*event;		/* created alerted escalated claimed
 					   released completed alert_failed
-					   waiting */
+					   waiting note */
 	const char	*actor;		/* counsellor id, "system" */
-	const char	*detail;	/* may be NULL; never personal data */
+	const char	*detail;	/* may be NULL; never personal data
+					   (but a note is a counsellor's
+					   own words) */
 };
 
 /* Outcome of one delivery attempt. */
@@ -122,6 +125,10 @@ typedef void (*store_due_cb)(enum store_rc rc, const struct store_due *rows,
 typedef void (*store_history_cb)(enum store_rc rc,
     const struct store_event *ev, size_t n, void *arg);
 typedef void (*store_done_cb)(enum store_rc rc, void *arg);
+
+/* A value of store_meta_get: the value, or NULL unless STORE_OK. */
+typedef void (*store_value_cb)(enum store_rc rc, const char *value,
+    void *arg);
 
 /* Options for store_new. */
 struct store_opts {
@@ -263,6 +270,32 @@ int		 store_outbox_result(struct store *st, int64_t id,
 		    const struct store_result *r, int64_t now,
 		    store_result_cb cb, void *arg);
 
+/* An alert that is failing: retrying (not sent, attempts > 0) or given up. */
+struct store_failing {
+	char		 ref[16];	/* the request's case reference */
+	const char	*recipient;	/* roster person id */
+	const char	*transport;
+	const char	*kind;
+	const char	*error;		/* last_error, may be NULL */
+	int		 attempts;
+	int		 gave_up;	/* 1: given up, 0: still retrying */
+	int64_t		 at;		/* created_at of the outbox row */
+};
+
+/* Failing alerts, for store_outbox_failing; empty unless STORE_OK. */
+typedef void (*store_failing_cb)(enum store_rc rc,
+    const struct store_failing *rows, size_t n, void *arg);
+
+/*
+ * The alerts that are failing, of requests not COMPLETED: every outbox row
+ * still pending after at least one attempt (attempts > 0), and the rows
+ * given up that were created at or after since; newest first (created_at,
+ * then id), at most max (0: all). Returns 0, or -1 if the job could not be
+ * queued.
+ */
+int		 store_outbox_failing(struct store *st, int64_t since,
+		    size_t max, store_failing_cb cb, void *arg);
+
 /* Where a page of the queue ends: the last row it held. */
 struct store_cursor {
 	int		 urgent;
@@ -270,15 +303,32 @@ struct store_cursor {
 	int64_t		 id;
 };
 
-/* A page of the queue, and how many requests are not completed. */
+/* A page of the queue, and how many requests its view holds. */
 typedef void (*store_page_cb)(enum store_rc rc,
     const struct store_callback *rows, size_t n, size_t total, void *arg);
 
+/* Which part of the queue a list shows. */
+enum store_view {
+	STORE_VIEW_ALL,		/* every request not completed */
+	STORE_VIEW_MINE,	/* claimed by who */
+	STORE_VIEW_UNASSIGNED,	/* open or alerted: nobody has it */
+	STORE_VIEW_CLAIMED	/* claimed, by anyone */
+};
+
 /*
- * The queue of requests not COMPLETED, urgent first, then by when she can
- * first be called (call_from), then as they came: at most limit rows (0:
- * all) after the cursor (NULL: from the start).
+ * A page of one view of the queue of requests not COMPLETED, urgent first,
+ * then by when she can first be called (call_from), then as they came: at
+ * most limit rows (0: all) after the cursor (NULL: from the start). total
+ * is how many requests the whole view holds. who is the counsellor of
+ * STORE_VIEW_MINE and is ignored by the others (NULL is fine there).
+ * Returns -1 for an unknown view, MINE without who, or a job that could
+ * not be queued.
  */
+int		 store_callback_view(struct store *st, enum store_view view,
+		    const char *who, const struct store_cursor *after,
+		    size_t limit, store_page_cb cb, void *arg);
+
+/* store_callback_view of STORE_VIEW_ALL. */
 int		 store_callback_list(struct store *st,
 		    const struct store_cursor *after, size_t limit,
 		    store_page_cb cb, void *arg);
@@ -350,5 +400,37 @@ int		 store_callback_complete(struct store *st, const char *ref,
 /* The history of ref, oldest first. */
 int		 store_callback_history(struct store *st, const char *ref,
 		    store_history_cb cb, void *arg);
+
+/* The longest note, in bytes. */
+#define STORE_NOTE_MAX	280
+
+/*
+ * A note on ref for the next counsellor, by who: a "note" history event
+ * (actor who, detail text), in any state; the request itself is left
+ * unchanged. STORE_NOTFOUND for an unknown ref. cb gets the row. Returns
+ * -1 when who or text is NULL, or text is longer than STORE_NOTE_MAX
+ * bytes (callers check first), or the job could not be queued.
+ */
+int		 store_callback_note(struct store *st, const char *ref,
+		    const char *who, const char *text, int64_t now,
+		    store_callback_cb cb, void *arg);
+
+/*
+ * Small named values that survive restarts (a poller's offset), kept in
+ * the meta table. Only keys that begin with "state." can be read or
+ * written: the table also holds the store's own secrets, which never
+ * leave it; any other key (or NULL) is -1 at submission.
+ */
+
+/* The value stored under key, or STORE_NOTFOUND when there is none. */
+int		 store_meta_get(struct store *st, const char *key,
+		    store_value_cb cb, void *arg);
+
+/*
+ * Set key to value (a string, not NULL), inserting or replacing it,
+ * durable before cb runs. cb may be NULL.
+ */
+int		 store_meta_set(struct store *st, const char *key,
+		    const char *value, store_done_cb cb, void *arg);
 
 #endif

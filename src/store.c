@@ -34,6 +34,7 @@
 #define STORE_MAX_BATCH		256
 #define STORE_BUSY_MS		5000
 #define STORE_CHUNK		1024
+#define STORE_META_PREFIX	"state."	/* the keys callers may use */
 
 /* Unambiguous on a phone screen and read aloud: no 0/O, 1/I, 2/Z, 5/S... */
 static const char store_ref_chars[] = "ACDEFGHJKLMNPQRTUVWXY3479";
@@ -164,7 +165,7 @@ enum store_stmt {
 	ST_CB_ID_BY_REF,
 	ST_CB_INSERT,
 	ST_CB_DUE,
-	ST_CB_OPEN,
+	ST_CB_VIEW,
 	ST_CB_DISPATCH,
 	ST_CB_FAILED,
 	ST_CB_CLAIM,
@@ -183,11 +184,13 @@ enum store_stmt {
 	ST_CB_END,
 	ST_MARK_HAS,
 	ST_MARK_PUT,
-	ST_CB_COUNT,
+	ST_CB_VIEW_COUNT,
 	ST_CB_REASSIGN,
 	ST_CB_ATTEMPT,
 	ST_CB_EXPIRE,
 	ST_CB_HASHES,
+	ST_OUT_FAILING,
+	ST_META_SET,
 	ST__COUNT
 };
 
@@ -219,12 +222,18 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_CB_DUE] = "SELECT " STORE_CB_COLS("")
 	    " FROM callback WHERE state IN (0, 1, 2) AND next_action_at > 0"
 	    " AND next_action_at <= ? ORDER BY next_action_at, id LIMIT ?",
-	/* The queue: urgent first, then who can be called soonest. */
-	[ST_CB_OPEN] = "SELECT " STORE_CB_COLS("")
-	    " FROM callback WHERE state != 3 AND (? = 0 OR urgent < ?"
+	/*
+	 * The queue: urgent first, then who can be called soonest. A view
+	 * is the states it shows (bound, so the queue index still finds
+	 * them) and, for one counsellor's, the claimant.
+	 */
+	[ST_CB_VIEW] = "SELECT " STORE_CB_COLS("")
+	    " FROM callback WHERE state IN (?, ?, ?)"
+	    " AND (? IS NULL OR claimed_by = ?) AND (? = 0 OR urgent < ?"
 	    " OR (urgent = ? AND (call_from > ? OR (call_from = ? AND"
 	    " id > ?)))) ORDER BY urgent DESC, call_from, id LIMIT ?",
-	[ST_CB_COUNT] = "SELECT count(*) FROM callback WHERE state != 3",
+	[ST_CB_VIEW_COUNT] = "SELECT count(*) FROM callback"
+	    " WHERE state IN (?, ?, ?) AND (? IS NULL OR claimed_by = ?)",
 	[ST_CB_DISPATCH] = "UPDATE callback SET state = ?, next_action_at = ?,"
 	    " rounds = ?, reason = CASE WHEN ? THEN NULL ELSE reason END,"
 	    " updated_at = ? WHERE id = ? AND (state IN (0, 1) OR"
@@ -313,6 +322,15 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_MARK_HAS] = "SELECT count(*) FROM mark WHERE hash = ?",
 	[ST_MARK_PUT] = "INSERT INTO mark (hash, kind, created_at)"
 	    " VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+	/* Retrying (pending, tried) or given up since ?, of open requests. */
+	[ST_OUT_FAILING] = "SELECT c.ref, o.recipient, o.transport, o.kind,"
+	    " o.last_error, o.attempts, o.state, o.created_at"
+	    " FROM outbox o JOIN callback c ON c.id = o.callback_id"
+	    " WHERE c.state != 3 AND ((o.state = 0 AND o.attempts > 0)"
+	    " OR (o.state = 2 AND o.created_at >= ?))"
+	    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+	[ST_META_SET] = "INSERT INTO meta (key, value) VALUES (?, ?)"
+	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 };
 
 /* What a job does. */
@@ -324,7 +342,7 @@ enum store_kind {
 	SJ_DISPATCH,
 	SJ_OUTBOX_DUE,
 	SJ_OUTBOX_RESULT,
-	SJ_OPEN,
+	SJ_VIEW,
 	SJ_GET,
 	SJ_CLAIM,
 	SJ_RELEASE,
@@ -332,7 +350,11 @@ enum store_kind {
 	SJ_REASSIGN,
 	SJ_ATTEMPT,
 	SJ_EXPIRE,
-	SJ_HISTORY
+	SJ_HISTORY,
+	SJ_NOTE,
+	SJ_OUTBOX_FAILING,
+	SJ_META_GET,
+	SJ_META_SET
 };
 
 /* Memory for a job's strings, freed (and wiped) with the job. */
@@ -372,15 +394,19 @@ struct store_job {
 	int64_t			 after_id;
 	int			 after_urgent;
 	int			 has_after;
+	enum store_view		 view;		/* list: which part */
 	const char		*ref;
 	const char		*who;		/* counsellor */
 	const char		*text;		/* event, outcome or error */
 	const char		*detail;
+	const char		*key;		/* meta */
+	const char		*value;		/* meta: in (set), out (get) */
 	struct store_outbox	*out;
 	size_t			 nout;
 
 	/* Results, copied by the writer thread. */
-	void			*res;		/* rows, due rows or events */
+	void			*res;		/* rows, due rows, events or
+						   failing alerts */
 	size_t			 nres;
 	size_t			 capres;
 
@@ -393,6 +419,8 @@ struct store_job {
 		store_done_cb		 done;
 		store_result_cb		 result;
 		store_page_cb		 page;
+		store_failing_cb	 failing;
+		store_value_cb		 value;
 	} cb;
 	void			*arg;
 };
@@ -598,6 +626,7 @@ store_job_complete(struct store *st, struct store_job *j)
 	case SJ_REASSIGN:
 	case SJ_ATTEMPT:
 	case SJ_EXPIRE:
+	case SJ_NOTE:
 		row = j->nres > 0 ? j->res : NULL;
 		if (j->cb.row != NULL)
 			j->cb.row(j->rc, row, j->arg);
@@ -606,7 +635,7 @@ store_job_complete(struct store *st, struct store_job *j)
 		if (j->cb.list != NULL)
 			j->cb.list(j->rc, j->res, j->nres, j->arg);
 		break;
-	case SJ_OPEN:
+	case SJ_VIEW:
 		if (j->cb.page != NULL)
 			j->cb.page(j->rc, j->res, j->nres, j->rc == STORE_OK ?
 			    (size_t)j->rounds : 0, j->arg);
@@ -619,8 +648,18 @@ store_job_complete(struct store *st, struct store_job *j)
 		if (j->cb.history != NULL)
 			j->cb.history(j->rc, j->res, j->nres, j->arg);
 		break;
+	case SJ_OUTBOX_FAILING:
+		if (j->cb.failing != NULL)
+			j->cb.failing(j->rc, j->res, j->nres, j->arg);
+		break;
+	case SJ_META_GET:
+		if (j->cb.value != NULL)
+			j->cb.value(j->rc, j->rc == STORE_OK ? j->value : NULL,
+			    j->arg);
+		break;
 	case SJ_DISPATCH:
 	case SJ_END:
+	case SJ_META_SET:
 		if (j->cb.done != NULL)
 			j->cb.done(j->rc, j->arg);
 		break;
@@ -1417,15 +1456,40 @@ fail:
 	return STORE_ERR;
 }
 
-/* A page of the queue of requests not completed, and how many there are. */
+/* Bind the states of the job's view and its claimant (NULL: anyone). */
+static void
+store_bind_view(struct store_bind *b, const struct store_job *j)
+{
+	static const int	 states[][3] = {
+		[STORE_VIEW_ALL] = { STORE_OPEN, STORE_ALERTED,
+		    STORE_CLAIMED },
+		[STORE_VIEW_MINE] = { STORE_CLAIMED, STORE_CLAIMED,
+		    STORE_CLAIMED },
+		[STORE_VIEW_UNASSIGNED] = { STORE_OPEN, STORE_ALERTED,
+		    STORE_ALERTED },
+		[STORE_VIEW_CLAIMED] = { STORE_CLAIMED, STORE_CLAIMED,
+		    STORE_CLAIMED },
+	};
+	const char		*who;
+	int			 i;
+
+	for (i = 0; i < 3; i++)
+		store_bind_int(b, states[j->view][i]);
+	who = j->view == STORE_VIEW_MINE ? j->who : NULL;
+	store_bind_text(b, who);
+	store_bind_text(b, who);
+}
+
+/* A page of a view of the queue, and how many requests the view holds. */
 static enum store_rc
-store_run_open(struct store *st, struct store_job *j)
+store_run_view(struct store *st, struct store_job *j)
 {
 	struct store_bind	 b;
 	sqlite3_stmt		*s;
 	int			 rc;
 
-	store_bind_start(st, ST_CB_OPEN, &b);
+	store_bind_start(st, ST_CB_VIEW, &b);
+	store_bind_view(&b, j);
 	store_bind_int(&b, j->has_after);
 	store_bind_int(&b, j->after_urgent);
 	store_bind_int(&b, j->after_urgent);
@@ -1435,8 +1499,9 @@ store_run_open(struct store *st, struct store_job *j)
 	store_bind_int(&b, j->max);
 	if (store_read_rows(j, &b) != SQLITE_OK)
 		goto fail;
-	s = store_bind_start(st, ST_CB_COUNT, &b);
-	rc = sqlite3_step(s);
+	s = store_bind_start(st, ST_CB_VIEW_COUNT, &b);
+	store_bind_view(&b, j);
+	rc = b.rc == SQLITE_OK ? sqlite3_step(s) : b.rc;
 	if (rc == SQLITE_ROW)
 		j->rounds = sqlite3_column_int(s, 0);
 	store_reset(s);
@@ -1445,7 +1510,7 @@ store_run_open(struct store *st, struct store_job *j)
 	return STORE_OK;
 
 fail:
-	store_sqlerr(st, "open");
+	store_sqlerr(st, "view");
 	return STORE_ERR;
 }
 
@@ -1680,6 +1745,137 @@ fail:
 	return STORE_ERR;
 }
 
+/* Leave a counsellor's note in the history of a request, in any state. */
+static enum store_rc
+store_run_note(struct store *st, struct store_job *j)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	int64_t			 id = 0;
+	int			 rc;
+
+	s = store_bind_start(st, ST_CB_ID_BY_REF, &b);
+	store_bind_text(&b, j->ref);
+	rc = b.rc == SQLITE_OK ? sqlite3_step(s) : b.rc;
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	store_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		goto fail;
+	/* Her words, perhaps: the text is never logged. */
+	if (store_event(st, id, j->now, "note", j->who, j->text) !=
+	    SQLITE_OK ||
+	    store_fetch(st, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	    j->nres != 1)
+		goto fail;
+	log_debug("store: row %lld noted by a counsellor", (long long)id);
+	return STORE_OK;
+
+fail:
+	store_sqlerr(st, "note");
+	return STORE_ERR;
+}
+
+/* List the alerts that are retrying or were given up, newest first. */
+static enum store_rc
+store_run_outbox_failing(struct store *st, struct store_job *j)
+{
+	struct store_bind	 b;
+	struct store_failing	*f;
+	sqlite3_stmt		*s;
+	const char		*ref;
+	int			 rc;
+
+	s = store_bind_start(st, ST_OUT_FAILING, &b);
+	store_bind_int(&b, j->when);
+	store_bind_int(&b, j->max);
+	rc = b.rc;
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_ROW)
+			break;
+		f = store_res_add(j, sizeof(*f));
+		if (f == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		ref = (const char *)sqlite3_column_text(s, 0);
+		if (ref == NULL || strlen(ref) >= sizeof(f->ref)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		memcpy(f->ref, ref, strlen(ref) + 1);
+		f->attempts = sqlite3_column_int(s, 5);
+		f->gave_up = sqlite3_column_int(s, 6) == STORE_OUT_GAVE_UP;
+		f->at = sqlite3_column_int64(s, 7);
+		if (store_col_text(j, s, 1, &f->recipient) == -1 ||
+		    store_col_text(j, s, 2, &f->transport) == -1 ||
+		    store_col_text(j, s, 3, &f->kind) == -1 ||
+		    store_col_text(j, s, 4, &f->error) == -1)
+			rc = SQLITE_NOMEM;
+	}
+	store_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_sqlerr(st, "outbox failing");
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+/* Whether callers may use meta key: only their own, never our secrets. */
+static int
+store_meta_key_ok(const char *key)
+{
+	return key != NULL && strncmp(key, STORE_META_PREFIX,
+	    sizeof(STORE_META_PREFIX) - 1) == 0;
+}
+
+/* Read a caller's named value. */
+static enum store_rc
+store_run_meta_get(struct store *st, struct store_job *j)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	/* Checked at submission too: this is the line that must hold. */
+	if (!store_meta_key_ok(j->key))
+		return STORE_ERR;
+	s = store_bind_start(st, ST_META_GET, &b);
+	store_bind_text(&b, j->key);
+	rc = b.rc == SQLITE_OK ? sqlite3_step(s) : b.rc;
+	if (rc == SQLITE_ROW && store_col_text(j, s, 0, &j->value) == -1)
+		rc = SQLITE_NOMEM;
+	store_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW) {
+		store_sqlerr(st, "meta get");
+		return STORE_ERR;
+	}
+	return j->value != NULL ? STORE_OK : STORE_ERR;
+}
+
+/* Write a caller's named value, as text. */
+static enum store_rc
+store_run_meta_set(struct store *st, struct store_job *j)
+{
+	struct store_bind	 b;
+
+	if (!store_meta_key_ok(j->key))
+		return STORE_ERR;
+	store_bind_start(st, ST_META_SET, &b);
+	store_bind_text(&b, j->key);
+	store_bind_text(&b, j->value);
+	if (store_write(&b) != SQLITE_OK) {
+		store_sqlerr(st, "meta set");
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
 /* Run one job's body. */
 static enum store_rc
 store_run(struct store *st, struct store_job *j)
@@ -1699,8 +1895,8 @@ store_run(struct store *st, struct store_job *j)
 		return store_run_outbox_due(st, j);
 	case SJ_OUTBOX_RESULT:
 		return store_run_outbox_result(st, j);
-	case SJ_OPEN:
-		return store_run_open(st, j);
+	case SJ_VIEW:
+		return store_run_view(st, j);
 	case SJ_GET:
 		return store_run_get(st, j);
 	case SJ_CLAIM:
@@ -1712,6 +1908,14 @@ store_run(struct store *st, struct store_job *j)
 		return store_run_change(st, j);
 	case SJ_HISTORY:
 		return store_run_history(st, j);
+	case SJ_NOTE:
+		return store_run_note(st, j);
+	case SJ_OUTBOX_FAILING:
+		return store_run_outbox_failing(st, j);
+	case SJ_META_GET:
+		return store_run_meta_get(st, j);
+	case SJ_META_SET:
+		return store_run_meta_set(st, j);
 	}
 	return STORE_ERR;
 }
@@ -2415,17 +2619,22 @@ store_outbox_result(struct store *st, int64_t id, const struct store_result *r,
 	return store_submit(st, j);
 }
 
-/* Queue a page of the queue. */
+/* Queue a page of a view of the queue. */
 int
-store_callback_list(struct store *st, const struct store_cursor *after,
-    size_t limit, store_page_cb cb, void *arg)
+store_callback_view(struct store *st, enum store_view view, const char *who,
+    const struct store_cursor *after, size_t limit, store_page_cb cb,
+    void *arg)
 {
 	struct store_job	*j;
 
-	j = store_job_new(SJ_OPEN, arg);
+	if ((int)view < STORE_VIEW_ALL || (int)view > STORE_VIEW_CLAIMED ||
+	    (view == STORE_VIEW_MINE && who == NULL))
+		return -1;
+	j = store_job_new(SJ_VIEW, arg);
 	if (j == NULL)
 		return -1;
 	j->cb.page = cb;
+	j->view = view;
 	j->max = store_limit(limit);
 	if (after != NULL) {
 		j->has_after = 1;
@@ -2433,7 +2642,20 @@ store_callback_list(struct store *st, const struct store_cursor *after,
 		j->after_call_from = after->call_from;
 		j->after_id = after->id;
 	}
+	if (view == STORE_VIEW_MINE && store_strdup(j, who, &j->who) == -1) {
+		store_job_free(j);
+		return -1;
+	}
 	return store_submit(st, j);
+}
+
+/* Queue a page of the whole queue. */
+int
+store_callback_list(struct store *st, const struct store_cursor *after,
+    size_t limit, store_page_cb cb, void *arg)
+{
+	return store_callback_view(st, STORE_VIEW_ALL, NULL, after, limit, cb,
+	    arg);
 }
 
 /* Queue a job about ref by who (may be NULL), with optional text. */
@@ -2579,5 +2801,76 @@ store_callback_history(struct store *st, const char *ref,
 	if (store_ref_job(SJ_HISTORY, ref, NULL, NULL, 0, arg, &j) == -1)
 		return -1;
 	j->cb.history = cb;
+	return store_submit(st, j);
+}
+
+/* Queue a counsellor's note. */
+int
+store_callback_note(struct store *st, const char *ref, const char *who,
+    const char *text, int64_t now, store_callback_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	if (who == NULL || text == NULL || strlen(text) > STORE_NOTE_MAX ||
+	    store_ref_job(SJ_NOTE, ref, who, text, now, arg, &j) == -1)
+		return -1;
+	j->cb.row = cb;
+	return store_submit(st, j);
+}
+
+/* Queue a listing of the failing alerts. */
+int
+store_outbox_failing(struct store *st, int64_t since, size_t max,
+    store_failing_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	j = store_job_new(SJ_OUTBOX_FAILING, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.failing = cb;
+	j->when = since;
+	j->max = store_limit(max);
+	return store_submit(st, j);
+}
+
+/* Queue a read of a caller's named value. */
+int
+store_meta_get(struct store *st, const char *key, store_value_cb cb,
+    void *arg)
+{
+	struct store_job	*j;
+
+	if (!store_meta_key_ok(key))
+		return -1;
+	j = store_job_new(SJ_META_GET, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.value = cb;
+	if (store_strdup(j, key, &j->key) == -1) {
+		store_job_free(j);
+		return -1;
+	}
+	return store_submit(st, j);
+}
+
+/* Queue a write of a caller's named value. */
+int
+store_meta_set(struct store *st, const char *key, const char *value,
+    store_done_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	if (!store_meta_key_ok(key) || value == NULL)
+		return -1;
+	j = store_job_new(SJ_META_SET, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.done = cb;
+	if (store_strdup(j, key, &j->key) == -1 ||
+	    store_strdup(j, value, &j->value) == -1) {
+		store_job_free(j);
+		return -1;
+	}
 	return store_submit(st, j);
 }

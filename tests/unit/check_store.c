@@ -6,8 +6,9 @@
  * dispatcher and outbox, claims, history, and that session ids never reach
  * the file in clear. Schema 2: requests filed while she answers, asking
  * again, unsafe marks, unanswered calls, reassignment, supervisors'
- * releases, claim expiry and the paged queue. A second connection
- * (test-only SQL) checks what is on disk.
+ * releases, claim expiry and the paged queue with its views; counsellors'
+ * notes, failing alerts and named values kept across restarts. A second
+ * connection (test-only SQL) checks what is on disk.
  */
 #include <ftw.h>
 #include <limits.h>
@@ -2212,6 +2213,493 @@ START_TEST(test_list)
 }
 END_TEST
 
+/*
+ * A page of at most limit rows of view (for who) after row i of prev (the
+ * first page when prev is NULL), and wait.
+ */
+static void
+view_page(enum store_view v, const char *who, const struct list *prev,
+    size_t i, size_t limit, struct list *l)
+{
+	struct store_cursor	 c;
+
+	if (prev != NULL) {
+		ck_assert_uint_lt(i, prev->n);
+		c.urgent = prev->urgent[i];
+		c.call_from = prev->call_from[i];
+		c.id = prev->id[i];
+	}
+	memset(l, 0, sizeof(*l));
+	ck_assert_int_eq(store_callback_view(fx.st, v, who, prev != NULL ?
+	    &c : NULL, limit, page_cb, l), 0);
+	wait_n(&l->done, 1);
+	ck_assert_int_eq(l->rc, STORE_OK);
+}
+
+/* The page l holds exactly the requests g[want[0..n)], in that order. */
+static void
+check_page(const struct list *l, const struct got *g, const int *want,
+    size_t n, size_t total)
+{
+	size_t	 i;
+
+	ck_assert_msg(l->n == n, "%zu rows, not %zu", l->n, n);
+	ck_assert_msg(l->total == total, "total %zu, not %zu", l->total,
+	    total);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(strcmp(l->ref[i], g[want[i]].row.ref) == 0,
+		    "row %zu is %s, not request %d (%s)", i, l->ref[i],
+		    want[i], g[want[i]].row.ref);
+}
+
+/*
+ * Views of the queue: everything, one counsellor's claims (not the ones
+ * she completed), nobody's, anybody's; each in the queue's order, with its
+ * own total, and paged across a cursor.
+ */
+START_TEST(test_view)
+{
+	static const struct {
+		int	 urgent;
+		int64_t	 call_from;
+	} rows[7] = {
+		{ 0, 1000 }, { 1, 2000 }, { 0, 1500 }, { 1, 1000 },
+		{ 1, 3000 }, { 1, 500 }, { 0, 1500 }
+	};
+	static const int all[] = { 3, 1, 4, 0, 2, 6 };
+	static const int mine1[] = { 4, 2 };
+	static const int mine2[] = { 3 };
+	static const int unassigned[] = { 1, 0, 6 };
+	static const int claimed[] = { 3, 4, 2 };
+	struct store_callback	 in;
+	struct got		 g[7], x;
+	struct list		 l, p1, p2, p3;
+	char			 sid[16], phone[7][16];
+	size_t			 i;
+
+	fx.st = open_store(0);
+	for (i = 0; i < 7; i++) {
+		snprintf(sid, sizeof(sid), "at:s%zu", i);
+		snprintf(phone[i], sizeof(phone[i]), "+8551234000%zu", i);
+		in = sample(phone[i]);
+		in.urgent = rows[i].urgent;
+		in.call_from = rows[i].call_from;
+		in.next_action_at = 1000;
+		ck_assert_int_eq(create_in(&in, sid, 1000 + (int64_t)i,
+		    &g[i]), STORE_OK);
+	}
+	/* 0, 6 open; 1 alerted; 2, 4 c1's; 3 c2's; 5 completed by c1. */
+	alert(g[1].row.id, 2000, 1100);
+	ck_assert_int_eq(change('c', g[2].row.ref, "c1", 1100, &x), STORE_OK);
+	ck_assert_int_eq(change('c', g[3].row.ref, "c2", 1100, &x), STORE_OK);
+	ck_assert_int_eq(change('c', g[4].row.ref, "c1", 1100, &x), STORE_OK);
+	ck_assert_int_eq(change('c', g[5].row.ref, "c1", 1100, &x), STORE_OK);
+	ck_assert_int_eq(change('x', g[5].row.ref, "c1", 1100, &x), STORE_OK);
+
+	view_page(STORE_VIEW_ALL, NULL, NULL, 0, 0, &l);
+	check_page(&l, g, all, 6, 6);
+	page(NULL, 0, 0, &l);			/* store_callback_list */
+	check_page(&l, g, all, 6, 6);
+	view_page(STORE_VIEW_MINE, "c1", NULL, 0, 0, &l);
+	check_page(&l, g, mine1, 2, 2);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(l.state[i], STORE_CLAIMED);
+	view_page(STORE_VIEW_MINE, "c2", NULL, 0, 0, &l);
+	check_page(&l, g, mine2, 1, 1);
+	view_page(STORE_VIEW_MINE, "c3", NULL, 0, 0, &l);
+	check_page(&l, g, NULL, 0, 0);
+	view_page(STORE_VIEW_UNASSIGNED, NULL, NULL, 0, 0, &l);
+	check_page(&l, g, unassigned, 3, 3);
+	ck_assert_int_eq(l.state[0], STORE_ALERTED);
+	ck_assert_int_eq(l.state[1], STORE_OPEN);
+	/* who belongs to MINE only: the others ignore it. */
+	view_page(STORE_VIEW_CLAIMED, "c1", NULL, 0, 0, &l);
+	check_page(&l, g, claimed, 3, 3);
+	view_page(STORE_VIEW_UNASSIGNED, "c1", NULL, 0, 0, &l);
+	check_page(&l, g, unassigned, 3, 3);
+
+	/* Pages across a cursor, each with the view's whole total. */
+	view_page(STORE_VIEW_UNASSIGNED, NULL, NULL, 0, 2, &p1);
+	check_page(&p1, g, unassigned, 2, 3);
+	view_page(STORE_VIEW_UNASSIGNED, NULL, &p1, 1, 2, &p2);
+	check_page(&p2, g, unassigned + 2, 1, 3);
+	view_page(STORE_VIEW_CLAIMED, NULL, NULL, 0, 1, &p1);
+	check_page(&p1, g, claimed, 1, 3);
+	view_page(STORE_VIEW_CLAIMED, NULL, &p1, 0, 1, &p2);
+	check_page(&p2, g, claimed + 1, 1, 3);
+	view_page(STORE_VIEW_CLAIMED, NULL, &p2, 0, 1, &p3);
+	check_page(&p3, g, claimed + 2, 1, 3);
+	view_page(STORE_VIEW_CLAIMED, NULL, &p3, 0, 1, &l);
+	check_page(&l, g, NULL, 0, 3);
+	view_page(STORE_VIEW_MINE, "c1", NULL, 0, 1, &p1);
+	check_page(&p1, g, mine1, 1, 2);
+	view_page(STORE_VIEW_MINE, "c1", &p1, 0, 0, &p2);
+	check_page(&p2, g, mine1 + 1, 1, 2);
+	view_page(STORE_VIEW_ALL, NULL, NULL, 0, 4, &p1);
+	check_page(&p1, g, all, 4, 6);
+	view_page(STORE_VIEW_ALL, NULL, &p1, 3, 4, &p2);
+	check_page(&p2, g, all + 4, 2, 6);
+
+	/* c1 releases one of hers: it moves from MINE to UNASSIGNED. */
+	ck_assert_int_eq(change('r', g[4].row.ref, "c1", 1200, &x), STORE_OK);
+	view_page(STORE_VIEW_MINE, "c1", NULL, 0, 0, &l);
+	check_page(&l, g, mine1 + 1, 1, 1);
+	view_page(STORE_VIEW_UNASSIGNED, NULL, NULL, 0, 0, &l);
+	ck_assert_uint_eq(l.total, 4);
+	ck_assert_str_eq(l.ref[1], g[4].row.ref);
+
+	/* MINE needs who; an unknown view is refused. */
+	ck_assert_int_eq(store_callback_view(fx.st, STORE_VIEW_MINE, NULL,
+	    NULL, 0, page_cb, &l), -1);
+	ck_assert_int_eq(store_callback_view(fx.st, (enum store_view)99,
+	    NULL, NULL, 0, page_cb, &l), -1);
+	ck_assert_uint_eq(store_pending(fx.st), 0);
+}
+END_TEST
+
+/* Leave a note on ref0 by who and wait. */
+static enum store_rc
+note(const char *ref0, const char *who, const char *text, int64_t now,
+    struct got *g)
+{
+	char	 ref[16];
+
+	snprintf(ref, sizeof(ref), "%s", ref0);
+	memset(g, 0, sizeof(*g));
+	ck_assert_int_eq(store_callback_note(fx.st, ref, who, text, now,
+	    row_cb, g), 0);
+	wait_n(&g->done, 1);
+	return g->rc;
+}
+
+/*
+ * A note goes into the history by its counsellor, in any state, and leaves
+ * the request as it was; an unknown request is NOTFOUND, a note too long
+ * is refused at submission.
+ */
+START_TEST(test_note)
+{
+	char		 text[STORE_NOTE_MAX + 2];
+	struct got	 a, g;
+	struct hist	 h;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
+	ck_assert_int_eq(note(a.row.ref, "c1", "call after six, say clinic",
+	    1100, &g), STORE_OK);
+	ck_assert_int_eq(g.has_row, 1);
+	ck_assert_str_eq(g.row.ref, a.row.ref);
+	ck_assert_int_eq(g.row.state, STORE_OPEN);
+	ck_assert_int_eq(g.row.updated_at, 1000);
+	ck_assert_int_eq(g.row.next_action_at, a.row.next_action_at);
+	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 2);
+	check_event(&h, 1, 1100, "note", "c1", "call after six, say clinic");
+
+	/* Claimed by another, then completed: still a note. */
+	ck_assert_int_eq(change('c', a.row.ref, "c2", 1200, &g), STORE_OK);
+	ck_assert_int_eq(note(a.row.ref, "c3", "she has a sister", 1210, &g),
+	    STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_CLAIMED);
+	ck_assert_str_eq(g.row.claimed_by, "c2");
+	ck_assert_int_eq(change('x', a.row.ref, "c2", 1300, &g), STORE_OK);
+	ck_assert_int_eq(note(a.row.ref, "c2", "done", 1310, &g), STORE_OK);
+	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
+	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
+	ck_assert_uint_eq(h.n, 6);
+	check_event(&h, 3, 1210, "note", "c3", "she has a sister");
+	check_event(&h, 5, 1310, "note", "c2", "done");
+
+	/* Exactly STORE_NOTE_MAX bytes is a note; one more is refused. */
+	memset(text, 'n', sizeof(text));
+	text[STORE_NOTE_MAX] = '\0';
+	ck_assert_int_eq(note(a.row.ref, "c1", text, 1400, &g), STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	    "event = 'note' AND length(detail) = 280"), 1);
+	text[STORE_NOTE_MAX] = 'n';
+	text[STORE_NOTE_MAX + 1] = '\0';
+	ck_assert_int_eq(store_callback_note(fx.st, a.row.ref, "c1", text,
+	    1500, row_cb, &g), -1);
+	ck_assert_int_eq(store_callback_note(fx.st, a.row.ref, "c1", NULL,
+	    1500, row_cb, &g), -1);
+	ck_assert_int_eq(store_callback_note(fx.st, a.row.ref, NULL, "x",
+	    1500, row_cb, &g), -1);
+	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	    "event = 'note'"), 4);
+
+	ck_assert_int_eq(note("NOSUCH", "c1", "hello", 1600, &g),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(g.has_row, 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	    "event = 'note'"), 4);
+}
+END_TEST
+
+/* What a failing-alerts completion saw. */
+struct failing {
+	int			 done;
+	enum store_rc		 rc;
+	size_t			 n;
+	char			 ref[16][16];
+	char			 recipient[16][32];
+	char			 transport[16][32];
+	char			 kind[16][32];
+	char			 error[16][32];
+	int			 has_error[16];
+	int			 attempts[16];
+	int			 gave_up[16];
+	int64_t			 at[16];
+};
+
+/* Failing-alerts completion. */
+static void
+failing_cb(enum store_rc rc, const struct store_failing *rows, size_t n,
+    void *arg)
+{
+	struct failing	*f = arg;
+	size_t		 i;
+
+	f->rc = rc;
+	f->n = n;
+	for (i = 0; i < n && i < 16; i++) {
+		cp(f->ref[i], sizeof(f->ref[i]), rows[i].ref);
+		cp(f->recipient[i], sizeof(f->recipient[i]),
+		    rows[i].recipient);
+		cp(f->transport[i], sizeof(f->transport[i]),
+		    rows[i].transport);
+		cp(f->kind[i], sizeof(f->kind[i]), rows[i].kind);
+		f->has_error[i] = cp(f->error[i], sizeof(f->error[i]),
+		    rows[i].error) != NULL;
+		f->attempts[i] = rows[i].attempts;
+		f->gave_up[i] = rows[i].gave_up;
+		f->at[i] = rows[i].at;
+	}
+	f->done++;
+}
+
+/* List the failing alerts (given up since since, at most max) and wait. */
+static void
+outbox_failing(int64_t since, size_t max, struct failing *f)
+{
+	memset(f, 0, sizeof(*f));
+	ck_assert_int_eq(store_outbox_failing(fx.st, since, max, failing_cb,
+	    f), 0);
+	wait_n(&f->done, 1);
+	ck_assert_int_eq(f->rc, STORE_OK);
+}
+
+/* Dispatch one alert of request id to recipient at now, and wait. */
+static void
+alert_to(int64_t id, const char *recipient, const char *transport,
+    int64_t now)
+{
+	struct store_outbox	 out;
+	struct dres		 r = { 0, STORE_ERR, 0 };
+
+	memset(&out, 0, sizeof(out));
+	out.recipient = recipient;
+	out.transport = transport;
+	out.kind = "callback.created";
+	ck_assert_int_eq(store_callback_dispatch(fx.st, id, STORE_ALERTED,
+	    now + 300, 1, "alerted", NULL, &out, 1, now, done_cb, &r), 0);
+	wait_n(&r.done, 1);
+	ck_assert_int_eq(r.rc, STORE_OK);
+}
+
+/*
+ * Failing alerts: one retrying and one given up are listed, newest first;
+ * one sent, one never tried, and those of a completed request are not;
+ * since bounds the given-up ones, max the count.
+ */
+START_TEST(test_failing)
+{
+	struct got	 a, b, c, d, g;
+	struct odue	 o;
+	struct failing	 f;
+	int64_t		 id[5];
+	char		 who[8];
+	size_t		 i;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:s1", "+85512345671", 1000, &a), STORE_OK);
+	ck_assert_int_eq(create("at:s2", "+85512345672", 1000, &b), STORE_OK);
+	ck_assert_int_eq(create("at:s3", "+85512345673", 1000, &c), STORE_OK);
+	ck_assert_int_eq(create("at:s4", "+85512345674", 1000, &d), STORE_OK);
+	alert_to(a.row.id, "c1", "webhook", 1001);
+	alert_to(b.row.id, "c2", "telegram", 1002);
+	alert_to(c.row.id, "c3", "webhook", 1003);
+	alert_to(d.row.id, "c4", "sms_at", 1004);
+	alert_to(a.row.id, "c5", "webhook", 1005);	/* a second round */
+	outbox_due(1005, &o);
+	ck_assert_uint_eq(o.n, 5);
+	for (i = 0; i < 5; i++) {
+		snprintf(who, sizeof(who), "c%zu", i + 1);
+		ck_assert_str_eq(o.recipient[i], who);
+		id[i] = o.id[i];
+	}
+	outbox_failing(0, 0, &f);
+	ck_assert_uint_eq(f.n, 0);		/* nothing tried yet */
+
+	/* c1 retrying, c2 given up, c3 retrying, c4 untried, c5 sent. */
+	ck_assert_int_eq(result(id[0], STORE_RETRY, 1100, "timeout", 1010),
+	    STORE_OK);
+	ck_assert_int_eq(result(id[1], STORE_GAVE_UP, 0, "HTTP 403", 1011),
+	    STORE_OK);
+	ck_assert_int_eq(result(id[2], STORE_RETRY, 1100, NULL, 1012),
+	    STORE_OK);
+	ck_assert_int_eq(result(id[4], STORE_RETRY, 1100, "HTTP 502", 1013),
+	    STORE_OK);
+	ck_assert_int_eq(result(id[4], STORE_SENT, 0, NULL, 1100), STORE_OK);
+
+	outbox_failing(0, 0, &f);
+	ck_assert_uint_eq(f.n, 3);
+	ck_assert_str_eq(f.ref[0], c.row.ref);
+	ck_assert_str_eq(f.recipient[0], "c3");
+	ck_assert_int_eq(f.gave_up[0], 0);
+	ck_assert_int_eq(f.attempts[0], 1);
+	ck_assert_int_eq(f.has_error[0], 0);
+	ck_assert_int_eq(f.at[0], 1003);
+	ck_assert_str_eq(f.ref[1], b.row.ref);
+	ck_assert_str_eq(f.recipient[1], "c2");
+	ck_assert_str_eq(f.transport[1], "telegram");
+	ck_assert_str_eq(f.kind[1], "callback.created");
+	ck_assert_int_eq(f.gave_up[1], 1);
+	ck_assert_int_eq(f.attempts[1], 1);
+	ck_assert_int_eq(f.has_error[1], 1);
+	ck_assert_str_eq(f.error[1], "HTTP 403");
+	ck_assert_int_eq(f.at[1], 1002);
+	ck_assert_str_eq(f.ref[2], a.row.ref);
+	ck_assert_str_eq(f.recipient[2], "c1");
+	ck_assert_str_eq(f.transport[2], "webhook");
+	ck_assert_int_eq(f.gave_up[2], 0);
+	ck_assert_int_eq(f.attempts[2], 1);
+	ck_assert_str_eq(f.error[2], "timeout");
+	ck_assert_int_eq(f.at[2], 1001);
+
+	/* At most max, newest first. */
+	outbox_failing(0, 2, &f);
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_str_eq(f.recipient[0], "c3");
+	ck_assert_str_eq(f.recipient[1], "c2");
+
+	/* since leaves out older give-ups; retrying ones stay. */
+	outbox_failing(1002, 0, &f);
+	ck_assert_uint_eq(f.n, 3);
+	outbox_failing(1003, 0, &f);
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_str_eq(f.recipient[0], "c3");
+	ck_assert_str_eq(f.recipient[1], "c1");
+
+	/* Completed requests are nobody's worry any more. */
+	ck_assert_int_eq(change('c', c.row.ref, "c3", 1200, &g), STORE_OK);
+	outbox_failing(0, 0, &f);
+	ck_assert_uint_eq(f.n, 3);		/* claimed: still listed */
+	ck_assert_int_eq(change('x', c.row.ref, "c3", 1201, &g), STORE_OK);
+	close_request(b.row.ref, 1202);
+	outbox_failing(0, 0, &f);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_str_eq(f.ref[0], a.row.ref);
+	ck_assert_str_eq(f.recipient[0], "c1");
+}
+END_TEST
+
+/* What a value completion saw. */
+struct val {
+	int			 done;
+	enum store_rc		 rc;
+	int			 has_value;
+	char			 value[64];
+};
+
+/* Value completion. */
+static void
+value_cb(enum store_rc rc, const char *value, void *arg)
+{
+	struct val	*v = arg;
+
+	v->rc = rc;
+	v->has_value = cp(v->value, sizeof(v->value), value) != NULL;
+	v->done++;
+}
+
+/* Read the value of key and wait. */
+static enum store_rc
+meta_get(const char *key, struct val *v)
+{
+	memset(v, 0, sizeof(*v));
+	ck_assert_int_eq(store_meta_get(fx.st, key, value_cb, v), 0);
+	wait_n(&v->done, 1);
+	return v->rc;
+}
+
+/* Set key to value and wait. */
+static enum store_rc
+meta_set(const char *key, const char *value)
+{
+	struct dres	 d = { 0, STORE_ERR, 0 };
+
+	ck_assert_int_eq(store_meta_set(fx.st, key, value, done_cb, &d), 0);
+	wait_n(&d.done, 1);
+	return d.rc;
+}
+
+/*
+ * Named values: none at first, set, replaced, kept across a restart; only
+ * "state." keys, so the store's own secrets never leave it.
+ */
+START_TEST(test_meta)
+{
+	struct val	 v;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(meta_get("state.telegram.offset", &v),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(v.has_value, 0);
+	ck_assert_int_eq(meta_set("state.telegram.offset", "123"), STORE_OK);
+	ck_assert_int_eq(meta_get("state.telegram.offset", &v), STORE_OK);
+	ck_assert_int_eq(v.has_value, 1);
+	ck_assert_str_eq(v.value, "123");
+	ck_assert_int_eq(meta_set("state.telegram.offset", "98765"),
+	    STORE_OK);
+	ck_assert_int_eq(meta_get("state.telegram.offset", &v), STORE_OK);
+	ck_assert_str_eq(v.value, "98765");
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE key = "
+	    "'state.telegram.offset' AND typeof(value) = 'text'"), 1);
+	/* Another key is another value; no completion is fine. */
+	ck_assert_int_eq(store_meta_set(fx.st, "state.other", "", NULL, NULL),
+	    0);
+	ck_assert_int_eq(meta_get("state.other", &v), STORE_OK);
+	ck_assert_str_eq(v.value, "");
+	ck_assert_int_eq(meta_get("state.telegram.offset", &v), STORE_OK);
+	ck_assert_str_eq(v.value, "98765");
+
+	/* The dedup key, or anything not "state.", is refused. */
+	ck_assert_int_eq(store_meta_get(fx.st, "dedup_key", value_cb, &v),
+	    -1);
+	ck_assert_int_eq(store_meta_set(fx.st, "dedup_key", "x", done_cb,
+	    NULL), -1);
+	ck_assert_int_eq(store_meta_get(fx.st, "state", value_cb, &v), -1);
+	ck_assert_int_eq(store_meta_get(fx.st, "State.x", value_cb, &v), -1);
+	ck_assert_int_eq(store_meta_get(fx.st, NULL, value_cb, &v), -1);
+	ck_assert_int_eq(store_meta_set(fx.st, "x.state.y", "1", NULL, NULL),
+	    -1);
+	ck_assert_int_eq(store_meta_set(fx.st, "state.x", NULL, NULL, NULL),
+	    -1);
+	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
+	    "key = 'dedup_key' AND length(value) = 32"), 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta"), 3);
+
+	/* Kept across a restart on the same file. */
+	store_free(fx.st);
+	fx.st = open_store(0);
+	ck_assert_int_eq(meta_get("state.telegram.offset", &v), STORE_OK);
+	ck_assert_str_eq(v.value, "98765");
+	ck_assert_int_eq(meta_get("state.nothing", &v), STORE_NOTFOUND);
+}
+END_TEST
+
 /* Read a whole file; returns its size, the buffer in *out. */
 static size_t
 slurp(const char *path, char **out)
@@ -2392,6 +2880,10 @@ main(void)
 	tcase_add_test(tc, test_release_any);
 	tcase_add_test(tc, test_expire);
 	tcase_add_test(tc, test_list);
+	tcase_add_test(tc, test_view);
+	tcase_add_test(tc, test_note);
+	tcase_add_test(tc, test_failing);
+	tcase_add_test(tc, test_meta);
 	tcase_add_test(tc, test_dedup_hashed);
 	tcase_add_test(tc, test_free_drains);
 	tcase_add_test(tc, test_refuse);
