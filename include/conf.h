@@ -20,7 +20,12 @@ struct diag;
 struct roster;
 
 /* Owned copies of the notify settings' strings (see conf.c). */
-#define CONF_NOTIFY_STRINGS	10
+#define CONF_NOTIFY_STRINGS	11
+
+/* How Telegram button presses reach hotlined ("telegram_updates"). */
+#define CONF_TG_POLL	0	/* long polling getUpdates (the default) */
+#define CONF_TG_WEBHOOK	1	/* POSTs to /telegram/webhook */
+#define CONF_TG_OFF	2
 
 /* A loaded menu tree and the name channels refer to it by. */
 struct conf_menu {
@@ -58,6 +63,12 @@ struct conf {
 	char			 *api_url;	/* its public base URL */
 	struct notify_settings	  notify;	/* points into notify_str */
 	char			 *notify_str[CONF_NOTIFY_STRINGS];
+	int			  telegram_updates;	/* CONF_TG_* */
+	int			  telegram_poll_timeout; /* seconds */
+	int			  console_idle;		/* seconds */
+	int			  console_tls;		/* Secure cookies */
+	int			  console_link_ttl;	/* seconds */
+	int			  signin_failures;	/* per address */
 	time_t			  clock_start;	/* 0: the system clock */
 };
 

@@ -34,6 +34,9 @@ struct notify_alert {
 	const char	*topic;		/* may be NULL */
 	int64_t		 created_at;
 	const char	*claim_url;	/* e.g. http://127.0.0.1:8081/api/... */
+	const char	*open_url;	/* the console's page of the request
+					   (a one-time link for one person),
+					   or NULL */
 	const char	*phone;		/* the number to call, or NULL */
 	int		 attempts;	/* calls not answered so far */
 	int		 asked_again;	/* times she asked again */
@@ -54,6 +57,7 @@ struct notify_settings {
 	const char	*plasgate_private_key;
 	const char	*plasgate_secret;
 	const char	*plasgate_sender;
+	const char	*telegram_webhook_secret; /* presses by webhook */
 };
 
 /* A request ready for fetch.c; every member is owned. */
@@ -127,6 +131,13 @@ int	notify_warnings(int warn_unsafe, int asked_again,
 
 /* The short alert text used by Telegram and SMS (a new string). */
 char	*notify_text(const struct notify_alert *a);
+
+/*
+ * The URL <telegram_api>/bot<token>/<method> into *out (a new string:
+ * it holds the token, never log it). 0, or -1 with *cause.
+ */
+int	notify_telegram_url(const struct notify_settings *s,
+	    const char *method, char **out, const char **cause);
 
 /* Per-transport builders (one file each). */
 int	notify_webhook_build(const struct roster_alert *target,

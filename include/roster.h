@@ -17,6 +17,7 @@ struct diag;
 struct roster;
 
 #define ROSTER_UTC_OFFSET	(7 * 3600)	/* Asia/Phnom_Penh */
+#define ROSTER_TELEGRAM_ID_MAX	4503599627370495L	/* 2^52 - 1 */
 
 /* How an alert reaches a person. */
 enum roster_transport {
@@ -40,6 +41,7 @@ struct roster_person {
 	char			*name;
 	char			*token;		/* API bearer token */
 	int			 supervisor;
+	long long		 telegram_id;	/* Telegram user id, 0: none */
 	struct roster_alert	*alerts;
 	size_t			 nalerts;
 };
@@ -114,12 +116,21 @@ int		 roster_expected(const struct roster *r, time_t now,
 size_t		 roster_supervisors(const struct roster *r,
 		    const struct roster_person **out, size_t max);
 
+/* Everyone (counsellors and supervisors), in roster order; returns how
+ * many there are. */
+size_t		 roster_people(const struct roster *r,
+		    const struct roster_person **out, size_t max);
+
 /* Return 1 if some person's alerts go through transport t. */
 int		 roster_uses(const struct roster *r, enum roster_transport t);
 
 /* A person by id, or NULL. */
 const struct roster_person *roster_find(const struct roster *r,
 		    const char *id);
+
+/* The person whose Telegram user id ("telegram_id") is id, or NULL. */
+const struct roster_person *roster_by_telegram(const struct roster *r,
+		    long long id);
 
 /* The counsellor or supervisor whose API token is token (compared in
  * constant time, over every token), or NULL; NULL for NULL or "". */

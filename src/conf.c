@@ -211,7 +211,30 @@ static const struct ckey ck_notify[] = {
 	  "file holding the PlasGate X-Secret (mode 0600)" },
 	{ "plasgate_sender", CK_STR, 1, 32, NULL, 0, 0, NULL, NULL,
 	  "PlasGate sender id" },
-	/* Not a setting: stays after the CONF_NOTIFY_STRINGS above. */
+	{ "telegram_webhook_secret_file", CK_STR, 1, 1024, NULL, 0, 0, NULL,
+	  NULL, "file holding the secret_token of the Telegram webhook "
+	  "(mode 0600; updates \"webhook\")" },
+	/* Not strings kept: these stay after the CONF_NOTIFY_STRINGS above. */
+	{ "telegram_updates", CK_STR, 1, 8, "poll", 0, 0, "poll|webhook|off",
+	  NULL, "how button presses reach hotlined: long polling getUpdates, "
+	  "a webhook at /telegram/webhook, or not at all" },
+	{ "telegram_poll_timeout", CK_INT, 1, 50, NULL, 30, 0, NULL, NULL,
+	  "seconds each getUpdates long poll may wait" },
+	{ "comment", CK_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
+	  "free text for admins" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct ckey ck_console[] = {
+	{ "idle", CK_INT, 2, 86400, NULL, 900, 0, NULL, NULL,
+	  "seconds a console sign-in lasts without use" },
+	{ "behind_tls", CK_BOOL, 0, 1, NULL, 0, 0, NULL, NULL,
+	  "the console is reached over HTTPS (a TLS proxy): cookies are "
+	  "Secure" },
+	{ "link_ttl", CK_INT, 30, 3600, NULL, 600, 0, NULL, NULL,
+	  "seconds a one-time sign-in link from an alert stays valid" },
+	{ "signin_failures", CK_INT, 1, 100, NULL, 5, 0, NULL, NULL,
+	  "failed sign-ins from one address before it must wait" },
 	{ "comment", CK_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
 	  "free text for admins" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
@@ -242,6 +265,8 @@ static const struct ckey ck_top[] = {
 	  "roster file; needed by menus with a callback node" },
 	{ "api", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_api,
 	  "counsellor API listener (read at start only)" },
+	{ "console", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_console,
+	  "the counsellors' web console on the API listener" },
 	{ "notify", CK_OBJ, 0, 0, NULL, 0, 0, NULL, ck_notify,
 	  "alert providers: Telegram, Africa's Talking, PlasGate" },
 	{ "clock_start", CK_STR, 20, 25, NULL, 0, 0, NULL, NULL,
@@ -857,6 +882,29 @@ conf_notify(struct conf_ld *ld, struct conf *c, json_t *n)
 	s->plasgate_private_key = c->notify_str[7];
 	s->plasgate_secret = c->notify_str[8];
 	s->plasgate_sender = c->notify_str[9];
+	s->telegram_webhook_secret = c->notify_str[10];
+	v = ck_str(n, ck_notify, "telegram_updates");
+	if (strcmp(v, "webhook") == 0)
+		c->telegram_updates = CONF_TG_WEBHOOK;
+	else if (strcmp(v, "off") == 0)
+		c->telegram_updates = CONF_TG_OFF;
+	else
+		c->telegram_updates = CONF_TG_POLL;
+	c->telegram_poll_timeout = (int)ck_int(n, ck_notify,
+	    "telegram_poll_timeout");
+	/* Telegram's setWebhook takes only these in a secret_token. */
+	if (s->telegram_webhook_secret != NULL &&
+	    strspn(s->telegram_webhook_secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+	    strlen(s->telegram_webhook_secret))
+		conf_err(ld, "/notify/telegram_webhook_secret_file", 0, "the "
+		    "secret may hold only A-Z, a-z, 0-9, _ and - (Telegram "
+		    "refuses others)");
+	if (c->telegram_updates == CONF_TG_WEBHOOK &&
+	    s->telegram_webhook_secret == NULL)
+		conf_err(ld, "/notify/telegram_updates", 0, "\"webhook\" needs "
+		    "telegram_webhook_secret_file: anyone could post presses "
+		    "otherwise");
 }
 
 /* The roster, read before the menus: their labels may show its hours. */
@@ -880,7 +928,7 @@ conf_roster(struct conf_ld *ld, struct conf *c, json_t *root)
 static void
 conf_services(struct conf_ld *ld, struct conf *c, json_t *root)
 {
-	json_t		*api = json_object_get(root, "api");
+	json_t		*api = json_object_get(root, "api"), *con;
 	const char	*v;
 	size_t		 i, ncb = 0;
 
@@ -888,6 +936,11 @@ conf_services(struct conf_ld *ld, struct conf *c, json_t *root)
 	c->api_addr = conf_strdup(ck_str(api, ck_api, "address"));
 	c->api_port = (int)ck_int(api, ck_api, "port");
 	c->api_url = conf_strdup(ck_str(api, ck_api, "public_url"));
+	con = json_object_get(root, "console");
+	c->console_idle = (int)ck_int(con, ck_console, "idle");
+	c->console_tls = (int)ck_int(con, ck_console, "behind_tls");
+	c->console_link_ttl = (int)ck_int(con, ck_console, "link_ttl");
+	c->signin_failures = (int)ck_int(con, ck_console, "signin_failures");
 	conf_notify(ld, c, json_object_get(root, "notify"));
 
 	v = ck_str(root, ck_top, "clock_start");

@@ -129,6 +129,7 @@ static const struct rkey rk_person[] = {
 	{ "role", RK_STR, 0, 0, 0, 1 },
 	{ "token", RK_STR, 0, 0, 0, 0 },
 	{ "token_file", RK_STR, 1, 1024, 0, 0 },
+	{ "telegram_id", RK_INT, 1, ROSTER_TELEGRAM_ID_MAX, 0, 0 },
 	{ "alerts", RK_ARRAY, 0, 16, 0, 0 },
 	{ "comment", RK_STR, 0, 4096, 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 }
@@ -675,6 +676,12 @@ roster_alert_parse(struct roster_ld *ld, struct roster_alert *a, json_t *obj,
 		return;
 	}
 	a->transport = (enum roster_transport)t;
+	if (t == ROSTER_TELEGRAM && a->with_phone) {
+		roster_ptr(p, sizeof(p), ptr, "with_phone");
+		roster_err(ld, p, 0, "a number never goes to Telegram: bot "
+		    "chats are not end-to-end encrypted (the console shows it "
+		    "once she has claimed)");
+	}
 	for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
 		if (json_object_get(obj, opt[i]) == NULL ||
 		    strcmp(opt[i], need[t]) == 0 ||
@@ -791,6 +798,14 @@ roster_person_parse(struct roster_ld *ld, struct roster *r, size_t i,
 			    json_object_get(obj, "token") != NULL ? "token" :
 			    "token_file"), 0, "the same token as /people/%zu",
 			    j);
+
+	/* Whose button presses in Telegram count as hers. */
+	pp->telegram_id = rk_int(obj, rk_person, "telegram_id");
+	for (j = 0; j < i && pp->telegram_id != 0; j++)
+		if (r->people[j].telegram_id == pp->telegram_id)
+			roster_err(ld, roster_ptr(p, sizeof(p), ptr,
+			    "telegram_id"), 0, "the same Telegram id as "
+			    "/people/%zu", j);
 
 	alerts = json_object_get(obj, "alerts");
 	roster_ptr(p, sizeof(p), ptr, "alerts");
@@ -1439,6 +1454,18 @@ roster_supervisors(const struct roster *r, const struct roster_person **out,
 	return n;
 }
 
+/* Everyone, in roster order. */
+size_t
+roster_people(const struct roster *r, const struct roster_person **out,
+    size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->npeople && i < max; i++)
+		out[i] = &r->people[i];
+	return r->npeople;
+}
+
 /* Whether some person is alerted through transport t. */
 int
 roster_uses(const struct roster *r, enum roster_transport t)
@@ -1462,6 +1489,20 @@ roster_find(const struct roster *r, const char *id)
 		return NULL;
 	for (i = 0; i < r->npeople; i++)
 		if (strcmp(r->people[i].id, id) == 0)
+			return &r->people[i];
+	return NULL;
+}
+
+/* The person whose Telegram user id is id, or NULL. */
+const struct roster_person *
+roster_by_telegram(const struct roster *r, long long id)
+{
+	size_t	 i;
+
+	if (id <= 0)
+		return NULL;
+	for (i = 0; i < r->npeople; i++)
+		if (r->people[i].telegram_id == id)
 			return &r->people[i];
 	return NULL;
 }

@@ -3,7 +3,8 @@
  * check_conf: the configuration loader. The shipped sample and the test
  * fixture load; each kind of mistake is reported with its location, all at
  * once; defaults apply; secrets in files must be private; channel routing
- * by path and path token; reference counting keeps a conf alive.
+ * by path and path token; reference counting keeps a conf alive; the
+ * console block and how Telegram button presses arrive.
  */
 #include <sys/stat.h>
 
@@ -421,6 +422,181 @@ START_TEST(test_services)
 }
 END_TEST
 
+#define BASE	"\"menus\": {\"main\": \"menus/m.json\"}, " \
+	"\"channels\": [" CH_AT "]"
+
+/* The console block: defaults, both ends of each range, and mistakes. */
+START_TEST(test_console)
+{
+	struct conf	*c;
+
+	c = load("{" BASE "}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(c->console_idle, 900);
+	ck_assert_int_eq(c->console_tls, 0);
+	ck_assert_int_eq(c->console_link_ttl, 600);
+	ck_assert_int_eq(c->signin_failures, 5);
+	conf_unref(c);
+
+	c = load("{" BASE ", \"console\": {\"idle\": 2, \"behind_tls\": true, "
+	    "\"link_ttl\": 3600, \"signin_failures\": 100, \"comment\": "
+	    "\"x\"}}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(c->console_idle, 2);
+	ck_assert_int_eq(c->console_tls, 1);
+	ck_assert_int_eq(c->console_link_ttl, 3600);
+	ck_assert_int_eq(c->signin_failures, 100);
+	conf_unref(c);
+
+	c = load("{" BASE ", \"console\": {\"idle\": 86400, \"behind_tls\": "
+	    "false, \"link_ttl\": 30, \"signin_failures\": 1}}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(c->console_idle, 86400);
+	ck_assert_int_eq(c->console_tls, 0);
+	ck_assert_int_eq(c->console_link_ttl, 30);
+	ck_assert_int_eq(c->signin_failures, 1);
+	conf_unref(c);
+
+	/* Only the keys given change; the others keep their defaults. */
+	c = load("{" BASE ", \"console\": {\"link_ttl\": 120}}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(c->console_idle, 900);
+	ck_assert_int_eq(c->console_link_ttl, 120);
+	ck_assert_int_eq(c->signin_failures, 5);
+	conf_unref(c);
+	ck_assert_uint_eq(diag_count(d), 0);
+
+	refused("{" BASE ",\n\"console\": {\"idle\": 1, \"behind_tls\": "
+	    "\"yes\", \"link_ttl\": 29, \"signin_failures\": 0, \"idel\": 5}"
+	    "\n}", "h.conf:2:21: /console/idle: must be within 2..86400");
+	ck_assert(tu_diag_has(d, "h.conf:2:38: /console/behind_tls: must be "
+	    "true or false"));
+	ck_assert(tu_diag_has(d, "h.conf:2:57: /console/link_ttl: must be "
+	    "within 30..3600"));
+	ck_assert(tu_diag_has(d, "h.conf:2:80: /console/signin_failures: "
+	    "must be within 1..100"));
+	ck_assert(tu_diag_has(d, "h.conf:2:83: /console/idel: unknown key "
+	    "\"idel\""));
+	ck_assert_msg(diag_count(d) == 5, "%s", tu_diag_all(d));
+
+	diag_free(d);
+	d = diag_new();
+	refused("{" BASE ", \"console\": {\"idle\": 86401, \"link_ttl\": 3601, "
+	    "\"signin_failures\": 101}}", "/console/idle: must be within "
+	    "2..86400");
+	ck_assert(tu_diag_has(d, "/console/link_ttl: must be within "
+	    "30..3600"));
+	ck_assert(tu_diag_has(d, "/console/signin_failures: must be within "
+	    "1..100"));
+	ck_assert_msg(diag_count(d) == 3, "%s", tu_diag_all(d));
+
+	diag_free(d);
+	d = diag_new();
+	refused("{" BASE ", \"console\": {\"idle\": \"900\"}}",
+	    "/console/idle: must be an integer");
+	diag_free(d);
+	d = diag_new();
+	refused("{" BASE ", \"console\": [900]}", "/console: must be an "
+	    "object");
+}
+END_TEST
+
+/* How Telegram presses arrive: poll (default), webhook (with a secret)
+ * or off; and the long poll's timeout. */
+START_TEST(test_telegram_updates)
+{
+	struct conf	*c;
+	char		*p;
+
+	c = load("{" BASE "}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(c->telegram_updates, CONF_TG_POLL);
+	ck_assert_int_eq(c->telegram_poll_timeout, 30);
+	ck_assert_ptr_null(c->notify.telegram_webhook_secret);
+	conf_unref(c);
+
+	c = load("{" BASE ", \"notify\": {\"telegram_updates\": \"off\", "
+	    "\"telegram_poll_timeout\": 1}}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(c->telegram_updates, CONF_TG_OFF);
+	ck_assert_int_eq(c->telegram_poll_timeout, 1);
+	conf_unref(c);
+	c = load("{" BASE ", \"notify\": {\"telegram_updates\": \"poll\", "
+	    "\"telegram_poll_timeout\": 50}}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(c->telegram_updates, CONF_TG_POLL);
+	ck_assert_int_eq(c->telegram_poll_timeout, 50);
+	conf_unref(c);
+
+	refused("{" BASE ",\n\"notify\": {\"telegram_updates\": \"hook\", "
+	    "\"telegram_poll_timeout\": 0}}", "h.conf:2:32: "
+	    "/notify/telegram_updates: must be one of poll|webhook|off");
+	ck_assert(tu_diag_has(d, "h.conf:2:65: /notify/telegram_poll_timeout: "
+	    "must be within 1..50"));
+	ck_assert_msg(diag_count(d) == 2, "%s", tu_diag_all(d));
+	diag_free(d);
+	d = diag_new();
+	refused("{" BASE ", \"notify\": {\"telegram_updates\": \"\", "
+	    "\"telegram_poll_timeout\": 51}}", "/notify/telegram_updates: "
+	    "must be 1 to 8 bytes long");
+	ck_assert(tu_diag_has(d, "/notify/telegram_poll_timeout: must be "
+	    "within 1..50"));
+	diag_free(d);
+	d = diag_new();
+	refused("{" BASE ", \"notify\": {\"telegram_updates\": \"POLL\", "
+	    "\"telegram_poll_timeout\": \"30\"}}", "/notify/telegram_updates: "
+	    "must be one of poll|webhook|off");
+	ck_assert(tu_diag_has(d, "/notify/telegram_poll_timeout: must be an "
+	    "integer"));
+
+	/* A webhook anyone could post to is refused. */
+	diag_free(d);
+	d = diag_new();
+	refused("{" BASE ", \"notify\": {\"telegram_updates\": \"webhook\"}}",
+	    "/notify/telegram_updates: \"webhook\" needs "
+	    "telegram_webhook_secret_file");
+	ck_assert_msg(diag_count(d) == 1, "%s", tu_diag_all(d));
+
+	/* Its secret must be private, and long enough. */
+	diag_free(d);
+	d = diag_new();
+	p = tu_write(dir, "tgwh", "wh-secret_0123456789abcdefXYZ\n");
+	chmod(p, 0644);
+	refused("{" BASE ", \"notify\": {\"telegram_updates\": \"webhook\", "
+	    "\"telegram_webhook_secret_file\": \"tgwh\"}}",
+	    "/notify/telegram_webhook_secret_file: ");
+	ck_assert(tu_diag_has(d, "must not be readable by group or others"));
+	diag_free(d);
+	d = diag_new();
+	free(tu_write(dir, "tgwh", "short\n"));
+	chmod(p, 0600);
+	refused("{" BASE ", \"notify\": {\"telegram_updates\": \"webhook\", "
+	    "\"telegram_webhook_secret_file\": \"tgwh\"}}",
+	    "/tgwh must be 16 to 256 bytes");
+	diag_free(d);
+	d = diag_new();
+	free(tu_write(dir, "tgwh", "wh secret 0123456789abcdef!\n"));
+	chmod(p, 0600);
+	refused("{" BASE ", \"notify\": {\"telegram_updates\": \"webhook\", "
+	    "\"telegram_webhook_secret_file\": \"tgwh\"}}",
+	    "may hold only A-Z, a-z, 0-9, _ and -");
+
+	diag_free(d);
+	d = diag_new();
+	free(tu_write(dir, "tgwh", "wh-secret_0123456789abcdefXYZ\n"));
+	chmod(p, 0600);
+	c = load("{" BASE ", \"notify\": {\"telegram_updates\": \"webhook\", "
+	    "\"telegram_webhook_secret_file\": \"tgwh\"}}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(c->telegram_updates, CONF_TG_WEBHOOK);
+	ck_assert_int_eq(c->telegram_poll_timeout, 30);
+	ck_assert_str_eq(c->notify.telegram_webhook_secret,
+	    "wh-secret_0123456789abcdefXYZ");
+	conf_unref(c);
+	free(p);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -442,6 +618,8 @@ main(void)
 	tcase_add_test(tc, test_menu_problems);
 	tcase_add_test(tc, test_routing);
 	tcase_add_test(tc, test_services);
+	tcase_add_test(tc, test_console);
+	tcase_add_test(tc, test_telegram_updates);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -2,9 +2,10 @@
 /*
  * check_roster: the roster. Phnom Penh local time without TZ; who is on
  * duty at the edges of a shift, across midnight and on holidays; the next
- * duty; what a caller is told for each safe window; token look-up; every
- * kind of mistake in a roster file, each with its location, all at once;
- * and the shipped sample. Instants are built from explicit local dates.
+ * duty; what a caller is told for each safe window; token and Telegram id
+ * look-up; every kind of mistake in a roster file, each with its location,
+ * all at once; and the shipped sample. Instants are built from explicit
+ * local dates.
  */
 #include <sys/stat.h>
 
@@ -707,6 +708,83 @@ START_TEST(test_by_token)
 }
 END_TEST
 
+/* The largest Telegram user id accepted: 2^52 - 1. */
+#define TG_MAX	"4503599627370495"
+
+/* Dara and Bopha have Telegram ids, Sokha none. */
+#define PEOPLE_TG \
+	"{\"people\": [\n" \
+	"{\"id\": \"dara\", \"name\": \"Dara\", \"role\": \"counsellor\", " \
+	"\"token\": \"" TOK_DARA "\", \"telegram_id\": 123456789, " \
+	"\"alerts\": [{\"type\": \"telegram\", \"chat_id\": \"123456789\", " \
+	"\"with_phone\": false}]},\n" \
+	"{\"id\": \"sokha\", \"name\": \"Sokha\", \"role\": \"counsellor\", " \
+	"\"token\": \"" TOK_SOKHA "\", \"alerts\": [{\"type\": \"sms_at\", " \
+	"\"to\": \"+85512345678\", \"with_phone\": true}]},\n" \
+	"{\"id\": \"bopha\", \"name\": \"Bopha\", \"role\": \"supervisor\", " \
+	"\"telegram_id\": " TG_MAX ", \"alerts\": [{\"type\": \"telegram\", " \
+	"\"chat_id\": \"-100123\"}]}\n],\n" \
+	"\"shifts\": [" SHIFT("dara", WEEKDAYS, "08:00", "17:00") "]}\n"
+
+/* A Telegram id finds its person; 0, negative and unknown ids no one. */
+START_TEST(test_by_telegram)
+{
+	struct roster			*r;
+	const struct roster_person	*p;
+
+	r = good(PEOPLE_TG);
+	p = roster_by_telegram(r, 123456789);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->id, "dara");
+	ck_assert_int_eq(p->telegram_id, 123456789);
+	ck_assert_int_eq(p->alerts[0].with_phone, 0);
+	p = roster_by_telegram(r, ROSTER_TELEGRAM_ID_MAX);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->id, "bopha");
+	/* Sokha has none: 0 must not find her. */
+	ck_assert_int_eq(roster_find(r, "sokha")->telegram_id, 0);
+	ck_assert_ptr_null(roster_by_telegram(r, 0));
+	ck_assert_ptr_null(roster_by_telegram(r, -123456789));
+	ck_assert_ptr_null(roster_by_telegram(r, 123456788));
+	ck_assert_ptr_null(roster_by_telegram(r, 1234567890));
+	roster_free(r);
+
+	/* Without any telegram_id no one is found. */
+	diag_free(d);
+	d = diag_new();
+	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "08:00", "17:00"), ""));
+	ck_assert_ptr_null(roster_by_telegram(r, 0));
+	ck_assert_ptr_null(roster_by_telegram(r, 123456789));
+	ck_assert_int_eq(roster_find(r, "bopha")->telegram_id, 0);
+	roster_free(r);
+}
+END_TEST
+
+/* Everyone, counsellors and supervisors, in roster order. */
+START_TEST(test_people)
+{
+	struct roster			*r;
+	const struct roster_person	*out[4], *one[2];
+
+	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "08:00", "17:00"), ""));
+	memset(out, 0, sizeof(out));
+	ck_assert_uint_eq(roster_people(r, out, 4), 3);
+	ck_assert_str_eq(out[0]->id, "dara");
+	ck_assert_str_eq(out[1]->id, "sokha");
+	ck_assert_str_eq(out[2]->id, "bopha");
+	ck_assert_int_eq(out[2]->supervisor, 1);
+	ck_assert_ptr_null(out[3]);
+	ck_assert_ptr_eq(out[1], roster_find(r, "sokha"));
+	/* A short array gets what fits; the count is still everyone. */
+	memset(one, 0, sizeof(one));
+	ck_assert_uint_eq(roster_people(r, one, 1), 3);
+	ck_assert_str_eq(one[0]->id, "dara");
+	ck_assert_ptr_null(one[1]);
+	ck_assert_uint_eq(roster_people(r, NULL, 0), 3);
+	roster_free(r);
+}
+END_TEST
+
 /* People, alerts, supervisors and the defaults as loaded. */
 START_TEST(test_contents)
 {
@@ -1039,6 +1117,60 @@ START_TEST(test_errors_alerts)
 }
 END_TEST
 
+#define TOK_VANNA	"token-vanna-0123456789abcdef"
+#define TOK_CHAN	"token-chan-0123456789abcdef"
+#define TOK_NITA	"token-nita-0123456789abcdef"
+#define TOK_RITH	"token-rith-0123456789abcdef"
+#define TG_ALERT	"\"alerts\": [{\"type\": \"telegram\", \"chat_id\": " \
+	"\"-100123\"}]"
+
+/* Telegram ids: duplicates, wrong types, ranges; no number to Telegram. */
+START_TEST(test_errors_telegram)
+{
+	bad("{\"people\": [\n"
+	    "{\"id\": \"dara\", \"name\": \"Dara\", \"role\": \"counsellor\", "
+	    "\"token\": \"" TOK_DARA "\", \"telegram_id\": 42, " TG_ALERT
+	    "},\n"
+	    "{\"id\": \"sokha\", \"name\": \"Sokha\", "
+	    "\"role\": \"counsellor\", "
+	    "\"token\": \"" TOK_SOKHA "\", \"telegram_id\": 42, " TG_ALERT
+	    "},\n"
+	    "{\"id\": \"vanna\", \"name\": \"Vanna\", "
+	    "\"role\": \"counsellor\", "
+	    "\"token\": \"" TOK_VANNA "\", \"telegram_id\": \"43\", " TG_ALERT
+	    "},\n"
+	    "{\"id\": \"chan\", \"name\": \"Chan\", \"role\": \"counsellor\", "
+	    "\"token\": \"" TOK_CHAN "\", \"telegram_id\": 0, " TG_ALERT "},\n"
+	    "{\"id\": \"nita\", \"name\": \"Nita\", \"role\": \"counsellor\", "
+	    "\"token\": \"" TOK_NITA "\", \"telegram_id\": -44, " TG_ALERT
+	    "},\n"
+	    "{\"id\": \"rith\", \"name\": \"Rith\", \"role\": \"counsellor\", "
+	    "\"token\": \"" TOK_RITH "\", \"telegram_id\": 4503599627370496, "
+	    TG_ALERT "},\n"
+	    "{\"id\": \"bopha\", \"name\": \"Bopha\", "
+	    "\"role\": \"supervisor\", "
+	    "\"telegram_id\": 45, \"alerts\": [{\"type\": \"telegram\", "
+	    "\"chat_id\": \"-100123\", \"with_phone\": true}, "
+	    "{\"type\": \"sms_at\", \"to\": \"+85512345678\", "
+	    "\"with_phone\": true}]}\n"
+	    "],\n"
+	    "\"shifts\": [" SHIFT("dara", "[\"mon\"]", "08:00", "17:00")
+	    "]}\n");
+	HAS("3:114: /people/1/telegram_id: the same Telegram id as /people/0");
+	HAS("4:112: /people/2/telegram_id: must be an integer");
+	HAS("5:109: /people/3/telegram_id: must be within "
+	    "1..4503599627370495");
+	HAS("6:109: /people/4/telegram_id: must be within "
+	    "1..4503599627370495");
+	HAS("7:109: /people/5/telegram_id: must be within "
+	    "1..4503599627370495");
+	HAS("8:143: /people/6/alerts/0/with_phone: a number never goes to "
+	    "Telegram: bot chats are not end-to-end encrypted (the console "
+	    "shows it once she has claimed)");
+	COUNT(6);
+}
+END_TEST
+
 /* Shifts: who, days, times, and their shape. */
 START_TEST(test_errors_shifts)
 {
@@ -1249,6 +1381,8 @@ main(void)
 	tcase_add_test(tc, test_expected_always);
 	tcase_add_test(tc, test_windows);
 	tcase_add_test(tc, test_by_token);
+	tcase_add_test(tc, test_by_telegram);
+	tcase_add_test(tc, test_people);
 	tcase_add_test(tc, test_contents);
 	tcase_add_test(tc, test_secret_files);
 	tcase_add_test(tc, test_errors_file);
@@ -1256,6 +1390,7 @@ main(void)
 	tcase_add_test(tc, test_errors_limits);
 	tcase_add_test(tc, test_errors_people);
 	tcase_add_test(tc, test_errors_alerts);
+	tcase_add_test(tc, test_errors_telegram);
 	tcase_add_test(tc, test_errors_shifts);
 	tcase_add_test(tc, test_errors_holidays);
 	tcase_add_test(tc, test_errors_roles);
