@@ -11,6 +11,7 @@
 #define HOTLINED_DISPATCH_H
 
 struct conf;
+struct console;
 struct dispatch;
 struct event_base;
 struct fetch;
@@ -26,6 +27,18 @@ struct store;
 struct dispatch	*dispatch_new(struct event_base *base, struct store *st,
 		    struct fetch *f, const struct hclock *clock,
 		    struct conf *const *confp, const char *api_url);
+
+/* Sign personal alerts' links in once, through console c. */
+void		 dispatch_set_console(struct dispatch *d, struct console *c);
+
+/*
+ * Told of every alert delivered: its transport (enum roster_transport),
+ * case reference and the provider's answer (a Telegram message's id).
+ */
+typedef void	(*dispatch_delivered_cb)(int transport, const char *ref,
+		    const char *body, void *arg);
+void		 dispatch_on_sent(struct dispatch *d, dispatch_delivered_cb cb,
+		    void *arg);
 
 /* Look for work now (e.g. a request was just stored). */
 void		 dispatch_kick(struct dispatch *d);

@@ -22,6 +22,7 @@
 
 #include "clock.h"
 #include "conf.h"
+#include "console.h"
 #include "dispatch.h"
 #include "fetch.h"
 #include "log.h"
@@ -42,6 +43,9 @@ struct dispatch {
 	const struct hclock	*clock;
 	struct conf *const	*confp;
 	const char		*api_url;
+	struct console		*console;	/* one-time links, or NULL */
+	dispatch_delivered_cb	 on_sent;
+	void			*on_sent_arg;
 	struct event		*tick;
 	struct event		*kick;
 	int			 busy_due;	/* a due query is queued */
@@ -122,6 +126,21 @@ dispatch_new(struct event_base *base, struct store *st, struct fetch *f,
 		return NULL;
 	}
 	return d;
+}
+
+/* Put one-time console links in personal alerts. */
+void
+dispatch_set_console(struct dispatch *d, struct console *c)
+{
+	d->console = c;
+}
+
+/* Be told of every alert delivered. */
+void
+dispatch_on_sent(struct dispatch *d, dispatch_delivered_cb cb, void *arg)
+{
+	d->on_sent = cb;
+	d->on_sent_arg = arg;
 }
 
 /* Run soon, from the loop. */
@@ -685,6 +704,8 @@ dispatch_sent_cb(const struct fetch_result *res, void *arg)
 	long			 retry_after = 0;
 
 	v = notify_verdict(s->rt, res->status, res->curl_code, res->body);
+	if (v == NOTIFY_SENT && s->d->on_sent != NULL)
+		s->d->on_sent(s->rt, s->ref, res->body, s->d->on_sent_arg);
 	if (res->status == 0)
 		snprintf(why, sizeof(why), "no response: %s",
 		    res->error ? res->error : "error");
@@ -708,7 +729,7 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	struct fetch_request		 req;
 	struct dispatch_send		*s;
 	const char			*cause = NULL;
-	char				 claim[512];
+	char				 claim[512], open[512];
 
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
@@ -753,6 +774,17 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	a.topic = c->topic;
 	a.created_at = c->created_at;
 	a.claim_url = claim;
+	/*
+	 * A group chat is many people: its alert opens the console's page,
+	 * which asks who she is. A personal alert carries a link that signs
+	 * her in once.
+	 */
+	if (t->transport == ROSTER_TELEGRAM || d->console == NULL ||
+	    console_link(d->console, d->api_url, p->id, c->ref, open,
+	    sizeof(open)) == -1)
+		snprintf(open, sizeof(open), "%s/console/#r/%s", d->api_url,
+		    c->ref);
+	a.open_url = open;
 	a.phone = t->with_phone ? dispatch_number(c) : NULL;
 	a.attempts = c->attempts;
 	a.asked_again = c->asked_again;

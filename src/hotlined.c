@@ -20,14 +20,18 @@
 #include "clock.h"
 #include "config.h"
 #include "conf.h"
+#include "console.h"
 #include "diag.h"
 #include "dispatch.h"
 #include "fetch.h"
 #include "hotlined.h"
 #include "http.h"
 #include "log.h"
+#include "roster.h"
 #include "session.h"
+#include "signin.h"
 #include "store.h"
+#include "telegram.h"
 
 #define HOTLINED_NSIG	5
 #define HOTLINED_DRAIN	10	/* seconds to finish requests on stop */
@@ -43,6 +47,9 @@ struct hotlined {
 	struct http		*http;
 	struct dispatch		*dispatch;
 	struct api		*api;
+	struct signin		*signin;	/* console sessions */
+	struct console		*console;
+	struct telegram		*telegram;
 	char			*api_url;	/* base of claim links */
 	struct event		*sig[HOTLINED_NSIG];
 	struct event		*drain;
@@ -98,6 +105,25 @@ fail:
 	return NULL;
 }
 
+/* A claim won through the API or the console: tell Telegram. */
+static void
+hotlined_claimed(const char *ref, const char *who, void *arg)
+{
+	struct hotlined	*d = arg;
+
+	telegram_claimed(d->telegram, ref, who);
+}
+
+/* An alert was delivered: a Telegram one may be edited later. */
+static void
+hotlined_sent(int transport, const char *ref, const char *body, void *arg)
+{
+	struct hotlined	*d = arg;
+
+	if (transport == ROSTER_TELEGRAM)
+		telegram_sent(d->telegram, ref, body);
+}
+
 /* The counsellor API and the dispatcher that links to it. */
 static int
 hotlined_start_api(struct hotlined *d)
@@ -125,6 +151,22 @@ hotlined_start_api(struct hotlined *d)
 	if (d->dispatch == NULL)
 		return -1;
 	api_set_dispatch(d->api, d->dispatch);
+	/* The console and Telegram's buttons, on the same listener. */
+	d->signin = signin_new();
+	if (d->signin == NULL)
+		return -1;
+	d->console = console_new(d->signin, &d->clock, &d->conf);
+	d->telegram = telegram_new(d->base, d->fetch, d->store, &d->clock,
+	    &d->conf, d->console, d->api_url);
+	if (d->console == NULL || d->telegram == NULL ||
+	    api_mount(d->api, "/telegram/webhook", telegram_webhook,
+	    d->telegram) == -1)
+		return -1;
+	api_set_console(d->api, d->console);
+	api_on_claim(d->api, hotlined_claimed, d);
+	dispatch_set_console(d->dispatch, d->console);
+	dispatch_on_sent(d->dispatch, hotlined_sent, d);
+	telegram_start(d->telegram);
 	dispatch_kick(d->dispatch);	/* work left by the last run */
 	return 0;
 }
@@ -315,11 +357,14 @@ hotlined_free(struct hotlined *d)
 	if (d->sessions != NULL)
 		session_table_stop(d->sessions);
 	store_free(d->store);
+	telegram_free(d->telegram);
 	dispatch_free(d->dispatch);
 	api_free(d->api);
 	http_free(d->http);
 	session_table_free(d->sessions);
 	fetch_free(d->fetch);
+	console_free(d->console);
+	signin_free(d->signin);
 	free(d->api_url);
 	conf_unref(d->conf);
 	if (d->base != NULL)

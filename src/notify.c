@@ -359,7 +359,7 @@ notify_text(const struct notify_alert *a)
 	if (kind == NOTIFY_KIND_FAILED) {
 		n = asprintf(&s, "Hotline: alerts for request %s could not be "
 		    "delivered. Please check the queue: %s", a->ref,
-		    a->claim_url);
+		    a->open_url != NULL ? a->open_url : a->claim_url);
 		return n == -1 ? NULL : s;
 	}
 	notify_window_text(a, win, sizeof(win));
@@ -371,9 +371,11 @@ notify_text(const struct notify_alert *a)
 	if (a->attempts > 0 && n >= 0 && (size_t)n < sizeof(warn))
 		snprintf(warn + n, sizeof(warn) - (size_t)n, "\nUnanswered "
 		    "calls: %d", a->attempts);
+	/* A phone opens the console's page; the API's URL needs a POST. */
 	n = asprintf(&s, "%sHotline callback request %s%s\nSafe time: %s%s\n"
-	    "Claim: %s", notify_kinds[kind].lead, a->ref, a->urgent ?
-	    " URGENT" : "", win, warn, a->claim_url);
+	    "%s: %s", notify_kinds[kind].lead, a->ref, a->urgent ?
+	    " URGENT" : "", win, warn, a->open_url != NULL ? "Open" : "Claim",
+	    a->open_url != NULL ? a->open_url : a->claim_url);
 	if (n == -1)
 		return NULL;
 	return s;

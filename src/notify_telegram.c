@@ -2,9 +2,10 @@
 /*
  * notify_telegram: alerts as Bot API sendMessage calls
  * (shared/docs/aggregators.md §8.1), a JSON POST to
- * <api>/bot<token>/sendMessage with chat_id and a plain text (no
- * parse_mode, so nothing in it needs escaping). The URL holds the bot
- * token, so it must never be logged; fetch.c sends it.
+ * <api>/bot<token>/sendMessage with chat_id, a plain text (no
+ * parse_mode, so nothing in it needs escaping), protect_content, and the
+ * Claim and Open buttons whose presses telegram.c receives. The URL
+ * holds the bot token, so it must never be logged; fetch.c sends it.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -71,24 +72,62 @@ telegram_chat_number(const char *s, int64_t *id)
 	return 0;
 }
 
-/*
- * The message text: notify_text plus the caller's number when the target
- * may carry it. A new string, or NULL.
- */
-static char *
-telegram_text(const struct roster_alert *target, const struct notify_alert *a)
+/* The URL of a Bot API method; see notify.h. */
+int
+notify_telegram_url(const struct notify_settings *s, const char *method,
+    char **out, const char **cause)
 {
-	char	*text, *full;
+	const char	*api;
+	size_t		 apilen;
 
-	text = notify_text(a);
-	if (text == NULL || !target->with_phone || a->phone == NULL ||
-	    *a->phone == '\0')
-		return text;
-	if (asprintf(&full, "%s\nCall: %s", text, a->phone) == -1)
-		full = NULL;
-	explicit_bzero(text, strlen(text));
-	free(text);
-	return full;
+	*out = NULL;
+	if (s == NULL || s->telegram_token == NULL ||
+	    *s->telegram_token == '\0') {
+		*cause = "telegram is not configured";
+		return -1;
+	}
+	if (!telegram_token_ok(s->telegram_token)) {
+		*cause = "telegram token is malformed";
+		return -1;
+	}
+	api = s->telegram_api != NULL ? s->telegram_api : TELEGRAM_API;
+	apilen = strlen(api);
+	if (apilen > 0 && api[apilen - 1] == '/')
+		apilen--;
+	if (apilen == 0 || apilen > INT32_MAX || !telegram_url_safe(api)) {
+		*cause = "telegram API URL is malformed";
+		return -1;
+	}
+	if (asprintf(out, "%.*s/bot%s/%s", (int)apilen, api,
+	    s->telegram_token, method) == -1) {
+		*out = NULL;
+		*cause = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The buttons under an alert: Claim (not for alert.failed, which is about
+ * deliveries) and Open, each carrying "verb:REF" and nothing else.
+ */
+static json_t *
+telegram_buttons(const struct notify_alert *a)
+{
+	json_t	*row = json_array();
+	char	 data[64];
+
+	if (row == NULL)
+		return NULL;
+	if (strcmp(a->kind, "alert.failed") != 0) {
+		snprintf(data, sizeof(data), "claim:%s", a->ref);
+		json_array_append_new(row, json_pack("{s:s, s:s}", "text",
+		    "Claim", "callback_data", data));
+	}
+	snprintf(data, sizeof(data), "open:%s", a->ref);
+	json_array_append_new(row, json_pack("{s:s, s:s}", "text", "Open",
+	    "callback_data", data));
+	return json_pack("{s:[o]}", "inline_keyboard", row);
 }
 
 /* Build the sendMessage request; see notify.h. */
@@ -97,36 +136,21 @@ notify_telegram_build(const struct notify_settings *s,
     const struct roster_alert *target, const struct notify_alert *a,
     struct notify_http *out, const char **cause)
 {
-	json_t		*root = NULL;
+	json_t		*root = NULL, *keys;
 	char		*text = NULL;
-	const char	*api;
-	size_t		 apilen;
 	int64_t		 chat;
 
 	memset(out, 0, sizeof(*out));
-	if (s == NULL || s->telegram_token == NULL ||
-	    *s->telegram_token == '\0') {
-		*cause = "telegram is not configured";
+	if (notify_telegram_url(s, "sendMessage", &out->url, cause) == -1)
 		goto fail;
-	}
-	if (!telegram_token_ok(s->telegram_token)) {
-		*cause = "telegram token is malformed";
-		goto fail;
-	}
-	api = s->telegram_api != NULL ? s->telegram_api : TELEGRAM_API;
-	apilen = strlen(api);
-	if (apilen > 0 && api[apilen - 1] == '/')
-		apilen--;
-	if (apilen == 0 || apilen > INT32_MAX || !telegram_url_safe(api)) {
-		*cause = "telegram API URL is malformed";
-		goto fail;
-	}
 	if (target->target == NULL || *target->target == '\0') {
 		*cause = "telegram chat id is empty";
 		goto fail;
 	}
 
-	text = telegram_text(target, a);
+	/* Never her number, whatever with_phone says: bot chats are not
+	 * end-to-end encrypted, and a group is many phones. */
+	text = notify_text(a);
 	if (text == NULL) {
 		*cause = "cannot make the alert text";
 		goto fail;
@@ -141,7 +165,9 @@ notify_telegram_build(const struct notify_settings *s,
 		*cause = "telegram chat id is neither a number nor @channel";
 		goto fail;
 	}
-	if (root == NULL) {
+	if (root == NULL || (keys = telegram_buttons(a)) == NULL ||
+	    json_object_set_new(root, "reply_markup", keys) == -1 ||
+	    json_object_set_new(root, "protect_content", json_true()) == -1) {
 		*cause = "cannot encode the alert as JSON";
 		goto fail;
 	}
@@ -151,12 +177,6 @@ notify_telegram_build(const struct notify_settings *s,
 		goto fail;
 	}
 	out->body_len = strlen(out->body);
-	if (asprintf(&out->url, "%.*s/bot%s/sendMessage", (int)apilen, api,
-	    s->telegram_token) == -1) {
-		out->url = NULL;
-		*cause = "out of memory";
-		goto fail;
-	}
 	out->headers[0] = strdup("Content-Type: application/json");
 	if (out->headers[0] == NULL) {
 		*cause = "out of memory";

@@ -162,6 +162,9 @@ webhook_extras(json_t *data, const struct notify_alert *a)
 	if (a->session_end != NULL && *a->session_end != '\0')
 		rc |= json_object_set_new(data, "session_end",
 		    json_string(a->session_end));
+	if (a->open_url != NULL)
+		rc |= json_object_set_new(data, "open_url",
+		    json_string(a->open_url));
 	if (rc != 0 || notify_warnings(a->warn_unsafe, a->asked_again,
 	    a->session_end, &w) == -1)
 		return -1;

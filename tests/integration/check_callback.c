@@ -438,7 +438,7 @@ END_TEST
  */
 START_TEST(test_give_up_tells_supervisors)
 {
-	struct cb_opts		 o = { 600, 1, 2, NULL, 0, NULL, NULL };
+	struct cb_opts		 o = { 600, 1, 2, NULL, 0, NULL, NULL, NULL };
 	struct receiver_request	 q;
 	json_t			*v;
 	char			*ref, *cx, *detail;
@@ -660,8 +660,16 @@ START_TEST(test_claims)
 	ck_assert_str_eq(json_string_value(json_object_get(call,
 	    "if_someone_else_answers")), "wrong_number");
 	json_decref(v);
-	ck_assert_str_eq(p[lose].rep.body, "{\"error\":\"claimed by someone "
-	    "else or already closed\"}\n");
+	/* The loser is told who has it, and nothing more. */
+	v = json_loads(p[lose].rep.body, 0, NULL);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(json_string_value(json_object_get(v, "error")),
+	    "claimed by someone else or already closed");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(v,
+	    "request"), "claimed_by")), ids[win]);
+	ck_assert_ptr_null(json_object_get(json_object_get(v, "request"),
+	    "call"));
+	json_decref(v);
 	ck_assert_msg(strstr(p[lose].rep.body, PHONE_NSN) == NULL, "number "
 	    "leaked to the loser");
 	for (i = 0; i < 2; i++)
@@ -724,7 +732,7 @@ END_TEST
  */
 START_TEST(test_escalation)
 {
-	struct cb_opts		 o = { 2, 1, 0, NULL, 0, NULL, NULL };
+	struct cb_opts		 o = { 2, 1, 0, NULL, 0, NULL, NULL, NULL };
 	struct receiver_request	 q0, qs, qc;
 	json_t			*v;
 	char			*w, *f, *ref, *pm, *detail, other[4];
@@ -810,7 +818,8 @@ END_TEST
  */
 START_TEST(test_waits_for_shift)
 {
-	struct cb_opts		 o = { 600, 1, 0, CLOCK_EARLY, 0, NULL, NULL };
+	struct cb_opts		 o = { 600, 1, 0, CLOCK_EARLY, 0, NULL, NULL,
+				    NULL };
 	struct receiver_request	 q;
 	json_t			*v;
 	char			*w, *f, *ref, detail[64];
@@ -912,7 +921,7 @@ END_TEST
  */
 START_TEST(test_privacy)
 {
-	struct cb_opts	 o = { 600, 1, 0, NULL, 1, NULL, NULL };
+	struct cb_opts	 o = { 600, 1, 0, NULL, 1, NULL, NULL, NULL };
 	const char	*never[] = { PHONE_DIGITS, PHONE_NSN, "87654321",
 			    "012345678",
 			    SAFE_NSN, SAFE_TYPED, SECRET_B64, "whsec_",

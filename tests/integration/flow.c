@@ -247,6 +247,8 @@ start(const struct cb_opts *o)
 	free(url);
 
 	set_conf(cs, o->verbose);
+	if (o->prepare != NULL)
+		o->prepare();
 	launch();
 }
 
@@ -254,7 +256,7 @@ start(const struct cb_opts *o)
 void
 start_day(void)
 {
-	struct cb_opts	 o = { 600, 1, 0, NULL, 0, NULL, NULL };
+	struct cb_opts	 o = { 600, 1, 0, NULL, 0, NULL, NULL, NULL };
 
 	start(&o);
 }
@@ -640,11 +642,11 @@ check_alert(const struct receiver_request *q, const char *kind,
 	ck_assert_msg(json_is_object(data), "no data in %s", q->body);
 	/*
 	 * Five members, the number for a with_phone target, what "now"
-	 * means, and how her session ended (these flows end at the
-	 * callback node).
+	 * means, how her session ended (these flows end at the callback
+	 * node), and the console's one-time link.
 	 */
 	ck_assert_uint_eq(json_object_size(data), 5 + (phone != NULL) +
-	    (strcmp(window, "now") == 0) + 1);
+	    (strcmp(window, "now") == 0) + 1 + 1);
 	ck_assert_str_eq(json_string_value(json_object_get(data,
 	    "session_end")), "completed");
 	if (strcmp(window, "now") == 0)
@@ -660,6 +662,12 @@ check_alert(const struct receiver_request *q, const char *kind,
 	    "%s/claim", api_port, ref), -1);
 	ck_assert_str_eq(json_string_value(json_object_get(data,
 	    "claim_url")), claim);
+	free(claim);
+	ck_assert_int_ne(asprintf(&claim, "http://127.0.0.1:%d/console/link?t=",
+	    api_port), -1);
+	end = (char *)json_string_value(json_object_get(data, "open_url"));
+	ck_assert_msg(end != NULL && strncmp(end, claim, strlen(claim)) == 0 &&
+	    strlen(end + strlen(claim)) == 43, "open_url %s", end ? end : "-");
 	free(claim);
 	req = api_get(ref, TOK_C1);
 	iso_utc((time_t)json_integer_value(json_object_get(req, "created_at")),

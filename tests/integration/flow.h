@@ -79,6 +79,7 @@ struct cb_opts {
 	int		 verbose;
 	const char	*fixture;	/* NULL: tests/data/callback */
 	const char	*roster_extra;	/* roster members to add, or NULL */
+	void		(*prepare)(void); /* edits h's files before launch */
 };
 
 /* One HTTP request to run on a thread, released with others at once. */

@@ -122,6 +122,19 @@ harness_sleep_ms(int ms)
 		ts = rem;
 }
 
+/* The monotonic instant timeout_ms from now, for a timed wait. */
+void
+harness_deadline(struct timespec *dl, int timeout_ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, dl);
+	dl->tv_sec += timeout_ms / 1000;
+	dl->tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (dl->tv_nsec >= 1000000000) {
+		dl->tv_sec++;
+		dl->tv_nsec -= 1000000000;
+	}
+}
+
 /* Read everything from fd (from where it stands) into b. */
 static int
 harness_read_fd(int fd, struct hbuf *b)

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <time.h>
 
 struct harness;
 
@@ -185,6 +186,10 @@ int		 harness_rmtree(const char *path);
 
 /* Milliseconds on a monotonic clock, for bounded polling. */
 long long	 harness_now_ms(void);
+
+/* The CLOCK_MONOTONIC instant timeout_ms from now into *dl (for
+ * pthread_cond_timedwait on a condition set to that clock). */
+void		 harness_deadline(struct timespec *dl, int timeout_ms);
 
 /* Sleep for ms milliseconds. */
 void		 harness_sleep_ms(int ms);

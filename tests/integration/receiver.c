@@ -23,6 +23,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 
+#include "harness.h"
 #include "receiver.h"
 
 /* How requests under one path prefix are answered. */
@@ -68,16 +69,6 @@ static void
 receiver_init_threads(void)
 {
 	receiver_threads_ok = evthread_use_pthreads() == 0;
-}
-
-/* Milliseconds on the monotonic clock (harness_now_ms's clock). */
-static long long
-receiver_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* strdup that keeps NULL. */
@@ -217,7 +208,7 @@ receiver_request_cb(struct evhttp_request *req, void *arg)
 		method = "OTHER";
 		break;
 	}
-	it->req.at_ms = receiver_now_ms();
+	it->req.at_ms = harness_now_ms();
 	it->req.method = receiver_dup(method, &oom);
 	it->req.path = receiver_dup(path, &oom);
 	it->req.content_type = receiver_dup(evhttp_find_header(in,
@@ -445,13 +436,7 @@ receiver_wait(struct receiver *r, const char *prefix, size_t count,
 	struct timespec	 dl;
 	int		 rc = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += timeout_ms / 1000;
-	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (dl.tv_nsec >= 1000000000) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000;
-	}
+	harness_deadline(&dl, timeout_ms);
 	pthread_mutex_lock(&r->mu);
 	while (receiver_count_locked(r, prefix) < count) {
 		if (pthread_cond_timedwait(&r->cv, &r->mu, &dl) == ETIMEDOUT) {

@@ -375,6 +375,12 @@ START_TEST(test_webhook_bad)
 }
 END_TEST
 
+/* What every Telegram alert of R-7 ends with: its buttons. */
+#define TG_BUTTONS	"\",\"reply_markup\":{\"inline_keyboard\":[[" \
+	"{\"text\":\"Claim\",\"callback_data\":\"claim:R-7\"}," \
+	"{\"text\":\"Open\",\"callback_data\":\"open:R-7\"}]]}," \
+	"\"protect_content\":true}"
+
 /* Telegram: the token in the URL, numeric and @channel chat ids. */
 START_TEST(test_telegram_build)
 {
@@ -393,7 +399,7 @@ START_TEST(test_telegram_build)
 	headers_are(&h, want);
 	ck_assert_str_eq(h.body, "{\"chat_id\":-1001234567890,"
 	    "\"text\":\"Hotline callback request R-7 URGENT\\n"
-	    "Safe time: evening\\nClaim: " CLAIM "\"}");
+	    "Safe time: evening\\nClaim: " CLAIM TG_BUTTONS);
 	notify_http_clear(&h);
 
 	/* Over 32 bits, positive. */
@@ -403,16 +409,29 @@ START_TEST(test_telegram_build)
 	    0);
 	notify_http_clear(&h);
 
-	/* A channel name, a local API with a trailing slash, the phone. */
+	/*
+	 * A channel name, a local API with a trailing slash; the phone
+	 * never, even where with_phone says so; the console's page.
+	 */
 	s.telegram_api = "http://127.0.0.1:9/";
 	t.target = "@hotline_alerts";
 	t.with_phone = 1;
+	a.open_url = "http://127.0.0.1:8081/console/#r/R-7";
 	build_ok(&s, &t, &a, &h);
 	ck_assert_str_eq(h.url,
 	    "http://127.0.0.1:9/bot123456:ABC-def_ghi/sendMessage");
 	ck_assert_str_eq(h.body, "{\"chat_id\":\"@hotline_alerts\","
 	    "\"text\":\"Hotline callback request R-7 URGENT\\n"
-	    "Safe time: evening\\nClaim: " CLAIM "\\nCall: " PHONE "\"}");
+	    "Safe time: evening\\nOpen: "
+	    "http://127.0.0.1:8081/console/#r/R-7" TG_BUTTONS);
+	ck_assert_ptr_null(strstr(h.body, PHONE));
+	notify_http_clear(&h);
+
+	/* alert.failed is about deliveries: Open only. */
+	a.kind = "alert.failed";
+	build_ok(&s, &t, &a, &h);
+	ck_assert_ptr_null(strstr(h.body, "claim:"));
+	ck_assert_ptr_nonnull(strstr(h.body, "\"callback_data\":\"open:R-7\""));
 	notify_http_clear(&h);
 }
 END_TEST
@@ -916,7 +935,7 @@ START_TEST(test_text_transports)
 	ck_assert_str_eq(h.body, "{\"chat_id\":-100,\"text\":\"CALL AGAIN: "
 	    "Hotline callback request R-7 URGENT\\n"
 	    "Safe time: now (within 30 min)\\nUnanswered calls: 1\\n"
-	    "Claim: " CLAIM "\"}");
+	    "Claim: " CLAIM TG_BUTTONS);
 	notify_http_clear(&h);
 
 	a.kind = "callback.unreached";
