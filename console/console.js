@@ -986,10 +986,39 @@
     window.addEventListener('pagehide', clearCall);
     window.addEventListener('pageshow', function (e) { if (e.persisted && st.me) refresh(true); });
 
-    loadMe().then(start, function (e) {
+    var link = /^#link\/([A-Za-z0-9_-]{43})$/.exec(location.hash);
+    if (link) useLink(link[1]);
+    else loadMe().then(start, function (e) {
       if (e.handled) return;
       showSignin(!e.status ? 'offline' : /^#signin\/link-expired/.test(location.hash) ? 'link_expired' : '');
     });
+  }
+
+  /* A one-time link from an alert: /console/#link/<secret>. The secret is in the
+     fragment, which no server (nor a link preview) ever sees; it leaves the
+     address at once and is posted once. */
+  function useLink(secret) {
+    history.replaceState(null, '', '/console/');
+    fetch('/console/link', {
+      method: 'POST', credentials: 'same-origin', cache: 'no-store',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ t: secret })
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (d) {
+        if (res.status !== 200) {
+          history.replaceState(null, '', '/console/#signin/link-expired');
+          showSignin(res.status === 410 ? 'link_expired' : 'error', { error: d.error || ('HTTP ' + res.status) });
+          return;
+        }
+        st.epoch++;
+        st.csrf = d.csrf || '';
+        setFlag(true);
+        history.replaceState(null, '', d.ref && REF_RE.test(d.ref) ? '/console/#r/' + d.ref : '/console/#queue/all');
+        return loadMe().then(start, function (e) {
+          if (!e.handled) showSignin(e.status ? 'error' : 'offline', { error: (e.data && e.data.error) || e.status });
+        });
+      });
+    }).catch(function () { showSignin('offline'); });
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);

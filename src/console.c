@@ -6,11 +6,10 @@
  * expiry of its own, the idle expiry is kept here. Nothing personal is
  * logged: a sign-in is logged by roster id, a failure by address.
  */
-#include <sys/queue.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -279,12 +278,16 @@ console_peer(struct evhttp_request *req, char *buf, size_t len)
 	snprintf(buf, len, "%s", addr != NULL ? addr : "?");
 }
 
-/* Open a session for p and answer who she is, with the cookie. */
+/*
+ * Open a session for p and answer who she is, with the cookie and, for a
+ * link, the request it opens (ref, or NULL).
+ */
 static void
 console_welcome(struct console *c, struct evhttp_request *req,
-    const struct roster_person *p)
+    const struct roster_person *p, const char *ref)
 {
 	char	 cookie[SIGNIN_SECRET_LEN + 1], csrf[SIGNIN_SECRET_LEN + 1];
+	json_t	*o;
 
 	if (signin_open(c->signin, p->id, hclock_now(c->clock), cookie,
 	    sizeof(cookie), csrf, sizeof(csrf)) == -1) {
@@ -293,53 +296,45 @@ console_welcome(struct console *c, struct evhttp_request *req,
 		return;
 	}
 	console_set_cookie(c, req, cookie);
-	console_json(req, 200, "OK", json_pack("{s:s, s:s, s:b, s:s}", "id",
-	    p->id, "name", p->name, "supervisor", p->supervisor, "csrf",
-	    csrf));
+	o = json_pack("{s:s, s:s, s:b, s:s}", "id", p->id, "name", p->name,
+	    "supervisor", p->supervisor, "csrf", csrf);
+	if (o != NULL && ref != NULL && *ref != '\0')
+		json_object_set_new(o, "ref", json_string(ref));
+	console_json(req, 200, "OK", o);
 	sodium_memzero(cookie, sizeof(cookie));
 	sodium_memzero(csrf, sizeof(csrf));
 }
 
 /*
- * The token of a sign-in body: {"token": "..."} as JSON, or token=... as
- * a form. -1 if there is none.
+ * The string member name of a JSON body into buf. Only JSON: a page of
+ * another site can post a form here, not JSON, so nobody can be signed in
+ * to someone else's session from elsewhere. 0; -1 when the body is not
+ * JSON, -2 when it lacks the member (or it is too long).
  */
 static int
-console_token(struct evhttp_request *req, char *buf, size_t len)
+console_body(struct evhttp_request *req, const char *name, char *buf,
+    size_t len)
 {
-	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
-	size_t			 n = evbuffer_get_length(in);
-	const char		*body, *v;
-	struct evkeyvalq	 q;
-	json_error_t		 err;
-	json_t			*o;
-	char			*copy;
-	int			 rc = -1;
+	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
+	size_t		 n = evbuffer_get_length(in);
+	const char	*ct, *v;
+	json_error_t	 err;
+	json_t		*o;
+	int		 rc = -2;
 
+	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type");
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0)
+		return -1;
 	if (n == 0 || n > CONSOLE_TOKEN_MAX * 2)
-		return -1;
-	body = (const char *)evbuffer_pullup(in, -1);
-	if (body[0] == '{') {
-		o = json_loadb(body, n, 0, &err);
-		v = json_string_value(json_object_get(o, "token"));
-		if (v != NULL && strlen(v) < len) {
-			snprintf(buf, len, "%s", v);
-			rc = 0;
-		}
-		json_decref(o);
-		return rc;
-	}
-	if ((copy = strndup(body, n)) == NULL)
-		return -1;
-	TAILQ_INIT(&q);
-	if (evhttp_parse_query_str(copy, &q) == 0 &&
-	    (v = evhttp_find_header(&q, "token")) != NULL && strlen(v) < len) {
+		return -2;
+	o = json_loadb((const char *)evbuffer_pullup(in, -1), n, 0, &err);
+	v = json_string_value(json_object_get(o, name));
+	if (v != NULL && strlen(v) < len) {
 		snprintf(buf, len, "%s", v);
 		rc = 0;
 	}
-	evhttp_clear_headers(&q);
-	sodium_memzero(copy, n);
-	free(copy);
+	json_decref(o);
 	return rc;
 }
 
@@ -351,7 +346,7 @@ console_signin(struct console *c, struct evhttp_request *req)
 	const struct roster_person	*p = NULL;
 	char				 token[CONSOLE_TOKEN_MAX], addr[64];
 	int64_t				 now = hclock_now(c->clock);
-	int				 wait;
+	int				 wait, rc;
 
 	console_peer(req, addr, sizeof(addr));
 	wait = signin_wait(c->signin, addr, now, (*c->confp)->signin_failures);
@@ -364,7 +359,12 @@ console_signin(struct console *c, struct evhttp_request *req)
 		    "retry_after", wait));
 		return;
 	}
-	if (console_token(req, token, sizeof(token)) == 0 && r != NULL)
+	if ((rc = console_body(req, "token", token, sizeof(token))) == -1) {
+		console_error(req, 415, "Unsupported Media Type", "the body "
+		    "must be JSON: {\"token\": \"...\"}");
+		return;
+	}
+	if (rc == 0 && r != NULL)
 		p = roster_by_token(r, token);
 	sodium_memzero(token, sizeof(token));
 	if (p == NULL) {
@@ -374,49 +374,40 @@ console_signin(struct console *c, struct evhttp_request *req)
 		return;
 	}
 	log_info("console: %s signed in", p->id);
-	console_welcome(c, req, p);
+	console_welcome(c, req, p, NULL);
 }
 
-/* GET /console/link?t=...: a one-time link, then the request it opens. */
+/*
+ * POST /console/link {"t": "..."}: a one-time link. The link an alert
+ * carries is /console/#link/<secret>: a fragment never reaches a server,
+ * so a link preview or a mail scanner that fetches it uses nothing; the
+ * page posts the secret here and drops it from the address.
+ */
 static void
 console_link_use(struct console *c, struct evhttp_request *req)
 {
-	const struct evhttp_uri		*uri;
 	const struct roster		*r = (*c->confp)->roster;
 	const struct roster_person	*p = NULL;
-	const char			*query, *t;
-	struct evkeyvalq		 q;
+	char				 t[SIGNIN_SECRET_LEN + 2];
 	char				 id[SIGNIN_ID_MAX], ref[SIGNIN_REF_MAX];
-	char				 loc[64];
-	char				 cookie[SIGNIN_SECRET_LEN + 1];
-	char				 csrf[SIGNIN_SECRET_LEN + 1];
-	int64_t				 now = hclock_now(c->clock);
-	int				 ok = -1;
+	int				 rc;
 
-	TAILQ_INIT(&q);
-	uri = evhttp_request_get_evhttp_uri(req);
-	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
-	if (query != NULL && evhttp_parse_query_str(query, &q) == 0 &&
-	    (t = evhttp_find_header(&q, "t")) != NULL)
-		ok = signin_link_take(c->signin, t, now, id, sizeof(id), ref,
-		    sizeof(ref));
-	evhttp_clear_headers(&q);
-	if (ok == 0 && r != NULL)
+	if ((rc = console_body(req, "t", t, sizeof(t))) == -1) {
+		console_error(req, 415, "Unsupported Media Type", "the body "
+		    "must be JSON: {\"t\": \"...\"}");
+		return;
+	}
+	if (rc == 0 && signin_link_take(c->signin, t, hclock_now(c->clock),
+	    id, sizeof(id), ref, sizeof(ref)) == 0 && r != NULL)
 		p = roster_find(r, id);
-	if (p == NULL || signin_open(c->signin, p->id, now, cookie,
-	    sizeof(cookie), csrf, sizeof(csrf)) == -1) {
-		console_redirect(req, 303, "/console/#signin/link-expired");
+	sodium_memzero(t, sizeof(t));
+	if (p == NULL) {
+		console_error(req, 410, "Gone", "this link was used or has "
+		    "expired: sign in with your token");
 		return;
 	}
 	log_info("console: %s signed in by a one-time link", p->id);
-	console_set_cookie(c, req, cookie);
-	sodium_memzero(cookie, sizeof(cookie));
-	sodium_memzero(csrf, sizeof(csrf));
-	if (*ref != '\0')
-		snprintf(loc, sizeof(loc), "/console/#r/%s", ref);
-	else
-		snprintf(loc, sizeof(loc), "/console/");
-	console_redirect(req, 303, loc);
+	console_welcome(c, req, p, ref);
 }
 
 /* POST /console/signout. */
@@ -487,8 +478,8 @@ console_serve(struct console *c, struct evhttp_request *req)
 		else
 			console_signout(c, req);
 	} else if (strcmp(path, "link") == 0) {
-		if (!get)
-			console_method(req, "GET");
+		if (cmd != EVHTTP_REQ_POST)
+			console_method(req, "POST");
 		else
 			console_link_use(c, req);
 	} else if (!get)
@@ -509,7 +500,7 @@ console_link(struct console *c, const char *base, const char *id,
 	if (signin_link_new(c->signin, id, ref, hclock_now(c->clock),
 	    (*c->confp)->console_link_ttl, secret, sizeof(secret)) == -1)
 		return -1;
-	n = snprintf(out, outlen, "%s/console/link?t=%s", base, secret);
+	n = snprintf(out, outlen, "%s/console/#link/%s", base, secret);
 	sodium_memzero(secret, sizeof(secret));
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }

@@ -167,7 +167,9 @@ notify_telegram_build(const struct notify_settings *s,
 	}
 	if (root == NULL || (keys = telegram_buttons(a)) == NULL ||
 	    json_object_set_new(root, "reply_markup", keys) == -1 ||
-	    json_object_set_new(root, "protect_content", json_true()) == -1) {
+	    json_object_set_new(root, "protect_content", json_true()) == -1 ||
+	    json_object_set_new(root, "link_preview_options", json_pack("{s:b}",
+	    "is_disabled", 1)) == -1) {
 		*cause = "cannot encode the alert as JSON";
 		goto fail;
 	}

@@ -222,8 +222,9 @@ tg_link(struct telegram *t, const struct roster_person *p, long long from,
 	if (text == NULL)
 		return;
 	/* Her private chat: the chat id of a user is her user id. */
-	tg_call(t, "sendMessage", json_pack("{s:I, s:s, s:b}", "chat_id",
-	    (json_int_t)from, "text", text, "protect_content", 1));
+	tg_call(t, "sendMessage", json_pack("{s:I, s:s, s:b, s:{s:b}}",
+	    "chat_id", (json_int_t)from, "text", text, "protect_content", 1,
+	    "link_preview_options", "is_disabled", 1));
 	sodium_memzero(text, strlen(text));
 	free(text);
 }

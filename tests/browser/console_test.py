@@ -4,7 +4,7 @@
 Usage:
   console_test.py SCENARIO --url http://127.0.0.1:PORT --token TOKEN1
       [--token2 TOKEN2] [--supervisor-token TOKENS] --ref REF --number NUMBER
-      [--shots DIR]
+      [--shots DIR] [--link LINK]
 
 REF is an urgent request already stored and not claimed; NUMBER is the number
 a counsellor who claims it must be given. TOKEN1 and TOKEN2 are two different
@@ -53,6 +53,11 @@ Scenarios:
               claimed_by = counsellor 2's id (from GET /api/me, Bearer TOKEN2).
   lang        switch to English (#lang-en): html lang="en", English texts;
               reload: still English; #lang-km: Khmer again, after a reload too.
+  link        LINK (--link, a one-time link /console/#link/<secret> that an
+              alert carried to counsellor 1) opens REF signed in, and the
+              secret leaves the address; opened again in a fresh browser it
+              shows the sign-in screen with #signin-message, and posting the
+              secret again gets 410.
 
 Every scenario also fails on a Content-Security-Policy violation or an
 uncaught JavaScript error in the browser's console.
@@ -466,6 +471,33 @@ def s_expired():
     return [d]
 
 
+def s_link():
+    """A one-time link from an alert: it signs her in and opens REF; its
+    secret leaves the address at once; the second time it is refused."""
+    ref = ARGS.ref
+    need('link')
+    secret = ARGS.link.rsplit('/', 1)[-1]
+    check(ARGS.link.startswith(ARGS.url + '/console/#link/') and len(secret) == 43,
+          '--link is not a one-time link of this daemon: %s' % ARGS.link)
+    d = browser()
+    d.get(ARGS.link)
+    request_ready(d, ref)
+    check(secret not in d.current_url, 'the secret stayed in the address')
+    check(d.current_url.endswith('/console/#r/' + ref),
+          'the link opened %s, not #r/%s' % (d.current_url, ref))
+    check(shown(d, '#whoami'), 'signed in by the link, but no #whoami')
+    no_number(d, 'the request opened by a link, before the claim')
+    d2 = browser()
+    d2.get(ARGS.link)
+    wait(d2, lambda d: shown(d, '#signin') and shown(d, '#signin-message') and
+         find(d, '#signin-message').text.strip(),
+         'the sign-in screen with #signin-message for a used link')
+    check(secret not in d2.current_url, 'a used secret stayed in the address')
+    st, _, _ = http('POST', '/console/link', body={'t': secret})
+    check(st == 410, 'a used link posted again got %d, not 410' % st)
+    return [d, d2]
+
+
 def header(h, name):
     return h.get(name) or ''
 
@@ -601,7 +633,7 @@ def s_lang():
 
 SCENARIOS = {'claim': s_claim, 'second': s_second, 'csrf': s_csrf,
              'expired': s_expired, 'headers': s_headers,
-             'supervisor': s_supervisor, 'lang': s_lang}
+             'supervisor': s_supervisor, 'lang': s_lang, 'link': s_link}
 
 
 def need(*names):
@@ -621,6 +653,7 @@ def main():
     ap.add_argument('--ref', required=True, help='an urgent, unclaimed request')
     ap.add_argument('--number', required=True, help='the number to call for REF')
     ap.add_argument('--shots', default='.', help='directory for screenshots')
+    ap.add_argument('--link', help="a one-time link from an alert to counsellor 1 about REF")
     ARGS = ap.parse_args()
     ARGS.url = ARGS.url.rstrip('/')
     u = urlsplit(ARGS.url)

@@ -3,7 +3,8 @@
  * The counsellors' console in a real browser: headless Chromium driven by
  * Selenium (tests/browser/console_test.py, run with Debian's python3),
  * against the real hotlined with tests/data/callback (flow.c), an urgent
- * request stored by a USSD session first. One test per scenario of the
+ * request stored by a USSD session first (its alert to c1 carries the
+ * one-time link the "link" scenario opens). One test per scenario of the
  * script; each gets a fresh daemon. Screenshots go to $CONSOLE_SHOTS
  * (default ./console-shots): console-queue.png and console-request.png
  * are the ones docs/console.md shows.
@@ -24,7 +25,7 @@
 #define SCRIPT		"tests/browser/console_test.py"
 #define IDLE_SHORT	3	/* seconds: the "expired" scenario */
 
-static int	idle = 0;	/* console.idle of the next daemon (0: default) */
+static int	idle;	/* console.idle of the next daemon, 0: default */
 
 /* Before the launch: a short idle expiry when the scenario needs one. */
 static void
@@ -66,18 +67,40 @@ start_console(int idle_seconds)
 	return listed_ref(0, 1);
 }
 
+/* The one-time link the first alert to c1 carried about ref (new string). */
+static char *
+alert_link(const char *ref)
+{
+	struct receiver_request	 q;
+	json_t			*v, *data;
+	char			*link;
+
+	ck_assert_int_eq(receiver_wait(rcv, "/c1", 1, 5000), 0);
+	q = got("/c1", 0);
+	v = json_loadb(q.body, q.len, 0, NULL);
+	ck_assert_ptr_nonnull(v);
+	data = json_object_get(v, "data");
+	ck_assert_str_eq(json_string_value(json_object_get(data, "ref")), ref);
+	link = strdup(json_string_value(json_object_get(data, "open_url")));
+	json_decref(v);
+	receiver_request_clear(&q);
+	return link;
+}
+
 /* Run one scenario of the browser script; it must pass. */
 static void
 scenario(const char *name, int idle_seconds)
 {
 	const char	*shots = getenv("CONSOLE_SHOTS");
 	char		*ref, *script, *url, *out = NULL, *err = NULL;
+	char		*link;
 	int		 st = -1, rc;
 
 	if (shots == NULL)
 		shots = "console-shots";
 	(void)mkdir(shots, 0755);
 	ref = start_console(idle_seconds);
+	link = alert_link(ref);
 	script = src_path(SCRIPT);
 	ck_assert_int_ne(asprintf(&url, "http://127.0.0.1:%d", api_port), -1);
 	{
@@ -85,7 +108,8 @@ scenario(const char *name, int idle_seconds)
 			PYTHON, script, (char *)name, "--url", url,
 			"--token", TOK_C1, "--token2", TOK_C2,
 			"--supervisor-token", TOK_S1, "--ref", ref,
-			"--number", PHONE, "--shots", (char *)shots, NULL
+			"--number", PHONE, "--shots", (char *)shots,
+			"--link", link, NULL
 		};
 
 		rc = harness_run(argv, 150000, &st, &out, &err);
@@ -95,6 +119,7 @@ scenario(const char *name, int idle_seconds)
 	    (unsigned)st, out ? out : "", err ? err : "");
 	free(out);
 	free(err);
+	free(link);
 	free(url);
 	free(script);
 	free(ref);
@@ -152,6 +177,13 @@ START_TEST(test_lang)
 }
 END_TEST
 
+/* 8. A one-time link from an alert signs her in once and opens it. */
+START_TEST(test_link)
+{
+	scenario("link", 0);
+}
+END_TEST
+
 static Suite *
 console_suite(void)
 {
@@ -169,6 +201,7 @@ console_suite(void)
 	tcase_add_test(tc, test_headers);
 	tcase_add_test(tc, test_supervisor);
 	tcase_add_test(tc, test_lang);
+	tcase_add_test(tc, test_link);
 	suite_add_tcase(s, tc);
 	return s;
 }

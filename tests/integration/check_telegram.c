@@ -226,7 +226,8 @@ alert_id(size_t i)
 	return id;
 }
 
-/* The one-time link in the private message to user (new string). */
+/* The secret of the one-time link in the private message to user (new
+ * string): the link is <base>/console/#link/<secret>. */
 static char *
 private_link(long long user, int ms)
 {
@@ -244,11 +245,14 @@ private_link(long long user, int ms)
 			v = json_loads(c.body, 0, NULL);
 			text = json_string_value(json_object_get(v, "text"));
 			if (json_integer_value(json_object_get(v, "chat_id")) ==
-			    user && (p = strstr(text, "/console/link?t=")) !=
+			    user && (p = strstr(text, "/console/#link/")) !=
 			    NULL) {
 				ck_assert(json_is_true(json_object_get(v,
 				    "protect_content")));
-				link = strndup(p, strcspn(p, " \n"));
+				ck_assert(json_is_true(json_object_get(
+				    json_object_get(v, "link_preview_options"),
+				    "is_disabled")));
+				link = strndup(p + 15, strcspn(p, " \n") - 15);
 			}
 			json_decref(v);
 			botapi_call_clear(&c);
@@ -290,6 +294,7 @@ START_TEST(test_claim_press)
 	struct harness_reply	 rep;
 	json_t			*v, *row;
 	const char		*hdr[2] = { NULL, NULL };
+	const char		*form = "token=" TOK_C1;
 	char			*ref, *text, *link, *cookie, *loc, ch[128];
 	long long		 u, m1, m2;
 	size_t			 i;
@@ -346,41 +351,61 @@ START_TEST(test_claim_press)
 		botapi_call_clear(&c);
 	}
 
-	/* The link signs her in once and opens the request. */
+	/*
+	 * The link signs her in once and opens the request: the page posts
+	 * the secret of its fragment, as JSON only.
+	 */
 	link = private_link(TG_C1, 5000);
-	ck_assert_int_eq(harness_request_port(api_port, "GET", link, NULL,
-	    NULL, 0, NULL, &rep), 0);
-	ck_assert_int_eq(rep.status, 303);
-	loc = harness_reply_header(&rep, "Location");
-	ck_assert_msg(loc != NULL && strncmp(loc, "/console/#r/", 12) == 0 &&
-	    strcmp(loc + 12, ref) == 0, "Location: %s", loc ? loc : "-");
-	free(loc);
+	ck_assert_int_eq(strlen(link), 43);
+	ck_assert_int_ne(asprintf(&loc, "{\"t\": \"%s\"}", link), -1);
+	ck_assert_int_eq(harness_request_port(api_port, "GET",
+	    "/console/link", NULL, NULL, 0, NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 405);
+	harness_reply_clear(&rep);
+	ck_assert_int_eq(harness_request_port(api_port, "POST",
+	    "/console/link", FORM_CT, loc, strlen(loc), NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 415);
+	harness_reply_clear(&rep);
+	ck_assert_int_eq(harness_request_port(api_port, "POST",
+	    "/console/link", JSON_CT, loc, strlen(loc), NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 200);
+	v = json_loads(rep.body, 0, NULL);
+	ck_assert_str_eq(json_string_value(json_object_get(v, "id")), "c1");
+	ck_assert_str_eq(json_string_value(json_object_get(v, "ref")), ref);
+	ck_assert_int_eq(strlen(json_string_value(json_object_get(v,
+	    "csrf"))), 43);
+	json_decref(v);
 	cookie = harness_reply_header(&rep, "Set-Cookie");
 	ck_assert_ptr_nonnull(cookie);
 	ck_assert_ptr_nonnull(strstr(cookie, "HttpOnly"));
 	ck_assert_ptr_nonnull(strstr(cookie, "SameSite=Strict"));
 	cookie[strcspn(cookie, ";")] = '\0';
 	harness_reply_clear(&rep);
-	ck_assert_int_ne(asprintf(&loc, "Cookie: %s", cookie), -1);
-	hdr[0] = loc;
+	ck_assert_int_ne(asprintf(&text, "Cookie: %s", cookie), -1);
+	hdr[0] = text;
 	snprintf(ch, sizeof(ch), "/api/requests/%s", ref);
 	ck_assert_int_eq(harness_request_port(api_port, "GET", ch, NULL, NULL,
 	    0, hdr, &rep), 0);
 	ck_assert_int_eq(rep.status, 200);
 	ck_assert_ptr_nonnull(strstr(rep.body, PHONE));
 	harness_reply_clear(&rep);
-	free(loc);
+	free(text);
 	free(cookie);
-	/* Used once: the second time, it is only the sign-in page. */
-	ck_assert_int_eq(harness_request_port(api_port, "GET", link, NULL,
-	    NULL, 0, NULL, &rep), 0);
-	ck_assert_int_eq(rep.status, 303);
-	loc = harness_reply_header(&rep, "Location");
-	ck_assert_str_eq(loc, "/console/#signin/link-expired");
+	/* Used once: the second time it signs nobody in. */
+	ck_assert_int_eq(harness_request_port(api_port, "POST",
+	    "/console/link", JSON_CT, loc, strlen(loc), NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 410);
 	ck_assert_ptr_null(harness_reply_header(&rep, "Set-Cookie"));
-	free(loc);
 	harness_reply_clear(&rep);
+	free(loc);
 	free(link);
+
+	/* A sign-in posted as a form (as another site could) is refused. */
+	ck_assert_int_eq(harness_request_port(api_port, "POST",
+	    "/console/signin", FORM_CT, form, strlen(form), NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 415);
+	ck_assert_ptr_null(harness_reply_header(&rep, "Set-Cookie"));
+	harness_reply_clear(&rep);
 
 	no_number_sent();
 	free(ref);

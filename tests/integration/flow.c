@@ -663,7 +663,7 @@ check_alert(const struct receiver_request *q, const char *kind,
 	ck_assert_str_eq(json_string_value(json_object_get(data,
 	    "claim_url")), claim);
 	free(claim);
-	ck_assert_int_ne(asprintf(&claim, "http://127.0.0.1:%d/console/link?t=",
+	ck_assert_int_ne(asprintf(&claim, "http://127.0.0.1:%d/console/#link/",
 	    api_port), -1);
 	end = (char *)json_string_value(json_object_get(data, "open_url"));
 	ck_assert_msg(end != NULL && strncmp(end, claim, strlen(claim)) == 0 &&

@@ -379,7 +379,8 @@ END_TEST
 #define TG_BUTTONS	"\",\"reply_markup\":{\"inline_keyboard\":[[" \
 	"{\"text\":\"Claim\",\"callback_data\":\"claim:R-7\"}," \
 	"{\"text\":\"Open\",\"callback_data\":\"open:R-7\"}]]}," \
-	"\"protect_content\":true}"
+	"\"protect_content\":true," \
+	"\"link_preview_options\":{\"is_disabled\":true}}"
 
 /* Telegram: the token in the URL, numeric and @channel chat ids. */
 START_TEST(test_telegram_build)
