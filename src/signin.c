@@ -3,7 +3,7 @@
  * signin: console sessions, one-time links and failed sign-ins, in three
  * small fixed tables. A secret is 32 random bytes shown as base64url; only
  * its BLAKE2b hash is kept, and finding one compares the hash with every
- * entry (sodium_memcmp, no early exit). The tables are small (a hotline
+ * entry in use (sodium_memcmp, no early exit). The tables are small (a hotline
  * has tens of counsellors), so a linear scan is the simplest honest shape.
  */
 #include <stdio.h>
@@ -134,9 +134,11 @@ signin_lookup(struct signin *s, const char *secret)
 	if (secret == NULL || strlen(secret) != SIGNIN_SECRET_LEN)
 		return NULL;
 	signin_hash(secret, h);
+	/* Every session in use is compared: the time says how many there
+	 * are, never which one matched or how closely. */
 	for (i = 0; i < SIGNIN_SESSIONS; i++)
-		if (sodium_memcmp(h, s->sessions[i].hash, SIGNIN_HASH) == 0 &&
-		    s->sessions[i].used)
+		if (s->sessions[i].used &&
+		    sodium_memcmp(h, s->sessions[i].hash, SIGNIN_HASH) == 0)
 			found = &s->sessions[i];
 	sodium_memzero(h, sizeof(h));
 	return found;
@@ -234,8 +236,8 @@ signin_link_take(struct signin *s, const char *secret, int64_t now,
 		return -1;
 	signin_hash(secret, h);
 	for (i = 0; i < SIGNIN_LINKS; i++)
-		if (sodium_memcmp(h, s->links[i].hash, SIGNIN_HASH) == 0 &&
-		    s->links[i].used)
+		if (s->links[i].used &&
+		    sodium_memcmp(h, s->links[i].hash, SIGNIN_HASH) == 0)
 			found = &s->links[i];
 	sodium_memzero(h, sizeof(h));
 	if (found == NULL)
