@@ -68,7 +68,7 @@ struct api {
 /* What a deferred request was. */
 enum api_action {
 	API_LIST, API_GET, API_CLAIM, API_RELEASE, API_COMPLETE, API_HISTORY,
-	API_REASSIGN, API_NO_ANSWER, API_NOTE, API_OVERVIEW
+	API_REASSIGN, API_NO_ANSWER, API_NOTE, API_OVERVIEW, API_ME
 };
 
 /* A request waiting for the store. */
@@ -854,6 +854,8 @@ api_dispatch(struct api *a, struct api_wait *w, const struct api_args *g,
 	case API_HISTORY:
 		return store_callback_history(a->store, g->ref, api_history_cb,
 		    w);
+	case API_ME:		/* answered at once, from the roster */
+		break;
 	}
 	return -1;
 }
@@ -891,6 +893,8 @@ api_action(const char *path, char *ref, size_t reflen, int *want_post)
 		return API_LIST;
 	if (strcmp(path, "/api/overview") == 0)
 		return API_OVERVIEW;
+	if (strcmp(path, "/api/me") == 0)
+		return API_ME;
 	if (strncmp(path, "/api/requests/", 14) != 0 ||
 	    api_route(path, ref, reflen, &verb) == -1)
 		return -1;
@@ -928,7 +932,7 @@ api_request_cb(struct evhttp_request *req, void *arg)
 	char				 ref[API_REF_MAX] = "", tobuf[64];
 	char				 note[STORE_NOTE_MAX + 2];
 	size_t				 limit = 0, i;
-	int				 action, want_post, me;
+	int				 action, want_post;
 
 	memset(&g, 0, sizeof(g));
 	uri = evhttp_request_get_evhttp_uri(req);
@@ -944,11 +948,7 @@ api_request_cb(struct evhttp_request *req, void *arg)
 	if (strncmp(path, "/api/", 5) != 0 && a->console != NULL &&
 	    console_serve(a->console, req))
 		return;
-	me = strcmp(path, "/api/me") == 0;
-	action = me ? API_GET : api_action(path, ref, sizeof(ref),
-	    &want_post);
-	if (me)
-		want_post = 0;
+	action = api_action(path, ref, sizeof(ref), &want_post);
 	if (action == -1) {
 		api_error(req, 404, "Not Found", "unknown path");
 		return;
@@ -976,7 +976,7 @@ api_request_cb(struct evhttp_request *req, void *arg)
 		api_error(req, 403, "Forbidden", "missing or wrong CSRF token");
 		return;
 	}
-	if (me) {
+	if (action == API_ME) {
 		api_me(a, req, p, ss);
 		return;
 	}
