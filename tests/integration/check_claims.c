@@ -443,6 +443,188 @@ START_TEST(test_queue_order)
 END_TEST
 
 /* Build the "claims" suite. */
+/* The error member of a JSON answer. */
+static void
+error_is(json_t *v, const char *want)
+{
+	ck_assert_str_eq(str(v, "error"), want);
+	json_decref(v);
+}
+
+/*
+ * 9. Notes for the next counsellor: kept in the history with who wrote
+ * them; an empty, too long or control-character note, or an unknown
+ * request, is refused and changes nothing.
+ */
+START_TEST(test_notes)
+{
+	json_t	*v;
+	char	*ref, *body, *path, longnote[300];
+
+	start_with(NULL);
+	request_afternoon("note-1", PHONE);
+	ref = listed_ref(0, 1);
+	history_wait(ref, "created,alerted", 3000);
+	v = api_post(ref, "note", TOK_C2, "{\"note\": \"Sister answered; "
+	    "try after 18:00.\\nSay: a friend.\"}", 200);
+	ck_assert_str_eq(str(v, "ref"), ref);
+	ck_assert_ptr_null(json_object_get(v, "call"));
+	json_decref(v);
+	history_expect(ref, 2, "note", "c2", "Sister answered; try after "
+	    "18:00.\nSay: a friend.");
+	error_is(api_post(ref, "note", TOK_C1, "{\"note\": \"\"}", 400),
+	    "body must be {\"note\": 1 to 280 bytes of text}");
+	error_is(api_post(ref, "note", TOK_C1, "{\"text\": \"x\"}", 400),
+	    "body must be {\"note\": 1 to 280 bytes of text}");
+	error_is(api_post(ref, "note", TOK_C1, "not json", 400),
+	    "body must be {\"note\": 1 to 280 bytes of text}");
+	memset(longnote, 'a', 281);
+	longnote[281] = '\0';
+	ck_assert_int_ne(asprintf(&body, "{\"note\": \"%s\"}", longnote), -1);
+	error_is(api_post(ref, "note", TOK_C1, body, 400),
+	    "body must be {\"note\": 1 to 280 bytes of text}");
+	free(body);
+	longnote[280] = '\0';	/* 280 bytes is still a note */
+	ck_assert_int_ne(asprintf(&body, "{\"note\": \"%s\"}", longnote), -1);
+	json_decref(api_post(ref, "note", TOK_C1, body, 200));
+	free(body);
+	error_is(api_post(ref, "note", TOK_C1, "{\"note\": \"a\\u0007b\"}",
+	    400), "a note may not hold control characters");
+	error_is(api_post("NOSUCH1", "note", TOK_C1, "{\"note\": \"x\"}",
+	    404), "no such request");
+	ck_assert_int_ne(asprintf(&path, "/api/requests/%s/note", ref), -1);
+	error_is(api("GET", path, TOK_C1, NULL, 405), "method not allowed");
+	error_is(api("POST", path, NULL, "{\"note\": \"x\"}", 401),
+	    "missing or wrong token");
+	free(path);
+	history_wait(ref, "created,alerted,note,note", 1000);
+	free(ref);
+}
+END_TEST
+
+/*
+ * 10. The queue by view; the supervisors' overview and who may see it;
+ * /api/me. A view that is not one, or an overview asked by a counsellor,
+ * is refused.
+ */
+START_TEST(test_views_overview)
+{
+	json_t	*v, *arr;
+	char	*a, *b, *dump;
+
+	start_with(NULL);
+	request_afternoon("view-1", PHONE);
+	request_afternoon("view-2", PHONE2);
+	a = listed_ref(0, 2);
+	b = listed_ref(1, 2);
+	json_decref(api_post(a, "claim", TOK_C1, NULL, 200));
+	v = api("GET", "/api/requests?view=mine", TOK_C1, NULL, 200);
+	arr = json_object_get(v, "requests");
+	ck_assert_int_eq(json_array_size(arr), 1);
+	ck_assert_str_eq(str(json_array_get(arr, 0), "ref"), a);
+	ck_assert_str_eq(str(json_array_get(arr, 0), "claimed_by_name"),
+	    "Counsellor One");
+	ck_assert_int_eq(json_integer_value(json_object_get(v, "total")), 1);
+	json_decref(v);
+	v = api("GET", "/api/requests?view=unassigned", TOK_C1, NULL, 200);
+	arr = json_object_get(v, "requests");
+	ck_assert_int_eq(json_array_size(arr), 1);
+	ck_assert_str_eq(str(json_array_get(arr, 0), "ref"), b);
+	json_decref(v);
+	v = api("GET", "/api/requests?view=mine", TOK_C2, NULL, 200);
+	ck_assert_int_eq(json_array_size(json_object_get(v, "requests")), 0);
+	json_decref(v);
+	v = api("GET", "/api/requests?view=claimed&limit=1", TOK_C2, NULL,
+	    200);
+	ck_assert_int_eq(json_array_size(json_object_get(v, "requests")), 1);
+	json_decref(v);
+	error_is(api("GET", "/api/requests?view=nobody", TOK_C1, NULL, 400),
+	    "view must be all, mine, unassigned or claimed");
+	error_is(api("GET", "/api/requests?view=", TOK_C1, NULL, 400),
+	    "view must be all, mine, unassigned or claimed");
+
+	error_is(api("GET", "/api/overview", TOK_C1, NULL, 403),
+	    "only a supervisor sees the overview");
+	error_is(api("POST", "/api/overview", TOK_S1, "{}", 405),
+	    "method not allowed");
+	v = api("GET", "/api/overview", TOK_S1, NULL, 200);
+	arr = json_object_get(v, "on_duty");
+	ck_assert_int_eq(json_array_size(arr), 2);
+	ck_assert_str_eq(str(json_array_get(arr, 0), "id"), "c1");
+	ck_assert_int_eq(json_array_size(json_object_get(v, "people")), 3);
+	arr = json_object_get(v, "claims");
+	ck_assert_int_eq(json_array_size(arr), 1);
+	ck_assert_str_eq(str(json_array_get(arr, 0), "ref"), a);
+	ck_assert_int_eq(json_integer_value(json_object_get(v, "open")), 2);
+	ck_assert(json_is_array(json_object_get(v, "failing_alerts")));
+	dump = json_dumps(v, 0);
+	ck_assert_ptr_null(strstr(dump, PHONE_NSN));
+	free(dump);
+	json_decref(v);
+
+	v = api("GET", "/api/me", TOK_C2, NULL, 200);
+	ck_assert_str_eq(str(v, "id"), "c2");
+	ck_assert_ptr_null(json_object_get(v, "csrf"));	/* a token: none */
+	ck_assert_int_eq(json_integer_value(json_object_get(v, "now_minutes")),
+	    30);
+	json_decref(v);
+	error_is(api("GET", "/api/me", NULL, NULL, 401),
+	    "missing or wrong token");
+	free(a);
+	free(b);
+}
+END_TEST
+
+/*
+ * 11. Console sign-in: a wrong token is 401, five of them make the
+ * address wait (429 with Retry-After, even for the right token then); a
+ * form body is 415; a link that is garbage is 410.
+ */
+START_TEST(test_signin_limit)
+{
+	struct harness_reply	 rep;
+	const char		*wrong = "{\"token\": "
+				    "\"token-xx-0123456789abcdefghij\"}";
+	const char		*right = "{\"token\": \"" TOK_C1 "\"}";
+	char			*ra;
+	int			 i;
+
+	start_with(NULL);
+	ck_assert_int_eq(harness_request_port(api_port, "POST",
+	    "/console/link", JSON_CT, "{\"t\": \"nonsense\"}", 17, NULL, &rep),
+	    0);
+	ck_assert_int_eq(rep.status, 410);
+	harness_reply_clear(&rep);
+	ck_assert_int_eq(harness_request_port(api_port, "POST",
+	    "/console/signin", JSON_CT, "{\"tok", 5, NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 401);
+	harness_reply_clear(&rep);
+	for (i = 1; i < 5; i++) {
+		ck_assert_int_eq(harness_request_port(api_port, "POST",
+		    "/console/signin", JSON_CT, wrong, strlen(wrong), NULL,
+		    &rep), 0);
+		ck_assert_int_eq(rep.status, 401);
+		ck_assert_ptr_null(harness_reply_header(&rep, "Set-Cookie"));
+		harness_reply_clear(&rep);
+	}
+	ck_assert_int_eq(harness_request_port(api_port, "POST",
+	    "/console/signin", JSON_CT, right, strlen(right), NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 429);
+	ra = harness_reply_header(&rep, "Retry-After");
+	ck_assert_msg(ra != NULL && atoi(ra) > 500 && atoi(ra) <= 600,
+	    "Retry-After: %s", ra ? ra : "-");
+	free(ra);
+	ck_assert_ptr_null(harness_reply_header(&rep, "Set-Cookie"));
+	ck_assert_ptr_nonnull(strstr(rep.body, "\"retry_after\""));
+	harness_reply_clear(&rep);
+	ck_assert_int_eq(harness_wait_log(h, "console: failed sign-in from "
+	    "127.0.0.1", 5, 2000), 0);
+	ra = harness_log(h);
+	ck_assert_ptr_null(strstr(ra, "token-xx"));
+	free(ra);
+}
+END_TEST
+
 static Suite *
 claims_suite(void)
 {
@@ -461,6 +643,9 @@ claims_suite(void)
 	tcase_add_test(tc, test_asked_again);
 	tcase_add_test(tc, test_claimant_gone);
 	tcase_add_test(tc, test_queue_order);
+	tcase_add_test(tc, test_notes);
+	tcase_add_test(tc, test_views_overview);
+	tcase_add_test(tc, test_signin_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -419,8 +419,9 @@ END_TEST
  */
 START_TEST(test_press_refused)
 {
-	char	*ref, *text, ch[64];
-	long long u;
+	struct harness_reply	 rep;
+	char			*ref, *text, ch[64];
+	long long		 u;
 
 	start_tg(0);
 	ref = urgent_request("tg-2", PHONE);
@@ -453,6 +454,11 @@ START_TEST(test_press_refused)
 	free(text);
 	expect_state(ref, "claimed", "s1");
 	no_number_sent();
+	/* Polling: there is no webhook to post presses to. */
+	ck_assert_int_eq(harness_request_port(api_port, "POST",
+	    "/telegram/webhook", JSON_CT, "{}", 2, NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 404);
+	harness_reply_clear(&rep);
 	free(ref);
 }
 END_TEST
@@ -613,6 +619,17 @@ START_TEST(test_webhook)
 	harness_reply_clear(&rep);
 	expect_state(ref, "alerted", NULL);
 	hdr[0] = "X-Telegram-Bot-Api-Secret-Token: " HOOK_SECRET;
+	/* The right secret, but no update in the body, or the wrong method. */
+	ck_assert_int_eq(harness_request_port(api_port, "POST",
+	    "/telegram/webhook", JSON_CT, "{\"update_id\":", 13, hdr, &rep),
+	    0);
+	ck_assert_int_eq(rep.status, 400);
+	harness_reply_clear(&rep);
+	ck_assert_int_eq(harness_request_port(api_port, "GET",
+	    "/telegram/webhook", NULL, NULL, 0, hdr, &rep), 0);
+	ck_assert_int_eq(rep.status, 405);
+	harness_reply_clear(&rep);
+	ck_assert_int_eq(botapi_count(bot, "answerCallbackQuery"), 0);
 	ck_assert_int_eq(harness_request_port(api_port, "POST",
 	    "/telegram/webhook", JSON_CT, body, strlen(body), hdr, &rep), 0);
 	ck_assert_int_eq(rep.status, 200);
