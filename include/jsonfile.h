@@ -2,8 +2,8 @@
 /*
  * jsonfile: the files an admin writes. It reads a JSON file (configuration,
  * menu, roster), parses it with jansson and indexes its positions, so that
- * both syntax and schema problems can be reported as file:line:col; and it
- * resolves and reads the private secret files those JSON files name.
+ * both syntax and schema problems can be reported as file:line:col, and it
+ * resolves the paths those JSON files name.
  */
 #ifndef HOTLINED_JSONFILE_H
 #define HOTLINED_JSONFILE_H
@@ -36,11 +36,5 @@ void	jsonfile_clear(struct jsonfile *jf);
  */
 char	*jsonfile_path(const char *dir, const char *file);
 
-/*
- * The first line (without its newline) of path, a regular file that its
- * owner alone may read. A new string the caller wipes and frees, or NULL
- * with *cause set to a new string naming path and the problem.
- */
-char	*jsonfile_secret(const char *path, char **cause);
 
 #endif

@@ -103,42 +103,6 @@ jsonfile_path(const char *dir, const char *file)
 	return p;
 }
 
-/* Read the first line of a private secret file. */
-char *
-jsonfile_secret(const char *path, char **cause)
-{
-	struct stat	 st;
-	FILE		*fp;
-	char		 line[512], *s = NULL;
-	int		 n = 0;
-
-	*cause = NULL;
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		n = asprintf(cause, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode))
-		n = asprintf(cause, "%s is not a regular file", path);
-	else if ((st.st_mode & 077) != 0)
-		n = asprintf(cause, "%s must not be readable by group or "
-		    "others (chmod 600)", path);
-	else if (fgets(line, sizeof(line), fp) == NULL)
-		n = asprintf(cause, "%s is empty", path);
-	else {
-		line[strcspn(line, "\r\n")] = '\0';
-		s = strdup(line);
-		if (s == NULL)
-			n = asprintf(cause, "%s: out of memory", path);
-		explicit_bzero(line, sizeof(line));
-	}
-	fclose(fp);
-out:
-	if (n == -1)
-		*cause = NULL;
-	return s;
-}
-
 /* Release the tree and the index. */
 void
 jsonfile_clear(struct jsonfile *jf)
