@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * menu: one menu tree loaded from a JSON file. It owns parsing, validation
- * (with file:line:col locations), rendering a node into pages that fit a
- * channel's screen budget, and the fit report of `hotlined -t`. The code
- * is split by job: menu.c loads and checks, menu_render.c renders,
- * menu_fit.c measures every screen. It does not know about sessions or
- * channels: the conversation itself (which node is current, what was
- * answered) lives in engine.c.
+ * menu: one menu tree loaded from a JSON file. It owns the menu file's
+ * tables of keys, parsing and validation (with file:line:col locations),
+ * rendering a node into pages that fit a channel's screen budget, and the
+ * fit report of `hotlined -t`. The code is split by job: menu.c holds the
+ * tree, menu_load.c reads and checks a file, menu_check.c the rules
+ * between nodes, menu_render.c renders, menu_fit.c measures every screen.
+ * It does not know about sessions or channels: the conversation itself
+ * (which node is current, what was answered) lives in engine.c.
  */
 #ifndef HOTLINED_MENU_H
 #define HOTLINED_MENU_H
@@ -14,6 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "schema.h"
 #include "text.h"
 
 #define MENU_MAX_LANG	4	/* languages a tree may carry */
@@ -180,6 +182,13 @@ struct menu	*menu_load(const char *file, const char *name,
 
 void		 menu_free(struct menu *m);
 
+/*
+ * Print every key of a menu file (the top, strings.*, each kind of node
+ * as nodes.NAME.*, its accept and fields) with its type, default and
+ * help, for hotlined -k (SCHEMA_TEXT) and the manual (SCHEMA_ROFF).
+ */
+void		 menu_print_keys(FILE *fp, enum schema_format fmt);
+
 /* The name the tree was loaded under (borrowed). */
 const char	*menu_name(const struct menu *m);
 
@@ -291,18 +300,5 @@ const struct menu_node *menu_option_next(const struct menu_option *o);
 const char	*menu_option_value(const struct menu_option *o);
 /* The callback node whose request choosing o files, or NULL. */
 const struct menu_node *menu_option_request(const struct menu_option *o);
-
-/*
- * Normalise a Cambodian phone number (0XXXXXXXX[X], 855..., +855...,
- * spaces and dashes allowed) into buf as "+855..." Returns 0, or -1 if it
- * is not a plausible Cambodian number.
- */
-int		 menu_phone_kh(const char *in, char *buf, size_t len);
-
-/*
- * A "+855..." number as a caller writes it, grouped for reading back:
- * "012 999 888" or "097 123 4567". Returns 0, or -1 if it is not one.
- */
-int		 menu_phone_show(const char *e164, char *buf, size_t len);
 
 #endif

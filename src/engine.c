@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "menu.h"
+#include "phone.h"
 #include "text.h"
 
 #define ENGINE_DEPTH	32	/* remembered "back" steps */
@@ -374,7 +375,7 @@ engine_answer_input(struct engine *e, const char *in, char **text)
 			return ENGINE_ERROR;
 		break;
 	case MENU_ACCEPT_PHONE_KH:
-		if (menu_phone_kh(in, buf, sizeof(buf)) == -1)
+		if (phone_kh(in, buf, sizeof(buf)) == -1)
 			return engine_show(e, 1, text);
 		if (engine_store(e, menu_node_store(n), buf) == -1)
 			return ENGINE_ERROR;

@@ -16,6 +16,7 @@
 #include "intake.h"
 #include "log.h"
 #include "menu.h"
+#include "phone.h"
 #include "roster.h"
 #include "store.h"
 
@@ -186,8 +187,8 @@ intake_saved_cb(enum store_rc rc, const struct store_callback *row, void *arg)
 			    "stored", row->urgent ? " (urgent)" : "");
 		} else {
 			saved = ENGINE_NOT_FILED;
-			log_warnx("session s%llu: callback request could not be "
-			    "stored", j->ref);
+			log_warnx("session s%llu: callback request could not "
+			    "be stored", j->ref);
 		}
 	} else if (rc == STORE_OK || rc == STORE_CONFLICT) {
 		/* Closed by a counsellor meanwhile: her answers are moot. */
@@ -229,7 +230,7 @@ intake_save(struct intake *in, const struct intake_ctx *c,
 	memset(&row, 0, sizeof(row));
 	row.channel = c->channel;
 	/* A callable number: +855... when it is a Cambodian one. */
-	if (c->phone != NULL && menu_phone_kh(c->phone, phone,
+	if (c->phone != NULL && phone_kh(c->phone, phone,
 	    sizeof(phone)) == 0)
 		row.phone = phone;
 	else

@@ -14,9 +14,8 @@
 #include "diag.h"
 #include "menu.h"
 #include "menu_tree.h"
+#include "schema.h"
 #include "text.h"
-
-static const char *menu_fit_names[] = { "invalid", "more", "back", "expired" };
 
 /* Size of one END text in its own encoding, and that encoding's limit. */
 static size_t
@@ -38,21 +37,45 @@ menu_check_string(const struct menu *m, enum menu_string s,
 	enum text_encoding	 enc;
 	const char		*t;
 	size_t			 i, sz, limit, bad = 0;
-	char			 p[MENU_PTR_MAX];
+	char			 p[SCHEMA_PTR_MAX];
 
 	for (i = 0; i < m->nlang; i++) {
 		t = m->strings[s][i];
 		sz = menu_end_size(t, lim, &limit, &enc);
 		if (sz <= limit)
 			continue;
-		snprintf(p, sizeof(p), "/strings/%s/%s", menu_fit_names[s],
-		    m->langs[i]);
+		schema_ptr(p, sizeof(p), "/strings", menu_string_name(s));
+		schema_ptr(p, sizeof(p), p, m->langs[i]);
 		diag_at(d, m->name, m->jp, p, 0, "%s text is %zu %s units, "
 		    "over the one-screen limit of %zu", text_encoding_name(enc),
 		    sz, text_encoding_name(enc), limit);
 		bad++;
 	}
 	return bad;
+}
+
+/* The worst confirmation so far: its size, limit and encoding. */
+struct menu_worst {
+	const struct menu_limits	*lim;
+	size_t				 size;
+	size_t				 limit;
+	enum text_encoding		 enc;
+};
+
+/* Keep t if it is the worst yet against its encoding's limit. */
+static void
+menu_worst_cb(const char *t, void *arg)
+{
+	struct menu_worst	*w = arg;
+	enum text_encoding	 enc;
+	size_t			 sz, limit;
+
+	sz = menu_end_size(t, w->lim, &limit, &enc);
+	if (sz > w->size || (sz == w->size && limit < w->limit)) {
+		w->size = sz;
+		w->limit = limit;
+		w->enc = enc;
+	}
 }
 
 /*
@@ -63,42 +86,25 @@ static size_t
 menu_check_callback(const struct menu *m, const struct menu_node *n,
     const struct menu_limits *lim, struct diag *d, FILE *report)
 {
-	struct menu_when_info	 w;
-	enum text_encoding	 enc, wenc = TEXT_GSM7;
-	size_t			 l, sz, limit, worst, wlimit = 0, errors = 0;
-	int			 k, day, hour;
-	char			*t, p[MENU_PTR_MAX];
+	struct menu_worst	 w;
+	enum text_encoding	 enc;
+	size_t			 l, sz, limit, errors = 0;
+	char			 p[SCHEMA_PTR_MAX];
 
 	memset(&w, 0, sizeof(w));
-	w.minutes = m->now_minutes > 0 ? m->now_minutes : 99;
-	w.minute = 59;
+	w.lim = lim;
+	w.enc = TEXT_GSM7;
+	schema_ptr(p, sizeof(p), "/nodes", n->id);
 	for (l = 0; l < m->nlang; l++) {
-		worst = 0;
-		for (k = 0; k < MENU_WHEN__COUNT; k++)
-			for (day = 0; day < 7; day++)
-				for (hour = 0; hour < 24; hour++) {
-					w.kind = (enum menu_when)k;
-					w.wday = day;
-					w.hour = hour;
-					t = menu_callback_text(m, n, l, &w);
-					if (t == NULL)
-						return errors + 1;
-					sz = menu_end_size(t, lim, &limit,
-					    &enc);
-					if (sz > worst || (sz == worst &&
-					    limit < wlimit)) {
-						worst = sz;
-						wlimit = limit;
-						wenc = enc;
-					}
-					free(t);
-				}
-		menu_ptr_join(p, sizeof(p), "/nodes", n->id);
-		if (worst > wlimit) {
+		w.size = 0;
+		if (menu_when_each(m, n, l, m->now_minutes > 0 ?
+		    m->now_minutes : 99, menu_worst_cb, &w) == -1)
+			return errors + 1;
+		if (w.size > w.limit) {
 			diag_at(d, m->name, m->jp, p, 1, "confirmation [%s] "
 			    "can take %zu %s units, over the one-screen limit "
-			    "of %zu", m->langs[l], worst,
-			    text_encoding_name(wenc), wlimit);
+			    "of %zu", m->langs[l], w.size,
+			    text_encoding_name(w.enc), w.limit);
 			errors++;
 		}
 		sz = menu_end_size(n->failed[l], lim, &limit, &enc);
@@ -111,7 +117,7 @@ menu_check_callback(const struct menu *m, const struct menu_node *n,
 		if (report != NULL)
 			fprintf(report, "%s: %-20s [%s] %s %zu/%zu at most, "
 			    "1 page\n", m->name, n->id, m->langs[l],
-			    text_encoding_name(wenc), worst, wlimit);
+			    text_encoding_name(w.enc), w.size, w.limit);
 	}
 	return errors;
 }
@@ -121,21 +127,19 @@ static void
 menu_fit_problem(const struct menu *m, const struct menu_node *n, size_t l,
     const struct menu_screen *scr, size_t bad, struct diag *d)
 {
-	char	 p[MENU_PTR_MAX], po[MENU_PTR_MAX + 64];
+	char	 p[SCHEMA_PTR_MAX];
 
-	menu_ptr_join(p, sizeof(p), "/nodes", n->id);
+	schema_ptr(p, sizeof(p), "/nodes", n->id);
 	if (n->kind == MENU_NODE_END)
 		diag_at(d, m->name, m->jp, p, 1, "end text [%s] does not fit "
 		    "one screen (%zu %s units, limit %zu)", m->langs[l],
 		    scr->size, text_encoding_name(scr->enc), scr->limit);
-	else if (bad >= 1 && bad - 1 < n->noptions) {
-		snprintf(po, sizeof(po), "%s/%s/%zu", p, n->kind ==
-		    MENU_NODE_INPUT ? "accept/choices" : "options", bad - 1);
-		diag_at(d, m->name, m->jp, po, 0, "option line [%s] cannot "
-		    "fit any page with its footers (limit "
-		    "%zu %s units)", m->langs[l], scr->limit,
-		    text_encoding_name(scr->enc));
-	} else
+	else if (bad >= 1 && bad - 1 < n->noptions)
+		diag_at(d, m->name, m->jp, menu_option_ptr(p, sizeof(p), n,
+		    bad - 1), 0, "option line [%s] cannot fit any page with "
+		    "its footers (limit %zu %s units)", m->langs[l],
+		    scr->limit, text_encoding_name(scr->enc));
+	else
 		diag_at(d, m->name, m->jp, p, 1, "screen [%s] cannot be paged "
 		    "within %zu %s units", m->langs[l], scr->limit,
 		    text_encoding_name(scr->enc));
@@ -146,18 +150,17 @@ static void
 menu_fit_warning(const struct menu *m, const struct menu_node *n, size_t l,
     const struct menu_screen *scr, size_t bad, struct diag *d)
 {
-	char	 p[MENU_PTR_MAX], po[MENU_PTR_MAX + 64];
+	char	 p[SCHEMA_PTR_MAX];
 
-	menu_ptr_join(p, sizeof(p), "/nodes", n->id);
-	if (bad >= 1 && bad - 1 < n->noptions) {
-		snprintf(po, sizeof(po), "%s/%s/%zu", p, n->kind ==
-		    MENU_NODE_INPUT ? "accept/choices" : "options", bad - 1);
-		diag_warn_at(d, m->name, m->jp, po, 0, "option line [%s] does "
-		    "not fit a page under the error line (limit %zu %s "
-		    "units): after a wrong key its page is shown without it",
-		    m->langs[l], scr->limit, text_encoding_name(scr->enc));
-	} else
-		diag_warn_at(d, m->name, m->jp, p, 1, "screen [%s] cannot be "
+	if (bad >= 1 && bad - 1 < n->noptions)
+		diag_warn_at(d, m->name, m->jp, menu_option_ptr(p, sizeof(p),
+		    n, bad - 1), 0, "option line [%s] does not fit a page "
+		    "under the error line (limit %zu %s units): after a wrong "
+		    "key its page is shown without it", m->langs[l],
+		    scr->limit, text_encoding_name(scr->enc));
+	else
+		diag_warn_at(d, m->name, m->jp, schema_ptr(p, sizeof(p),
+		    "/nodes", n->id), 1, "screen [%s] cannot be "
 		    "paged under the error line within %zu %s units",
 		    m->langs[l], scr->limit, text_encoding_name(scr->enc));
 }
@@ -188,7 +191,7 @@ menu_check_fit(const struct menu *m, const struct menu_limits *lim,
 			continue;
 		}
 		for (l = 0; l < m->nlang; l++) {
-			/* The worst case: every footer and the longest values. */
+			/* The worst: every footer and the longest values. */
 			if (menu_render_at(m, n, l, lim, MENU_RENDER_CAN_BACK |
 			    MENU_RENDER_CAN_MAIN, NULL, 0, (size_t)-1, &scr,
 			    &bad) == -1) {

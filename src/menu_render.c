@@ -6,7 +6,7 @@
  * within the budget without splitting an option line or a Khmer cluster,
  * with the footers (more, main menu, back) each page needs; and it lays
  * out the same page again under an error line. It also words {when}.
- * Loading is menu.c's job, the fit report menu_fit.c's.
+ * Loading is menu_load.c's job, the fit report menu_fit.c's.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "menu.h"
+#include "phone.h"
 #include "menu_tree.h"
 #include "text.h"
 
@@ -139,10 +140,10 @@ menu_line_size(const char *s, enum text_encoding enc)
  * Pack blocks into pages. Every page starts with the header when there is
  * one; a page carries "more" when another page follows (or more_last is
  * set), "main" on the last page when main_last is set and it fits there,
- * and "back" when it is not the first page or can_back is set. When starts is not NULL it
- * gets where each page begins (a new array). Returns 0, or -1 with *bad
- * set to the index of the block that cannot fit any page (or nb on memory
- * exhaustion).
+ * and "back" when it is not the first page or can_back is set. When
+ * starts is not NULL it gets where each page begins (a new array).
+ * Returns 0, or -1 with *bad set to the index of the block that cannot
+ * fit any page (or nb on memory exhaustion).
  */
 static int
 menu_pack(struct menu_block *bl, size_t nb, const struct menu_pack *pk,
@@ -430,7 +431,8 @@ done:
 	free(sub);
 	free(bl);
 	if (text != NULL) {
-		explicit_bzero(text, strlen(text));	/* may read a number back */
+		/* It may read a number back. */
+		explicit_bzero(text, strlen(text));
 		free(text);
 	}
 	if (rc == -1)
@@ -502,7 +504,7 @@ menu_list_item(const char *s, int i, char *buf, size_t len)
 }
 
 /* Replace every "{key}" in tmpl by val; a new string or NULL. */
-static char *
+char *
 menu_subst(const char *tmpl, const char *key, const char *val)
 {
 	struct menu_buf	 b;
@@ -519,6 +521,18 @@ menu_subst(const char *tmpl, const char *key, const char *val)
 	return menu_buf_take(&b);
 }
 
+/* An hour and minute on a 12-hour clock, ":MM" only when needed. */
+void
+menu_clock12(int hour, int minute, char *buf, size_t len)
+{
+	int	 h12 = hour % 12 == 0 ? 12 : hour % 12;
+
+	if (minute == 0)
+		snprintf(buf, len, "%d", h12);
+	else
+		snprintf(buf, len, "%d:%02d", h12, minute);
+}
+
 /*
  * A time of day as the tree says it: its "hours" entry for the hour with
  * {h} the hour on a 12-hour clock (":MM" added when minutes are not 0),
@@ -529,7 +543,6 @@ menu_time(const struct menu *m, size_t lang, int hour, int minute, char *buf,
     size_t len)
 {
 	char	 name[128], h[16], *t;
-	int	 h12 = hour % 12 == 0 ? 12 : hour % 12;
 
 	if (m->strings[MENU_STR_HOURS][lang] == NULL) {
 		snprintf(buf, len, "%02d:%02d", hour, minute);
@@ -537,10 +550,7 @@ menu_time(const struct menu *m, size_t lang, int hour, int minute, char *buf,
 	}
 	menu_list_item(m->strings[MENU_STR_HOURS][lang], hour, name,
 	    sizeof(name));
-	if (minute == 0)
-		snprintf(h, sizeof(h), "%d", h12);
-	else
-		snprintf(h, sizeof(h), "%d:%02d", h12, minute);
+	menu_clock12(hour, minute, h, sizeof(h));
 	t = menu_subst(name, "{h}", h);
 	snprintf(buf, len, "%s", t != NULL ? t : name);
 	free(t);
@@ -580,6 +590,59 @@ menu_when_text(const struct menu *m, size_t lang,
 	return out;
 }
 
+/* Every text {when} can make. */
+int
+menu_when_each(const struct menu *m, const struct menu_node *n, size_t lang,
+    int minutes, void (*fn)(const char *t, void *arg), void *arg)
+{
+	struct menu_when_info	 w;
+	char			*t;
+	int			 k, day, hour;
+
+	memset(&w, 0, sizeof(w));
+	w.minutes = minutes;
+	w.minute = 59;
+	for (k = 0; k < MENU_WHEN__COUNT; k++)
+		for (day = 0; day < 7; day++)
+			for (hour = 0; hour < 24; hour++) {
+				w.kind = (enum menu_when)k;
+				w.wday = day;
+				w.hour = hour;
+				t = n != NULL ? menu_callback_text(m, n, lang,
+				    &w) : menu_when_text(m, lang, &w);
+				if (t == NULL)
+					return -1;
+				fn(t, arg);
+				free(t);
+			}
+	return 0;
+}
+
+/* The longest {when} phrase so far, and its weight. */
+struct menu_longest {
+	char	*best;
+	size_t	 size;
+};
+
+/*
+ * Keep t if it is the longest yet, in the units of the encoding it needs
+ * (UCS-2 weighs more than any GSM-7 text).
+ */
+static void
+menu_longest_cb(const char *t, void *arg)
+{
+	struct menu_longest	*l = arg;
+	size_t			 sz;
+
+	sz = text_measure(t, strlen(t), TEXT_UCS2) +
+	    (text_encoding_of(t, strlen(t)) == TEXT_UCS2 ? 1000 : 0);
+	if (l->best != NULL && sz <= l->size)
+		return;
+	free(l->best);
+	l->best = strdup(t);
+	l->size = sz;
+}
+
 /*
  * The longest {when} phrase of the tree in lang, measured in the units of
  * the encoding it needs (UCS-2 as soon as one does): for checking that
@@ -588,34 +651,11 @@ menu_when_text(const struct menu *m, size_t lang,
 static char *
 menu_when_longest(const struct menu *m, size_t lang)
 {
-	struct menu_when_info	 w;
-	char			*t, *best = NULL;
-	size_t			 sz, bsz = 0;
-	int			 k, day, hour;
+	struct menu_longest	 l;
 
-	memset(&w, 0, sizeof(w));
-	w.minutes = 999;
-	for (k = 0; k < MENU_WHEN__COUNT; k++)
-		for (day = 0; day < 7; day++)
-			for (hour = 0; hour < 24; hour++) {
-				w.kind = (enum menu_when)k;
-				w.wday = day;
-				w.hour = hour;
-				w.minute = 59;
-				t = menu_when_text(m, lang, &w);
-				if (t == NULL)
-					continue;
-				sz = text_measure(t, strlen(t), TEXT_UCS2) +
-				    (text_encoding_of(t, strlen(t)) ==
-				    TEXT_UCS2 ? 1000 : 0);
-				if (best == NULL || sz > bsz) {
-					free(best);
-					best = t;
-					bsz = sz;
-				} else
-					free(t);
-			}
-	return best != NULL ? best : strdup("");
+	memset(&l, 0, sizeof(l));
+	(void)menu_when_each(m, NULL, lang, 999, menu_longest_cb, &l);
+	return l.best != NULL ? l.best : strdup("");
 }
 
 /* A stored answer for {name}: a phone number grouped, or as typed. */
@@ -653,7 +693,7 @@ menu_answer(const struct menu *m, const char *name, size_t nlen,
 	if (v == NULL)
 		return;
 	if (s->accept != MENU_ACCEPT_PHONE_KH ||
-	    menu_phone_show(v, buf, len) == -1)
+	    phone_show(v, buf, len) == -1)
 		snprintf(buf, len, "%s", v);
 }
 

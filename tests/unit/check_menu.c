@@ -4,7 +4,8 @@
  * location, rendering into pages within a budget (Khmer-safe cuts, option
  * lines never split), the fit check of hotlined -t, and phone numbers;
  * "request" and the {when} that may only follow it, placeholders, COENG,
- * the {when} phrases as people say them, and the shipped sample tree.
+ * the {when} phrases as people say them, the shipped sample tree, escaped
+ * pointers and the key list printed from the tables.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "diag.h"
 #include "menu.h"
+#include "phone.h"
 #include "testutil.h"
 
 #define STRINGS \
@@ -520,18 +522,18 @@ START_TEST(test_phone_kh)
 {
 	char	 b[32];
 
-	ck_assert_int_eq(menu_phone_kh("012 345 678", b, sizeof(b)), 0);
+	ck_assert_int_eq(phone_kh("012 345 678", b, sizeof(b)), 0);
 	ck_assert_str_eq(b, "+85512345678");
-	ck_assert_int_eq(menu_phone_kh("+855 97-123-4567", b, sizeof(b)), 0);
+	ck_assert_int_eq(phone_kh("+855 97-123-4567", b, sizeof(b)), 0);
 	ck_assert_str_eq(b, "+855971234567");
-	ck_assert_int_eq(menu_phone_kh("855012345678", b, sizeof(b)), 0);
+	ck_assert_int_eq(phone_kh("855012345678", b, sizeof(b)), 0);
 	ck_assert_str_eq(b, "+85512345678");
-	ck_assert_int_eq(menu_phone_kh("12345678", b, sizeof(b)), -1);
-	ck_assert_int_eq(menu_phone_kh("0123", b, sizeof(b)), -1);
-	ck_assert_int_eq(menu_phone_kh("+66812345678", b, sizeof(b)), -1);
-	ck_assert_int_eq(menu_phone_kh("01234567890", b, sizeof(b)), -1);
-	ck_assert_int_eq(menu_phone_kh("012abc678", b, sizeof(b)), -1);
-	ck_assert_int_eq(menu_phone_kh("", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_kh("12345678", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_kh("0123", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_kh("+66812345678", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_kh("01234567890", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_kh("012abc678", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_kh("", b, sizeof(b)), -1);
 }
 END_TEST
 
@@ -1035,6 +1037,85 @@ START_TEST(test_sample)
 }
 END_TEST
 
+/* A node name with '/' and '~' is escaped in pointers, and still located. */
+START_TEST(test_pointer_escape)
+{
+	expect_error(TREE(
+	    "\"main\": {\"type\": \"menu\", \"text\": " TX("ក", "A") ",\n"
+	    "  \"options\": [" OPT("1", "ក", "A", "\"next\": \"a/b~c\"")
+	    "]},\n"
+	    "\"a/b~c\": {\"type\": \"info\", \"text\": " TX("ក", "A") ",\n"
+	    "  \"next\": \"gone\", \"colour\": 1}"),
+	    "m.json:13:1: /nodes/a~1b~0c: node id \"a/b~c\" must be made of "
+	    "a-z, 0-9 and _");
+	ck_assert_msg(tu_diag_has(d, "m.json:14:11: /nodes/a~1b~0c/next: "
+	    "\"gone\" is not a node of this tree"), "%s", tu_diag_all(d));
+	ck_assert_msg(tu_diag_has(d, "m.json:14:19: /nodes/a~1b~0c/colour: "
+	    "unknown member \"colour\""), "%s", tu_diag_all(d));
+	ck_assert_uint_eq(diag_count(d), 3);
+}
+END_TEST
+
+/* Return 1 if line is a whole line of out. */
+static int
+has_line(const char *out, const char *line)
+{
+	const char	*p;
+	size_t		 n = strlen(line);
+
+	for (p = strstr(out, line); p != NULL; p = strstr(p + 1, line))
+		if ((p == out || p[-1] == '\n') && p[n] == '\n')
+			return 1;
+	return 0;
+}
+
+/* The key list of hotlined -k and the manual comes from the tables. */
+START_TEST(test_print_keys)
+{
+	const char	*lines[] = {
+		"start                              string   required        "
+		"     id of the node every session starts at (not an end or "
+		"callback node)",
+		"strings.expired                    object   required        "
+		"     END text for an unknown or timed-out session; neutral",
+		"nodes.NAME.type                    string   required        "
+		"     kind of node (numbered options leading elsewhere): menu",
+		"nodes.NAME.options[].action        string   -               "
+		"     instead of next: next language, quick exit, start node "
+		"or back: language|exit|main|back",
+		"nodes.NAME.accept.max              integer  required        "
+		"     largest number accepted, not below min",
+		"nodes.NAME.fields.urgent           string   -               "
+		"     store of yes: she is in danger now",
+	};
+	char		*out = NULL;
+	size_t		 len = 0, i;
+	FILE		*fp;
+
+	fp = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(fp);
+	menu_print_keys(fp, SCHEMA_TEXT);
+	fclose(fp);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		ck_assert_msg(has_line(out, lines[i]), "no line \"%s\"",
+		    lines[i]);
+	/* A key that moved is refused by name, not listed. */
+	ck_assert_ptr_null(strstr(out, "strings.exit"));
+	free(out);
+
+	/* The manual's list names the same keys with the same help. */
+	out = NULL;
+	fp = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(fp);
+	menu_print_keys(fp, SCHEMA_ROFF);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(out, "nodes.NAME.accept.choices[].value"));
+	ck_assert_ptr_nonnull(strstr(out, "the string kept under the node's "
+	    "store"));
+	free(out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1072,6 +1153,8 @@ main(void)
 	tcase_add_test(load, test_strings_exit);
 	tcase_add_test(load, test_strings_when);
 	tcase_add_test(load, test_sample);
+	tcase_add_test(load, test_pointer_escape);
+	tcase_add_test(load, test_print_keys);
 	tcase_add_test(render, test_hours_label);
 	tcase_add_test(render, test_when_words);
 	tcase_add_test(render, test_when_clock);
