@@ -16,6 +16,7 @@ struct dispatch;
 struct event_base;
 struct fetch;
 struct hclock;
+struct notify_transport;
 struct store;
 
 /*
@@ -32,11 +33,11 @@ struct dispatch	*dispatch_new(struct event_base *base, struct store *st,
 void		 dispatch_set_console(struct dispatch *d, struct console *c);
 
 /*
- * Told of every alert delivered: its transport (enum roster_transport),
- * case reference and the provider's answer (a Telegram message's id).
+ * Told of every alert delivered: its transport, case reference and the
+ * provider's answer (a Telegram message's id).
  */
-typedef void	(*dispatch_delivered_cb)(int transport, const char *ref,
-		    const char *body, void *arg);
+typedef void	(*dispatch_delivered_cb)(const struct notify_transport *t,
+		    const char *ref, const char *body, void *arg);
 void		 dispatch_on_sent(struct dispatch *d, dispatch_delivered_cb cb,
 		    void *arg);
 

@@ -1,24 +1,30 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * notify: turning an alert into the HTTP request of one transport, and the
- * transport's answer into a verdict. One file per transport behind this
- * interface: notify_webhook.c (Standard Webhooks signed JSON),
- * notify_telegram.c (Bot API sendMessage), notify_sms_at.c (Africa's
- * Talking SMS) and notify_plasgate.c (PlasGate SMS). Sending is fetch.c's
- * job and deciding whom to alert is dispatch.c's. Alert texts carry a case
- * reference, urgency and the safe window; never the caller's number unless
- * the target allows it (with_phone), never an answer's free text.
+ * notify: alert transports as a table of operations, as OpenSMTPD's
+ * backends. Each transport is one file exporting one struct
+ * notify_transport (notify_webhook.c, notify_telegram.c, notify_sms_at.c,
+ * notify_plasgate.c) and notify.c lists them. This module owns the
+ * "notify" block of the configuration, turns an alert into the HTTP
+ * request of its target's transport and the answer into a verdict, and
+ * keeps the retry schedule. Sending is fetch.c's job and deciding whom to
+ * alert is dispatch.c's. Alert texts carry a case reference, urgency and
+ * the safe window; never the caller's number unless the target allows it
+ * (with_phone), never an answer's free text.
  */
 #ifndef HOTLINED_NOTIFY_H
 #define HOTLINED_NOTIFY_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "roster.h"
+#include "schema.h"
+
+struct notify_conf;
 
 /* What an alert says. */
 struct notify_alert {
@@ -45,21 +51,6 @@ struct notify_alert {
 	int		 now_minutes;	/* "now" means within these minutes */
 };
 
-/* Provider settings from the configuration (NULL members: not set). */
-struct notify_settings {
-	const char	*telegram_api;		/* Bot API base URL */
-	const char	*telegram_token;
-	const char	*at_sms_url;		/* AT messaging endpoint */
-	const char	*at_username;
-	const char	*at_api_key;
-	const char	*at_from;		/* sender id, may be NULL */
-	const char	*plasgate_url;		/* PlasGate send endpoint */
-	const char	*plasgate_private_key;
-	const char	*plasgate_secret;
-	const char	*plasgate_sender;
-	const char	*telegram_webhook_secret; /* presses by webhook */
-};
-
 /* A request ready for fetch.c; every member is owned. */
 struct notify_http {
 	char	*url;
@@ -76,26 +67,118 @@ enum notify_verdict {
 };
 
 /*
- * Build the request for alert a to target at time now. Returns 0, or -1
- * with *cause (static) when the transport is not configured or the target
- * is unusable.
+ * One setting of the "notify" block as read: a string (a "_file" key's
+ * is the secret read from that file; NULL when not set) or a number. A
+ * list ends with a NULL name.
  */
-int	notify_build(const struct notify_settings *s,
+struct notify_setting {
+	const char	*name;
+	const char	*str;
+	long		 num;
+};
+
+/*
+ * A transport. Its members of a roster alert are checked by the roster
+ * with the rules given here; its keys of the "notify" block are read by
+ * notify.c into settings that configure turns into its own state.
+ */
+struct notify_transport {
+	const char	*name;		/* the roster alert's "type" */
+
+	/* A roster alert of this transport. */
+	const struct schema_key	*alert_keys;	/* its members */
+	const char	*member;		/* the one naming the target */
+	int		(*target_ok)(const char *);
+	const char	*target_rule;		/* completes "must be " */
+	/* A signing secret ("secret" or "secret_file"), or NULL. */
+	const struct schema_secret_rule *secret;
+	int		(*sample)(const char *);  /* a published secret */
+	const char	*no_phone;	/* why with_phone is refused; NULL:
+					   the number may go with alerts */
+	int		 group;		/* a target may be many people: no
+					   personal sign-in links */
+
+	/* Its part of the "notify" block. */
+	const struct schema_key	*schema;	/* its keys, or NULL */
+	const struct schema_key	*inbound;	/* keys of what comes back
+						   (button presses), listed
+						   after every transport's
+						   own; or NULL */
+	const char	*needs;		/* completes "the roster sends " when
+					   it is not configured */
+	/*
+	 * A new state from set (strings borrowed: they live as long as the
+	 * state), reporting problems to doc (NULL: nothing to report).
+	 * NULL when memory ran out. May be NULL: no state.
+	 */
+	void		*(*configure)(struct schema_doc *doc,
+			    const struct notify_setting *set, const char *ptr);
+	void		(*free)(void *state);	/* NULL: free(3) */
+	int		(*ready)(const void *state);	/* NULL: always */
+
+	/* Sending. state may be NULL (not configured). */
+	int		(*build)(const void *state,
+			    const struct roster_alert *target,
+			    const struct notify_alert *a, time_t now,
+			    struct notify_http *out, const char **cause);
+	enum notify_verdict (*verdict)(long status, int curl_code,
+			    const char *body);
+};
+
+/* The transport called name (a roster alert's "type"), or NULL. */
+const struct notify_transport *notify_transport_find(const char *name);
+
+/* Transport number i of the table, or NULL past its end. */
+const struct notify_transport *notify_transport_at(size_t i);
+
+/*
+ * Check the "notify" block (block may be NULL or not an object, already
+ * reported) at pointer ptr against every transport's keys, read its
+ * secrets and configure every transport; problems go to doc. A new
+ * notify_conf, or NULL (reported) when memory ran out.
+ */
+struct notify_conf *notify_configure(struct schema_doc *doc, json_t *block,
+	    const char *ptr);
+
+/*
+ * A notify_conf from settings given directly (copied), nothing checked:
+ * for tests and tools. NULL when memory ran out.
+ */
+struct notify_conf *notify_conf_new(const struct notify_setting *set);
+
+/* Free a notify_conf, wiping its secrets. NULL is fine. */
+void	notify_conf_free(struct notify_conf *nc);
+
+/* The state transport t made from nc (borrowed), or NULL. */
+const void *notify_conf_state(const struct notify_conf *nc,
+	    const struct notify_transport *t);
+
+/* Return 1 if t can send with the settings of nc. */
+int	notify_conf_ready(const struct notify_conf *nc,
+	    const struct notify_transport *t);
+
+/* The string setting called name in nc (borrowed), or NULL. */
+const char *notify_conf_str(const struct notify_conf *nc, const char *name);
+
+/* Print the keys of the "notify" block, names prefixed by prefix. */
+void	notify_print_keys(FILE *fp, enum schema_format fmt,
+	    const char *prefix);
+
+/*
+ * Build the request for alert a to target at time now with the settings
+ * of nc (NULL: none). Returns 0, or -1 with *cause (static) when the
+ * transport is not configured or the target is unusable.
+ */
+int	notify_build(const struct notify_conf *nc,
 	    const struct roster_alert *target, const struct notify_alert *a,
 	    time_t now, struct notify_http *out, const char **cause);
 
-/* Overwrite and free a string that may hold a secret or a number. */
-void	notify_wipe_free(char *p);
-
-/* Free a built request (wiping it: it may hold a phone number). */
-void	notify_http_clear(struct notify_http *h);
-
 /*
- * Judge an attempt: HTTP status (0 when there was no response), curl's
- * result code, and the response body.
+ * Judge an attempt through transport t: HTTP status (0 when there was no
+ * response), curl's result code, and the response body.
  */
-enum notify_verdict notify_verdict(enum roster_transport t, long status,
-	    int curl_code, const char *body);
+enum notify_verdict notify_verdict(const struct notify_transport *t,
+	    long status, int curl_code, const char *body);
 
 /*
  * Seconds to wait before attempt number attempt (1 = the first retry):
@@ -104,53 +187,5 @@ enum notify_verdict notify_verdict(enum roster_transport t, long status,
  * drawn from r (a uniform random 32-bit value).
  */
 long	notify_backoff(int attempt, long first, uint32_t r);
-
-/*
- * Standard Webhooks v1 signature of id.timestamp.body with the secret
- * "whsec_<base64 key>" into out as "v1,<base64 HMAC-SHA256>". Returns 0,
- * or -1 if the secret is malformed or out is too small.
- */
-int	notify_webhook_sign(const char *secret, const char *msg_id,
-	    long timestamp, const char *body, size_t body_len, char *out,
-	    size_t outlen);
-
-/*
- * Percent-encode s: RFC 3986 unreserved bytes stay, everything else is
- * "%XX", except that a space is '+' when form is set (a form body) and
- * "%20" otherwise (a query string). A new string, or NULL.
- */
-char	*notify_urlencode(const char *s, int form);
-
-/*
- * What a counsellor should be careful about, as the API and the webhook
- * name it: "marked_unsafe_before", "asked_again", "left_by_quick_exit".
- * *out is a new JSON array, or NULL when there is nothing; -1 on memory.
- */
-int	notify_warnings(int warn_unsafe, int asked_again,
-	    const char *session_end, json_t **out);
-
-/* The short alert text used by Telegram and SMS (a new string). */
-char	*notify_text(const struct notify_alert *a);
-
-/*
- * The URL <telegram_api>/bot<token>/<method> into *out (a new string:
- * it holds the token, never log it). 0, or -1 with *cause.
- */
-int	notify_telegram_url(const struct notify_settings *s,
-	    const char *method, char **out, const char **cause);
-
-/* Per-transport builders (one file each). */
-int	notify_webhook_build(const struct roster_alert *target,
-	    const struct notify_alert *a, time_t now, struct notify_http *out,
-	    const char **cause);
-int	notify_telegram_build(const struct notify_settings *s,
-	    const struct roster_alert *target, const struct notify_alert *a,
-	    struct notify_http *out, const char **cause);
-int	notify_sms_at_build(const struct notify_settings *s,
-	    const struct roster_alert *target, const struct notify_alert *a,
-	    struct notify_http *out, const char **cause);
-int	notify_plasgate_build(const struct notify_settings *s,
-	    const struct roster_alert *target, const struct notify_alert *a,
-	    struct notify_http *out, const char **cause);
 
 #endif

@@ -11,28 +11,25 @@
 #define HOTLINED_ROSTER_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
+#include "clock.h"
+#include "schema.h"
+
 struct diag;
+struct notify_transport;
 struct roster;
 
-#define ROSTER_UTC_OFFSET	(7 * 3600)	/* Asia/Phnom_Penh */
+#define ROSTER_UTC_OFFSET	HCLOCK_UTC_OFFSET	/* Asia/Phnom_Penh */
 #define ROSTER_TELEGRAM_ID_MAX	4503599627370495L	/* 2^52 - 1 */
-
-/* How an alert reaches a person. */
-enum roster_transport {
-	ROSTER_WEBHOOK,		/* signed JSON POST (Standard Webhooks) */
-	ROSTER_TELEGRAM,	/* Bot API sendMessage to a chat */
-	ROSTER_SMS_AT,		/* Africa's Talking SMS */
-	ROSTER_SMS_PLASGATE	/* PlasGate SMS */
-};
 
 /* One alert channel of a person. */
 struct roster_alert {
-	enum roster_transport	 transport;
-	char			*target;	/* URL, chat id or number */
-	char			*secret;	/* webhook: "whsec_..." */
-	int			 with_phone;	/* may carry her number */
+	const struct notify_transport	*transport;	/* how it goes */
+	char				*target;	/* URL, chat, number */
+	char				*secret;	/* "whsec_..." */
+	int				 with_phone;	/* with her number */
 };
 
 /* A counsellor or supervisor. */
@@ -122,7 +119,8 @@ size_t		 roster_people(const struct roster *r,
 		    const struct roster_person **out, size_t max);
 
 /* Return 1 if some person's alerts go through transport t. */
-int		 roster_uses(const struct roster *r, enum roster_transport t);
+int		 roster_uses(const struct roster *r,
+		    const struct notify_transport *t);
 
 /* A person by id, or NULL. */
 const struct roster_person *roster_find(const struct roster *r,
@@ -162,7 +160,7 @@ int		 roster_attempt_gap(const struct roster *r);
 size_t		 roster_windows(const struct roster *r,
 		    struct roster_window *out, size_t max);
 
-/* Split t into Phnom Penh local date and time (struct tm fields). */
-void		 roster_local(time_t t, struct tm *out);
+/* Print the keys of a roster file (name, type, default, help). */
+void		 roster_print_keys(FILE *fp, enum schema_format fmt);
 
 #endif

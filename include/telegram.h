@@ -17,9 +17,9 @@
 struct conf;
 struct console;
 struct event_base;
-struct evhttp_request;
 struct fetch;
 struct hclock;
+struct http;
 struct store;
 struct telegram;
 
@@ -37,8 +37,12 @@ struct telegram	*telegram_new(struct event_base *base, struct fetch *f,
  * every poll, so a reload turns polling on or off). */
 void		 telegram_start(struct telegram *t);
 
-/* The /telegram/webhook handler (an api_mount callback; arg is t). */
-void		 telegram_webhook(struct evhttp_request *req, void *arg);
+/*
+ * Take /telegram/webhook of the front end h (the API's listener), where
+ * the Bot API posts presses when the configuration says "webhook".
+ * Returns 0, or -1 when h has no room.
+ */
+int		 telegram_mount(struct telegram *t, struct http *h);
 
 /* A Telegram alert about ref was sent; body is the Bot API's answer,
  * which says where the message is, to edit it once ref is claimed. */

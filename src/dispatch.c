@@ -27,6 +27,7 @@
 #include "fetch.h"
 #include "log.h"
 #include "notify.h"
+#include "notify_common.h"
 #include "roster.h"
 #include "store.h"
 
@@ -75,7 +76,7 @@ struct dispatch_send {
 	char			 recipient[64];
 	char			 transport[16];
 	char			 kind[32];
-	enum roster_transport	 rt;
+	const struct notify_transport *rt;	/* of the target */
 	enum store_delivery	 dv;		/* the verdict to record */
 	int64_t			 next_at;
 	char			 why[192];
@@ -84,10 +85,6 @@ struct dispatch_send {
 
 static void	dispatch_run(struct dispatch *);
 static void	dispatch_write(struct dispatch_send *);
-
-static const char *dispatch_transports[] = {
-	"webhook", "telegram", "sms_at", "sms_plasgate"
-};
 
 /* The timer and the kick both lead here. */
 static void
@@ -252,7 +249,7 @@ dispatch_add(struct store_outbox *out, size_t n, size_t max,
 	for (j = 0; j < p->nalerts && n < max; j++) {
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].recipient = p->id;
-		out[n].transport = dispatch_transports[p->alerts[j].transport];
+		out[n].transport = p->alerts[j].transport->name;
 		out[n].target = (int)j;
 		out[n].kind = kind;
 		n++;
@@ -322,7 +319,7 @@ static void
 dispatch_claimed(struct dispatch *d, const struct store_callback *c,
     int64_t now)
 {
-	const struct roster		*r = (*d->confp)->roster;
+	const struct roster		*r = conf_roster(*d->confp);
 	const struct roster_person	*p;
 	struct store_outbox		 out[16];
 	char				 kind[40], detail[160];
@@ -379,7 +376,7 @@ static void
 dispatch_request(struct dispatch *d, const struct store_callback *c,
     int64_t now)
 {
-	const struct roster		*r = (*d->confp)->roster;
+	const struct roster		*r = conf_roster(*d->confp);
 	const struct roster_person	*on[DISPATCH_PEOPLE];
 	const struct roster_person	*sup[DISPATCH_PEOPLE];
 	struct store_outbox		 out[DISPATCH_PEOPLE * 4];
@@ -408,7 +405,8 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 	if (strcmp(kind, "callback.retry") == 0 && c->window != NULL &&
 	    strcmp(c->window, "now") != 0 &&
 	    roster_expected(r, (time_t)now, c->window, &w) == 0 &&
-	    w.kind != ROSTER_WHEN_WITHIN && w.kind != ROSTER_WHEN_TODAY_BEFORE &&
+	    w.kind != ROSTER_WHEN_WITHIN &&
+	    w.kind != ROSTER_WHEN_TODAY_BEFORE &&
 	    w.kind != ROSTER_WHEN_TONIGHT_BEFORE && w.at > now) {
 		/* The next call waits for her window to open. */
 		snprintf(detail, sizeof(detail), "next call in her window, "
@@ -540,7 +538,7 @@ dispatch_due_cb(enum store_rc rc, const struct store_callback *rows,
 	size_t		 i;
 
 	d->busy_due = 0;
-	if (rc != STORE_OK || (*d->confp)->roster == NULL)
+	if (rc != STORE_OK || conf_roster(*d->confp) == NULL)
 		return;
 	for (i = 0; i < n; i++)
 		dispatch_request(d, &rows[i], now);
@@ -625,7 +623,7 @@ static void
 dispatch_write(struct dispatch_send *s)
 {
 	struct dispatch			*d = s->d;
-	const struct roster		*r = s->conf->roster;
+	const struct roster		*r = conf_roster(s->conf);
 	const struct roster_person	*sup[DISPATCH_PEOPLE];
 	struct store_outbox		 tell[DISPATCH_PEOPLE * 4];
 	struct store_result		 res;
@@ -663,7 +661,7 @@ dispatch_record(struct dispatch_send *s, enum notify_verdict v,
     const char *why, long retry_after)
 {
 	struct dispatch		*d = s->d;
-	const struct roster	*r = s->conf->roster;
+	const struct roster	*r = conf_roster(s->conf);
 	int64_t			 now = hclock_now(d->clock);
 	long			 wait = 0;
 
@@ -751,10 +749,9 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	s->prevp = &d->sends;
 	d->sends = s;
 
-	p = roster_find(s->conf->roster, o->recipient);
+	p = roster_find(conf_roster(s->conf), o->recipient);
 	if (p != NULL && o->target >= 0 && (size_t)o->target < p->nalerts &&
-	    strcmp(dispatch_transports[p->alerts[o->target].transport],
-	    o->transport) == 0)
+	    strcmp(p->alerts[o->target].transport->name, o->transport) == 0)
 		t = &p->alerts[o->target];
 	if (t == NULL) {
 		dispatch_record(s, NOTIFY_GIVE_UP, "recipient no longer in "
@@ -779,7 +776,7 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	 * which asks who she is. A personal alert carries a link that signs
 	 * her in once.
 	 */
-	if (t->transport == ROSTER_TELEGRAM || d->console == NULL ||
+	if (t->transport->group || d->console == NULL ||
 	    console_link(d->console, d->api_url, p->id, c->ref, open,
 	    sizeof(open)) == -1)
 		snprintf(open, sizeof(open), "%s/console/#r/%s", d->api_url,
@@ -790,9 +787,9 @@ dispatch_send(struct dispatch *d, const struct store_due *due, int64_t now)
 	a.asked_again = c->asked_again;
 	a.warn_unsafe = c->warn_unsafe;
 	a.session_end = c->session_end;
-	a.now_minutes = roster_now_minutes(s->conf->roster);
+	a.now_minutes = roster_now_minutes(conf_roster(s->conf));
 	memset(&h, 0, sizeof(h));
-	if (notify_build(&s->conf->notify, t, &a, (time_t)now, &h,
+	if (notify_build(conf_notify(s->conf), t, &a, (time_t)now, &h,
 	    &cause) == -1) {
 		dispatch_record(s, NOTIFY_GIVE_UP, cause ? cause :
 		    "cannot build", 0);
@@ -822,7 +819,7 @@ dispatch_outbox_cb(enum store_rc rc, const struct store_due *rows, size_t n,
 	size_t		 i;
 
 	d->busy_outbox = 0;
-	if (rc != STORE_OK || (*d->confp)->roster == NULL)
+	if (rc != STORE_OK || conf_roster(*d->confp) == NULL)
 		return;
 	for (i = 0; i < n; i++) {
 		if (dispatch_busy(d, rows[i].outbox.id))
@@ -839,7 +836,7 @@ dispatch_run(struct dispatch *d)
 {
 	int64_t	 now = hclock_now(d->clock);
 
-	if ((*d->confp)->roster == NULL || now < d->hold_until)
+	if (conf_roster(*d->confp) == NULL || now < d->hold_until)
 		return;
 	if (!d->busy_due) {
 		d->busy_due = 1;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * notify: the part of alerting that every transport shares. It owns the
- * dispatch from a roster target to its transport's builder, the short alert
- * text used by Telegram and SMS, the verdict on each provider's answer and
- * the retry schedule. Each request's exact shape lives in notify_<transport>.c;
- * sending it is fetch.c's job, choosing whom to alert is dispatch.c's.
+ * notify: the table of alert transports and what goes through it. It
+ * owns the "notify" block of the configuration (every transport's keys,
+ * checked at once, their secrets read from private files, each
+ * transport's state), hands an alert to its target's transport, asks
+ * that transport for the verdict, and keeps the retry schedule. How a
+ * request looks lives in notify_<transport>.c; sending it is fetch.c's
+ * job, choosing whom to alert is dispatch.c's.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,136 +16,296 @@
 #include <jansson.h>
 
 #include "notify.h"
+#include "notify_common.h"
+#include "schema.h"
 
 #define NOTIFY_BACKOFF_FIRST	5	/* seconds before the first retry */
 #define NOTIFY_BACKOFF_CAP	3600	/* at most an hour */
+#define NOTIFY_TABLES_MAX	32	/* key tables of the block */
 
-/* The alert kinds dispatch.c sends. */
-enum notify_kind {
-	NOTIFY_KIND_CREATED,	/* callback.created: a new request */
-	NOTIFY_KIND_ESCALATED,	/* callback.escalated: still unclaimed */
-	NOTIFY_KIND_ASKED,	/* callback.asked_again: she asked again */
-	NOTIFY_KIND_RETRY,	/* callback.retry: call her again */
-	NOTIFY_KIND_ASSIGNED,	/* callback.assigned: to this counsellor */
-	NOTIFY_KIND_UNREACHED,	/* callback.unreached: calls unanswered */
-	NOTIFY_KIND_FAILED,	/* alert.failed: to supervisors */
-	NOTIFY_KIND_UNKNOWN
+/* The transports, one file each: a new one is a file and a line here. */
+extern const struct notify_transport notify_webhook, notify_telegram,
+    notify_sms_at, notify_plasgate;
+
+static const struct notify_transport *const notify_transports[] = {
+	&notify_webhook,
+	&notify_telegram,
+	&notify_sms_at,
+	&notify_plasgate,
+	NULL
 };
 
-/* Each kind's name, and what the short text puts first. */
-static const struct {
-	const char	*name;
-	const char	*lead;
-} notify_kinds[NOTIFY_KIND_UNKNOWN] = {
-	[NOTIFY_KIND_CREATED] = { "callback.created", "" },
-	[NOTIFY_KIND_ESCALATED] = { "callback.escalated", "ESCALATED: " },
-	[NOTIFY_KIND_ASKED] = { "callback.asked_again", "ASKED AGAIN: " },
-	[NOTIFY_KIND_RETRY] = { "callback.retry", "CALL AGAIN: " },
-	[NOTIFY_KIND_ASSIGNED] = { "callback.assigned", "ASSIGNED TO YOU: " },
-	[NOTIFY_KIND_UNREACHED] = { "callback.unreached", "NOT REACHED: " },
-	[NOTIFY_KIND_FAILED] = { "alert.failed", "" },
+#define NOTIFY_NTRANSPORTS \
+	(sizeof(notify_transports) / sizeof(notify_transports[0]) - 1)
+
+_Static_assert(2 * NOTIFY_NTRANSPORTS + 2 <= NOTIFY_TABLES_MAX,
+    "NOTIFY_TABLES_MAX is too small for the transports' key tables");
+
+/* The keys of the block that belong to no transport. */
+static const struct schema_key notify_keys[] = {
+	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
+	  "free text for admins" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 
-/* The kind named by s. */
-static enum notify_kind
-notify_kind(const char *s)
-{
-	int	 k;
+/* The settings read and every transport's state made from them. */
+struct notify_conf {
+	struct notify_setting	*set;		/* strings owned */
+	void			*state[NOTIFY_NTRANSPORTS];
+};
 
-	if (s == NULL)
-		return NOTIFY_KIND_UNKNOWN;
-	for (k = 0; k < NOTIFY_KIND_UNKNOWN; k++)
-		if (strcmp(s, notify_kinds[k].name) == 0)
-			return (enum notify_kind)k;
-	return NOTIFY_KIND_UNKNOWN;
+/* Find a transport by name. */
+const struct notify_transport *
+notify_transport_find(const char *name)
+{
+	size_t	 i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < NOTIFY_NTRANSPORTS; i++)
+		if (strcmp(notify_transports[i]->name, name) == 0)
+			return notify_transports[i];
+	return NULL;
 }
 
-/* The warnings of a request; see notify.h. */
-int
-notify_warnings(int warn_unsafe, int asked_again, const char *session_end,
-    json_t **out)
+/* Transport number i, or NULL. */
+const struct notify_transport *
+notify_transport_at(size_t i)
 {
-	const char	*names[3];
-	json_t		*w;
-	size_t		 i, n = 0;
-
-	*out = NULL;
-	if (warn_unsafe)
-		names[n++] = "marked_unsafe_before";
-	if (asked_again > 0)
-		names[n++] = "asked_again";
-	if (session_end != NULL && strcmp(session_end, "quick_exit") == 0)
-		names[n++] = "left_by_quick_exit";
-	if (n == 0)
-		return 0;
-	if ((w = json_array()) == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (json_array_append_new(w, json_string(names[i])) == -1) {
-			json_decref(w);
-			return -1;
-		}
-	*out = w;
-	return 0;
-}
-
-/* The safe window as counsellors read it: "now (within 30 min)". */
-static void
-notify_window_text(const struct notify_alert *a, char *buf, size_t len)
-{
-	if (a->window == NULL)
-		snprintf(buf, len, "not given");
-	else if (strcmp(a->window, "now") == 0 && a->now_minutes > 0)
-		snprintf(buf, len, "now (within %d min)", a->now_minutes);
-	else
-		snprintf(buf, len, "%s", a->window);
+	return i < NOTIFY_NTRANSPORTS ? notify_transports[i] : NULL;
 }
 
 /*
- * Check that s is a usable message id: it goes into a header and into the
- * signed bytes, where Standard Webhooks forbids '.', so only visible ASCII
- * other than '.' is allowed.
+ * The key tables of the block, in the order -k lists them: each
+ * transport's own, then what comes back, then the block's own keys.
+ * NULL-ended.
  */
-static int
-notify_msg_id_ok(const char *s)
+static void
+notify_tables(const struct schema_key **out)
 {
-	const unsigned char	*p;
+	size_t	 i, n = 0;
 
-	if (s == NULL || *s == '\0')
-		return 0;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p <= 0x20 || *p >= 0x7f || *p == '.')
-			return 0;
-	}
-	return 1;
+	for (i = 0; i < NOTIFY_NTRANSPORTS; i++)
+		if (notify_transports[i]->schema != NULL)
+			out[n++] = notify_transports[i]->schema;
+	for (i = 0; i < NOTIFY_NTRANSPORTS; i++)
+		if (notify_transports[i]->inbound != NULL)
+			out[n++] = notify_transports[i]->inbound;
+	out[n++] = notify_keys;
+	out[n] = NULL;
 }
 
-/* Check the members of a that every transport relies on. */
+/* Return 1 if a key names a file holding a secret ("..._file"). */
 static int
-notify_alert_check(const struct notify_alert *a, const char **cause)
+notify_is_file(const char *name)
 {
-	if (notify_kind(a->kind) == NOTIFY_KIND_UNKNOWN) {
-		*cause = "unknown alert kind";
-		return -1;
+	size_t	 n = strlen(name);
+
+	return n > 5 && strcmp(name + n - 5, "_file") == 0;
+}
+
+/* Free a notify_conf, wiping the settings. */
+void
+notify_conf_free(struct notify_conf *nc)
+{
+	const struct notify_transport	*t;
+	size_t				 i;
+
+	if (nc == NULL)
+		return;
+	for (i = 0; i < NOTIFY_NTRANSPORTS; i++) {
+		t = notify_transports[i];
+		if (nc->state[i] != NULL && t->free != NULL)
+			t->free(nc->state[i]);
+		else
+			free(nc->state[i]);
 	}
-	if (!notify_msg_id_ok(a->msg_id)) {
-		*cause = "alert message id is missing or malformed";
-		return -1;
+	for (i = 0; nc->set != NULL && nc->set[i].name != NULL; i++)
+		notify_wipe_free((char *)nc->set[i].str);
+	free(nc->set);
+	free(nc);
+}
+
+/*
+ * Copy set and configure every transport from the copy, which the states
+ * may borrow from. NULL when memory ran out.
+ */
+static struct notify_conf *
+notify_conf_make(struct schema_doc *doc, const struct notify_setting *set,
+    const char *ptr)
+{
+	const struct notify_transport	*t;
+	struct notify_conf		*nc;
+	size_t				 i, n;
+
+	nc = calloc(1, sizeof(*nc));
+	if (nc == NULL)
+		return NULL;
+	for (n = 0; set[n].name != NULL; n++)
+		continue;
+	nc->set = calloc(n + 1, sizeof(*nc->set));
+	if (nc->set == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		nc->set[i].name = set[i].name;	/* static: a table's */
+		nc->set[i].num = set[i].num;
+		if (set[i].str == NULL)
+			continue;
+		if ((nc->set[i].str = strdup(set[i].str)) == NULL)
+			goto fail;
 	}
-	if (a->ref == NULL || *a->ref == '\0' || a->claim_url == NULL ||
-	    *a->claim_url == '\0') {
-		*cause = "alert has no reference or claim URL";
-		return -1;
+	for (i = 0; i < NOTIFY_NTRANSPORTS; i++) {
+		t = notify_transports[i];
+		if (t->configure == NULL)
+			continue;
+		nc->state[i] = t->configure(doc, nc->set, ptr);
+		if (nc->state[i] == NULL)
+			goto fail;
 	}
-	return 0;
+	return nc;
+
+fail:
+	notify_conf_free(nc);
+	return NULL;
+}
+
+/* A notify_conf from settings given directly. */
+struct notify_conf *
+notify_conf_new(const struct notify_setting *set)
+{
+	return notify_conf_make(NULL, set, "");
+}
+
+/*
+ * Read one key of the block into *s: a string (a file's secret, read and
+ * checked; new, to wipe) or a number.
+ */
+static void
+notify_read(struct schema_doc *doc, json_t *block, const char *ptr,
+    const struct schema_key *t, const struct schema_key *k,
+    struct notify_setting *s, char **owned)
+{
+	const char	*v;
+	char		 p[SCHEMA_PTR_MAX];
+
+	s->name = k->name;
+	if (k->type != SCHEMA_STR) {
+		s->num = schema_int(block, t, k->name);
+		return;
+	}
+	v = schema_str(block, t, k->name);
+	if (v != NULL && notify_is_file(k->name)) {
+		schema_ptr(p, sizeof(p), ptr, k->name);
+		*owned = schema_secret_file(doc, v, p, &schema_shared_secret);
+		v = *owned;
+	}
+	s->str = v;
+}
+
+/* Check and read the block, then configure every transport. */
+struct notify_conf *
+notify_configure(struct schema_doc *doc, json_t *block, const char *ptr)
+{
+	const struct schema_key	*tables[NOTIFY_TABLES_MAX];
+	const struct schema_key	*k;
+	struct notify_setting	*set = NULL;
+	struct notify_conf	*nc = NULL;
+	char			**owned = NULL;
+	size_t			 i, n = 0;
+
+	notify_tables(tables);
+	if (!json_is_object(block))
+		block = NULL;	/* the walker over its parent said so */
+	else
+		schema_check_union(doc, block, ptr, tables);
+	for (i = 0; tables[i] != NULL; i++)
+		for (k = tables[i]; k->name != NULL; k++)
+			n++;
+	set = calloc(n + 1, sizeof(*set));
+	owned = calloc(n + 1, sizeof(*owned));
+	if (set == NULL || owned == NULL)
+		goto fail;
+	/* The order of the tables, so that problems come in that order. */
+	for (i = 0, n = 0; tables[i] != NULL; i++)
+		for (k = tables[i]; k->name != NULL; k++, n++)
+			notify_read(doc, block, ptr, tables[i], k, &set[n],
+			    &owned[n]);
+	nc = notify_conf_make(doc, set, ptr);
+	if (nc == NULL)
+		goto fail;
+	goto done;
+
+fail:
+	schema_err(doc, ptr, 0, "out of memory");
+done:
+	for (i = 0; owned != NULL && i < n; i++)
+		notify_wipe_free(owned[i]);
+	free(owned);
+	free(set);
+	return nc;
+}
+
+/* The index of t in the table, or NOTIFY_NTRANSPORTS. */
+static size_t
+notify_index(const struct notify_transport *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < NOTIFY_NTRANSPORTS; i++)
+		if (notify_transports[i] == t)
+			break;
+	return i;
+}
+
+/* The state of one transport. */
+const void *
+notify_conf_state(const struct notify_conf *nc,
+    const struct notify_transport *t)
+{
+	size_t	 i = notify_index(t);
+
+	if (nc == NULL || i == NOTIFY_NTRANSPORTS)
+		return NULL;
+	return nc->state[i];
+}
+
+/* Whether a transport is configured. */
+int
+notify_conf_ready(const struct notify_conf *nc,
+    const struct notify_transport *t)
+{
+	if (t == NULL)
+		return 0;
+	return t->ready == NULL || t->ready(notify_conf_state(nc, t));
+}
+
+/* A string setting as read. */
+const char *
+notify_conf_str(const struct notify_conf *nc, const char *name)
+{
+	return nc != NULL ? notify_setting_str(nc->set, name) : NULL;
+}
+
+/* Print the keys of the block. */
+void
+notify_print_keys(FILE *fp, enum schema_format fmt, const char *prefix)
+{
+	const struct schema_key	*tables[NOTIFY_TABLES_MAX];
+	size_t			 i;
+
+	notify_tables(tables);
+	for (i = 0; tables[i] != NULL; i++)
+		schema_print(fp, fmt, prefix, tables[i]);
 }
 
 /* Build the request of target's transport; see notify.h. */
 int
-notify_build(const struct notify_settings *s,
-    const struct roster_alert *target, const struct notify_alert *a,
-    time_t now, struct notify_http *out, const char **cause)
+notify_build(const struct notify_conf *nc, const struct roster_alert *target,
+    const struct notify_alert *a, time_t now, struct notify_http *out,
+    const char **cause)
 {
+	const struct notify_transport	*t = target->transport;
+
 	memset(out, 0, sizeof(*out));
 	if (notify_alert_check(a, cause) == -1)
 		return -1;
@@ -151,120 +313,11 @@ notify_build(const struct notify_settings *s,
 		*cause = "alert target is empty";
 		return -1;
 	}
-	switch (target->transport) {
-	case ROSTER_WEBHOOK:
-		return notify_webhook_build(target, a, now, out, cause);
-	case ROSTER_TELEGRAM:
-		return notify_telegram_build(s, target, a, out, cause);
-	case ROSTER_SMS_AT:
-		return notify_sms_at_build(s, target, a, out, cause);
-	case ROSTER_SMS_PLASGATE:
-		return notify_plasgate_build(s, target, a, out, cause);
+	if (t == NULL || notify_index(t) == NOTIFY_NTRANSPORTS) {
+		*cause = "unknown alert transport";
+		return -1;
 	}
-	*cause = "unknown alert transport";
-	return -1;
-}
-
-/* Wipe and free one string (NULL is fine). */
-void
-notify_wipe_free(char *p)
-{
-	if (p == NULL)
-		return;
-	explicit_bzero(p, strlen(p));
-	free(p);
-}
-
-/* Wipe and free every member of h, leaving it empty. */
-void
-notify_http_clear(struct notify_http *h)
-{
-	size_t	 i;
-
-	if (h == NULL)
-		return;
-	notify_wipe_free(h->url);
-	for (i = 0; i < sizeof(h->headers) / sizeof(h->headers[0]); i++)
-		notify_wipe_free(h->headers[i]);
-	if (h->body != NULL) {
-		explicit_bzero(h->body, h->body_len);
-		free(h->body);
-	}
-	memset(h, 0, sizeof(*h));
-}
-
-/*
- * The rule shared by every transport once its own cases are decided: 2xx
- * is delivered, no answer, 408, 429 and 5xx may succeed later, anything
- * else (410 Gone, other 4xx, a redirect fetch.c does not follow) will not.
- */
-static enum notify_verdict
-notify_verdict_status(long status)
-{
-	if (status >= 200 && status <= 299)
-		return NOTIFY_SENT;
-	if (status == 0 || status == 408 || status == 429 ||
-	    (status >= 500 && status <= 599))
-		return NOTIFY_RETRY;
-	return NOTIFY_GIVE_UP;
-}
-
-/*
- * Telegram: a 2xx needs "ok": true in the body. A 2xx without it (cut
- * short, not JSON) is retried, as a duplicate alert is better than none.
- * Otherwise the general rule: 429 (flood control) is retried, 400 (bad
- * chat) and 403 (bot blocked or removed) are given up.
- */
-static enum notify_verdict
-notify_verdict_telegram(long status, const char *body)
-{
-	json_t		*root = NULL;
-	json_error_t	 err;
-	enum notify_verdict v;
-
-	if (status < 200 || status > 299)
-		return notify_verdict_status(status);
-	v = NOTIFY_RETRY;
-	if (body != NULL)
-		root = json_loads(body, 0, &err);
-	if (json_is_true(json_object_get(root, "ok")))
-		v = NOTIFY_SENT;
-	json_decref(root);
-	return v;
-}
-
-/*
- * Africa's Talking: a 2xx carries SMSMessageData.Recipients, and only the
- * first recipient's status string "Success" means sent (statusCode varies,
- * see shared/docs/aggregators.md §2.3). An empty list or another status is a
- * refusal (InvalidSenderId, InvalidPhoneNumber, ...); a body we cannot
- * read at all is retried.
- */
-static enum notify_verdict
-notify_verdict_sms_at(long status, const char *body)
-{
-	json_t		*root = NULL, *recipients, *st;
-	json_error_t	 err;
-	enum notify_verdict v;
-
-	if (status < 200 || status > 299)
-		return notify_verdict_status(status);
-	v = NOTIFY_RETRY;
-	if (body != NULL)
-		root = json_loads(body, 0, &err);
-	/* Borrowed references, all owned by root. */
-	recipients = json_object_get(json_object_get(root, "SMSMessageData"),
-	    "Recipients");
-	if (!json_is_array(recipients))
-		goto done;
-	v = NOTIFY_GIVE_UP;
-	st = json_object_get(json_array_get(recipients, 0), "status");
-	if (json_is_string(st) && strcmp(json_string_value(st), "Success") == 0)
-		v = NOTIFY_SENT;
-
-done:
-	json_decref(root);
-	return v;
+	return t->build(notify_conf_state(nc, t), target, a, now, out, cause);
 }
 
 /*
@@ -273,20 +326,12 @@ done:
  * after the status line still got the provider's verdict.
  */
 enum notify_verdict
-notify_verdict(enum roster_transport t, long status, int curl_code,
+notify_verdict(const struct notify_transport *t, long status, int curl_code,
     const char *body)
 {
-	(void)curl_code;
-	switch (t) {
-	case ROSTER_TELEGRAM:
-		return notify_verdict_telegram(status, body);
-	case ROSTER_SMS_AT:
-		return notify_verdict_sms_at(status, body);
-	case ROSTER_WEBHOOK:
-	case ROSTER_SMS_PLASGATE:
-		break;
-	}
-	return notify_verdict_status(status);
+	if (t == NULL || t->verdict == NULL)
+		return notify_verdict_status(status, curl_code, body);
+	return t->verdict(status, curl_code, body);
 }
 
 /* Seconds before retry number attempt, jittered by r; see notify.h. */
@@ -304,79 +349,4 @@ notify_backoff(int attempt, long first, uint32_t r)
 	if (base > NOTIFY_BACKOFF_CAP)
 		base = NOTIFY_BACKOFF_CAP;
 	return base / 2 + (long)(r % (uint32_t)(base / 2 + 1));
-}
-
-/* Percent-encode for a form body (form set) or a query string. */
-char *
-notify_urlencode(const char *s, int form)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*p;
-	char			*out, *o;
-	size_t			 len;
-
-	len = strlen(s);
-	if (len > (SIZE_MAX - 1) / 3)
-		return NULL;
-	out = malloc(len * 3 + 1);
-	if (out == NULL)
-		return NULL;
-	o = out;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || *p == '-' || *p == '.' ||
-		    *p == '_' || *p == '~')
-			*o++ = (char)*p;
-		else if (*p == ' ' && form)
-			*o++ = '+';
-		else {
-			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 0x0f];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-/*
- * The alert text for Telegram and SMS: English and short, with the case
- * reference, urgency, safe window, what to be careful about, and the claim
- * link, and nothing about the caller. NULL for an unknown kind, a missing
- * member, or no memory.
- */
-char *
-notify_text(const struct notify_alert *a)
-{
-	enum notify_kind	 kind;
-	char			*s = NULL, win[48], warn[160];
-	int			 n;
-
-	kind = notify_kind(a->kind);
-	if (kind == NOTIFY_KIND_UNKNOWN || a->ref == NULL ||
-	    a->claim_url == NULL)
-		return NULL;
-	if (kind == NOTIFY_KIND_FAILED) {
-		n = asprintf(&s, "Hotline: alerts for request %s could not be "
-		    "delivered. Please check the queue: %s", a->ref,
-		    a->open_url != NULL ? a->open_url : a->claim_url);
-		return n == -1 ? NULL : s;
-	}
-	notify_window_text(a, win, sizeof(win));
-	n = snprintf(warn, sizeof(warn), "%s%s%s", a->warn_unsafe ?
-	    "\nCareful: marked unsafe before" : "", a->session_end != NULL &&
-	    strcmp(a->session_end, "quick_exit") == 0 ?
-	    "\nCareful: she left by quick exit" : "", a->asked_again > 0 ?
-	    "\nShe asked again" : "");
-	if (a->attempts > 0 && n >= 0 && (size_t)n < sizeof(warn))
-		snprintf(warn + n, sizeof(warn) - (size_t)n, "\nUnanswered "
-		    "calls: %d", a->attempts);
-	/* A phone opens the console's page; the API's URL needs a POST. */
-	n = asprintf(&s, "%sHotline callback request %s%s\nSafe time: %s%s\n"
-	    "%s: %s", notify_kinds[kind].lead, a->ref, a->urgent ?
-	    " URGENT" : "", win, warn, a->open_url != NULL ? "Open" : "Claim",
-	    a->open_url != NULL ? a->open_url : a->claim_url);
-	if (n == -1)
-		return NULL;
-	return s;
 }

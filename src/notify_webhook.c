@@ -3,8 +3,9 @@
  * notify_webhook: alerts as signed JSON POSTs in the Standard Webhooks v1
  * scheme (shared/docs/aggregators.md §8.4): webhook-id, webhook-timestamp
  * and an HMAC-SHA256 webhook-signature over "id.timestamp.body". It owns
- * the body's shape and the signing; the counsellor tool verifies, fetch.c
- * sends.
+ * the body's shape, the signing and what a webhook alert of the roster
+ * must name (a URL and a "whsec_" secret); it needs no settings. The
+ * counsellor tool verifies, fetch.c sends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +16,15 @@
 #include <sodium.h>
 
 #include "notify.h"
+#include "notify_common.h"
+#include "notify_webhook.h"
 
 #define WEBHOOK_PREFIX		"whsec_"
 /* Key length in bytes that Standard Webhooks allows. */
 #define WEBHOOK_KEY_MIN		24
 #define WEBHOOK_KEY_MAX		64
 #define WEBHOOK_B64		sodium_base64_VARIANT_ORIGINAL
+#define WEBHOOK_URL_MAX		2048	/* in the roster */
 
 /* Write t as ISO 8601 UTC ("2021-02-25T15:02:10Z") into buf[20+]. */
 static int
@@ -35,39 +39,6 @@ webhook_iso8601(time_t t, char *buf, size_t len)
 	return 0;
 }
 
-/*
- * Check that url is an absolute http(s) URL with nothing in it that could
- * break out of the request line (controls, spaces).
- */
-static int
-webhook_url_ok(const char *url)
-{
-	const unsigned char	*p;
-
-	if (strncmp(url, "https://", 8) != 0 &&
-	    strncmp(url, "http://", 7) != 0)
-		return 0;
-	for (p = (const unsigned char *)url; *p != '\0'; p++) {
-		if (*p <= 0x20 || *p == 0x7f)
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * Set *slot to a new "name: value" header line. On failure *slot is NULL
- * (asprintf leaves it undefined) and -1 is returned.
- */
-static int
-webhook_header(char **slot, const char *name, const char *value)
-{
-	if (asprintf(slot, "%s: %s", name, value) == -1) {
-		*slot = NULL;
-		return -1;
-	}
-	return 0;
-}
-
 /* An optional member: NULL when unset or empty, so the key is left out. */
 static const char *
 webhook_opt(const char *s)
@@ -75,7 +46,7 @@ webhook_opt(const char *s)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
-/* Sign id.timestamp.body with a "whsec_" secret; see notify.h. */
+/* Sign id.timestamp.body with a "whsec_" secret; see notify_webhook.h. */
 int
 notify_webhook_sign(const char *secret, const char *msg_id, long timestamp,
     const char *body, size_t body_len, char *out, size_t outlen)
@@ -202,17 +173,18 @@ webhook_body(const struct roster_alert *target, const struct notify_alert *a,
 	return root;
 }
 
-/* Build the signed POST to target->target; see notify.h. */
-int
-notify_webhook_build(const struct roster_alert *target,
+/* Build the signed POST to target->target. */
+static int
+webhook_build(const void *state, const struct roster_alert *target,
     const struct notify_alert *a, time_t now, struct notify_http *out,
     const char **cause)
 {
 	json_t	*root = NULL;
 	char	 when[32], created[32], sig[64], ts[24];
 
+	(void)state;
 	memset(out, 0, sizeof(*out));
-	if (target->target == NULL || !webhook_url_ok(target->target)) {
+	if (target->target == NULL || !notify_http_url_ok(target->target)) {
 		*cause = "webhook target is not an http or https URL";
 		goto fail;
 	}
@@ -241,11 +213,11 @@ notify_webhook_build(const struct roster_alert *target,
 	snprintf(ts, sizeof(ts), "%ld", (long)now);
 	out->url = strdup(target->target);
 	if (out->url == NULL ||
-	    webhook_header(&out->headers[0], "Content-Type",
+	    notify_header(&out->headers[0], "Content-Type",
 	    "application/json") == -1 ||
-	    webhook_header(&out->headers[1], "webhook-id", a->msg_id) == -1 ||
-	    webhook_header(&out->headers[2], "webhook-timestamp", ts) == -1 ||
-	    webhook_header(&out->headers[3], "webhook-signature", sig) == -1) {
+	    notify_header(&out->headers[1], "webhook-id", a->msg_id) == -1 ||
+	    notify_header(&out->headers[2], "webhook-timestamp", ts) == -1 ||
+	    notify_header(&out->headers[3], "webhook-signature", sig) == -1) {
 		*cause = "out of memory";
 		goto fail;
 	}
@@ -257,3 +229,101 @@ fail:
 	notify_http_clear(out);
 	return -1;
 }
+
+/*
+ * Return 1 if s can be a webhook alert's URL in the roster: http:// or
+ * https://, a host, and no spaces, controls or non-ASCII bytes.
+ */
+static int
+webhook_target_ok(const char *s)
+{
+	const unsigned char	*p;
+	size_t			 skip;
+
+	if (strncmp(s, "https://", 8) == 0)
+		skip = 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		skip = 7;
+	else
+		return 0;
+	if (strlen(s) > WEBHOOK_URL_MAX || s[skip] == '\0' || s[skip] == '/' ||
+	    s[skip] == ':' || s[skip] == '?' || s[skip] == '#')
+		return 0;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Return 1 if s is "whsec_" and standard base64 of a 24- to 64-byte key. */
+static int
+webhook_secret_ok(const char *s)
+{
+	unsigned char	 key[WEBHOOK_KEY_MAX];
+	size_t		 n = 0;
+	int		 ok;
+
+	if (strncmp(s, WEBHOOK_PREFIX, strlen(WEBHOOK_PREFIX)) != 0)
+		return 0;
+	s += strlen(WEBHOOK_PREFIX);
+	/* Without an end pointer, trailing junk or a longer key fails. */
+	ok = sodium_base642bin(key, sizeof(key), s, strlen(s), NULL, &n, NULL,
+	    WEBHOOK_B64) == 0 && n >= WEBHOOK_KEY_MIN;
+	sodium_memzero(key, sizeof(key));
+	return ok;
+}
+
+/*
+ * Whether a webhook secret is one anybody can read: its key says EXAMPLE
+ * (the shipped sample's), or it is the Standard Webhooks test vector.
+ */
+static int
+webhook_sample(const char *s)
+{
+	unsigned char	 key[WEBHOOK_KEY_MAX + 1];
+	size_t		 n = 0;
+	int		 sample;
+
+	if (strcmp(s, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") == 0)
+		return 1;
+	if (strncmp(s, WEBHOOK_PREFIX, strlen(WEBHOOK_PREFIX)) != 0)
+		return 0;
+	s += strlen(WEBHOOK_PREFIX);
+	if (sodium_base642bin(key, sizeof(key) - 1, s, strlen(s), NULL, &n,
+	    NULL, WEBHOOK_B64) != 0)
+		return 0;
+	key[n] = '\0';
+	sample = memmem(key, n, "EXAMPLE", 7) != NULL;
+	sodium_memzero(key, sizeof(key));
+	return sample;
+}
+
+/* What a webhook's signing secret must be. */
+static const struct schema_secret_rule webhook_secret_rule = {
+	"secret", webhook_secret_ok,
+	"\"whsec_\" and the standard base64 of a 24- to 64-byte key"
+};
+
+/* Its members of a roster alert. */
+static const struct schema_key webhook_alert_keys[] = {
+	{ "url", SCHEMA_STR, 0, 0, NULL, 0, 0, NULL, NULL,
+	  "webhook: the http:// or https:// URL alerts are POSTed to" },
+	{ "secret", SCHEMA_STR, 0, 0, NULL, 0, 0, NULL, NULL,
+	  "webhook: the \"whsec_\" signing secret (or secret_file)" },
+	{ "secret_file", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "webhook: file holding the signing secret (mode 0600)" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+/* Alerts as signed JSON to a counsellor tool; no settings needed. */
+const struct notify_transport notify_webhook = {
+	.name = "webhook",
+	.alert_keys = webhook_alert_keys,
+	.member = "url",
+	.target_ok = webhook_target_ok,
+	.target_rule = "an http:// or https:// URL",
+	.secret = &webhook_secret_rule,
+	.sample = webhook_sample,
+	.build = webhook_build,
+	.verdict = notify_verdict_status,
+};

@@ -31,8 +31,11 @@
 #include "conf.h"
 #include "console.h"
 #include "fetch.h"
+#include "http.h"
 #include "log.h"
 #include "notify.h"
+#include "notify_common.h"
+#include "notify_telegram.h"
 #include "roster.h"
 #include "store.h"
 #include "telegram.h"
@@ -144,6 +147,13 @@ telegram_free(struct telegram *t)
 	free(t);
 }
 
+/* The bot's settings in the configuration of now (borrowed). */
+static const struct notify_telegram_bot *
+tg_bot(const struct telegram *t)
+{
+	return notify_conf_state(conf_notify(*t->confp), &notify_telegram);
+}
+
 /* A Bot API call ended: only a failure is worth a line. */
 static void
 tg_called_cb(const struct fetch_result *res, void *arg)
@@ -172,7 +182,7 @@ tg_call(struct telegram *t, const char *method, json_t *body)
 		return;
 	s = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
-	if (s == NULL || notify_telegram_url(&(*t->confp)->notify, method,
+	if (s == NULL || notify_telegram_url(tg_bot(t), method,
 	    &url, &cause) == -1 || (c = calloc(1, sizeof(*c))) == NULL)
 		goto fail;
 	snprintf(c->method, sizeof(c->method), "%s", method);
@@ -209,7 +219,7 @@ tg_link(struct telegram *t, const struct roster_person *p, long long from,
     const char *ref, const char *lead)
 {
 	char	 link[512], *text;
-	int	 ttl = (*t->confp)->console_link_ttl;
+	int	 ttl = conf_console(*t->confp)->link_ttl;
 
 	if (t->console == NULL || console_link(t->console, t->base_url, p->id,
 	    ref, link, sizeof(link)) == -1)
@@ -269,7 +279,7 @@ telegram_sent(struct telegram *t, const char *ref, const char *body)
 void
 telegram_claimed(struct telegram *t, const char *ref, const char *who)
 {
-	const struct roster		*r = (*t->confp)->roster;
+	const struct roster		*r = conf_roster(*t->confp);
 	const struct roster_person	*p;
 	char				 text[256];
 	size_t				 i;
@@ -294,7 +304,7 @@ tg_claimed_cb(enum store_rc rc, const struct store_callback *c, void *arg)
 {
 	struct tg_press			*pr = arg;
 	struct telegram			*t = pr->t;
-	const struct roster		*r = (*t->confp)->roster;
+	const struct roster		*r = conf_roster(*t->confp);
 	const struct roster_person	*p, *holder;
 	char				 text[192];
 
@@ -359,7 +369,7 @@ tg_ref_ok(const char *s)
 static void
 tg_update(struct telegram *t, json_t *u)
 {
-	const struct roster		*r = (*t->confp)->roster;
+	const struct roster		*r = conf_roster(*t->confp);
 	const struct roster_person	*p;
 	struct tg_press			*pr;
 	json_t				*cq, *msg;
@@ -437,18 +447,20 @@ tg_update(struct telegram *t, json_t *u)
 }
 
 /* The webhook: one update per POST, with the secret token. */
-void
-telegram_webhook(struct evhttp_request *req, void *arg)
+static void
+tg_webhook_cb(struct evhttp_request *req, void *arg)
 {
-	struct telegram		*t = arg;
-	const struct conf	*c = *t->confp;
-	const char		*secret = c->notify.telegram_webhook_secret, *h;
-	struct evbuffer		*in, *out;
-	json_t			*u;
-	json_error_t		 err;
-	long long		 uid;
+	struct telegram			*t = arg;
+	const struct notify_telegram_bot *bot = tg_bot(t);
+	const char			*secret, *h;
+	struct evbuffer			*in, *out;
+	json_t				*u;
+	json_error_t			 err;
+	long long			 uid;
 
-	if (c->telegram_updates != CONF_TG_WEBHOOK || secret == NULL) {
+	secret = notify_telegram_webhook_secret(bot);
+	if (notify_telegram_updates(bot) != NOTIFY_TELEGRAM_WEBHOOK ||
+	    secret == NULL) {
 		evhttp_send_error(req, 404, "Not Found");
 		return;
 	}
@@ -490,6 +502,13 @@ telegram_webhook(struct evhttp_request *req, void *arg)
 	evhttp_send_reply(req, 200, "OK", out);
 	if (out != NULL)
 		evbuffer_free(out);
+}
+
+/* Take the webhook's path on the API's front end. */
+int
+telegram_mount(struct telegram *t, struct http *h)
+{
+	return http_mount(h, "/telegram/webhook", tg_webhook_cb, t);
 }
 
 /* Seconds before the next poll after n failures: 1, 2, 4 .. 60, jitter. */
@@ -592,17 +611,18 @@ tg_offset_cb(enum store_rc rc, const char *value, void *arg)
 static void
 tg_poll(struct telegram *t)
 {
-	const struct conf	*c = *t->confp;
-	struct fetch_request	 req;
-	const char		*hdrs[] = { "Content-Type: application/json",
-				    NULL };
-	const char		*cause = NULL;
-	char			*url = NULL, *body;
+	const struct notify_telegram_bot *bot = tg_bot(t);
+	struct fetch_request		 req;
+	const char			*hdrs[] = {
+					    "Content-Type: application/json",
+					    NULL };
+	const char			*cause = NULL;
+	char				*url = NULL, *body;
 
 	if (t->busy)
 		return;
-	if (c->telegram_updates != CONF_TG_POLL ||
-	    c->notify.telegram_token == NULL) {
+	if (notify_telegram_updates(bot) != NOTIFY_TELEGRAM_POLL ||
+	    !notify_conf_ready(conf_notify(*t->confp), &notify_telegram)) {
 		tg_later(t, TG_IDLE_CHECK);
 		return;
 	}
@@ -616,10 +636,10 @@ tg_poll(struct telegram *t)
 		return;
 	}
 	body = NULL;
-	if (notify_telegram_url(&c->notify, "getUpdates", &url,
+	if (notify_telegram_url(bot, "getUpdates", &url,
 	    &cause) == -1 || asprintf(&body, "{\"offset\":%lld,\"timeout\":%d,"
 	    "\"allowed_updates\":[\"callback_query\"]}", t->offset,
-	    c->telegram_poll_timeout) == -1) {
+	    notify_telegram_poll_timeout(bot)) == -1) {
 		body = NULL;
 		notify_wipe_free(url);
 		tg_poll_failed(t, 0, cause != NULL ? cause : "out of memory");
@@ -631,7 +651,7 @@ tg_poll(struct telegram *t)
 	req.headers = hdrs;
 	req.body = body;
 	req.body_len = strlen(body);
-	req.timeout_ms = (c->telegram_poll_timeout + 15) * 1000L;
+	req.timeout_ms = (notify_telegram_poll_timeout(bot) + 15) * 1000L;
 	if (fetch_start(t->fetch, &req, tg_polled_cb, t) == -1)
 		tg_poll_failed(t, 0, "cannot start a transfer");
 	else

@@ -15,6 +15,8 @@
 #include <sodium.h>
 
 #include "notify.h"
+#include "notify_common.h"
+#include "notify_webhook.h"
 
 #define VEC_SECRET	"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 #define VEC_ID		"msg_p5jXN8AQM9LWM0D4loKWxJek"
@@ -56,11 +58,55 @@ alert_created(void)
 	return a;
 }
 
+/* Provider settings as the tests vary them (NULL: not set). */
+struct settings {
+	const char	*telegram_api;
+	const char	*telegram_token;
+	const char	*at_sms_url;
+	const char	*at_username;
+	const char	*at_api_key;
+	const char	*at_from;
+	const char	*plasgate_url;
+	const char	*plasgate_private_key;
+	const char	*plasgate_secret;
+	const char	*plasgate_sender;
+};
+
+/* The notify_conf of s (NULL: none), as the secrets' files would say. */
+static struct notify_conf *
+conf_of(const struct settings *s)
+{
+	struct notify_conf	*nc;
+
+	if (s == NULL)
+		return NULL;
+	{
+		const struct notify_setting	 set[] = {
+			{ "telegram_api", s->telegram_api, 0 },
+			{ "telegram_token_file", s->telegram_token, 0 },
+			{ "at_sms_url", s->at_sms_url, 0 },
+			{ "at_username", s->at_username, 0 },
+			{ "at_api_key_file", s->at_api_key, 0 },
+			{ "at_from", s->at_from, 0 },
+			{ "plasgate_url", s->plasgate_url, 0 },
+			{ "plasgate_private_key_file", s->plasgate_private_key,
+			    0 },
+			{ "plasgate_secret_file", s->plasgate_secret, 0 },
+			{ "plasgate_sender", s->plasgate_sender, 0 },
+			{ NULL, NULL, 0 }
+		};
+
+		nc = notify_conf_new(set);
+	}
+	ck_assert_ptr_nonnull(nc);
+	return nc;
+}
+
 /* Settings with every provider configured. */
-static struct notify_settings
+static struct settings
 settings_all(void)
 {
-	struct notify_settings	 s;
+	struct settings	 s;
 
 	memset(&s, 0, sizeof(s));
 	s.telegram_token = "123456:ABC-def_ghi";
@@ -73,15 +119,16 @@ settings_all(void)
 	return s;
 }
 
-/* A target of transport t. */
+/* A target of the transport called type. */
 static struct roster_alert
-target_of(enum roster_transport t, const char *to, const char *secret,
+target_of(const char *type, const char *to, const char *secret,
     int with_phone)
 {
 	struct roster_alert	 r;
 
 	memset(&r, 0, sizeof(r));
-	r.transport = t;
+	r.transport = notify_transport_find(type);
+	ck_assert_ptr_nonnull(r.transport);
 	r.target = (char *)to;
 	r.secret = (char *)secret;
 	r.with_phone = with_phone;
@@ -90,13 +137,15 @@ target_of(enum roster_transport t, const char *to, const char *secret,
 
 /* Build a request that must succeed. */
 static void
-build_ok(const struct notify_settings *s, const struct roster_alert *t,
+build_ok(const struct settings *s, const struct roster_alert *t,
     const struct notify_alert *a, struct notify_http *h)
 {
-	const char	*cause = NULL;
-	int		 rc;
+	struct notify_conf	*nc = conf_of(s);
+	const char		*cause = NULL;
+	int			 rc;
 
-	rc = notify_build(s, t, a, NOW, h, &cause);
+	rc = notify_build(nc, t, a, NOW, h, &cause);
+	notify_conf_free(nc);
 	ck_assert_msg(rc == 0, "notify_build failed: %s",
 	    cause != NULL ? cause : "(null)");
 	ck_assert_ptr_nonnull(h->url);
@@ -106,15 +155,17 @@ build_ok(const struct notify_settings *s, const struct roster_alert *t,
 
 /* Check that a build fails with exactly want and leaves h empty. */
 static void
-build_fails(const struct notify_settings *s, const struct roster_alert *t,
+build_fails(const struct settings *s, const struct roster_alert *t,
     const struct notify_alert *a, const char *want)
 {
+	struct notify_conf	*nc = conf_of(s);
 	struct notify_http	 h;
 	const char		*cause = NULL;
 	size_t			 i;
 
 	memset(&h, 0xa5, sizeof(h));
-	ck_assert_int_eq(notify_build(s, t, a, NOW, &h, &cause), -1);
+	ck_assert_int_eq(notify_build(nc, t, a, NOW, &h, &cause), -1);
+	notify_conf_free(nc);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_str_eq(cause, want);
 	ck_assert_ptr_null(h.url);
@@ -252,7 +303,7 @@ START_TEST(test_webhook_build)
 		NULL
 	};
 
-	t = target_of(ROSTER_WEBHOOK, "https://tools.example.org/hook",
+	t = target_of("webhook", "https://tools.example.org/hook",
 	    VEC_SECRET, 0);
 	build_ok(NULL, &t, &a, &h);
 	ck_assert_str_eq(h.url, "https://tools.example.org/hook");
@@ -308,7 +359,7 @@ START_TEST(test_webhook_phone)
 	json_t			*root, *data;
 	json_error_t		 err;
 
-	t = target_of(ROSTER_WEBHOOK, "http://127.0.0.1:9/hook", VEC_SECRET, 1);
+	t = target_of("webhook", "http://127.0.0.1:9/hook", VEC_SECRET, 1);
 	build_ok(NULL, &t, &a, &h);
 	root = json_loadb(h.body, h.body_len, 0, &err);
 	ck_assert_ptr_nonnull(root);
@@ -340,7 +391,7 @@ START_TEST(test_webhook_bad)
 	struct notify_alert	 a = alert_created();
 	struct roster_alert	 t;
 
-	t = target_of(ROSTER_WEBHOOK, "https://tools.example.org/hook",
+	t = target_of("webhook", "https://tools.example.org/hook",
 	    "whsec_not!base64", 0);
 	build_fails(NULL, &t, &a, "webhook secret is missing or malformed");
 	t.secret = NULL;
@@ -370,7 +421,7 @@ START_TEST(test_webhook_bad)
 	a.window = "\xff";
 	build_fails(NULL, &t, &a, "cannot encode the alert as JSON");
 	a.window = "evening";
-	t.transport = (enum roster_transport)42;
+	t.transport = NULL;
 	build_fails(NULL, &t, &a, "unknown alert transport");
 }
 END_TEST
@@ -385,7 +436,7 @@ END_TEST
 /* Telegram: the token in the URL, numeric and @channel chat ids. */
 START_TEST(test_telegram_build)
 {
-	struct notify_settings	 s = settings_all();
+	struct settings	 s = settings_all();
 	struct notify_alert	 a = alert_created();
 	struct roster_alert	 t;
 	struct notify_http	 h;
@@ -393,7 +444,7 @@ START_TEST(test_telegram_build)
 		"Content-Type: application/json", NULL
 	};
 
-	t = target_of(ROSTER_TELEGRAM, "-1001234567890", NULL, 0);
+	t = target_of("telegram", "-1001234567890", NULL, 0);
 	build_ok(&s, &t, &a, &h);
 	ck_assert_str_eq(h.url,
 	    "https://api.telegram.org/bot123456:ABC-def_ghi/sendMessage");
@@ -440,11 +491,11 @@ END_TEST
 /* Telegram refuses a missing token and unusable chat ids. */
 START_TEST(test_telegram_bad)
 {
-	struct notify_settings	 s = settings_all();
+	struct settings	 s = settings_all();
 	struct notify_alert	 a = alert_created();
 	struct roster_alert	 t;
 
-	t = target_of(ROSTER_TELEGRAM, "hotline", NULL, 0);
+	t = target_of("telegram", "hotline", NULL, 0);
 	build_fails(&s, &t, &a,
 	    "telegram chat id is neither a number nor @channel");
 	t.target = "@";
@@ -471,7 +522,7 @@ END_TEST
 /* Africa's Talking: URL, headers and the exact form body. */
 START_TEST(test_sms_at_build)
 {
-	struct notify_settings	 s = settings_all();
+	struct settings	 s = settings_all();
 	struct notify_alert	 a = alert_created();
 	struct roster_alert	 t;
 	struct notify_http	 h;
@@ -482,7 +533,7 @@ START_TEST(test_sms_at_build)
 		NULL
 	};
 
-	t = target_of(ROSTER_SMS_AT, PHONE, NULL, 0);
+	t = target_of("sms_at", PHONE, NULL, 0);
 	build_ok(&s, &t, &a, &h);
 	ck_assert_str_eq(h.url,
 	    "https://api.africastalking.com/version1/messaging");
@@ -522,11 +573,11 @@ END_TEST
 /* Africa's Talking refuses missing settings and bad numbers. */
 START_TEST(test_sms_at_bad)
 {
-	struct notify_settings	 s = settings_all();
+	struct settings	 s = settings_all();
 	struct notify_alert	 a = alert_created();
 	struct roster_alert	 t;
 
-	t = target_of(ROSTER_SMS_AT, "+855 12 345 678", NULL, 0);
+	t = target_of("sms_at", "+855 12 345 678", NULL, 0);
 	build_fails(&s, &t, &a, "sms target is not a phone number");
 	t.target = "+85512345678,+85598765432";
 	build_fails(&s, &t, &a, "sms target is not a phone number");
@@ -549,7 +600,7 @@ END_TEST
 /* PlasGate: encoded key, headers, '+' stripped, mask only with a phone. */
 START_TEST(test_plasgate_build)
 {
-	struct notify_settings	 s = settings_all();
+	struct settings	 s = settings_all();
 	struct notify_alert	 a = alert_created();
 	struct roster_alert	 t;
 	struct notify_http	 h;
@@ -559,7 +610,7 @@ START_TEST(test_plasgate_build)
 		NULL
 	};
 
-	t = target_of(ROSTER_SMS_PLASGATE, PHONE, NULL, 0);
+	t = target_of("sms_plasgate", PHONE, NULL, 0);
 	build_ok(&s, &t, &a, &h);
 	ck_assert_str_eq(h.url, "https://cloudapi.plasgate.com/rest/send"
 	    "?private_key=pk%2B%2F%3D%20x");
@@ -594,11 +645,11 @@ END_TEST
 /* PlasGate refuses missing settings and bad numbers. */
 START_TEST(test_plasgate_bad)
 {
-	struct notify_settings	 s = settings_all();
+	struct settings	 s = settings_all();
 	struct notify_alert	 a = alert_created();
 	struct roster_alert	 t;
 
-	t = target_of(ROSTER_SMS_PLASGATE, "++85512345678", NULL, 0);
+	t = target_of("sms_plasgate", "++85512345678", NULL, 0);
 	build_fails(&s, &t, &a, "sms target is not a phone number");
 	t.target = "855-123";
 	build_fails(&s, &t, &a, "sms target is not a phone number");
@@ -621,7 +672,7 @@ START_TEST(test_plasgate_bad)
 END_TEST
 
 struct verdict_case {
-	enum roster_transport	 t;
+	const char		*t;	/* the transport's name */
 	long			 status;
 	int			 curl;
 	const char		*body;
@@ -645,79 +696,79 @@ START_TEST(test_verdict)
 {
 	static const struct verdict_case cases[] = {
 		/* Webhook: the general rule. */
-		{ ROSTER_WEBHOOK, 200, 0, "", NOTIFY_SENT },
-		{ ROSTER_WEBHOOK, 204, 0, NULL, NOTIFY_SENT },
-		{ ROSTER_WEBHOOK, 299, 0, NULL, NOTIFY_SENT },
-		{ ROSTER_WEBHOOK, 0, 7, NULL, NOTIFY_RETRY },
-		{ ROSTER_WEBHOOK, 0, 28, NULL, NOTIFY_RETRY },
-		{ ROSTER_WEBHOOK, 408, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_WEBHOOK, 429, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_WEBHOOK, 500, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_WEBHOOK, 502, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_WEBHOOK, 599, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_WEBHOOK, 410, 0, NULL, NOTIFY_GIVE_UP },
-		{ ROSTER_WEBHOOK, 400, 0, NULL, NOTIFY_GIVE_UP },
-		{ ROSTER_WEBHOOK, 401, 0, NULL, NOTIFY_GIVE_UP },
-		{ ROSTER_WEBHOOK, 404, 0, NULL, NOTIFY_GIVE_UP },
-		{ ROSTER_WEBHOOK, 301, 0, NULL, NOTIFY_GIVE_UP },
+		{ "webhook", 200, 0, "", NOTIFY_SENT },
+		{ "webhook", 204, 0, NULL, NOTIFY_SENT },
+		{ "webhook", 299, 0, NULL, NOTIFY_SENT },
+		{ "webhook", 0, 7, NULL, NOTIFY_RETRY },
+		{ "webhook", 0, 28, NULL, NOTIFY_RETRY },
+		{ "webhook", 408, 0, NULL, NOTIFY_RETRY },
+		{ "webhook", 429, 0, NULL, NOTIFY_RETRY },
+		{ "webhook", 500, 0, NULL, NOTIFY_RETRY },
+		{ "webhook", 502, 0, NULL, NOTIFY_RETRY },
+		{ "webhook", 599, 0, NULL, NOTIFY_RETRY },
+		{ "webhook", 410, 0, NULL, NOTIFY_GIVE_UP },
+		{ "webhook", 400, 0, NULL, NOTIFY_GIVE_UP },
+		{ "webhook", 401, 0, NULL, NOTIFY_GIVE_UP },
+		{ "webhook", 404, 0, NULL, NOTIFY_GIVE_UP },
+		{ "webhook", 301, 0, NULL, NOTIFY_GIVE_UP },
 		/* Telegram: 2xx needs "ok": true. */
-		{ ROSTER_TELEGRAM, 200, 0,
+		{ "telegram", 200, 0,
 		    "{\"ok\":true,\"result\":{\"message_id\":1}}",
 		    NOTIFY_SENT },
-		{ ROSTER_TELEGRAM, 200, 0, "{\"ok\":false}", NOTIFY_RETRY },
-		{ ROSTER_TELEGRAM, 200, 0, "{\"ok\":\"true\"}", NOTIFY_RETRY },
-		{ ROSTER_TELEGRAM, 200, 0, "{\"ok\":tr", NOTIFY_RETRY },
-		{ ROSTER_TELEGRAM, 200, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_TELEGRAM, 429, 0,
+		{ "telegram", 200, 0, "{\"ok\":false}", NOTIFY_RETRY },
+		{ "telegram", 200, 0, "{\"ok\":\"true\"}", NOTIFY_RETRY },
+		{ "telegram", 200, 0, "{\"ok\":tr", NOTIFY_RETRY },
+		{ "telegram", 200, 0, NULL, NOTIFY_RETRY },
+		{ "telegram", 429, 0,
 		    "{\"ok\":false,\"error_code\":429,\"parameters\":"
 		    "{\"retry_after\":3}}", NOTIFY_RETRY },
-		{ ROSTER_TELEGRAM, 400, 0, "{\"ok\":false}", NOTIFY_GIVE_UP },
-		{ ROSTER_TELEGRAM, 403, 0, "{\"ok\":false}", NOTIFY_GIVE_UP },
-		{ ROSTER_TELEGRAM, 401, 0, "{\"ok\":false}", NOTIFY_GIVE_UP },
-		{ ROSTER_TELEGRAM, 404, 0, NULL, NOTIFY_GIVE_UP },
-		{ ROSTER_TELEGRAM, 408, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_TELEGRAM, 500, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_TELEGRAM, 502, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_TELEGRAM, 0, 6, NULL, NOTIFY_RETRY },
+		{ "telegram", 400, 0, "{\"ok\":false}", NOTIFY_GIVE_UP },
+		{ "telegram", 403, 0, "{\"ok\":false}", NOTIFY_GIVE_UP },
+		{ "telegram", 401, 0, "{\"ok\":false}", NOTIFY_GIVE_UP },
+		{ "telegram", 404, 0, NULL, NOTIFY_GIVE_UP },
+		{ "telegram", 408, 0, NULL, NOTIFY_RETRY },
+		{ "telegram", 500, 0, NULL, NOTIFY_RETRY },
+		{ "telegram", 502, 0, NULL, NOTIFY_RETRY },
+		{ "telegram", 0, 6, NULL, NOTIFY_RETRY },
 		/* Africa's Talking: the recipient's status string. */
-		{ ROSTER_SMS_AT, 201, 0, AT_OK, NOTIFY_SENT },
-		{ ROSTER_SMS_AT, 200, 0, AT_OK, NOTIFY_SENT },
-		{ ROSTER_SMS_AT, 201, 0, AT_Q, NOTIFY_SENT },
-		{ ROSTER_SMS_AT, 201, 0, AT_BAD, NOTIFY_GIVE_UP },
-		{ ROSTER_SMS_AT, 201, 0, AT_NONE, NOTIFY_GIVE_UP },
-		{ ROSTER_SMS_AT, 201, 0, "{\"SMSMessageData\":{}}",
+		{ "sms_at", 201, 0, AT_OK, NOTIFY_SENT },
+		{ "sms_at", 200, 0, AT_OK, NOTIFY_SENT },
+		{ "sms_at", 201, 0, AT_Q, NOTIFY_SENT },
+		{ "sms_at", 201, 0, AT_BAD, NOTIFY_GIVE_UP },
+		{ "sms_at", 201, 0, AT_NONE, NOTIFY_GIVE_UP },
+		{ "sms_at", 201, 0, "{\"SMSMessageData\":{}}",
 		    NOTIFY_RETRY },
-		{ ROSTER_SMS_AT, 201, 0, "<html>", NOTIFY_RETRY },
-		{ ROSTER_SMS_AT, 201, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_AT, 0, 28, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_AT, 500, 0, AT_OK, NOTIFY_RETRY },
-		{ ROSTER_SMS_AT, 503, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_AT, 408, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_AT, 429, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_AT, 401, 0, "The supplied authentication is "
+		{ "sms_at", 201, 0, "<html>", NOTIFY_RETRY },
+		{ "sms_at", 201, 0, NULL, NOTIFY_RETRY },
+		{ "sms_at", 0, 28, NULL, NOTIFY_RETRY },
+		{ "sms_at", 500, 0, AT_OK, NOTIFY_RETRY },
+		{ "sms_at", 503, 0, NULL, NOTIFY_RETRY },
+		{ "sms_at", 408, 0, NULL, NOTIFY_RETRY },
+		{ "sms_at", 429, 0, NULL, NOTIFY_RETRY },
+		{ "sms_at", 401, 0, "The supplied authentication is "
 		    "invalid", NOTIFY_GIVE_UP },
-		{ ROSTER_SMS_AT, 403, 0, NULL, NOTIFY_GIVE_UP },
-		{ ROSTER_SMS_AT, 400, 0, NULL, NOTIFY_GIVE_UP },
+		{ "sms_at", 403, 0, NULL, NOTIFY_GIVE_UP },
+		{ "sms_at", 400, 0, NULL, NOTIFY_GIVE_UP },
 		/* PlasGate: status only. */
-		{ ROSTER_SMS_PLASGATE, 200, 0, "{}", NOTIFY_SENT },
-		{ ROSTER_SMS_PLASGATE, 201, 0, NULL, NOTIFY_SENT },
-		{ ROSTER_SMS_PLASGATE, 0, 7, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_PLASGATE, 408, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_PLASGATE, 429, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_PLASGATE, 500, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_PLASGATE, 504, 0, NULL, NOTIFY_RETRY },
-		{ ROSTER_SMS_PLASGATE, 400, 0, NULL, NOTIFY_GIVE_UP },
-		{ ROSTER_SMS_PLASGATE, 401, 0, NULL, NOTIFY_GIVE_UP },
-		{ ROSTER_SMS_PLASGATE, 403, 0, NULL, NOTIFY_GIVE_UP },
-		{ ROSTER_SMS_PLASGATE, 410, 0, NULL, NOTIFY_GIVE_UP },
+		{ "sms_plasgate", 200, 0, "{}", NOTIFY_SENT },
+		{ "sms_plasgate", 201, 0, NULL, NOTIFY_SENT },
+		{ "sms_plasgate", 0, 7, NULL, NOTIFY_RETRY },
+		{ "sms_plasgate", 408, 0, NULL, NOTIFY_RETRY },
+		{ "sms_plasgate", 429, 0, NULL, NOTIFY_RETRY },
+		{ "sms_plasgate", 500, 0, NULL, NOTIFY_RETRY },
+		{ "sms_plasgate", 504, 0, NULL, NOTIFY_RETRY },
+		{ "sms_plasgate", 400, 0, NULL, NOTIFY_GIVE_UP },
+		{ "sms_plasgate", 401, 0, NULL, NOTIFY_GIVE_UP },
+		{ "sms_plasgate", 403, 0, NULL, NOTIFY_GIVE_UP },
+		{ "sms_plasgate", 410, 0, NULL, NOTIFY_GIVE_UP },
 	};
 	size_t	 i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ck_assert_msg(notify_verdict(cases[i].t, cases[i].status,
-		    cases[i].curl, cases[i].body) == cases[i].want,
-		    "case %zu: transport %d status %ld", i, (int)cases[i].t,
-		    cases[i].status);
+		ck_assert_msg(notify_verdict(notify_transport_find(cases[i].t),
+		    cases[i].status, cases[i].curl, cases[i].body) ==
+		    cases[i].want, "case %zu: transport %s status %ld", i,
+		    cases[i].t, cases[i].status);
 	}
 }
 END_TEST
@@ -922,7 +973,7 @@ END_TEST
  * allowed. */
 START_TEST(test_text_transports)
 {
-	struct notify_settings	 s = settings_all();
+	struct settings	 s = settings_all();
 	struct notify_alert	 a = alert_created();
 	struct roster_alert	 t;
 	struct notify_http	 h;
@@ -931,7 +982,7 @@ START_TEST(test_text_transports)
 	a.window = "now";
 	a.now_minutes = 30;
 	a.attempts = 1;
-	t = target_of(ROSTER_TELEGRAM, "-100", NULL, 0);
+	t = target_of("telegram", "-100", NULL, 0);
 	build_ok(&s, &t, &a, &h);
 	ck_assert_str_eq(h.body, "{\"chat_id\":-100,\"text\":\"CALL AGAIN: "
 	    "Hotline callback request R-7 URGENT\\n"
@@ -940,7 +991,7 @@ START_TEST(test_text_transports)
 	notify_http_clear(&h);
 
 	a.kind = "callback.unreached";
-	t = target_of(ROSTER_SMS_AT, PHONE, NULL, 0);
+	t = target_of("sms_at", PHONE, NULL, 0);
 	build_ok(&s, &t, &a, &h);
 	ck_assert_str_eq(h.body, "username=hotline&to=%2B85512345678"
 	    "&message=NOT+REACHED%3A+Hotline+callback+request+R-7+URGENT%0A"
@@ -980,7 +1031,7 @@ START_TEST(test_webhook_extras)
 	a.asked_again = 1;
 	a.warn_unsafe = 1;
 	a.session_end = "quick_exit";
-	t = target_of(ROSTER_WEBHOOK, "https://tools.example.org/hook",
+	t = target_of("webhook", "https://tools.example.org/hook",
 	    VEC_SECRET, 0);
 	build_ok(NULL, &t, &a, &h);
 	ck_assert_str_eq(h.body, "{\"type\":\"callback.retry\","
@@ -1070,16 +1121,16 @@ END_TEST
 /* notify_http_clear frees every member of every transport's request. */
 START_TEST(test_http_clear)
 {
-	struct notify_settings	 s = settings_all();
+	struct settings	 s = settings_all();
 	struct notify_alert	 a = alert_created();
 	struct notify_http	 h, zero;
 	struct roster_alert	 t[4];
 	size_t			 i, j;
 
-	t[0] = target_of(ROSTER_WEBHOOK, "https://x.example/h", VEC_SECRET, 1);
-	t[1] = target_of(ROSTER_TELEGRAM, "-100", NULL, 1);
-	t[2] = target_of(ROSTER_SMS_AT, PHONE, NULL, 1);
-	t[3] = target_of(ROSTER_SMS_PLASGATE, PHONE, NULL, 1);
+	t[0] = target_of("webhook", "https://x.example/h", VEC_SECRET, 1);
+	t[1] = target_of("telegram", "-100", NULL, 1);
+	t[2] = target_of("sms_at", PHONE, NULL, 1);
+	t[3] = target_of("sms_plasgate", PHONE, NULL, 1);
 	memset(&zero, 0, sizeof(zero));
 	for (i = 0; i < 4; i++) {
 		build_ok(&s, &t[i], &a, &h);

@@ -17,7 +17,9 @@
 
 #include <check.h>
 
+#include "clock.h"
 #include "diag.h"
+#include "notify.h"
 #include "roster.h"
 
 #define TOK_DARA	"EXAMPLE_dara_0123456789abcdef"
@@ -244,7 +246,7 @@ START_TEST(test_local)
 	ck_assert_int_eq(t, 1795395600);	/* 2026-11-23T01:00:00Z */
 	setenv("TZ", "America/New_York", 1);
 	tzset();
-	roster_local(t, &tm);
+	hclock_local(t, &tm);
 	ck_assert_int_eq(tm.tm_year, 2026 - 1900);
 	ck_assert_int_eq(tm.tm_mon, 10);
 	ck_assert_int_eq(tm.tm_mday, 23);
@@ -252,7 +254,7 @@ START_TEST(test_local)
 	ck_assert_int_eq(tm.tm_min, 0);
 	ck_assert_int_eq(tm.tm_wday, 1);
 	/* 20:00 UTC is already tomorrow, 03:00, in Phnom Penh. */
-	roster_local(1795395600 + 19 * 3600, &tm);
+	hclock_local(1795395600 + 19 * 3600, &tm);
 	ck_assert_int_eq(tm.tm_mday, 24);
 	ck_assert_int_eq(tm.tm_hour, 3);
 	ck_assert_int_eq(tm.tm_wday, 2);
@@ -805,12 +807,14 @@ START_TEST(test_contents)
 	ck_assert_str_eq(p->token, TOK_DARA);
 	ck_assert_int_eq(p->supervisor, 0);
 	ck_assert_uint_eq(p->nalerts, 1);
-	ck_assert_int_eq(p->alerts[0].transport, ROSTER_WEBHOOK);
+	ck_assert_ptr_eq(p->alerts[0].transport,
+	    notify_transport_find("webhook"));
 	ck_assert_str_eq(p->alerts[0].target, "http://127.0.0.1:9000/a");
 	ck_assert_str_eq(p->alerts[0].secret, WHSEC);
 	ck_assert_int_eq(p->alerts[0].with_phone, 0);
 	p = roster_find(r, "sokha");
-	ck_assert_int_eq(p->alerts[0].transport, ROSTER_SMS_AT);
+	ck_assert_ptr_eq(p->alerts[0].transport,
+	    notify_transport_find("sms_at"));
 	ck_assert_str_eq(p->alerts[0].target, "+85512345678");
 	ck_assert_ptr_null(p->alerts[0].secret);
 	ck_assert_int_eq(p->alerts[0].with_phone, 1);
@@ -819,9 +823,12 @@ START_TEST(test_contents)
 	ck_assert_uint_eq(roster_supervisors(r, sup, 2), 1);
 	ck_assert_str_eq(sup[0]->id, "bopha");
 	ck_assert_int_eq(sup[0]->supervisor, 1);
-	ck_assert_int_eq(sup[0]->alerts[0].transport, ROSTER_TELEGRAM);
-	ck_assert_int_eq(roster_uses(r, ROSTER_TELEGRAM), 1);
-	ck_assert_int_eq(roster_uses(r, ROSTER_SMS_PLASGATE), 0);
+	ck_assert_ptr_eq(sup[0]->alerts[0].transport,
+	    notify_transport_find("telegram"));
+	ck_assert_int_eq(roster_uses(r, notify_transport_find("telegram")),
+	    1);
+	ck_assert_int_eq(roster_uses(r, notify_transport_find("sms_plasgate")),
+	    0);
 	ck_assert_str_eq(sup[0]->alerts[0].target, "-100123");
 	roster_free(r);
 
@@ -924,7 +931,8 @@ START_TEST(test_secret_files)
 	ck_assert_str_eq(p->alerts[0].secret, WHSEC);
 	p = roster_find(r, "bopha");
 	ck_assert_ptr_null(p->token);
-	ck_assert_int_eq(p->alerts[0].transport, ROSTER_SMS_PLASGATE);
+	ck_assert_ptr_eq(p->alerts[0].transport,
+	    notify_transport_find("sms_plasgate"));
 	ck_assert_str_eq(p->alerts[0].target, "85512345678");
 	roster_free(r);
 
@@ -1337,9 +1345,12 @@ START_TEST(test_shipped)
 	ck_assert_int_eq(roster_max_attempts(r), 5);
 	ck_assert_uint_eq(roster_supervisors(r, sup, 4), 1);
 	/* A webhook: the sample needs no provider secrets to pass -t. */
-	ck_assert_int_eq(sup[0]->alerts[0].transport, ROSTER_WEBHOOK);
-	ck_assert_int_eq(roster_uses(r, ROSTER_WEBHOOK), 1);
-	ck_assert_int_eq(roster_uses(r, ROSTER_TELEGRAM), 0);
+	ck_assert_ptr_eq(sup[0]->alerts[0].transport,
+	    notify_transport_find("webhook"));
+	ck_assert_int_eq(roster_uses(r, notify_transport_find("webhook")),
+	    1);
+	ck_assert_int_eq(roster_uses(r, notify_transport_find("telegram")),
+	    0);
 	/* A Monday: two counsellors by day, one in the evening. */
 	ck_assert_str_eq(duty(r, pp(2026, 11, 23, 10, 0)), "sophea,channy");
 	ck_assert_str_eq(duty(r, pp(2026, 11, 23, 18, 0)), "dara");
