@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * channel: the one internal USSD event and reply that every gateway format
- * is translated to and from, and a channel's settings (path, secret token,
- * screen budget, wire mapping). The adapters themselves live in one file
- * each: channel_at.c (Africa's Talking CON/END) and channel_generic.c (a
- * mapping set in the configuration).
+ * channel: a USSD webhook as the daemon sees it. A channel is built from
+ * its configuration entry (name, path, menu, screen budget, secret token,
+ * and the keys of its gateway's adapter) and is opaque; it routes request
+ * paths, checks the token, and translates between its gateway's wire
+ * format and the one internal USSD event and reply. The adapters live in
+ * one file each (channel_at.c, channel_generic.c; see channel_ops.h).
  */
 #ifndef HOTLINED_CHANNEL_H
 #define HOTLINED_CHANNEL_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
 
 #include "menu.h"
+#include "schema.h"
 
+struct channel;
 struct form;
 struct menu;
 
@@ -22,11 +28,6 @@ struct menu;
 #define CHANNEL_MAX_CODE	32	/* service code, network code */
 #define CHANNEL_MAX_INPUT	1024	/* an input, or the whole history */
 
-enum channel_kind {
-	CHANNEL_AT,		/* Africa's Talking USSD */
-	CHANNEL_GENERIC		/* configurable mapping */
-};
-
 /* What the gateway says about the start of a session. */
 enum channel_start {
 	CHANNEL_START_UNKNOWN,	/* the gateway does not say */
@@ -34,68 +35,18 @@ enum channel_start {
 	CHANNEL_START_CONTINUE	/* a later hop */
 };
 
-/* Where a generic field is found in the request. */
-enum channel_where {
-	CHANNEL_FROM_BODY,	/* form or JSON body (query string for GET) */
-	CHANNEL_FROM_QUERY,	/* the URL's query string */
-	CHANNEL_FROM_HEADER	/* an HTTP header */
-};
-
-/* One generic field: where it is and its name (NULL when unset). */
-struct channel_field {
-	enum channel_where	 where;
-	char			*name;
-};
-
 enum channel_method { CHANNEL_GET, CHANNEL_POST };
-enum channel_body { CHANNEL_BODY_FORM, CHANNEL_BODY_JSON };
-enum channel_input { CHANNEL_INPUT_LATEST, CHANNEL_INPUT_HISTORY };
-enum channel_newsig {
-	CHANNEL_NEW_UNKNOWN_SESSION,	/* new when the session id is unknown */
-	CHANNEL_NEW_EMPTY_INPUT,	/* new when the input is empty */
-	CHANNEL_NEW_FIELD		/* new when a field has a value */
-};
-enum channel_replyfmt { CHANNEL_REPLY_CONEND, CHANNEL_REPLY_JSON };
-enum channel_token { CHANNEL_TOKEN_NONE, CHANNEL_TOKEN_PATH,
-	CHANNEL_TOKEN_HEADER };
 
-/* A channel's settings, as loaded by conf.c. */
-struct channel {
-	char			*name;
-	enum channel_kind	 kind;
-	char			*path;
-	char			*menu_name;
-	const struct menu	*menu;		/* borrowed from the conf */
-	struct menu_limits	 limits;
-	enum channel_token	 token_in;
-	char			*token;
-	char			*token_header;
+/* Look up a request header (borrowed), NULL if absent. */
+typedef const char *(*channel_header_cb)(void *arg, const char *name);
 
-	/* Generic mapping (CHANNEL_GENERIC only). */
-	enum channel_method	 method;
-	enum channel_body	 body;
-	struct channel_field	 f_session, f_phone, f_input, f_service,
-				 f_network, f_hop, f_new;
-	enum channel_input	 input_mode;
-	char			*separator;
-	enum channel_newsig	 newsig;
-	char			*new_value;
-	char			*end_value;	/* field value: gateway ended */
-	enum channel_replyfmt	 reply;
-	char			*reply_text;
-	char			*reply_action;
-	char			*reply_continue;
-	char			*reply_end;
-};
-
-/* The request as the adapters see it (filled by http.c). */
+/* The request as the adapters see it (filled by the webhook handler). */
 struct channel_request {
 	enum channel_method	 method;
 	const char		*query;		/* raw, may be NULL */
 	const char		*body;
 	size_t			 body_len;
-	/* Look up a request header (borrowed), NULL if absent. */
-	const char		*(*header)(void *arg, const char *name);
+	channel_header_cb	 header;
 	void			*header_arg;
 };
 
@@ -134,8 +85,61 @@ struct channel_response {
 	const char	*content_type;	/* static */
 };
 
-/* Free a channel's settings (NULL is fine). */
-void	channel_free(struct channel *c);
+/*
+ * Build a channel from its configuration entry at pointer ptr of doc: the
+ * common keys and those of the adapter its "type" names are checked, and
+ * every problem (and warning) goes to doc. menus is the file's "menus"
+ * object (borrowed), for the name check; the tree itself is set later
+ * with channel_set_menu. Returns a new channel, or NULL when the entry's
+ * keys are wrong or memory ran out (reported to doc too).
+ */
+struct channel	*channel_new(struct schema_doc *doc, json_t *entry,
+		    const char *ptr, json_t *menus);
+
+/* Free a channel (NULL is fine). */
+void		 channel_free(struct channel *ch);
+
+/* The channel's name, URL path and menu tree name (borrowed). */
+const char	*channel_name(const struct channel *ch);
+const char	*channel_path(const struct channel *ch);
+const char	*channel_menu_name(const struct channel *ch);
+
+/* The menu tree the channel shows (borrowed), NULL until set. */
+const struct menu *channel_menu(const struct channel *ch);
+
+/* Set the tree (borrowed: it must outlive the channel). */
+void		 channel_set_menu(struct channel *ch, const struct menu *m);
+
+/* The channel's screen budget (borrowed). */
+const struct menu_limits *channel_limits(const struct channel *ch);
+
+/*
+ * Whether path is served by ch. For a channel whose token is a path
+ * segment, path must be "<channel path>/<token>"; *token_seg is set to
+ * what follows the path's '/' (borrowed from path) or NULL. A channel
+ * whose gateway sends end-of-session notices also takes them at
+ * "<path>/end" (or "<path>/<token>/end"): *notice is set to 1 for those.
+ * A path-token channel also matches its bare path, with no token, so
+ * that the caller answers 403. Returns 1 on a match, else 0.
+ */
+int		 channel_match(const struct channel *ch, const char *path,
+		    const char **token_seg, int *notice);
+
+/*
+ * Whether a request carries ch's secret: the token segment from
+ * channel_match, or the configured header looked up with header(arg).
+ * Compared in constant time. Returns 1 when it does or ch has no token.
+ */
+int		 channel_authorised(const struct channel *ch,
+		    const char *token_seg, int notice, channel_header_cb header,
+		    void *arg);
+
+/* Whether ch's webhook (or its notices, when notice) takes method m. */
+int		 channel_method_ok(const struct channel *ch,
+		    enum channel_method m, int notice);
+
+/* The Allow header of a 405 from ch ("POST", "GET"; static). */
+const char	*channel_allow(const struct channel *ch, int notice);
 
 /*
  * Translate a request into an event with ch's adapter. Returns 0, or -1
@@ -147,10 +151,10 @@ int	channel_parse(const struct channel *ch,
 	    const char **cause);
 
 /*
- * Translate an end-of-session notice (Africa's Talking channels only,
- * aggregators.md §1.4) into ev->session_id and *how (static: completed,
- * hung_up, failed or ended). Returns 0, or -1 with *cause (static) for a
- * 400 answer.
+ * Translate an end-of-session notice (for gateways that send them, such
+ * as Africa's Talking, aggregators.md §1.4) into ev->session_id and *how
+ * (static: completed, hung_up, failed or ended). Returns 0, or -1 with
+ * *cause (static) for a 400 answer.
  */
 int	channel_notice_parse(const struct channel *ch,
 	    const struct channel_request *req, struct channel_event *ev,
@@ -169,24 +173,11 @@ void	channel_reply_clear(struct channel_reply *rep);
 int	channel_format(const struct channel *ch,
 	    const struct channel_reply *reply, struct channel_response *out);
 
-/* The CON/END text/plain body both adapters can use. */
-int	channel_conend(const struct channel_reply *reply,
-	    struct channel_response *out);
-
-/* Adapters (one file each). */
-int	channel_at_parse(const struct channel *ch,
-	    const struct channel_request *req, struct channel_event *ev,
-	    const char **cause);
-int	channel_at_notice(const struct channel *ch,
-	    const struct channel_request *req, struct channel_event *ev,
-	    const char **how, const char **cause);
-int	channel_generic_parse(const struct channel *ch,
-	    const struct channel_request *req, struct channel_event *ev,
-	    const char **cause);
-int	channel_generic_format(const struct channel *ch,
-	    const struct channel_reply *reply, struct channel_response *out);
-
-/* Parse a field spec ("name", "body:name", "query:name", "header:Name"). */
-int	channel_field_parse(const char *spec, struct channel_field *f);
+/*
+ * Print the keys of a channel entry, the common ones and each adapter's,
+ * names prefixed by prefix ("channels[].").
+ */
+void	channel_print_keys(FILE *fp, enum schema_format fmt,
+	    const char *prefix);
 
 #endif

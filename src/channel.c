@@ -1,78 +1,438 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * channel: dispatch between the internal USSD event/reply and the adapter
- * that speaks a channel's wire format, and the pieces adapters share (the
- * CON/END body, field specs, event storage). The formats themselves live
- * in channel_at.c and channel_generic.c.
+ * channel: a USSD webhook. It owns a channel's settings (name, path, menu,
+ * screen budget, secret token), builds them from the configuration entry,
+ * routes request paths to it and checks its token, and passes requests and
+ * replies to the adapter its "type" names. The adapters are listed in one
+ * table below and called only through their channel_ops; the wire formats
+ * themselves live in channel_at.c and channel_generic.c.
  */
+#include <ctype.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "channel.h"
+#include "channel_ops.h"
 #include "form.h"
+#include "schema.h"
 
-/* Free a channel's settings. */
-void
-channel_free(struct channel *c)
+/* The adapters, one file each. Adding a gateway is one line here. */
+extern const struct channel_ops channel_at;
+extern const struct channel_ops channel_generic;
+
+static const struct channel_ops *const channel_adapters[] = {
+	&channel_at,
+	&channel_generic,
+	NULL
+};
+
+#define CHANNEL_NADAPTERS \
+	(sizeof(channel_adapters) / sizeof(channel_adapters[0]) - 1)
+
+/* Where the secret token is presented. */
+enum channel_token {
+	CHANNEL_TOKEN_NONE,
+	CHANNEL_TOKEN_PATH,	/* the last path segment */
+	CHANNEL_TOKEN_HEADER	/* a header */
+};
+
+struct channel {
+	char				*name;
+	char				*path;
+	char				*menu_name;
+	const struct menu		*menu;		/* borrowed */
+	struct menu_limits		 limits;
+	enum channel_token		 token_in;
+	char				*token;
+	char				*token_header;
+	const struct channel_ops	*ops;
+	void				*state;		/* the adapter's */
+};
+
+static const struct schema_key ck_screen[] = {
+	{ "gsm7", SCHEMA_INT, 20, 1000, NULL, 182, 0, NULL, NULL,
+	  "screen budget in GSM-7 septets" },
+	{ "ucs2", SCHEMA_INT, 10, 500, NULL, 80, 0, NULL, NULL,
+	  "screen budget in UTF-16 units (UCS-2 screens, e.g. Khmer)" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+/* The keys of every channel; "type" gets its choices from the adapters. */
+static const struct schema_key ck_common[] = {
+	{ "name", SCHEMA_STR, 1, 32, NULL, 0, 1, NULL, NULL,
+	  "channel name, used in logs and session keys" },
+	{ "type", SCHEMA_STR, 1, 32, NULL, 0, 1, NULL, NULL,
+	  "webhook format" },
+	{ "path", SCHEMA_STR, 2, 128, NULL, 0, 1, NULL, NULL,
+	  "URL path of the webhook" },
+	{ "menu", SCHEMA_STR, 1, 64, "main", 0, 0, NULL, NULL,
+	  "menu tree this channel shows" },
+	{ "screen", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_screen,
+	  "screen budget" },
+	{ "token", SCHEMA_STR, 16, 256, NULL, 0, 0, NULL, NULL,
+	  "shared secret the gateway must present" },
+	{ "token_file", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "file holding the secret (mode 0600 or 0400)" },
+	{ "token_in", SCHEMA_STR, 1, 16, "header", 0, 0, "header|path", NULL,
+	  "where the secret is: a header or the last path segment" },
+	{ "token_header", SCHEMA_STR, 1, 64, "X-Hotlined-Token", 0, 0, NULL,
+	  NULL, "header carrying the secret" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+/* Listed after the adapters' keys. */
+static const struct schema_key ck_tail[] = {
+	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
+	  "free text for admins" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+/* The tables a channel entry is checked against and listed from. */
+struct channel_keys {
+	struct schema_key	 common[sizeof(ck_common) /
+				    sizeof(ck_common[0])];
+	char			 choices[256];	/* "africastalking|generic" */
+	const struct schema_key	*tables[CHANNEL_NADAPTERS + 3];
+};
+
+/*
+ * Fill keys: the common table with the adapters' names as the choices of
+ * "type", then each adapter's table, then the tail.
+ */
+static void
+channel_keys(struct channel_keys *keys)
 {
-	struct channel_field	*f[] = { &c->f_session, &c->f_phone,
-				    &c->f_input, &c->f_service, &c->f_network,
-				    &c->f_hop, &c->f_new };
-	size_t			 i;
+	struct schema_key	*k;
+	size_t			 i, n = 0, len;
 
-	if (c == NULL)
-		return;
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		free(f[i]->name);
-	free(c->name);
-	free(c->path);
-	free(c->menu_name);
-	if (c->token != NULL)
-		explicit_bzero(c->token, strlen(c->token));
-	free(c->token);
-	free(c->token_header);
-	free(c->separator);
-	free(c->new_value);
-	free(c->end_value);
-	free(c->reply_text);
-	free(c->reply_action);
-	free(c->reply_continue);
-	free(c->reply_end);
-	free(c);
+	memcpy(keys->common, ck_common, sizeof(ck_common));
+	keys->choices[0] = '\0';
+	for (i = 0; channel_adapters[i] != NULL; i++) {
+		len = strlen(keys->choices);
+		snprintf(keys->choices + len, sizeof(keys->choices) - len,
+		    "%s%s", i > 0 ? "|" : "", channel_adapters[i]->name);
+	}
+	for (k = keys->common; k->name != NULL; k++)
+		if (strcmp(k->name, "type") == 0)
+			k->choices = keys->choices;
+	keys->tables[n++] = keys->common;
+	for (i = 0; channel_adapters[i] != NULL; i++)
+		if (channel_adapters[i]->schema != NULL)
+			keys->tables[n++] = channel_adapters[i]->schema;
+	keys->tables[n++] = ck_tail;
+	keys->tables[n] = NULL;
 }
 
-/* Parse a field spec: "name" or "body:", "query:", "header:" + name. */
-int
-channel_field_parse(const char *spec, struct channel_field *f)
+/* Return 1 if a webhook path is acceptable: /segment[/segment...]. */
+static int
+channel_path_ok(const char *path)
 {
-	static const struct {
-		const char		*prefix;
-		enum channel_where	 where;
-	} pre[] = {
-		{ "body:", CHANNEL_FROM_BODY },
-		{ "query:", CHANNEL_FROM_QUERY },
-		{ "header:", CHANNEL_FROM_HEADER },
-	};
-	const char	*name = spec;
-	size_t		 i, n;
+	const char	*p;
 
-	f->where = CHANNEL_FROM_BODY;
-	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
-		n = strlen(pre[i].prefix);
-		if (strncmp(spec, pre[i].prefix, n) == 0) {
-			f->where = pre[i].where;
-			name = spec + n;
-			break;
+	if (path[0] != '/' || path[strlen(path) - 1] == '/' ||
+	    strstr(path, "//") != NULL)
+		return 0;
+	for (p = path; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("/_.-", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Read the secret: inline or from a private file, in a header or path. */
+static int
+channel_token(struct schema_doc *doc, struct channel *ch, json_t *entry,
+    const char *ptr)
+{
+	const char	*s, *tokfile;
+	char		 p[SCHEMA_PTR_MAX];
+
+	tokfile = schema_str(entry, ck_common, "token_file");
+	ch->token = schema_secret(doc, entry, ck_common, ptr, "token",
+	    "token_file", &schema_shared_secret, NULL);
+	if (ch->token != NULL) {
+		ch->token_in = strcmp(schema_str(entry, ck_common, "token_in"),
+		    "path") == 0 ? CHANNEL_TOKEN_PATH : CHANNEL_TOKEN_HEADER;
+		for (s = ch->token; *s != '\0'; s++)
+			if (!isalnum((unsigned char)*s) && *s != '_' &&
+			    *s != '-') {
+				schema_err(doc, ptr, 0, "the token may hold "
+				    "only letters, digits, _ and -");
+				break;
+			}
+	} else if (tokfile == NULL &&
+	    json_object_get(entry, "token_in") != NULL) {
+		schema_ptr(p, sizeof(p), ptr, "token_in");
+		schema_err(doc, p, 1, "\"token_in\" without a token");
+	}
+	ch->token_header = strdup(schema_str(entry, ck_common,
+	    "token_header"));
+	if (ch->token != NULL && strstr(ch->token, "EXAMPLE") != NULL)
+		schema_warn(doc, ptr, 0, "channel \"%s\" "
+		    "still has the sample's EXAMPLE token: make a new random "
+		    "one (token_file)", ch->name);
+	return ch->token_header == NULL ? -1 : 0;
+}
+
+/* Refuse the keys of other adapters that ch's adapter does not have. */
+static void
+channel_foreign(struct schema_doc *doc, const struct channel_ops *ops,
+    json_t *entry, const char *ptr)
+{
+	const struct schema_key	*k;
+	char			 p[SCHEMA_PTR_MAX];
+	size_t			 i;
+
+	for (i = 0; channel_adapters[i] != NULL; i++) {
+		if (channel_adapters[i] == ops ||
+		    channel_adapters[i]->schema == NULL)
+			continue;
+		for (k = channel_adapters[i]->schema; k->name != NULL; k++) {
+			if (json_object_get(entry, k->name) == NULL ||
+			    (ops->schema != NULL &&
+			    schema_find(ops->schema, k->name) != NULL))
+				continue;
+			schema_ptr(p, sizeof(p), ptr, k->name);
+			schema_err(doc, p, 1, "\"%s\" is for %s channels only",
+			    k->name, channel_adapters[i]->name);
 		}
 	}
-	if (*name == '\0' || strchr(name, ':') != NULL)
-		return -1;
-	free(f->name);
-	f->name = strdup(name);
-	return f->name == NULL ? -1 : 0;
+}
+
+/* Build a channel from its entry; see channel.h. */
+struct channel *
+channel_new(struct schema_doc *doc, json_t *entry, const char *ptr,
+    json_t *menus)
+{
+	struct channel_keys	 keys;
+	struct channel_setup	 setup;
+	struct channel		*ch = NULL;
+	json_t			*scr;
+	const char		*type;
+	char			 p[SCHEMA_PTR_MAX];
+	size_t			 i, errors = doc->errors;
+
+	channel_keys(&keys);
+	schema_check_union(doc, entry, ptr, keys.tables);
+	if (doc->errors > errors)
+		return NULL;	/* the reads below rely on a clean entry */
+	ch = calloc(1, sizeof(*ch));
+	if (ch == NULL)
+		goto fail;
+	type = schema_str(entry, keys.common, "type");
+	for (i = 0; channel_adapters[i] != NULL; i++)
+		if (strcmp(channel_adapters[i]->name, type) == 0)
+			ch->ops = channel_adapters[i];
+	ch->name = strdup(schema_str(entry, ck_common, "name"));
+	ch->path = strdup(schema_str(entry, ck_common, "path"));
+	ch->menu_name = strdup(schema_str(entry, ck_common, "menu"));
+	if (ch->ops == NULL || ch->name == NULL || ch->path == NULL ||
+	    ch->menu_name == NULL)
+		goto fail;
+	scr = json_object_get(entry, "screen");
+	ch->limits.gsm7 = (size_t)schema_int(scr, ck_screen, "gsm7");
+	ch->limits.ucs2 = (size_t)schema_int(scr, ck_screen, "ucs2");
+
+	if (!channel_path_ok(ch->path)) {
+		schema_ptr(p, sizeof(p), ptr, "path");
+		schema_err(doc, p, 0, "path must look like /ussd/name "
+		    "(letters, digits, _ . - and /, no trailing /)");
+	}
+	/* Name check against the file, so it holds even if a tree failed. */
+	if (json_object_get(menus, ch->menu_name) == NULL) {
+		schema_ptr(p, sizeof(p), ptr, "menu");
+		schema_err(doc, json_object_get(entry, "menu") ? p : ptr, 0,
+		    "no menu tree called \"%s\" in \"menus\"", ch->menu_name);
+	}
+	if (channel_token(doc, ch, entry, ptr) == -1)
+		goto fail;
+	setup.name = ch->name;
+	setup.token = ch->token != NULL;
+	if (ch->ops->configure != NULL &&
+	    ch->ops->configure(doc, entry, ptr, &setup, &ch->state) == -1)
+		goto fail;
+	channel_foreign(doc, ch->ops, entry, ptr);
+	return ch;
+fail:
+	schema_err(doc, ptr, 0, "out of memory");
+	channel_free(ch);
+	return NULL;
+}
+
+/* Free a channel and its adapter's state. */
+void
+channel_free(struct channel *ch)
+{
+	if (ch == NULL)
+		return;
+	if (ch->ops != NULL && ch->ops->free != NULL)
+		ch->ops->free(ch->state);
+	free(ch->name);
+	free(ch->path);
+	free(ch->menu_name);
+	if (ch->token != NULL)
+		explicit_bzero(ch->token, strlen(ch->token));
+	free(ch->token);
+	free(ch->token_header);
+	free(ch);
+}
+
+/* The channel's name. */
+const char *
+channel_name(const struct channel *ch)
+{
+	return ch->name;
+}
+
+/* The channel's URL path. */
+const char *
+channel_path(const struct channel *ch)
+{
+	return ch->path;
+}
+
+/* The name of the menu tree the channel shows. */
+const char *
+channel_menu_name(const struct channel *ch)
+{
+	return ch->menu_name;
+}
+
+/* The menu tree the channel shows. */
+const struct menu *
+channel_menu(const struct channel *ch)
+{
+	return ch->menu;
+}
+
+/* Set the menu tree the channel shows. */
+void
+channel_set_menu(struct channel *ch, const struct menu *m)
+{
+	ch->menu = m;
+}
+
+/* The channel's screen budget. */
+const struct menu_limits *
+channel_limits(const struct channel *ch)
+{
+	return &ch->limits;
+}
+
+/* Whether rest (what follows the path) is where ch's notices arrive. */
+static int
+channel_notice_at(const struct channel *ch, const char *rest)
+{
+	return ch->ops->notice_path != NULL &&
+	    strcmp(rest, ch->ops->notice_path) == 0;
+}
+
+/* Whether ch serves path; see channel.h. */
+int
+channel_match(const struct channel *ch, const char *path,
+    const char **token_seg, int *notice)
+{
+	const char	*rest, *slash;
+	size_t		 n = strlen(ch->path);
+
+	*token_seg = NULL;
+	*notice = 0;
+	if (strncmp(path, ch->path, n) != 0)
+		return 0;
+	rest = path + n;
+	if (ch->token_in == CHANNEL_TOKEN_PATH) {
+		if (rest[0] == '/' && rest[1] != '\0') {
+			slash = strchr(rest + 1, '/');
+			if (slash == NULL) {
+				*token_seg = rest + 1;
+				return 1;
+			}
+			if (channel_notice_at(ch, slash)) {
+				/* "<path>/<token>/end" */
+				*token_seg = rest + 1;
+				*notice = 1;
+				return 1;
+			}
+		}
+		return rest[0] == '\0';	/* the caller answers 403 */
+	}
+	if (rest[0] == '\0')
+		return 1;
+	if (channel_notice_at(ch, rest)) {
+		*notice = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Compare a presented secret with the expected one in constant time. */
+static int
+channel_token_eq(const char *given, const char *want)
+{
+	size_t		 gl, wl, i;
+	unsigned char	 diff;
+
+	if (given == NULL)
+		return 0;
+	gl = strlen(given);
+	wl = strlen(want);
+	diff = gl != wl;
+	for (i = 0; i < wl; i++)
+		diff |= (unsigned char)want[i] ^
+		    (unsigned char)(i < gl ? given[i] : 0);
+	return diff == 0;
+}
+
+/* Whether a request carries the channel's secret. */
+int
+channel_authorised(const struct channel *ch, const char *token_seg,
+    int notice, channel_header_cb header, void *arg)
+{
+	const char	*given;
+	char		 buf[300];
+	int		 ok;
+
+	if (ch->token == NULL)
+		return 1;
+	if (ch->token_in != CHANNEL_TOKEN_PATH)
+		given = header(arg, ch->token_header);
+	else if (notice && token_seg != NULL) {
+		/* "<token>/end": compare the token alone. */
+		snprintf(buf, sizeof(buf), "%.*s",
+		    (int)strcspn(token_seg, "/"), token_seg);
+		given = buf;
+	} else
+		given = token_seg;
+	ok = channel_token_eq(given, ch->token);
+	explicit_bzero(buf, sizeof(buf));
+	return ok;
+}
+
+/* Whether the webhook, or its notices, take method m. */
+int
+channel_method_ok(const struct channel *ch, enum channel_method m,
+    int notice)
+{
+	if (notice)
+		return m == CHANNEL_POST;
+	return (ch->ops->methods(ch->state) & (1u << m)) != 0;
+}
+
+/* The methods of the webhook, or its notices, for an Allow header. */
+const char *
+channel_allow(const struct channel *ch, int notice)
+{
+	unsigned	 m;
+
+	if (notice)
+		return "POST";
+	m = ch->ops->methods(ch->state);
+	if (m == (CHANNEL_ALLOW_GET | CHANNEL_ALLOW_POST))
+		return "GET, POST";
+	return m == CHANNEL_ALLOW_GET ? "GET" : "POST";
 }
 
 /*
@@ -120,17 +480,11 @@ int
 channel_parse(const struct channel *ch, const struct channel_request *req,
     struct channel_event *ev, const char **cause)
 {
-	int	 rc;
-
 	memset(ev, 0, sizeof(*ev));
 	ev->channel = ch->name;
-	if (ch->kind == CHANNEL_AT)
-		rc = channel_at_parse(ch, req, ev, cause);
-	else
-		rc = channel_generic_parse(ch, req, ev, cause);
-	if (rc == 0)
-		rc = channel_lengths(ev, cause);
-	return rc;
+	if (ch->ops->parse(ch->state, req, ev, cause) == -1)
+		return -1;
+	return channel_lengths(ev, cause);
 }
 
 /* Translate an end-of-session notice. */
@@ -141,11 +495,11 @@ channel_notice_parse(const struct channel *ch,
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->channel = ch->name;
-	if (ch->kind != CHANNEL_AT) {
+	if (ch->ops->notice == NULL) {
 		*cause = "this channel takes no notices";
 		return -1;
 	}
-	if (channel_at_notice(ch, req, ev, how, cause) == -1)
+	if (ch->ops->notice(ch->state, req, ev, how, cause) == -1)
 		return -1;
 	return channel_lengths(ev, cause);
 }
@@ -182,24 +536,17 @@ int
 channel_format(const struct channel *ch, const struct channel_reply *reply,
     struct channel_response *out)
 {
-	if (ch->kind == CHANNEL_GENERIC)
-		return channel_generic_format(ch, reply, out);
-	return channel_conend(reply, out);
+	return ch->ops->format(ch->state, reply, out);
 }
 
-/* "CON text" or "END text", text/plain. */
-int
-channel_conend(const struct channel_reply *reply,
-    struct channel_response *out)
+/* Print the common keys, each adapter's, then the tail. */
+void
+channel_print_keys(FILE *fp, enum schema_format fmt, const char *prefix)
 {
-	size_t	 n = strlen(reply->text);
+	struct channel_keys	 keys;
+	size_t			 i;
 
-	out->body = malloc(n + 5);
-	if (out->body == NULL)
-		return -1;
-	memcpy(out->body, reply->end ? "END " : "CON ", 4);
-	memcpy(out->body + 4, reply->text, n + 1);
-	out->len = n + 4;
-	out->content_type = "text/plain; charset=utf-8";
-	return 0;
+	channel_keys(&keys);
+	for (i = 0; keys.tables[i] != NULL; i++)
+		schema_print(fp, fmt, prefix, keys.tables[i]);
 }
