@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * console: the counsellors' web console on the API listener. It serves
+ * console: the counsellors' web console on the API's listener. It serves
  * the page (HTML, CSS and JavaScript built into the daemon, with ETags),
  * signs counsellors in with their roster token or a one-time link from an
  * alert, holds their session cookie, and signs them out. The data itself
@@ -17,6 +17,7 @@ struct conf;
 struct console;
 struct evhttp_request;
 struct hclock;
+struct http;
 struct json_t;
 struct signin;
 struct signin_session;
@@ -42,10 +43,11 @@ struct console	*console_new(struct signin *s, const struct hclock *clock,
 void		 console_free(struct console *c);
 
 /*
- * Serve req if its path is the console's ("/", "/console", "/console/...");
- * returns 1 when it did, 0 when the path is someone else's.
+ * Take the paths of the front end h that no one else has: the console's
+ * ("/", "/console", "/console/...") are served, any other gets a JSON
+ * 404. Returns 0, or -1 when h has no room.
  */
-int		 console_serve(struct console *c, struct evhttp_request *req);
+int		 console_mount(struct console *c, struct http *h);
 
 /*
  * The session the cookie of req belongs to, still valid at now (it counts
@@ -64,6 +66,18 @@ void		 console_headers(struct evhttp_request *req);
  */
 void		 console_json(struct evhttp_request *req, int code,
 		    const char *reason, struct json_t *v);
+
+/* Answer req with {"error": msg}, as console_json does. */
+void		 console_error(struct evhttp_request *req, int code,
+		    const char *reason, const char *msg);
+
+/*
+ * Copy the string member name of the JSON object in req's body into buf
+ * (len bytes). Returns 0, or -1 when the body is no such object or the
+ * value does not fit.
+ */
+int		 console_body_string(struct evhttp_request *req,
+		    const char *name, char *buf, size_t len);
 
 /*
  * The one-time link that signs roster id in and opens request ref, at

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * hotlined: the daemon context. One struct owns the event base, the current
- * configuration, the session table and the listener, and handles signals:
+ * configuration, the session table and the two listeners' front ends (the
+ * gateways' webhooks; the counsellor API, console and Telegram's webhook),
+ * wires the modules onto them, and handles signals:
  * TERM/INT stop, HUP reloads, USR1 is accepted for log reopening (stderr
  * needs none), PIPE is ignored.
  */
@@ -21,7 +23,7 @@ struct hotlined;
 struct hotlined	*hotlined_new(const char *conf_file, struct conf *conf,
 		    int verbose);
 
-/* Bind the listener and install the signal events. 0, or -1 logged. */
+/* Bind the listeners and install the signal events. 0, or -1 logged. */
 int		 hotlined_start(struct hotlined *d);
 
 /* Run the event loop until a stop signal; returns the exit status. */

@@ -1,31 +1,49 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * http: the USSD webhook listener on libevent's evhttp. It owns binding,
- * request limits, routing a path to its channel, the secret token check,
- * the HTTP status of every refusal, and handing the decoded event to the
- * session table. Wire formats are the channel adapters' business.
+ * http: the evhttp front end both listeners use, the USSD webhooks' and
+ * the counsellor API's. It owns binding, the limits a request meets before
+ * any handler sees it, routing a path to the handler mounted at its
+ * longest matching prefix, the count of replies that wait for later, and
+ * closing. What a path means is its handler's business.
  */
 #ifndef HOTLINED_HTTP_H
 #define HOTLINED_HTTP_H
 
 #include <stddef.h>
 
-struct conf;
 struct event_base;
+struct evhttp_request;
 struct http;
-struct session_table;
+struct http_defer;
+
+/* What every request on a listener must meet. */
+struct http_limits {
+	size_t		 max_body;	/* bytes; evhttp answers 413 above */
+	size_t		 max_headers;	/* bytes of the header block */
+	int		 timeout;	/* seconds to receive a request */
+	int		 methods;	/* EVHTTP_REQ_* mask; others get 501 */
+	int		 nodelay;	/* 1: TCP_NODELAY on accepted sockets */
+};
+
+/* A handler for the paths under a prefix; arg is the one mounted. */
+typedef void	(*http_handler_cb)(struct evhttp_request *req, void *arg);
+
+/* Told that the client of a deferred request went away. */
+typedef void	(*http_gone_cb)(void *arg);
 
 /*
- * A listener whose requests are served with the configuration *confp
- * points to at the time of each request (so a reload takes effect on the
- * next request) and the sessions in t. NULL on failure.
+ * A front end on base with the limits lim (copied); name says whose it is
+ * in log lines ("counsellor API"). It serves nothing before http_listen,
+ * and answers a path no handler is mounted on with a text/plain 404
+ * "unknown path". NULL on failure.
  */
-struct http	*http_new(struct event_base *base, struct session_table *t,
-		    struct conf *const *confp);
+struct http	*http_new(struct event_base *base, const char *name,
+		    const struct http_limits *lim);
 
 /*
- * Bind address:port (port 0 picks a free one). Returns 0, or -1 with a
- * message in *cause (a new string the caller frees).
+ * Bind address:port (port 0 picks a free one). Returns 0, or -1 with
+ * "cannot listen on ADDRESS:PORT" in *cause (a new string the caller
+ * frees, or NULL out of memory); errno is the bind's.
  */
 int		 http_listen(struct http *h, const char *address, int port,
 		    char **cause);
@@ -33,15 +51,55 @@ int		 http_listen(struct http *h, const char *address, int port,
 /* The port actually bound (after port 0), or -1. */
 int		 http_port(const struct http *h);
 
-/* Apply the limits of a (new) configuration. */
-void		 http_configure(struct http *h, const struct conf *c);
+/* Change the largest body accepted (a reload's new limit). */
+void		 http_set_max_body(struct http *h, size_t max);
 
-/* Close the listening sockets: no new connections. */
-void		 http_stop_accepting(struct http *h);
+/*
+ * Give the paths beginning with prefix (borrowed: it must outlive h) to
+ * cb(req, arg); the longest matching prefix wins, so "/" takes what no
+ * other takes. Returns 0, or -1 when the table is full or prefix is
+ * taken.
+ */
+int		 http_mount(struct http *h, const char *prefix,
+		    http_handler_cb cb, void *arg);
 
-/* Requests accepted whose answer has not been sent yet. */
+/*
+ * Say that req, being handled now, will be answered later: it counts in
+ * http_inflight until http_done. If its connection closes first (libevent
+ * notices that when it writes to it or when h is freed, not while the
+ * request waits), http_defer_req turns NULL and gone(arg) is called (gone
+ * may be NULL; it may call http_done). Returns the deferral (freed by
+ * http_done), or NULL out of memory.
+ */
+struct http_defer *http_defer(struct http *h, struct evhttp_request *req,
+		    http_gone_cb gone, void *arg);
+
+/* The deferred request (borrowed), or NULL once its client has gone. */
+struct evhttp_request *http_defer_req(const struct http_defer *d);
+
+/*
+ * The deferred request was answered, or need not be: stop counting it and
+ * free d (NULL is fine). Answer before calling this.
+ */
+void		 http_done(struct http_defer *d);
+
+/* Requests deferred and not done yet. */
 size_t		 http_inflight(const struct http *h);
 
+/* The path of req (borrowed), "/" when it has none. */
+const char	*http_path(struct evhttp_request *req);
+
+/*
+ * Answer req with code and reason, text and a new line as text/plain
+ * UTF-8, never cached.
+ */
+void		 http_text(struct evhttp_request *req, int code,
+		    const char *reason, const char *text);
+
+/* Close the listening socket: no new connections. */
+void		 http_stop_accepting(struct http *h);
+
+/* Free the front end and its connections (NULL is fine). */
 void		 http_free(struct http *h);
 
 #endif

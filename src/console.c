@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "console.h"
+#include "http.h"
 #include "log.h"
 #include "roster.h"
 #include "signin.h"
@@ -118,7 +119,7 @@ console_json(struct evhttp_request *req, int code, const char *reason,
 }
 
 /* Send {"error": msg}. */
-static void
+void
 console_error(struct evhttp_request *req, int code, const char *reason,
     const char *msg)
 {
@@ -232,13 +233,13 @@ const struct signin_session *
 console_session(struct console *c, struct evhttp_request *req)
 {
 	const struct signin_session	*ss;
-	const struct roster		*r = (*c->confp)->roster;
+	const struct roster		*r = conf_roster(*c->confp);
 	char				 v[SIGNIN_SECRET_LEN + 2];
 
 	if (console_cookie(req, CONSOLE_COOKIE, v, sizeof(v)) == -1)
 		return NULL;
 	ss = signin_find(c->signin, v, hclock_now(c->clock),
-	    (*c->confp)->console_idle);
+	    conf_console(*c->confp)->idle);
 	sodium_memzero(v, sizeof(v));
 	/* Someone taken off the roster is signed out at once. */
 	if (ss != NULL && (r == NULL || roster_find(r, ss->id) == NULL)) {
@@ -257,7 +258,7 @@ console_set_cookie(struct console *c, struct evhttp_request *req,
 
 	snprintf(h, sizeof(h), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
 	    CONSOLE_COOKIE, value != NULL ? value : "",
-	    (*c->confp)->console_tls ? "; Secure" : "",
+	    conf_console(*c->confp)->behind_tls ? "; Secure" : "",
 	    value == NULL ? "; Max-Age=0" : "");
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Set-Cookie", h);
@@ -305,6 +306,28 @@ console_welcome(struct console *c, struct evhttp_request *req,
 	sodium_memzero(csrf, sizeof(csrf));
 }
 
+/* A string member of the JSON object in req's body; see console.h. */
+int
+console_body_string(struct evhttp_request *req, const char *name, char *buf,
+    size_t len)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
+	json_error_t	 err;
+	json_t		*o;
+	const char	*v;
+	int		 rc = -1;
+
+	o = json_loadb((const char *)evbuffer_pullup(in, -1),
+	    evbuffer_get_length(in), 0, &err);
+	v = json_string_value(json_object_get(o, name));
+	if (v != NULL && strlen(v) < len) {
+		snprintf(buf, len, "%s", v);
+		rc = 0;
+	}
+	json_decref(o);
+	return rc;
+}
+
 /*
  * The string member name of a JSON body into buf. Only JSON: a page of
  * another site can post a form here, not JSON, so nobody can be signed in
@@ -315,41 +338,32 @@ static int
 console_body(struct evhttp_request *req, const char *name, char *buf,
     size_t len)
 {
-	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
-	size_t		 n = evbuffer_get_length(in);
-	const char	*ct, *v;
-	json_error_t	 err;
-	json_t		*o;
-	int		 rc = -2;
+	size_t		 n;
+	const char	*ct;
 
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Content-Type");
 	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0)
 		return -1;
+	n = evbuffer_get_length(evhttp_request_get_input_buffer(req));
 	if (n == 0 || n > CONSOLE_TOKEN_MAX * 2)
 		return -2;
-	o = json_loadb((const char *)evbuffer_pullup(in, -1), n, 0, &err);
-	v = json_string_value(json_object_get(o, name));
-	if (v != NULL && strlen(v) < len) {
-		snprintf(buf, len, "%s", v);
-		rc = 0;
-	}
-	json_decref(o);
-	return rc;
+	return console_body_string(req, name, buf, len) == 0 ? 0 : -2;
 }
 
 /* POST /console/signin: a roster token for a session. */
 static void
 console_signin(struct console *c, struct evhttp_request *req)
 {
-	const struct roster		*r = (*c->confp)->roster;
+	const struct roster		*r = conf_roster(*c->confp);
 	const struct roster_person	*p = NULL;
 	char				 token[CONSOLE_TOKEN_MAX], addr[64];
 	int64_t				 now = hclock_now(c->clock);
 	int				 wait, rc;
 
 	console_peer(req, addr, sizeof(addr));
-	wait = signin_wait(c->signin, addr, now, (*c->confp)->signin_failures);
+	wait = signin_wait(c->signin, addr, now,
+	    conf_console(*c->confp)->signin_failures);
 	if (wait > 0) {
 		snprintf(token, sizeof(token), "%d", wait);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -386,7 +400,7 @@ console_signin(struct console *c, struct evhttp_request *req)
 static void
 console_link_use(struct console *c, struct evhttp_request *req)
 {
-	const struct roster		*r = (*c->confp)->roster;
+	const struct roster		*r = conf_roster(*c->confp);
 	const struct roster_person	*p = NULL;
 	char				 t[SIGNIN_SECRET_LEN + 2];
 	char				 id[SIGNIN_ID_MAX], ref[SIGNIN_REF_MAX];
@@ -445,27 +459,27 @@ console_method(struct evhttp_request *req, const char *allow)
 	console_error(req, 405, "Method Not Allowed", "method not allowed");
 }
 
-/* Serve the console's paths. */
-int
-console_serve(struct console *c, struct evhttp_request *req)
+/* Serve the console's paths, and a 404 for any other. */
+static void
+console_request_cb(struct evhttp_request *req, void *arg)
 {
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	struct console		*c = arg;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
-	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char		*path = http_path(req);
 	int			 get = cmd == EVHTTP_REQ_GET ||
 				    cmd == EVHTTP_REQ_HEAD;
 
-	if (path == NULL || *path == '\0')
-		path = "/";
 	if (strcmp(path, "/") == 0 || strcmp(path, "/console") == 0) {
 		if (!get)
 			console_method(req, "GET");
 		else
 			console_redirect(req, 302, "/console/");
-		return 1;
+		return;
 	}
-	if (strncmp(path, "/console/", 9) != 0)
-		return 0;
+	if (strncmp(path, "/console/", 9) != 0) {
+		console_error(req, 404, "Not Found", "unknown path");
+		return;
+	}
 	path += 9;
 	if (strcmp(path, "signin") == 0) {
 		if (cmd != EVHTTP_REQ_POST)
@@ -486,7 +500,13 @@ console_serve(struct console *c, struct evhttp_request *req)
 		console_method(req, "GET");
 	else
 		console_asset(c, req, *path == '\0' ? "index.html" : path);
-	return 1;
+}
+
+/* Take what no other handler of h takes. */
+int
+console_mount(struct console *c, struct http *h)
+{
+	return http_mount(h, "/", console_request_cb, c);
 }
 
 /* A one-time link. */
@@ -498,7 +518,7 @@ console_link(struct console *c, const char *base, const char *id,
 	int	 n;
 
 	if (signin_link_new(c->signin, id, ref, hclock_now(c->clock),
-	    (*c->confp)->console_link_ttl, secret, sizeof(secret)) == -1)
+	    conf_console(*c->confp)->link_ttl, secret, sizeof(secret)) == -1)
 		return -1;
 	n = snprintf(out, outlen, "%s/console/#link/%s", base, secret);
 	sodium_memzero(secret, sizeof(secret));

@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -27,14 +28,41 @@
 #include "hotlined.h"
 #include "http.h"
 #include "log.h"
+#include "notify_telegram.h"
 #include "roster.h"
 #include "session.h"
 #include "signin.h"
 #include "store.h"
 #include "telegram.h"
+#include "webhook.h"
 
 #define HOTLINED_NSIG	5
 #define HOTLINED_DRAIN	10	/* seconds to finish requests on stop */
+
+/*
+ * The gateways' listener takes every method to the webhooks, which answer
+ * 405 with the channel's Allow; its body limit is limits.max_body.
+ */
+static const struct http_limits hotlined_webhook_limits = {
+	.max_body = 0,
+	.max_headers = 8192,
+	.timeout = 10,
+	.methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
+	    EVHTTP_REQ_PATCH | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT,
+	.nodelay = 0,
+};
+
+/* The counsellors' listener: the API, the console and Telegram's posts. */
+static const struct http_limits hotlined_api_limits = {
+	.max_body = 16384,	/* a Telegram update with its message */
+	.max_headers = 8192,
+	.timeout = 10,
+	.methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
+	    EVHTTP_REQ_OPTIONS,
+	.nodelay = 1,		/* the console's page, see http.c */
+};
 
 struct hotlined {
 	struct event_base	*base;
@@ -44,8 +72,10 @@ struct hotlined {
 	struct store		*store;
 	struct fetch		*fetch;
 	struct session_table	*sessions;
-	struct http		*http;
+	struct http		*http;		/* the gateways' listener */
+	struct webhook		*webhook;
 	struct dispatch		*dispatch;
+	struct http		*api_http;	/* the counsellors' listener */
 	struct api		*api;
 	struct signin		*signin;	/* console sessions */
 	struct console		*console;
@@ -74,7 +104,8 @@ static void	hotlined_signal_cb(evutil_socket_t, short, void *);
 struct hotlined *
 hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 {
-	struct hotlined	*d;
+	struct hotlined		*d;
+	struct http_limits	 lim;
 
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
@@ -85,8 +116,8 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 	d->base = event_base_new();
 	if (d->conf_file == NULL || d->base == NULL)
 		goto fail;
-	hclock_init(&d->clock, conf->clock_start);
-	if (conf->clock_start != 0)
+	hclock_init(&d->clock, conf_clock_start(conf));
+	if (conf_clock_start(conf) != 0)
 		log_warnx("clock_start is set: the clock is shifted by %lld s "
 		    "(tests only)", (long long)d->clock.offset);
 	d->fetch = fetch_new(d->base);
@@ -96,8 +127,12 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 	    hotlined_stored, d);
 	if (d->sessions == NULL)
 		goto fail;
-	d->http = http_new(d->base, d->sessions, &d->conf);
-	if (d->http == NULL)
+	lim = hotlined_webhook_limits;
+	lim.max_body = conf_listen(conf)->max_body;
+	d->http = http_new(d->base, "webhooks", &lim);
+	d->webhook = webhook_new(d->base, d->sessions, &d->conf);
+	if (d->http == NULL || d->webhook == NULL ||
+	    webhook_mount(d->webhook, d->http) == -1)
 		goto fail;
 	return d;
 fail:
@@ -116,11 +151,12 @@ hotlined_claimed(const char *ref, const char *who, void *arg)
 
 /* An alert was delivered: a Telegram one may be edited later. */
 static void
-hotlined_sent(int transport, const char *ref, const char *body, void *arg)
+hotlined_sent(const struct notify_transport *t, const char *ref,
+    const char *body, void *arg)
 {
 	struct hotlined	*d = arg;
 
-	if (transport == ROSTER_TELEGRAM)
+	if (t == &notify_telegram)
 		telegram_sent(d->telegram, ref, body);
 }
 
@@ -130,19 +166,26 @@ hotlined_start_api(struct hotlined *d)
 {
 	char	*cause = NULL;
 
-	d->api = api_new(d->base, d->store, NULL, &d->clock, &d->conf);
-	if (d->api == NULL ||
-	    api_listen(d->api, d->conf->api_addr, d->conf->api_port,
-	    &cause) == -1) {
-		log_warn("%s", cause ? cause : "cannot start the API");
+	d->api_http = http_new(d->base, "counsellor API",
+	    &hotlined_api_limits);
+	if (d->api_http == NULL) {
+		log_warn("cannot start the API");
+		return -1;
+	}
+	if (http_listen(d->api_http, conf_api(d->conf)->address,
+	    conf_api(d->conf)->port, &cause) == -1) {
+		if (cause != NULL)
+			log_warn("%s for the counsellor API", cause);
+		else
+			log_warn("cannot start the API");
 		free(cause);
 		return -1;
 	}
-	if (d->conf->api_url != NULL)
-		d->api_url = strdup(d->conf->api_url);
-	else if (asprintf(&d->api_url, strchr(d->conf->api_addr, ':') ?
-	    "http://[%s]:%d" : "http://%s:%d", d->conf->api_addr,
-	    api_port(d->api)) == -1)
+	if (conf_api(d->conf)->public_url != NULL)
+		d->api_url = strdup(conf_api(d->conf)->public_url);
+	else if (asprintf(&d->api_url, strchr(conf_api(d->conf)->address, ':') ?
+	    "http://[%s]:%d" : "http://%s:%d", conf_api(d->conf)->address,
+	    http_port(d->api_http)) == -1)
 		d->api_url = NULL;
 	if (d->api_url == NULL)
 		return -1;
@@ -150,7 +193,6 @@ hotlined_start_api(struct hotlined *d)
 	    &d->conf, d->api_url);
 	if (d->dispatch == NULL)
 		return -1;
-	api_set_dispatch(d->api, d->dispatch);
 	/* The console and Telegram's buttons, on the same listener. */
 	d->signin = signin_new();
 	if (d->signin == NULL)
@@ -158,11 +200,13 @@ hotlined_start_api(struct hotlined *d)
 	d->console = console_new(d->signin, &d->clock, &d->conf);
 	d->telegram = telegram_new(d->base, d->fetch, d->store, &d->clock,
 	    &d->conf, d->console, d->api_url);
-	if (d->console == NULL || d->telegram == NULL ||
-	    api_mount(d->api, "/telegram/webhook", telegram_webhook,
-	    d->telegram) == -1)
+	d->api = api_new(d->store, d->dispatch, d->console, &d->clock,
+	    &d->conf);
+	if (d->console == NULL || d->telegram == NULL || d->api == NULL ||
+	    api_mount(d->api, d->api_http) == -1 ||
+	    console_mount(d->console, d->api_http) == -1 ||
+	    telegram_mount(d->telegram, d->api_http) == -1)
 		return -1;
-	api_set_console(d->api, d->console);
 	api_on_claim(d->api, hotlined_claimed, d);
 	dispatch_set_console(d->dispatch, d->console);
 	dispatch_on_sent(d->dispatch, hotlined_sent, d);
@@ -181,7 +225,7 @@ hotlined_start(struct hotlined *d)
 	char			*cause = NULL;
 	int			 i;
 
-	d->store = store_new(d->base, d->conf->database, NULL, &cause);
+	d->store = store_new(d->base, conf_database(d->conf), NULL, &cause);
 	if (d->store == NULL) {
 		/* The store's message names the file already. */
 		log_warnx("%s", cause ? cause : "cannot open the database");
@@ -189,8 +233,8 @@ hotlined_start(struct hotlined *d)
 		return -1;
 	}
 	session_table_set_store(d->sessions, d->store);
-	if (http_listen(d->http, d->conf->listen_addr, d->conf->listen_port,
-	    &cause) == -1) {
+	if (http_listen(d->http, conf_listen(d->conf)->address,
+	    conf_listen(d->conf)->port, &cause) == -1) {
 		log_warn("%s", cause ? cause : "cannot listen");
 		free(cause);
 		return -1;
@@ -205,11 +249,11 @@ hotlined_start(struct hotlined *d)
 			return -1;
 		}
 	}
-	log_info("listening on %s:%d", d->conf->listen_addr,
+	log_info("listening on %s:%d", conf_listen(d->conf)->address,
 	    http_port(d->http));
-	log_info("counsellor API listening on %s:%d", d->conf->api_addr,
-	    api_port(d->api));
-	log_info("database %s at schema version %d", d->conf->database,
+	log_info("counsellor API listening on %s:%d",
+	    conf_api(d->conf)->address, http_port(d->api_http));
+	log_info("database %s at schema version %d", conf_database(d->conf),
 	    store_schema_version(d->store));
 	return 0;
 }
@@ -219,7 +263,8 @@ int
 hotlined_reload(struct hotlined *d)
 {
 	struct diag	*dg;
-	struct conf	*nc;
+	struct conf			*nc;
+	const struct conf_listen	*ol, *nl, *oa, *na;
 	size_t		 i;
 
 	dg = diag_new();
@@ -242,26 +287,29 @@ hotlined_reload(struct hotlined *d)
 	for (i = 0; i < diag_warnings(dg); i++)
 		log_warnx("reload: warning: %s", diag_warning(dg, i));
 	diag_free(dg);
-	if (strcmp(nc->listen_addr, d->conf->listen_addr) != 0 ||
-	    nc->listen_port != d->conf->listen_port ||
-	    strcmp(nc->api_addr, d->conf->api_addr) != 0 ||
-	    nc->api_port != d->conf->api_port)
+	ol = conf_listen(d->conf);
+	nl = conf_listen(nc);
+	oa = conf_api(d->conf);
+	na = conf_api(nc);
+	if (strcmp(nl->address, ol->address) != 0 || nl->port != ol->port ||
+	    strcmp(na->address, oa->address) != 0 || na->port != oa->port)
 		log_warnx("reload: listen addresses change only on restart");
-	if (strcmp(nc->database, d->conf->database) != 0)
+	if (strcmp(conf_database(nc), conf_database(d->conf)) != 0)
 		log_warnx("reload: the database changes only on restart");
-	if ((nc->api_url == NULL) != (d->conf->api_url == NULL) ||
-	    (nc->api_url != NULL && strcmp(nc->api_url, d->conf->api_url) != 0))
+	if ((na->public_url == NULL) != (oa->public_url == NULL) ||
+	    (na->public_url != NULL &&
+	    strcmp(na->public_url, oa->public_url) != 0))
 		log_warnx("reload: api.public_url changes only on restart");
-	if (nc->clock_start != d->conf->clock_start)
+	if (conf_clock_start(nc) != conf_clock_start(d->conf))
 		log_warnx("reload: clock_start changes only on restart");
 	/* Live sessions hold their own reference to the old configuration. */
 	conf_unref(d->conf);
 	d->conf = nc;
-	http_configure(d->http, nc);
-	log_setverbose(d->verbose || nc->verbose);
+	http_set_max_body(d->http, conf_listen(nc)->max_body);
+	log_setverbose(d->verbose || conf_verbose(nc));
 	log_info("reloaded %s: %zu channel%s; live sessions finish on "
-	    "their old menus: %zu", d->conf_file, nc->nchannels,
-	    nc->nchannels == 1 ? "" : "s", session_live(d->sessions));
+	    "their old menus: %zu", d->conf_file, conf_nchannels(nc),
+	    conf_nchannels(nc) == 1 ? "" : "s", session_live(d->sessions));
 	return 0;
 }
 
@@ -275,7 +323,7 @@ hotlined_drain_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	owed = http_inflight(d->http) + api_inflight(d->api) +
+	owed = http_inflight(d->http) + http_inflight(d->api_http) +
 	    store_pending(d->store);
 	if (owed == 0 || time(NULL) >= d->drain_until) {
 		if (owed > 0)
@@ -308,7 +356,7 @@ hotlined_signal_cb(evutil_socket_t sig, short what, void *arg)
 		log_info("stopping on signal %d", (int)sig);
 		/* No new requests; those already accepted are answered. */
 		http_stop_accepting(d->http);
-		api_stop_accepting(d->api);
+		http_stop_accepting(d->api_http);
 		d->drain_until = time(NULL) + HOTLINED_DRAIN;
 		hotlined_drain_cb(-1, 0, d);
 		break;
@@ -359,8 +407,10 @@ hotlined_free(struct hotlined *d)
 	store_free(d->store);
 	telegram_free(d->telegram);
 	dispatch_free(d->dispatch);
+	http_free(d->api_http);
 	api_free(d->api);
 	http_free(d->http);
+	webhook_free(d->webhook);
 	session_table_free(d->sessions);
 	fetch_free(d->fetch);
 	console_free(d->console);

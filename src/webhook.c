@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * webhook: the USSD webhook requests. The front end has already refused a
+ * body over limits.max_body (413); every other request is checked in one
+ * order — path (404), secret (403), method (405), decoding (400) — then
+ * translated by its channel adapter, answered by the session table and
+ * encoded back. Refusals carry a short reason and never echo a value from
+ * the request; logs name the channel, not the path (which may hold a
+ * secret) or any field.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "channel.h"
+#include "conf.h"
+#include "http.h"
+#include "log.h"
+#include "session.h"
+#include "tally.h"
+#include "webhook.h"
+
+struct webhook {
+	struct http			*http;
+	struct session_table		*sessions;
+	struct conf *const		*confp;
+	struct tally			*refused;	/* 4xx, counted */
+};
+
+/* A request whose reply waits for the store. */
+struct webhook_wait {
+	struct webhook			*w;
+	struct http_defer		*defer;
+	struct conf			*conf;	/* keeps the channel alive */
+	const struct channel		*ch;
+};
+
+static void	webhook_request_cb(struct evhttp_request *, void *);
+
+/* Create the webhooks and their tally of refusals. */
+struct webhook *
+webhook_new(struct event_base *base, struct session_table *t,
+    struct conf *const *confp)
+{
+	struct webhook	*w;
+
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return NULL;
+	w->sessions = t;
+	w->confp = confp;
+	w->refused = tally_new(base, "webhooks refused", 60);
+	if (w->refused == NULL) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Take the whole path space of h: channel paths come from the conf. */
+int
+webhook_mount(struct webhook *w, struct http *h)
+{
+	w->http = h;
+	return http_mount(h, "/", webhook_request_cb, w);
+}
+
+/* Free the webhooks. */
+void
+webhook_free(struct webhook *w)
+{
+	if (w == NULL)
+		return;
+	tally_free(w->refused);
+	free(w);
+}
+
+/* Count a refusal and send it. */
+static void
+webhook_refuse(struct webhook *w, struct evhttp_request *req, int code,
+    const char *reason, const char *why, const char *body)
+{
+	tally_add(w->refused, why);
+	http_text(req, code, reason, body);
+}
+
+/* Header lookup for the adapters. */
+static const char *
+webhook_header(void *arg, const char *name)
+{
+	return evhttp_find_header(arg, name);
+}
+
+/* Serve the liveness probe. */
+static void
+webhook_health(struct webhook *w, struct evhttp_request *req)
+{
+	struct evbuffer	*buf;
+
+	buf = evbuffer_new();
+	if (buf == NULL) {
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	evbuffer_add_printf(buf, "ok sessions=%zu held=%zu evicted=%llu "
+	    "busy=%llu\n", session_live(w->sessions),
+	    session_count(w->sessions), session_evicted(w->sessions),
+	    session_refused(w->sessions));
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain");
+	evhttp_send_reply(req, 200, "OK", buf);
+	evbuffer_free(buf);
+}
+
+/* Encode and send a channel reply (or a 500). */
+static void
+webhook_send(struct evhttp_request *req, const struct channel *ch,
+    const struct channel_reply *rep)
+{
+	struct channel_response	 out;
+	struct evbuffer		*ob;
+
+	memset(&out, 0, sizeof(out));
+	if (channel_format(ch, rep, &out) == -1) {
+		http_text(req, 500, "Internal Server Error", "internal error");
+		return;
+	}
+	ob = evbuffer_new();
+	if (ob == NULL || evbuffer_add(ob, out.body, out.len) == -1) {
+		if (ob != NULL)
+			evbuffer_free(ob);
+		explicit_bzero(out.body, out.len);
+		free(out.body);
+		http_text(req, 500, "Internal Server Error", "internal error");
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", out.content_type);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	evhttp_send_reply(req, 200, "OK", ob);
+	evbuffer_free(ob);
+	explicit_bzero(out.body, out.len);	/* may read back a number */
+	free(out.body);
+}
+
+/* Release a deferred request's bookkeeping. */
+static void
+webhook_wait_free(struct webhook_wait *ww)
+{
+	http_done(ww->defer);
+	conf_unref(ww->conf);
+	free(ww);
+}
+
+/* The gateway went away before its deferred reply was ready. */
+static void
+webhook_wait_gone_cb(void *arg)
+{
+	struct webhook_wait	*ww = arg;
+
+	log_debug("a gateway closed its connection before the reply");
+	session_forget(ww->w->sessions, ww);
+	webhook_wait_free(ww);
+}
+
+/* The deferred reply is ready: send it. */
+static void
+webhook_wait_done_cb(enum session_result r, const struct channel_reply *rep,
+    void *arg)
+{
+	struct webhook_wait	*ww = arg;
+	struct evhttp_request	*req = http_defer_req(ww->defer);
+
+	if (r == SESSION_OK)
+		webhook_send(req, ww->ch, rep);
+	else
+		http_text(req, 500, "Internal Server Error", "internal error");
+	webhook_wait_free(ww);
+}
+
+/*
+ * An end-of-session notice (Africa's Talking "USSD notifications"): wipe
+ * the session and record how it ended on a request it filed. Unknown or
+ * repeated notices change nothing; each gets 200.
+ */
+static void
+webhook_notice(struct webhook *w, struct evhttp_request *req,
+    const struct channel *ch, const struct channel_request *creq)
+{
+	struct channel_event	 ev;
+	struct evbuffer		*ob;
+	const char		*how = NULL, *cause = NULL;
+
+	memset(&ev, 0, sizeof(ev));
+	if (channel_notice_parse(ch, creq, &ev, &how, &cause) == -1) {
+		webhook_refuse(w, req, 400, "Bad Request", cause, cause);
+		channel_event_clear(&ev);
+		return;
+	}
+	session_gateway_end(w->sessions, channel_name(ch), ev.session_id, how);
+	channel_event_clear(&ev);
+	ob = evbuffer_new();
+	if (ob != NULL)
+		evbuffer_add_printf(ob, "OK\n");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; charset=utf-8");
+	evhttp_send_reply(req, 200, "OK", ob);
+	if (ob != NULL)
+		evbuffer_free(ob);
+}
+
+/*
+ * Hand a decoded event to the session table and send its reply, at once
+ * or, when it waits for the store, once it comes.
+ */
+static void
+webhook_event(struct webhook *w, struct evhttp_request *req, struct conf *c,
+    const struct channel *ch, const struct channel_event *ev)
+{
+	struct channel_reply	 rep;
+	struct webhook_wait	*ww;
+	enum session_result	 sr;
+
+	memset(&rep, 0, sizeof(rep));
+	/* Ready in case the reply must wait for the store. */
+	ww = calloc(1, sizeof(*ww));
+	if (ww != NULL)
+		ww->defer = http_defer(w->http, req, webhook_wait_gone_cb, ww);
+	if (ww == NULL || ww->defer == NULL) {
+		free(ww);
+		http_text(req, 500, "Internal Server Error", "internal error");
+		return;
+	}
+	ww->w = w;
+	sr = session_handle(w->sessions, c, ch, ev, &rep, webhook_wait_done_cb,
+	    ww);
+	if (sr == SESSION_PENDING) {
+		ww->conf = conf_ref(c);
+		ww->ch = ch;
+		ww = NULL;
+	} else if (sr != SESSION_OK)
+		http_text(req, 500, "Internal Server Error", "internal error");
+	else
+		webhook_send(req, ch, &rep);
+	if (ww != NULL)
+		webhook_wait_free(ww);
+	channel_reply_clear(&rep);
+}
+
+/* Answer one webhook request. */
+static void
+webhook_request_cb(struct evhttp_request *req, void *arg)
+{
+	struct webhook			*w = arg;
+	struct conf			*c = *w->confp;
+	const struct evhttp_uri		*uri;
+	const struct channel		*ch;
+	struct channel_request		 creq;
+	struct channel_event		 ev;
+	struct evbuffer			*in;
+	struct evkeyvalq		*hdrs;
+	enum evhttp_cmd_type		 cmd;
+	const char			*path, *tok, *cause = NULL;
+	char				*body = NULL;
+	size_t				 len = 0;
+	int				 notice = 0;
+
+	memset(&ev, 0, sizeof(ev));
+	uri = evhttp_request_get_evhttp_uri(req);
+	path = http_path(req);
+	cmd = evhttp_request_get_command(req);
+	hdrs = evhttp_request_get_input_headers(req);
+
+	if (strcmp(path, "/health") == 0 && cmd == EVHTTP_REQ_GET) {
+		webhook_health(w, req);
+		return;
+	}
+	ch = conf_channel_for(c, path, &tok, &notice);
+	if (ch == NULL) {
+		webhook_refuse(w, req, 404, "Not Found", "unknown path (404)",
+		    "unknown path");
+		return;
+	}
+	if (!channel_authorised(ch, tok, notice, webhook_header, hdrs)) {
+		webhook_refuse(w, req, 403, "Forbidden",
+		    "wrong or missing token (403)", "wrong token");
+		return;
+	}
+	if ((cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_POST) ||
+	    !channel_method_ok(ch, cmd == EVHTTP_REQ_GET ? CHANNEL_GET :
+	    CHANNEL_POST, notice)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", channel_allow(ch, notice));
+		webhook_refuse(w, req, 405, "Method Not Allowed",
+		    "method not allowed (405)", "method not allowed");
+		return;
+	}
+	in = evhttp_request_get_input_buffer(req);
+	len = evbuffer_get_length(in);
+	body = len > 0 ? (char *)evbuffer_pullup(in, -1) : NULL;
+	memset(&creq, 0, sizeof(creq));
+	creq.method = cmd == EVHTTP_REQ_GET ? CHANNEL_GET : CHANNEL_POST;
+	creq.query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	creq.body = body != NULL ? body : "";
+	creq.body_len = len;
+	creq.header = webhook_header;
+	creq.header_arg = hdrs;
+	if (notice)
+		webhook_notice(w, req, ch, &creq);
+	else if (channel_parse(ch, &creq, &ev, &cause) == -1)
+		webhook_refuse(w, req, 400, "Bad Request", cause, cause);
+	else
+		webhook_event(w, req, c, ch, &ev);
+	/* The body holds a phone number and answers: leave none behind. */
+	if (body != NULL)
+		explicit_bzero(body, len);
+	channel_event_clear(&ev);
+}
