@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store: everything hotlined keeps on disk, in one SQLite file, and the
- * only module that speaks SQL. Callback requests, their history (every
+ * store: the interface to everything hotlined keeps durably, and the
+ * daemon's whole view of storage: callback requests, their history (every
  * state change, with who and when, and counsellors' notes), the outbox of
- * alerts, and a few named values other modules keep across restarts. All
- * work runs on one writer thread that owns the connection: the event loop
- * submits a job and gets its completion back on the loop, after the job's
- * transaction is durable (synchronous=FULL). Jobs queued together commit
- * together (group commit), so the loop never waits on fsync.
+ * alerts, claims, what sessions leave behind, and a few named values other
+ * modules keep across restarts. Behind it is a backend (store_backend.h);
+ * SQLite, one file, is the embedded default. All work runs on one writer
+ * thread that owns the database: the event loop submits a job and gets
+ * its completion back on the loop, after the job's transaction is durable
+ * (synchronous=FULL). Jobs queued together commit together (group
+ * commit), so the loop never waits on fsync.
  */
 #ifndef HOTLINED_STORE_H
 #define HOTLINED_STORE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -159,6 +162,15 @@ int		 store_schema_version(const struct store *st);
 
 /* Jobs submitted whose completion has not run yet. */
 size_t		 store_pending(const struct store *st);
+
+/*
+ * For tests only: from the writer thread's next batch on, add one to
+ * *counter (which must outlive the store, or be unset with NULL) for each
+ * transaction the database commits, to show how jobs are grouped. The
+ * writer thread adds to it; read it with atomic_load. Returns -1 if the
+ * backend cannot count.
+ */
+int		 store_count_commits(struct store *st, atomic_ulong *counter);
 
 /*
  * Store a new callback request, in one transaction with a "created"

@@ -2,16 +2,18 @@
 /*
  * check_store: the store against a real SQLite file in a fresh temporary
  * directory per test: migrations (from an empty file and from version 1),
- * create and dedup, group commit, savepoint isolation inside a batch, the
- * dispatcher and outbox, claims, history, and that session ids never reach
- * the file in clear. Schema 2: requests filed while she answers, asking
- * again, unsafe marks, unanswered calls, reassignment, supervisors'
- * releases, claim expiry and the paged queue with its views; counsellors'
- * notes, failing alerts and named values kept across restarts. A second
- * connection (test-only SQL) checks what is on disk.
+ * create and dedup, group commit (COMMITs counted), savepoint isolation
+ * inside a batch, the dispatcher and outbox, claims, history, and that
+ * session ids never reach the file in clear. Schema 2: requests filed
+ * while she answers, asking again, unsafe marks, unanswered calls,
+ * reassignment, supervisors' releases, claim expiry and the paged queue
+ * with its views; counsellors' notes, failing alerts and named values
+ * kept across restarts. A second connection (test-only SQL) checks what
+ * is on disk.
  */
 #include <ftw.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -919,8 +921,8 @@ START_TEST(test_create)
 	fx.st = open_store(0);
 	memset(&g, 0, sizeof(g));
 	in.next_action_at = 1000;
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:s1", 5, 3600, 1000,
-	    durable_cb, &g), 0);
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:s1", 5, 3600,
+	    1000, durable_cb, &g), 0);
 	ck_assert_uint_eq(store_pending(fx.st), 1);
 	wait_n(&g.done, 1);
 	ck_assert_uint_eq(store_pending(fx.st), 0);
@@ -978,8 +980,8 @@ START_TEST(test_fields_get)
 	in.safe_number = "+85511111111";
 	in.window = "evening";
 	memset(&g, 0, sizeof(g));
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "x", 1, 3600, 50, row_cb,
-	    &g), 0);
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "x", 1, 3600, 50,
+	    row_cb, &g), 0);
 	wait_n(&g.done, 1);
 	ck_assert_int_eq(store_callback_get(fx.st, g.row.ref, fields_cb, &n),
 	    0);
@@ -1038,16 +1040,23 @@ START_TEST(test_dup_window)
 }
 END_TEST
 
-/* 100 creates queued before the loop runs all commit, batched or not. */
+/*
+ * 100 creates queued before the loop runs all commit, batched or not;
+ * batched (_i 0), in a few transactions, counted by a commit hook; not
+ * batched (_i 1), in one each.
+ */
 START_TEST(test_group_commit)
 {
 	struct store_callback	 in = sample("+85512345678");
 	struct got		*g;
 	struct list		 l;
+	atomic_ulong		 commits = 0;
+	unsigned long		 n;
 	char			 sid[32], phone[100][16];
 	int			 i, k, done = 0;
 
 	fx.st = open_store(_i == 0 ? 0 : 1);
+	ck_assert_int_eq(store_count_commits(fx.st, &commits), 0);
 	g = calloc(100, sizeof(*g));
 	ck_assert_ptr_nonnull(g);
 	for (i = 0; i < 100; i++) {
@@ -1068,6 +1077,14 @@ START_TEST(test_group_commit)
 		event_base_loop(fx.base, EVLOOP_ONCE);
 	}
 	ck_assert_uint_eq(store_pending(fx.st), 0);
+	/* Read before anything else runs: the 100 creates' COMMITs only. */
+	n = atomic_load(&commits);
+	if (_i == 0)
+		ck_assert_msg(n >= 1 && n <= 10,
+		    "batched: %lu COMMITs for 100 creates", n);
+	else
+		ck_assert_msg(n == 100,
+		    "unbatched: %lu COMMITs for 100 creates", n);
 	for (i = 0; i < 100; i++) {
 		ck_assert_int_eq(g[i].done, 1);
 		ck_assert_int_eq(g[i].rc, STORE_OK);
@@ -1123,16 +1140,16 @@ START_TEST(test_batch_failure)
 	out[1].transport = "webhook";
 	out[1].kind = "callback.created";
 	in.phone = "+85512340001";
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:b", 4, 3600, 1001,
-	    row_cb, &b), 0);
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:b", 4, 3600,
+	    1001, row_cb, &b), 0);
 	ck_assert_int_eq(store_callback_claim(fx.st, "NOSUCH", "c1", 2801,
 	    1001, row_cb, &claim), 0);
 	ck_assert_int_eq(store_callback_dispatch(fx.st, a.row.id,
 	    STORE_ALERTED, 1300, 1, "alerted", NULL, out, 2, 1001, done_cb,
 	    &disp), 0);
 	in.phone = "+85512340002";
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:c", 4, 3600, 1002,
-	    row_cb, &c), 0);
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:c", 4, 3600,
+	    1002, row_cb, &c), 0);
 	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
@@ -2799,8 +2816,8 @@ START_TEST(test_refuse)
 	struct store		*st;
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "", 0, 3600, 1, row_cb,
-	    NULL), -1);
+	ck_assert_int_eq(store_callback_create(fx.st, &in, "", 0, 3600, 1,
+	    row_cb, NULL), -1);
 	ck_assert_int_eq(store_callback_claim(fx.st, NULL, "c1", 1801, 1,
 	    row_cb, NULL), -1);
 	ck_assert_int_eq(store_callback_claim(fx.st, "ABCDEF", NULL, 1801, 1,

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_backend: what the store needs from a database engine, as a table
+ * of operations (after OpenSMTPD's queue_backend). The store opens one
+ * engine, the writer thread runs batches of jobs on it (begin, run each
+ * job, commit), and the store closes it. SQLite is the embedded default;
+ * another engine is one more file exporting one struct store_backend.
+ * Nothing outside the store includes it.
+ */
+#ifndef HOTLINED_STORE_BACKEND_H
+#define HOTLINED_STORE_BACKEND_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "store_job.h"
+
+/* One open database of a backend; each backend defines its own. */
+struct store_engine;
+
+/*
+ * open and version run on the loop thread before the writer thread
+ * starts, close after it stopped; every other operation runs on the
+ * writer thread alone, which then owns the engine.
+ */
+struct store_backend {
+	const char	*name;
+
+	/*
+	 * Open (creating if needed) the database at path, bring its schema
+	 * up to date and read its dedup secret (made on first open) into
+	 * secret. NULL with a message in *cause (a new string) on failure.
+	 */
+	struct store_engine *(*open)(const char *path,
+	    const struct store_opts *opts, uint8_t secret[STORE_SECRET_LEN],
+	    char **cause);
+
+	/* Release everything of an engine (NULL is fine). */
+	void		 (*close)(struct store_engine *e);
+
+	/* The schema version the database is at. */
+	int		 (*version)(const struct store_engine *e);
+
+	/* Start the transaction of a batch. 0, or -1 (logged). */
+	int		 (*begin)(struct store_engine *e);
+
+	/*
+	 * Run one job inside the batch, setting j->rc and its results; a
+	 * job that fails (neither STORE_OK, STORE_DUP nor STORE_MERGED)
+	 * leaves no change behind. Returns 0, or -1 (logged) when the
+	 * transaction itself is lost and the batch must be rolled back.
+	 */
+	int		 (*run)(struct store_engine *e, struct store_job *j);
+
+	/* Make the batch durable. 0, or -1 (logged). */
+	int		 (*commit)(struct store_engine *e);
+
+	/* Undo the batch, if one is still open (failures logged). */
+	void		 (*rollback)(struct store_engine *e);
+
+	/*
+	 * Tests only: from now on add one to *counter (NULL: stop) for
+	 * every transaction the engine commits. May be NULL.
+	 */
+	void		 (*count_commits)(struct store_engine *e,
+			    atomic_ulong *counter);
+};
+
+/* The embedded default: one SQLite file (store_sqlite.c, store_jobs*.c). */
+extern const struct store_backend	store_backend_sqlite;
+
+#endif

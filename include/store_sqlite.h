@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_sqlite: the inside of the SQLite backend, shared by its files:
+ * store_sqlite.c (opening, PRAGMAs, migrations, the SQL text, batches),
+ * store_sqlite_stmt.c (binding, stepping and reading the statements) and
+ * store_jobs*.c (the job bodies). Every function here runs on the writer
+ * thread, or at open before it starts. Nothing outside the backend
+ * includes it: the store sees only include/store_backend.h.
+ */
+#ifndef HOTLINED_STORE_SQLITE_H
+#define HOTLINED_STORE_SQLITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_job.h"
+
+#define STORE_REF_SIZE	16	/* struct store_callback's ref, with NUL */
+
+/* The columns of a callback row, in the order store_sqlite_row expects. */
+#define STORE_CB_COLS(p)						\
+	p "id, " p "ref, " p "channel, " p "phone, " p "safe_to_call, "	\
+	p "safe_number, " p "\"window\", " p "cover, " p "urgent, "	\
+	p "province, " p "topic, " p "lang, " p "state, " p "claimed_by, " \
+	p "outcome, " p "created_at, " p "updated_at, "			\
+	p "next_action_at, " p "rounds, " p "failures, " p "attempts, "	\
+	p "asked_again, " p "warn_unsafe, " p "intake, " p "session_end, " \
+	p "reason, " p "claimed_at, " p "call_from"
+
+/* Every statement the store runs, prepared once at open. */
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_META_GET,
+	ST_META_PUT,
+	ST_CB_RETIRE,
+	ST_CB_BY_DEDUP,
+	ST_CB_BY_REF,
+	ST_CB_BY_ID,
+	ST_CB_ID_BY_REF,
+	ST_CB_INSERT,
+	ST_CB_DUE,
+	ST_CB_VIEW,
+	ST_CB_DISPATCH,
+	ST_CB_FAILED,
+	ST_CB_CLAIM,
+	ST_CB_RELEASE,
+	ST_CB_COMPLETE,
+	ST_HIST_INSERT,
+	ST_HIST_LIST,
+	ST_OUT_INSERT,
+	ST_OUT_DUE,
+	ST_OUT_GET,
+	ST_OUT_RESULT,
+	ST_CB_STATE,
+	ST_CB_BY_PHONE,
+	ST_CB_MERGE,
+	ST_CB_UPDATE,
+	ST_CB_END,
+	ST_MARK_HAS,
+	ST_MARK_PUT,
+	ST_CB_VIEW_COUNT,
+	ST_CB_REASSIGN,
+	ST_CB_ATTEMPT,
+	ST_CB_EXPIRE,
+	ST_CB_HASHES,
+	ST_OUT_FAILING,
+	ST_META_SET,
+	ST__COUNT
+};
+
+/* An open SQLite file: the connection and its prepared statements. */
+struct store_engine {
+	sqlite3		*db;		/* writer thread only, once started */
+	sqlite3_stmt	*stmt[ST__COUNT];
+	int		 version;	/* PRAGMA user_version at open */
+};
+
+/* Accumulates the first error of a series of binds. */
+struct store_bind {
+	sqlite3_stmt	*s;
+	int		 i;
+	int		 rc;
+};
+
+/* Log the connection's last error; SQLite messages carry no row values. */
+void		 store_sqlite_err(struct store_engine *e, const char *what);
+
+/* Reset a statement and drop its bindings, ready for the next use. */
+void		 store_sqlite_reset(sqlite3_stmt *s);
+
+/* Start binding statement i from parameter 1; returns the statement. */
+sqlite3_stmt	*store_sqlite_bind(struct store_engine *e, enum store_stmt i,
+		    struct store_bind *b);
+
+/* Bind the next parameter: text (NULL binds NULL), integer, NULL, blob. */
+void		 store_sqlite_text(struct store_bind *b, const char *v);
+void		 store_sqlite_int(struct store_bind *b, int64_t v);
+void		 store_sqlite_null(struct store_bind *b);
+void		 store_sqlite_blob(struct store_bind *b, const void *v,
+		    size_t len);
+
+/* Bind the next parameter to a keyed hash, or NULL when have is 0. */
+void		 store_sqlite_hash(struct store_bind *b, const uint8_t *h,
+		    int have);
+
+/*
+ * Step a bound statement that returns no rows once and reset it; SQLITE_OK
+ * or an error.
+ */
+int		 store_sqlite_write(struct store_bind *b);
+
+/* Run statement i, without parameters or rows (BEGIN, COMMIT...). */
+int		 store_sqlite_exec(struct store_engine *e, enum store_stmt i);
+
+/*
+ * Step a bound statement that returns at most one row, leaving that row
+ * readable (the caller resets): SQLITE_ROW, SQLITE_DONE or an error.
+ */
+int		 store_sqlite_step(struct store_bind *b);
+
+/*
+ * Copy text column col of s into the job (*out NULL for a NULL column).
+ * Returns 0, or -1 when out of memory.
+ */
+int		 store_sqlite_col(struct store_job *j, sqlite3_stmt *s, int col,
+		    const char **out);
+
+/* Read the STORE_CB_COLS of the current row from column c on into r. */
+int		 store_sqlite_row(struct store_job *j, sqlite3_stmt *s, int c,
+		    struct store_callback *r);
+
+/* Fill result element p of the job from the current row of s: 0 or -1. */
+typedef int	(*store_sqlite_fill_fn)(struct store_job *j, sqlite3_stmt *s,
+		    void *p);
+
+/*
+ * Step a bound query and append a zeroed result element of size elem to
+ * the job for each row, filled by fill. Returns SQLITE_OK, or an error
+ * (SQLITE_NOMEM when an element cannot be made or filled).
+ */
+int		 store_sqlite_each(struct store_job *j, struct store_bind *b,
+		    size_t elem, store_sqlite_fill_fn fill);
+
+/* A store_sqlite_fill_fn of callback rows (STORE_CB_COLS from column 0). */
+int		 store_sqlite_fill_row(struct store_job *j, sqlite3_stmt *s,
+		    void *p);
+
+/* store_sqlite_each of callback rows (STORE_CB_COLS). */
+int		 store_sqlite_rows(struct store_job *j, struct store_bind *b);
+
+/*
+ * Run listing query i with its parameters (v, j->max), each row filled
+ * into the job's results by fill: STORE_OK, or STORE_ERR (logged as what).
+ */
+enum store_rc	 store_sqlite_list(struct store_engine *e, struct store_job *j,
+		    enum store_stmt i, int64_t v, size_t elem,
+		    store_sqlite_fill_fn fill, const char *what);
+
+/*
+ * Step a bound query of at most one row, read its first column into *v
+ * (untouched without a row) and reset it: SQLITE_ROW, SQLITE_DONE or an
+ * error.
+ */
+int		 store_sqlite_one(struct store_bind *b, int64_t *v);
+
+/* Copy the case reference in column col of s into ref: 0, or -1. */
+int		 store_sqlite_ref(sqlite3_stmt *s, int col,
+		    char ref[STORE_REF_SIZE]);
+
+/* Append the one row of ref, id or dedup (whichever statement i takes). */
+int		 store_sqlite_fetch(struct store_engine *e, struct store_job *j,
+		    enum store_stmt i, const char *ref, int64_t id);
+
+/*
+ * Why a write of request id's row changed nothing (its condition did not
+ * hold): STORE_CONFLICT with the row appended to the job's results,
+ * STORE_NOTFOUND when there is no such row, or STORE_ERR (logged as what).
+ */
+enum store_rc	 store_sqlite_unchanged(struct store_engine *e,
+		    struct store_job *j, int64_t id, const char *what);
+
+/* Record a history event of request id. SQLITE_OK or an error. */
+int		 store_sqlite_event(struct store_engine *e, int64_t id,
+		    int64_t at, const char *event, const char *actor,
+		    const char *detail);
+
+#endif

@@ -1,0 +1,614 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_jobs: what the SQLite backend does for each job about requests,
+ * their history and the named values: create (or find, or fold into her
+ * open request), her answers and how her session ended, the queue and
+ * its views, claims and the rest of a request's life, counsellors' notes.
+ * Alerts are store_jobs_outbox.c's; transactions and savepoints around
+ * each job are store_sqlite.c's.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store_jobs.h"
+#include "store_sqlite.h"
+
+#define STORE_REF_LEN		6
+#define STORE_REF_TRIES		16
+
+/* Unambiguous on a phone screen and read aloud: no 0/O, 1/I, 2/Z, 5/S... */
+static const char store_ref_chars[] = "ACDEFGHJKLMNPQRTUVWXY3479";
+
+/* Whether the number behind hash h was marked unsafe; -1 on error. */
+static int
+store_jobs_is_marked(struct store_engine *e, const uint8_t *h)
+{
+	struct store_bind	 b;
+	int64_t			 n = 0;
+
+	store_sqlite_bind(e, ST_MARK_HAS, &b);
+	store_sqlite_blob(&b, h, STORE_DEDUP_LEN);
+	if (store_sqlite_one(&b, &n) != SQLITE_ROW)
+		return -1;
+	return n > 0;
+}
+
+/* Whether either of the job's numbers was marked unsafe; -1 on error. */
+static int
+store_jobs_marked(struct store_engine *e, struct store_job *j)
+{
+	int	 a, b = 0;
+
+	a = store_jobs_is_marked(e, j->phone_hash);
+	if (j->has_safe_hash)
+		b = store_jobs_is_marked(e, j->safe_hash);
+	if (a == -1 || b == -1)
+		return -1;
+	return a || b;
+}
+
+/* The open request of this number, 0 if none, -1 on error. */
+static int64_t
+store_jobs_open_of(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	int64_t			 id = 0;
+	int			 rc;
+
+	store_sqlite_bind(e, ST_CB_BY_PHONE, &b);
+	store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+	rc = store_sqlite_one(&b, &id);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return id;
+}
+
+/*
+ * Bind her answers, in the order every statement that writes them takes:
+ * safe_to_call, safe_number, window, cover, urgent, province, topic, lang.
+ */
+static void
+store_jobs_bind_answers(struct store_bind *b, const struct store_callback *in)
+{
+	store_sqlite_text(b, in->safe_to_call);
+	store_sqlite_text(b, in->safe_number);
+	store_sqlite_text(b, in->window);
+	store_sqlite_text(b, in->cover);
+	store_sqlite_int(b, in->urgent);
+	store_sqlite_text(b, in->province);
+	store_sqlite_text(b, in->topic);
+	store_sqlite_text(b, in->lang);
+}
+
+/* She asked again: fold the new answers into her open request id. */
+static enum store_rc
+store_jobs_merge(struct store_engine *e, struct store_job *j, int64_t id,
+    int warn)
+{
+	const struct store_callback	*in = &j->in;
+	struct store_bind		 b;
+
+	store_sqlite_bind(e, ST_CB_MERGE, &b);
+	store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
+	store_jobs_bind_answers(&b, in);
+	store_sqlite_text(&b, in->channel);
+	store_sqlite_int(&b, in->call_from);
+	store_sqlite_hash(&b, j->safe_hash, j->has_safe_hash);
+	store_sqlite_int(&b, warn);
+	store_sqlite_int(&b, in->intake);
+	store_sqlite_text(&b, in->intake ? NULL : "completed");
+	store_sqlite_int(&b, j->now);
+	store_sqlite_int(&b, in->next_action_at);
+	store_sqlite_int(&b, in->next_action_at);
+	store_sqlite_int(&b, id);
+	if (store_sqlite_write(&b) != SQLITE_OK ||
+	    store_sqlite_event(e, id, j->now, "asked_again", "system", NULL) !=
+	    SQLITE_OK ||
+	    store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	    j->nres != 1) {
+		store_sqlite_err(e, "asked again");
+		return STORE_ERR;
+	}
+	log_debug("store: row %lld asked for again", (long long)id);
+	return STORE_MERGED;
+}
+
+/*
+ * Create a request, or find the one this dedup already made, or fold it
+ * into the open request of the same number.
+ */
+enum store_rc
+store_jobs_create(struct store_engine *e, struct store_job *j)
+{
+	const struct store_callback	*in = &j->in;
+	struct store_bind		 b;
+	char				 ref[STORE_REF_LEN + 1];
+	int64_t				 id;
+	int				 tries, warn;
+
+	/* The same session id long ago was another caller's session. */
+	store_sqlite_bind(e, ST_CB_RETIRE, &b);
+	store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
+	store_sqlite_int(&b, j->now - j->window);
+	if (store_sqlite_write(&b) != SQLITE_OK)
+		goto fail;
+	if (store_sqlite_fetch(e, j, ST_CB_BY_DEDUP, NULL, 0) != SQLITE_OK)
+		goto fail;
+	if (j->nres > 0)
+		return STORE_DUP;
+	warn = store_jobs_marked(e, j);
+	id = store_jobs_open_of(e, j);
+	if (warn == -1 || id == -1)
+		goto fail;
+	if (id > 0)
+		return store_jobs_merge(e, j, id, warn);
+
+	/* A collision on ref inserts nothing: draw again. */
+	for (tries = 0; tries < STORE_REF_TRIES; tries++) {
+		store_job_random_chars(ref, STORE_REF_LEN, store_ref_chars,
+		    sizeof(store_ref_chars) - 1);
+		store_sqlite_bind(e, ST_CB_INSERT, &b);
+		store_sqlite_text(&b, ref);
+		store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
+		store_sqlite_text(&b, in->channel);
+		store_sqlite_text(&b, in->phone);
+		store_jobs_bind_answers(&b, in);
+		store_sqlite_int(&b, STORE_OPEN);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, in->next_action_at);
+		store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+		store_sqlite_hash(&b, j->safe_hash, j->has_safe_hash);
+		store_sqlite_int(&b, warn);
+		store_sqlite_int(&b, in->intake);
+		store_sqlite_int(&b, in->call_from);
+		store_sqlite_text(&b, in->intake ? NULL : "completed");
+		if (store_sqlite_write(&b) != SQLITE_OK)
+			goto fail;
+		if (sqlite3_changes(e->db) == 1)
+			break;
+	}
+	if (tries == STORE_REF_TRIES) {
+		log_warnx("store: create: no free case reference after %d "
+		    "tries", tries);
+		return STORE_ERR;
+	}
+	id = sqlite3_last_insert_rowid(e->db);
+	if (store_sqlite_event(e, id, j->now, "created", "system", NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	    j->nres != 1)
+		goto fail;
+	log_debug("store: case %s created (row %lld)", ref, (long long)id);
+	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, "create");
+	return STORE_ERR;
+}
+
+/* Write the session's answers so far into its request. */
+enum store_rc
+store_jobs_update(struct store_engine *e, struct store_job *j)
+{
+	const struct store_callback	*in = &j->in;
+	struct store_bind		 b;
+	int				 warn;
+
+	warn = store_jobs_marked(e, j);
+	if (warn == -1)
+		goto fail;
+	store_sqlite_bind(e, ST_CB_UPDATE, &b);
+	store_jobs_bind_answers(&b, in);
+	store_sqlite_int(&b, in->call_from);
+	store_sqlite_hash(&b, j->safe_hash, j->has_safe_hash);
+	store_sqlite_int(&b, warn);
+	store_sqlite_int(&b, in->intake);
+	store_sqlite_text(&b, j->text);
+	store_sqlite_int(&b, j->now);
+	store_sqlite_int(&b, in->next_action_at);
+	store_sqlite_int(&b, in->next_action_at);
+	store_sqlite_int(&b, j->id);
+	if (store_sqlite_write(&b) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_changes(e->db) == 0)
+		return store_sqlite_unchanged(e, j, j->id, "update");
+	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, j->id) != SQLITE_OK ||
+	    j->nres != 1)
+		goto fail;
+	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, "update");
+	return STORE_ERR;
+}
+
+/* Record how the session of a request still taking answers ended. */
+enum store_rc
+store_jobs_end(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+
+	store_sqlite_bind(e, ST_CB_END, &b);
+	store_sqlite_text(&b, j->text);
+	store_sqlite_int(&b, j->now);
+	store_sqlite_int(&b, j->now);
+	store_sqlite_int(&b, j->now);
+	store_sqlite_int(&b, j->id);
+	if (store_sqlite_write(&b) != SQLITE_OK) {
+		store_sqlite_err(e, "end");
+		return STORE_ERR;
+	}
+	return sqlite3_changes(e->db) == 1 ? STORE_OK : STORE_CONFLICT;
+}
+
+/* List the requests the dispatcher should look at now. */
+enum store_rc
+store_jobs_due(struct store_engine *e, struct store_job *j)
+{
+	return store_sqlite_list(e, j, ST_CB_DUE, j->now,
+	    sizeof(struct store_callback), store_sqlite_fill_row, "due");
+}
+
+/* Bind the states of the job's view and its claimant (NULL: anyone). */
+static void
+store_jobs_bind_view(struct store_bind *b, const struct store_job *j)
+{
+	static const int	 states[][3] = {
+		[STORE_VIEW_ALL] = { STORE_OPEN, STORE_ALERTED,
+		    STORE_CLAIMED },
+		[STORE_VIEW_MINE] = { STORE_CLAIMED, STORE_CLAIMED,
+		    STORE_CLAIMED },
+		[STORE_VIEW_UNASSIGNED] = { STORE_OPEN, STORE_ALERTED,
+		    STORE_ALERTED },
+		[STORE_VIEW_CLAIMED] = { STORE_CLAIMED, STORE_CLAIMED,
+		    STORE_CLAIMED },
+	};
+	const char		*who;
+	int			 i;
+
+	for (i = 0; i < 3; i++)
+		store_sqlite_int(b, states[j->view][i]);
+	who = j->view == STORE_VIEW_MINE ? j->who : NULL;
+	store_sqlite_text(b, who);
+	store_sqlite_text(b, who);
+}
+
+/* A page of a view of the queue, and how many requests the view holds. */
+enum store_rc
+store_jobs_view(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	int64_t			 n = 0;
+
+	store_sqlite_bind(e, ST_CB_VIEW, &b);
+	store_jobs_bind_view(&b, j);
+	store_sqlite_int(&b, j->has_after);
+	store_sqlite_int(&b, j->after_urgent);
+	store_sqlite_int(&b, j->after_urgent);
+	store_sqlite_int(&b, j->after_call_from);
+	store_sqlite_int(&b, j->after_call_from);
+	store_sqlite_int(&b, j->after_id);
+	store_sqlite_int(&b, j->max);
+	if (store_sqlite_rows(j, &b) != SQLITE_OK)
+		goto fail;
+	store_sqlite_bind(e, ST_CB_VIEW_COUNT, &b);
+	store_jobs_bind_view(&b, j);
+	if (store_sqlite_one(&b, &n) != SQLITE_ROW)
+		goto fail;
+	j->rounds = (int)n;
+	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, "view");
+	return STORE_ERR;
+}
+
+/* Look a request up by reference. */
+enum store_rc
+store_jobs_get(struct store_engine *e, struct store_job *j)
+{
+	if (store_sqlite_fetch(e, j, ST_CB_BY_REF, j->ref, 0) != SQLITE_OK) {
+		store_sqlite_err(e, "get");
+		return STORE_ERR;
+	}
+	return j->nres > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* Mark the numbers of request id unsafe to call (by their hashes). */
+static int
+store_jobs_mark_unsafe(struct store_engine *e, int64_t id, int64_t now)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	uint8_t			 h[2][STORE_DEDUP_LEN];
+	int			 have[2] = { 0, 0 }, rc, i;
+
+	s = store_sqlite_bind(e, ST_CB_HASHES, &b);
+	store_sqlite_int(&b, id);
+	rc = store_sqlite_step(&b);
+	if (rc == SQLITE_ROW)
+		for (i = 0; i < 2; i++)
+			if (sqlite3_column_bytes(s, i) == STORE_DEDUP_LEN) {
+				memcpy(h[i], sqlite3_column_blob(s, i),
+				    STORE_DEDUP_LEN);
+				have[i] = 1;
+			}
+	store_sqlite_reset(s);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	for (i = 0; i < 2; i++) {
+		if (!have[i])
+			continue;
+		store_sqlite_bind(e, ST_MARK_PUT, &b);
+		store_sqlite_blob(&b, h[i], STORE_DEDUP_LEN);
+		store_sqlite_text(&b, "unsafe");
+		store_sqlite_int(&b, now);
+		rc = store_sqlite_write(&b);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/*
+ * Claim, release, complete, reassign, an unanswered call, or a claim that
+ * expired. The UPDATE carries the precondition, so the decision and the
+ * change are one step; the writer thread serialises the claimants. On no
+ * change, the current row tells NOTFOUND from CONFLICT. The history event
+ * names who did it, and whose claim it was when that was someone else.
+ */
+enum store_rc
+store_jobs_change(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind		 b;
+	const struct store_callback	*r;
+	const char			*event = "change", *actor = j->who;
+	char				 detail[160], before[64] = "";
+	int64_t				 id;
+	int				 was_claimed = 0, rc;
+
+	detail[0] = '\0';
+	/* Whose it was: for the history and for claim expiry. */
+	if (j->kind == SJ_EXPIRE)
+		rc = store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, j->id);
+	else
+		rc = store_sqlite_fetch(e, j, ST_CB_BY_REF, j->ref, 0);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if (j->nres == 0)
+		return STORE_NOTFOUND;
+	r = j->res;
+	id = r->id;
+	was_claimed = r->state == STORE_CLAIMED;
+	if (r->claimed_by != NULL)
+		snprintf(before, sizeof(before), "%s", r->claimed_by);
+	j->nres = 0;
+
+	switch (j->kind) {
+	case SJ_CLAIM:
+		event = "claimed";
+		store_sqlite_bind(e, ST_CB_CLAIM, &b);
+		store_sqlite_text(&b, j->who);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, j->when);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_text(&b, j->ref);
+		break;
+	case SJ_RELEASE:
+		event = "released";
+		store_sqlite_bind(e, ST_CB_RELEASE, &b);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_text(&b, j->ref);
+		store_sqlite_text(&b, j->who);
+		store_sqlite_int(&b, j->any);
+		if (was_claimed && strcmp(before, j->who) != 0)
+			snprintf(detail, sizeof(detail), "claim of %s",
+			    before);
+		break;
+	case SJ_REASSIGN:
+		event = "reassigned";
+		store_sqlite_bind(e, ST_CB_REASSIGN, &b);
+		store_sqlite_text(&b, j->text);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_text(&b, j->ref);
+		if (was_claimed)
+			snprintf(detail, sizeof(detail), "from %s to %s",
+			    before, j->text);
+		else
+			snprintf(detail, sizeof(detail), "to %s", j->text);
+		break;
+	case SJ_ATTEMPT:
+		event = "no_answer";
+		store_sqlite_bind(e, ST_CB_ATTEMPT, &b);
+		store_sqlite_int(&b, j->rounds);
+		store_sqlite_int(&b, j->rounds);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, j->when);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_text(&b, j->ref);
+		store_sqlite_text(&b, j->who);
+		break;
+	case SJ_EXPIRE:
+		event = "claim_expired";
+		actor = "system";
+		store_sqlite_bind(e, ST_CB_EXPIRE, &b);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, j->id);
+		store_sqlite_int(&b, j->when);
+		snprintf(detail, sizeof(detail), "claim of %s not completed",
+		    before);
+		break;
+	default:
+		event = "completed";
+		snprintf(detail, sizeof(detail), "%s", j->text);
+		store_sqlite_bind(e, ST_CB_COMPLETE, &b);
+		store_sqlite_text(&b, j->text);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_text(&b, j->ref);
+		store_sqlite_text(&b, j->who);
+		break;
+	}
+	if (store_sqlite_write(&b) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_changes(e->db) == 0) {
+		if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) !=
+		    SQLITE_OK)
+			goto fail;
+		r = j->res;
+		if (j->kind == SJ_CLAIM && r->state == STORE_CLAIMED &&
+		    r->claimed_by != NULL && strcmp(r->claimed_by, j->who) == 0)
+			return STORE_OK;
+		return STORE_CONFLICT;
+	}
+	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	    j->nres != 1)
+		goto fail;
+	r = j->res;
+	if (j->kind == SJ_ATTEMPT)
+		snprintf(detail, sizeof(detail), "attempt %d of %d%s",
+		    r->attempts, j->rounds, r->attempts >= j->rounds ?
+		    ": supervisors told" : "");
+	if (j->kind == SJ_COMPLETE && strcmp(j->text, "unsafe") == 0 &&
+	    store_jobs_mark_unsafe(e, r->id, j->now) != SQLITE_OK)
+		goto fail;
+	if (store_sqlite_event(e, r->id, j->now, event, actor,
+	    detail[0] != '\0' ? detail : NULL) != SQLITE_OK)
+		goto fail;
+	log_debug("store: case %s %s", r->ref, event);
+	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, event);
+	return STORE_ERR;
+}
+
+/* The row id of request ref: SQLITE_ROW, SQLITE_DONE (none) or an error. */
+static int
+store_jobs_id_of(struct store_engine *e, const char *ref, int64_t *id)
+{
+	struct store_bind	 b;
+
+	store_sqlite_bind(e, ST_CB_ID_BY_REF, &b);
+	store_sqlite_text(&b, ref);
+	return store_sqlite_one(&b, id);
+}
+
+/* Fill a history event from the current row. */
+static int
+store_jobs_fill_event(struct store_job *j, sqlite3_stmt *s, void *p)
+{
+	struct store_event	*ev = p;
+
+	ev->at = sqlite3_column_int64(s, 0);
+	if (store_sqlite_col(j, s, 1, &ev->event) == -1 ||
+	    store_sqlite_col(j, s, 2, &ev->actor) == -1 ||
+	    store_sqlite_col(j, s, 3, &ev->detail) == -1)
+		return -1;
+	return 0;
+}
+
+/* List the history of a request. */
+enum store_rc
+store_jobs_history(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	int64_t			 id = 0;
+	int			 rc;
+
+	rc = store_jobs_id_of(e, j->ref, &id);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		goto fail;
+	store_sqlite_bind(e, ST_HIST_LIST, &b);
+	store_sqlite_int(&b, id);
+	if (store_sqlite_each(j, &b, sizeof(struct store_event),
+	    store_jobs_fill_event) != SQLITE_OK)
+		goto fail;
+	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, "history");
+	return STORE_ERR;
+}
+
+/* Leave a counsellor's note in the history of a request, in any state. */
+enum store_rc
+store_jobs_note(struct store_engine *e, struct store_job *j)
+{
+	int64_t	 id = 0;
+	int	 rc;
+
+	rc = store_jobs_id_of(e, j->ref, &id);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		goto fail;
+	/* Her words, perhaps: the text is never logged. */
+	if (store_sqlite_event(e, id, j->now, "note", j->who, j->text) !=
+	    SQLITE_OK ||
+	    store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	    j->nres != 1)
+		goto fail;
+	log_debug("store: row %lld noted by a counsellor", (long long)id);
+	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, "note");
+	return STORE_ERR;
+}
+
+/* Read a caller's named value. */
+enum store_rc
+store_jobs_meta_get(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	/* Checked at submission too: this is the line that must hold. */
+	if (!store_job_meta_key_ok(j->key))
+		return STORE_ERR;
+	s = store_sqlite_bind(e, ST_META_GET, &b);
+	store_sqlite_text(&b, j->key);
+	rc = store_sqlite_step(&b);
+	if (rc == SQLITE_ROW && store_sqlite_col(j, s, 0, &j->value) == -1)
+		rc = SQLITE_NOMEM;
+	store_sqlite_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW) {
+		store_sqlite_err(e, "meta get");
+		return STORE_ERR;
+	}
+	return j->value != NULL ? STORE_OK : STORE_ERR;
+}
+
+/* Write a caller's named value, as text. */
+enum store_rc
+store_jobs_meta_set(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+
+	if (!store_job_meta_key_ok(j->key))
+		return STORE_ERR;
+	store_sqlite_bind(e, ST_META_SET, &b);
+	store_sqlite_text(&b, j->key);
+	store_sqlite_text(&b, j->value);
+	if (store_sqlite_write(&b) != SQLITE_OK) {
+		store_sqlite_err(e, "meta set");
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}

@@ -1,0 +1,645 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_sqlite: the SQLite backend of the store, the embedded default.
+ * It opens the file (private to us), applies the PRAGMAs and numbered
+ * migrations, reads or makes the dedup secret, prepares every statement
+ * once, and runs batches for the writer thread: one transaction, each job
+ * in its own savepoint so that a failing job is undone alone. The job
+ * bodies are store_jobs*.c's; the thread and its queue are the writer's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store_backend.h"
+#include "store_jobs.h"
+#include "store_sqlite.h"
+
+#define STORE_BUSY_MS		5000
+
+/*
+ * The schema, one step per element, applied in order; PRAGMA user_version
+ * is the number of steps applied. Append; never edit a released step.
+ */
+static const char *const store_migrations[] = {
+	/* 1: dedup secret, callback requests, their history, alert outbox */
+	"CREATE TABLE meta ("
+	" key TEXT PRIMARY KEY,"
+	" value BLOB NOT NULL);"
+	"CREATE TABLE callback ("
+	" id INTEGER PRIMARY KEY,"
+	" ref TEXT UNIQUE NOT NULL,"
+	" dedup BLOB UNIQUE NOT NULL,"
+	" channel TEXT,"
+	" phone TEXT,"
+	" safe_to_call TEXT,"
+	" safe_number TEXT,"
+	" \"window\" TEXT,"
+	" cover TEXT,"
+	" urgent INTEGER NOT NULL DEFAULT 0,"
+	" province TEXT,"
+	" topic TEXT,"
+	" lang TEXT,"
+	" state INTEGER NOT NULL,"
+	" claimed_by TEXT,"
+	" outcome TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" next_action_at INTEGER NOT NULL,"
+	" rounds INTEGER NOT NULL DEFAULT 0,"
+	" failures INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX callback_due ON callback (state, next_action_at);"
+	"CREATE TABLE history ("
+	" id INTEGER PRIMARY KEY,"
+	" callback_id INTEGER NOT NULL REFERENCES callback(id),"
+	" at INTEGER NOT NULL,"
+	" event TEXT NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" detail TEXT);"
+	"CREATE INDEX history_callback ON history (callback_id, id);"
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" callback_id INTEGER NOT NULL REFERENCES callback(id),"
+	" recipient TEXT NOT NULL,"
+	" transport TEXT NOT NULL,"
+	" target INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at INTEGER NOT NULL,"
+	" msg_id TEXT UNIQUE NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE INDEX outbox_due ON outbox (state, next_at);"
+	"CREATE INDEX outbox_callback ON outbox (callback_id);",
+
+	/*
+	 * 2: requests filed during the session (intake, how it ended),
+	 * keyed hashes of her numbers (asking again, unsafe marks), call
+	 * attempts, claims that expire, and the order of the queue.
+	 */
+	"ALTER TABLE callback ADD COLUMN phone_hash BLOB;"
+	"ALTER TABLE callback ADD COLUMN safe_hash BLOB;"
+	"ALTER TABLE callback ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN asked_again INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN warn_unsafe INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN intake INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN session_end TEXT;"
+	"ALTER TABLE callback ADD COLUMN reason TEXT;"
+	"ALTER TABLE callback ADD COLUMN claimed_at INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE callback ADD COLUMN call_from INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"UPDATE callback SET call_from = created_at;"
+	/* Claims of schema 1 never expired: from now on they do. */
+	"UPDATE callback SET claimed_at = updated_at,"
+	" next_action_at = updated_at + 1800 WHERE state = 2;"
+	"CREATE INDEX callback_phone ON callback (phone_hash);"
+	"CREATE INDEX callback_queue ON callback (state, urgent, call_from);"
+	"CREATE TABLE mark ("
+	" hash BLOB PRIMARY KEY,"
+	" kind TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL);"
+};
+#define STORE_NMIGRATIONS \
+	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+/* The text of every statement, by enum store_stmt; prepared at open. */
+static const char *const store_sql[ST__COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT job",
+	[ST_RELEASE] = "RELEASE job",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO job",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?",
+	[ST_META_PUT] = "INSERT INTO meta (key, value) VALUES (?, ?)",
+	[ST_CB_RETIRE] = "UPDATE callback SET dedup = randomblob(32)"
+	    " WHERE dedup = ? AND created_at < ?",
+	[ST_CB_BY_DEDUP] = "SELECT " STORE_CB_COLS("")
+	    " FROM callback WHERE dedup = ?",
+	[ST_CB_BY_REF] = "SELECT " STORE_CB_COLS("")
+	    " FROM callback WHERE ref = ?",
+	[ST_CB_BY_ID] = "SELECT " STORE_CB_COLS("")
+	    " FROM callback WHERE id = ?",
+	[ST_CB_ID_BY_REF] = "SELECT id FROM callback WHERE ref = ?",
+	[ST_CB_INSERT] = "INSERT INTO callback (ref, dedup, channel, phone,"
+	    " safe_to_call, safe_number, \"window\", cover, urgent, province,"
+	    " topic, lang, state, created_at, updated_at, next_action_at,"
+	    " rounds, failures, phone_hash, safe_hash, warn_unsafe, intake,"
+	    " call_from, session_end)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0,"
+	    " ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING",
+	[ST_CB_DUE] = "SELECT " STORE_CB_COLS("")
+	    " FROM callback WHERE state IN (0, 1, 2) AND next_action_at > 0"
+	    " AND next_action_at <= ? ORDER BY next_action_at, id LIMIT ?",
+	/*
+	 * The queue: urgent first, then who can be called soonest. A view
+	 * is the states it shows (bound, so the queue index still finds
+	 * them) and, for one counsellor's, the claimant.
+	 */
+	[ST_CB_VIEW] = "SELECT " STORE_CB_COLS("")
+	    " FROM callback WHERE state IN (?, ?, ?)"
+	    " AND (? IS NULL OR claimed_by = ?) AND (? = 0 OR urgent < ?"
+	    " OR (urgent = ? AND (call_from > ? OR (call_from = ? AND"
+	    " id > ?)))) ORDER BY urgent DESC, call_from, id LIMIT ?",
+	[ST_CB_VIEW_COUNT] = "SELECT count(*) FROM callback"
+	    " WHERE state IN (?, ?, ?) AND (? IS NULL OR claimed_by = ?)",
+	[ST_CB_DISPATCH] = "UPDATE callback SET state = ?, next_action_at = ?,"
+	    " rounds = ?, reason = CASE WHEN ? THEN NULL ELSE reason END,"
+	    " updated_at = ? WHERE id = ? AND (state IN (0, 1) OR"
+	    " (state = 2 AND ? = 2))",
+	[ST_CB_FAILED] = "UPDATE callback SET failures = failures + 1,"
+	    " updated_at = ? WHERE id = ?",
+	[ST_CB_CLAIM] = "UPDATE callback SET state = 2, claimed_by = ?,"
+	    " claimed_at = ?, next_action_at = ?, reason = NULL,"
+	    " updated_at = ? WHERE ref = ? AND state IN (0, 1)",
+	[ST_CB_RELEASE] = "UPDATE callback SET state = 0, claimed_by = NULL,"
+	    " claimed_at = 0, next_action_at = ?, updated_at = ?"
+	    " WHERE ref = ? AND state = 2 AND (claimed_by = ? OR ?)",
+	[ST_CB_COMPLETE] = "UPDATE callback SET state = 3, outcome = ?,"
+	    " next_action_at = 0, reason = NULL, intake = 0, updated_at = ?"
+	    " WHERE ref = ? AND state = 2 AND claimed_by = ?",
+	[ST_CB_REASSIGN] = "UPDATE callback SET state = 2, claimed_by = ?,"
+	    " claimed_at = ?, next_action_at = ?, reason = 'assigned',"
+	    " updated_at = ? WHERE ref = ? AND state IN (0, 1, 2)",
+	[ST_CB_ATTEMPT] = "UPDATE callback SET state = 0, claimed_by = NULL,"
+	    " claimed_at = 0, attempts = attempts + 1,"
+	    " reason = CASE WHEN attempts + 1 >= ? THEN 'unreached'"
+	    " ELSE 'attempt' END,"
+	    " next_action_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE ? END,"
+	    " updated_at = ? WHERE ref = ? AND state = 2 AND claimed_by = ?",
+	[ST_CB_EXPIRE] = "UPDATE callback SET state = 0, claimed_by = NULL,"
+	    " claimed_at = 0, reason = 'claim_expired', next_action_at = ?,"
+	    " updated_at = ? WHERE id = ? AND state = 2 AND claimed_at = ?",
+	[ST_CB_HASHES] = "SELECT phone_hash, safe_hash FROM callback"
+	    " WHERE id = ?",
+	[ST_HIST_INSERT] = "INSERT INTO history (callback_id, at, event, actor,"
+	    " detail) VALUES (?, ?, ?, ?, ?)",
+	[ST_HIST_LIST] = "SELECT at, event, actor, detail FROM history"
+	    " WHERE callback_id = ? ORDER BY id",
+	[ST_OUT_INSERT] = "INSERT INTO outbox (callback_id, recipient,"
+	    " transport, target, kind, attempts, next_at, msg_id, state,"
+	    " created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, 0, ?)"
+	    " ON CONFLICT (msg_id) DO NOTHING",
+	[ST_OUT_DUE] = "SELECT o.id, o.callback_id, o.recipient, o.transport,"
+	    " o.target, o.kind, o.attempts, o.next_at, o.msg_id, "
+	    STORE_CB_COLS("c.")
+	    " FROM outbox o JOIN callback c ON c.id = o.callback_id"
+	    " WHERE o.state = 0 AND o.next_at <= ? ORDER BY o.next_at, o.id"
+	    " LIMIT ?",
+	[ST_OUT_GET] = "SELECT callback_id, state, kind, msg_id FROM outbox"
+	    " WHERE id = ?",
+	[ST_OUT_RESULT] = "UPDATE outbox SET attempts = attempts + 1,"
+	    " state = ?, next_at = coalesce(?, next_at),"
+	    " last_error = coalesce(?, last_error) WHERE id = ? AND state = 0",
+	[ST_CB_STATE] = "SELECT state FROM callback WHERE id = ?",
+	[ST_CB_BY_PHONE] = "SELECT id FROM callback WHERE phone_hash = ?"
+	    " AND state != 3 ORDER BY id DESC LIMIT 1",
+	[ST_CB_MERGE] = "UPDATE callback SET dedup = ?,"
+	    " safe_to_call = coalesce(?, safe_to_call),"
+	    " safe_number = coalesce(?, safe_number),"
+	    " \"window\" = coalesce(?, \"window\"), cover = coalesce(?, cover),"
+	    " urgent = max(urgent, ?), province = coalesce(?, province),"
+	    " topic = coalesce(?, topic), lang = ?, channel = ?,"
+	    " call_from = ?, safe_hash = coalesce(?, safe_hash),"
+	    " warn_unsafe = max(warn_unsafe, ?), intake = ?,"
+	    " session_end = ?, asked_again = asked_again + 1,"
+	    " reason = 'asked_again', updated_at = ?,"
+	    " next_action_at = CASE WHEN next_action_at = 0"
+	    " OR next_action_at > ? THEN ? ELSE next_action_at END"
+	    " WHERE id = ?",
+	/* An answer not given (yet) in this session keeps the row's. */
+	[ST_CB_UPDATE] = "UPDATE callback SET"
+	    " safe_to_call = coalesce(?, safe_to_call),"
+	    " safe_number = coalesce(?, safe_number),"
+	    " \"window\" = coalesce(?, \"window\"), cover = coalesce(?, cover),"
+	    " urgent = max(urgent, ?), province = coalesce(?, province),"
+	    " topic = coalesce(?, topic), lang = ?,"
+	    " call_from = ?, safe_hash = coalesce(?, safe_hash),"
+	    " warn_unsafe = max(warn_unsafe, ?),"
+	    " intake = ?, session_end = coalesce(?, session_end),"
+	    " updated_at = ?,"
+	    " next_action_at = CASE WHEN (state = 0 OR (state IN (1, 2) AND"
+	    " reason IS NOT NULL)) AND (next_action_at = 0"
+	    " OR next_action_at > ?) THEN ? ELSE next_action_at END"
+	    " WHERE id = ? AND state != 3",
+	[ST_CB_END] = "UPDATE callback SET intake = 0, session_end = ?,"
+	    " updated_at = ?,"
+	    " next_action_at = CASE WHEN (state = 0 OR (state IN (1, 2) AND"
+	    " reason IS NOT NULL)) AND (next_action_at = 0"
+	    " OR next_action_at > ?) THEN ? ELSE next_action_at END"
+	    " WHERE id = ? AND intake = 1",
+	[ST_MARK_HAS] = "SELECT count(*) FROM mark WHERE hash = ?",
+	[ST_MARK_PUT] = "INSERT INTO mark (hash, kind, created_at)"
+	    " VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+	/* Retrying (pending, tried) or given up since ?, of open requests. */
+	[ST_OUT_FAILING] = "SELECT c.ref, o.recipient, o.transport, o.kind,"
+	    " o.last_error, o.attempts, o.state, o.created_at"
+	    " FROM outbox o JOIN callback c ON c.id = o.callback_id"
+	    " WHERE c.state != 3 AND ((o.state = 0 AND o.attempts > 0)"
+	    " OR (o.state = 2 AND o.created_at >= ?))"
+	    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+	[ST_META_SET] = "INSERT INTO meta (key, value) VALUES (?, ?)"
+	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+};
+
+/* Store the single integer result of a PRAGMA. */
+static int
+store_sqlite_int_cb(void *arg, int n, char **v, char **names)
+{
+	int	*out = arg;
+
+	(void)names;
+	if (n > 0 && v[0] != NULL)
+		*out = (int)strtol(v[0], NULL, 10);
+	return 0;
+}
+
+/* Store whether journal_mode answered "wal". */
+static int
+store_sqlite_wal_cb(void *arg, int n, char **v, char **names)
+{
+	int	*out = arg;
+
+	(void)names;
+	*out = n > 0 && v[0] != NULL && strcmp(v[0], "wal") == 0;
+	return 0;
+}
+
+/* Apply the PRAGMAs and every pending migration, one transaction each. */
+static int
+store_sqlite_migrate(struct store_engine *e, const char *path, char **cause)
+{
+	char	 sql[64];
+	char	*err = NULL;
+	int	 wal = 0, v = -1;
+
+	if (sqlite3_exec(e->db, "PRAGMA journal_mode = WAL",
+	    store_sqlite_wal_cb, &wal, &err) != SQLITE_OK ||
+	    sqlite3_exec(e->db, "PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON", NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(e->db, "PRAGMA user_version", store_sqlite_int_cb, &v,
+	    &err) != SQLITE_OK)
+		goto fail;
+	if (!wal)
+		log_warnx("store: %s: WAL journal not available", path);
+	if (v < 0 || v > STORE_NMIGRATIONS) {
+		store_job_cause(cause, "%s: schema version %d is newer than "
+		    "this hotlined knows (%d)", path, v, STORE_NMIGRATIONS);
+		return -1;
+	}
+	for (; v < STORE_NMIGRATIONS; v++) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL,
+		    &err) != SQLITE_OK)
+			goto fail;
+		if (sqlite3_exec(e->db, store_migrations[v], NULL, NULL,
+		    &err) != SQLITE_OK ||
+		    sqlite3_exec(e->db, sql, NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(e->db, "COMMIT", NULL, NULL, &err) !=
+		    SQLITE_OK) {
+			sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+		log_info("store: %s: schema migrated to version %d", path,
+		    v + 1);
+	}
+	e->version = v;
+	return 0;
+
+fail:
+	store_job_cause(cause, "%s: %s", path, err != NULL ? err :
+	    sqlite3_errmsg(e->db));
+	sqlite3_free(err);
+	return -1;
+}
+
+/*
+ * Rows made before schema 2 have no keyed hashes of their numbers, which
+ * only C can compute: fill them in once, so that an open request from
+ * then is recognised when she asks again, and an unsafe mark takes.
+ */
+static int
+store_sqlite_fill_hashes(struct store_engine *e, const uint8_t *secret,
+    const char *path, char **cause)
+{
+	sqlite3_stmt	*sel = NULL, *upd = NULL;
+	uint8_t		 ph[STORE_DEDUP_LEN], sh[STORE_DEDUP_LEN];
+	const char	*phone, *safe;
+	int		 rc, n = 0;
+
+	rc = sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(e->db, "SELECT id, phone, safe_number"
+		    " FROM callback WHERE phone_hash IS NULL", -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(e->db, "UPDATE callback SET"
+		    " phone_hash = ?, safe_hash = ? WHERE id = ?", -1, &upd,
+		    NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		phone = (const char *)sqlite3_column_text(sel, 1);
+		safe = (const char *)sqlite3_column_text(sel, 2);
+		if (store_job_hash_number(secret, phone != NULL ? phone : "",
+		    ph) == -1 || (safe != NULL && *safe != '\0' &&
+		    store_job_hash_number(secret, safe, sh) == -1)) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		sqlite3_bind_blob(upd, 1, ph, sizeof(ph), SQLITE_TRANSIENT);
+		if (safe != NULL && *safe != '\0')
+			sqlite3_bind_blob(upd, 2, sh, sizeof(sh),
+			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(upd, 2);
+		sqlite3_bind_int64(upd, 3, sqlite3_column_int64(sel, 0));
+		rc = sqlite3_step(upd);
+		sqlite3_reset(upd);
+		sqlite3_clear_bindings(upd);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		n++;
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sodium_memzero(ph, sizeof(ph));
+	sodium_memzero(sh, sizeof(sh));
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(e->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		store_job_cause(cause, "%s: hashing older requests' numbers: "
+		    "%s", path, sqlite3_errmsg(e->db));
+		sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (n > 0)
+		log_info("store: %s: %d older requests hashed for asking "
+		    "again and unsafe marks", path, n);
+	return 0;
+}
+
+/* Read the dedup secret, creating it on first open. */
+static int
+store_sqlite_secret(struct store_engine *e, uint8_t *secret, const char *path,
+    char **cause)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	const void		*v;
+	int			 rc;
+
+	/* In a transaction: two daemons opening a new file agree on one. */
+	rc = store_sqlite_exec(e, ST_BEGIN);
+	if (rc != SQLITE_OK)
+		goto fail;
+	s = store_sqlite_bind(e, ST_META_GET, &b);
+	store_sqlite_text(&b, "dedup_key");
+	rc = store_sqlite_step(&b);
+	if (rc == SQLITE_ROW) {
+		v = sqlite3_column_blob(s, 0);
+		if (v == NULL || sqlite3_column_bytes(s, 0) != STORE_SECRET_LEN)
+			rc = SQLITE_CORRUPT;
+		else
+			memcpy(secret, v, STORE_SECRET_LEN);
+	}
+	store_sqlite_reset(s);
+	if (rc == SQLITE_DONE) {
+		randombytes_buf(secret, STORE_SECRET_LEN);
+		store_sqlite_bind(e, ST_META_PUT, &b);
+		store_sqlite_text(&b, "dedup_key");
+		store_sqlite_blob(&b, secret, STORE_SECRET_LEN);
+		rc = store_sqlite_write(&b);
+	} else if (rc == SQLITE_ROW)
+		rc = SQLITE_OK;
+	if (rc == SQLITE_OK)
+		rc = store_sqlite_exec(e, ST_COMMIT);
+	if (rc == SQLITE_OK)
+		return 0;
+
+fail:
+	store_job_cause(cause, "%s: dedup key: %s", path,
+	    rc == SQLITE_CORRUPT ? "malformed" : sqlite3_errmsg(e->db));
+	if (!sqlite3_get_autocommit(e->db))
+		store_sqlite_exec(e, ST_ROLLBACK);
+	return -1;
+}
+
+/* Close the database, finalizing every statement first. */
+static void
+store_sqlite_close(struct store_engine *e)
+{
+	int	 i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(e->stmt[i]);
+	if (e->db != NULL && sqlite3_close(e->db) != SQLITE_OK)
+		log_warnx("store: close: %s", sqlite3_errmsg(e->db));
+	free(e);
+}
+
+/* Open the file, migrate it, prepare every statement, read the secret. */
+static struct store_engine *
+store_sqlite_open(const char *path, const struct store_opts *opts,
+    uint8_t secret[STORE_SECRET_LEN], char **cause)
+{
+	struct store_engine	*e;
+	int			 fd, i, rc;
+
+	*cause = NULL;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		store_job_cause(cause, "out of memory");
+		return NULL;
+	}
+
+	/* Case data: create the file (and so its WAL) private to us. */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		store_job_cause(cause, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+
+	/* Opened here, then used only by the writer thread (the hand-over
+	 * is ordered by pthread_create). */
+	rc = sqlite3_open_v2(path, &e->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		store_job_cause(cause, "%s: %s", path, e->db != NULL ?
+		    sqlite3_errmsg(e->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(e->db, 1);
+	sqlite3_busy_timeout(e->db, opts != NULL &&
+	    opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : STORE_BUSY_MS);
+	if (store_sqlite_migrate(e, path, cause) == -1)
+		goto fail;
+	for (i = 0; i < ST__COUNT; i++) {
+		rc = sqlite3_prepare_v3(e->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &e->stmt[i], NULL);
+		if (rc != SQLITE_OK) {
+			store_job_cause(cause, "%s: statement %d: %s", path, i,
+			    sqlite3_errmsg(e->db));
+			goto fail;
+		}
+	}
+	if (store_sqlite_secret(e, secret, path, cause) == -1 ||
+	    store_sqlite_fill_hashes(e, secret, path, cause) == -1)
+		goto fail;
+	return e;
+
+fail:
+	store_sqlite_close(e);
+	return NULL;
+}
+
+/* The schema version, as read or migrated at open. */
+static int
+store_sqlite_version(const struct store_engine *e)
+{
+	return e->version;
+}
+
+/* Start the transaction of a batch. */
+static int
+store_sqlite_begin(struct store_engine *e)
+{
+	if (store_sqlite_exec(e, ST_BEGIN) != SQLITE_OK) {
+		store_sqlite_err(e, "begin");
+		return -1;
+	}
+	return 0;
+}
+
+/* What each kind of job does, by kind. */
+static enum store_rc (*const store_sqlite_bodies[])(struct store_engine *,
+    struct store_job *) = {
+	[SJ_CREATE] = store_jobs_create,
+	[SJ_UPDATE] = store_jobs_update,
+	[SJ_END] = store_jobs_end,
+	[SJ_DUE] = store_jobs_due,
+	[SJ_DISPATCH] = store_jobs_dispatch,
+	[SJ_OUTBOX_DUE] = store_jobs_outbox_due,
+	[SJ_OUTBOX_RESULT] = store_jobs_outbox_result,
+	[SJ_VIEW] = store_jobs_view,
+	[SJ_GET] = store_jobs_get,
+	[SJ_CLAIM] = store_jobs_change,
+	[SJ_RELEASE] = store_jobs_change,
+	[SJ_COMPLETE] = store_jobs_change,
+	[SJ_REASSIGN] = store_jobs_change,
+	[SJ_ATTEMPT] = store_jobs_change,
+	[SJ_EXPIRE] = store_jobs_change,
+	[SJ_HISTORY] = store_jobs_history,
+	[SJ_NOTE] = store_jobs_note,
+	[SJ_OUTBOX_FAILING] = store_jobs_outbox_failing,
+	[SJ_META_GET] = store_jobs_meta_get,
+	[SJ_META_SET] = store_jobs_meta_set,
+};
+
+/* Run one job's body, or STORE_ERR for a kind without one. */
+static enum store_rc
+store_sqlite_body(struct store_engine *e, struct store_job *j)
+{
+	size_t	 k = (size_t)j->kind;
+
+	if (k >= sizeof(store_sqlite_bodies) / sizeof(store_sqlite_bodies[0]) ||
+	    store_sqlite_bodies[k] == NULL)
+		return STORE_ERR;
+	return store_sqlite_bodies[k](e, j);
+}
+
+/*
+ * Run one job of the batch in its own savepoint: kept when it succeeds,
+ * rolled back to alone when it fails. -1 when the transaction is lost
+ * (SQLite rolled it back, or the savepoint itself failed).
+ */
+static int
+store_sqlite_run(struct store_engine *e, struct store_job *j)
+{
+	if (store_sqlite_exec(e, ST_SAVEPOINT) != SQLITE_OK) {
+		store_sqlite_err(e, "savepoint");
+		return -1;
+	}
+	j->rc = store_sqlite_body(e, j);
+	if (j->rc == STORE_OK || j->rc == STORE_DUP ||
+	    j->rc == STORE_MERGED) {
+		if (store_sqlite_exec(e, ST_RELEASE) != SQLITE_OK) {
+			store_sqlite_err(e, "release");
+			return -1;
+		}
+		return 0;
+	}
+	if (j->rc == STORE_ERR)
+		j->nres = 0;
+	if (sqlite3_get_autocommit(e->db)) {
+		log_warnx("store: transaction rolled back by SQLite");
+		return -1;
+	}
+	if (store_sqlite_exec(e, ST_ROLLBACK_TO) != SQLITE_OK ||
+	    store_sqlite_exec(e, ST_RELEASE) != SQLITE_OK) {
+		store_sqlite_err(e, "rollback to savepoint");
+		return -1;
+	}
+	return 0;
+}
+
+/* Commit the batch; it is durable (synchronous=FULL) when this returns. */
+static int
+store_sqlite_commit(struct store_engine *e)
+{
+	if (store_sqlite_exec(e, ST_COMMIT) == SQLITE_OK)
+		return 0;
+	store_sqlite_err(e, "commit");
+	return -1;
+}
+
+/* Roll the batch back, unless SQLite already did. */
+static void
+store_sqlite_rollback(struct store_engine *e)
+{
+	if (!sqlite3_get_autocommit(e->db) &&
+	    store_sqlite_exec(e, ST_ROLLBACK) != SQLITE_OK)
+		store_sqlite_err(e, "rollback");
+}
+
+/* Count one COMMIT; 0 lets it go ahead. */
+static int
+store_sqlite_commit_hook(void *arg)
+{
+	atomic_fetch_add((atomic_ulong *)arg, 1);
+	return 0;
+}
+
+/* Tests: count the COMMITs of this connection in *counter (NULL: stop). */
+static void
+store_sqlite_count_commits(struct store_engine *e, atomic_ulong *counter)
+{
+	sqlite3_commit_hook(e->db, counter != NULL ?
+	    store_sqlite_commit_hook : NULL, counter);
+}
+
+const struct store_backend store_backend_sqlite = {
+	.name = "sqlite",
+	.open = store_sqlite_open,
+	.close = store_sqlite_close,
+	.version = store_sqlite_version,
+	.begin = store_sqlite_begin,
+	.run = store_sqlite_run,
+	.commit = store_sqlite_commit,
+	.rollback = store_sqlite_rollback,
+	.count_commits = store_sqlite_count_commits,
+};
