@@ -71,13 +71,13 @@ flood(struct session_table *t, struct conf *c, size_t from, size_t n)
 	for (i = from; i < from + n; i++) {
 		snprintf(sid, sizeof(sid), "flood-%zu", i);
 		memset(&ev, 0, sizeof(ev));
-		ev.channel = c->channels[0]->name;
+		ev.channel = channel_name(conf_channel_at(c, 0));
 		ev.session_id = sid;
 		ev.phone = "+85512000000";
 		ev.history = "";
 		ev.separator = "*";
 		ev.start = CHANNEL_START_NEW;
-		if (session_handle(t, c, c->channels[0], &ev, &rep, NULL,
+		if (session_handle(t, c, conf_channel_at(c, 0), &ev, &rep, NULL,
 		    NULL) != SESSION_OK) {
 			fprintf(stderr, "hop failed\n");
 			exit(1);
@@ -120,7 +120,7 @@ main(int argc, char *argv[])
 
 	/* A flood first, on a fresh heap: max_sessions 1000 bounds it. */
 	rss0 = rss_kb();
-	c->max_sessions = 1000;
+	conf_session(c)->max_sessions = 1000;
 	t = session_table_new(base, NULL, &clock, NULL, NULL);
 	t0 = flood(t, c, 0, n);
 	rss1 = rss_kb();
@@ -138,14 +138,14 @@ main(int argc, char *argv[])
 		snprintf(sid, sizeof(sid), "bench-%zu", i);
 		for (j = 0; j < sizeof(path) / sizeof(path[0]); j++) {
 			memset(&ev, 0, sizeof(ev));
-			ev.channel = c->channels[0]->name;
+			ev.channel = channel_name(conf_channel_at(c, 0));
 			ev.session_id = sid;
 			ev.phone = "+85512000000";
 			ev.history = path[j];
 			ev.separator = "*";
 			ev.start = j == 0 ? CHANNEL_START_NEW :
 			    CHANNEL_START_CONTINUE;
-			if (session_handle(t, c, c->channels[0], &ev, &rep,
+			if (session_handle(t, c, conf_channel_at(c, 0), &ev, &rep,
 			    NULL, NULL) != SESSION_OK) {
 				fprintf(stderr, "hop failed\n");
 				return 1;
@@ -162,7 +162,7 @@ main(int argc, char *argv[])
 	session_table_free(t);
 
 	/* Then with room for every one: memory grows with the flood. */
-	c->max_sessions = 2 * n + 1;
+	conf_session(c)->max_sessions = 2 * n + 1;
 	t = session_table_new(base, NULL, &clock, NULL, NULL);
 	t0 = flood(t, c, 0, 2 * n);
 	printf("flood, %zu new sessions, all held: %.2f us per first hop, "

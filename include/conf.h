@@ -11,21 +11,15 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "menu.h"
-#include "notify.h"
+#include "schema.h"
 
 struct channel;
 struct diag;
+struct notify_conf;
 struct roster;
-
-/* Owned copies of the notify settings' strings (see conf.c). */
-#define CONF_NOTIFY_STRINGS	11
-
-/* How Telegram button presses reach hotlined ("telegram_updates"). */
-#define CONF_TG_POLL	0	/* long polling getUpdates (the default) */
-#define CONF_TG_WEBHOOK	1	/* POSTs to /telegram/webhook */
-#define CONF_TG_OFF	2
 
 /* A loaded menu tree and the name channels refer to it by. */
 struct conf_menu {
@@ -34,43 +28,39 @@ struct conf_menu {
 	struct menu	*menu;
 };
 
-/* A loaded configuration. Read-only once loaded. */
-struct conf {
-	int			  refs;
-	char			 *file;
-	char			 *listen_addr;
-	int			  listen_port;
-	size_t			  max_body;
-	int			  idle_timeout;		/* seconds */
-	int			  max_duration;		/* seconds */
-	int			  retry_window;		/* seconds */
-	size_t			  max_sessions;
-	char			 *busy_text;	/* END text when full */
-	char			 *exit_text;	/* the quick exit's END text */
-	int			  verbose;
-	struct menu_keys	  keys;
-	char			 *languages[MENU_MAX_LANG];
-	size_t			  nlang;
-	struct conf_menu	 *menus;
-	size_t			  nmenus;
-	struct channel		**channels;
-	size_t			  nchannels;
-	char			 *database;	/* SQLite file */
-	char			 *roster_file;
-	struct roster		 *roster;	/* NULL without "roster" */
-	char			 *api_addr;	/* counsellor API listener */
-	int			  api_port;
-	char			 *api_url;	/* its public base URL */
-	struct notify_settings	  notify;	/* points into notify_str */
-	char			 *notify_str[CONF_NOTIFY_STRINGS];
-	int			  telegram_updates;	/* CONF_TG_* */
-	int			  telegram_poll_timeout; /* seconds */
-	int			  console_idle;		/* seconds */
-	int			  console_tls;		/* Secure cookies */
-	int			  console_link_ttl;	/* seconds */
-	int			  signin_failures;	/* per address */
-	time_t			  clock_start;	/* 0: the system clock */
+/*
+ * What one module reads of the configuration: each section belongs to the
+ * module named, which gets it whole from one accessor below and reads no
+ * other part. Strings are owned by the conf.
+ */
+
+/* A listener: "listen" and "limits" (webhooks), or "api" (counsellors). */
+struct conf_listen {
+	char		*address;
+	int		 port;
+	size_t		 max_body;	/* webhooks only */
+	char		*public_url;	/* api only: base URL in alerts */
 };
+
+/* The session table's: "session". */
+struct conf_session {
+	int		 idle_timeout;		/* seconds */
+	int		 max_duration;		/* seconds */
+	int		 retry_window;		/* seconds */
+	size_t		 max_sessions;
+	char		*busy_text;		/* END text when full */
+};
+
+/* The console's sign-in: "console". */
+struct conf_console {
+	int		 idle;			/* seconds */
+	int		 behind_tls;		/* Secure cookies */
+	int		 link_ttl;		/* seconds */
+	int		 signin_failures;	/* per address */
+};
+
+/* A loaded configuration (opaque). Read-only once loaded. */
+struct conf;
 
 /*
  * Load file and every menu it names; check every screen against its
@@ -96,7 +86,39 @@ void		 conf_unref(struct conf *c);
 const struct channel *conf_channel_for(const struct conf *c, const char *path,
 		    const char **token_seg, int *notice);
 
-/* Print the configuration key table (name, type, default, help). */
-void		 conf_print_keys(FILE *fp);
+/* The alert providers' settings ("notify"; borrowed). */
+const struct notify_conf *conf_notify(const struct conf *c);
+
+/* The sections above, the roster (NULL without one) and the rest. */
+const struct conf_listen	*conf_listen(const struct conf *c);
+const struct conf_listen	*conf_api(const struct conf *c);
+const struct conf_session	*conf_session(const struct conf *c);
+const struct conf_console	*conf_console(const struct conf *c);
+const struct roster		*conf_roster(const struct conf *c);
+const char	*conf_file(const struct conf *c);
+const char	*conf_database(const struct conf *c);	/* SQLite file */
+time_t		 conf_clock_start(const struct conf *c);	/* 0: system */
+int		 conf_verbose(const struct conf *c);
+size_t		 conf_nchannels(const struct conf *c);
+
+/* Language i (0 is the default), or NULL past the last. */
+const char	*conf_language(const struct conf *c, size_t i);
+
+/* Channel i (borrowed), or NULL past the last. */
+const struct channel *conf_channel_at(const struct conf *c, size_t i);
+
+/* The global keys and the quick exit's END text (borrowed). */
+const struct menu_keys *conf_keys(const struct conf *c);
+const char	*conf_exit_text(const struct conf *c);
+
+/* References held (the reload log, tests). */
+int		 conf_refs(const struct conf *c);
+
+/*
+ * Print every key of the configuration file, then of the roster and menu
+ * files (name, type, default or range, help), from the tables the loaders
+ * check them with: as text for -k, or as mdoc for hotlined.conf(5).
+ */
+void		 conf_print_keys(FILE *fp, enum schema_format fmt);
 
 #endif

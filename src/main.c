@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "hotlined.h"
 #include "log.h"
+#include "schema.h"
 
 #ifndef HOTLINED_CONF
 #define HOTLINED_CONF	"/etc/hotlined/hotlined.conf"
@@ -43,12 +44,14 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: hotlined [-tVvk] [-c file]\n"
+	    "usage: hotlined [-tVvkK] [-c file]\n"
 	    "  -c file  configuration file (default %s)\n"
 	    "  -t       check the configuration and every menu, then exit\n"
 	    "  -V       print versions and exit\n"
 	    "  -v       log debug lines\n"
-	    "  -k       list every configuration key and exit\n",
+	    "  -k       list every key of the configuration, roster and menu\n"
+	    "           files and exit\n"
+	    "  -K       the same list in mdoc, as hotlined.conf(5) has it\n",
 	    HOTLINED_CONF);
 	exit(1);
 }
@@ -88,7 +91,7 @@ main(int argc, char *argv[])
 	const char	*file = HOTLINED_CONF;
 	int		 ch, check = 0, verbose = 0, rc;
 
-	while ((ch = getopt(argc, argv, "c:tVvkh")) != -1) {
+	while ((ch = getopt(argc, argv, "c:tVvkKh")) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
@@ -103,7 +106,9 @@ main(int argc, char *argv[])
 			verbose = 1;
 			break;
 		case 'k':
-			conf_print_keys(stdout);
+		case 'K':
+			conf_print_keys(stdout, ch == 'k' ? SCHEMA_TEXT :
+			    SCHEMA_ROFF);
 			return 0;
 		default:
 			usage();
@@ -130,7 +135,7 @@ main(int argc, char *argv[])
 	c = load(file, NULL);
 	if (c == NULL)
 		fatalx("%s: configuration has errors, not starting", file);
-	if (c->verbose)
+	if (conf_verbose(c))
 		log_setverbose(1);
 	log_info("hotlined %s starting (libevent %s, libcurl %s, SQLite %s, "
 	    "jansson %s)", PACKAGE_VERSION, event_get_version(),

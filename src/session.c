@@ -178,16 +178,17 @@ session_ctx(struct session *s, const char *phone, struct intake_ctx *c)
 
 	memset(c, 0, sizeof(*c));
 	c->store = t->store;
-	c->roster = s->conf->roster;
+	c->roster = conf_roster(s->conf);
 	c->clock = t->clock;
-	c->channel = s->channel->name;
+	c->channel = channel_name(s->channel);
 	c->phone = phone;
-	c->lang = s->conf->languages[s->engine != NULL ?
-	    engine_lang(s->engine) : 0];
+	c->lang = conf_language(s->conf, s->engine != NULL ?
+	    engine_lang(s->engine) : 0);
 	c->key = s->key;
 	c->keylen = s->keylen;
 	c->deadline = hclock_now(t->clock) + (left > 0 ? left : 0);
-	c->window = (int64_t)s->conf->max_duration + s->conf->retry_window;
+	c->window = (int64_t)conf_session(s->conf)->max_duration +
+	    conf_session(s->conf)->retry_window;
 	c->ref = s->ref;
 }
 
@@ -348,11 +349,11 @@ session_arm(struct session *s)
 	time_t		 now = session_now(), left;
 
 	if (s->state == SESSION_ENDED)
-		left = s->conf->retry_window;
+		left = conf_session(s->conf)->retry_window;
 	else {
 		left = s->deadline - now;
-		if (left > s->conf->idle_timeout)
-			left = s->conf->idle_timeout;
+		if (left > conf_session(s->conf)->idle_timeout)
+			left = conf_session(s->conf)->idle_timeout;
 		if (left < 0)
 			left = 0;
 	}
@@ -396,7 +397,7 @@ session_make_room(struct session_table *t, const struct conf *conf)
 	struct session	*s, *next;
 
 	for (s = TAILQ_FIRST(&t->lru); s != NULL &&
-	    t->count >= conf->max_sessions; s = next) {
+	    t->count >= conf_session(conf)->max_sessions; s = next) {
 		next = TAILQ_NEXT(s, lru);
 		if (s->state == SESSION_STORING)
 			continue;
@@ -409,7 +410,7 @@ session_make_room(struct session_table *t, const struct conf *conf)
 			    "full)");
 		session_destroy(s);
 	}
-	return t->count < conf->max_sessions ? 0 : -1;
+	return t->count < conf_session(conf)->max_sessions ? 0 : -1;
 }
 
 /* Insert a new session for ev, holding a reference to conf. */
@@ -423,7 +424,7 @@ session_create(struct session_table *t, struct conf *conf,
 	if (s == NULL)
 		return NULL;
 	s->timer = evtimer_new(t->base, session_timer_cb, s);
-	s->engine = engine_new(ch->menu, &ch->limits);
+	s->engine = engine_new(channel_menu(ch), channel_limits(ch));
 	if (s->timer == NULL || s->engine == NULL) {
 		if (s->timer != NULL)
 			event_free(s->timer);
@@ -439,7 +440,7 @@ session_create(struct session_table *t, struct conf *conf,
 	s->state = SESSION_ACTIVE;
 	s->conf = conf_ref(conf);
 	s->channel = ch;
-	s->deadline = session_now() + conf->max_duration;
+	s->deadline = session_now() + conf_session(conf)->max_duration;
 	if (t->count >= t->nbuckets)
 		session_grow(t);
 	s->next = t->buckets[h & (t->nbuckets - 1)];
@@ -525,7 +526,8 @@ session_settle(struct session *s, char *text, int end,
 static enum session_result
 session_expired(const struct channel *ch, struct channel_reply *reply)
 {
-	reply->text = strdup(menu_string(ch->menu, MENU_STR_EXPIRED, 0));
+	reply->text = strdup(menu_string(channel_menu(ch),
+	    MENU_STR_EXPIRED, 0));
 	reply->end = 1;
 	return reply->text == NULL ? SESSION_ERR : SESSION_OK;
 }
@@ -825,12 +827,12 @@ session_handle(struct session_table *t, struct conf *conf,
 		tally_add(t->flood, "hops for unknown or expired sessions");
 		return session_expired(ch, reply);
 	}
-	if (t->count >= conf->max_sessions &&
+	if (t->count >= conf_session(conf)->max_sessions &&
 	    session_make_room(t, conf) == -1) {
 		/* Never an HTTP error: the numbers, and try again later. */
 		free(key);
 		tally_add(t->flood, "callers told the line is busy");
-		reply->text = strdup(conf->busy_text);
+		reply->text = strdup(conf_session(conf)->busy_text);
 		reply->end = 1;
 		return reply->text == NULL ? SESSION_ERR : SESSION_OK;
 	}
@@ -839,7 +841,8 @@ session_handle(struct session_table *t, struct conf *conf,
 		free(key);
 		return SESSION_ERR;
 	}
-	log_debug("session s%llu: started on channel %s", s->ref, ch->name);
+	log_debug("session s%llu: started on channel %s", s->ref,
+	    channel_name(ch));
 	r = engine_start(s->engine, &text);
 	if (r != ENGINE_CONTINUE && r != ENGINE_END) {
 		session_destroy(s);

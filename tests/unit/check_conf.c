@@ -17,6 +17,8 @@
 #include "channel.h"
 #include "conf.h"
 #include "diag.h"
+#include "notify.h"
+#include "notify_telegram.h"
 #include "testutil.h"
 
 #define MENU_OK \
@@ -64,6 +66,13 @@ load(const char *text)
 	return c;
 }
 
+/* The Telegram bot's settings in c. */
+static const struct notify_telegram_bot *
+bot(const struct conf *c)
+{
+	return notify_conf_state(conf_notify(c), &notify_telegram);
+}
+
 /* A configuration that must be refused with a problem containing needle. */
 static void
 refused(const char *text, const char *needle)
@@ -73,6 +82,14 @@ refused(const char *text, const char *needle)
 	ck_assert_msg(c == NULL, "accepted; expected \"%s\"", needle);
 	ck_assert_msg(tu_diag_has(d, needle), "expected \"%s\", got:\n%s",
 	    needle, tu_diag_all(d));
+}
+
+/* Every header reads as arg (a token, or NULL). */
+static const char *
+any_header(void *arg, const char *name)
+{
+	(void)name;
+	return arg;
 }
 
 #define CH_AT "{\"name\": \"at\", \"type\": \"africastalking\", " \
@@ -89,13 +106,13 @@ START_TEST(test_shipped)
 	    top != NULL ? top : ".");
 	c = conf_load(path, d, NULL);
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_uint_eq(c->nchannels, 3);
-	ck_assert_str_eq(c->languages[0], "km");
-	ck_assert_int_eq(c->listen_port, 8080);
+	ck_assert_uint_eq(conf_nchannels(c), 3);
+	ck_assert_str_eq(conf_language(c, 0), "km");
+	ck_assert_int_eq(conf_listen(c)->port, 8080);
 	conf_unref(c);
 	c = conf_load(tu_data("ussd/hotlined.conf"), d, NULL);
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_uint_eq(c->nchannels, 5);
+	ck_assert_uint_eq(conf_nchannels(c), 5);
 	conf_unref(c);
 }
 END_TEST
@@ -108,20 +125,20 @@ START_TEST(test_defaults)
 	c = load("{\"menus\": {\"main\": \"menus/m.json\"}, "
 	    "\"channels\": [" CH_AT "]}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_str_eq(c->listen_addr, "127.0.0.1");
-	ck_assert_int_eq(c->listen_port, 8080);
-	ck_assert_uint_eq(c->max_body, 16384);
-	ck_assert_int_eq(c->idle_timeout, 60);
-	ck_assert_int_eq(c->max_duration, 300);
-	ck_assert_str_eq(c->keys.exit, "99");
-	ck_assert_str_eq(c->keys.more, "98");
-	ck_assert_uint_eq(c->channels[0]->limits.gsm7, 182);
-	ck_assert_uint_eq(c->channels[0]->limits.ucs2, 80);
-	ck_assert_ptr_nonnull(c->channels[0]->menu);
+	ck_assert_str_eq(conf_listen(c)->address, "127.0.0.1");
+	ck_assert_int_eq(conf_listen(c)->port, 8080);
+	ck_assert_uint_eq(conf_listen(c)->max_body, 16384);
+	ck_assert_int_eq(conf_session(c)->idle_timeout, 60);
+	ck_assert_int_eq(conf_session(c)->max_duration, 300);
+	ck_assert_str_eq(conf_keys(c)->exit, "99");
+	ck_assert_str_eq(conf_keys(c)->more, "98");
+	ck_assert_uint_eq(channel_limits(conf_channel_at(c, 0))->gsm7, 182);
+	ck_assert_uint_eq(channel_limits(conf_channel_at(c, 0))->ucs2, 80);
+	ck_assert_ptr_nonnull(channel_menu(conf_channel_at(c, 0)));
 	/* References: the last unref frees (checked under ASan). */
 	conf_ref(c);
 	conf_unref(c);
-	ck_assert_int_eq(c->refs, 1);
+	ck_assert_int_eq(conf_refs(c), 1);
 	conf_unref(c);
 }
 END_TEST
@@ -216,8 +233,8 @@ START_TEST(test_end_texts)
 	    "\"OK.\", \"session\": {\"busy_text\": \"Busy.\"}, "
 	    "\"channels\": [" CH_AT "]}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_str_eq(c->exit_text, "OK.");
-	ck_assert_str_eq(c->busy_text, "Busy.");
+	ck_assert_str_eq(conf_exit_text(c), "OK.");
+	ck_assert_str_eq(conf_session(c)->busy_text, "Busy.");
 	ck_assert_uint_eq(diag_warnings(d), 1);
 	ck_assert_ptr_nonnull(strstr(diag_warning(d, 0), "channel \"at\" has "
 	    "no token: Africa's Talking signs nothing"));
@@ -284,6 +301,8 @@ START_TEST(test_token_file)
 {
 	struct conf	*c;
 	char		*p;
+	const char	*tok;
+	int		 nt;
 	const char	*conf = "{\"menus\": {\"main\": \"menus/m.json\"}, "
 	    "\"channels\": [{\"name\": \"at\", \"type\": \"africastalking\", "
 	    "\"path\": \"/a\", \"token_file\": \"secret\", \"token_in\": "
@@ -305,9 +324,18 @@ START_TEST(test_token_file)
 	d = diag_new();
 	c = load(conf);
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_str_eq(c->channels[0]->token,
-	    "abcdefghijklmnopqrstuvwxyz012345");
-	ck_assert_int_eq(c->channels[0]->token_in, CHANNEL_TOKEN_PATH);
+	/* The token is the file's line, presented in the path only. */
+	ck_assert(channel_match(conf_channel_at(c, 0),
+	    "/a/abcdefghijklmnopqrstuvwxyz012345", &tok, &nt));
+	ck_assert_str_eq(tok, "abcdefghijklmnopqrstuvwxyz012345");
+	ck_assert(channel_authorised(conf_channel_at(c, 0), tok, 0, any_header,
+	    NULL));
+	ck_assert(!channel_authorised(conf_channel_at(c, 0),
+	    "abcdefghijklmnopqrstuvwxyz01234", 0, any_header, NULL));
+	ck_assert(!channel_authorised(conf_channel_at(c, 0),
+	    "abcdefghijklmnopqrstuvwxyz0123456", 0, any_header, NULL));
+	ck_assert(!channel_authorised(conf_channel_at(c, 0), NULL, 0, any_header,
+	    "abcdefghijklmnopqrstuvwxyz012345"));
 	conf_unref(c);
 	free(p);
 }
@@ -332,22 +360,22 @@ START_TEST(test_routing)
 
 	c = conf_load(tu_data("ussd/hotlined.conf"), d, NULL);
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_str_eq(conf_channel_for(c, "/ussd/africastalking",
-	    &tok, &nt)->name, "at");
+	ck_assert_str_eq(channel_name(conf_channel_for(c,
+	    "/ussd/africastalking", &tok, &nt)), "at");
 	ck_assert_ptr_null(tok);
 	ck_assert_int_eq(nt, 0);
 	ck_assert_ptr_null(conf_channel_for(c, "/ussd/africastalkingx",
 	    &tok, &nt));
 	ck_assert_ptr_null(conf_channel_for(c, "/ussd", &tok, &nt));
-	ck_assert_str_eq(conf_channel_for(c, "/ussd/gjson/abc", &tok,
-	    &nt)->name, "gjson");
+	ck_assert_str_eq(channel_name(conf_channel_for(c, "/ussd/gjson/abc",
+	    &tok, &nt)), "gjson");
 	ck_assert_str_eq(tok, "abc");
 	ck_assert_ptr_null(conf_channel_for(c, "/ussd/gjson/a/b", &tok, &nt));
 	ck_assert_ptr_null(conf_channel_for(c, "/ussd/africastalking/x",
 	    &tok, &nt));
 	/* The end-of-session notices of an AT channel; none for others. */
-	ck_assert_str_eq(conf_channel_for(c, "/ussd/africastalking/end",
-	    &tok, &nt)->name, "at");
+	ck_assert_str_eq(channel_name(conf_channel_for(c,
+	    "/ussd/africastalking/end", &tok, &nt)), "at");
 	ck_assert_int_eq(nt, 1);
 	ck_assert_ptr_null(tok);
 	ck_assert_ptr_null(conf_channel_for(c, "/ussd/gform/end", &tok, &nt));
@@ -408,16 +436,17 @@ START_TEST(test_services)
 	    "{\"telegram_token_file\": \"tg\"}, \"clock_start\": "
 	    "\"2026-11-23T10:00:00+07:00\", \"channels\": [" CH_AT "]}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_ptr_nonnull(c->roster);
-	ck_assert_int_eq(c->api_port, 0);
-	ck_assert_str_eq(c->api_addr, "127.0.0.1");
-	ck_assert_ptr_nonnull(strstr(c->database, "/state.db"));
-	ck_assert_str_eq(c->notify.telegram_token,
-	    "123456:ABCdefGHIjklMNOpqrSTUvwxYZ");
-	ck_assert_str_eq(c->notify.telegram_api, "https://api.telegram.org");
-	ck_assert_ptr_null(c->notify.at_api_key);
+	ck_assert_ptr_nonnull(conf_roster(c));
+	ck_assert_int_eq(conf_api(c)->port, 0);
+	ck_assert_str_eq(conf_api(c)->address, "127.0.0.1");
+	ck_assert_ptr_nonnull(strstr(conf_database(c), "/state.db"));
+	ck_assert_str_eq(notify_conf_str(conf_notify(c),
+	    "telegram_token_file"), "123456:ABCdefGHIjklMNOpqrSTUvwxYZ");
+	ck_assert_str_eq(notify_conf_str(conf_notify(c), "telegram_api"),
+	    "https://api.telegram.org");
+	ck_assert_ptr_null(notify_conf_str(conf_notify(c), "at_api_key_file"));
 	/* 2026-11-23 10:00 in Phnom Penh is 03:00 UTC. */
-	ck_assert_int_eq(c->clock_start, 1795402800);
+	ck_assert_int_eq(conf_clock_start(c), 1795402800);
 	conf_unref(c);
 }
 END_TEST
@@ -432,37 +461,37 @@ START_TEST(test_console)
 
 	c = load("{" BASE "}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_int_eq(c->console_idle, 900);
-	ck_assert_int_eq(c->console_tls, 0);
-	ck_assert_int_eq(c->console_link_ttl, 600);
-	ck_assert_int_eq(c->signin_failures, 5);
+	ck_assert_int_eq(conf_console(c)->idle, 900);
+	ck_assert_int_eq(conf_console(c)->behind_tls, 0);
+	ck_assert_int_eq(conf_console(c)->link_ttl, 600);
+	ck_assert_int_eq(conf_console(c)->signin_failures, 5);
 	conf_unref(c);
 
 	c = load("{" BASE ", \"console\": {\"idle\": 2, \"behind_tls\": true, "
 	    "\"link_ttl\": 3600, \"signin_failures\": 100, \"comment\": "
 	    "\"x\"}}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_int_eq(c->console_idle, 2);
-	ck_assert_int_eq(c->console_tls, 1);
-	ck_assert_int_eq(c->console_link_ttl, 3600);
-	ck_assert_int_eq(c->signin_failures, 100);
+	ck_assert_int_eq(conf_console(c)->idle, 2);
+	ck_assert_int_eq(conf_console(c)->behind_tls, 1);
+	ck_assert_int_eq(conf_console(c)->link_ttl, 3600);
+	ck_assert_int_eq(conf_console(c)->signin_failures, 100);
 	conf_unref(c);
 
 	c = load("{" BASE ", \"console\": {\"idle\": 86400, \"behind_tls\": "
 	    "false, \"link_ttl\": 30, \"signin_failures\": 1}}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_int_eq(c->console_idle, 86400);
-	ck_assert_int_eq(c->console_tls, 0);
-	ck_assert_int_eq(c->console_link_ttl, 30);
-	ck_assert_int_eq(c->signin_failures, 1);
+	ck_assert_int_eq(conf_console(c)->idle, 86400);
+	ck_assert_int_eq(conf_console(c)->behind_tls, 0);
+	ck_assert_int_eq(conf_console(c)->link_ttl, 30);
+	ck_assert_int_eq(conf_console(c)->signin_failures, 1);
 	conf_unref(c);
 
 	/* Only the keys given change; the others keep their defaults. */
 	c = load("{" BASE ", \"console\": {\"link_ttl\": 120}}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_int_eq(c->console_idle, 900);
-	ck_assert_int_eq(c->console_link_ttl, 120);
-	ck_assert_int_eq(c->signin_failures, 5);
+	ck_assert_int_eq(conf_console(c)->idle, 900);
+	ck_assert_int_eq(conf_console(c)->link_ttl, 120);
+	ck_assert_int_eq(conf_console(c)->signin_failures, 5);
 	conf_unref(c);
 	ck_assert_uint_eq(diag_count(d), 0);
 
@@ -510,22 +539,22 @@ START_TEST(test_telegram_updates)
 
 	c = load("{" BASE "}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_int_eq(c->telegram_updates, CONF_TG_POLL);
-	ck_assert_int_eq(c->telegram_poll_timeout, 30);
-	ck_assert_ptr_null(c->notify.telegram_webhook_secret);
+	ck_assert_int_eq(notify_telegram_updates(bot(c)), NOTIFY_TELEGRAM_POLL);
+	ck_assert_int_eq(notify_telegram_poll_timeout(bot(c)), 30);
+	ck_assert_ptr_null(notify_telegram_webhook_secret(bot(c)));
 	conf_unref(c);
 
 	c = load("{" BASE ", \"notify\": {\"telegram_updates\": \"off\", "
 	    "\"telegram_poll_timeout\": 1}}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_int_eq(c->telegram_updates, CONF_TG_OFF);
-	ck_assert_int_eq(c->telegram_poll_timeout, 1);
+	ck_assert_int_eq(notify_telegram_updates(bot(c)), NOTIFY_TELEGRAM_OFF);
+	ck_assert_int_eq(notify_telegram_poll_timeout(bot(c)), 1);
 	conf_unref(c);
 	c = load("{" BASE ", \"notify\": {\"telegram_updates\": \"poll\", "
 	    "\"telegram_poll_timeout\": 50}}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_int_eq(c->telegram_updates, CONF_TG_POLL);
-	ck_assert_int_eq(c->telegram_poll_timeout, 50);
+	ck_assert_int_eq(notify_telegram_updates(bot(c)), NOTIFY_TELEGRAM_POLL);
+	ck_assert_int_eq(notify_telegram_poll_timeout(bot(c)), 50);
 	conf_unref(c);
 
 	refused("{" BASE ",\n\"notify\": {\"telegram_updates\": \"hook\", "
@@ -588,12 +617,51 @@ START_TEST(test_telegram_updates)
 	c = load("{" BASE ", \"notify\": {\"telegram_updates\": \"webhook\", "
 	    "\"telegram_webhook_secret_file\": \"tgwh\"}}");
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_int_eq(c->telegram_updates, CONF_TG_WEBHOOK);
-	ck_assert_int_eq(c->telegram_poll_timeout, 30);
-	ck_assert_str_eq(c->notify.telegram_webhook_secret,
+	ck_assert_int_eq(notify_telegram_updates(bot(c)),
+	    NOTIFY_TELEGRAM_WEBHOOK);
+	ck_assert_int_eq(notify_telegram_poll_timeout(bot(c)), 30);
+	ck_assert_str_eq(notify_telegram_webhook_secret(bot(c)),
 	    "wh-secret_0123456789abcdefXYZ");
 	conf_unref(c);
 	free(p);
+}
+END_TEST
+
+/*
+ * The manual's key index is what the tables print: a key added, removed
+ * or changed without "scripts/man-keys" fails here.
+ */
+START_TEST(test_manual_keys)
+{
+	const char	*top = getenv("TOP_SRCDIR");
+	char		 path[1024], *want = NULL, *got = NULL, *b, *e;
+	size_t		 wlen = 0, glen = 0;
+	FILE		*fp;
+
+	snprintf(path, sizeof(path), "%s/docs/hotlined.conf.5",
+	    top != NULL ? top : ".");
+	fp = fopen(path, "r");
+	ck_assert_msg(fp != NULL, "%s", path);
+	ck_assert_int_ne(getdelim(&want, &wlen, '\0', fp), -1);
+	fclose(fp);
+	b = strstr(want, ".\\\" BEGIN KEYS");
+	ck_assert_ptr_nonnull(b);
+	b = strchr(b, '\n') + 1;
+	e = strstr(b, ".\\\" END KEYS");
+	ck_assert_ptr_nonnull(e);
+	*e = '\0';
+
+	fp = open_memstream(&got, &glen);
+	ck_assert_ptr_nonnull(fp);
+	conf_print_keys(fp, SCHEMA_ROFF);
+	fclose(fp);
+	ck_assert_msg(strcmp(b, got) == 0, "docs/hotlined.conf.5 lists other "
+	    "keys than hotlined -K: run scripts/man-keys");
+	/* Every key of every block is there, nested ones too. */
+	ck_assert_ptr_nonnull(strstr(got, ".It Ic session.idle_timeout\n"
+	    "integer, 60 (5..3600): "));
+	free(want);
+	free(got);
 }
 END_TEST
 
@@ -620,6 +688,7 @@ main(void)
 	tcase_add_test(tc, test_services);
 	tcase_add_test(tc, test_console);
 	tcase_add_test(tc, test_telegram_updates);
+	tcase_add_test(tc, test_manual_keys);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
