@@ -2,9 +2,12 @@
 /*
  * log: formatting and writing of diagnostic lines to stderr. The program
  * name and verbosity are the only process-wide state hotlined keeps; what
- * goes into a line is the caller's responsibility (no personal data).
+ * goes into a line is the caller's responsibility (no personal data). The
+ * store's writer thread logs too, so the verbosity, which a reload changes
+ * on the loop, is an atomic; the program name is set once before threads.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,21 +15,21 @@
 #include "log.h"
 
 static const char	*log_progname = "hotlined";
-static int		 log_verbose;
+static atomic_int	 log_verbose;
 
 /* Remember the program name and verbosity. */
 void
 log_init(const char *progname, int verbose)
 {
 	log_progname = progname;
-	log_verbose = verbose;
+	atomic_store_explicit(&log_verbose, verbose, memory_order_relaxed);
 }
 
 /* Change the verbosity. */
 void
 log_setverbose(int verbose)
 {
-	log_verbose = verbose;
+	atomic_store_explicit(&log_verbose, verbose, memory_order_relaxed);
 }
 
 /* Write one line: "prog: level: message[: strerror]". */
@@ -91,7 +94,7 @@ log_debug(const char *fmt, ...)
 {
 	va_list	 ap;
 
-	if (!log_verbose)
+	if (!atomic_load_explicit(&log_verbose, memory_order_relaxed))
 		return;
 	va_start(ap, fmt);
 	log_vwrite("debug: ", 0, 0, fmt, ap);
