@@ -17,6 +17,7 @@
 
 #include "schema.h"
 #include "text.h"
+#include "when.h"
 
 #define MENU_MAX_LANG	4	/* languages a tree may carry */
 #define MENU_KEY_MAX	8	/* bytes of a key, with its NUL */
@@ -89,21 +90,9 @@ enum menu_cb_field {
 	MENU_CB__COUNT
 };
 
-/* How a screen says when to expect the call (the {when} phrases). */
-enum menu_when {
-	MENU_WHEN_WITHIN,		/* within N minutes */
-	MENU_WHEN_TODAY_BEFORE,		/* today, before the end of a stretch */
-	MENU_WHEN_TONIGHT_BEFORE,	/* before an hour after midnight */
-	MENU_WHEN_TODAY_FROM,
-	MENU_WHEN_TOMORROW_FROM,
-	MENU_WHEN_DAY_FROM,
-	MENU_WHEN_UNKNOWN,
-	MENU_WHEN__COUNT
-};
-
 /* When to expect the call: the phrase and what fills it in. */
 struct menu_when_info {
-	enum menu_when	 kind;
+	enum when_kind	 kind;
 	int		 hour;		/* 0..23, Phnom Penh time */
 	int		 minute;
 	int		 wday;		/* 0 Sunday .. 6 Saturday */

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "schema.h"
+#include "when.h"
 
 struct diag;
 struct notify_transport;
@@ -43,17 +44,6 @@ struct roster_person {
 	size_t			 nalerts;
 };
 
-/* When a caller can expect the call, in Phnom Penh local time. */
-enum roster_when_kind {
-	ROSTER_WHEN_WITHIN,		/* someone is on duty: within minutes */
-	ROSTER_WHEN_TODAY_BEFORE,	/* someone is on duty: before hh:mm */
-	ROSTER_WHEN_TONIGHT_BEFORE,	/* ... before hh:mm after midnight */
-	ROSTER_WHEN_TODAY_FROM,		/* later today, from hh:mm */
-	ROSTER_WHEN_TOMORROW_FROM,	/* tomorrow from hh:mm */
-	ROSTER_WHEN_DAY_FROM,		/* on weekday wday from hh:mm */
-	ROSTER_WHEN_UNKNOWN		/* nobody on duty in the next 14 days */
-};
-
 /*
  * On duty inside the window now (at is now): WITHIN minutes for "now" when
  * the stretch lasts that long (or for any window when it runs on past
@@ -64,7 +54,7 @@ enum roster_when_kind {
  * weekday name would mislead), hh:mm, wday and at still say when.
  */
 struct roster_when {
-	enum roster_when_kind	 kind;
+	enum when_kind	 kind;
 	int			 hour;
 	int			 minute;
 	int			 wday;		/* 0 Sunday .. 6 Saturday */

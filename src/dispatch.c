@@ -286,7 +286,7 @@ dispatch_escalate_at(const struct roster *r, const struct store_callback *c,
 
 	if (c->rounds == 0 && !c->urgent &&
 	    roster_expected(r, (time_t)now, c->window, &w) == 0 &&
-	    w.kind != ROSTER_WHEN_TODAY_BEFORE && w.at > now)
+	    w.kind != WHEN_TODAY_BEFORE && w.at > now)
 		from = w.at;
 	return from + roster_escalate_after(r);
 }
@@ -405,9 +405,9 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 	if (strcmp(kind, "callback.retry") == 0 && c->window != NULL &&
 	    strcmp(c->window, "now") != 0 &&
 	    roster_expected(r, (time_t)now, c->window, &w) == 0 &&
-	    w.kind != ROSTER_WHEN_WITHIN &&
-	    w.kind != ROSTER_WHEN_TODAY_BEFORE &&
-	    w.kind != ROSTER_WHEN_TONIGHT_BEFORE && w.at > now) {
+	    w.kind != WHEN_WITHIN &&
+	    w.kind != WHEN_TODAY_BEFORE &&
+	    w.kind != WHEN_TONIGHT_BEFORE && w.at > now) {
 		/* The next call waits for her window to open. */
 		snprintf(detail, sizeof(detail), "next call in her window, "
 		    "from %lld", (long long)w.at);

@@ -70,29 +70,6 @@ intake_open(const struct intake *in)
 	return intake_filed(in) && !in->ended;
 }
 
-/* The roster's kind of answer as a {when} phrase. */
-static enum menu_when
-intake_when_kind(enum roster_when_kind k)
-{
-	switch (k) {
-	case ROSTER_WHEN_WITHIN:
-		return MENU_WHEN_WITHIN;
-	case ROSTER_WHEN_TODAY_BEFORE:
-		return MENU_WHEN_TODAY_BEFORE;
-	case ROSTER_WHEN_TONIGHT_BEFORE:
-		return MENU_WHEN_TONIGHT_BEFORE;
-	case ROSTER_WHEN_TODAY_FROM:
-		return MENU_WHEN_TODAY_FROM;
-	case ROSTER_WHEN_TOMORROW_FROM:
-		return MENU_WHEN_TOMORROW_FROM;
-	case ROSTER_WHEN_DAY_FROM:
-		return MENU_WHEN_DAY_FROM;
-	case ROSTER_WHEN_UNKNOWN:
-		break;
-	}
-	return MENU_WHEN_UNKNOWN;
-}
-
 /*
  * When a request made now for window (now, morning, afternoon, evening,
  * or NULL: any time) can expect its call, as the {when} phrase says it,
@@ -107,7 +84,7 @@ intake_when(const struct roster *r, int64_t now, const char *window,
 	if (roster_expected(r, (time_t)now, window, &w) == -1)
 		roster_expected(r, (time_t)now, NULL, &w);
 	memset(out, 0, sizeof(*out));
-	out->kind = intake_when_kind(w.kind);
+	out->kind = w.kind;
 	out->hour = w.hour;
 	out->minute = w.minute;
 	out->wday = w.wday;

@@ -54,14 +54,14 @@ struct menu_buf {
 };
 
 /* The when_* phrase of each kind. */
-static const enum menu_string menu_when_strings[MENU_WHEN__COUNT] = {
-	[MENU_WHEN_WITHIN] = MENU_STR_WHEN_WITHIN,
-	[MENU_WHEN_TODAY_BEFORE] = MENU_STR_WHEN_TODAY_BEFORE,
-	[MENU_WHEN_TONIGHT_BEFORE] = MENU_STR_WHEN_TONIGHT_BEFORE,
-	[MENU_WHEN_TODAY_FROM] = MENU_STR_WHEN_TODAY_FROM,
-	[MENU_WHEN_TOMORROW_FROM] = MENU_STR_WHEN_TOMORROW_FROM,
-	[MENU_WHEN_DAY_FROM] = MENU_STR_WHEN_DAY_FROM,
-	[MENU_WHEN_UNKNOWN] = MENU_STR_WHEN_UNKNOWN,
+static const enum menu_string menu_when_strings[WHEN__COUNT] = {
+	[WHEN_WITHIN] = MENU_STR_WHEN_WITHIN,
+	[WHEN_TODAY_BEFORE] = MENU_STR_WHEN_TODAY_BEFORE,
+	[WHEN_TONIGHT_BEFORE] = MENU_STR_WHEN_TONIGHT_BEFORE,
+	[WHEN_TODAY_FROM] = MENU_STR_WHEN_TODAY_FROM,
+	[WHEN_TOMORROW_FROM] = MENU_STR_WHEN_TOMORROW_FROM,
+	[WHEN_DAY_FROM] = MENU_STR_WHEN_DAY_FROM,
+	[WHEN_UNKNOWN] = MENU_STR_WHEN_UNKNOWN,
 };
 
 /* Append bytes to a page buffer. */
@@ -564,12 +564,12 @@ menu_when_text(const struct menu *m, size_t lang,
 	const char	*tmpl;
 	char		 hm[128], day[128], mins[16], *a = NULL, *b = NULL;
 	char		*out = NULL;
-	enum menu_when	 k = w != NULL ? w->kind : MENU_WHEN_UNKNOWN;
+	enum when_kind	 k = w != NULL ? w->kind : WHEN_UNKNOWN;
 
 	if (lang >= m->nlang)
 		lang = 0;
-	if ((int)k < 0 || k >= MENU_WHEN__COUNT)
-		k = MENU_WHEN_UNKNOWN;
+	if ((int)k < 0 || k >= WHEN__COUNT)
+		k = WHEN_UNKNOWN;
 	tmpl = m->strings[menu_when_strings[k]][lang];
 	if (tmpl == NULL)
 		return strdup("");
@@ -602,10 +602,10 @@ menu_when_each(const struct menu *m, const struct menu_node *n, size_t lang,
 	memset(&w, 0, sizeof(w));
 	w.minutes = minutes;
 	w.minute = 59;
-	for (k = 0; k < MENU_WHEN__COUNT; k++)
+	for (k = 0; k < WHEN__COUNT; k++)
 		for (day = 0; day < 7; day++)
 			for (hour = 0; hour < 24; hour++) {
-				w.kind = (enum menu_when)k;
+				w.kind = (enum when_kind)k;
 				w.wday = day;
 				w.hour = hour;
 				t = n != NULL ? menu_callback_text(m, n, lang,

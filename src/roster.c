@@ -184,7 +184,7 @@ roster_expected(const struct roster *r, time_t now, const char *window,
 			return -1;
 	}
 	memset(out, 0, sizeof(*out));
-	out->kind = ROSTER_WHEN_UNKNOWN;
+	out->kind = WHEN_UNKNOWN;
 	out->at = -1;
 	today = hclock_div(l, HCLOCK_DAY);
 
@@ -233,11 +233,11 @@ roster_expected(const struct roster *r, time_t now, const char *window,
 		if ((now_window && ce - l >= (int64_t)r->now_minutes * 60) ||
 		    day > today + 1 || (day == today + 1 &&
 		    sod > ROSTER_SMALL_HOURS * 3600))
-			out->kind = ROSTER_WHEN_WITHIN;
+			out->kind = WHEN_WITHIN;
 		else if (day == today)
-			out->kind = ROSTER_WHEN_TODAY_BEFORE;
+			out->kind = WHEN_TODAY_BEFORE;
 		else
-			out->kind = ROSTER_WHEN_TONIGHT_BEFORE;
+			out->kind = WHEN_TONIGHT_BEFORE;
 		return 0;
 	}
 	at = cb;
@@ -249,11 +249,11 @@ roster_expected(const struct roster *r, time_t now, const char *window,
 	out->wday = hclock_wday(day);
 	out->at = (time_t)(at - ROSTER_UTC_OFFSET);
 	if (diff == 0)
-		out->kind = ROSTER_WHEN_TODAY_FROM;
+		out->kind = WHEN_TODAY_FROM;
 	else if (diff == 1)
-		out->kind = ROSTER_WHEN_TOMORROW_FROM;
+		out->kind = WHEN_TOMORROW_FROM;
 	else if (diff < 7)
-		out->kind = ROSTER_WHEN_DAY_FROM;
+		out->kind = WHEN_DAY_FROM;
 	/* A week or more away a weekday name would mislead: UNKNOWN. */
 	return 0;
 }

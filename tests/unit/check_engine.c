@@ -310,7 +310,7 @@ START_TEST(test_callback)
 	ck_assert_str_eq(engine_callback_field(ce, MENU_CB_URGENT), "yes");
 	ck_assert_ptr_null(engine_callback_field(ce, MENU_CB_PROVINCE));
 	memset(&w, 0, sizeof(w));
-	w.kind = MENU_WHEN_TOMORROW_FROM;
+	w.kind = WHEN_TOMORROW_FROM;
 	w.hour = 17;
 	w.wday = 2;
 	ck_assert_int_eq(engine_stored(ce, ENGINE_SAVED, &w, &text),
@@ -319,7 +319,7 @@ START_TEST(test_callback)
 	    "17:00.");
 	free(text);
 	/* Not stored: an honest failure text, never a promise. */
-	w.kind = MENU_WHEN_TODAY_BEFORE;
+	w.kind = WHEN_TODAY_BEFORE;
 	ck_assert_int_eq(engine_stored(ce, ENGINE_NOT_FILED, &w, &text),
 	    ENGINE_END);
 	ck_assert_str_eq(text, "Sorry, we could not record it. Call 117 if "
@@ -522,7 +522,7 @@ stored(enum engine_saved saved, const struct menu_when_info *w,
 
 /* A when info (static: one at a time). */
 static const struct menu_when_info *
-when(enum menu_when kind, int hour, int minute, int wday, int minutes)
+when(enum when_kind kind, int hour, int minute, int wday, int minutes)
 {
 	static struct menu_when_info	 w;
 
@@ -565,7 +565,7 @@ START_TEST(test_request_files)
 	    MENU_NODE_CALLBACK);
 	ck_assert(!engine_final(e));
 	ck_assert_str_eq(engine_callback_field(e, MENU_CB_URGENT), "no");
-	stored(ENGINE_SAVED, when(MENU_WHEN_TODAY_BEFORE, 21, 0, 1, 0),
+	stored(ENGINE_SAVED, when(WHEN_TODAY_BEFORE, 21, 0, 1, 0),
 	    ENGINE_CONTINUE, F_WHEN_KM);
 	/* A later answer updates the row before its next screen. */
 	step_store("2", "cb_cover");
@@ -579,7 +579,7 @@ START_TEST(test_request_files)
 	    "yes");
 	ck_assert_ptr_null(engine_callback_field(e, MENU_CB_SAFE_NUMBER));
 	ck_assert_str_eq(engine_callback_field(e, MENU_CB_COVER), "wrong");
-	stored(ENGINE_SAVED, when(MENU_WHEN_TOMORROW_FROM, 8, 0, 2, 0),
+	stored(ENGINE_SAVED, when(WHEN_TOMORROW_FROM, 8, 0, 2, 0),
 	    ENGINE_END, "យើងនឹងហៅ ថ្ងៃស្អែក ចាប់ពីម៉ោង 8 ព្រឹក។");
 	ck_assert(!engine_exited(e));
 }
@@ -599,7 +599,7 @@ START_TEST(test_request_choice)
 	step("0", ENGINE_CONTINUE, "ចង់ឱ្យហៅទេ?\n1. ចង់\n2. មិនចង់\n"
 	    "0. ថយក្រោយ");
 	step_store("1", "cb_when");
-	stored(ENGINE_SAVED, when(MENU_WHEN_WITHIN, 0, 0, 0, 30),
+	stored(ENGINE_SAVED, when(WHEN_WITHIN, 0, 0, 0, 30),
 	    ENGINE_CONTINUE, F_WHEN_KM);
 }
 END_TEST
@@ -610,7 +610,7 @@ START_TEST(test_request_failed)
 	/* The filing answer could not be stored: nothing is promised. */
 	to_danger();
 	step_store("2", "cb_when");
-	stored(ENGINE_NOT_FILED, when(MENU_WHEN_WITHIN, 0, 0, 0, 30),
+	stored(ENGINE_NOT_FILED, when(WHEN_WITHIN, 0, 0, 0, 30),
 	    ENGINE_END, "សូមទោស។ ហៅ 117។");
 	engine_free(e);
 
@@ -623,7 +623,7 @@ START_TEST(test_request_failed)
 	    "0. Back");
 	step("1", ENGINE_CONTINUE, "In danger now?\n1. Yes\n2. No\n0. Back");
 	step_store("2", "cb_when");
-	stored(ENGINE_SAVED, when(MENU_WHEN_WITHIN, 0, 0, 0, 30),
+	stored(ENGINE_SAVED, when(WHEN_WITHIN, 0, 0, 0, 30),
 	    ENGINE_CONTINUE, "When?\n1. Now\n2. Morning\n3. Evening\n0. Back");
 	step_store("3", "cb_cover");
 	stored(ENGINE_SAVE_FAILED, NULL, ENGINE_CONTINUE,
@@ -650,7 +650,7 @@ START_TEST(test_request_exit)
 {
 	to_danger();
 	step_store("2", "cb_when");
-	stored(ENGINE_SAVED, when(MENU_WHEN_WITHIN, 0, 0, 0, 30),
+	stored(ENGINE_SAVED, when(WHEN_WITHIN, 0, 0, 0, 30),
 	    ENGINE_CONTINUE, F_WHEN_KM);
 	ck_assert(!engine_exited(e));
 	step("99", ENGINE_END, "អរគុណ។");
@@ -668,7 +668,7 @@ START_TEST(test_request_when)
 {
 	to_danger();
 	step_store("1", "cb_urgent");
-	stored(ENGINE_SAVED, when(MENU_WHEN_WITHIN, 0, 0, 0, 30),
+	stored(ENGINE_SAVED, when(WHEN_WITHIN, 0, 0, 0, 30),
 	    ENGINE_CONTINUE, "យើងហៅ ក្នុងរយៈពេល 30 នាទី។\n1. បន្ត\n"
 	    "2. English\n00. ម៉ឺនុយដើម\n0. ថយក្រោយ");
 	step("2", ENGINE_CONTINUE, "We call within 30 minutes.\n1. OK\n"
@@ -694,7 +694,7 @@ START_TEST(test_request_when)
 	    "0. Back");
 	/* A new when from a store step shows on the screens after it. */
 	step_store("3", "cb_cover");
-	stored(ENGINE_SAVED, when(MENU_WHEN_TODAY_FROM, 17, 30, 1, 0),
+	stored(ENGINE_SAVED, when(WHEN_TODAY_FROM, 17, 30, 1, 0),
 	    ENGINE_CONTINUE,
 	    "If someone else answers?\n1. Wrong number\n2. Survey\n0. Back");
 	step("0", ENGINE_CONTINUE, "When?\n1. Now\n2. Morning\n3. Evening\n"
@@ -856,7 +856,7 @@ START_TEST(test_main_footer)
 	step("1", ENGINE_CONTINUE, F_SAFE_KM);
 	step("1", ENGINE_CONTINUE, F_DANGER_KM);
 	step_store("1", "cb_urgent");
-	stored(ENGINE_SAVED, when(MENU_WHEN_WITHIN, 0, 0, 0, 30),
+	stored(ENGINE_SAVED, when(WHEN_WITHIN, 0, 0, 0, 30),
 	    ENGINE_CONTINUE, "យើងហៅ ក្នុងរយៈពេល 30 នាទី។\n98. បន្ទាប់\n"
 	    "0. ថយក្រោយ");
 	step("98", ENGINE_CONTINUE, "1. បន្ត\n2. English\n00. ម៉ឺនុយដើម\n"

@@ -389,7 +389,7 @@ load_cb(void)
 
 /* A when for menu_callback_text. */
 static const struct menu_when_info *
-when(enum menu_when k, int hour, int minute, int wday)
+when(enum when_kind k, int hour, int minute, int wday)
 {
 	static struct menu_when_info	 w;
 
@@ -421,24 +421,24 @@ START_TEST(test_callback_text)
 	ck_assert(menu_has_callback(m));
 	ck_assert_str_eq(menu_node_field(n, MENU_CB_WINDOW), "window");
 	ck_assert_ptr_null(menu_node_field(n, MENU_CB_PROVINCE));
-	t = menu_callback_text(m, n, 0, when(MENU_WHEN_TODAY_BEFORE, 17, 0,
+	t = menu_callback_text(m, n, 0, when(WHEN_TODAY_BEFORE, 17, 0,
 	    1));
 	ck_assert_str_eq(t, "A counsellor will call you today before 17:00.");
 	free(t);
-	t = menu_callback_text(m, n, 0, when(MENU_WHEN_DAY_FROM, 8, 5, 1));
+	t = menu_callback_text(m, n, 0, when(WHEN_DAY_FROM, 8, 5, 1));
 	ck_assert_str_eq(t, "A counsellor will call you on Monday from 08:05.");
 	free(t);
-	t = menu_callback_text(m, n, 1, when(MENU_WHEN_DAY_FROM, 8, 0, 6));
+	t = menu_callback_text(m, n, 1, when(WHEN_DAY_FROM, 8, 0, 6));
 	ck_assert_str_eq(t, "អ្នកប្រឹក្សានឹងហៅទៅអ្នក ថ្ងៃសៅរ៍ ចាប់ពីម៉ោង 08:00។");
 	free(t);
-	t = menu_callback_text(m, n, 0, when(MENU_WHEN_WITHIN, 0, 0, 0));
+	t = menu_callback_text(m, n, 0, when(WHEN_WITHIN, 0, 0, 0));
 	ck_assert_str_eq(t, "A counsellor will call you within 30 minutes.");
 	free(t);
-	t = menu_callback_text(m, n, 0, when(MENU_WHEN_TONIGHT_BEFORE, 1, 0,
+	t = menu_callback_text(m, n, 0, when(WHEN_TONIGHT_BEFORE, 1, 0,
 	    2));
 	ck_assert_str_eq(t, "A counsellor will call you tonight before 01:00.");
 	free(t);
-	t = menu_callback_text(m, n, 0, when(MENU_WHEN_UNKNOWN, 0, 0, 0));
+	t = menu_callback_text(m, n, 0, when(WHEN_UNKNOWN, 0, 0, 0));
 	ck_assert_str_eq(t, "A counsellor will call you when a counsellor is "
 	    "free.");
 	free(t);
@@ -913,51 +913,51 @@ START_TEST(test_when_words)
 
 	m = tu_menu_load_string(TREE_STR(SAMPLE_WHEN, MAIN_OK END_A), d);
 	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
-	when_is(m, 1, when(MENU_WHEN_WITHIN, 0, 0, 0), "within 30 minutes");
-	when_is(m, 1, when(MENU_WHEN_TODAY_BEFORE, 21, 0, 1),
+	when_is(m, 1, when(WHEN_WITHIN, 0, 0, 0), "within 30 minutes");
+	when_is(m, 1, when(WHEN_TODAY_BEFORE, 21, 0, 1),
 	    "today before 9 pm");
-	when_is(m, 1, when(MENU_WHEN_TONIGHT_BEFORE, 2, 0, 1),
+	when_is(m, 1, when(WHEN_TONIGHT_BEFORE, 2, 0, 1),
 	    "tonight before 2 am");
-	when_is(m, 1, when(MENU_WHEN_TONIGHT_BEFORE, 0, 0, 1),
+	when_is(m, 1, when(WHEN_TONIGHT_BEFORE, 0, 0, 1),
 	    "tonight before 12 midnight");
-	when_is(m, 1, when(MENU_WHEN_TODAY_FROM, 12, 0, 1),
+	when_is(m, 1, when(WHEN_TODAY_FROM, 12, 0, 1),
 	    "today from 12 noon");
-	when_is(m, 1, when(MENU_WHEN_TOMORROW_FROM, 8, 0, 1),
+	when_is(m, 1, when(WHEN_TOMORROW_FROM, 8, 0, 1),
 	    "tomorrow from 8 am");
-	when_is(m, 1, when(MENU_WHEN_DAY_FROM, 8, 0, 1),
+	when_is(m, 1, when(WHEN_DAY_FROM, 8, 0, 1),
 	    "on Monday from 8 am");
-	when_is(m, 1, when(MENU_WHEN_DAY_FROM, 13, 0, 6),
+	when_is(m, 1, when(WHEN_DAY_FROM, 13, 0, 6),
 	    "on Saturday from 1 pm");
-	when_is(m, 1, when(MENU_WHEN_UNKNOWN, 0, 0, 0), "as soon as we can");
+	when_is(m, 1, when(WHEN_UNKNOWN, 0, 0, 0), "as soon as we can");
 	when_is(m, 1, NULL, "as soon as we can");
-	when_is(m, 1, when(MENU_WHEN_TODAY_BEFORE, 17, 30, 1),
+	when_is(m, 1, when(WHEN_TODAY_BEFORE, 17, 30, 1),
 	    "today before 5:30 pm");
 
-	when_is(m, 0, when(MENU_WHEN_WITHIN, 0, 0, 0), "ក្នុងរយៈពេល 30 នាទី");
-	when_is(m, 0, when(MENU_WHEN_TODAY_BEFORE, 21, 0, 1),
+	when_is(m, 0, when(WHEN_WITHIN, 0, 0, 0), "ក្នុងរយៈពេល 30 នាទី");
+	when_is(m, 0, when(WHEN_TODAY_BEFORE, 21, 0, 1),
 	    "ថ្ងៃនេះ មុនម៉ោង 9 យប់");
-	when_is(m, 0, when(MENU_WHEN_TONIGHT_BEFORE, 2, 0, 1),
+	when_is(m, 0, when(WHEN_TONIGHT_BEFORE, 2, 0, 1),
 	    "យប់នេះ មុនម៉ោង 2 យប់");
-	when_is(m, 0, when(MENU_WHEN_TONIGHT_BEFORE, 0, 0, 1),
+	when_is(m, 0, when(WHEN_TONIGHT_BEFORE, 0, 0, 1),
 	    "យប់នេះ មុនម៉ោង 12 យប់");
-	when_is(m, 0, when(MENU_WHEN_TODAY_FROM, 12, 0, 1),
+	when_is(m, 0, when(WHEN_TODAY_FROM, 12, 0, 1),
 	    "ថ្ងៃនេះ ចាប់ពីម៉ោង 12 ថ្ងៃត្រង់");
-	when_is(m, 0, when(MENU_WHEN_TOMORROW_FROM, 8, 0, 1),
+	when_is(m, 0, when(WHEN_TOMORROW_FROM, 8, 0, 1),
 	    "ថ្ងៃស្អែក ចាប់ពីម៉ោង 8 ព្រឹក");
-	when_is(m, 0, when(MENU_WHEN_DAY_FROM, 8, 0, 1),
+	when_is(m, 0, when(WHEN_DAY_FROM, 8, 0, 1),
 	    "ថ្ងៃច័ន្ទ ចាប់ពីម៉ោង 8 ព្រឹក");
-	when_is(m, 0, when(MENU_WHEN_DAY_FROM, 13, 0, 6),
+	when_is(m, 0, when(WHEN_DAY_FROM, 13, 0, 6),
 	    "ថ្ងៃសៅរ៍ ចាប់ពីម៉ោង 1 រសៀល");
-	when_is(m, 0, when(MENU_WHEN_UNKNOWN, 0, 0, 0),
+	when_is(m, 0, when(WHEN_UNKNOWN, 0, 0, 0),
 	    "ឆាប់ៗតាមដែលអាចធ្វើបាន");
-	when_is(m, 0, when(MENU_WHEN_TODAY_BEFORE, 17, 30, 1),
+	when_is(m, 0, when(WHEN_TODAY_BEFORE, 17, 30, 1),
 	    "ថ្ងៃនេះ មុនម៉ោង 5:30 ល្ងាច");
 
 	/* No hour is ever "24:00", and every placeholder is filled in. */
 	for (l = 0; l < 2; l++)
-		for (k = 0; k < MENU_WHEN__COUNT; k++)
+		for (k = 0; k < WHEN__COUNT; k++)
 			for (h = 0; h <= 24; h++) {
-				t = menu_when_text(m, l, when((enum menu_when)k,
+				t = menu_when_text(m, l, when((enum when_kind)k,
 				    h, h % 2 == 0 ? 0 : 30, h % 7));
 				ck_assert_ptr_nonnull(t);
 				ck_assert_msg(strstr(t, "24") == NULL,
@@ -977,9 +977,9 @@ START_TEST(test_when_clock)
 
 	m = tu_menu_load_string(TREE_STR(CB_STRINGS, MAIN_OK END_A), d);
 	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
-	when_is(m, 1, when(MENU_WHEN_TONIGHT_BEFORE, 0, 0, 1), "by 00:00");
-	when_is(m, 1, when(MENU_WHEN_TONIGHT_BEFORE, 24, 0, 1), "by 00:00");
-	when_is(m, 1, when(MENU_WHEN_TODAY_BEFORE, 17, 30, 1), "by 17:30");
+	when_is(m, 1, when(WHEN_TONIGHT_BEFORE, 0, 0, 1), "by 00:00");
+	when_is(m, 1, when(WHEN_TONIGHT_BEFORE, 24, 0, 1), "by 00:00");
+	when_is(m, 1, when(WHEN_TODAY_BEFORE, 17, 30, 1), "by 17:30");
 	menu_free(m);
 }
 END_TEST

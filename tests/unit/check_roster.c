@@ -210,14 +210,14 @@ duty(const struct roster *r, time_t t)
 /* Check roster_expected for window at now. */
 static void
 expect(const struct roster *r, time_t now, const char *window,
-    enum roster_when_kind kind, int hour, int minute, int wday, time_t at)
+    enum when_kind kind, int hour, int minute, int wday, time_t at)
 {
 	struct roster_when	 w;
 
 	ck_assert_int_eq(roster_expected(r, now, window, &w), 0);
 	ck_assert_int_eq(w.kind, kind);
 	ck_assert_int_eq(w.at, at);
-	if (kind == ROSTER_WHEN_UNKNOWN && at == -1)
+	if (kind == WHEN_UNKNOWN && at == -1)
 		return;
 	ck_assert_int_eq(w.hour, hour);
 	ck_assert_int_eq(w.minute, minute);
@@ -232,7 +232,7 @@ expect_within(const struct roster *r, time_t now, const char *window,
 	struct roster_when	 w;
 
 	ck_assert_int_eq(roster_expected(r, now, window, &w), 0);
-	ck_assert_int_eq(w.kind, ROSTER_WHEN_WITHIN);
+	ck_assert_int_eq(w.kind, WHEN_WITHIN);
 	ck_assert_int_eq(w.minutes, minutes);
 	ck_assert_int_eq(w.at, now);
 }
@@ -390,7 +390,7 @@ START_TEST(test_next_duty)
 	r = good(ROSTER(SHIFT("dara", "[\"sun\"]", "08:00", "09:00"),
 	    HOLIDAY("2026-11-29") ", " HOLIDAY("2026-12-06")));
 	ck_assert_int_eq(roster_next_duty(r, pp(2026, 11, 22, 9, 0)), -1);
-	expect(r, pp(2026, 11, 22, 9, 0), NULL, ROSTER_WHEN_UNKNOWN, 0, 0, 0,
+	expect(r, pp(2026, 11, 22, 9, 0), NULL, WHEN_UNKNOWN, 0, 0, 0,
 	    -1);
 	roster_free(r);
 	diag_free(d);
@@ -412,37 +412,37 @@ START_TEST(test_expected_day)
 
 	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "08:00", "17:00") ",\n"
 	    SHIFT("sokha", "[\"sat\"]", "08:00", "12:00"), ""));
-	expect(r, mon10, NULL, ROSTER_WHEN_TODAY_BEFORE, 17, 0, 1, mon10);
+	expect(r, mon10, NULL, WHEN_TODAY_BEFORE, 17, 0, 1, mon10);
 	/* "Now" means within now_minutes (30) while the shift lasts. */
-	expect(r, mon10, "now", ROSTER_WHEN_WITHIN, 17, 0, 1, mon10);
+	expect(r, mon10, "now", WHEN_WITHIN, 17, 0, 1, mon10);
 	ck_assert_int_eq(roster_expected(r, mon10, "now", &w), 0);
 	ck_assert_int_eq(w.minutes, 30);
-	expect(r, pp(2026, 11, 23, 16, 30), "now", ROSTER_WHEN_WITHIN, 17, 0,
+	expect(r, pp(2026, 11, 23, 16, 30), "now", WHEN_WITHIN, 17, 0,
 	    1, pp(2026, 11, 23, 16, 30));
-	expect(r, pp(2026, 11, 23, 16, 45), "now", ROSTER_WHEN_TODAY_BEFORE,
+	expect(r, pp(2026, 11, 23, 16, 45), "now", WHEN_TODAY_BEFORE,
 	    17, 0, 1, pp(2026, 11, 23, 16, 45));
-	expect(r, pp(2026, 11, 23, 7, 0), NULL, ROSTER_WHEN_TODAY_FROM, 8, 0,
+	expect(r, pp(2026, 11, 23, 7, 0), NULL, WHEN_TODAY_FROM, 8, 0,
 	    1, pp(2026, 11, 23, 8, 0));
-	expect(r, pp(2026, 11, 23, 18, 0), NULL, ROSTER_WHEN_TOMORROW_FROM, 8,
+	expect(r, pp(2026, 11, 23, 18, 0), NULL, WHEN_TOMORROW_FROM, 8,
 	    0, 2, pp(2026, 11, 24, 8, 0));
-	expect(r, pp(2026, 11, 23, 17, 0), "now", ROSTER_WHEN_TOMORROW_FROM,
+	expect(r, pp(2026, 11, 23, 17, 0), "now", WHEN_TOMORROW_FROM,
 	    8, 0, 2, pp(2026, 11, 24, 8, 0));
-	expect(r, pp(2026, 11, 27, 18, 0), NULL, ROSTER_WHEN_TOMORROW_FROM, 8,
+	expect(r, pp(2026, 11, 27, 18, 0), NULL, WHEN_TOMORROW_FROM, 8,
 	    0, 6, pp(2026, 11, 28, 8, 0));
-	expect(r, pp(2026, 11, 28, 13, 0), NULL, ROSTER_WHEN_DAY_FROM, 8, 0, 1,
+	expect(r, pp(2026, 11, 28, 13, 0), NULL, WHEN_DAY_FROM, 8, 0, 1,
 	    pp(2026, 11, 30, 8, 0));
 	/* Windows: the default morning 08-12 and afternoon 12-17. */
-	expect(r, mon10, "morning", ROSTER_WHEN_TODAY_BEFORE, 12, 0, 1, mon10);
-	expect(r, mon10, "afternoon", ROSTER_WHEN_TODAY_FROM, 12, 0, 1,
+	expect(r, mon10, "morning", WHEN_TODAY_BEFORE, 12, 0, 1, mon10);
+	expect(r, mon10, "afternoon", WHEN_TODAY_FROM, 12, 0, 1,
 	    pp(2026, 11, 23, 12, 0));
 	expect(r, pp(2026, 11, 23, 13, 0), "morning",
-	    ROSTER_WHEN_TOMORROW_FROM, 8, 0, 2, pp(2026, 11, 24, 8, 0));
+	    WHEN_TOMORROW_FROM, 8, 0, 2, pp(2026, 11, 24, 8, 0));
 	expect(r, pp(2026, 11, 27, 13, 0), "afternoon",
-	    ROSTER_WHEN_TODAY_BEFORE, 17, 0, 5, pp(2026, 11, 27, 13, 0));
-	expect(r, pp(2026, 11, 28, 10, 0), "afternoon", ROSTER_WHEN_DAY_FROM,
+	    WHEN_TODAY_BEFORE, 17, 0, 5, pp(2026, 11, 27, 13, 0));
+	expect(r, pp(2026, 11, 28, 10, 0), "afternoon", WHEN_DAY_FROM,
 	    12, 0, 1, pp(2026, 11, 30, 12, 0));
 	/* Nobody works in the evening. */
-	expect(r, mon10, "evening", ROSTER_WHEN_UNKNOWN, 0, 0, 0, -1);
+	expect(r, mon10, "evening", WHEN_UNKNOWN, 0, 0, 0, -1);
 	ck_assert_int_eq(roster_expected(r, mon10, "night", &w), -1);
 	ck_assert_int_eq(roster_expected(r, mon10, "", &w), -1);
 	roster_free(r);
@@ -461,38 +461,38 @@ START_TEST(test_expected_evening)
 
 	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "08:00", "17:00") ",\n"
 	    SHIFT("sokha", WEEKDAYS, "17:00", "21:00"), ""));
-	expect(r, mon10, "evening", ROSTER_WHEN_TODAY_FROM, 17, 0, 1,
+	expect(r, mon10, "evening", WHEN_TODAY_FROM, 17, 0, 1,
 	    pp(2026, 11, 23, 17, 0));
-	expect(r, pp(2026, 11, 23, 18, 0), "evening", ROSTER_WHEN_TODAY_BEFORE,
+	expect(r, pp(2026, 11, 23, 18, 0), "evening", WHEN_TODAY_BEFORE,
 	    21, 0, 1, pp(2026, 11, 23, 18, 0));
-	expect(r, mon10, NULL, ROSTER_WHEN_TODAY_BEFORE, 21, 0, 1, mon10);
-	expect(r, pp(2026, 11, 27, 21, 30), "evening", ROSTER_WHEN_DAY_FROM,
+	expect(r, mon10, NULL, WHEN_TODAY_BEFORE, 21, 0, 1, mon10);
+	expect(r, pp(2026, 11, 27, 21, 30), "evening", WHEN_DAY_FROM,
 	    17, 0, 1, pp(2026, 11, 30, 17, 0));
 	/* "Now" at 10:00: the stretch runs to 21:00, across both shifts. */
-	expect(r, mon10, "now", ROSTER_WHEN_WITHIN, 21, 0, 1, mon10);
+	expect(r, mon10, "now", WHEN_WITHIN, 21, 0, 1, mon10);
 	expect_within(r, mon10, "now", 30);
-	expect(r, mon10, "morning", ROSTER_WHEN_TODAY_BEFORE, 12, 0, 1, mon10);
+	expect(r, mon10, "morning", WHEN_TODAY_BEFORE, 12, 0, 1, mon10);
 	/* At 20:30 exactly 30 minutes are left; at 20:45 only 15. */
 	t = pp(2026, 11, 23, 20, 30);
 	expect_within(r, t, "now", 30);
 	t = pp(2026, 11, 23, 20, 45);
-	expect(r, t, "now", ROSTER_WHEN_TODAY_BEFORE, 21, 0, 1, t);
+	expect(r, t, "now", WHEN_TODAY_BEFORE, 21, 0, 1, t);
 	/* After the last shift of the day: tomorrow, each in its window. */
-	expect(r, mon22, "evening", ROSTER_WHEN_TOMORROW_FROM, 17, 0, 2,
+	expect(r, mon22, "evening", WHEN_TOMORROW_FROM, 17, 0, 2,
 	    pp(2026, 11, 24, 17, 0));
-	expect(r, mon22, NULL, ROSTER_WHEN_TOMORROW_FROM, 8, 0, 2,
+	expect(r, mon22, NULL, WHEN_TOMORROW_FROM, 8, 0, 2,
 	    pp(2026, 11, 24, 8, 0));
-	expect(r, mon22, "now", ROSTER_WHEN_TOMORROW_FROM, 8, 0, 2,
+	expect(r, mon22, "now", WHEN_TOMORROW_FROM, 8, 0, 2,
 	    pp(2026, 11, 24, 8, 0));
 	/* Saturday night: Monday, by its weekday; Sunday: tomorrow. */
-	expect(r, sat22, NULL, ROSTER_WHEN_DAY_FROM, 8, 0, 1,
+	expect(r, sat22, NULL, WHEN_DAY_FROM, 8, 0, 1,
 	    pp(2026, 11, 30, 8, 0));
-	expect(r, sat22, "now", ROSTER_WHEN_DAY_FROM, 8, 0, 1,
+	expect(r, sat22, "now", WHEN_DAY_FROM, 8, 0, 1,
 	    pp(2026, 11, 30, 8, 0));
-	expect(r, sat22, "evening", ROSTER_WHEN_DAY_FROM, 17, 0, 1,
+	expect(r, sat22, "evening", WHEN_DAY_FROM, 17, 0, 1,
 	    pp(2026, 11, 30, 17, 0));
 	expect(r, pp(2026, 11, 29, 10, 0), "evening",
-	    ROSTER_WHEN_TOMORROW_FROM, 17, 0, 1, pp(2026, 11, 30, 17, 0));
+	    WHEN_TOMORROW_FROM, 17, 0, 1, pp(2026, 11, 30, 17, 0));
 	roster_free(r);
 }
 END_TEST
@@ -507,19 +507,19 @@ START_TEST(test_expected_night)
 	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "20:00", "02:00"), ""));
 	/* Monday 23:50: 130 minutes left. */
 	t = pp(2026, 11, 23, 23, 50);
-	expect(r, t, "now", ROSTER_WHEN_WITHIN, 2, 0, 1, t);
+	expect(r, t, "now", WHEN_WITHIN, 2, 0, 1, t);
 	expect_within(r, t, "now", 30);
-	expect(r, t, NULL, ROSTER_WHEN_TONIGHT_BEFORE, 2, 0, 1, t);
-	expect(r, t, "evening", ROSTER_WHEN_TOMORROW_FROM, 20, 0, 2,
+	expect(r, t, NULL, WHEN_TONIGHT_BEFORE, 2, 0, 1, t);
+	expect(r, t, "evening", WHEN_TOMORROW_FROM, 20, 0, 2,
 	    pp(2026, 11, 24, 20, 0));
 	/* Tuesday 01:45: 15 minutes left, and 02:00 is today now. */
 	t = pp(2026, 11, 24, 1, 45);
-	expect(r, t, "now", ROSTER_WHEN_TODAY_BEFORE, 2, 0, 2, t);
-	expect(r, t, NULL, ROSTER_WHEN_TODAY_BEFORE, 2, 0, 2, t);
+	expect(r, t, "now", WHEN_TODAY_BEFORE, 2, 0, 2, t);
+	expect(r, t, NULL, WHEN_TODAY_BEFORE, 2, 0, 2, t);
 	/* Saturday 01:45 is still Friday's shift; then Monday evening. */
 	t = pp(2026, 11, 28, 1, 45);
-	expect(r, t, "now", ROSTER_WHEN_TODAY_BEFORE, 2, 0, 6, t);
-	expect(r, pp(2026, 11, 28, 2, 0), "now", ROSTER_WHEN_DAY_FROM, 20, 0,
+	expect(r, t, "now", WHEN_TODAY_BEFORE, 2, 0, 6, t);
+	expect(r, pp(2026, 11, 28, 2, 0), "now", WHEN_DAY_FROM, 20, 0,
 	    1, pp(2026, 11, 30, 20, 0));
 	roster_free(r);
 
@@ -528,7 +528,7 @@ START_TEST(test_expected_night)
 	d = diag_new();
 	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "20:00", "00:15"), ""));
 	t = pp(2026, 11, 23, 23, 50);
-	expect(r, t, "now", ROSTER_WHEN_TONIGHT_BEFORE, 0, 15, 1, t);
+	expect(r, t, "now", WHEN_TONIGHT_BEFORE, 0, 15, 1, t);
 	t = pp(2026, 11, 23, 23, 45);
 	expect_within(r, t, "now", 30);
 	roster_free(r);
@@ -552,7 +552,7 @@ START_TEST(test_expected_night)
 	expect_within(r, pp(2026, 11, 23, 22, 0), NULL, 30);
 	/* At 07:45 the end, 08:00, is today. */
 	t = pp(2026, 11, 24, 7, 45);
-	expect(r, t, NULL, ROSTER_WHEN_TODAY_BEFORE, 8, 0, 2, t);
+	expect(r, t, NULL, WHEN_TODAY_BEFORE, 8, 0, 2, t);
 	roster_free(r);
 
 	/* Ending at 24:00: never "today before 24:00". */
@@ -560,9 +560,9 @@ START_TEST(test_expected_night)
 	d = diag_new();
 	r = good(ROSTER(SHIFT("dara", WEEKDAYS, "20:00", "24:00"), ""));
 	t = pp(2026, 11, 23, 23, 45);
-	expect(r, t, "now", ROSTER_WHEN_TONIGHT_BEFORE, 0, 0, 1, t);
+	expect(r, t, "now", WHEN_TONIGHT_BEFORE, 0, 0, 1, t);
 	t = pp(2026, 11, 23, 21, 0);
-	expect(r, t, NULL, ROSTER_WHEN_TONIGHT_BEFORE, 0, 0, 1, t);
+	expect(r, t, NULL, WHEN_TONIGHT_BEFORE, 0, 0, 1, t);
 	roster_free(r);
 }
 END_TEST
@@ -578,11 +578,11 @@ START_TEST(test_expected_now_minutes)
 	t = pp(2026, 11, 23, 16, 0);
 	expect_within(r, t, "now", 60);
 	t = pp(2026, 11, 23, 16, 1);
-	expect(r, t, "now", ROSTER_WHEN_TODAY_BEFORE, 17, 0, 1, t);
+	expect(r, t, "now", WHEN_TODAY_BEFORE, 17, 0, 1, t);
 	/* Other windows never promise minutes while the day lasts. */
 	t = pp(2026, 11, 23, 10, 0);
-	expect(r, t, NULL, ROSTER_WHEN_TODAY_BEFORE, 17, 0, 1, t);
-	expect(r, t, "afternoon", ROSTER_WHEN_TODAY_FROM, 12, 0, 1,
+	expect(r, t, NULL, WHEN_TODAY_BEFORE, 17, 0, 1, t);
+	expect(r, t, "afternoon", WHEN_TODAY_FROM, 12, 0, 1,
 	    pp(2026, 11, 23, 12, 0));
 	roster_free(r);
 }
@@ -600,11 +600,11 @@ START_TEST(test_expected_always)
 	expect_within(r, mon10, NULL, 30);
 	expect_within(r, mon10, "now", 30);
 	/* A window still cuts the stretch: evening is later today. */
-	expect(r, mon10, "evening", ROSTER_WHEN_TODAY_FROM, 17, 0, 1,
+	expect(r, mon10, "evening", WHEN_TODAY_FROM, 17, 0, 1,
 	    pp(2026, 11, 23, 17, 0));
 	t = pp(2026, 11, 23, 18, 0);
-	expect(r, t, "evening", ROSTER_WHEN_TODAY_BEFORE, 21, 0, 1, t);
-	expect(r, mon10, "morning", ROSTER_WHEN_TODAY_BEFORE, 12, 0, 1, mon10);
+	expect(r, t, "evening", WHEN_TODAY_BEFORE, 21, 0, 1, t);
+	expect(r, mon10, "morning", WHEN_TODAY_BEFORE, 12, 0, 1, mon10);
 	roster_free(r);
 }
 END_TEST
@@ -664,15 +664,15 @@ START_TEST(test_expected_midnight)
 	    "\"02:00\"]},\n", SHIFT("dara", WEEKDAYS, "22:00", "06:00"), ""));
 	t = pp(2026, 11, 23, 23, 0);
 	/* Never "today before 24:00": tonight, before an hour after it. */
-	expect(r, t, NULL, ROSTER_WHEN_TONIGHT_BEFORE, 6, 0, 1, t);
-	expect(r, t, "evening", ROSTER_WHEN_TONIGHT_BEFORE, 2, 0, 1, t);
-	expect(r, t, "now", ROSTER_WHEN_WITHIN, 6, 0, 1, t);
+	expect(r, t, NULL, WHEN_TONIGHT_BEFORE, 6, 0, 1, t);
+	expect(r, t, "evening", WHEN_TONIGHT_BEFORE, 2, 0, 1, t);
+	expect(r, t, "now", WHEN_WITHIN, 6, 0, 1, t);
 	t = pp(2026, 11, 24, 1, 0);
-	expect(r, t, "evening", ROSTER_WHEN_TODAY_BEFORE, 2, 0, 2, t);
-	expect(r, t, NULL, ROSTER_WHEN_TODAY_BEFORE, 6, 0, 2, t);
-	expect(r, pp(2026, 11, 23, 12, 0), "evening", ROSTER_WHEN_TODAY_FROM,
+	expect(r, t, "evening", WHEN_TODAY_BEFORE, 2, 0, 2, t);
+	expect(r, t, NULL, WHEN_TODAY_BEFORE, 6, 0, 2, t);
+	expect(r, pp(2026, 11, 23, 12, 0), "evening", WHEN_TODAY_FROM,
 	    22, 0, 1, pp(2026, 11, 23, 22, 0));
-	expect(r, pp(2026, 11, 23, 12, 0), "morning", ROSTER_WHEN_UNKNOWN, 0,
+	expect(r, pp(2026, 11, 23, 12, 0), "morning", WHEN_UNKNOWN, 0,
 	    0, 0, -1);
 	roster_free(r);
 
@@ -682,7 +682,7 @@ START_TEST(test_expected_midnight)
 	    HOLIDAY("2026-11-30")));
 	t = pp(2026, 11, 24, 10, 0);
 	ck_assert_int_eq(roster_next_duty(r, t), pp(2026, 12, 7, 8, 0));
-	expect(r, t, NULL, ROSTER_WHEN_UNKNOWN, 8, 0, 1, pp(2026, 12, 7, 8, 0));
+	expect(r, t, NULL, WHEN_UNKNOWN, 8, 0, 1, pp(2026, 12, 7, 8, 0));
 	roster_free(r);
 }
 END_TEST
@@ -1360,7 +1360,7 @@ START_TEST(test_shipped)
 	/* Khmer New Year 2026 (Tue 14 to Thu 16 April): back on Friday. */
 	ck_assert_str_eq(duty(r, pp(2026, 4, 14, 10, 0)), "");
 	ck_assert_str_eq(duty(r, pp(2026, 4, 16, 18, 0)), "");
-	expect(r, pp(2026, 4, 14, 10, 0), NULL, ROSTER_WHEN_DAY_FROM, 8, 0, 5,
+	expect(r, pp(2026, 4, 14, 10, 0), NULL, WHEN_DAY_FROM, 8, 0, 5,
 	    pp(2026, 4, 17, 8, 0));
 	ck_assert_int_eq(roster_next_duty(r, pp(2026, 4, 14, 10, 0)),
 	    pp(2026, 4, 17, 8, 0));
