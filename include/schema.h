@@ -52,6 +52,12 @@ struct schema_key {
 	const char		*help;		/* one line, for -k and man */
 };
 
+/* The end of a table, and the "comment" key most objects may carry. */
+#define SCHEMA_END	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+#define SCHEMA_COMMENT \
+	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL, \
+	  "free text for admins" }
+
 /*
  * A document being checked: how its problems are named and located, and
  * how many there were. Filled by the loader; jp and d are borrowed.

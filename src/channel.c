@@ -58,7 +58,7 @@ static const struct schema_key ck_screen[] = {
 	  "screen budget in GSM-7 septets" },
 	{ "ucs2", SCHEMA_INT, 10, 500, NULL, 80, 0, NULL, NULL,
 	  "screen budget in UTF-16 units (UCS-2 screens, e.g. Khmer)" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* The keys of every channel; "type" gets its choices from the adapters. */
@@ -81,14 +81,13 @@ static const struct schema_key ck_common[] = {
 	  "where the secret is: a header or the last path segment" },
 	{ "token_header", SCHEMA_STR, 1, 64, "X-Hotlined-Token", 0, 0, NULL,
 	  NULL, "header carrying the secret" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* Listed after the adapters' keys. */
 static const struct schema_key ck_tail[] = {
-	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
-	  "free text for admins" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_COMMENT,
+	SCHEMA_END
 };
 
 /* The tables a channel entry is checked against and listed from. */

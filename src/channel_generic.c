@@ -76,7 +76,7 @@ static const struct schema_key ck_request[] = {
 	  "value of that field on the first hop" },
 	{ "end_session_value", SCHEMA_STR, 1, 64, NULL, 0, 0, NULL, NULL,
 	  "value of that field when the gateway ends the session" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 static const struct schema_key ck_reply[] = {
@@ -90,7 +90,7 @@ static const struct schema_key ck_reply[] = {
 	  "action value: wait for more input" },
 	{ "end_value", SCHEMA_STR, 1, 64, "END", 0, 0, NULL, NULL,
 	  "action value: end the session" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* The keys a generic channel adds to its entry. */
@@ -99,7 +99,7 @@ static const struct schema_key ck_generic[] = {
 	  "generic only: where the fields are" },
 	{ "reply", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_reply,
 	  "generic only: how to answer" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* strdup that tolerates NULL; *oom is set when memory ran out. */

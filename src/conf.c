@@ -58,13 +58,13 @@ static const struct schema_key ck_listen[] = {
 	  "IPv4 or IPv6 address the USSD listener binds" },
 	{ "port", SCHEMA_INT, 0, 65535, NULL, 8080, 0, NULL, NULL,
 	  "TCP port of the USSD listener (0: any free port)" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 static const struct schema_key ck_limits[] = {
 	{ "max_body", SCHEMA_INT, 256, 1048576, NULL, 16384, 0, NULL, NULL,
 	  "largest webhook body accepted, in bytes (larger: 413)" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 static const struct schema_key ck_session[] = {
@@ -80,7 +80,7 @@ static const struct schema_key ck_session[] = {
 	{ "busy_text", SCHEMA_STR, 1, 512, "Police 117. Ambulance 119. Try "
 	  "again in a few minutes.", 0, 0, NULL, NULL,
 	  "END text for a new caller when every session is busy storing" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 static const struct schema_key ck_keys[] = {
@@ -92,7 +92,7 @@ static const struct schema_key ck_keys[] = {
 	  "key for the next page" },
 	{ "exit", SCHEMA_STR, 1, MENU_KEY_MAX - 1, "99", 0, 0, NULL, NULL,
 	  "quick exit: ends the session with one neutral text" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 static const struct schema_key ck_api[] = {
@@ -102,7 +102,7 @@ static const struct schema_key ck_api[] = {
 	  "TCP port of the counsellor API (0: any free port)" },
 	{ "public_url", SCHEMA_STR, 8, 255, NULL, 0, 0, NULL, NULL,
 	  "base URL counsellors reach the API at, used in alerts" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 static const struct schema_key ck_console[] = {
@@ -115,9 +115,8 @@ static const struct schema_key ck_console[] = {
 	  "seconds a one-time sign-in link from an alert stays valid" },
 	{ "signin_failures", SCHEMA_INT, 1, 100, NULL, 5, 0, NULL, NULL,
 	  "failed sign-ins from one address before it must wait" },
-	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
-	  "free text for admins" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_COMMENT,
+	SCHEMA_END
 };
 
 static const struct schema_key ck_top[] = {
@@ -151,9 +150,8 @@ static const struct schema_key ck_top[] = {
 	  "alert providers: Telegram, Africa's Talking, PlasGate" },
 	{ "clock_start", SCHEMA_STR, 20, 25, NULL, 0, 0, NULL, NULL,
 	  "tests only: start the clock at this ISO 8601 instant" },
-	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
-	  "free text for admins" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_COMMENT,
+	SCHEMA_END
 };
 
 /* strdup that tolerates NULL. */

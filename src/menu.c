@@ -41,7 +41,7 @@ const struct schema_key menu_string_keys[] = {
 	MK_TEXT("days", 0, "seven day names for {day}, Sunday first, "
 	    "separated by |"),
 	MK_COMMENT,
-	MK_END
+	SCHEMA_END
 };
 
 /* The answers a callback node files, in the order of enum menu_cb_field. */
@@ -56,7 +56,7 @@ const struct schema_key menu_field_keys[] = {
 	MK_STR("urgent", 0, "store of yes: she is in danger now"),
 	MK_STR("province", 0, "store shown in lists and alerts"),
 	MK_STR("topic", 0, "store shown in lists and alerts"),
-	MK_END
+	SCHEMA_END
 };
 
 /* A tree-wide text's name. */

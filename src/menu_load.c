@@ -30,7 +30,7 @@
 static const struct schema_key menu_string_keys_moved[] = {
 	{ "exit", SCHEMA_ANY, 0, 0, NULL, 0, 0, NULL, NULL,
 	  "moved to exit_text in hotlined.conf" },
-	MK_END
+	SCHEMA_END
 };
 
 /* The top of a menu file. */
@@ -42,7 +42,7 @@ static const struct schema_key mk_root[] = {
 	{ "nodes", SCHEMA_OBJ, 0, 0, NULL, 0, 1, NULL, NULL,
 	  "node id (a-z, 0-9 and _) -> node (nodes.NAME.*), at least one" },
 	MK_COMMENT,
-	MK_END
+	SCHEMA_END
 };
 
 /* An option of a menu node. */
@@ -56,7 +56,7 @@ static const struct schema_key mk_option[] = {
 	  NULL, "instead of next: next language, quick exit, start node or "
 	  "back" },
 	MK_COMMENT,
-	MK_END
+	SCHEMA_END
 };
 
 /* A choice of an input node that accepts a choice. */
@@ -69,7 +69,7 @@ static const struct schema_key mk_choice[] = {
 	MK_STR("next", 0, "node after this choice, instead of the node's next"),
 	MK_STR("request", 0, "callback node whose request this answer files"),
 	MK_COMMENT,
-	MK_END
+	SCHEMA_END
 };
 
 /* What an input node accepts, by its "type". */
@@ -77,7 +77,7 @@ static const struct schema_key mk_accept_choice[] = {
 	MK_TYPE("choice", "kind of answer (one of numbered choices)"),
 	{ "choices", SCHEMA_OBJLIST, 1, MENU_LIST_MAX, NULL, 0, 1, NULL,
 	  mk_choice, "the choices, shown in this order" },
-	MK_END
+	SCHEMA_END
 };
 
 static const struct schema_key mk_accept_digits[] = {
@@ -86,13 +86,13 @@ static const struct schema_key mk_accept_digits[] = {
 	  "smallest number accepted" },
 	{ "max", SCHEMA_INT, 0, MENU_DIGITS_MAX, NULL, 0, 1, NULL, NULL,
 	  "largest number accepted, not below min" },
-	MK_END
+	SCHEMA_END
 };
 
 static const struct schema_key mk_accept_phone[] = {
 	MK_TYPE("phone_kh", "kind of answer (a Cambodian phone number, "
 	    "kept as +855...)"),
-	MK_END
+	SCHEMA_END
 };
 
 static const struct schema_key *const menu_accepts[] = {
@@ -110,7 +110,7 @@ static const struct schema_key mk_menu[] = {
 	{ "options", SCHEMA_OBJLIST, 1, MENU_LIST_MAX, NULL, 0, 1, NULL,
 	  mk_option, "the options, shown in this order" },
 	MK_COMMENT,
-	MK_END
+	SCHEMA_END
 };
 
 static const struct schema_key mk_info[] = {
@@ -118,7 +118,7 @@ static const struct schema_key mk_info[] = {
 	MK_TEXT("text", 1, "the text, any length"),
 	MK_STR("next", 0, "node the more key opens from the last page"),
 	MK_COMMENT,
-	MK_END
+	SCHEMA_END
 };
 
 static const struct schema_key mk_input[] = {
@@ -135,14 +135,14 @@ static const struct schema_key mk_input[] = {
 	MK_STR("request", 0, "callback node whose request every answer here "
 	    "files"),
 	MK_COMMENT,
-	MK_END
+	SCHEMA_END
 };
 
 static const struct schema_key mk_end[] = {
 	MK_TYPE("end", "kind of node (the last screen)"),
 	MK_TEXT("text", 1, "the last screen; one page"),
 	MK_COMMENT,
-	MK_END
+	SCHEMA_END
 };
 
 static const struct schema_key mk_callback[] = {
@@ -153,7 +153,7 @@ static const struct schema_key mk_callback[] = {
 	{ "fields", SCHEMA_OBJ, 0, 0, NULL, 0, 1, NULL, NULL,
 	  "request field -> store name (nodes.NAME.fields.*)" },
 	MK_COMMENT,
-	MK_END
+	SCHEMA_END
 };
 
 static const struct schema_key *const menu_kinds[] = {

@@ -156,7 +156,6 @@ int	menu_render_at(const struct menu *m, const struct menu_node *n,
 #define MK_COMMENT \
 	{ "comment", SCHEMA_ANY, 0, 0, NULL, 0, 0, NULL, NULL, \
 	  "a note for admins; hotlined ignores it" }
-#define MK_END	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 
 /* A text shown to callers: an object of one string per language. */
 #define MK_TEXT(name, required, help) \

@@ -43,9 +43,8 @@ _Static_assert(2 * NOTIFY_NTRANSPORTS + 2 <= NOTIFY_TABLES_MAX,
 
 /* The keys of the block that belong to no transport. */
 static const struct schema_key notify_keys[] = {
-	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
-	  "free text for admins" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_COMMENT,
+	SCHEMA_END
 };
 
 /* The settings read and every transport's state made from them. */

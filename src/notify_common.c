@@ -20,7 +20,7 @@
 const struct schema_key notify_sms_to[] = {
 	{ "to", SCHEMA_STR, 0, 0, NULL, 0, 0, NULL, NULL,
 	  "sms_at, sms_plasgate: the number an SMS alert goes to" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* The alert kinds dispatch.c sends. */

@@ -201,7 +201,7 @@ static const struct schema_key plasgate_keys[] = {
 	  "file holding the PlasGate X-Secret (mode 0600)" },
 	{ "plasgate_sender", SCHEMA_STR, 1, 32, NULL, 0, 0, NULL, NULL,
 	  "PlasGate sender id" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* Alerts as SMS through a PlasGate account, masked where they must be. */

@@ -219,7 +219,7 @@ static const struct schema_key at_keys[] = {
 	  "file holding the Africa's Talking API key (mode 0600)" },
 	{ "at_from", SCHEMA_STR, 1, 32, NULL, 0, 0, NULL, NULL,
 	  "Africa's Talking sender id" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* Alerts as SMS through an Africa's Talking account. */

@@ -324,7 +324,7 @@ notify_telegram_webhook_secret(const struct notify_telegram_bot *b)
 static const struct schema_key telegram_alert_keys[] = {
 	{ "chat_id", SCHEMA_STR, 0, 0, NULL, 0, 0, NULL, NULL,
 	  "telegram: the chat alerts go to, \"-100123\" or \"@name\"" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* The bot's keys of the notify block. */
@@ -333,7 +333,7 @@ static const struct schema_key telegram_keys[] = {
 	  "Telegram Bot API base URL" },
 	{ "telegram_token_file", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
 	  "file holding the bot token (mode 0600)" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* How button presses come back (telegram.c receives them). */
@@ -346,7 +346,7 @@ static const struct schema_key telegram_inbound[] = {
 	  "polling getUpdates, a webhook at /telegram/webhook, or not at all" },
 	{ "telegram_poll_timeout", SCHEMA_INT, 1, 50, NULL, 30, 0, NULL, NULL,
 	  "seconds each getUpdates long poll may wait" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* Alerts to Telegram chats, the bot's settings, the presses' keys. */

@@ -312,7 +312,7 @@ static const struct schema_key webhook_alert_keys[] = {
 	  "webhook: the \"whsec_\" signing secret (or secret_file)" },
 	{ "secret_file", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
 	  "webhook: file holding the signing secret (mode 0600)" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* Alerts as signed JSON to a counsellor tool; no settings needed. */

@@ -43,8 +43,7 @@ static const char *const roster_day_names[7] = {
 
 /* The top of a roster file. */
 static const struct schema_key roster_keys[] = {
-	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
-	  "free text for admins" },
+	SCHEMA_COMMENT,
 	{ "escalate_after", SCHEMA_INT, 1, 86400, NULL, 600, 0, NULL, NULL,
 	  "seconds a request may stay unclaimed before escalation" },
 	{ "retry_first", SCHEMA_INT, 1, 3600, NULL, 5, 0, NULL, NULL,
@@ -67,7 +66,7 @@ static const struct schema_key roster_keys[] = {
 	  "weekly shifts of counsellors, in Phnom Penh time" },
 	{ "holidays", SCHEMA_ARRAY, 0, 1024, NULL, 0, 0, NULL, NULL,
 	  "public holidays: no shift runs unless it says \"holidays\"" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* The windows, in the order of roster_window_names (for -k). */
@@ -78,7 +77,7 @@ static const struct schema_key roster_window_keys[] = {
 	  "[\"HH:MM\", \"HH:MM\"], default 12:00 to 17:00" },
 	{ "evening", SCHEMA_ARRAY, 2, 2, NULL, 0, 0, NULL, NULL,
 	  "[\"HH:MM\", \"HH:MM\"], default 17:00 to 21:00" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_END
 };
 
 /* A person of "people". */
@@ -97,9 +96,8 @@ static const struct schema_key roster_person_keys[] = {
 	  NULL, NULL, "Telegram user id whose button presses count as hers" },
 	{ "alerts", SCHEMA_ARRAY, 0, 16, NULL, 0, 0, NULL, NULL,
 	  "how alerts reach her" },
-	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
-	  "free text for admins" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_COMMENT,
+	SCHEMA_END
 };
 
 /* The members of every alert; each transport adds its own. */
@@ -108,9 +106,8 @@ static const struct schema_key roster_alert_keys[] = {
 	  "the transport that sends it; its members follow" },
 	{ "with_phone", SCHEMA_BOOL, 0, 1, NULL, 0, 0, NULL, NULL,
 	  "the alert may carry the caller's number" },
-	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
-	  "free text for admins" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_COMMENT,
+	SCHEMA_END
 };
 
 /* A shift of "shifts". */
@@ -125,9 +122,8 @@ static const struct schema_key roster_shift_keys[] = {
 	  "HH:MM, 00:00 to 24:00; before the start: the next day" },
 	{ "holidays", SCHEMA_BOOL, 0, 1, NULL, 0, 0, NULL, NULL,
 	  "it runs on public holidays too" },
-	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
-	  "free text for admins" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_COMMENT,
+	SCHEMA_END
 };
 
 /* A holiday of "holidays". */
@@ -136,9 +132,8 @@ static const struct schema_key roster_holiday_keys[] = {
 	  "YYYY-MM-DD, years 2000 to 2099" },
 	{ "name", SCHEMA_STR, 1, 128, NULL, 0, 1, NULL, NULL,
 	  "what the day is" },
-	{ "comment", SCHEMA_STR, 0, 4096, NULL, 0, 0, NULL, NULL,
-	  "free text for admins" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+	SCHEMA_COMMENT,
+	SCHEMA_END
 };
 
 /* Loading context. */
