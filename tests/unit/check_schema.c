@@ -262,7 +262,7 @@ START_TEST(test_secret)
 	ck_assert_str_eq(s, "FileToken");
 	free(s);
 	/* The rule applies to what the file holds. */
-	tu_write(tu_tmpdir(), "t.key", "File Token\n");
+	free(tu_write(tu_tmpdir(), "t.key", "File Token\n"));
 	s = schema_secret(&f.doc, f.jf.root, t_top, "", "token",
 	    "token_file", &alpha_rule, NULL);
 	ck_assert_ptr_null(s);

@@ -42,7 +42,7 @@ START_TEST(test_first_line)
 	ck_assert_str_eq(s, "s3cret-Token_x");
 	secret_free(s);
 	/* Read-only for its owner is private too; no newline is fine. */
-	tu_write(tu_tmpdir(), "a.key", "last");
+	free(tu_write(tu_tmpdir(), "a.key", "last"));
 	ck_assert_int_eq(chmod(p, 0400), 0);
 	s = secret_read(p, &cause);
 	ck_assert_str_eq(s, "last");
