@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "channel.h"
 #include "clock.h"
@@ -30,6 +31,46 @@ static const char *const path[] = {
 	"", "3", "3*1", "3*1*1", "3*1*1*98", "3*1*1*98*98", "3*1*1*98*98*98",
 	"3*1*1*98*98*98*99"
 };
+
+/*
+ * The configuration at path with session.max_sessions set to max: a copy
+ * written beside it (so that its menus resolve the same way) and loaded.
+ * The conf is read-only once loaded, so each bound is its own file.
+ */
+static struct conf *
+load_with_max(const char *path, size_t max)
+{
+	json_t		*root, *sess;
+	json_error_t	 jerr;
+	struct diag	*d;
+	struct conf	*c = NULL;
+	char		 copy[4096];
+	const char	*slash = strrchr(path, '/');
+
+	root = json_load_file(path, 0, &jerr);
+	if (root == NULL) {
+		fprintf(stderr, "%s:%d: %s\n", path, jerr.line, jerr.text);
+		return NULL;
+	}
+	sess = json_object_get(root, "session");
+	if (sess == NULL) {
+		sess = json_object();
+		json_object_set_new(root, "session", sess);
+	}
+	json_object_set_new(sess, "max_sessions",
+	    json_integer((json_int_t)max));
+	snprintf(copy, sizeof(copy), "%.*shop-bench.conf",
+	    slash != NULL ? (int)(slash - path + 1) : 0, path);
+	d = diag_new();
+	if (json_dump_file(root, copy, JSON_INDENT(1)) == 0)
+		c = conf_load(copy, d, NULL);
+	if (c == NULL)
+		diag_print(d, stderr, "");
+	diag_free(d);
+	remove(copy);
+	json_decref(root);
+	return c;
+}
 
 /* Seconds since an arbitrary point, with nanoseconds. */
 static double
@@ -93,7 +134,6 @@ main(int argc, char *argv[])
 	struct event_base	*base;
 	struct hclock		 clock;
 	struct session_table	*t;
-	struct diag		*d;
 	struct conf		*c;
 	struct channel_event	 ev;
 	struct channel_reply	 rep;
@@ -107,20 +147,15 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	n = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
-	d = diag_new();
-	c = conf_load(argv[1], d, NULL);
-	if (c == NULL) {
-		diag_print(d, stderr, "");
+	c = load_with_max(argv[1], 1000);
+	if (c == NULL)
 		return 1;
-	}
-	diag_free(d);
 	base = event_base_new();
 	/* No store: no walk below reaches a callback node. */
 	hclock_init(&clock, 0);
 
 	/* A flood first, on a fresh heap: max_sessions 1000 bounds it. */
 	rss0 = rss_kb();
-	conf_session(c)->max_sessions = 1000;
 	t = session_table_new(base, NULL, &clock, NULL, NULL);
 	t0 = flood(t, c, 0, n);
 	rss1 = rss_kb();
@@ -145,8 +180,8 @@ main(int argc, char *argv[])
 			ev.separator = "*";
 			ev.start = j == 0 ? CHANNEL_START_NEW :
 			    CHANNEL_START_CONTINUE;
-			if (session_handle(t, c, conf_channel_at(c, 0), &ev, &rep,
-			    NULL, NULL) != SESSION_OK) {
+			if (session_handle(t, c, conf_channel_at(c, 0), &ev,
+			    &rep, NULL, NULL) != SESSION_OK) {
 				fprintf(stderr, "hop failed\n");
 				return 1;
 			}
@@ -162,7 +197,10 @@ main(int argc, char *argv[])
 	session_table_free(t);
 
 	/* Then with room for every one: memory grows with the flood. */
-	conf_session(c)->max_sessions = 2 * n + 1;
+	conf_unref(c);
+	c = load_with_max(argv[1], 2 * n + 1);
+	if (c == NULL)
+		return 1;
 	t = session_table_new(base, NULL, &clock, NULL, NULL);
 	t0 = flood(t, c, 0, 2 * n);
 	printf("flood, %zu new sessions, all held: %.2f us per first hop, "
