@@ -2,9 +2,10 @@
 /*
  * conf: the daemon configuration (hotlined.conf, JSON) and everything it
  * references: menu trees and channels. A conf is loaded whole beside the
- * running one, checked against one key table that reports every problem at
- * once, and reference-counted so that sessions keep the conf (and menus)
- * they started with after a reload swaps in a new one.
+ * running one, checked against the key tables of its blocks (every problem
+ * at once), and reference-counted so that sessions keep the conf (and
+ * menus) they started with after a reload swaps in a new one. The conf is
+ * opaque: each module reads its own section through one accessor.
  */
 #ifndef HOTLINED_CONF_H
 #define HOTLINED_CONF_H

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * conf: the configuration file. One table per JSON object lists every key
- * with its type, range, default and help; a walker checks the file against
- * the tables and reports all problems at once with file:line:col. Then the
- * typed values are read, the menus loaded and every screen checked against
- * the budget of each channel that shows it. conf.c knows the shape of the
- * configuration, not what channels or menus do with it.
+ * conf: the configuration file. Its own blocks are key tables checked by
+ * the schema walker; a channel entry is checked by channel.c and its
+ * adapter, the notify block by notify.c and its transports, all in one
+ * report. Then the typed values are read into one section per module, the
+ * menus and the roster loaded and every screen checked against the budget
+ * of each channel that shows it. conf.c knows the shape of its blocks,
+ * not what the modules do with them.
  */
 
 #include <ctype.h>
