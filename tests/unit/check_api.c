@@ -90,30 +90,11 @@ struct reply {
 	json_t	*json;			/* the body parsed, or NULL */
 };
 
-/* Set a flag when a timer fires. */
-static void
-flag_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	*(int *)arg = 1;
-}
-
-/* Run the loop until *flag is set, for at most three seconds. */
+/* Run the loop until *flag is set, for at most 3 seconds. */
 static void
 wait_flag(const int *flag)
 {
-	struct timeval	 tv = { 3, 0 };
-	struct event	*ev;
-	int		 timed_out = 0;
-
-	ev = evtimer_new(base, flag_cb, &timed_out);
-	ck_assert_ptr_nonnull(ev);
-	evtimer_add(ev, &tv);
-	while (!*flag && !timed_out)
-		event_base_loop(base, EVLOOP_ONCE);
-	event_free(ev);
-	ck_assert_msg(*flag, "timed out");
+	ck_assert_msg(tu_loop_wait(base, flag, 1, 3) == 0, "timed out");
 }
 
 /* The client's completion: keep the status, headers and body. */

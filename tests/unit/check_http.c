@@ -25,6 +25,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "http.h"
+#include "testutil.h"
 
 #define MAX_BODY	64
 
@@ -70,40 +71,18 @@ reply_cb(struct evhttp_request *req, void *arg)
 	header_copy(req, "Cache-Control", r->cache, sizeof(r->cache));
 }
 
-/* Set a flag when a timer fires. */
-static void
-flag_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	*(int *)arg = 1;
-}
-
-/* Run the loop until *flag is set, for at most five seconds. */
+/* Run the loop until *flag is set, for at most 5 seconds. */
 static void
 wait_flag(const int *flag)
 {
-	struct timeval	 tv = { 5, 0 };
-	struct event	*ev;
-	int		 timed_out = 0;
-
-	ev = evtimer_new(base, flag_cb, &timed_out);
-	ck_assert_ptr_nonnull(ev);
-	evtimer_add(ev, &tv);
-	while (!*flag && !timed_out)
-		event_base_loop(base, EVLOOP_ONCE);
-	event_free(ev);
-	ck_assert_msg(*flag, "timed out");
+	ck_assert_msg(tu_loop_wait(base, flag, 1, 5) == 0, "timed out");
 }
 
 /* Run the loop for ms milliseconds. */
 static void
 pump(int ms)
 {
-	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	event_base_loopexit(base, &tv);
-	event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY);
+	tu_loop_for(base, ms);
 }
 
 /*

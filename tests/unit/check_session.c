@@ -296,30 +296,12 @@ say_later(const char *id, const char *history, struct waiter *w)
 	ck_assert_int_eq(w->called, 0);
 }
 
-/* Set a flag when a timer fires. */
-static void
-flag_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	*(int *)arg = 1;
-}
-
 /* Run the loop until *n reaches want, for at most ten seconds. */
 static void
 wait_n(const int *n, int want)
 {
-	struct timeval	 tv = { 10, 0 };
-	struct event	*ev;
-	int		 timed_out = 0;
-
-	ev = evtimer_new(base, flag_cb, &timed_out);
-	ck_assert_ptr_nonnull(ev);
-	evtimer_add(ev, &tv);
-	while (*n < want && !timed_out)
-		event_base_loop(base, EVLOOP_ONCE);
-	event_free(ev);
-	ck_assert_msg(*n >= want, "%d of %d completions", *n, want);
+	ck_assert_msg(tu_loop_wait(base, n, want, 10) == 0,
+	    "%d of %d completions", *n, want);
 }
 
 /* Seconds on the monotonic clock. */

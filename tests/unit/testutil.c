@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "diag.h"
 #include "menu.h"
 #include "testutil.h"
@@ -177,4 +179,41 @@ tu_utf16_units(const char *s)
 		n += *p >= 0xF0 ? 2 : 1;
 	}
 	return n;
+}
+
+/* Set a flag when the time-out timer fires. */
+static void
+tu_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	*(int *)arg = 1;
+}
+
+/* Run base until *n reaches want or seconds pass. */
+int
+tu_loop_wait(struct event_base *base, const int *n, int want, int seconds)
+{
+	struct timeval	 tv = { seconds, 0 };
+	struct event	*ev;
+	int		 timed_out = 0;
+
+	ev = evtimer_new(base, tu_timeout_cb, &timed_out);
+	if (ev == NULL)
+		return -1;
+	evtimer_add(ev, &tv);
+	while (*n < want && !timed_out)
+		event_base_loop(base, EVLOOP_ONCE);
+	event_free(ev);
+	return *n >= want ? 0 : -1;
+}
+
+/* Run base for ms milliseconds. */
+void
+tu_loop_for(struct event_base *base, int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_loopexit(base, &tv);
+	event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY);
 }

@@ -11,6 +11,7 @@
 #include "menu.h"
 
 struct diag;
+struct event_base;
 struct menu;
 
 /* Directory of test data ($TEST_DATA_DIR, default "tests/data"). */
@@ -50,5 +51,15 @@ const char	*tu_diag_all(const struct diag *d);
 
 /* UTF-16 code units of a UTF-8 string. */
 size_t		 tu_utf16_units(const char *s);
+
+/*
+ * Run base until *n reaches want (a completion counter or a flag with
+ * want 1), for at most seconds. Returns 0, or -1 on time-out.
+ */
+int		 tu_loop_wait(struct event_base *base, const int *n, int want,
+		    int seconds);
+
+/* Run base for ms milliseconds, whatever is pending. */
+void		 tu_loop_for(struct event_base *base, int ms);
 
 #endif
