@@ -4,7 +4,6 @@
  * and a position index, with size limits and exact syntax error locations.
  * What the document means is the caller's business.
  */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdio.h>
