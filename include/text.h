@@ -88,4 +88,43 @@ char	*text_ascii_digits(const char *s);
  */
 size_t	text_dangling_coeng(const char *s, size_t len);
 
+/* The longest part of a message sent alone, and of a concatenated one. */
+#define TEXT_SMS_GSM7	160
+#define TEXT_SMS_UCS2	70
+#define TEXT_PART_GSM7	153
+#define TEXT_PART_UCS2	67
+
+/* One SMS part: bytes [off, off + len) of the text, units on air. */
+struct text_part {
+	size_t	off;
+	size_t	len;
+	size_t	units;
+};
+
+/*
+ * Split the (valid UTF-8) text s into SMS parts as the network carries
+ * it: *enc gets TEXT_GSM7 when every character is in GSM 03.38, else
+ * TEXT_UCS2. A text that fits one SMS (160 septets, 70 units) is one
+ * part; a longer one is cut into parts of at most 153 septets or 67 units,
+ * each as long as it can be, never inside a cluster (text_cut_ok), an
+ * extension character or a surrogate pair. Parts re-join to s exactly.
+ * Fills at most max entries of parts (NULL when max is 0) and returns the
+ * number of parts the text needs (possibly more than max); 0 for "".
+ */
+size_t	text_sms_split(const char *s, size_t len, enum text_encoding *enc,
+	    struct text_part *parts, size_t max);
+
+/*
+ * The (valid UTF-8) text as UTF-16BE bytes: a new buffer of *outlen bytes
+ * (not NUL-terminated; may be 0), NULL when out of memory.
+ */
+char	*text_to_utf16be(const char *s, size_t len, size_t *outlen);
+
+/*
+ * UTF-16BE bytes as UTF-8: a new NUL-terminated string of *outlen bytes,
+ * or NULL when out of memory or the bytes are not UTF-16BE (odd length, a
+ * lone surrogate, a NUL).
+ */
+char	*text_from_utf16be(const char *b, size_t len, size_t *outlen);
+
 #endif

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * text: strict UTF-8 decoding, the on-air size of a text (GSM 03.38 septets
- * or UTF-16 code units) and the choice of page cuts that never split a Khmer
- * cluster, plus Khmer digit normalisation. Everything here is a pure
- * function over caller-owned bytes; pagination, menus and channels live
- * elsewhere.
+ * or UTF-16 code units), the choice of page cuts and SMS parts that never
+ * split a Khmer cluster, UTF-16BE conversion, plus Khmer digit
+ * normalisation. Everything here is a pure function over caller-owned
+ * bytes; pagination, menus and channels live elsewhere.
  */
 
 #include <stddef.h>
@@ -555,4 +555,204 @@ text_dangling_coeng(const char *s, size_t len)
 			return i;
 	}
 	return 0;
+}
+
+/* Encode cp as UTF-8 into buf (room for 4 bytes); return the length. */
+static size_t
+text_put_utf8(char *buf, uint32_t cp)
+{
+	unsigned char	*p = (unsigned char *)buf;
+
+	if (cp < 0x80) {
+		p[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		p[0] = (unsigned char)(0xc0 | (cp >> 6));
+		p[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		p[0] = (unsigned char)(0xe0 | (cp >> 12));
+		p[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		p[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	p[0] = (unsigned char)(0xf0 | (cp >> 18));
+	p[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+	p[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+	p[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Byte length of the SMS part that starts at byte start of s: the longest
+ * run of at most budget units that ends where text_cut_ok() allows. It
+ * steps over whole characters, so an extension character (two septets) or
+ * a non-BMP one (a surrogate pair) that would straddle the budget moves
+ * whole to the next part. A cluster longer than a whole part (a base with
+ * dozens of marks, say) offers no safe cut at all: the part then ends at
+ * the last code point boundary that fits, breaking that one cluster rather
+ * than failing or never moving on. *units gets the part's size.
+ */
+static size_t
+text_sms_part(const char *s, size_t len, size_t start,
+    enum text_encoding enc, size_t budget, size_t *units)
+{
+	size_t		off, n, u, used, safe, safe_used, fit, fit_used;
+	uint32_t	cp;
+
+	off = start;
+	used = 0;
+	safe = fit = start;
+	safe_used = fit_used = 0;
+	while (off < len) {
+		n = text_next_lax(s + off, len - off, &cp);
+		u = text_units(cp, enc);
+		if (u > budget - used)
+			break;
+		off += n;
+		used += u;
+		fit = off;
+		fit_used = used;
+		if (text_cut_ok(s, len, off)) {
+			safe = off;
+			safe_used = used;
+		}
+	}
+	if (safe == start) {
+		safe = fit;
+		safe_used = fit_used;
+	}
+	*units = safe_used;
+	return safe - start;
+}
+
+/*
+ * One part when the whole text fits a single SMS, else greedy parts of the
+ * concatenated size; counting goes on past max so the caller learns the
+ * number it needs.
+ */
+size_t
+text_sms_split(const char *s, size_t len, enum text_encoding *enc,
+    struct text_part *parts, size_t max)
+{
+	enum text_encoding	e;
+	size_t			total, single, budget, off, n, units, count;
+
+	e = text_encoding_of(s, len);
+	if (enc != NULL)
+		*enc = e;
+	if (len == 0)
+		return 0;
+	single = e == TEXT_GSM7 ? TEXT_SMS_GSM7 : TEXT_SMS_UCS2;
+	budget = e == TEXT_GSM7 ? TEXT_PART_GSM7 : TEXT_PART_UCS2;
+	total = text_measure(s, len, e);
+	if (total <= single) {
+		if (max > 0) {
+			parts[0].off = 0;
+			parts[0].len = len;
+			parts[0].units = total;
+		}
+		return 1;
+	}
+	count = 0;
+	off = 0;
+	while (off < len) {
+		n = text_sms_part(s, len, off, e, budget, &units);
+		if (n == 0)		/* unreachable: budget >= 2 units */
+			n = len - off;
+		if (count < max) {
+			parts[count].off = off;
+			parts[count].len = n;
+			parts[count].units = units;
+		}
+		count++;
+		off += n;
+	}
+	return count;
+}
+
+/* Encode as UTF-16BE; a malformed byte becomes U+FFFD, as text_measure. */
+char *
+text_to_utf16be(const char *s, size_t len, size_t *outlen)
+{
+	unsigned char	*out;
+	size_t		 units, off, o;
+	uint32_t	 cp, v, w[2];
+	int		 i, nw;
+
+	*outlen = 0;
+	units = text_measure(s, len, TEXT_UCS2);
+	if (units > (SIZE_MAX - 1) / 2)
+		return NULL;
+	out = malloc(units * 2 + 1);
+	if (out == NULL)
+		return NULL;
+	off = 0;
+	o = 0;
+	while (off < len) {
+		off += text_next_lax(s + off, len - off, &cp);
+		if (cp > 0xffff) {
+			v = cp - 0x10000;
+			w[0] = 0xd800 | (v >> 10);
+			w[1] = 0xdc00 | (v & 0x3ff);
+			nw = 2;
+		} else {
+			w[0] = cp;
+			nw = 1;
+		}
+		for (i = 0; i < nw; i++) {
+			out[o++] = (unsigned char)(w[i] >> 8);
+			out[o++] = (unsigned char)(w[i] & 0xff);
+		}
+	}
+	*outlen = o;
+	return (char *)out;
+}
+
+/*
+ * Decode UTF-16BE, pairing surrogates; the partial result is wiped when
+ * the bytes turn out to be malformed, since it held message text.
+ */
+char *
+text_from_utf16be(const char *b, size_t len, size_t *outlen)
+{
+	const unsigned char	*p = (const unsigned char *)b;
+	char			*out;
+	size_t			 i, o;
+	uint32_t		 cp, lo;
+
+	*outlen = 0;
+	if (len % 2 != 0)
+		return NULL;
+	/* A unit gives at most 3 bytes and a pair 4: 3 per unit is enough. */
+	if (len / 2 > (SIZE_MAX - 1) / 3)
+		return NULL;
+	out = malloc(len / 2 * 3 + 1);
+	if (out == NULL)
+		return NULL;
+	o = 0;
+	for (i = 0; i < len; i += 2) {
+		cp = (uint32_t)p[i] << 8 | p[i + 1];
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (len - i < 4)
+				goto fail;
+			lo = (uint32_t)p[i + 2] << 8 | p[i + 3];
+			if (lo < 0xdc00 || lo > 0xdfff)
+				goto fail;
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			i += 2;
+		} else if (cp == 0 || (cp >= 0xdc00 && cp <= 0xdfff))
+			goto fail;
+		o += text_put_utf8(out + o, cp);
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+
+fail:
+	explicit_bzero(out, o);
+	free(out);
+	return NULL;
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the text module: strict UTF-8, GSM 03.38 and UTF-16
- * measurement, Khmer-safe cutting and Khmer digits. The cut rules are
- * checked against tests/data/khmer-text-cases.json (found through
- * TEST_DATA_DIR), where every UTF-16 offset not listed as safe must be
- * refused.
+ * measurement, Khmer-safe cutting, SMS parts, UTF-16BE and Khmer digits.
+ * The cut and split rules are checked against
+ * tests/data/khmer-text-cases.json (found through TEST_DATA_DIR), where
+ * every UTF-16 offset not listed as safe must be refused.
  */
 
 #include <stdint.h>
@@ -781,6 +781,456 @@ START_TEST(test_data_dangling)
 }
 END_TEST
 
+/* Fill buf with n copies of c, NUL-terminated; return buf. */
+static char *
+repeat_char(char *buf, size_t n, char c)
+{
+	memset(buf, c, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Check what every split must hold: parts start at 0, follow each other,
+ * re-join to s byte for byte, measure what they claim, hold at most
+ * budget units (one part: the single-SMS size) and end where text_cut_ok
+ * allows. n parts were filled.
+ */
+static void
+check_parts(const char *s, size_t len, enum text_encoding enc,
+    const struct text_part *parts, size_t n)
+{
+	char	*joined;
+	size_t	 i, off, limit;
+
+	if (n == 1)
+		limit = enc == TEXT_GSM7 ? TEXT_SMS_GSM7 : TEXT_SMS_UCS2;
+	else
+		limit = enc == TEXT_GSM7 ? TEXT_PART_GSM7 : TEXT_PART_UCS2;
+	joined = malloc(len + 1);
+	ck_assert_ptr_nonnull(joined);
+	off = 0;
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(parts[i].off, off);
+		ck_assert_uint_gt(parts[i].len, 0);
+		ck_assert_uint_le(parts[i].off + parts[i].len, len);
+		ck_assert_uint_eq(parts[i].units,
+		    text_measure(s + parts[i].off, parts[i].len, enc));
+		ck_assert_msg(parts[i].units <= limit, "part %zu: %zu units",
+		    i, parts[i].units);
+		memcpy(joined + off, s + parts[i].off, parts[i].len);
+		off += parts[i].len;
+		ck_assert(text_cut_ok(s, len, off));
+	}
+	ck_assert_uint_eq(off, len);
+	ck_assert(memcmp(joined, s, len) == 0);
+	free(joined);
+}
+
+/* 160 GSM-7 characters are one SMS; 161 make parts of 153 and 8. */
+START_TEST(test_sms_ascii)
+{
+	char			 buf[512];
+	struct text_part	 p[4];
+	enum text_encoding	 enc;
+
+	repeat_char(buf, 160, 'a');
+	ck_assert_uint_eq(text_sms_split(buf, 160, &enc, p, 4), 1);
+	ck_assert_int_eq(enc, TEXT_GSM7);
+	ck_assert_uint_eq(p[0].off, 0);
+	ck_assert_uint_eq(p[0].len, 160);
+	ck_assert_uint_eq(p[0].units, 160);
+
+	repeat_char(buf, 161, 'a');
+	ck_assert_uint_eq(text_sms_split(buf, 161, &enc, p, 4), 2);
+	ck_assert_int_eq(enc, TEXT_GSM7);
+	ck_assert_uint_eq(p[0].len, 153);
+	ck_assert_uint_eq(p[0].units, 153);
+	ck_assert_uint_eq(p[1].off, 153);
+	ck_assert_uint_eq(p[1].len, 8);
+	ck_assert_uint_eq(p[1].units, 8);
+	check_parts(buf, 161, enc, p, 2);
+
+	/* 2 * 153 is two full parts; one more character makes a third. */
+	repeat_char(buf, 306, 'a');
+	ck_assert_uint_eq(text_sms_split(buf, 306, &enc, p, 4), 2);
+	ck_assert_uint_eq(p[1].len, 153);
+	repeat_char(buf, 307, 'a');
+	ck_assert_uint_eq(text_sms_split(buf, 307, &enc, p, 4), 3);
+	ck_assert_uint_eq(p[2].off, 306);
+	ck_assert_uint_eq(p[2].units, 1);
+	check_parts(buf, 307, enc, p, 3);
+}
+END_TEST
+
+/* An extension character is two septets and never straddles a part. */
+START_TEST(test_sms_extension)
+{
+	char			 buf[512];
+	struct text_part	 p[4];
+	enum text_encoding	 enc;
+	size_t			 len;
+
+	/* 158 + 2 = 160 septets: one SMS; 159 + 2 = 161: two parts. */
+	repeat_char(buf, 158, 'a');
+	buf[158] = '{';
+	ck_assert_uint_eq(text_sms_split(buf, 159, &enc, p, 4), 1);
+	ck_assert_int_eq(enc, TEXT_GSM7);
+	ck_assert_uint_eq(p[0].units, 160);
+	repeat_char(buf, 159, 'a');
+	buf[159] = '{';
+	ck_assert_uint_eq(text_sms_split(buf, 160, &enc, p, 4), 2);
+	ck_assert_uint_eq(p[0].len, 153);
+	ck_assert_uint_eq(p[1].units, 8);
+
+	/* '{' would take septets 153 and 154: it starts part two. */
+	repeat_char(buf, 152, 'a');
+	buf[152] = '{';
+	repeat_char(buf + 153, 10, 'b');
+	len = 163;
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 2);
+	ck_assert_int_eq(enc, TEXT_GSM7);
+	ck_assert_uint_eq(p[0].len, 152);
+	ck_assert_uint_eq(p[0].units, 152);
+	ck_assert_uint_eq(p[1].off, 152);
+	ck_assert_int_eq(buf[p[1].off], '{');
+	ck_assert_uint_eq(p[1].units, 12);
+	check_parts(buf, len, enc, p, 2);
+
+	/* One septet earlier it fits exactly: septets 152 and 153. */
+	repeat_char(buf, 151, 'a');
+	buf[151] = '{';
+	repeat_char(buf + 152, 10, 'b');
+	len = 162;
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 2);
+	ck_assert_uint_eq(p[0].len, 152);
+	ck_assert_uint_eq(p[0].units, 153);
+	ck_assert_uint_eq(p[1].units, 10);
+
+	/* The euro sign: three bytes, two septets, also moved whole. */
+	repeat_char(buf, 152, 'a');
+	memcpy(buf + 152, "\xe2\x82\xac", 3);
+	repeat_char(buf + 155, 10, 'b');
+	len = 165;
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 2);
+	ck_assert_int_eq(enc, TEXT_GSM7);
+	ck_assert_uint_eq(p[0].len, 152);
+	ck_assert_uint_eq(p[1].off, 152);
+	ck_assert_uint_eq(p[1].len, 13);
+	ck_assert_uint_eq(p[1].units, 12);
+	check_parts(buf, len, enc, p, 2);
+
+	/* One character outside GSM 03.38 makes the whole text UCS-2. */
+	repeat_char(buf, 100, 'a');
+	buf[50] = '`';
+	ck_assert_uint_eq(text_sms_split(buf, 100, &enc, p, 4), 2);
+	ck_assert_int_eq(enc, TEXT_UCS2);
+	ck_assert_uint_eq(p[0].units, 67);
+	ck_assert_uint_eq(p[1].units, 33);
+}
+END_TEST
+
+/* Append n copies of the NUL-terminated w to buf at *len. */
+static void
+append_word(char *buf, size_t size, size_t *len, const char *w, size_t n)
+{
+	size_t	wlen = strlen(w), i;
+
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_lt(*len + wlen, size);
+		memcpy(buf + *len, w, wlen);
+		*len += wlen;
+	}
+	buf[*len] = '\0';
+}
+
+/* 70 Khmer units are one SMS; at 71 the cut falls back to a cluster. */
+START_TEST(test_sms_khmer_70)
+{
+	char			 buf[512];
+	struct text_part	 p[4];
+	enum text_encoding	 enc;
+	size_t			 len;
+
+	/* ស្ត្រី is one 6-unit cluster; ក្រុម is [ក្រុ][ម], 4 + 1. */
+	len = 0;
+	append_word(buf, sizeof(buf), &len, "ស្ត្រី", 10);
+	append_word(buf, sizeof(buf), &len, "ក្រុម", 2);
+	ck_assert_uint_eq(u16(buf), 70);
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 1);
+	ck_assert_int_eq(enc, TEXT_UCS2);
+	ck_assert_uint_eq(p[0].len, len);
+	ck_assert_uint_eq(p[0].units, 70);
+
+	/*
+	 * 71 units. Unit 67 falls right after the COENG of the second
+	 * ក្រុម and unit 66 before it, so the part ends at unit 65 (after
+	 * the first ក្រុម); the second one and the ក follow.
+	 */
+	append_word(buf, sizeof(buf), &len, "ក", 1);
+	ck_assert_uint_eq(u16(buf), 71);
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 2);
+	ck_assert_uint_eq(p[0].units, 65);
+	ck_assert_uint_eq(p[0].len, 65 * 3);
+	ck_assert_uint_eq(p[1].units, 6);
+	ck_assert(!ends_with_coeng(buf, p[0].len));
+	ck_assert(memcmp(buf + p[1].off, "ក្រុម", strlen("ក្រុម")) == 0);
+	check_parts(buf, len, enc, p, 2);
+	ck_assert_uint_eq(text_dangling_coeng(buf + p[0].off, p[0].len), 0);
+	ck_assert_uint_eq(text_dangling_coeng(buf + p[1].off, p[1].len), 0);
+}
+END_TEST
+
+/*
+ * Every data case, repeated to more than four parts' worth: the split
+ * must agree with the data's own safe cuts. The expected parts are found
+ * without text.c: from unit 0, jump to the farthest safe offset (those of
+ * the case, shifted by each repetition) at most 67 units on, until the
+ * end. That greedy walk gives the longest possible parts and also the
+ * fewest of them, so both the boundaries and the count must match it;
+ * the count is also at least ceil(units / 67).
+ */
+START_TEST(test_sms_data)
+{
+	json_t			*cases, *c;
+	char			 text[SENTENCE_MAX];
+	struct text_part	 p[32];
+	enum text_encoding	 enc;
+	const char		*w;
+	size_t			 i, k, wlen, wunits, reps, len, total, n;
+	size_t			 at, next, cand, expect, u;
+
+	cases = load_cases();
+	json_array_foreach(cases, i, c) {
+		w = case_text(c);
+		wlen = strlen(w);
+		wunits = case_size(c, "utf16_units");
+		reps = 4 * TEXT_PART_UCS2 / wunits + 1;
+		len = 0;
+		append_word(text, sizeof(text), &len, w, reps);
+		total = reps * wunits;
+		ck_assert_uint_eq(u16(text), total);
+		ck_assert_uint_eq(len, reps * wlen);
+
+		n = text_sms_split(text, len, &enc, p, 32);
+		ck_assert_int_eq(enc, TEXT_UCS2);
+		ck_assert_uint_le(n, 32);
+		ck_assert_uint_ge(n, (total + TEXT_PART_UCS2 - 1) /
+		    TEXT_PART_UCS2);
+		check_parts(text, len, enc, p, n);
+
+		/* The greedy walk over the data's safe offsets. */
+		expect = 0;
+		at = 0;
+		while (at < total) {
+			next = at;
+			for (cand = at + 1; cand <= total &&
+			    cand - at <= TEXT_PART_UCS2; cand++)
+				if (case_safe(c, cand % wunits))
+					next = cand;
+			ck_assert_uint_gt(next, at);
+			ck_assert_msg(expect < n, "%s: only %zu parts", w, n);
+			u = text_measure(text, p[expect].off + p[expect].len,
+			    TEXT_UCS2);
+			ck_assert_msg(u == next, "%s part %zu ends at unit "
+			    "%zu, not %zu", w, expect, u, next);
+			ck_assert_msg(case_safe(c, u % wunits),
+			    "%s: unit %zu is not safe", w, u);
+			ck_assert(!ends_with_coeng(text, u * 3));
+			expect++;
+			at = next;
+		}
+		ck_assert_uint_eq(n, expect);
+		for (k = 0; k < n; k++)
+			ck_assert_uint_le(p[k].units, TEXT_PART_UCS2);
+	}
+	json_decref(cases);
+}
+END_TEST
+
+/* An emoji is a surrogate pair: two units that move together. */
+START_TEST(test_sms_emoji)
+{
+	char			 buf[512];
+	struct text_part	 p[4];
+	enum text_encoding	 enc;
+	size_t			 len;
+
+	/* 66 + 2 + 10 units: the emoji would be units 67 and 68. */
+	len = 0;
+	append_word(buf, sizeof(buf), &len, "a", 66);
+	append_word(buf, sizeof(buf), &len, "\xf0\x9f\x98\x80", 1);
+	append_word(buf, sizeof(buf), &len, "b", 10);
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 2);
+	ck_assert_int_eq(enc, TEXT_UCS2);
+	ck_assert_uint_eq(p[0].len, 66);
+	ck_assert_uint_eq(p[0].units, 66);
+	ck_assert_uint_eq(p[1].off, 66);
+	ck_assert_uint_eq(p[1].units, 12);
+	check_parts(buf, len, enc, p, 2);
+
+	/* One unit earlier it fills the part exactly. */
+	len = 0;
+	append_word(buf, sizeof(buf), &len, "a", 65);
+	append_word(buf, sizeof(buf), &len, "\xf0\x9f\x98\x80", 1);
+	append_word(buf, sizeof(buf), &len, "b", 10);
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 2);
+	ck_assert_uint_eq(p[0].len, 69);
+	ck_assert_uint_eq(p[0].units, 67);
+	ck_assert_uint_eq(p[1].units, 10);
+
+	/* 35 emoji are 70 units, one SMS; 36 are 33 + 3 of them. */
+	len = 0;
+	append_word(buf, sizeof(buf), &len, "\xf0\x9f\x98\x80", 35);
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 1);
+	ck_assert_uint_eq(p[0].units, 70);
+	append_word(buf, sizeof(buf), &len, "\xf0\x9f\x98\x80", 1);
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 2);
+	ck_assert_uint_eq(p[0].len, 33 * 4);
+	ck_assert_uint_eq(p[0].units, 66);
+	ck_assert_uint_eq(p[1].units, 6);
+	check_parts(buf, len, enc, p, 2);
+}
+END_TEST
+
+/* A cluster longer than a part is cut at a code point, not looped on. */
+START_TEST(test_sms_long_cluster)
+{
+	char			 buf[1024];
+	struct text_part	 p[4];
+	enum text_encoding	 enc;
+	size_t			 len, i;
+
+	/* 'a' and 100 U+0301 COMBINING ACUTE ACCENT: no safe cut at all. */
+	len = 0;
+	append_word(buf, sizeof(buf), &len, "a", 1);
+	append_word(buf, sizeof(buf), &len, "\xcc\x81", 100);
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 2);
+	ck_assert_int_eq(enc, TEXT_UCS2);
+	ck_assert_uint_eq(p[0].units, 67);
+	ck_assert_uint_eq(p[0].len, 1 + 66 * 2);
+	ck_assert_uint_eq(p[1].units, 34);
+	ck_assert_uint_eq(p[0].len + p[1].len, len);
+
+	/* ក and 101 COENG + ក: each cut is after a COENG or before one. */
+	len = 0;
+	append_word(buf, sizeof(buf), &len, "ក", 1);
+	append_word(buf, sizeof(buf), &len, COENG "ក", 101);
+	for (i = 3; i < len; i += 3)
+		ck_assert(!text_cut_ok(buf, len, i));
+	ck_assert_uint_eq(text_sms_split(buf, len, &enc, p, 4), 4);
+	ck_assert_uint_eq(p[0].units, 67);
+	ck_assert_uint_eq(p[1].units, 67);
+	ck_assert_uint_eq(p[2].units, 67);
+	ck_assert_uint_eq(p[3].units, 203 - 3 * 67);
+	ck_assert_uint_eq(p[3].off + p[3].len, len);
+}
+END_TEST
+
+/* The count covers every part needed; only max entries are written. */
+START_TEST(test_sms_count)
+{
+	char			 buf[1024];
+	struct text_part	 p[3];
+	enum text_encoding	 enc;
+
+	enc = TEXT_UCS2;
+	ck_assert_uint_eq(text_sms_split("", 0, &enc, p, 3), 0);
+	ck_assert_int_eq(enc, TEXT_GSM7);
+	ck_assert_uint_eq(text_sms_split("hi", 2, &enc, NULL, 0), 1);
+
+	repeat_char(buf, 1000, 'x');
+	ck_assert_uint_eq(text_sms_split(buf, 1000, &enc, NULL, 0), 7);
+	memset(p, 0xa5, sizeof(p));
+	ck_assert_uint_eq(text_sms_split(buf, 1000, &enc, p, 2), 7);
+	ck_assert_uint_eq(p[1].off, 153);
+	ck_assert_uint_eq(p[1].len, 153);
+	ck_assert_uint_eq(p[2].off, (size_t)0xa5a5a5a5a5a5a5a5ULL);
+	ck_assert_uint_eq(text_sms_split(buf, 1000, &enc, p, 3), 7);
+	ck_assert_uint_eq(p[2].off, 306);
+}
+END_TEST
+
+/* Encode s as UTF-16BE, compare with want, and decode it back. */
+static void
+roundtrip(const char *s, const char *want, size_t wantlen)
+{
+	char	*b, *back;
+	size_t	 blen, backlen;
+
+	b = text_to_utf16be(s, strlen(s), &blen);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(blen, 2 * u16(s));
+	if (want != NULL) {
+		ck_assert_uint_eq(blen, wantlen);
+		ck_assert(memcmp(b, want, wantlen) == 0);
+	}
+	back = text_from_utf16be(b, blen, &backlen);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_uint_eq(backlen, strlen(s));
+	ck_assert_str_eq(back, s);
+	free(back);
+	free(b);
+}
+
+START_TEST(test_utf16be_roundtrip)
+{
+	json_t		*cases, *c;
+	size_t		 i;
+
+	roundtrip("", "", 0);
+	roundtrip("A", "\x00\x41", 2);
+	roundtrip("\xc3\xa9", "\x00\xe9", 2);
+	roundtrip("ស", "\x17\x9f", 2);
+	roundtrip("\xf0\x9f\x98\x80", "\xd8\x3d\xde\x00", 4);
+	roundtrip("a\xf0\x9f\x98\x80" "b", "\x00\x61\xd8\x3d\xde\x00\x00\x62",
+	    8);
+	roundtrip("\xf4\x8f\xbf\xbf", "\xdb\xff\xdf\xff", 4);	/* U+10FFFF */
+	roundtrip("\xf0\x90\x80\x80", "\xd8\x00\xdc\x00", 4);	/* U+10000 */
+	roundtrip("\xef\xbf\xbf", "\xff\xff", 2);		/* U+FFFF */
+	roundtrip("\xed\x9f\xbf\xee\x80\x80", "\xd7\xff\xe0\x00", 4);
+	roundtrip("ស្ត្រី" ZWSP "\xf0\x9f\x98\x80" "{€}", NULL, 0);
+	cases = load_cases();
+	json_array_foreach(cases, i, c)
+		roundtrip(case_text(c), NULL, 0);
+	json_decref(cases);
+}
+END_TEST
+
+START_TEST(test_utf16be_malformed)
+{
+	static const struct {
+		const char	*b;
+		size_t		 len;
+		const char	*what;
+	} bad[] = {
+		{ "\x00", 1, "odd length" },
+		{ "\x00\x41\x00", 3, "odd length after a unit" },
+		{ "\xd8\x3d", 2, "high surrogate at the end" },
+		{ "\xd8\x3d\x00\x41", 4, "high surrogate before 'A'" },
+		{ "\xd8\x3d\xd8\x3d\xde\x00", 6, "two high surrogates" },
+		{ "\xde\x00", 2, "lone low surrogate" },
+		{ "\xde\x00\xd8\x3d", 4, "pair in the wrong order" },
+		{ "\x00\x41\xdf\xff\x00\x42", 6, "low surrogate inside" },
+		{ "\x00\x00", 2, "NUL" },
+		{ "\x00\x41\x00\x00\x00\x42", 6, "NUL inside" },
+	};
+	char		*s;
+	size_t		 i, n;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		s = text_from_utf16be(bad[i].b, bad[i].len, &n);
+		ck_assert_msg(s == NULL, "%s accepted", bad[i].what);
+	}
+	/* The same bytes without the fault are fine. */
+	s = text_from_utf16be("\x00\x41\x00\x42", 4, &n);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(s, "AB");
+	free(s);
+}
+END_TEST
+
 /* Build the "text" suite. */
 static Suite *
 text_suite(void)
@@ -829,6 +1279,21 @@ text_suite(void)
 	tcase_add_test(tc, test_dangling_coeng);
 	tcase_add_test(tc, test_dangling_coeng_range);
 	tcase_add_test(tc, test_data_dangling);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sms");
+	tcase_add_test(tc, test_sms_ascii);
+	tcase_add_test(tc, test_sms_extension);
+	tcase_add_test(tc, test_sms_khmer_70);
+	tcase_add_test(tc, test_sms_data);
+	tcase_add_test(tc, test_sms_emoji);
+	tcase_add_test(tc, test_sms_long_cluster);
+	tcase_add_test(tc, test_sms_count);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("utf16be");
+	tcase_add_test(tc, test_utf16be_roundtrip);
+	tcase_add_test(tc, test_utf16be_malformed);
 	suite_add_tcase(s, tc);
 
 	return s;
