@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * receiver: the counsellors' webhook endpoints, for integration suites.
- * One evhttp server on its own event_base and thread; a mutex guards the
- * recorded requests and the per-prefix behaviour, and a condition variable
- * (on the monotonic clock) wakes the test thread waiting for requests.
- * Nothing here is used by the daemon itself.
+ * receiver: the counsellors' webhook endpoints, SMS gateways' send APIs
+ * and OAuth token endpoints, for integration suites. One evhttp server on
+ * its own event_base and thread; a mutex guards the recorded requests and
+ * the per-prefix behaviour (failures, hangs, delays, scripted answers), and
+ * a condition variable (on the monotonic clock) wakes the test thread
+ * waiting for requests. Nothing here is used by the daemon itself.
  */
 #include <sys/socket.h>
 
@@ -26,6 +27,14 @@
 #include "harness.h"
 #include "receiver.h"
 
+/* One answer to send: status, Content-Type (NULL: none) and body. */
+struct receiver_reply {
+	struct receiver_reply	*next;	/* in a rule's one-shot queue */
+	int			 status;
+	char			*content_type;
+	char			*body;	/* NUL-terminated, never NULL */
+};
+
 /* How requests under one path prefix are answered. */
 struct receiver_rule {
 	struct receiver_rule	*next;
@@ -33,12 +42,15 @@ struct receiver_rule {
 	int			 fail;	/* 500s still to give */
 	int			 hang;
 	int			 delay_ms;	/* answer this late */
+	struct receiver_reply	*answer;	/* standing, or NULL */
+	struct receiver_reply	*once;		/* one-shots, oldest first */
+	struct receiver_reply	**once_tail;
 };
 
-/* An answer that waits for its delay. */
+/* An answer that waits for its delay; it owns the reply. */
 struct receiver_late {
 	struct evhttp_request	*req;
-	int			 status;
+	struct receiver_reply	*reply;
 };
 
 /* One recorded request, in arrival order. */
@@ -85,6 +97,47 @@ receiver_dup(const char *s, int *oom)
 	return d;
 }
 
+/* Wipe and free a string that may have held a number, text or secret. */
+static void
+receiver_wipe(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+/* Free a reply (NULL is fine). */
+static void
+receiver_reply_free(struct receiver_reply *a)
+{
+	if (a == NULL)
+		return;
+	free(a->content_type);
+	receiver_wipe(a->body);
+	free(a);
+}
+
+/* A new reply holding copies of its arguments; NULL out of memory. */
+static struct receiver_reply *
+receiver_reply_new(int status, const char *content_type, const char *body)
+{
+	struct receiver_reply	*a;
+	int			 oom = 0;
+
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return NULL;
+	a->status = status;
+	a->content_type = receiver_dup(content_type, &oom);
+	a->body = receiver_dup(body != NULL ? body : "", &oom);
+	if (oom) {
+		receiver_reply_free(a);
+		return NULL;
+	}
+	return a;
+}
+
 /* Whether path starts with prefix (NULL or "" match everything). */
 static int
 receiver_match(const char *path, const char *prefix)
@@ -111,21 +164,49 @@ receiver_rule(struct receiver *r, const char *prefix)
 		free(u);
 		return NULL;
 	}
+	u->once_tail = &u->once;
 	u->next = r->rules;
 	r->rules = u;
 	return u;
 }
 
 /*
- * Decide how to answer path (with the lock held): 0 to hang, 500 to fail
- * (using up one failure), else 200; *delay_ms says how late.
+ * The matching rule with the longest prefix that has a one-shot answer
+ * queued (one_shot) or a standing answer (!one_shot), or NULL.
+ */
+static struct receiver_rule *
+receiver_longest(struct receiver *r, const char *path, int one_shot)
+{
+	struct receiver_rule	*u, *best = NULL;
+
+	for (u = r->rules; u != NULL; u = u->next) {
+		if ((one_shot ? u->once == NULL : u->answer == NULL) ||
+		    !receiver_match(path, u->prefix))
+			continue;
+		if (best == NULL || strlen(u->prefix) > strlen(best->prefix))
+			best = u;
+	}
+	return best;
+}
+
+/*
+ * Decide how to answer path (with the lock held). Returns 0 to hang and
+ * leaves *out NULL; else the status, with *out a reply the caller frees:
+ * 500 while a receiver_fail_first count lasts (using one up), else the
+ * oldest one-shot answer of the longest matching prefix that has one
+ * (taken off its queue), else a copy of the standing answer of the longest
+ * matching prefix that has one, else 200 "ok". Returns -1 out of memory.
+ * *delay_ms says how late.
  */
 static int
-receiver_decide(struct receiver *r, const char *path, int *delay_ms)
+receiver_decide(struct receiver *r, const char *path, int *delay_ms,
+    struct receiver_reply **out)
 {
 	struct receiver_rule	*u;
+	struct receiver_reply	*a;
 
 	*delay_ms = 0;
+	*out = NULL;
 	for (u = r->rules; u != NULL; u = u->next)
 		if (u->delay_ms > 0 && receiver_match(path, u->prefix))
 			*delay_ms = u->delay_ms;
@@ -133,28 +214,88 @@ receiver_decide(struct receiver *r, const char *path, int *delay_ms)
 		if (u->hang && receiver_match(path, u->prefix))
 			return 0;
 	for (u = r->rules; u != NULL; u = u->next)
-		if (u->fail > 0 && receiver_match(path, u->prefix)) {
-			u->fail--;
-			return 500;
-		}
-	return 200;
+		if (u->fail > 0 && receiver_match(path, u->prefix))
+			break;
+	if (u != NULL) {
+		a = receiver_reply_new(500, "text/plain", "fail\n");
+		if (a == NULL)
+			return -1;
+		u->fail--;
+		*out = a;
+		return a->status;
+	}
+	u = receiver_longest(r, path, 1);
+	if (u != NULL) {
+		a = u->once;
+		u->once = a->next;
+		if (u->once == NULL)
+			u->once_tail = &u->once;
+		a->next = NULL;
+		*out = a;
+		return a->status;
+	}
+	u = receiver_longest(r, path, 0);
+	if (u != NULL)
+		a = receiver_reply_new(u->answer->status,
+		    u->answer->content_type, u->answer->body);
+	else
+		a = receiver_reply_new(200, "text/plain", "ok\n");
+	if (a == NULL)
+		return -1;
+	*out = a;
+	return a->status;
 }
 
-/* Send the answer: "ok" with 200, "fail" with 500. */
+/* The reason phrase of a status line. */
+static const char *
+receiver_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 202:
+		return "Accepted";
+	case 204:
+		return "No Content";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 502:
+		return "Bad Gateway";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Answer";
+	}
+}
+
+/* Send the answer a and free it. */
 static void
-receiver_answer(struct evhttp_request *req, int status)
+receiver_reply(struct evhttp_request *req, struct receiver_reply *a)
 {
 	struct evbuffer	*out;
 
 	out = evbuffer_new();
 	if (out != NULL)
-		evbuffer_add_printf(out, "%s\n", status == 200 ? "ok" : "fail");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "text/plain");
-	evhttp_send_reply(req, status, status == 200 ? "OK" :
-	    "Internal Server Error", out);
+		evbuffer_add(out, a->body, strlen(a->body));
+	if (a->content_type != NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Content-Type", a->content_type);
+	evhttp_send_reply(req, a->status, receiver_reason(a->status), out);
 	if (out != NULL)
 		evbuffer_free(out);
+	receiver_reply_free(a);
 }
 
 /* A delayed answer is due. */
@@ -165,7 +306,7 @@ receiver_late_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	receiver_answer(l->req, l->status);
+	receiver_reply(l->req, l->reply);
 	free(l);
 }
 
@@ -178,6 +319,7 @@ receiver_request_cb(struct evhttp_request *req, void *arg)
 	struct evkeyvalq		*in;
 	struct evbuffer			*body;
 	struct receiver_late		*late;
+	struct receiver_reply		*reply;
 	struct timeval			 tv;
 	const struct evhttp_uri		*uri;
 	const char			*path, *method;
@@ -211,8 +353,16 @@ receiver_request_cb(struct evhttp_request *req, void *arg)
 	it->req.at_ms = harness_now_ms();
 	it->req.method = receiver_dup(method, &oom);
 	it->req.path = receiver_dup(path, &oom);
+	it->req.query = receiver_dup(uri != NULL ? evhttp_uri_get_query(uri) :
+	    NULL, &oom);
 	it->req.content_type = receiver_dup(evhttp_find_header(in,
 	    "Content-Type"), &oom);
+	it->req.authorization = receiver_dup(evhttp_find_header(in,
+	    "Authorization"), &oom);
+	it->req.x_secret = receiver_dup(evhttp_find_header(in, "X-Secret"),
+	    &oom);
+	it->req.apikey = receiver_dup(evhttp_find_header(in, "apiKey"),
+	    &oom);
 	it->req.webhook_id = receiver_dup(evhttp_find_header(in,
 	    "webhook-id"), &oom);
 	it->req.webhook_timestamp = receiver_dup(evhttp_find_header(in,
@@ -238,7 +388,14 @@ receiver_request_cb(struct evhttp_request *req, void *arg)
 	}
 
 	pthread_mutex_lock(&r->mu);
-	status = receiver_decide(r, it->req.path, &delay);
+	status = receiver_decide(r, it->req.path, &delay, &reply);
+	if (status == -1) {
+		pthread_mutex_unlock(&r->mu);
+		receiver_request_clear(&it->req);
+		free(it);
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
 	it->req.status = status;
 	*r->tail = it;
 	r->tail = &it->next;
@@ -249,7 +406,7 @@ receiver_request_cb(struct evhttp_request *req, void *arg)
 		return;		/* hang: evhttp keeps the request */
 	if (delay > 0 && (late = malloc(sizeof(*late))) != NULL) {
 		late->req = req;
-		late->status = status;
+		late->reply = reply;
 		tv.tv_sec = delay / 1000;
 		tv.tv_usec = (delay % 1000) * 1000;
 		if (event_base_once(r->base, -1, EV_TIMEOUT, receiver_late_cb,
@@ -257,7 +414,7 @@ receiver_request_cb(struct evhttp_request *req, void *arg)
 			return;
 		free(late);
 	}
-	receiver_answer(req, status);
+	receiver_reply(req, reply);
 }
 
 /* The server thread: run the loop until receiver_stop breaks it. */
@@ -275,6 +432,7 @@ static void
 receiver_free(struct receiver *r)
 {
 	struct receiver_rule	*u;
+	struct receiver_reply	*a;
 	struct receiver_item	*it;
 
 	if (r->evh != NULL)
@@ -283,6 +441,11 @@ receiver_free(struct receiver *r)
 		event_base_free(r->base);
 	while ((u = r->rules) != NULL) {
 		r->rules = u->next;
+		while ((a = u->once) != NULL) {
+			u->once = a->next;
+			receiver_reply_free(a);
+		}
+		receiver_reply_free(u->answer);
 		free(u->prefix);
 		free(u);
 	}
@@ -403,6 +566,62 @@ receiver_delay(struct receiver *r, const char *prefix, int ms)
 		fprintf(stderr, "receiver: out of memory\n");
 }
 
+/* Answer requests under prefix with status, type and body from now on. */
+void
+receiver_answer(struct receiver *r, const char *prefix, int status,
+    const char *content_type, const char *body)
+{
+	struct receiver_rule	*u;
+	struct receiver_reply	*a = NULL;
+	int			 oom;
+
+	if (status != 0) {
+		a = receiver_reply_new(status, content_type, body);
+		if (a == NULL) {
+			fprintf(stderr, "receiver: out of memory\n");
+			return;
+		}
+	}
+	pthread_mutex_lock(&r->mu);
+	u = receiver_rule(r, prefix);
+	oom = u == NULL;
+	if (u != NULL) {
+		receiver_reply_free(u->answer);
+		u->answer = a;
+	}
+	pthread_mutex_unlock(&r->mu);
+	if (oom) {
+		receiver_reply_free(a);
+		fprintf(stderr, "receiver: out of memory\n");
+	}
+}
+
+/* Queue a one-shot answer for the next request under prefix. */
+void
+receiver_answer_next(struct receiver *r, const char *prefix, int status,
+    const char *content_type, const char *body)
+{
+	struct receiver_rule	*u;
+	struct receiver_reply	*a;
+
+	a = receiver_reply_new(status, content_type, body);
+	if (a == NULL) {
+		fprintf(stderr, "receiver: out of memory\n");
+		return;
+	}
+	pthread_mutex_lock(&r->mu);
+	u = receiver_rule(r, prefix);
+	if (u != NULL) {
+		*u->once_tail = a;
+		u->once_tail = &a->next;
+	}
+	pthread_mutex_unlock(&r->mu);
+	if (u == NULL) {
+		receiver_reply_free(a);
+		fprintf(stderr, "receiver: out of memory\n");
+	}
+}
+
 /* Count with the lock held. */
 static size_t
 receiver_count_locked(struct receiver *r, const char *prefix)
@@ -467,7 +686,12 @@ receiver_get(struct receiver *r, const char *prefix, size_t i,
 			continue;
 		out->method = receiver_dup(it->req.method, &oom);
 		out->path = receiver_dup(it->req.path, &oom);
+		out->query = receiver_dup(it->req.query, &oom);
 		out->content_type = receiver_dup(it->req.content_type, &oom);
+		out->authorization = receiver_dup(it->req.authorization,
+		    &oom);
+		out->x_secret = receiver_dup(it->req.x_secret, &oom);
+		out->apikey = receiver_dup(it->req.apikey, &oom);
 		out->webhook_id = receiver_dup(it->req.webhook_id, &oom);
 		out->webhook_timestamp = receiver_dup(
 		    it->req.webhook_timestamp, &oom);
@@ -491,17 +715,24 @@ receiver_get(struct receiver *r, const char *prefix, size_t i,
 	return rc;
 }
 
-/* Free a copy. */
+/* Free a copy, wiping what may hold numbers, texts or secrets. */
 void
 receiver_request_clear(struct receiver_request *req)
 {
 	free(req->method);
 	free(req->path);
+	receiver_wipe(req->query);
 	free(req->content_type);
+	receiver_wipe(req->authorization);
+	receiver_wipe(req->x_secret);
+	receiver_wipe(req->apikey);
 	free(req->webhook_id);
 	free(req->webhook_timestamp);
-	free(req->webhook_signature);
-	free(req->body);
+	receiver_wipe(req->webhook_signature);
+	if (req->body != NULL) {
+		explicit_bzero(req->body, req->len);
+		free(req->body);
+	}
 	memset(req, 0, sizeof(*req));
 }
 

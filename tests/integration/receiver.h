@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * receiver: a small HTTP server standing in for the counsellors' and
- * supervisors' webhook endpoints in integration suites. It runs evhttp on
- * 127.0.0.1 (a free port) in a thread of its own, records every request
- * (path, the Standard Webhooks headers, the raw body, when it came) and
- * answers 200, unless the test asked it to fail the first requests on a
- * path with 500, to answer late, or to hang there (never answer). The
- * test thread sets the behaviour, counts and waits; all of it is safe
- * across the two threads.
+ * supervisors' webhook endpoints, SMS gateways' send APIs and OAuth token
+ * endpoints in integration suites. It runs evhttp on 127.0.0.1 (a free
+ * port) in a thread of its own, records every request (path, query, a few
+ * headers, the raw body, when it came) and answers 200, unless the test
+ * asked it to fail the first requests on a path with 500, to give scripted
+ * answers, to answer late, or to hang there (never answer). The test
+ * thread sets the behaviour, counts and waits; all of it is safe across
+ * the two threads.
  */
 #ifndef HOTLINED_RECEIVER_H
 #define HOTLINED_RECEIVER_H
@@ -20,14 +21,18 @@ struct receiver;
 struct receiver_request {
 	char		*method;	/* "POST", "GET", ... */
 	char		*path;		/* without the query */
+	char		*query;		/* after the '?', NULL when none */
 	char		*content_type;	/* NULL when absent */
+	char		*authorization;	/* NULL when absent, as all below */
+	char		*x_secret;	/* X-Secret */
+	char		*apikey;	/* apiKey (Africa's Talking) */
 	char		*webhook_id;	/* NULL when absent */
 	char		*webhook_timestamp;
 	char		*webhook_signature;
 	char		*body;		/* NUL-terminated, "" when empty */
 	size_t		 len;		/* of body, without the NUL */
 	long long	 at_ms;		/* arrival, on harness_now_ms's clock */
-	int		 status;	/* 200, 500, or 0 when left hanging */
+	int		 status;	/* as answered, 0 when left hanging */
 };
 
 /*
@@ -45,6 +50,28 @@ int		 receiver_port(const struct receiver *r);
  */
 void		 receiver_fail_first(struct receiver *r, const char *prefix,
 		    int n);
+
+/*
+ * From now on, answer requests whose path starts with prefix with status,
+ * a Content-Type of content_type (NULL: none of ours; evhttp then adds its
+ * default) and body (NULL: empty), instead of 200 "ok". When several
+ * prefixes match, the longest wins. A later call for the same prefix
+ * replaces the answer; status 0 removes it. receiver_fail_first,
+ * receiver_hang and receiver_answer_next come first.
+ */
+void		 receiver_answer(struct receiver *r, const char *prefix,
+		    int status, const char *content_type, const char *body);
+
+/*
+ * Queue a one-shot answer (as receiver_answer's) for the next request
+ * whose path starts with prefix: successive calls make a FIFO, so "500,
+ * 500, then 202" is three calls. One-shots are used before any standing
+ * receiver_answer (when several prefixes have some queued, the longest
+ * matching prefix gives its oldest), but after receiver_fail_first's
+ * 500s; a hanging request uses none.
+ */
+void		 receiver_answer_next(struct receiver *r, const char *prefix,
+		    int status, const char *content_type, const char *body);
 
 /*
  * on: requests whose path starts with prefix are recorded but never
