@@ -24,6 +24,7 @@ struct schema_key;
 struct channel_setup {
 	const char	*name;		/* the channel's name */
 	int		 token;		/* 1 when a secret token is set */
+	const char	*path;		/* the webhook's path */
 };
 
 struct channel_ops {
@@ -72,6 +73,47 @@ struct channel_ops {
 
 	/* The methods the webhook accepts: CHANNEL_ALLOW_* bits. */
 	unsigned (*methods)(const void *state);
+
+	/*
+	 * What the adapter carries. An SMS adapter's parse fills the SMS
+	 * fields of the event (channel.h) and returns CHANNEL_BAD or, when
+	 * the gateway's signature does not verify, CHANNEL_FORBIDDEN; its
+	 * notice reads a delivery report (*how: delivered, failed or sent);
+	 * its format encodes the answer to an inbound message: an empty
+	 * acknowledgement, or with CHANNEL_INLINE the reply itself (the
+	 * notice, then the text, either may be NULL). parse is NULL for a
+	 * gateway that only sends.
+	 */
+	enum channel_kind	 kind;
+
+	/* SMS: CHANNEL_INLINE, CHANNEL_SPLIT bits (see below). */
+	unsigned		 flags;
+
+	/*
+	 * SMS: build the request that sends m, with what configure read
+	 * (URL, credentials). Returns 0, or -1 (OOM, or the entry has no
+	 * send settings). NULL: the adapter cannot send.
+	 */
+	int	(*send)(const void *state, const struct channel_sms *m,
+		    struct channel_http *out);
+
+	/* SMS: judge a send's answer (see channel_send_verdict). */
+	enum channel_verdict (*sent)(const void *state,
+		    const struct channel_answer *a, char **gateway_id,
+		    const char **why);
+
+	/* SMS with OAuth: the token request and its answer. May be NULL. */
+	int	(*auth)(const void *state, struct channel_http *out);
+	int	(*authed)(const void *state, const struct channel_answer *a,
+		    char **token, long *ttl);
+
+	/* SMS: whether this entry configured sending. NULL: if send. */
+	int	(*can_send)(const void *state);
 };
+
+/* Replies go in the answer to the inbound request (Twilio's TwiML). */
+#define CHANNEL_INLINE	0x1u
+/* The adapter is handed one part at a time and adds the UDH (Kannel). */
+#define CHANNEL_SPLIT	0x2u
 
 #endif

@@ -20,6 +20,7 @@
 struct channel;
 struct diag;
 struct notify_conf;
+struct sms_conf;
 struct roster;
 
 /* A loaded menu tree and the name channels refer to it by. */
@@ -89,6 +90,13 @@ const struct channel *conf_channel_for(const struct conf *c, const char *path,
 
 /* The alert providers' settings ("notify"; borrowed). */
 const struct notify_conf *conf_notify(const struct conf *c);
+
+/* The "sms" block: conversation words, limits, prefix table. */
+const struct sms_conf *conf_sms(const struct conf *c);
+
+/* The channel called name, or NULL. */
+const struct channel *conf_channel_by_name(const struct conf *c,
+		    const char *name);
 
 /* The sections above, the roster (NULL without one) and the rest. */
 const struct conf_listen	*conf_listen(const struct conf *c);

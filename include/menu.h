@@ -111,6 +111,7 @@ struct menu_keys {
 struct menu_limits {
 	size_t	gsm7;
 	size_t	ucs2;
+	size_t	sms;	/* an SMS channel's part cap; 0 for USSD */
 };
 
 /* A safe-call window as the roster defines it: minutes of the day. */

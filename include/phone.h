@@ -27,4 +27,12 @@ int	phone_show(const char *e164, char *buf, size_t len);
  */
 int	phone_intl_ok(const char *s, int plus);
 
+/*
+ * Normalise the number an SMS gateway gives for a sender into buf:
+ * "+<country code><number>", 6 to 15 digits ("00..." and "855..." keep
+ * their country code; a national "0..." is taken as Cambodian). Returns
+ * 0, or -1 when it is not a number.
+ */
+int	phone_e164(const char *in, char *buf, size_t len);
+
 #endif

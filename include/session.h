@@ -82,6 +82,13 @@ int			 session_gateway_end(struct session_table *t,
 			    const char *channel, const char *id,
 			    const char *how);
 
+/*
+ * Whether channel has a live session (taking answers, or storing one)
+ * under id: an SMS conversation in progress.
+ */
+int			 session_exists(struct session_table *t,
+			    const char *channel, const char *id);
+
 /* Give the table its store once the database is open. */
 void			 session_table_set_store(struct session_table *t,
 			    struct store *st);

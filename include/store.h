@@ -445,4 +445,116 @@ int		 store_meta_get(struct store *st, const char *key,
 int		 store_meta_set(struct store *st, const char *key,
 		    const char *value, store_done_cb cb, void *arg);
 
+/*
+ * SMS. The outbox of texts to send (survives restarts), each message's
+ * delivery, the gateway message ids already seen (a retried delivery is
+ * answered once), and the numbers that wrote STOP. Numbers are also kept
+ * as keyed hashes (the store's secret), which is all the seen and opt-out
+ * tables hold.
+ */
+
+/* Where an SMS is in its life. */
+enum store_sms_state {
+	STORE_SMS_QUEUED,	/* waiting to be sent (or retried) */
+	STORE_SMS_SENT,		/* the gateway took it */
+	STORE_SMS_DELIVERED,	/* a report says the phone has it */
+	STORE_SMS_FAILED,	/* given up, refused or reported failed */
+	STORE_SMS_OPTED_OUT	/* not sent: the number wrote STOP */
+};
+
+/* One outbound SMS as stored. */
+struct store_sms {
+	int64_t			 id;
+	const char		*channel;	/* the channel that sends it */
+	const char		*phone;		/* "+855..." */
+	const char		*text;		/* UTF-8, the whole message */
+	const char		*msg_id;	/* ours, stable across retries */
+	enum store_sms_state	 state;
+	int			 attempts;
+	int64_t			 next_at;
+	int			 parts;		/* parts it went out as, 0 */
+	const char		*encoding;	/* "GSM-7", "UCS-2" or NULL */
+	const char		*gateway_id;	/* the gateway's id, or NULL */
+	const char		*error;		/* last failure, or NULL */
+	const char		*report;	/* last delivery report: the
+						   status, or NULL */
+	int64_t			 created_at;
+	int64_t			 updated_at;
+};
+
+/* Rows of an SMS job (empty unless STORE_OK). */
+typedef void (*store_sms_cb)(enum store_rc rc, const struct store_sms *rows,
+    size_t n, void *arg);
+
+/* An inbound check: rc STORE_OK (new) or STORE_DUP (seen before). */
+typedef void (*store_inbound_cb)(enum store_rc rc, int opted_out,
+    void *arg);
+
+/*
+ * An inbound message: record (channel, gateway_id) as seen (kept as a
+ * keyed hash for keep seconds; older ones are purged on the way) and say
+ * whether phone wrote STOP. STORE_DUP, and nothing changes, when the same
+ * id was seen on that channel within keep. gateway_id NULL: nothing to
+ * de-duplicate, STORE_OK. Returns 0, or -1 if it could not be queued.
+ */
+int		 store_sms_inbound(struct store *st, const char *channel,
+		    const char *gateway_id, const char *phone, int64_t keep,
+		    int64_t now, store_inbound_cb cb, void *arg);
+
+/*
+ * Queue the n texts to phone through channel, in this order (ascending
+ * ids), in one transaction: queued, due now, each with a new msg_id.
+ * Returns 0, or -1 if it could not be queued. cb may be NULL.
+ */
+int		 store_sms_queue(struct store *st, const char *channel,
+		    const char *phone, const char *const *texts, size_t n,
+		    int64_t now, store_done_cb cb, void *arg);
+
+/*
+ * Queued rows due (next_at <= now), by id, at most max (0: all). A row to
+ * a number that wrote STOP is not returned: it becomes OPTED_OUT in the
+ * same transaction.
+ */
+int		 store_sms_due(struct store *st, int64_t now, size_t max,
+		    store_sms_cb cb, void *arg);
+
+/*
+ * What sending row id came to: SENT (gateway_id may be NULL), RETRY at
+ * next_at (attempts + 1), GAVE_UP (FAILED). error is a short reason or
+ * NULL; parts and encoding how it went out (0 / NULL: unknown). cb may be
+ * NULL. STORE_NOTFOUND for an unknown id.
+ */
+int		 store_sms_result(struct store *st, int64_t id,
+		    enum store_delivery d, int64_t next_at,
+		    const char *gateway_id, const char *error, int parts,
+		    const char *encoding, int64_t now, store_done_cb cb,
+		    void *arg);
+
+/*
+ * A delivery report on channel about the message with our msg_id, or
+ * (msg_id NULL) the gateway's gateway_id: status is "delivered", "failed"
+ * or "sent". It is recorded as the row's report; delivered makes it
+ * DELIVERED and failed FAILED, unless it is already FAILED (a failed part
+ * wins), and sent changes no state. STORE_NOTFOUND when no row matches.
+ */
+int		 store_sms_report(struct store *st, const char *channel,
+		    const char *msg_id, const char *gateway_id,
+		    const char *status, int64_t now, store_done_cb cb,
+		    void *arg);
+
+/*
+ * phone wrote STOP (out 1) or START (out 0): record or clear its opt-out,
+ * kept as a keyed hash. Rows already queued to it are left queued (and
+ * become OPTED_OUT when due while it is out). cb may be NULL.
+ */
+int		 store_sms_optout(struct store *st, const char *phone,
+		    int out, int64_t now, store_done_cb cb, void *arg);
+
+/*
+ * The outbound SMS to phone (all of them, by id), for tests and the
+ * admin's view; the most recent last.
+ */
+int		 store_sms_list(struct store *st, const char *phone,
+		    store_sms_cb cb, void *arg);
+
 #endif

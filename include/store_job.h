@@ -40,7 +40,14 @@ enum store_kind {
 	SJ_NOTE,
 	SJ_OUTBOX_FAILING,
 	SJ_META_GET,
-	SJ_META_SET
+	SJ_META_SET,
+	SJ_SMS_INBOUND,
+	SJ_SMS_QUEUE,
+	SJ_SMS_DUE,
+	SJ_SMS_RESULT,
+	SJ_SMS_REPORT,
+	SJ_SMS_OPTOUT,
+	SJ_SMS_LIST
 };
 
 struct store_chunk;
@@ -83,6 +90,13 @@ struct store_job {
 	const char		*value;		/* meta: in (set), out (get) */
 	struct store_outbox	*out;
 	size_t			 nout;
+	struct store_sms	 sms;		/* SMS: channel, phone, ids,
+						   parts, encoding, error,
+						   report (status) */
+	const char		**texts;	/* sms queue: the texts */
+	size_t			 ntexts;
+	int			 has_seen;	/* sms inbound: dedup is the
+						   key of an id seen */
 
 	/* Results, copied by the writer thread. */
 	void			*res;		/* rows, due rows, events or
@@ -101,6 +115,8 @@ struct store_job {
 		store_page_cb		 page;
 		store_failing_cb	 failing;
 		store_value_cb		 value;
+		store_sms_cb		 sms;
+		store_inbound_cb	 inbound;
 	} cb;
 	void			*arg;
 };
@@ -149,6 +165,15 @@ int		 store_job_meta_key_ok(const char *key);
  */
 int		 store_job_hash_number(const uint8_t secret[STORE_SECRET_LEN],
 		    const char *number, uint8_t out[STORE_DEDUP_LEN]);
+
+/*
+ * The keyed hash under the dedup secret of the gateway message id
+ * gateway_id seen on channel (a domain apart from numbers and dedup
+ * keys), into out. Returns 0 or -1.
+ */
+int		 store_job_hash_seen(const uint8_t secret[STORE_SECRET_LEN],
+		    const char *channel, const char *gateway_id,
+		    uint8_t out[STORE_DEDUP_LEN]);
 
 /* len random characters of set (n of them) and a NUL into out. */
 void		 store_job_random_chars(char *out, size_t len, const char *set,

@@ -2,8 +2,8 @@
 /*
  * store_jobs: the job bodies of the SQLite backend, one function per kind
  * of job (store_jobs.c: requests, history and named values;
- * store_jobs_outbox.c: alerts). store_sqlite.c runs each inside its own
- * savepoint; nothing else calls them.
+ * store_jobs_outbox.c: alerts; store_jobs_sms.c: SMS). store_sqlite.c
+ * runs each inside its own savepoint; nothing else calls them.
  */
 #ifndef HOTLINED_STORE_JOBS_H
 #define HOTLINED_STORE_JOBS_H
@@ -73,6 +73,34 @@ enum store_rc	 store_jobs_outbox_result(struct store_engine *e,
 
 /* SJ_OUTBOX_FAILING: store_outbox_failing. */
 enum store_rc	 store_jobs_outbox_failing(struct store_engine *e,
+		    struct store_job *j);
+
+/* SJ_SMS_INBOUND: store_sms_inbound (opted out in j->rounds). */
+enum store_rc	 store_jobs_sms_inbound(struct store_engine *e,
+		    struct store_job *j);
+
+/* SJ_SMS_QUEUE: store_sms_queue. */
+enum store_rc	 store_jobs_sms_queue(struct store_engine *e,
+		    struct store_job *j);
+
+/* SJ_SMS_DUE: store_sms_due. */
+enum store_rc	 store_jobs_sms_due(struct store_engine *e,
+		    struct store_job *j);
+
+/* SJ_SMS_RESULT: store_sms_result. */
+enum store_rc	 store_jobs_sms_result(struct store_engine *e,
+		    struct store_job *j);
+
+/* SJ_SMS_REPORT: store_sms_report. */
+enum store_rc	 store_jobs_sms_report(struct store_engine *e,
+		    struct store_job *j);
+
+/* SJ_SMS_OPTOUT: store_sms_optout (j->any: out). */
+enum store_rc	 store_jobs_sms_optout(struct store_engine *e,
+		    struct store_job *j);
+
+/* SJ_SMS_LIST: store_sms_list. */
+enum store_rc	 store_jobs_sms_list(struct store_engine *e,
 		    struct store_job *j);
 
 #endif

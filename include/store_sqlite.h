@@ -30,6 +30,12 @@
 	p "asked_again, " p "warn_unsafe, " p "intake, " p "session_end, " \
 	p "reason, " p "claimed_at, " p "call_from"
 
+/* The columns of an SMS row, in the order store_jobs_sms.c reads them. */
+#define STORE_SMS_COLS							\
+	"id, channel, phone, text, msg_id, state, attempts, next_at, "	\
+	"parts, encoding, gateway_id, error, report, created_at, "	\
+	"updated_at"
+
 /* Every statement the store runs, prepared once at open. */
 enum store_stmt {
 	ST_BEGIN,
@@ -73,6 +79,18 @@ enum store_stmt {
 	ST_CB_HASHES,
 	ST_OUT_FAILING,
 	ST_META_SET,
+	ST_SMS_SEEN_PURGE,
+	ST_SMS_SEEN_PUT,
+	ST_SMS_OPTOUT_HAS,
+	ST_SMS_OPTOUT_PUT,
+	ST_SMS_OPTOUT_DEL,
+	ST_SMS_INSERT,
+	ST_SMS_SKIP,
+	ST_SMS_DUE,
+	ST_SMS_RESULT,
+	ST_SMS_REPORT_MSG,
+	ST_SMS_REPORT_GW,
+	ST_SMS_LIST,
 	ST__COUNT
 };
 

@@ -13,6 +13,7 @@ struct conf;
 struct event_base;
 struct http;
 struct session_table;
+struct sms;
 struct webhook;
 
 /*
@@ -29,6 +30,9 @@ struct webhook	*webhook_new(struct event_base *base, struct session_table *t,
  * Returns 0, or -1 when h has no room.
  */
 int		 webhook_mount(struct webhook *w, struct http *h);
+
+/* Hand SMS channels' messages and delivery reports to s. */
+void		 webhook_set_sms(struct webhook *w, struct sms *s);
 
 /* Free (NULL is fine); the front end it is mounted on goes first. */
 void		 webhook_free(struct webhook *w);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * channel: a USSD webhook. It owns a channel's settings (name, path, menu,
- * screen budget, secret token), builds them from the configuration entry,
- * routes request paths to it and checks its token, and passes requests and
- * replies to the adapter its "type" names. The adapters are listed in one
- * table below and called only through their channel_ops; the wire formats
- * themselves live in channel_at.c and channel_generic.c.
+ * channel: a gateway's webhook, USSD or SMS. It owns a channel's settings
+ * (name, path, menu, screen budget, secret token, and for SMS the part
+ * cap, conversation time-out, send rate, reply route, report URL and
+ * sender), builds them from the configuration entry, routes request paths
+ * to it and checks its token, and passes requests, replies and sends to
+ * the adapter its "type" names. The adapters are listed in one table below
+ * and called only through their channel_ops; the wire formats themselves
+ * live in channel_<gateway>.c, one file each.
  */
 #include <ctype.h>
 #include <stddef.h>
@@ -19,14 +21,31 @@
 #include "channel_ops.h"
 #include "form.h"
 #include "schema.h"
+#include "text.h"
 
 /* The adapters, one file each. Adding a gateway is one line here. */
 extern const struct channel_ops channel_at;
 extern const struct channel_ops channel_generic;
+extern const struct channel_ops channel_kannel;
+extern const struct channel_ops channel_oneapi;
+extern const struct channel_ops channel_twilio;
+extern const struct channel_ops channel_atsms;
+extern const struct channel_ops channel_vonage;
+extern const struct channel_ops channel_infobip;
+extern const struct channel_ops channel_plasgate;
+extern const struct channel_ops channel_generic_sms;
 
 static const struct channel_ops *const channel_adapters[] = {
-	&channel_at,
+	&channel_at,		/* USSD */
 	&channel_generic,
+	&channel_kannel,	/* SMS: Cellcard, Metfone, Seatel */
+	&channel_oneapi,	/* SMS: Smart */
+	&channel_twilio,
+	&channel_atsms,
+	&channel_vonage,
+	&channel_infobip,
+	&channel_plasgate,	/* sends only */
+	&channel_generic_sms,
 	NULL
 };
 
@@ -51,6 +70,14 @@ struct channel {
 	char				*token_header;
 	const struct channel_ops	*ops;
 	void				*state;		/* the adapter's */
+
+	/* SMS channels only. */
+	size_t				 max_parts;
+	unsigned			 idle;		/* seconds */
+	unsigned			 rate;		/* messages/s */
+	char				*reply_via;
+	char				*report_url;
+	char				*sender;
 };
 
 static const struct schema_key ck_screen[] = {
@@ -67,8 +94,8 @@ static const struct schema_key ck_common[] = {
 	  "channel name, used in logs and session keys" },
 	{ "type", SCHEMA_STR, 1, 32, NULL, 0, 1, NULL, NULL,
 	  "webhook format" },
-	{ "path", SCHEMA_STR, 2, 128, NULL, 0, 1, NULL, NULL,
-	  "URL path of the webhook" },
+	{ "path", SCHEMA_STR, 2, 128, NULL, 0, 0, NULL, NULL,
+	  "URL path of the webhook (not needed by a send-only gateway)" },
 	{ "menu", SCHEMA_STR, 1, 64, "main", 0, 0, NULL, NULL,
 	  "menu tree this channel shows" },
 	{ "screen", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_screen,
@@ -84,6 +111,25 @@ static const struct schema_key ck_common[] = {
 	SCHEMA_END
 };
 
+/* The keys of every SMS channel. */
+static const struct schema_key ck_sms[] = {
+	{ "max_parts", SCHEMA_INT, 1, 10, NULL, 3, 0, NULL, NULL,
+	  "SMS: the most parts one reply may take (its screen budget)" },
+	{ "idle_minutes", SCHEMA_INT, 1, 1440, NULL, 30, 0, NULL, NULL,
+	  "SMS: minutes a conversation waits for her next message" },
+	{ "rate", SCHEMA_INT, 1, 1000, NULL, 10, 0, NULL, NULL,
+	  "SMS: messages per second the gateway takes" },
+	{ "reply_via", SCHEMA_STR, 1, 32, NULL, 0, 0, NULL, NULL,
+	  "SMS: the channel that sends the replies, or \"route\" for the "
+	  "prefix table (default: this one)" },
+	{ "report_url", SCHEMA_STR, 8, 512, NULL, 0, 0, NULL, NULL,
+	  "SMS: the URL the gateway sends delivery reports to (our "
+	  "<path>/dlr as it reaches us)" },
+	{ "sender", SCHEMA_STR, 1, 32, NULL, 0, 0, NULL, NULL,
+	  "SMS: our number, short code or sender id" },
+	SCHEMA_END
+};
+
 /* Listed after the adapters' keys. */
 static const struct schema_key ck_tail[] = {
 	SCHEMA_COMMENT,
@@ -94,8 +140,8 @@ static const struct schema_key ck_tail[] = {
 struct channel_keys {
 	struct schema_key	 common[sizeof(ck_common) /
 				    sizeof(ck_common[0])];
-	char			 choices[256];	/* "africastalking|generic" */
-	const struct schema_key	*tables[CHANNEL_NADAPTERS + 3];
+	char			 choices[512];	/* "africastalking|generic..." */
+	const struct schema_key	*tables[CHANNEL_NADAPTERS + 4];
 };
 
 /*
@@ -119,6 +165,7 @@ channel_keys(struct channel_keys *keys)
 		if (strcmp(k->name, "type") == 0)
 			k->choices = keys->choices;
 	keys->tables[n++] = keys->common;
+	keys->tables[n++] = ck_sms;
 	for (i = 0; channel_adapters[i] != NULL; i++)
 		if (channel_adapters[i]->schema != NULL)
 			keys->tables[n++] = channel_adapters[i]->schema;
@@ -201,6 +248,57 @@ channel_foreign(struct schema_doc *doc, const struct channel_ops *ops,
 	}
 }
 
+/*
+ * Read the SMS keys of an SMS channel, refuse them on a USSD one. An SMS
+ * channel's screen budget is its part cap unless "screen" says otherwise.
+ */
+static int
+channel_sms_keys(struct schema_doc *doc, struct channel *ch, json_t *entry,
+    const char *ptr)
+{
+	const struct schema_key	*k;
+	const char		*v;
+	char			 p[SCHEMA_PTR_MAX];
+
+	if (ch->ops->kind != CHANNEL_SMS) {
+		for (k = ck_sms; k->name != NULL; k++) {
+			if (json_object_get(entry, k->name) == NULL)
+				continue;
+			schema_ptr(p, sizeof(p), ptr, k->name);
+			schema_err(doc, p, 1, "\"%s\" is for SMS channels only",
+			    k->name);
+		}
+		return 0;
+	}
+	ch->max_parts = (size_t)schema_int(entry, ck_sms, "max_parts");
+	ch->limits.sms = ch->max_parts;
+	ch->idle = 60u * (unsigned)schema_int(entry, ck_sms, "idle_minutes");
+	ch->rate = (unsigned)schema_int(entry, ck_sms, "rate");
+	if (json_object_get(entry, "screen") == NULL) {
+		ch->limits.gsm7 = ch->max_parts == 1 ? TEXT_SMS_GSM7 :
+		    TEXT_PART_GSM7 * ch->max_parts;
+		ch->limits.ucs2 = ch->max_parts == 1 ? TEXT_SMS_UCS2 :
+		    TEXT_PART_UCS2 * ch->max_parts;
+	}
+	if ((v = schema_str(entry, ck_sms, "reply_via")) != NULL &&
+	    (ch->reply_via = strdup(v)) == NULL)
+		return -1;
+	if ((v = schema_str(entry, ck_sms, "report_url")) != NULL) {
+		if (strncmp(v, "http://", 7) != 0 &&
+		    strncmp(v, "https://", 8) != 0) {
+			schema_ptr(p, sizeof(p), ptr, "report_url");
+			schema_err(doc, p, 0, "report_url must be an http:// "
+			    "or https:// URL");
+		}
+		if ((ch->report_url = strdup(v)) == NULL)
+			return -1;
+	}
+	if ((v = schema_str(entry, ck_sms, "sender")) != NULL &&
+	    (ch->sender = strdup(v)) == NULL)
+		return -1;
+	return 0;
+}
+
 /* Build a channel from its entry; see channel.h. */
 struct channel *
 channel_new(struct schema_doc *doc, json_t *entry, const char *ptr,
@@ -210,7 +308,7 @@ channel_new(struct schema_doc *doc, json_t *entry, const char *ptr,
 	struct channel_setup	 setup;
 	struct channel		*ch = NULL;
 	json_t			*scr;
-	const char		*type;
+	const char		*type, *path;
 	char			 p[SCHEMA_PTR_MAX];
 	size_t			 i, errors = doc->errors;
 
@@ -226,7 +324,8 @@ channel_new(struct schema_doc *doc, json_t *entry, const char *ptr,
 		if (strcmp(channel_adapters[i]->name, type) == 0)
 			ch->ops = channel_adapters[i];
 	ch->name = strdup(schema_str(entry, ck_common, "name"));
-	ch->path = strdup(schema_str(entry, ck_common, "path"));
+	path = schema_str(entry, ck_common, "path");
+	ch->path = strdup(path != NULL ? path : "");
 	ch->menu_name = strdup(schema_str(entry, ck_common, "menu"));
 	if (ch->ops == NULL || ch->name == NULL || ch->path == NULL ||
 	    ch->menu_name == NULL)
@@ -234,8 +333,14 @@ channel_new(struct schema_doc *doc, json_t *entry, const char *ptr,
 	scr = json_object_get(entry, "screen");
 	ch->limits.gsm7 = (size_t)schema_int(scr, ck_screen, "gsm7");
 	ch->limits.ucs2 = (size_t)schema_int(scr, ck_screen, "ucs2");
+	if (channel_sms_keys(doc, ch, entry, ptr) == -1)
+		goto fail;
 
-	if (!channel_path_ok(ch->path)) {
+	if (path == NULL && ch->ops->parse != NULL)
+		schema_err(doc, ptr, 0, "missing key \"path\"");
+	else if (path == NULL)
+		;	/* a gateway that only sends */
+	else if (!channel_path_ok(ch->path)) {
 		schema_ptr(p, sizeof(p), ptr, "path");
 		schema_err(doc, p, 0, "path must look like /ussd/name "
 		    "(letters, digits, _ . - and /, no trailing /)");
@@ -250,6 +355,7 @@ channel_new(struct schema_doc *doc, json_t *entry, const char *ptr,
 		goto fail;
 	setup.name = ch->name;
 	setup.token = ch->token != NULL;
+	setup.path = ch->path;
 	if (ch->ops->configure != NULL &&
 	    ch->ops->configure(doc, entry, ptr, &setup, &ch->state) == -1)
 		goto fail;
@@ -276,6 +382,9 @@ channel_free(struct channel *ch)
 		explicit_bzero(ch->token, strlen(ch->token));
 	free(ch->token);
 	free(ch->token_header);
+	free(ch->reply_via);
+	free(ch->report_url);
+	free(ch->sender);
 	free(ch);
 }
 
@@ -339,8 +448,8 @@ channel_match(const struct channel *ch, const char *path,
 
 	*token_seg = NULL;
 	*notice = 0;
-	if (strncmp(path, ch->path, n) != 0)
-		return 0;
+	if (n == 0 || strncmp(path, ch->path, n) != 0)
+		return 0;	/* a gateway that only sends has no path */
 	rest = path + n;
 	if (ch->token_in == CHANNEL_TOKEN_PATH) {
 		if (rest[0] == '/' && rest[1] != '\0') {
@@ -415,7 +524,7 @@ int
 channel_method_ok(const struct channel *ch, enum channel_method m,
     int notice)
 {
-	if (notice)
+	if (notice && ch->ops->kind == CHANNEL_USSD)
 		return m == CHANNEL_POST;
 	return (ch->ops->methods(ch->state) & (1u << m)) != 0;
 }
@@ -426,7 +535,7 @@ channel_allow(const struct channel *ch, int notice)
 {
 	unsigned	 m;
 
-	if (notice)
+	if (notice && ch->ops->kind == CHANNEL_USSD)
 		return "POST";
 	m = ch->ops->methods(ch->state);
 	if (m == (CHANNEL_ALLOW_GET | CHANNEL_ALLOW_POST))
@@ -439,7 +548,8 @@ channel_allow(const struct channel *ch, int notice)
  * stay small however the fields are filled.
  */
 static int
-channel_lengths(const struct channel_event *ev, const char **cause)
+channel_lengths(const struct channel *ch, const struct channel_event *ev,
+    const char **cause)
 {
 	static const struct {
 		size_t		 off;
@@ -465,6 +575,10 @@ channel_lengths(const struct channel_event *ev, const char **cause)
 	size_t		 i;
 
 	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		/* An SMS text is bounded by the body limit alone. */
+		if (ch->ops->kind == CHANNEL_SMS &&
+		    lim[i].off == offsetof(struct channel_event, input))
+			continue;
 		memcpy(&v, (const char *)ev + lim[i].off, sizeof(v));
 		if (v != NULL && strlen(v) > lim[i].max) {
 			*cause = lim[i].cause;
@@ -479,11 +593,25 @@ int
 channel_parse(const struct channel *ch, const struct channel_request *req,
     struct channel_event *ev, const char **cause)
 {
+	int	 rc;
+
 	memset(ev, 0, sizeof(*ev));
 	ev->channel = ch->name;
-	if (ch->ops->parse(ch->state, req, ev, cause) == -1)
-		return -1;
-	return channel_lengths(ev, cause);
+	if (ch->ops->parse == NULL) {
+		*cause = "this channel only sends";
+		return CHANNEL_BAD;
+	}
+	if ((rc = ch->ops->parse(ch->state, req, ev, cause)) != 0)
+		return rc == CHANNEL_FORBIDDEN ? CHANNEL_FORBIDDEN :
+		    CHANNEL_BAD;
+	if (ch->ops->kind == CHANNEL_SMS && (ev->phone == NULL ||
+	    ev->input == NULL || !text_utf8_valid(ev->input,
+	    strlen(ev->input)))) {
+		*cause = ev->phone == NULL ? "missing sender" :
+		    "text is not UTF-8";
+		return CHANNEL_BAD;
+	}
+	return channel_lengths(ch, ev, cause);
 }
 
 /* Translate an end-of-session notice. */
@@ -492,15 +620,18 @@ channel_notice_parse(const struct channel *ch,
     const struct channel_request *req, struct channel_event *ev,
     const char **how, const char **cause)
 {
+	int	 rc;
+
 	memset(ev, 0, sizeof(*ev));
 	ev->channel = ch->name;
 	if (ch->ops->notice == NULL) {
 		*cause = "this channel takes no notices";
 		return -1;
 	}
-	if (ch->ops->notice(ch->state, req, ev, how, cause) == -1)
-		return -1;
-	return channel_lengths(ev, cause);
+	if ((rc = ch->ops->notice(ch->state, req, ev, how, cause)) != 0)
+		return rc == CHANNEL_FORBIDDEN ? CHANNEL_FORBIDDEN :
+		    CHANNEL_BAD;
+	return channel_lengths(ch, ev, cause);
 }
 
 /* Free an event's storage; forms wipe their values as they go. */
@@ -548,4 +679,159 @@ channel_print_keys(FILE *fp, enum schema_format fmt, const char *prefix)
 	channel_keys(&keys);
 	for (i = 0; keys.tables[i] != NULL; i++)
 		schema_print(fp, fmt, prefix, keys.tables[i]);
+}
+
+/* USSD or SMS. */
+enum channel_kind
+channel_kind(const struct channel *ch)
+{
+	return ch->ops->kind;
+}
+
+/* Replies in the answer (TwiML). */
+int
+channel_inline(const struct channel *ch)
+{
+	return (ch->ops->flags & CHANNEL_INLINE) != 0;
+}
+
+/* Whether the channel sends: its adapter can and the entry says how. */
+int
+channel_can_send(const struct channel *ch)
+{
+	if (ch->ops->kind != CHANNEL_SMS || ch->ops->send == NULL)
+		return 0;
+	return ch->ops->can_send == NULL || ch->ops->can_send(ch->state);
+}
+
+/* Parts handed over one by one. */
+int
+channel_split(const struct channel *ch)
+{
+	return (ch->ops->flags & CHANNEL_SPLIT) != 0;
+}
+
+/* Sending needs a token. */
+int
+channel_needs_auth(const struct channel *ch)
+{
+	return ch->ops->auth != NULL && ch->ops->authed != NULL;
+}
+
+/* The part cap. */
+size_t
+channel_max_parts(const struct channel *ch)
+{
+	return ch->max_parts;
+}
+
+/* The conversation's idle time-out, seconds. */
+unsigned
+channel_idle(const struct channel *ch)
+{
+	return ch->idle;
+}
+
+/* Messages per second. */
+unsigned
+channel_rate(const struct channel *ch)
+{
+	return ch->rate;
+}
+
+/* Who sends the replies. */
+const char *
+channel_reply_via(const struct channel *ch)
+{
+	return ch->reply_via;
+}
+
+/* Our delivery-report URL. */
+const char *
+channel_report_url(const struct channel *ch)
+{
+	return ch->report_url;
+}
+
+/* Our number. */
+const char *
+channel_sender(const struct channel *ch)
+{
+	return ch->sender;
+}
+
+/* Build a send. */
+int
+channel_send_build(const struct channel *ch, const struct channel_sms *m,
+    struct channel_http *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!channel_can_send(ch))
+		return -1;
+	if (ch->ops->send(ch->state, m, out) == -1) {
+		channel_http_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Judge a send's answer. */
+enum channel_verdict
+channel_send_verdict(const struct channel *ch,
+    const struct channel_answer *a, char **gateway_id, const char **why)
+{
+	*gateway_id = NULL;
+	*why = NULL;
+	return ch->ops->sent(ch->state, a, gateway_id, why);
+}
+
+/* Build the token request. */
+int
+channel_auth_build(const struct channel *ch, struct channel_http *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!channel_needs_auth(ch))
+		return -1;
+	if (ch->ops->auth(ch->state, out) == -1) {
+		channel_http_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read a token. */
+int
+channel_auth_parse(const struct channel *ch, const struct channel_answer *a,
+    char **token, long *ttl)
+{
+	*token = NULL;
+	*ttl = 0;
+	if (!channel_needs_auth(ch))
+		return -1;
+	return ch->ops->authed(ch->state, a, token, ttl);
+}
+
+/* Wipe one string of a request and free it. */
+static void
+channel_http_wipe(char **s, size_t len)
+{
+	if (*s == NULL)
+		return;
+	explicit_bzero(*s, len);
+	free(*s);
+	*s = NULL;
+}
+
+/* Wipe and free a built request. */
+void
+channel_http_clear(struct channel_http *h)
+{
+	size_t	 i;
+
+	if (h->url != NULL)
+		channel_http_wipe(&h->url, strlen(h->url));
+	for (i = 0; i < CHANNEL_HTTP_HEADERS && h->headers[i] != NULL; i++)
+		channel_http_wipe(&h->headers[i], strlen(h->headers[i]));
+	channel_http_wipe(&h->body, h->body_len);
+	memset(h, 0, sizeof(*h));
 }

@@ -26,6 +26,7 @@
 #include "notify.h"
 #include "roster.h"
 #include "schema.h"
+#include "sms_conf.h"
 #include "text.h"
 
 #define CONF_FILE_MAX	(1024 * 1024)
@@ -51,6 +52,7 @@ struct conf {
 	char			 *roster_file;
 	struct roster		 *roster;	/* NULL without "roster" */
 	struct notify_conf	 *notify;	/* alert providers */
+	struct sms_conf		 *sms;		/* SMS conversations */
 	time_t			  clock_start;	/* 0: the system clock */
 };
 
@@ -149,6 +151,8 @@ static const struct schema_key ck_top[] = {
 	  "the counsellors' web console on the API listener" },
 	{ "notify", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, NULL,
 	  "alert providers: Telegram, Africa's Talking, PlasGate" },
+	{ "sms", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, NULL,
+	  "SMS conversations: words, notice, limits, prefix table" },
 	{ "clock_start", SCHEMA_STR, 20, 25, NULL, 0, 0, NULL, NULL,
 	  "tests only: start the clock at this ISO 8601 instant" },
 	SCHEMA_COMMENT,
@@ -337,6 +341,77 @@ conf_roster_load(struct schema_doc *ld, struct conf *c, json_t *root)
 }
 
 /* The database, counsellor API, providers, test clock; roster checks. */
+/* The channel called name, or NULL. */
+static const struct channel *
+conf_channel_named(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nchannels; i++)
+		if (strcmp(channel_name(c->channels[i]), name) == 0)
+			return c->channels[i];
+	return NULL;
+}
+
+/* Whether the channel called name sends SMS; else say why. */
+static int
+conf_sms_sender(struct schema_doc *ld, const struct conf *c,
+    const char *ptr, int key, const char *name)
+{
+	const struct channel	*to = conf_channel_named(c, name);
+
+	if (to == NULL)
+		schema_err(ld, ptr, key, "no channel called \"%s\"", name);
+	else if (!channel_can_send(to))
+		schema_err(ld, ptr, key, "channel \"%s\" cannot send SMS "
+		    "(no send settings)", name);
+	else
+		return 1;
+	return 0;
+}
+
+/*
+ * Every SMS channel must have a way to reply: itself (inline, or its
+ * send settings), the channel reply_via names, or the prefix table; and
+ * every channel the table names must send.
+ */
+static void
+conf_sms_check(struct schema_doc *ld, const struct conf *c)
+{
+	const struct channel	*ch;
+	const char		*via;
+	char			 p[SCHEMA_PTR_MAX], q[SCHEMA_PTR_MAX];
+	size_t			 i;
+
+	if (c->sms == NULL)
+		return;
+	for (i = 0; i < c->sms->nroutes; i++) {
+		schema_ptr(p, sizeof(p), "/sms/routes",
+		    c->sms->routes[i].prefix);
+		conf_sms_sender(ld, c, p, 0, c->sms->routes[i].channel);
+	}
+	for (i = 0; i < c->nchannels; i++) {
+		ch = c->channels[i];
+		if (channel_kind(ch) != CHANNEL_SMS)
+			continue;
+		schema_ptr_index(q, sizeof(q), "/channels", i);
+		schema_ptr(p, sizeof(p), q, "reply_via");
+		via = channel_reply_via(ch);
+		if (via == NULL && !channel_inline(ch) &&
+		    !channel_can_send(ch) && *channel_path(ch) != '\0')
+			schema_err(ld, q, 0, "SMS channel \"%s\" has no way "
+			    "to reply: give it send settings, or set "
+			    "reply_via", channel_name(ch));
+		else if (via != NULL && strcmp(via, "route") == 0) {
+			if (c->sms->nroutes == 0)
+				schema_err(ld, p, 0, "\"reply_via\": "
+				    "\"route\" needs \"sms\": "
+				    "{\"routes\": ...}");
+		} else if (via != NULL)
+			conf_sms_sender(ld, c, p, 0, via);
+	}
+}
+
 static void
 conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 {
@@ -356,6 +431,8 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 	    "signin_failures");
 	c->notify = notify_configure(ld, json_object_get(root, "notify"),
 	    "/notify");
+	c->sms = sms_configure(ld, json_object_get(root, "sms"), "/sms");
+	conf_sms_check(ld, c);
 
 	v = schema_str(root, ck_top, "clock_start");
 	if (v != NULL && hclock_parse(v, &c->clock_start) == -1)
@@ -437,7 +514,8 @@ conf_load(const char *file, struct diag *d, FILE *report)
 			    channel_name(ch)) == 0)
 				schema_err(&ld, p, 0, "duplicate channel name "
 				    "\"%s\"", channel_name(ch));
-			if (strcmp(channel_path(c->channels[j]),
+			if (*channel_path(ch) != '\0' &&
+			    strcmp(channel_path(c->channels[j]),
 			    channel_path(ch)) == 0)
 				schema_err(&ld, p, 0, "duplicate channel path "
 				    "\"%s\"", channel_path(ch));
@@ -550,6 +628,7 @@ conf_unref(struct conf *c)
 	free(c->api.address);
 	free(c->api.public_url);
 	notify_conf_free(c->notify);
+	sms_conf_free(c->sms);
 	free(c->listen.address);
 	free(c->session.busy_text);
 	free(c->exit_text);
@@ -607,6 +686,7 @@ static const struct {
 } conf_owned[] = {
 	{ "channels", "channels[].", channel_print_keys },
 	{ "notify", "notify.", notify_print_keys },
+	{ "sms", "sms.", sms_print_keys },
 };
 
 /* Print the top table, each owned block's keys where the block is. */
@@ -644,6 +724,20 @@ conf_print_keys(FILE *fp, enum schema_format fmt)
 	conf_print_head(fp, fmt, "menu files");
 	menu_print_keys(fp, fmt);
 	conf_print_tail(fp, fmt, 1);
+}
+
+/* The SMS rules. */
+const struct sms_conf *
+conf_sms(const struct conf *c)
+{
+	return c->sms;
+}
+
+/* A channel by name, or NULL. */
+const struct channel *
+conf_channel_by_name(const struct conf *c, const char *name)
+{
+	return conf_channel_named(c, name);
 }
 
 /* The webhooks' listener. */

@@ -31,6 +31,8 @@
 #include "notify_telegram.h"
 #include "roster.h"
 #include "session.h"
+#include "sms.h"
+#include "smsout.h"
 #include "signin.h"
 #include "store.h"
 #include "telegram.h"
@@ -74,6 +76,8 @@ struct hotlined {
 	struct session_table	*sessions;
 	struct http		*http;		/* the gateways' listener */
 	struct webhook		*webhook;
+	struct sms		*sms;		/* SMS conversations */
+	struct smsout		*smsout;	/* the SMS outbox's sender */
 	struct dispatch		*dispatch;
 	struct http		*api_http;	/* the counsellors' listener */
 	struct api		*api;
@@ -96,6 +100,16 @@ hotlined_stored(void *arg)
 
 	if (d->dispatch != NULL)
 		dispatch_kick(d->dispatch);
+}
+
+/* SMS replies were queued: send without waiting for the tick. */
+static void
+hotlined_sms_queued(void *arg)
+{
+	struct hotlined	*d = arg;
+
+	if (d->smsout != NULL)
+		smsout_kick(d->smsout);
 }
 
 static void	hotlined_signal_cb(evutil_socket_t, short, void *);
@@ -131,9 +145,13 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 	lim.max_body = conf_listen(conf)->max_body;
 	d->http = http_new(d->base, "webhooks", &lim);
 	d->webhook = webhook_new(d->base, d->sessions, &d->conf);
-	if (d->http == NULL || d->webhook == NULL ||
-	    webhook_mount(d->webhook, d->http) == -1)
+	d->sms = sms_new(d->base, d->sessions, NULL, &d->clock, &d->conf,
+	    hotlined_sms_queued, d);
+	d->smsout = smsout_new(d->base, d->fetch, NULL, &d->clock, &d->conf);
+	if (d->http == NULL || d->webhook == NULL || d->sms == NULL ||
+	    d->smsout == NULL || webhook_mount(d->webhook, d->http) == -1)
 		goto fail;
+	webhook_set_sms(d->webhook, d->sms);
 	return d;
 fail:
 	hotlined_free(d);
@@ -233,6 +251,9 @@ hotlined_start(struct hotlined *d)
 		return -1;
 	}
 	session_table_set_store(d->sessions, d->store);
+	sms_set_store(d->sms, d->store);
+	if (smsout_start(d->smsout, d->store) == -1)
+		return -1;
 	if (http_listen(d->http, conf_listen(d->conf)->address,
 	    conf_listen(d->conf)->port, &cause) == -1) {
 		log_warn("%s", cause ? cause : "cannot listen");
@@ -411,7 +432,9 @@ hotlined_free(struct hotlined *d)
 	api_free(d->api);
 	http_free(d->http);
 	webhook_free(d->webhook);
+	sms_free(d->sms);
 	session_table_free(d->sessions);
+	smsout_free(d->smsout);
 	fetch_free(d->fetch);
 	console_free(d->console);
 	signin_free(d->signin);

@@ -165,6 +165,28 @@ menu_fit_warning(const struct menu *m, const struct menu_node *n, size_t l,
 		    m->langs[l], scr->limit, text_encoding_name(scr->enc));
 }
 
+/*
+ * For an SMS channel: how its largest page goes on air, as
+ * ", SMS UCS-2 2 parts" (each page is one message).
+ */
+static void
+menu_fit_parts(const struct menu_screen *scr, FILE *report)
+{
+	enum text_encoding	 enc, worst = TEXT_GSM7;
+	size_t			 i, n, most = 0;
+
+	for (i = 0; i < scr->npages; i++) {
+		n = text_sms_split(scr->pages[i], strlen(scr->pages[i]), &enc,
+		    NULL, 0);
+		if (n > most)
+			most = n;
+		if (enc == TEXT_UCS2)
+			worst = TEXT_UCS2;
+	}
+	fprintf(report, ", SMS %s %zu part%s", text_encoding_name(worst),
+	    most, most == 1 ? "" : "s");
+}
+
 /* Check and report every screen against a budget. */
 size_t
 menu_check_fit(const struct menu *m, const struct menu_limits *lim,
@@ -218,9 +240,12 @@ menu_check_fit(const struct menu *m, const struct menu_limits *lim,
 			    (size_t)-1, &scr, &bad) == -1)
 				continue;
 			fprintf(report, "%s: %-20s [%s] %s %zu/%zu, %zu "
-			    "page%s\n", m->name, n->id, m->langs[l],
+			    "page%s", m->name, n->id, m->langs[l],
 			    text_encoding_name(scr.enc), scr.largest,
 			    scr.limit, scr.npages, scr.npages == 1 ? "" : "s");
+			if (lim->sms > 0)
+				menu_fit_parts(&scr, report);
+			fputc('\n', report);
 			menu_screen_clear(&scr);
 		}
 	}

@@ -81,3 +81,43 @@ phone_intl_ok(const char *s, int plus)
 	return n >= 8 && n <= 15 && s[0] != '0' &&
 	    strspn(s, "0123456789") == n;
 }
+
+/*
+ * Normalise a sender's number as a gateway gives it to "+" and 6 to 15
+ * digits: "+855...", "00855..." and "855..." keep their country code, a
+ * national "0..." is Cambodian.
+ */
+int
+phone_e164(const char *in, char *buf, size_t len)
+{
+	char	 d[32];
+	size_t	 n = 0, skip = 0;
+	int	 plus = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in == ' ' || *in == '-' || *in == '.' || *in == '(' ||
+		    *in == ')')
+			continue;
+		if (*in == '+' && n == 0 && !plus) {
+			plus = 1;
+			continue;
+		}
+		if (*in < '0' || *in > '9' || n + 1 >= sizeof(d))
+			return -1;
+		d[n++] = *in;
+	}
+	d[n] = '\0';
+	if (!plus && n > 2 && d[0] == '0' && d[1] == '0')
+		skip = 2;
+	else if (!plus && n > 1 && d[0] == '0') {
+		if (snprintf(buf, len, "+855%s", d + 1) >= (int)len ||
+		    n - 1 < 6)
+			return -1;
+		return 0;
+	}
+	if (n - skip < 6 || n - skip > 15 || d[skip] == '0')
+		return -1;
+	if (snprintf(buf, len, "+%s", d + skip) >= (int)len)
+		return -1;
+	return 0;
+}

@@ -158,6 +158,27 @@ session_set_state(struct session *s, enum session_state st)
 	s->state = st;
 }
 
+/*
+ * How long a session waits for the next input, and how long it may last
+ * in all: the configuration's seconds for USSD; for an SMS conversation
+ * its channel's idle time-out, renewed by every message.
+ */
+static time_t
+session_idle(const struct session *s)
+{
+	if (channel_kind(s->channel) == CHANNEL_SMS)
+		return (time_t)channel_idle(s->channel);
+	return conf_session(s->conf)->idle_timeout;
+}
+
+static time_t
+session_lifetime(const struct session *s)
+{
+	if (channel_kind(s->channel) == CHANNEL_SMS)
+		return (time_t)channel_idle(s->channel);
+	return conf_session(s->conf)->max_duration;
+}
+
 /* Put s last in the use order (it was just used; created: not linked). */
 static void
 session_touch(struct session *s, int linked)
@@ -187,7 +208,7 @@ session_ctx(struct session *s, const char *phone, struct intake_ctx *c)
 	c->key = s->key;
 	c->keylen = s->keylen;
 	c->deadline = hclock_now(t->clock) + (left > 0 ? left : 0);
-	c->window = (int64_t)conf_session(s->conf)->max_duration +
+	c->window = (int64_t)session_lifetime(s) +
 	    conf_session(s->conf)->retry_window;
 	c->ref = s->ref;
 }
@@ -352,8 +373,8 @@ session_arm(struct session *s)
 		left = conf_session(s->conf)->retry_window;
 	else {
 		left = s->deadline - now;
-		if (left > conf_session(s->conf)->idle_timeout)
-			left = conf_session(s->conf)->idle_timeout;
+		if (left > session_idle(s))
+			left = session_idle(s);
 		if (left < 0)
 			left = 0;
 	}
@@ -440,7 +461,7 @@ session_create(struct session_table *t, struct conf *conf,
 	s->state = SESSION_ACTIVE;
 	s->conf = conf_ref(conf);
 	s->channel = ch;
-	s->deadline = session_now() + conf_session(conf)->max_duration;
+	s->deadline = session_now() + session_lifetime(s);
 	if (t->count >= t->nbuckets)
 		session_grow(t);
 	s->next = t->buckets[h & (t->nbuckets - 1)];
@@ -742,6 +763,25 @@ session_gateway_end(struct session_table *t, const char *channel,
 	return 1;
 }
 
+/* Whether channel has a live session under id. */
+int
+session_exists(struct session_table *t, const char *channel, const char *id)
+{
+	struct session	*s;
+	char		*key;
+	size_t		 keylen;
+	uint64_t	 h;
+
+	key = session_key(channel, id, &keylen);
+	if (key == NULL)
+		return 0;
+	h = hash_siphash(t->key, key, keylen);
+	s = session_find(t, key, keylen, h);
+	explicit_bzero(key, keylen);
+	free(key);
+	return s != NULL && s->state != SESSION_ENDED;
+}
+
 /* Handle one hop. */
 enum session_result
 session_handle(struct session_table *t, struct conf *conf,
@@ -808,6 +848,8 @@ session_handle(struct session_table *t, struct conf *conf,
 		if (s->state == SESSION_ENDED)
 			return session_expired(s->channel, reply);
 		session_touch(s, 1);
+		if (channel_kind(ch) == CHANNEL_SMS)
+			s->deadline = session_now() + session_lifetime(s);
 		in = ev->history != NULL ? session_latest(s, ev) : ev->input;
 		r = engine_input(s->engine, in, &text);
 		if (r == ENGINE_ERROR) {

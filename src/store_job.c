@@ -2,8 +2,9 @@
 /*
  * store_job: the memory of a job (copies that are wiped with it), its
  * results, its completion, and the few helpers the store's files share:
- * the keyed hash of a number, random characters, the meta key rule and
- * error messages. A leaf: it knows no queue, thread or database.
+ * the keyed hashes of a number and of an SMS id seen, random characters,
+ * the meta key rule and error messages. A leaf: it knows no queue, thread
+ * or database.
  */
 #include <stdalign.h>
 #include <stdarg.h>
@@ -191,9 +192,23 @@ store_job_complete(const struct store_job *j)
 			j->cb.value(j->rc, j->rc == STORE_OK ? j->value : NULL,
 			    j->arg);
 		break;
+	case SJ_SMS_DUE:
+	case SJ_SMS_LIST:
+		if (j->cb.sms != NULL)
+			j->cb.sms(j->rc, j->res, j->nres, j->arg);
+		break;
+	case SJ_SMS_INBOUND:
+		if (j->cb.inbound != NULL)
+			j->cb.inbound(j->rc, (j->rc == STORE_OK ||
+			    j->rc == STORE_DUP) ? j->rounds : 0, j->arg);
+		break;
 	case SJ_DISPATCH:
 	case SJ_END:
 	case SJ_META_SET:
+	case SJ_SMS_QUEUE:
+	case SJ_SMS_RESULT:
+	case SJ_SMS_REPORT:
+	case SJ_SMS_OPTOUT:
 		if (j->cb.done != NULL)
 			j->cb.done(j->rc, j->arg);
 		break;
@@ -226,6 +241,28 @@ store_job_hash_number(const uint8_t secret[STORE_SECRET_LEN],
 	crypto_generichash_update(&h, (const unsigned char *)"number", 7);
 	crypto_generichash_update(&h, (const unsigned char *)number,
 	    strlen(number));
+	crypto_generichash_final(&h, out, STORE_DEDUP_LEN);
+	sodium_memzero(&h, sizeof(h));
+	return 0;
+}
+
+/* A keyed hash of a gateway's message id on a channel. */
+int
+store_job_hash_seen(const uint8_t secret[STORE_SECRET_LEN],
+    const char *channel, const char *gateway_id,
+    uint8_t out[STORE_DEDUP_LEN])
+{
+	crypto_generichash_state	 h;
+
+	if (crypto_generichash_init(&h, secret, STORE_SECRET_LEN,
+	    STORE_DEDUP_LEN) != 0)
+		return -1;
+	/* Its own prefix: never the hash of a number ("number"). */
+	crypto_generichash_update(&h, (const unsigned char *)"sms_seen", 9);
+	crypto_generichash_update(&h, (const unsigned char *)channel,
+	    strlen(channel) + 1);
+	crypto_generichash_update(&h, (const unsigned char *)gateway_id,
+	    strlen(gateway_id));
 	crypto_generichash_final(&h, out, STORE_DEDUP_LEN);
 	sodium_memzero(&h, sizeof(h));
 	return 0;

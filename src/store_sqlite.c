@@ -110,7 +110,41 @@ static const char *const store_migrations[] = {
 	"CREATE TABLE mark ("
 	" hash BLOB PRIMARY KEY,"
 	" kind TEXT NOT NULL,"
-	" created_at INTEGER NOT NULL);"
+	" created_at INTEGER NOT NULL);",
+
+	/*
+	 * 3: SMS: the texts to send and their delivery (state 0 queued,
+	 * 1 sent, 2 delivered, 3 failed, 4 opted out), the keyed hashes of
+	 * the gateways' message ids seen, and of the numbers that wrote
+	 * STOP.
+	 */
+	"CREATE TABLE sms_out ("
+	" id INTEGER PRIMARY KEY,"
+	" channel TEXT NOT NULL,"
+	" phone TEXT NOT NULL,"
+	" phone_key BLOB NOT NULL,"
+	" text TEXT NOT NULL,"
+	" msg_id TEXT UNIQUE NOT NULL,"
+	" state INTEGER NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at INTEGER NOT NULL,"
+	" parts INTEGER NOT NULL DEFAULT 0,"
+	" encoding TEXT,"
+	" gateway_id TEXT,"
+	" error TEXT,"
+	" report TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE INDEX sms_out_due ON sms_out (state, next_at, id);"
+	"CREATE INDEX sms_out_gateway ON sms_out (channel, gateway_id);"
+	"CREATE INDEX sms_out_phone ON sms_out (phone_key);"
+	"CREATE TABLE sms_seen ("
+	" key BLOB PRIMARY KEY,"
+	" at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sms_seen_at ON sms_seen (at);"
+	"CREATE TABLE sms_optout ("
+	" key BLOB PRIMARY KEY,"
+	" at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define STORE_NMIGRATIONS \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -253,6 +287,43 @@ static const char *const store_sql[ST__COUNT] = {
 	    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
 	[ST_META_SET] = "INSERT INTO meta (key, value) VALUES (?, ?)"
 	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[ST_SMS_SEEN_PURGE] = "DELETE FROM sms_seen WHERE at < ?",
+	[ST_SMS_SEEN_PUT] = "INSERT INTO sms_seen (key, at) VALUES (?, ?)"
+	    " ON CONFLICT (key) DO NOTHING",
+	[ST_SMS_OPTOUT_HAS] = "SELECT count(*) FROM sms_optout WHERE key = ?",
+	[ST_SMS_OPTOUT_PUT] = "INSERT INTO sms_optout (key, at) VALUES (?, ?)"
+	    " ON CONFLICT (key) DO UPDATE SET at = excluded.at",
+	[ST_SMS_OPTOUT_DEL] = "DELETE FROM sms_optout WHERE key = ?",
+	[ST_SMS_INSERT] = "INSERT INTO sms_out (channel, phone, phone_key,"
+	    " text, msg_id, state, attempts, next_at, parts, created_at,"
+	    " updated_at) VALUES (?, ?, ?, ?, ?, 0, 0, ?, 0, ?, ?)"
+	    " ON CONFLICT (msg_id) DO NOTHING",
+	/* Queued and due to a number that wrote STOP: opted out. */
+	[ST_SMS_SKIP] = "UPDATE sms_out SET state = 4, updated_at = ?"
+	    " WHERE state = 0 AND next_at <= ?"
+	    " AND phone_key IN (SELECT key FROM sms_optout)",
+	[ST_SMS_DUE] = "SELECT " STORE_SMS_COLS " FROM sms_out"
+	    " WHERE state = 0 AND next_at <= ? ORDER BY id LIMIT ?",
+	/*
+	 * An attempt: the state moves from queued (or opted out while it
+	 * was being sent); a report that came first keeps its own.
+	 */
+	[ST_SMS_RESULT] = "UPDATE sms_out SET attempts = attempts + 1,"
+	    " state = CASE WHEN state IN (0, 4) THEN ? ELSE state END,"
+	    " next_at = coalesce(?, next_at),"
+	    " gateway_id = coalesce(?, gateway_id),"
+	    " error = coalesce(?, error),"
+	    " parts = CASE WHEN ? > 0 THEN ? ELSE parts END,"
+	    " encoding = coalesce(?, encoding), updated_at = ? WHERE id = ?",
+	/* Delivered (2) unless failed (3): a failed part wins. */
+	[ST_SMS_REPORT_MSG] = "UPDATE sms_out SET report = ?, updated_at = ?,"
+	    " state = CASE WHEN ? = 3 OR (? = 2 AND state != 3) THEN ?"
+	    " ELSE state END WHERE channel = ? AND msg_id = ?",
+	[ST_SMS_REPORT_GW] = "UPDATE sms_out SET report = ?, updated_at = ?,"
+	    " state = CASE WHEN ? = 3 OR (? = 2 AND state != 3) THEN ?"
+	    " ELSE state END WHERE channel = ? AND gateway_id = ?",
+	[ST_SMS_LIST] = "SELECT " STORE_SMS_COLS " FROM sms_out"
+	    " WHERE phone_key = ? ORDER BY id",
 };
 
 /* Store the single integer result of a PRAGMA. */
@@ -548,6 +619,13 @@ static enum store_rc (*const store_sqlite_bodies[])(struct store_engine *,
 	[SJ_OUTBOX_FAILING] = store_jobs_outbox_failing,
 	[SJ_META_GET] = store_jobs_meta_get,
 	[SJ_META_SET] = store_jobs_meta_set,
+	[SJ_SMS_INBOUND] = store_jobs_sms_inbound,
+	[SJ_SMS_QUEUE] = store_jobs_sms_queue,
+	[SJ_SMS_DUE] = store_jobs_sms_due,
+	[SJ_SMS_RESULT] = store_jobs_sms_result,
+	[SJ_SMS_REPORT] = store_jobs_sms_report,
+	[SJ_SMS_OPTOUT] = store_jobs_sms_optout,
+	[SJ_SMS_LIST] = store_jobs_sms_list,
 };
 
 /* Run one job's body, or STORE_ERR for a kind without one. */

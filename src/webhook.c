@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * webhook: the USSD webhook requests. The front end has already refused a
+ * webhook: the gateways' webhook requests, USSD and SMS. The front end has already refused a
  * body over limits.max_body (413); every other request is checked in one
  * order — path (404), secret (403), method (405), decoding (400) — then
- * translated by its channel adapter, answered by the session table and
- * encoded back. Refusals carry a short reason and never echo a value from
+ * translated by its channel adapter (a signature that does not verify is
+ * a 403), answered by the session table (USSD) or sms.c (SMS) and
+ * encoded back; an SMS channel's delivery reports go to sms.c. Refusals carry a short reason and never echo a value from
  * the request; logs name the channel, not the path (which may hold a
  * secret) or any field.
  */
@@ -21,12 +22,14 @@
 #include "http.h"
 #include "log.h"
 #include "session.h"
+#include "sms.h"
 #include "tally.h"
 #include "webhook.h"
 
 struct webhook {
 	struct http			*http;
 	struct session_table		*sessions;
+	struct sms			*sms;
 	struct conf *const		*confp;
 	struct tally			*refused;	/* 4xx, counted */
 };
@@ -67,6 +70,13 @@ webhook_mount(struct webhook *w, struct http *h)
 {
 	w->http = h;
 	return http_mount(h, "/", webhook_request_cb, w);
+}
+
+/* Hand SMS channels' messages to s. */
+void
+webhook_set_sms(struct webhook *w, struct sms *s)
+{
+	w->sms = s;
 }
 
 /* Free the webhooks. */
@@ -165,6 +175,8 @@ webhook_wait_gone_cb(void *arg)
 
 	log_debug("a gateway closed its connection before the reply");
 	session_forget(ww->w->sessions, ww);
+	if (ww->w->sms != NULL)
+		sms_forget(ww->w->sms, ww);
 	webhook_wait_free(ww);
 }
 
@@ -195,14 +207,26 @@ webhook_notice(struct webhook *w, struct evhttp_request *req,
 	struct channel_event	 ev;
 	struct evbuffer		*ob;
 	const char		*how = NULL, *cause = NULL;
+	int			 rc;
 
 	memset(&ev, 0, sizeof(ev));
-	if (channel_notice_parse(ch, creq, &ev, &how, &cause) == -1) {
-		webhook_refuse(w, req, 400, "Bad Request", cause, cause);
+	if ((rc = channel_notice_parse(ch, creq, &ev, &how, &cause)) != 0) {
+		if (rc == CHANNEL_FORBIDDEN)
+			webhook_refuse(w, req, 403, "Forbidden",
+			    "signature does not verify (403)",
+			    "bad signature");
+		else
+			webhook_refuse(w, req, 400, "Bad Request", cause,
+			    cause);
 		channel_event_clear(&ev);
 		return;
 	}
-	session_gateway_end(w->sessions, channel_name(ch), ev.session_id, how);
+	if (channel_kind(ch) == CHANNEL_SMS) {
+		if (w->sms != NULL)
+			sms_report(w->sms, ch, &ev, how);
+	} else
+		session_gateway_end(w->sessions, channel_name(ch),
+		    ev.session_id, how);
 	channel_event_clear(&ev);
 	ob = evbuffer_new();
 	if (ob != NULL)
@@ -252,6 +276,48 @@ webhook_event(struct webhook *w, struct evhttp_request *req, struct conf *c,
 	channel_reply_clear(&rep);
 }
 
+/* sms.c's answer to an inbound message: the acknowledgement or reply. */
+static void
+webhook_sms_answer_cb(int status, const struct channel_reply *rep, void *arg)
+{
+	struct webhook_wait	*ww = arg;
+	struct evhttp_request	*req = http_defer_req(ww->defer);
+	struct channel_reply	 none;
+
+	memset(&none, 0, sizeof(none));
+	if (status == 200)
+		webhook_send(req, ww->ch, rep != NULL ? rep : &none);
+	else
+		http_text(req, 500, "Internal Server Error", "internal error");
+	webhook_wait_free(ww);
+}
+
+/*
+ * Hand an SMS to sms.c, which answers when the message is taken: its
+ * reply queued (or, inline, ready) or nothing to send.
+ */
+static void
+webhook_sms(struct webhook *w, struct evhttp_request *req, struct conf *c,
+    const struct channel *ch, const struct channel_event *ev)
+{
+	struct webhook_wait	*ww;
+
+	ww = calloc(1, sizeof(*ww));
+	if (ww != NULL)
+		ww->defer = http_defer(w->http, req, webhook_wait_gone_cb, ww);
+	if (w->sms == NULL || ww == NULL || ww->defer == NULL) {
+		if (ww != NULL && ww->defer != NULL)
+			http_done(ww->defer);
+		free(ww);
+		http_text(req, 500, "Internal Server Error", "internal error");
+		return;
+	}
+	ww->w = w;
+	ww->conf = conf_ref(c);
+	ww->ch = ch;
+	sms_inbound(w->sms, c, ch, ev, webhook_sms_answer_cb, ww);
+}
+
 /* Answer one webhook request. */
 static void
 webhook_request_cb(struct evhttp_request *req, void *arg)
@@ -268,7 +334,7 @@ webhook_request_cb(struct evhttp_request *req, void *arg)
 	const char			*path, *tok, *cause = NULL;
 	char				*body = NULL;
 	size_t				 len = 0;
-	int				 notice = 0;
+	int				 notice = 0, rc;
 
 	memset(&ev, 0, sizeof(ev));
 	uri = evhttp_request_get_evhttp_uri(req);
@@ -312,8 +378,14 @@ webhook_request_cb(struct evhttp_request *req, void *arg)
 	creq.header_arg = hdrs;
 	if (notice)
 		webhook_notice(w, req, ch, &creq);
-	else if (channel_parse(ch, &creq, &ev, &cause) == -1)
+	else if ((rc = channel_parse(ch, &creq, &ev, &cause)) ==
+	    CHANNEL_FORBIDDEN)
+		webhook_refuse(w, req, 403, "Forbidden",
+		    "signature does not verify (403)", "bad signature");
+	else if (rc != 0)
 		webhook_refuse(w, req, 400, "Bad Request", cause, cause);
+	else if (channel_kind(ch) == CHANNEL_SMS)
+		webhook_sms(w, req, c, ch, &ev);
 	else
 		webhook_event(w, req, c, ch, &ev);
 	/* The body holds a phone number and answers: leave none behind. */

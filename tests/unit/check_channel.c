@@ -298,7 +298,7 @@ END_TEST
 START_TEST(test_replies)
 {
 	struct channel		*ch;
-	struct channel_reply	 rep = { "សួស្តី\n1. ក", 0 };
+	struct channel_reply	 rep = { "សួស្តី\n1. ក", 0, NULL };
 	struct channel_response	 out;
 
 	ch = at_channel();
@@ -413,7 +413,8 @@ START_TEST(test_keys)
 	channel_print_keys(fp, SCHEMA_TEXT, "channels[].");
 	fclose(fp);
 	ck_assert_ptr_nonnull(strstr(got, "webhook format: "
-	    "africastalking|generic\n"));
+	    "africastalking|generic|kannel|oneapi|twilio|africastalking_sms|"
+	    "vonage|infobip|plasgate|generic_sms\n"));
 	ck_assert_ptr_nonnull(strstr(got, "\nchannels[].request.method "));
 	ck_assert_ptr_nonnull(strstr(got, "\nchannels[].token_header "));
 	ck_assert(strstr(got, "token_header") < strstr(got, "request"));

@@ -19,6 +19,8 @@
 #include "diag.h"
 #include "notify.h"
 #include "notify_telegram.h"
+#include "phone.h"
+#include "sms_conf.h"
 #include "testutil.h"
 
 #define MENU_OK \
@@ -174,8 +176,10 @@ START_TEST(test_semantics)
 	diag_free(d);
 	d = diag_new();
 	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
-	    "{\"name\": \"x\", \"type\": \"kannel\", \"path\": \"/u\"}]}",
-	    "/channels/0/type: must be one of africastalking|generic");
+	    "{\"name\": \"x\", \"type\": \"smpp\", \"path\": \"/u\"}]}",
+	    "/channels/0/type: must be one of africastalking|generic|kannel|"
+	    "oneapi|twilio|africastalking_sms|vonage|infobip|plasgate|"
+	    "generic_sms");
 	diag_free(d);
 	d = diag_new();
 	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": ["
@@ -627,6 +631,93 @@ START_TEST(test_telegram_updates)
 }
 END_TEST
 
+#define SMS_CONF(block, ch) "{\"menus\": {\"main\": \"menus/m.json\"}, " \
+	"\"sms\": " block ", \"channels\": [" CH_AT ch "]}"
+
+/* The sms block: defaults, the words, the prefix table and its checks. */
+START_TEST(test_sms_block)
+{
+	struct conf		*c;
+	const struct sms_conf	*sc;
+
+	c = load(SMS_CONF("{}", ""));
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	sc = conf_sms(c);
+	ck_assert(sms_word(&sc->keywords, " help "));
+	ck_assert(sms_word(&sc->keywords, "Help!"));
+	ck_assert(sms_word(&sc->keywords, "\xe1\x9e\x87\xe1\x9e\xbd"
+	    "\xe1\x9e\x99"));
+	ck_assert(sms_word(&sc->keywords, "chuoy"));
+	ck_assert(!sms_word(&sc->keywords, "helpme"));
+	ck_assert(!sms_word(&sc->keywords, "1"));
+	ck_assert(sms_word(&sc->stop, "Stop."));
+	ck_assert(sms_word(&sc->start, "start"));
+	ck_assert(sms_word(&sc->exit, "EXIT"));
+	ck_assert(!sms_word(&sc->exit, "STOP"));
+	ck_assert_ptr_null(sc->notice);
+	ck_assert_uint_eq(sc->per_number, 20);
+	ck_assert_uint_eq(sc->per_minutes, 10);
+	ck_assert_uint_eq(sc->block_minutes, 60);
+	ck_assert_uint_eq(sc->max_attempts, 10);
+	ck_assert_uint_eq(sc->retry_seconds, 5);
+	ck_assert_uint_eq(sc->seen_hours, 48);
+	ck_assert_uint_eq(sc->nroutes, 0);
+	ck_assert_ptr_null(sms_route(sc, "+85512345678"));
+	conf_unref(c);
+
+	/* Words replace the defaults. */
+	c = load(SMS_CONF("{\"keywords\": [\"SOS\"], \"notice\": \"N\", "
+	    "\"per_number\": {\"messages\": 3}}", ""));
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	sc = conf_sms(c);
+	ck_assert(sms_word(&sc->keywords, "sos"));
+	ck_assert(!sms_word(&sc->keywords, "HELP"));
+	ck_assert_str_eq(sc->notice, "N");
+	ck_assert_uint_eq(sc->per_number, 3);
+	conf_unref(c);
+
+	refused(SMS_CONF("{\"routes\": {\"+855\": \"at\"}}", ""),
+	    "a prefix is 1 to 15 digits");
+	refused(SMS_CONF("{\"routes\": {\"85512\": \"nowhere\"}}", ""),
+	    "no channel called \"nowhere\"");
+	refused(SMS_CONF("{\"routes\": {\"85512\": \"at\"}}", ""),
+	    "channel \"at\" cannot send SMS");
+	refused(SMS_CONF("{\"keywords\": [\"two words\"]}", ""),
+	    "a word, without spaces");
+	refused(SMS_CONF("{\"per_number\": {\"messages\": 0}}", ""),
+	    "/sms/per_number/messages");
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"channels\": "
+	    "[{\"name\": \"at\", \"type\": \"africastalking\", \"path\": "
+	    "\"/ussd/at\", \"max_parts\": 2}]}",
+	    "\"max_parts\" is for SMS channels only");
+}
+END_TEST
+
+/* A gateway's sender, as SMS conversations are keyed. */
+START_TEST(test_phone_e164)
+{
+	char	 b[32];
+
+	ck_assert_int_eq(phone_e164("+85512345678", b, sizeof(b)), 0);
+	ck_assert_str_eq(b, "+85512345678");
+	ck_assert_int_eq(phone_e164("85512345678", b, sizeof(b)), 0);
+	ck_assert_str_eq(b, "+85512345678");
+	ck_assert_int_eq(phone_e164("0085512345678", b, sizeof(b)), 0);
+	ck_assert_str_eq(b, "+85512345678");
+	ck_assert_int_eq(phone_e164("012 345 678", b, sizeof(b)), 0);
+	ck_assert_str_eq(b, "+85512345678");
+	ck_assert_int_eq(phone_e164("+1 (415) 867-5309", b, sizeof(b)), 0);
+	ck_assert_str_eq(b, "+14158675309");
+	ck_assert_int_eq(phone_e164("", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_e164("12345", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_e164("+0123456789", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_e164("1234567890123456", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_e164("8551234abc", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_e164("HOTLINE", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_e164("+85512345678", b, 8), -1);
+}
+END_TEST
+
 /*
  * The manual's key index is what the tables print: a key added, removed
  * or changed without "scripts/man-keys" fails here.
@@ -688,6 +779,8 @@ main(void)
 	tcase_add_test(tc, test_services);
 	tcase_add_test(tc, test_console);
 	tcase_add_test(tc, test_telegram_updates);
+	tcase_add_test(tc, test_sms_block);
+	tcase_add_test(tc, test_phone_e164);
 	tcase_add_test(tc, test_manual_keys);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -20,7 +20,7 @@
 
 static struct menu		*m;
 static struct engine		*e;
-static struct menu_limits	 lim = { 182, 80 };
+static struct menu_limits	 lim = { 182, 80, 0 };
 
 /* Load the test tree and start a conversation on it. */
 static void

@@ -244,7 +244,7 @@ END_TEST
 /* Rendering the fixture's main menu within 80 units: one exact page. */
 START_TEST(test_render_one_page)
 {
-	struct menu_limits	 lim = { 182, 80 };
+	struct menu_limits	 lim = { 182, 80, 0 };
 	struct menu_screen	 scr;
 	struct menu		*m;
 
@@ -286,7 +286,7 @@ on_some_page(const struct menu_screen *scr, const char *line)
 /* Paging: every page fits, footers are right, lines stay whole. */
 START_TEST(test_render_paged)
 {
-	struct menu_limits	 lim = { 60, 40 };
+	struct menu_limits	 lim = { 60, 40, 0 };
 	struct menu_screen	 scr;
 	struct menu		*m;
 	struct diag		*fit;
@@ -354,7 +354,7 @@ END_TEST
 START_TEST(test_fit_errors)
 {
 	/* Footers take 23 of 30 units: 7 are left for content. */
-	struct menu_limits	 lim = { 60, 30 };
+	struct menu_limits	 lim = { 60, 30, 0 };
 	struct menu		*m;
 
 	m = tu_menu_load_string(TREE(
@@ -479,7 +479,7 @@ END_TEST
 START_TEST(test_callback_errors)
 {
 	struct menu		*m;
-	struct menu_limits	 lim = { 182, 80 };
+	struct menu_limits	 lim = { 182, 80, 0 };
 
 	/* Without the when phrases. */
 	expect_error(CB_TREE("", "{\"window\": \"w\"}",
@@ -777,7 +777,7 @@ END_TEST
 /* {hours} needs a window; with one it is said on a 12-hour clock. */
 START_TEST(test_hours_label)
 {
-	struct menu_limits	 lim = { 182, 80 };
+	struct menu_limits	 lim = { 182, 80, 0 };
 	struct menu_screen	 scr;
 	struct menu		*m;
 	const struct menu_node	*q, *w;
@@ -987,7 +987,7 @@ END_TEST
 /* The shipped sample loads, and fits the budget of the test channels. */
 START_TEST(test_sample)
 {
-	struct menu_limits	 lim = { 182, 80 };
+	struct menu_limits	 lim = { 182, 80, 0 };
 	struct menu		*m;
 	struct diag		*fit;
 	char			*out = NULL, *line, *next, lang[3], enc[8];

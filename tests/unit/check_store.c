@@ -797,13 +797,13 @@ START_TEST(test_migrate)
 	struct odue	 d;
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 2);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 2);
+	ck_assert_int_eq(store_schema_version(fx.st), 3);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 3);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	store_free(fx.st);
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 2);
+	ck_assert_int_eq(store_schema_version(fx.st), 3);
 	ck_assert_int_eq(get(g.row.ref, &g2), STORE_OK);
 	ck_assert_int_eq(g2.row.id, g.row.id);
 	ck_assert_str_eq(g2.row.phone, "+85512345678");
@@ -818,8 +818,8 @@ START_TEST(test_migrate)
 	make_v1();
 	ck_assert_int_eq(count_rows("PRAGMA user_version"), 1);
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 2);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 2);
+	ck_assert_int_eq(store_schema_version(fx.st), 3);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 3);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
 	    "key = 'dedup_key' AND value = " V1_KEY), 1);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 3);
@@ -901,7 +901,7 @@ START_TEST(test_migrate)
 	store_free(fx.st);
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 2);
+	ck_assert_int_eq(store_schema_version(fx.st), 3);
 	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
 	ck_assert_int_eq(g.row.attempts, 1);
 	ck_assert_int_eq(g.row.asked_again, 1);

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_jobs_sms: what the SQLite backend does for each job about SMS: an
+ * inbound message (its gateway id answered once, whether the number wrote
+ * STOP), texts queued, the texts due (those to a number that wrote STOP
+ * are not sent), what sending one came to, delivery reports, STOP and
+ * START, and the texts to one number. Numbers and gateway ids are looked
+ * up by keyed hash only; no number or text is ever logged.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store_jobs.h"
+#include "store_sqlite.h"
+
+#define STORE_SMS_MSGID_LEN	24
+#define STORE_SMS_MSGID_TRIES	16
+
+/* What any gateway takes back in a URL or a reference field. */
+static const char store_sms_msgid_chars[] =
+    "abcdefghijklmnopqrstuvwxyz0123456789";
+
+_Static_assert(STORE_SMS_QUEUED == 0 && STORE_SMS_SENT == 1 &&
+    STORE_SMS_DELIVERED == 2 && STORE_SMS_FAILED == 3 &&
+    STORE_SMS_OPTED_OUT == 4, "the SMS statements spell states as numbers");
+
+/* Fill an SMS row from the current row of s (STORE_SMS_COLS). */
+static int
+store_jobs_fill_sms(struct store_job *j, sqlite3_stmt *s, void *p)
+{
+	struct store_sms	*r = p;
+	int			 state;
+
+	r->id = sqlite3_column_int64(s, 0);
+	state = sqlite3_column_int(s, 5);
+	if (state < STORE_SMS_QUEUED || state > STORE_SMS_OPTED_OUT) {
+		log_warnx("store: sms row %lld has an invalid state %d",
+		    (long long)r->id, state);
+		return -1;
+	}
+	r->state = (enum store_sms_state)state;
+	r->attempts = sqlite3_column_int(s, 6);
+	r->next_at = sqlite3_column_int64(s, 7);
+	r->parts = sqlite3_column_int(s, 8);
+	r->created_at = sqlite3_column_int64(s, 13);
+	r->updated_at = sqlite3_column_int64(s, 14);
+	if (store_sqlite_col(j, s, 1, &r->channel) == -1 ||
+	    store_sqlite_col(j, s, 2, &r->phone) == -1 ||
+	    store_sqlite_col(j, s, 3, &r->text) == -1 ||
+	    store_sqlite_col(j, s, 4, &r->msg_id) == -1 ||
+	    store_sqlite_col(j, s, 9, &r->encoding) == -1 ||
+	    store_sqlite_col(j, s, 10, &r->gateway_id) == -1 ||
+	    store_sqlite_col(j, s, 11, &r->error) == -1 ||
+	    store_sqlite_col(j, s, 12, &r->report) == -1)
+		return -1;
+	return 0;
+}
+
+/* Whether the number behind key wrote STOP; -1 on error. */
+static int
+store_jobs_sms_is_out(struct store_engine *e, const uint8_t *key)
+{
+	struct store_bind	 b;
+	int64_t			 n = 0;
+
+	store_sqlite_bind(e, ST_SMS_OPTOUT_HAS, &b);
+	store_sqlite_blob(&b, key, STORE_DEDUP_LEN);
+	if (store_sqlite_one(&b, &n) != SQLITE_ROW)
+		return -1;
+	return n > 0;
+}
+
+/*
+ * An inbound message: whether its number wrote STOP, and, when it has a
+ * gateway id, whether that id was seen on its channel within keep seconds
+ * (j->window). Ids older than that are forgotten first, through the index
+ * on their time; a new one is remembered (by keyed hash) from now.
+ */
+enum store_rc
+store_jobs_sms_inbound(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	int			 out;
+
+	out = store_jobs_sms_is_out(e, j->phone_hash);
+	if (out == -1)
+		goto fail;
+	j->rounds = out;
+	if (!j->has_seen)
+		return STORE_OK;
+	store_sqlite_bind(e, ST_SMS_SEEN_PURGE, &b);
+	store_sqlite_int(&b, j->now - j->window);
+	if (store_sqlite_write(&b) != SQLITE_OK)
+		goto fail;
+	store_sqlite_bind(e, ST_SMS_SEEN_PUT, &b);
+	store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
+	store_sqlite_int(&b, j->now);
+	if (store_sqlite_write(&b) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_changes(e->db) == 0) {
+		log_debug("store: sms inbound: a gateway id seen before");
+		return STORE_DUP;
+	}
+	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, "sms inbound");
+	return STORE_ERR;
+}
+
+/*
+ * Queue the job's texts, in order, each under a new random message id
+ * (drawn again on the rare collision, which inserts nothing).
+ */
+enum store_rc
+store_jobs_sms_queue(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	char			 msgid[STORE_SMS_MSGID_LEN + 1];
+	size_t			 i;
+	int			 tries;
+
+	for (i = 0; i < j->ntexts; i++) {
+		for (tries = 0; tries < STORE_SMS_MSGID_TRIES; tries++) {
+			store_job_random_chars(msgid, STORE_SMS_MSGID_LEN,
+			    store_sms_msgid_chars,
+			    sizeof(store_sms_msgid_chars) - 1);
+			store_sqlite_bind(e, ST_SMS_INSERT, &b);
+			store_sqlite_text(&b, j->sms.channel);
+			store_sqlite_text(&b, j->sms.phone);
+			store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+			store_sqlite_text(&b, j->texts[i]);
+			store_sqlite_text(&b, msgid);
+			store_sqlite_int(&b, j->now);
+			store_sqlite_int(&b, j->now);
+			store_sqlite_int(&b, j->now);
+			if (store_sqlite_write(&b) != SQLITE_OK)
+				goto fail;
+			if (sqlite3_changes(e->db) == 1)
+				break;
+		}
+		if (tries == STORE_SMS_MSGID_TRIES) {
+			log_warnx("store: sms queue: no free message id after "
+			    "%d tries", tries);
+			return STORE_ERR;
+		}
+	}
+	log_debug("store: %zu sms queued", j->ntexts);
+	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, "sms queue");
+	return STORE_ERR;
+}
+
+/*
+ * The queued texts due, by id: first those due to a number that wrote
+ * STOP become OPTED_OUT (every one of them, not only max), then the rest
+ * are listed.
+ */
+enum store_rc
+store_jobs_sms_due(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	int			 n;
+
+	store_sqlite_bind(e, ST_SMS_SKIP, &b);
+	store_sqlite_int(&b, j->now);
+	store_sqlite_int(&b, j->now);
+	if (store_sqlite_write(&b) != SQLITE_OK) {
+		store_sqlite_err(e, "sms due");
+		return STORE_ERR;
+	}
+	n = sqlite3_changes(e->db);
+	if (n > 0)
+		log_debug("store: %d sms not sent: the number wrote STOP", n);
+	return store_sqlite_list(e, j, ST_SMS_DUE, j->now,
+	    sizeof(struct store_sms), store_jobs_fill_sms, "sms due");
+}
+
+/*
+ * Record what sending row j->id came to: attempts + 1, its state (from
+ * queued, or opted out meanwhile: a report that came first keeps its
+ * own), RETRY's next_at, and whatever is known of how it went out.
+ */
+enum store_rc
+store_jobs_sms_result(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	enum store_sms_state	 state = STORE_SMS_SENT;
+
+	if (j->delivery == STORE_RETRY)
+		state = STORE_SMS_QUEUED;
+	else if (j->delivery == STORE_GAVE_UP)
+		state = STORE_SMS_FAILED;
+	store_sqlite_bind(e, ST_SMS_RESULT, &b);
+	store_sqlite_int(&b, state);
+	if (j->delivery == STORE_RETRY)
+		store_sqlite_int(&b, j->when);
+	else
+		store_sqlite_null(&b);
+	store_sqlite_text(&b, j->sms.gateway_id);
+	store_sqlite_text(&b, j->sms.error);
+	store_sqlite_int(&b, j->sms.parts);
+	store_sqlite_int(&b, j->sms.parts);
+	store_sqlite_text(&b, j->sms.encoding);
+	store_sqlite_int(&b, j->now);
+	store_sqlite_int(&b, j->id);
+	if (store_sqlite_write(&b) != SQLITE_OK) {
+		store_sqlite_err(e, "sms result");
+		return STORE_ERR;
+	}
+	if (sqlite3_changes(e->db) == 0)
+		return STORE_NOTFOUND;
+	if (j->delivery == STORE_GAVE_UP)
+		log_debug("store: sms %lld given up", (long long)j->id);
+	return STORE_OK;
+}
+
+/*
+ * A delivery report on a channel, by our message id or (without one) the
+ * gateway's: the status is kept as the row's report; "delivered" makes it
+ * DELIVERED unless it is FAILED, "failed" makes it FAILED, "sent" leaves
+ * the state.
+ */
+enum store_rc
+store_jobs_sms_report(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	const char		*status = j->sms.report;
+	int64_t			 to = -1;
+
+	if (strcmp(status, "delivered") == 0)
+		to = STORE_SMS_DELIVERED;
+	else if (strcmp(status, "failed") == 0)
+		to = STORE_SMS_FAILED;
+	store_sqlite_bind(e, j->sms.msg_id != NULL ? ST_SMS_REPORT_MSG :
+	    ST_SMS_REPORT_GW, &b);
+	store_sqlite_text(&b, status);
+	store_sqlite_int(&b, j->now);
+	store_sqlite_int(&b, to);
+	store_sqlite_int(&b, to);
+	store_sqlite_int(&b, to);
+	store_sqlite_text(&b, j->sms.channel);
+	store_sqlite_text(&b, j->sms.msg_id != NULL ? j->sms.msg_id :
+	    j->sms.gateway_id);
+	if (store_sqlite_write(&b) != SQLITE_OK) {
+		store_sqlite_err(e, "sms report");
+		return STORE_ERR;
+	}
+	return sqlite3_changes(e->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* STOP (j->any) records the number's keyed hash; START clears it. */
+enum store_rc
+store_jobs_sms_optout(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+
+	if (j->any) {
+		store_sqlite_bind(e, ST_SMS_OPTOUT_PUT, &b);
+		store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+		store_sqlite_int(&b, j->now);
+	} else {
+		store_sqlite_bind(e, ST_SMS_OPTOUT_DEL, &b);
+		store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+	}
+	if (store_sqlite_write(&b) != SQLITE_OK) {
+		store_sqlite_err(e, "sms optout");
+		return STORE_ERR;
+	}
+	log_debug("store: a number %s", j->any ? "wrote STOP" :
+	    "wrote START");
+	return STORE_OK;
+}
+
+/* The texts to one number (by keyed hash), oldest first. */
+enum store_rc
+store_jobs_sms_list(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+
+	store_sqlite_bind(e, ST_SMS_LIST, &b);
+	store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+	if (store_sqlite_each(j, &b, sizeof(struct store_sms),
+	    store_jobs_fill_sms) != SQLITE_OK) {
+		store_sqlite_err(e, "sms list");
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
