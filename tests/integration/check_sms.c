@@ -109,6 +109,7 @@ static const char sms_conf[] =
 "    { \"name\": \"infobip\", \"type\": \"infobip\", \"path\": "
 "\"/sms/infobip\",\n"
 "      \"token\": \"infobip-token-0123456789\", \"token_in\": \"path\",\n"
+"      \"reply_via\": \"route\",\n"
 "      \"sender\": \"HOTLINE\", \"infobip_base_url\": \"@URL@/infobip\",\n"
 "      \"infobip_api_key\": \"infobip-key-0123456789\" }\n"
 "  ]\n"
@@ -643,6 +644,564 @@ START_TEST(test_kannel_reports)
 }
 END_TEST
 
+/* A name and its value, for signing. */
+struct kv {
+	const char	*k;
+	const char	*v;
+};
+
+/* Byte order of names, then of values (twilio-python's rule). */
+static int
+kv_cmp(const void *a, const void *b)
+{
+	const struct kv	*x = a, *y = b;
+	int		 c = strcmp(x->k, y->k);
+
+	return c != 0 ? c : strcmp(x->v, y->v);
+}
+
+/* X-Twilio-Signature of url and the form fields (new string). */
+static char *
+twilio_sig(const char *url, struct kv *f, size_t n)
+{
+	uint8_t		 mac[20];
+	char		*msg, *t, b64[64];
+	size_t		 i;
+
+	qsort(f, n, sizeof(*f), kv_cmp);
+	msg = strdup(url);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_ne(asprintf(&t, "%s%s%s", msg, f[i].k, f[i].v),
+		    -1);
+		free(msg);
+		msg = t;
+	}
+	digest_hmac(DIGEST_SHA1, TW_AUTH, strlen(TW_AUTH), msg, strlen(msg),
+	    mac);
+	free(msg);
+	sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac),
+	    sodium_base64_VARIANT_ORIGINAL);
+	return strdup(b64);
+}
+
+/*
+ * POST a Twilio webhook (an inbound message, or with dlr a status
+ * callback) with body fields f, signed over the public URL unless sig is
+ * given; the answer in rep.
+ */
+static void
+twilio_post(int dlr, struct kv *f, size_t n, const char *sig,
+    struct harness_reply *rep)
+{
+	char		*body = strdup(""), *t, *ek, *ev, *mine = NULL, hdr[128];
+	const char	*hdrs[2];
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		ek = harness_urlencode(f[i].k);
+		ev = harness_urlencode(f[i].v);
+		ck_assert_int_ne(asprintf(&t, "%s%s%s=%s", body, i ? "&" : "",
+		    ek, ev), -1);
+		free(ek);
+		free(ev);
+		free(body);
+		body = t;
+	}
+	if (sig == NULL)
+		sig = mine = twilio_sig(dlr ? TW_PUBLIC "/dlr" : TW_PUBLIC, f,
+		    n);
+	snprintf(hdr, sizeof(hdr), "X-Twilio-Signature: %s", sig);
+	hdrs[0] = hdr;
+	hdrs[1] = NULL;
+	ck_assert_int_eq(harness_post(h, dlr ? TWILIO "/dlr" : TWILIO, FORM_CT,
+	    body, *sig != '\0' ? hdrs : NULL, rep), 0);
+	free(mine);
+	free(body);
+}
+
+/* A message from PHONE as Twilio delivers it; the TwiML answered. */
+static char *
+twilio_mo(const char *sid, const char *text)
+{
+	struct harness_reply	 rep;
+	struct kv		 f[] = {
+		{ "ToCountry", "KH" }, { "SmsMessageSid", sid },
+		{ "NumMedia", "0" }, { "SmsSid", sid },
+		{ "SmsStatus", "received" }, { "Body", text },
+		{ "To", "+85523900000" }, { "NumSegments", "1" },
+		{ "MessageSid", sid }, { "AccountSid", "AC0123456789abcdef" },
+		{ "From", PHONE }, { "ApiVersion", "2010-04-01" },
+	};
+	char			*xml;
+
+	twilio_post(0, f, sizeof(f) / sizeof(f[0]), NULL, &rep);
+	ck_assert_int_eq(rep.status, 200);
+	ck_assert_ptr_nonnull(strstr(rep.content_type, "xml"));
+	xml = strdup(rep.body);
+	harness_reply_clear(&rep);
+	return xml;
+}
+
+#define TWIML_HEAD	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+#define TWIML(m)	TWIML_HEAD "<Response><Message>" m \
+			"</Message></Response>"
+#define TWIML2(a, b)	TWIML_HEAD "<Response><Message>" a \
+			"</Message><Message>" b "</Message></Response>"
+
+/* Expect Twilio's answer to a message to be want. */
+static void
+twilio_expect(const char *sid, const char *text, const char *want)
+{
+	char	*xml = twilio_mo(sid, text);
+
+	ck_assert_msg(strcmp(xml, want) == 0, "answered:\n%s\nwanted:\n%s",
+	    xml, want);
+	free(xml);
+}
+
+/*
+ * 6. The Khmer conversation over Twilio: signed webhooks, the replies in
+ * TwiML (the notice and the root as two messages), "not in danger": the
+ * request is stored at that answer and alerted when the intake ends. A
+ * bad, missing or misplaced signature is a 403 and changes nothing; a
+ * retried MessageSid gets an empty TwiML answer; status callbacks are
+ * signed too.
+ */
+START_TEST(test_twilio_conversation)
+{
+	struct harness_reply	 rep;
+	struct kv		 f[] = {
+		{ "MessageSid", "SM-bad" }, { "AccountSid", "AC0123" },
+		{ "From", PHONE }, { "To", "+85523900000" },
+		{ "Body", "HELP" },
+	};
+	struct kv		 st[] = {
+		{ "MessageSid", "SM-t1" }, { "MessageStatus", "delivered" },
+		{ "AccountSid", "AC0123" }, { "To", PHONE },
+	};
+	char			*xml, *sig;
+
+	start_sms();
+	twilio_post(0, f, 5, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", &rep);
+	ck_assert_int_eq(rep.status, 403);
+	harness_reply_clear(&rep);
+	twilio_post(0, f, 5, "", &rep);
+	ck_assert_int_eq(rep.status, 403);
+	harness_reply_clear(&rep);
+	sig = twilio_sig("https://hotline.example.org/sms/other", f, 5);
+	twilio_post(0, f, 5, sig, &rep);
+	free(sig);
+	ck_assert_int_eq(rep.status, 403);
+	harness_reply_clear(&rep);
+
+	twilio_expect("SM-t1", KM_HELP, TWIML2(NOTICE, K_MAIN));
+	twilio_expect("SM-t1", KM_HELP, TWIML_HEAD "<Response/>");
+	twilio_expect("SM-t2", "2", TWIML(K_SAFE));
+	twilio_expect("SM-t3", "1", TWIML(K_DANGER));
+	twilio_expect("SM-t4", "2", TWIML(K_WHEN));
+	ck_assert_int_eq(db_int("SELECT count(*) FROM callback WHERE urgent = "
+	    "0 AND intake = 1 AND channel = 'twilio' AND phone = '" PHONE
+	    "'"), 1);
+	ck_assert_int_eq(receiver_wait(rcv, "/c", 1, 1000), -1);
+	twilio_expect("SM-t5", "3", TWIML(K_COVER));
+	xml = twilio_mo("SM-t6", "3");
+	ck_assert_msg(strncmp(xml, TWIML_HEAD "<Response><Message>" K_PROVINCE,
+	    strlen(TWIML_HEAD "<Response><Message>" K_PROVINCE)) == 0, "%s",
+	    xml);
+	free(xml);
+	xml = twilio_mo("SM-t7", "1");
+	ck_assert_msg(strncmp(xml, TWIML_HEAD "<Response><Message>អ្នកប្រឹក្សា"
+	    "នឹងហៅមកអ្នកវិញ ថ្ងៃនេះ", strlen(TWIML_HEAD "<Response><Message>"
+	    "អ្នកប្រឹក្សានឹងហៅមកអ្នកវិញ ថ្ងៃនេះ")) == 0, "%s", xml);
+	free(xml);
+	db_wait_int("SELECT count(*) FROM callback WHERE intake = 0 AND "
+	    "session_end = 'completed' AND \"window\" = 'afternoon' AND cover = "
+	    "'friend' AND province = 'none'", 1, 3000);
+	ck_assert_int_eq(receiver_wait(rcv, "/c", 1, 3000), 0);
+	/* Nothing went through an outbox: the answers were the replies. */
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sms_out"), 0);
+	twilio_post(1, st, 4, NULL, &rep);
+	ck_assert_int_eq(rep.status, 200);
+	harness_reply_clear(&rep);
+	twilio_post(1, st, 4, "AAAA", &rep);
+	ck_assert_int_eq(rep.status, 403);
+	harness_reply_clear(&rep);
+}
+END_TEST
+
+/* POST a JSON body to path; the status. */
+static long
+post_json(const char *path, const char *json)
+{
+	struct harness_reply	 rep;
+	long			 st;
+
+	ck_assert_int_eq(harness_post(h, path, JSON_CT, json, NULL, &rep), 0);
+	st = rep.status;
+	harness_reply_clear(&rep);
+	return st;
+}
+
+/* A OneAPI inbound notification from +85510234567. */
+static long
+oneapi_mo(const char *id, const char *text)
+{
+	char	*body;
+	long	 st;
+
+	ck_assert_int_ne(asprintf(&body, "{\"inboundSMSMessageNotification\":"
+	    "{\"callbackData\":\"hotline\",\"inboundSMSMessage\":{\"dateTime\":"
+	    "\"2026-11-23T03:00:00Z\",\"destinationAddress\":\"tel:1280\","
+	    "\"messageId\":\"%s\",\"message\":\"%s\",\"senderAddress\":"
+	    "\"tel:+85510234567\"}}}", id, text), -1);
+	st = post_json(SMART, body);
+	free(body);
+	return st;
+}
+
+/* The token endpoint's answer: access_token tok, valid ttl seconds. */
+static void
+token_answer(const char *tok, int ttl)
+{
+	char	 body[128];
+
+	snprintf(body, sizeof(body), "{\"access_token\":\"%s\",\"token_type\":"
+	    "\"Bearer\",\"expires_in\":%d}", tok, ttl);
+	receiver_answer(rcv, "/token", 200, JSON_CT, body);
+}
+
+/* The i-th request to the OneAPI gateway: its bearer and its message. */
+static char *
+oneapi_sent(size_t i, char **msg_id)
+{
+	struct receiver_request	 q;
+	json_t			*v, *r;
+	char			*text;
+
+	ck_assert_msg(receiver_wait(rcv, "/oneapi", i + 1, 5000) == 0,
+	    "no OneAPI send %zu", i + 1);
+	q = got("/oneapi", i);
+	ck_assert_str_eq(q.method, "POST");
+	ck_assert_str_eq(q.path, "/oneapi/smsmessaging/v1/outbound/"
+	    "tel%3A%2B1280/requests");
+	v = json_loadb(q.body, q.len, 0, NULL);
+	ck_assert_ptr_nonnull(v);
+	r = json_object_get(v, "outboundSMSMessageRequest");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(r,
+	    "address"), 0)), "tel:+85510234567");
+	ck_assert_str_eq(json_string_value(json_object_get(r,
+	    "senderAddress")), "tel:+1280");
+	text = strdup(json_string_value(json_object_get(json_object_get(r,
+	    "outboundSMSTextMessage"), "message")));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r,
+	    "receiptRequest"), "notifyURL")), "http://127.0.0.1:8080" SMART
+	    "/dlr");
+	if (msg_id != NULL)
+		*msg_id = strdup(json_string_value(json_object_get(
+		    json_object_get(r, "receiptRequest"), "callbackData")));
+	json_decref(v);
+	ck_assert_ptr_nonnull(q.authorization);
+	free(text);
+	text = strdup(q.authorization);
+	receiver_request_clear(&q);
+	return text;
+}
+
+/*
+ * 7. Smart's OneAPI gateway: a token is fetched with the client
+ * credentials before the first send and used until it expires; a 401
+ * (the token revoked mid-run) fetches a new one and the message goes out
+ * with it; a delivery notification is recorded against our id.
+ */
+START_TEST(test_oneapi_oauth)
+{
+	struct receiver_request	 q;
+	char			*auth, *id, body[512];
+
+	start_sms();
+	receiver_answer(rcv, "/oneapi", 201, JSON_CT, "{\"resourceReference\":"
+	    "{\"resourceURL\":\"http://gw/smsmessaging/v1/outbound/tel%3A%2B1280"
+	    "/requests/req-17\"}}");
+	token_answer("tok-A", 32);	/* good for two seconds of use */
+	ck_assert_int_eq(oneapi_mo("o1", "HELP"), 200);
+	auth = oneapi_sent(0, NULL);
+	ck_assert_str_eq(auth, "Bearer tok-A");
+	free(auth);
+	auth = oneapi_sent(1, &id);
+	ck_assert_str_eq(auth, "Bearer tok-A");
+	free(auth);
+	ck_assert_uint_eq(receiver_count(rcv, "/token"), 1);
+	q = got("/token", 0);
+	ck_assert_str_eq(q.method, "POST");
+	ck_assert_str_eq(q.body, "grant_type=client_credentials");
+	/* base64("consumer-key-0123456789:consumer-secret-0123456789") */
+	ck_assert_str_eq(q.authorization, "Basic Y29uc3VtZXIta2V5LTAxMjM0NTY3"
+	    "ODk6Y29uc3VtZXItc2VjcmV0LTAxMjM0NTY3ODk=");
+	receiver_request_clear(&q);
+	db_wait_int("SELECT count(*) FROM sms_out WHERE state = 1 AND "
+	    "gateway_id = 'req-17'", 2, 3000);
+
+	/* The token runs out: a new one before the next send. */
+	harness_sleep_ms(2500);
+	token_answer("tok-B", 3600);
+	ck_assert_int_eq(oneapi_mo("o2", "3"), 200);
+	auth = oneapi_sent(2, NULL);
+	ck_assert_str_eq(auth, "Bearer tok-B");
+	free(auth);
+	ck_assert_uint_eq(receiver_count(rcv, "/token"), 2);
+
+	/* Revoked mid-run: 401, a new token, the same message again. */
+	token_answer("tok-C", 3600);
+	receiver_answer_next(rcv, "/oneapi", 401, JSON_CT, "{\"fault\":"
+	    "{\"code\":900901,\"message\":\"Invalid Credentials\"}}");
+	ck_assert_int_eq(oneapi_mo("o3", "1"), 200);
+	auth = oneapi_sent(3, NULL);
+	ck_assert_str_eq(auth, "Bearer tok-B");
+	free(auth);
+	auth = oneapi_sent(4, NULL);
+	ck_assert_str_eq(auth, "Bearer tok-C");
+	free(auth);
+	ck_assert_uint_eq(receiver_count(rcv, "/token"), 3);
+	db_wait_int("SELECT count(*) FROM sms_out WHERE state = 1 AND "
+	    "attempts = 2", 1, 3000);
+
+	snprintf(body, sizeof(body), "{\"deliveryInfoNotification\":"
+	    "{\"callbackData\":\"%s\",\"deliveryInfo\":{\"address\":"
+	    "\"tel:+85510234567\",\"deliveryStatus\":\"DeliveredToTerminal\"}}}",
+	    id);
+	ck_assert_int_eq(post_json(SMART "/dlr", body), 200);
+	db_wait_int("SELECT count(*) FROM sms_out WHERE state = 2 AND report = "
+	    "'delivered'", 1, 2000);
+	free(id);
+	ck_assert_int_eq(post_json(SMART, "{\"inboundSMSMessageNotification\":"
+	    "{}}"), 400);
+	ck_assert_int_eq(post_json("/sms/smart/wrong-token-0123456789",
+	    "{}"), 403);
+}
+END_TEST
+
+/* The value of field name in a form body (new string, NULL if absent). */
+static char *
+fget(const char *body, const char *name)
+{
+	return qget(body, name, NULL);
+}
+
+/* Expect field name of a recorded form body to be want. */
+static void
+field_is(const struct receiver_request *q, const char *name,
+    const char *want)
+{
+	char	*v = fget(q->body, name);
+
+	ck_assert_msg(v != NULL && strcmp(v, want) == 0, "%s is \"%s\", want "
+	    "\"%s\"", name, v != NULL ? v : "(none)", want);
+	free(v);
+}
+
+/* The hex HMAC-SHA256 Vonage signs the sorted fields with. */
+static char *
+vonage_sig(struct kv *f, size_t n)
+{
+	uint8_t		 mac[32];
+	char		*msg = strdup(""), *t, *v, *p, hex[65];
+	size_t		 i;
+
+	qsort(f, n, sizeof(*f), kv_cmp);
+	for (i = 0; i < n; i++) {
+		v = strdup(f[i].v);
+		for (p = v; *p != '\0'; p++)
+			if (*p == '&' || *p == '=')
+				*p = '_';
+		ck_assert_int_ne(asprintf(&t, "%s&%s=%s", msg, f[i].k, v), -1);
+		free(v);
+		free(msg);
+		msg = t;
+	}
+	digest_hmac(DIGEST_SHA256, "vonage-signature-0123456789",
+	    strlen("vonage-signature-0123456789"), msg, strlen(msg), mac);
+	free(msg);
+	sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
+	return strdup(hex);
+}
+
+/* GET a Vonage inbound message (signed unless sig is "bad"). */
+static long
+vonage_mo(const char *id, const char *text, const char *sig)
+{
+	struct harness_reply	 rep;
+	struct kv		 f[] = {
+		{ "msisdn", PHONE_DIGITS }, { "to", "85599000000" },
+		{ "messageId", id }, { "text", text }, { "type", "text" },
+		{ "keyword", text }, { "message-timestamp",
+		  "2026-11-23 03:00:00" }, { "timestamp", "1795402800" },
+		{ "nonce", "6a1c7bd5-0d4f-4a8e-9d8b-3f5e1c2a7b90" },
+	};
+	char			*q = strdup(""), *t, *ek, *ev, *mine;
+	size_t			 i, n = sizeof(f) / sizeof(f[0]);
+	long			 st;
+
+	mine = vonage_sig(f, n);
+	for (i = 0; i < n; i++) {
+		ek = harness_urlencode(f[i].k);
+		ev = harness_urlencode(f[i].v);
+		ck_assert_int_ne(asprintf(&t, "%s&%s=%s", q, ek, ev), -1);
+		free(ek);
+		free(ev);
+		free(q);
+		q = t;
+	}
+	ck_assert_int_ne(asprintf(&t, "/sms/vonage?sig=%s%s", sig != NULL ?
+	    sig : mine, q), -1);
+	ck_assert_int_eq(harness_get(h, t, NULL, &rep), 0);
+	st = rep.status;
+	harness_reply_clear(&rep);
+	free(t);
+	free(q);
+	free(mine);
+	return st;
+}
+
+/*
+ * 8. The other gateways, in and out as each one speaks: Africa's
+ * Talking (form in, its messaging API out with apiKey, its report by
+ * its id), Vonage (a signed GET in, a bad sig refused, sms/json out as
+ * unicode), Infobip (results[] in, the reply through the prefix table:
+ * a Metfone number goes out through PlasGate, masked, with X-Secret).
+ */
+START_TEST(test_other_gateways)
+{
+	struct receiver_request	 q;
+	struct harness_reply	 rep;
+	char			*form, *v;
+	json_t			*j;
+
+	start_sms();
+	receiver_answer(rcv, "/at/messaging", 201, JSON_CT, "{\"SMSMessageData\""
+	    ":{\"Message\":\"Sent to 1/1 Total Cost: USD 0.01\",\"Recipients\":"
+	    "[{\"statusCode\":101,\"number\":\"" PHONE "\",\"status\":"
+	    "\"Success\",\"cost\":\"USD 0.01\",\"messageId\":\"ATXid_7\"}]}}");
+	form = harness_form("linkId", "03090445075804249226", "text", "HELP",
+	    "to", "1280", "id", "ec9adc86-51d5-4bc8-8eb0-d8ab0bb53dc6", "date",
+	    "2017-05-03T06:04:45Z", "from", PHONE, NULL);
+	ck_assert_int_eq(harness_post(h, "/sms/at/at-sms-token-0123456789",
+	    FORM_CT, form, NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 200);
+	harness_reply_clear(&rep);
+	free(form);
+	ck_assert_int_eq(receiver_wait(rcv, "/at/messaging", 2, 5000), 0);
+	q = got("/at/messaging", 0);
+	ck_assert_str_eq(q.method, "POST");
+	ck_assert_str_eq(q.apikey, "at-api-key-0123456789");
+	field_is(&q, "username", "ngo");
+	field_is(&q, "to", PHONE);
+	field_is(&q, "from", "1280");
+	field_is(&q, "message", NOTICE);
+	receiver_request_clear(&q);
+	db_wait_int("SELECT count(*) FROM sms_out WHERE channel = 'at_sms' AND "
+	    "state = 1 AND gateway_id = 'ATXid_7'", 2, 3000);
+	form = harness_form("id", "ATXid_7", "status", "Success",
+	    "phoneNumber", PHONE, "networkCode", "45601", NULL);
+	ck_assert_int_eq(harness_post(h, "/sms/at/at-sms-token-0123456789/dlr",
+	    FORM_CT, form, NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, 200);
+	harness_reply_clear(&rep);
+	free(form);
+	db_wait_int("SELECT count(*) FROM sms_out WHERE state = 2", 2, 2000);
+
+	receiver_answer(rcv, "/vonage", 200, JSON_CT, "{\"message-count\":\"1\","
+	    "\"messages\":[{\"to\":\"" PHONE_DIGITS "\",\"message-id\":"
+	    "\"0A00000012345678\",\"status\":\"0\"}]}");
+	ck_assert_int_eq(vonage_mo("v-1", "HELP", "0123abcd"), 403);
+	ck_assert_int_eq(vonage_mo("v-1", "HELP", NULL), 200);
+	ck_assert_int_eq(receiver_wait(rcv, "/vonage/sms/json", 2, 5000), 0);
+	q = got("/vonage/sms/json", 1);
+	field_is(&q, "api_key", "vonagekey");
+	field_is(&q, "api_secret", "vonage-secret-0123456789");
+	field_is(&q, "from", "85599000000");
+	field_is(&q, "to", PHONE_DIGITS);
+	field_is(&q, "type", "unicode");
+	field_is(&q, "text", K_MAIN);
+	receiver_request_clear(&q);
+
+	ck_assert_int_eq(post_json("/sms/infobip/infobip-token-0123456789",
+	    "{\"results\":[{\"messageId\":\"ib-1\",\"from\":\"85597123456\","
+	    "\"to\":\"1280\",\"text\":\"HELP\",\"cleanText\":\"\",\"keyword\":"
+	    "\"HELP\",\"receivedAt\":\"2016-10-06T09:28:39.220+0000\","
+	    "\"smsCount\":1,\"price\":{\"pricePerMessage\":0,\"currency\":"
+	    "\"EUR\"},\"callbackData\":null}],\"messageCount\":1,"
+	    "\"pendingMessageCount\":0}"), 200);
+	ck_assert_int_eq(receiver_wait(rcv, "/plasgate", 2, 5000), 0);
+	q = got("/plasgate", 1);
+	ck_assert_str_eq(q.method, "POST");
+	ck_assert_str_eq(q.query, "private_key=plasgate-key-0123456789");
+	ck_assert_str_eq(q.x_secret, "plasgate-secret-0123456789");
+	j = json_loadb(q.body, q.len, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "sender")),
+	    "HOTLINE");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "to")),
+	    "85597123456");
+	ck_assert_int_ne(asprintf(&v, "#ma#%s#ma#", K_MAIN), -1);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "content")), v);
+	free(v);
+	json_decref(j);
+	receiver_request_clear(&q);
+	ck_assert_uint_eq(receiver_count(rcv, "/infobip"), 0);
+	db_wait_int("SELECT count(*) FROM sms_out WHERE channel = 'plasgate' "
+	    "AND state = 1", 2, 3000);
+}
+END_TEST
+
+/* The limit at 3 messages per number. */
+static void
+prepare_limit(void)
+{
+	char	*path, *c, *d;
+
+	prepare_sms();
+	path = harness_path(h, "hotlined.conf");
+	c = harness_read_file(path, NULL);
+	d = replace_all(c, "\"messages\": 40", "\"messages\": 3");
+	ck_assert_int_eq(harness_write_file(h, "hotlined.conf", d), 0);
+	free(d);
+	free(c);
+	free(path);
+}
+
+/*
+ * 9. A number over its limit gets no reply and no error (a gateway must
+ * not retry), and is counted; another number is served as usual.
+ */
+START_TEST(test_number_limit)
+{
+	struct cb_opts	 o;
+	size_t		 cur = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.escalate = 600;
+	o.retry = 1;
+	o.fixture = "tests/data/journey";
+	o.prepare = prepare_limit;
+	start(&o);
+	ck_assert_int_eq(kannel_mo("l1", PHONE_DIGITS, "HELP"), 200);
+	kannel_expect(&cur, NOTICE);
+	kannel_expect(&cur, K_MAIN);
+	ck_assert_int_eq(kannel_mo("l2", PHONE_DIGITS, "3"), 200);
+	kannel_expect(&cur, K_INFO);
+	ck_assert_int_eq(kannel_mo("l3", PHONE_DIGITS, "0"), 200);
+	kannel_expect(&cur, K_MAIN);
+	ck_assert_int_eq(kannel_mo("l4", PHONE_DIGITS, "3"), 200);
+	ck_assert_int_eq(kannel_mo("l5", PHONE_DIGITS, "HELP"), 200);
+	harness_sleep_ms(1200);
+	ck_assert_uint_eq(receiver_count(rcv, SENDSMS), cur);
+	ck_assert(harness_log_contains(h, "numbers blocked for a while"));
+	ck_assert(harness_log_contains(h, "messages over a number's limit"));
+	ck_assert_int_eq(kannel_mo("l6", "85512000111", "HELP"), 200);
+	ck_assert_int_eq(receiver_wait(rcv, SENDSMS, cur + 2, 5000), 0);
+}
+END_TEST
+
 /* Build the "sms" suite. */
 static Suite *
 sms_suite(void)
@@ -659,6 +1218,10 @@ sms_suite(void)
 	tcase_add_test(tc, test_stop_start);
 	tcase_add_test(tc, test_send_retry);
 	tcase_add_test(tc, test_kannel_reports);
+	tcase_add_test(tc, test_twilio_conversation);
+	tcase_add_test(tc, test_oneapi_oauth);
+	tcase_add_test(tc, test_other_gateways);
+	tcase_add_test(tc, test_number_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }
