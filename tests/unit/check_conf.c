@@ -108,7 +108,7 @@ START_TEST(test_shipped)
 	    top != NULL ? top : ".");
 	c = conf_load(path, d, NULL);
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
-	ck_assert_uint_eq(conf_nchannels(c), 3);
+	ck_assert_uint_eq(conf_nchannels(c), 8);
 	ck_assert_str_eq(conf_language(c, 0), "km");
 	ck_assert_int_eq(conf_listen(c)->port, 8080);
 	conf_unref(c);
