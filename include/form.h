@@ -27,6 +27,24 @@ const char	*form_get(const struct form *f, const char *name);
 /* Number of fields. */
 size_t		 form_count(const struct form *f);
 
+/*
+ * Name and value of field i (borrowed), in the order received, repeated
+ * names included; NULL when i is not below form_count(f). For walking
+ * every field, as a signature over all of them needs.
+ */
+const char	*form_name(const struct form *f, size_t i);
+const char	*form_value(const struct form *f, size_t i);
+
+/*
+ * Decode one component s[0..len) of form text ('+' is a space, "%XX" a
+ * byte) without the UTF-8 rule: the result may hold NULs (a UTF-16BE
+ * text). Returns a new buffer of *outlen bytes plus a NUL, which the
+ * caller wipes and frees, or NULL with *cause set to a static string
+ * ("invalid percent-encoding", "out of memory").
+ */
+char		*form_unescape(const char *s, size_t len, size_t *outlen,
+		    const char **cause);
+
 /* Free a form and wipe its decoded values (they may hold phone numbers). */
 void		 form_free(struct form *f);
 

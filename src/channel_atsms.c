@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "channel_ops.h"
+#include "channel_util.h"
 #include "form.h"
 #include "notify_common.h"
 #include "schema.h"
@@ -40,20 +41,10 @@ static const struct schema_key atsms_keys[] = {
 	SCHEMA_END
 };
 
-/* The API key goes in a header. */
-static const struct schema_secret_rule atsms_key_rule = {
-	"API key", notify_token_ok, "text without spaces or controls"
+/* The sending account's members. */
+static const struct channel_util_account atsms_account = {
+	"Africa's Talking", "at_username", "at_api_key", "at_sms_url"
 };
-
-/* Wipe and free a string that may hold a secret, a number or a text. */
-static void
-atsms_wipe(char *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
 
 /* Free the account, wiping the key. */
 static void
@@ -65,7 +56,7 @@ atsms_free(void *state)
 		return;
 	free(s->url);
 	free(s->username);
-	atsms_wipe(s->api_key);
+	channel_util_wipe_free(s->api_key);
 	free(s);
 }
 
@@ -80,15 +71,12 @@ atsms_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 {
 	struct atsms	*s;
 	const char	*user, *url;
-	char		*key, p[SCHEMA_PTR_MAX];
+	char		*key;
 	int		 given;
 
 	*state = NULL;
-	if (!setup->token)
-		schema_warn(doc, ptr, 0, "channel \"%s\" has no token: "
-		    "Africa's Talking signs nothing, so anyone who learns the "
-		    "URL can post messages; set token_file and \"token_in\": "
-		    "\"path\"", setup->name);
+	channel_util_warn_no_token(doc, ptr, setup,
+	    "Africa's Talking signs nothing");
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return -1;
@@ -96,27 +84,10 @@ atsms_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	user = schema_str(entry, atsms_keys, "at_username");
 	url = schema_str(entry, atsms_keys, "at_sms_url");
 	key = schema_secret(doc, entry, atsms_keys, ptr, "at_api_key",
-	    "at_api_key_file", &atsms_key_rule, &given);
-	if (user == NULL && !given) {
-		if (json_object_get(entry, "at_sms_url") != NULL) {
-			schema_ptr(p, sizeof(p), ptr, "at_sms_url");
-			schema_err(doc, p, 1, "at_sms_url needs at_username "
-			    "and at_api_key_file");
-		}
-		return 0;
-	}
-	if (user == NULL)
-		schema_err(doc, ptr, 0, "sending through Africa's Talking "
-		    "needs at_username");
-	if (!given)
-		schema_err(doc, ptr, 0, "sending through Africa's Talking "
-		    "needs at_api_key_file");
-	if (!notify_http_url_ok(url)) {
-		schema_ptr(p, sizeof(p), ptr, "at_sms_url");
-		schema_err(doc, p, 0, "must be an http:// or https:// URL");
-	}
-	if (user == NULL || key == NULL || !notify_http_url_ok(url)) {
-		atsms_wipe(key);
+	    "at_api_key_file", &channel_util_api_key_rule, &given);
+	if (!channel_util_account_check(doc, entry, ptr, &atsms_account,
+	    user, key, given, url)) {
+		channel_util_wipe_free(key);
 		return 0;
 	}
 	s->api_key = key;
@@ -139,19 +110,8 @@ atsms_parse(const void *state, const struct channel_request *req,
 	ev->hop_id = form_get(ev->form_body, "id");
 	ev->network = form_get(ev->form_body, "networkCode");
 	ev->input = form_get(ev->form_body, "text");
-	if (ev->phone != NULL && strncmp(ev->phone, "tel:", 4) == 0)
-		ev->phone += 4;
-	if (ev->phone == NULL || *ev->phone == '\0') {
-		*cause = "missing field from";
-		return CHANNEL_BAD;
-	}
-	if (ev->hop_id == NULL || *ev->hop_id == '\0') {
-		*cause = "missing field id";
-		return CHANNEL_BAD;
-	}
-	if (ev->input == NULL)
-		ev->input = "";
-	return 0;
+	return channel_util_inbound_check(ev, "missing field from",
+	    "missing field id", cause);
 }
 
 /*
@@ -189,29 +149,6 @@ atsms_notice(const void *state, const struct channel_request *req,
 	return 0;
 }
 
-/* AT does not read the answer: an empty 200. */
-static int
-atsms_format(const void *state, const struct channel_reply *reply,
-    struct channel_response *out)
-{
-	(void)state;
-	(void)reply;
-	out->body = strdup("");
-	if (out->body == NULL)
-		return -1;
-	out->len = 0;
-	out->content_type = "text/plain; charset=utf-8";
-	return 0;
-}
-
-/* AT posts its messages and reports. */
-static unsigned
-atsms_methods(const void *state)
-{
-	(void)state;
-	return CHANNEL_ALLOW_POST;
-}
-
 /* Whether the entry has an account to send with. */
 static int
 atsms_can_send(const void *state)
@@ -232,8 +169,7 @@ atsms_send(const void *state, const struct channel_sms *m,
 	const struct atsms	*s = state;
 	char			*user = NULL, *to = NULL, *msg = NULL;
 	char			*from = NULL;
-	size_t			 i;
-	int			 n, want_from;
+	int			 want_from, rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (!atsms_can_send(s))
@@ -246,41 +182,26 @@ atsms_send(const void *state, const struct channel_sms *m,
 		from = notify_urlencode(m->from, 1);
 	if (user == NULL || to == NULL || msg == NULL ||
 	    (want_from && from == NULL))
-		goto fail;
-	n = asprintf(&out->body, "username=%s&to=%s&message=%s%s%s", user, to,
-	    msg, want_from ? "&from=" : "", want_from ? from : "");
-	if (n == -1) {
-		out->body = NULL;
-		goto fail;
-	}
-	out->body_len = (size_t)n;
+		goto out;
+	if (channel_util_http_body(out, "username=%s&to=%s&message=%s%s%s",
+	    user, to, msg, want_from ? "&from=" : "",
+	    want_from ? from : "") == -1)
+		goto out;
 	out->method = "POST";
-	out->url = strdup(s->url);
-	if (out->url == NULL ||
-	    notify_header(&out->headers[0], "apiKey", s->api_key) == -1)
-		goto fail;
-	out->headers[1] = strdup("Accept: application/json");
-	out->headers[2] = strdup(
-	    "Content-Type: application/x-www-form-urlencoded");
-	if (out->headers[1] == NULL || out->headers[2] == NULL)
-		goto fail;
-	atsms_wipe(user);
-	atsms_wipe(to);
-	atsms_wipe(msg);
-	atsms_wipe(from);
-	return 0;
-
-fail:
-	atsms_wipe(user);
-	atsms_wipe(to);
-	atsms_wipe(msg);
-	atsms_wipe(from);
-	atsms_wipe(out->url);
-	atsms_wipe(out->body);
-	for (i = 0; i < CHANNEL_HTTP_HEADERS; i++)
-		atsms_wipe(out->headers[i]);
-	memset(out, 0, sizeof(*out));
-	return -1;
+	if ((out->url = strdup(s->url)) == NULL ||
+	    notify_header(&out->headers[0], "apiKey", s->api_key) == -1 ||
+	    channel_util_http_header(out, CHANNEL_UTIL_ACCEPT_JSON) == -1 ||
+	    channel_util_http_header(out, CHANNEL_UTIL_TYPE_FORM) == -1)
+		goto out;
+	rc = 0;
+out:
+	channel_util_wipe_free(user);
+	channel_util_wipe_free(to);
+	channel_util_wipe_free(msg);
+	channel_util_wipe_free(from);
+	if (rc == -1)
+		channel_util_http_wipe(out);
+	return rc;
 }
 
 /*
@@ -315,31 +236,15 @@ static enum channel_verdict
 atsms_sent(const void *state, const struct channel_answer *a,
     char **gateway_id, const char **why)
 {
-	json_t			*root, *list, *r, *id;
+	json_t			*root, *list, *r;
 	const char		*st;
 	enum channel_verdict	 v;
 
 	(void)state;
 	*gateway_id = NULL;
 	*why = NULL;
-	if (a->status == 0) {
-		*why = "no answer";
-		return CHANNEL_RETRY;
-	}
-	if (a->status == 429) {
-		*why = "throttled";
-		return CHANNEL_RETRY;
-	}
-	if (a->status >= 500) {
-		*why = "gateway error";
-		return CHANNEL_RETRY;
-	}
-	if (a->status < 200 || a->status >= 300) {
-		*why = "refused";
-		return CHANNEL_FAILED;
-	}
-	root = a->body != NULL ? json_loadb(a->body, a->body_len, 0, NULL) :
-	    NULL;
+	if (channel_util_sent_json(a, &v, why, &root))
+		return v;
 	/* Borrowed references, all owned by root (NULL: none). */
 	list = json_object_get(json_object_get(root, "SMSMessageData"),
 	    "Recipients");
@@ -352,9 +257,8 @@ atsms_sent(const void *state, const struct channel_answer *a,
 		*why = "no recipient accepted";
 		v = CHANNEL_FAILED;
 	} else if (st != NULL && strcmp(st, "Success") == 0) {
-		id = json_object_get(r, "messageId");
-		if (json_is_string(id) && *json_string_value(id) != '\0')
-			*gateway_id = strdup(json_string_value(id));
+		*gateway_id = channel_util_json_id(json_object_get(r,
+		    "messageId"));
 		v = CHANNEL_SENT;
 	} else
 		v = atsms_recipient(r, why);
@@ -371,8 +275,8 @@ const struct channel_ops channel_atsms = {
 	.parse = atsms_parse,
 	.notice = atsms_notice,
 	.notice_path = "/dlr",
-	.format = atsms_format,
-	.methods = atsms_methods,
+	.format = channel_util_format_empty,	/* AT does not read it */
+	.methods = channel_util_methods_post,
 	.kind = CHANNEL_SMS,
 	.flags = 0,
 	.send = atsms_send,

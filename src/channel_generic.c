@@ -116,23 +116,6 @@ generic_strdup(const char *s, int *oom)
 	return d;
 }
 
-/* Parse a field spec member into f, reporting bad specs. */
-static void
-generic_field(struct schema_doc *doc, json_t *req, const char *name,
-    const char *ptr, struct channel_field *f)
-{
-	const char	*spec = schema_str(req, ck_request, name);
-	char		 p[SCHEMA_PTR_MAX];
-
-	if (spec == NULL)
-		return;
-	if (channel_util_field_parse(spec, f) == -1) {
-		schema_ptr(p, sizeof(p), ptr, name);
-		schema_err(doc, p, 0, "\"%s\" is not "
-		    "[body:|query:|header:]name", spec);
-	}
-}
-
 /* Read how the first hop is signalled (and the gateway's end). */
 static void
 generic_newsig(struct schema_doc *doc, struct generic *g, json_t *req,
@@ -145,7 +128,8 @@ generic_newsig(struct schema_doc *doc, struct generic *g, json_t *req,
 		g->newsig = GENERIC_NEW_EMPTY_INPUT;
 	else if (strcmp(s, "field") == 0) {
 		g->newsig = GENERIC_NEW_FIELD;
-		generic_field(doc, req, "new_session_field", p, &g->f_new);
+		channel_util_field_conf(doc, req, ck_request, p,
+		    "new_session_field", &g->f_new);
 		g->new_value = generic_strdup(schema_str(req, ck_request,
 		    "new_session_value"), oom);
 		if (g->f_new.name == NULL || g->new_value == NULL)
@@ -256,12 +240,15 @@ generic_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	    CHANNEL_GET : CHANNEL_POST;
 	g->body = strcmp(schema_str(req, ck_request, "body"), "json") == 0 ?
 	    GENERIC_BODY_JSON : GENERIC_BODY_FORM;
-	generic_field(doc, req, "session_id", p, &g->f_session);
-	generic_field(doc, req, "phone", p, &g->f_phone);
-	generic_field(doc, req, "input", p, &g->f_input);
-	generic_field(doc, req, "service_code", p, &g->f_service);
-	generic_field(doc, req, "network", p, &g->f_network);
-	generic_field(doc, req, "hop_id", p, &g->f_hop);
+	channel_util_field_conf(doc, req, ck_request, p, "session_id",
+	    &g->f_session);
+	channel_util_field_conf(doc, req, ck_request, p, "phone", &g->f_phone);
+	channel_util_field_conf(doc, req, ck_request, p, "input", &g->f_input);
+	channel_util_field_conf(doc, req, ck_request, p, "service_code",
+	    &g->f_service);
+	channel_util_field_conf(doc, req, ck_request, p, "network",
+	    &g->f_network);
+	channel_util_field_conf(doc, req, ck_request, p, "hop_id", &g->f_hop);
 	g->input_mode = strcmp(schema_str(req, ck_request, "input_mode"),
 	    "history") == 0 ? GENERIC_INPUT_HISTORY : GENERIC_INPUT_LATEST;
 	g->separator = generic_strdup(schema_str(req, ck_request,
@@ -269,42 +256,6 @@ generic_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	generic_newsig(doc, g, req, p, &oom);
 	generic_reply(doc, g, json_object_get(entry, "reply"), ptr, &oom);
 	return oom ? -1 : 0;
-}
-
-/* Keep a formatted copy alive as long as the event. */
-static const char *
-generic_own(struct channel_event *ev, char *s)
-{
-	if (s == NULL ||
-	    ev->nowned == sizeof(ev->owned) / sizeof(ev->owned[0])) {
-		free(s);
-		return NULL;
-	}
-	ev->owned[ev->nowned++] = s;
-	return s;
-}
-
-/* Look up a dotted path ("session.id") in a JSON object (borrowed). */
-static json_t *
-generic_json_path(json_t *obj, const char *path)
-{
-	char		 part[128];
-	const char	*dot;
-	size_t		 n;
-
-	while (obj != NULL) {
-		dot = strchr(path, '.');
-		n = dot ? (size_t)(dot - path) : strlen(path);
-		if (n >= sizeof(part))
-			return NULL;
-		memcpy(part, path, n);
-		part[n] = '\0';
-		obj = json_object_get(obj, part);
-		if (dot == NULL)
-			return obj;
-		path = dot + 1;
-	}
-	return NULL;
 }
 
 /*
@@ -344,7 +295,7 @@ generic_get(const struct generic *g, const struct channel_request *req,
 		    ev->form_body, f->name);
 		return 0;
 	}
-	v = generic_json_path(ev->json, f->name);
+	v = channel_util_json_path(ev->json, f->name);
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (json_is_string(v)) {
@@ -356,7 +307,7 @@ generic_get(const struct generic *g, const struct channel_request *req,
 		if (asprintf(&num, "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v)) == -1)
 			num = NULL;
-		*out = generic_own(ev, num);
+		*out = channel_util_own(ev, num);
 		if (*out == NULL) {
 			*cause = "out of memory";
 			return -1;

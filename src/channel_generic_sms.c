@@ -129,34 +129,6 @@ static const struct schema_key gsms_keys[] = {
 	SCHEMA_END
 };
 
-/* Return 1 if s can be a header value: not empty, no controls. */
-static int
-gsms_printable(const char *s)
-{
-	const unsigned char	*p;
-
-	if (*s == '\0')
-		return 0;
-	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
-static const struct schema_secret_rule gsms_secret_rule = {
-	"secret", gsms_printable, "printable text"
-};
-
-/* Overwrite and free a string (NULL is fine). */
-static void
-gsms_wipe_free(char *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
 /* Free a mapping, wiping the secret. */
 static void
 gsms_free(void *state)
@@ -178,7 +150,7 @@ gsms_free(void *state)
 	free(g->to);
 	free(g->text);
 	free(g->from);
-	gsms_wipe_free(g->auth);
+	channel_util_wipe_free(g->auth);
 	free(g->id_field);
 	free(g);
 }
@@ -196,23 +168,6 @@ gsms_content(json_t *obj, const struct schema_key *t)
 	return GSMS_FORM;
 }
 
-/* Parse the field spec member name of obj into f, reporting a bad one. */
-static void
-gsms_field(struct schema_doc *doc, json_t *obj, const struct schema_key *t,
-    const char *ptr, const char *name, struct channel_field *f)
-{
-	const char	*spec = schema_str(obj, t, name);
-	char		 p[SCHEMA_PTR_MAX];
-
-	if (spec == NULL)
-		return;
-	if (channel_util_field_parse(spec, f) == -1) {
-		schema_ptr(p, sizeof(p), ptr, name);
-		schema_err(doc, p, 0, "\"%s\" is not "
-		    "[body:|query:|header:]name", spec);
-	}
-}
-
 /* Read "sms_request". */
 static void
 gsms_conf_request(struct schema_doc *doc, struct gsms *g, json_t *req,
@@ -223,10 +178,14 @@ gsms_conf_request(struct schema_doc *doc, struct gsms *g, json_t *req,
 	schema_ptr(p, sizeof(p), ptr, "sms_request");
 	g->has_in = 1;
 	g->in_content = gsms_content(req, gsms_request_keys);
-	gsms_field(doc, req, gsms_request_keys, p, "from", &g->in_from);
-	gsms_field(doc, req, gsms_request_keys, p, "to", &g->in_to);
-	gsms_field(doc, req, gsms_request_keys, p, "text", &g->in_text);
-	gsms_field(doc, req, gsms_request_keys, p, "id", &g->in_id);
+	channel_util_field_conf(doc, req, gsms_request_keys, p, "from",
+	    &g->in_from);
+	channel_util_field_conf(doc, req, gsms_request_keys, p, "to",
+	    &g->in_to);
+	channel_util_field_conf(doc, req, gsms_request_keys, p, "text",
+	    &g->in_text);
+	channel_util_field_conf(doc, req, gsms_request_keys, p, "id",
+	    &g->in_id);
 }
 
 /* Read "sms_report" and its status map. */
@@ -242,8 +201,10 @@ gsms_conf_report(struct schema_doc *doc, struct gsms *g, json_t *rep,
 	schema_ptr(p, sizeof(p), ptr, "sms_report");
 	g->has_report = 1;
 	g->rep_content = gsms_content(rep, gsms_report_keys);
-	gsms_field(doc, rep, gsms_report_keys, p, "id", &g->rep_id);
-	gsms_field(doc, rep, gsms_report_keys, p, "status", &g->rep_status);
+	channel_util_field_conf(doc, rep, gsms_report_keys, p, "id",
+	    &g->rep_id);
+	channel_util_field_conf(doc, rep, gsms_report_keys, p, "status",
+	    &g->rep_status);
 	map = schema_get(rep, gsms_report_keys, "statuses");
 	schema_ptr(q, sizeof(q), p, "statuses");
 	json_object_foreach(map, value, v) {
@@ -309,12 +270,12 @@ gsms_conf_auth(struct schema_doc *doc, struct gsms *g, json_t *snd,
 	name = schema_str(snd, gsms_send_keys, "auth_header");
 	scheme = schema_str(snd, gsms_send_keys, "auth_scheme");
 	secret = schema_secret(doc, snd, gsms_send_keys, ptr, "auth_secret",
-	    "auth_secret_file", &gsms_secret_rule, &given);
+	    "auth_secret_file", &channel_util_printable_rule, &given);
 	if (name == NULL) {
 		if (given || scheme != NULL)
 			schema_err(doc, ptr, 0, "auth_secret and auth_scheme "
 			    "need \"auth_header\"");
-		gsms_wipe_free(secret);
+		channel_util_wipe_free(secret);
 		return 0;
 	}
 	for (c = name; *c != '\0'; c++)
@@ -337,7 +298,7 @@ gsms_conf_auth(struct schema_doc *doc, struct gsms *g, json_t *snd,
 		g->auth = NULL;
 		r = -1;
 	}
-	gsms_wipe_free(secret);
+	channel_util_wipe_free(secret);
 	return r;
 }
 
@@ -360,7 +321,7 @@ static int
 gsms_conf_send(struct schema_doc *doc, struct gsms *g, json_t *snd,
     json_t *entry, const char *ptr)
 {
-	char	 p[SCHEMA_PTR_MAX], q[SCHEMA_PTR_MAX];
+	char	 p[SCHEMA_PTR_MAX];
 	int	 oom = 0;
 
 	schema_ptr(p, sizeof(p), ptr, "sms_send");
@@ -376,10 +337,7 @@ gsms_conf_send(struct schema_doc *doc, struct gsms *g, json_t *snd,
 	g->json = strcmp(schema_str(snd, gsms_send_keys, "content"),
 	    "json") == 0;
 	g->to_plus = schema_bool(snd, gsms_send_keys, "to_plus");
-	if (g->url != NULL && !notify_http_url_ok(g->url)) {
-		schema_ptr(q, sizeof(q), p, "url");
-		schema_err(doc, q, 0, "must be an http:// or https:// URL");
-	}
+	channel_util_url_check(doc, p, "url", g->url, 0);
 	if (g->get && g->json)
 		schema_err(doc, p, 0, "a GET has no JSON body");
 	if (strcmp(g->to, g->text) == 0 || (g->from != NULL &&
@@ -431,42 +389,6 @@ gsms_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	return 0;
 }
 
-/* Keep s alive as long as the event. Returns s, or NULL (freed). */
-static const char *
-gsms_own(struct channel_event *ev, char *s)
-{
-	if (s == NULL ||
-	    ev->nowned == sizeof(ev->owned) / sizeof(ev->owned[0])) {
-		gsms_wipe_free(s);
-		return NULL;
-	}
-	ev->owned[ev->nowned++] = s;
-	return s;
-}
-
-/* Look up a dotted path ("message.text") in a JSON object (borrowed). */
-static json_t *
-gsms_json_path(json_t *obj, const char *path)
-{
-	char		 part[128];
-	const char	*dot;
-	size_t		 n;
-
-	while (obj != NULL) {
-		dot = strchr(path, '.');
-		n = dot != NULL ? (size_t)(dot - path) : strlen(path);
-		if (n >= sizeof(part))
-			return NULL;
-		memcpy(part, path, n);
-		part[n] = '\0';
-		obj = json_object_get(obj, part);
-		if (dot == NULL)
-			return obj;
-		path = dot + 1;
-	}
-	return NULL;
-}
-
 /* Decode the query string and the body the content needs. */
 static int
 gsms_decode(enum gsms_content content, const struct channel_request *req,
@@ -510,7 +432,7 @@ gsms_get(enum gsms_content content, const struct channel_request *req,
 {
 	const char	*s;
 	json_t		*v;
-	char		*c = NULL;
+	int		 rc;
 
 	*out = NULL;
 	if (f->name == NULL)
@@ -524,7 +446,8 @@ gsms_get(enum gsms_content content, const struct channel_request *req,
 			*cause = "invalid UTF-8 in a header";
 			return CHANNEL_BAD;
 		}
-		c = strdup(s);
+		*out = channel_util_own(ev, strdup(s));
+		rc = *out == NULL ? -1 : 0;
 	} else if (f->where == CHANNEL_FROM_QUERY || content == GSMS_QUERY) {
 		*out = form_get(ev->form_query, f->name);
 		return 0;
@@ -532,23 +455,16 @@ gsms_get(enum gsms_content content, const struct channel_request *req,
 		*out = form_get(ev->form_body, f->name);
 		return 0;
 	} else {
-		v = gsms_json_path(ev->json, f->name);
+		v = channel_util_json_path(ev->json, f->name);
 		if (v == NULL || json_is_null(v))
 			return 0;
-		if (json_is_string(v)) {
-			/* jansson refuses \u0000 unless asked. */
-			*out = json_string_value(v);
-			return 0;
-		}
-		if (!json_is_integer(v)) {
+		rc = channel_util_json_text(ev, v, out);
+		if (rc == 1) {
 			*cause = "a JSON field must be a string or an integer";
 			return CHANNEL_BAD;
 		}
-		if (asprintf(&c, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v)) == -1)
-			c = NULL;
 	}
-	if ((*out = gsms_own(ev, c)) == NULL) {
+	if (rc == -1) {
 		*cause = "out of memory";
 		return CHANNEL_BAD;
 	}
@@ -624,21 +540,6 @@ gsms_notice(const void *state, const struct channel_request *req,
 	return CHANNEL_BAD;
 }
 
-/* Answer an inbound message: 200 and nothing. */
-static int
-gsms_format(const void *state, const struct channel_reply *reply,
-    struct channel_response *out)
-{
-	(void)state;
-	(void)reply;
-	out->body = strdup("");
-	if (out->body == NULL)
-		return -1;
-	out->len = 0;
-	out->content_type = "text/plain; charset=utf-8";
-	return 0;
-}
-
 /* The method a content arrives by. */
 static unsigned
 gsms_method(enum gsms_content c)
@@ -680,12 +581,12 @@ gsms_form_add(char **acc, const char *name, const char *value, int form)
 	v = notify_urlencode(value, form);
 	if (n != NULL && v != NULL && asprintf(&s, "%s%s%s=%s",
 	    *acc != NULL ? *acc : "", *acc != NULL ? "&" : "", n, v) != -1) {
-		gsms_wipe_free(*acc);
+		channel_util_wipe_free(*acc);
 		*acc = s;
 		r = 0;
 	}
 	free(n);
-	gsms_wipe_free(v);
+	channel_util_wipe_free(v);
 	return r;
 }
 
@@ -718,7 +619,7 @@ gsms_fields(const struct gsms *g, const char *to, const struct channel_sms *m,
 	    gsms_form_add(&s, g->text, m->text, form) == -1 ||
 	    (g->from != NULL && gsms_form_add(&s, g->from, m->from,
 	    form) == -1)) {
-		gsms_wipe_free(s);
+		channel_util_wipe_free(s);
 		return NULL;
 	}
 	return s;
@@ -735,7 +636,6 @@ gsms_send(const void *state, const struct channel_sms *m,
 	const struct gsms	*g = state;
 	const char		*to;
 	char			*f = NULL;
-	size_t			 h = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!gsms_can_send(g) || m->to == NULL || m->text == NULL ||
@@ -746,35 +646,28 @@ gsms_send(const void *state, const struct channel_sms *m,
 	if (f == NULL)
 		goto fail;
 	if (g->get) {
-		if (asprintf(&out->url, "%s%c%s", g->url,
-		    strchr(g->url, '?') != NULL ? '&' : '?', f) == -1) {
-			out->url = NULL;
+		if (channel_util_http_url(out, "%s%c%s", g->url,
+		    strchr(g->url, '?') != NULL ? '&' : '?', f) == -1)
 			goto fail;
-		}
-		gsms_wipe_free(f);
+		channel_util_wipe_free(f);
 		f = NULL;
 	} else {
 		if ((out->url = strdup(g->url)) == NULL ||
-		    (out->headers[h++] = strdup(g->json ?
-		    "Content-Type: application/json" : "Content-Type: "
-		    "application/x-www-form-urlencoded")) == NULL)
+		    channel_util_http_header(out, g->json ?
+		    CHANNEL_UTIL_TYPE_JSON : CHANNEL_UTIL_TYPE_FORM) == -1)
 			goto fail;
 		out->body = f;
 		out->body_len = strlen(f);
 		f = NULL;
 	}
-	if (g->auth != NULL && (out->headers[h++] = strdup(g->auth)) == NULL)
+	if (g->auth != NULL && channel_util_http_header(out, g->auth) == -1)
 		goto fail;
 	out->method = g->get ? "GET" : "POST";
 	return 0;
 
 fail:
-	gsms_wipe_free(f);
-	gsms_wipe_free(out->url);
-	for (h = 0; out->headers[h] != NULL; h++)
-		gsms_wipe_free(out->headers[h]);
-	gsms_wipe_free(out->body);
-	memset(out, 0, sizeof(*out));
+	channel_util_wipe_free(f);
+	channel_util_http_wipe(out);
 	return -1;
 }
 
@@ -789,7 +682,7 @@ gsms_answer_id(const struct gsms *g, const struct channel_answer *a)
 	if (g->id_field == NULL || a->body == NULL || a->body_len == 0)
 		return NULL;
 	root = json_loadb(a->body, a->body_len, 0, &jerr);
-	v = gsms_json_path(root, g->id_field);
+	v = channel_util_json_path(root, g->id_field);
 	if (json_is_string(v) && *json_string_value(v) != '\0' &&
 	    strlen(json_string_value(v)) <= CHANNEL_MAX_ID)
 		id = strdup(json_string_value(v));
@@ -843,7 +736,7 @@ const struct channel_ops channel_generic_sms = {
 	.parse = gsms_parse,
 	.notice = gsms_notice,
 	.notice_path = "/dlr",
-	.format = gsms_format,
+	.format = channel_util_format_empty,	/* 200 and nothing */
 	.methods = gsms_methods,
 	.kind = CHANNEL_SMS,
 	.flags = 0,

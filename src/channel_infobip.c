@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "channel_ops.h"
+#include "channel_util.h"
 #include "notify_common.h"
 #include "schema.h"
 
@@ -37,21 +38,6 @@ static const struct schema_key infobip_keys[] = {
 	SCHEMA_END
 };
 
-/* The API key goes in a header. */
-static const struct schema_secret_rule infobip_key_rule = {
-	"API key", notify_token_ok, "text without spaces or controls"
-};
-
-/* Wipe and free a string that may hold a secret, a number or a text. */
-static void
-infobip_wipe(char *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
 /* Free the account, wiping the key. */
 static void
 infobip_free(void *state)
@@ -60,7 +46,7 @@ infobip_free(void *state)
 
 	if (s == NULL)
 		return;
-	infobip_wipe(s->api_key);
+	channel_util_wipe_free(s->api_key);
 	free(s->base);
 	free(s);
 }
@@ -76,22 +62,17 @@ infobip_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	struct infobip	*s;
 	const char	*base;
 	char		*key, p[SCHEMA_PTR_MAX];
-	size_t		 n;
 	int		 given;
 
 	*state = NULL;
-	if (!setup->token)
-		schema_warn(doc, ptr, 0, "channel \"%s\" has no token: "
-		    "Infobip signs nothing, so anyone who learns the URL can "
-		    "post messages; set token_file and \"token_in\": "
-		    "\"path\"", setup->name);
+	channel_util_warn_no_token(doc, ptr, setup, "Infobip signs nothing");
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return -1;
 	*state = s;
 	base = schema_str(entry, infobip_keys, "infobip_base_url");
 	key = schema_secret(doc, entry, infobip_keys, ptr, "infobip_api_key",
-	    "infobip_api_key_file", &infobip_key_rule, &given);
+	    "infobip_api_key_file", &channel_util_api_key_rule, &given);
 	if (!given) {
 		if (json_object_get(entry, "infobip_base_url") != NULL) {
 			schema_ptr(p, sizeof(p), ptr, "infobip_base_url");
@@ -100,22 +81,15 @@ infobip_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 		}
 		return 0;
 	}
-	if (!notify_http_url_ok(base) || strpbrk(base, "?#") != NULL) {
-		schema_ptr(p, sizeof(p), ptr, "infobip_base_url");
-		schema_err(doc, p, 0, "must be an http:// or https:// URL");
-		infobip_wipe(key);
+	if (!channel_util_url_check(doc, ptr, "infobip_base_url", base, 1)) {
+		channel_util_wipe_free(key);
 		return 0;
 	}
 	if (key == NULL)
 		return 0;
 	s->api_key = key;
-	s->base = strdup(base);
-	if (s->base == NULL)
-		return -1;
-	n = strlen(s->base);
-	while (n > 0 && s->base[n - 1] == '/')
-		s->base[--n] = '\0';
-	return 0;
+	s->base = channel_util_url_base(base);
+	return s->base == NULL ? -1 : 0;
 }
 
 /*
@@ -165,20 +139,10 @@ static const char *
 infobip_field(struct channel_event *ev, json_t *r, const char *name,
     int *oom)
 {
-	json_t	*v = json_object_get(r, name);
-	char	*s;
+	const char	*s;
 
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (!json_is_integer(v))
-		return NULL;
-	if (ev->nowned == sizeof(ev->owned) / sizeof(ev->owned[0]) ||
-	    asprintf(&s, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) ==
-	    -1) {
+	if (channel_util_json_text(ev, json_object_get(r, name), &s) == -1)
 		*oom = 1;
-		return NULL;
-	}
-	ev->owned[ev->nowned++] = s;
 	return s;
 }
 
@@ -202,19 +166,8 @@ infobip_parse(const void *state, const struct channel_request *req,
 		*cause = "out of memory";
 		return CHANNEL_BAD;
 	}
-	if (ev->phone != NULL && strncmp(ev->phone, "tel:", 4) == 0)
-		ev->phone += 4;
-	if (ev->phone == NULL || *ev->phone == '\0') {
-		*cause = "missing field from";
-		return CHANNEL_BAD;
-	}
-	if (ev->hop_id == NULL || *ev->hop_id == '\0') {
-		*cause = "missing field messageId";
-		return CHANNEL_BAD;
-	}
-	if (ev->input == NULL)
-		ev->input = "";
-	return 0;
+	return channel_util_inbound_check(ev, "missing field from",
+	    "missing field messageId", cause);
 }
 
 /*
@@ -257,29 +210,6 @@ infobip_notice(const void *state, const struct channel_request *req,
 	else
 		*how = "sent";
 	return 0;
-}
-
-/* Infobip wants a 200; the body is not read. */
-static int
-infobip_format(const void *state, const struct channel_reply *reply,
-    struct channel_response *out)
-{
-	(void)state;
-	(void)reply;
-	out->body = strdup("");
-	if (out->body == NULL)
-		return -1;
-	out->len = 0;
-	out->content_type = "text/plain; charset=utf-8";
-	return 0;
-}
-
-/* Infobip posts its messages and reports. */
-static unsigned
-infobip_methods(const void *state)
-{
-	(void)state;
-	return CHANNEL_ALLOW_POST;
 }
 
 /* Whether the entry has a key to send with. */
@@ -345,54 +275,34 @@ infobip_send(const void *state, const struct channel_sms *m,
 	json_t			*root = NULL;
 	const char		*p;
 	char			*to = NULL, *auth = NULL;
-	size_t			 i;
+	int			 rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (!infobip_can_send(s))
+	if (!infobip_can_send(s) || (p = channel_util_digits(m->to)) == NULL)
 		return -1;
-	p = *m->to == '+' ? m->to + 1 : m->to;
-	if (*p == '\0' || strspn(p, "0123456789") != strlen(p))
-		return -1;
-	to = strdup(p);
-	if (to == NULL)
-		goto fail;
-	root = infobip_message(m, to);
-	if (root == NULL)
-		goto fail;
-	out->body = json_dumps(root, JSON_COMPACT);
-	if (out->body == NULL)
-		goto fail;
-	out->body_len = strlen(out->body);
+	if ((to = strdup(p)) == NULL ||
+	    (root = infobip_message(m, to)) == NULL ||
+	    channel_util_http_json(out, root) == -1)
+		goto out;
 	out->method = "POST";
-	if (asprintf(&out->url, "%s/sms/3/messages", s->base) == -1) {
-		out->url = NULL;
-		goto fail;
-	}
+	if (channel_util_http_url(out, "%s/sms/3/messages", s->base) == -1)
+		goto out;
 	if (asprintf(&auth, "App %s", s->api_key) == -1) {
 		auth = NULL;
-		goto fail;
+		goto out;
 	}
-	if (notify_header(&out->headers[0], "Authorization", auth) == -1)
-		goto fail;
-	out->headers[1] = strdup("Content-Type: application/json");
-	out->headers[2] = strdup("Accept: application/json");
-	if (out->headers[1] == NULL || out->headers[2] == NULL)
-		goto fail;
-	infobip_wipe(to);
-	infobip_wipe(auth);
+	if (notify_header(&out->headers[0], "Authorization", auth) == -1 ||
+	    channel_util_http_header(out, CHANNEL_UTIL_TYPE_JSON) == -1 ||
+	    channel_util_http_header(out, CHANNEL_UTIL_ACCEPT_JSON) == -1)
+		goto out;
+	rc = 0;
+out:
+	channel_util_wipe_free(to);
+	channel_util_wipe_free(auth);
 	json_decref(root);
-	return 0;
-
-fail:
-	infobip_wipe(to);
-	infobip_wipe(auth);
-	json_decref(root);
-	infobip_wipe(out->url);
-	infobip_wipe(out->body);
-	for (i = 0; i < CHANNEL_HTTP_HEADERS; i++)
-		infobip_wipe(out->headers[i]);
-	memset(out, 0, sizeof(*out));
-	return -1;
+	if (rc == -1)
+		channel_util_http_wipe(out);
+	return rc;
 }
 
 /*
@@ -404,30 +314,14 @@ static enum channel_verdict
 infobip_sent(const void *state, const struct channel_answer *a,
     char **gateway_id, const char **why)
 {
-	json_t			*root, *m0, *gid, *id;
+	json_t			*root, *m0, *gid;
 	enum channel_verdict	 v;
 
 	(void)state;
 	*gateway_id = NULL;
 	*why = NULL;
-	if (a->status == 0) {
-		*why = "no answer";
-		return CHANNEL_RETRY;
-	}
-	if (a->status == 429) {
-		*why = "throttled";
-		return CHANNEL_RETRY;
-	}
-	if (a->status >= 500) {
-		*why = "gateway error";
-		return CHANNEL_RETRY;
-	}
-	if (a->status < 200 || a->status >= 300) {
-		*why = "refused";
-		return CHANNEL_FAILED;
-	}
-	root = a->body != NULL ? json_loadb(a->body, a->body_len, 0, NULL) :
-	    NULL;
+	if (channel_util_sent_json(a, &v, why, &root))
+		return v;
 	/* Borrowed references, all owned by root (NULL: none). */
 	m0 = json_array_get(json_object_get(root, "messages"), 0);
 	gid = json_object_get(json_object_get(m0, "status"), "groupId");
@@ -436,9 +330,8 @@ infobip_sent(const void *state, const struct channel_answer *a,
 		v = CHANNEL_RETRY;
 	} else if (json_integer_value(gid) == 1 ||
 	    json_integer_value(gid) == 3) {
-		id = json_object_get(m0, "messageId");
-		if (json_is_string(id) && *json_string_value(id) != '\0')
-			*gateway_id = strdup(json_string_value(id));
+		*gateway_id = channel_util_json_id(json_object_get(m0,
+		    "messageId"));
 		v = CHANNEL_SENT;
 	} else {
 		*why = "refused";
@@ -457,8 +350,8 @@ const struct channel_ops channel_infobip = {
 	.parse = infobip_parse,
 	.notice = infobip_notice,
 	.notice_path = "/dlr",
-	.format = infobip_format,
-	.methods = infobip_methods,
+	.format = channel_util_format_empty,	/* Infobip wants a 200 */
+	.methods = channel_util_methods_post,
 	.kind = CHANNEL_SMS,
 	.flags = 0,
 	.send = infobip_send,

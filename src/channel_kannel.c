@@ -15,10 +15,11 @@
 #include <strings.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "channel_ops.h"
+#include "channel_util.h"
 #include "form.h"
-#include "notify_common.h"
 #include "schema.h"
 #include "text.h"
 
@@ -176,16 +177,6 @@ kannel_buf_wipe(struct kannel_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Overwrite and free a string (NULL is fine). */
-static void
-kannel_wipe_free(char *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
 /* Free a channel's settings, wiping the password. */
 static void
 kannel_free(void *state)
@@ -196,7 +187,7 @@ kannel_free(void *state)
 		return;
 	free(k->url);
 	free(k->username);
-	kannel_wipe_free(k->password);
+	channel_util_wipe_free(k->password);
 	free(k->smsc);
 	free(k);
 }
@@ -211,7 +202,6 @@ kannel_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 {
 	struct kannel	*k;
 	const char	*url, *user, *smsc;
-	char		 p[SCHEMA_PTR_MAX];
 	int		 given;
 
 	*state = NULL;
@@ -219,11 +209,7 @@ kannel_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	if (k == NULL)
 		return -1;
 	*state = k;
-	if (!setup->token)
-		schema_warn(doc, ptr, 0, "channel \"%s\" has no token: Kannel "
-		    "signs nothing, so anyone who learns the URL can post "
-		    "messages; set token_file and \"token_in\": \"path\"",
-		    setup->name);
+	channel_util_warn_no_token(doc, ptr, setup, "Kannel signs nothing");
 	url = schema_str(entry, kannel_keys, "sendsms_url");
 	user = schema_str(entry, kannel_keys, "kannel_username");
 	smsc = schema_str(entry, kannel_keys, "kannel_smsc");
@@ -237,10 +223,7 @@ kannel_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 			    "\"sendsms_url\"");
 		return 0;
 	}
-	if (!notify_http_url_ok(url)) {
-		schema_ptr(p, sizeof(p), ptr, "sendsms_url");
-		schema_err(doc, p, 0, "must be an http:// or https:// URL");
-	}
+	channel_util_url_check(doc, ptr, "sendsms_url", url, 0);
 	if (user == NULL)
 		schema_err(doc, ptr, 0, "sending through Kannel needs "
 		    "\"kannel_username\"");
@@ -256,62 +239,10 @@ kannel_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	return 0;
 }
 
-/* Value of the hex digit c, or -1. */
-static int
-kannel_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
- * Percent-decode s[0..len) ('+' is a space) into a new buffer of *outlen
- * bytes plus a NUL; the bytes may hold NULs (UTF-16BE). NULL with *cause.
- */
-static char *
-kannel_decode(const char *s, size_t len, size_t *outlen, const char **cause)
-{
-	char	*out;
-	size_t	 i, n = 0;
-	int	 hi, lo;
-
-	out = malloc(len + 1);
-	if (out == NULL) {
-		*cause = "out of memory";
-		return NULL;
-	}
-	for (i = 0; i < len; i++) {
-		if (s[i] == '+')
-			out[n++] = ' ';
-		else if (s[i] != '%')
-			out[n++] = s[i];
-		else {
-			hi = len - i >= 3 ? kannel_hexval(s[i + 1]) : -1;
-			lo = len - i >= 3 ? kannel_hexval(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0) {
-				explicit_bzero(out, len + 1);
-				free(out);
-				*cause = "invalid percent-encoding";
-				return NULL;
-			}
-			out[n++] = (char)(hi << 4 | lo);
-			i += 2;
-		}
-	}
-	out[n] = '\0';
-	*outlen = n;
-	return out;
-}
-
-/*
- * The first query parameter called name, decoded (bytes, see
- * kannel_decode) into *out. Returns 1, 0 when absent (*out NULL), or -1
- * with *cause. form.c is no use here: it refuses the NULs of UTF-16BE.
+ * The first query parameter called name, decoded as bytes (which may
+ * hold NULs) into *out. Returns 1, 0 when absent (*out NULL), or -1 with
+ * *cause. form_parse is no use here: it refuses the NULs of UTF-16BE.
  */
 static int
 kannel_query(const char *q, const char *name, char **out, size_t *outlen,
@@ -330,7 +261,7 @@ kannel_query(const char *q, const char *name, char **out, size_t *outlen,
 		amp = strchr(q, '&');
 		plen = amp != NULL ? (size_t)(amp - q) : strlen(q);
 		eq = memchr(q, '=', plen);
-		key = kannel_decode(q, eq != NULL ? (size_t)(eq - q) : plen,
+		key = form_unescape(q, eq != NULL ? (size_t)(eq - q) : plen,
 		    &klen, cause);
 		if (key == NULL)
 			return -1;
@@ -339,23 +270,10 @@ kannel_query(const char *q, const char *name, char **out, size_t *outlen,
 		if (!same)
 			continue;
 		klen = eq != NULL ? (size_t)(eq + 1 - q) : plen;
-		*out = kannel_decode(q + klen, plen - klen, outlen, cause);
+		*out = form_unescape(q + klen, plen - klen, outlen, cause);
 		return *out == NULL ? -1 : 1;
 	}
 	return 0;
-}
-
-/* Keep s alive as long as the event. Returns s, or NULL (freed). */
-static const char *
-kannel_own(struct channel_event *ev, char *s)
-{
-	if (s == NULL ||
-	    ev->nowned == sizeof(ev->owned) / sizeof(ev->owned[0])) {
-		kannel_wipe_free(s);
-		return NULL;
-	}
-	ev->owned[ev->nowned++] = s;
-	return s;
 }
 
 /* A request header (borrowed), NULL when absent. */
@@ -394,7 +312,7 @@ kannel_field(const struct channel_request *req, struct channel_event *ev,
 	if (v == NULL)
 		return 0;
 	if (!text_utf8_valid(v, n)) {
-		kannel_wipe_free(v);
+		channel_util_wipe_free(v);
 		*cause = "invalid UTF-8";
 		return CHANNEL_BAD;
 	}
@@ -402,7 +320,7 @@ kannel_field(const struct channel_request *req, struct channel_event *ev,
 		free(v);
 		return 0;
 	}
-	if ((*out = kannel_own(ev, v)) == NULL) {
+	if ((*out = channel_util_own(ev, v)) == NULL) {
 		*cause = "out of memory";
 		return CHANNEL_BAD;
 	}
@@ -494,7 +412,7 @@ kannel_text(struct channel_event *ev, const char *b, size_t len,
 			s[len] = '\0';
 		}
 	}
-	if ((ev->input = kannel_own(ev, s)) == NULL) {
+	if ((ev->input = channel_util_own(ev, s)) == NULL) {
 		*cause = "out of memory";
 		return CHANNEL_BAD;
 	}
@@ -534,7 +452,7 @@ kannel_udh(struct channel_event *ev, const unsigned char *u, size_t n,
 		return 0;
 	if (asprintf(&s, "%u", ref) == -1)
 		s = NULL;
-	if ((ev->concat_ref = kannel_own(ev, s)) == NULL) {
+	if ((ev->concat_ref = channel_util_own(ev, s)) == NULL) {
 		*cause = "out of memory";
 		return CHANNEL_BAD;
 	}
@@ -548,19 +466,14 @@ static int
 kannel_udh_hex(struct channel_event *ev, const char *hex, const char **cause)
 {
 	unsigned char	 u[140];
-	size_t		 i, n = strlen(hex);
-	int		 hi, lo;
+	size_t		 n = strlen(hex), len;
 
-	if (n % 2 != 0 || n / 2 > sizeof(u))
+	/* Not hex (or too long): not a header we read, a whole message. */
+	if (n % 2 != 0 || n / 2 > sizeof(u) ||
+	    strspn(hex, "0123456789abcdefABCDEF") != n ||
+	    sodium_hex2bin(u, sizeof(u), hex, n, NULL, &len, NULL) != 0)
 		return 0;
-	for (i = 0; i < n / 2; i++) {
-		hi = kannel_hexval((unsigned char)hex[2 * i]);
-		lo = kannel_hexval((unsigned char)hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return 0;
-		u[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return kannel_udh(ev, u, n / 2, cause);
+	return kannel_udh(ev, u, len, cause);
 }
 
 /*
@@ -778,29 +691,6 @@ kannel_notice(const void *state, const struct channel_request *req,
 	return 0;
 }
 
-/* Answer an inbound message: 200 and nothing (replies go by sendsms). */
-static int
-kannel_format(const void *state, const struct channel_reply *reply,
-    struct channel_response *out)
-{
-	(void)state;
-	(void)reply;
-	out->body = strdup("");
-	if (out->body == NULL)
-		return -1;
-	out->len = 0;
-	out->content_type = "text/plain; charset=utf-8";
-	return 0;
-}
-
-/* get-url and our dlr-url are GETs; post-url is a POST. */
-static unsigned
-kannel_methods(const void *state)
-{
-	(void)state;
-	return CHANNEL_ALLOW_GET | CHANNEL_ALLOW_POST;
-}
-
 /* Whether the entry configured sendsms. */
 static int
 kannel_can_send(const void *state)
@@ -956,8 +846,10 @@ const struct channel_ops channel_kannel = {
 	.parse = kannel_parse,
 	.notice = kannel_notice,
 	.notice_path = "/dlr",
-	.format = kannel_format,
-	.methods = kannel_methods,
+	/* 200 and nothing: replies go by sendsms. */
+	.format = channel_util_format_empty,
+	/* get-url and our dlr-url are GETs; post-url is a POST. */
+	.methods = channel_util_methods_get_post,
 	.kind = CHANNEL_SMS,
 	.flags = CHANNEL_SPLIT,
 	.send = kannel_send,

@@ -15,9 +15,9 @@
 #include <strings.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
 #include "channel_ops.h"
+#include "channel_util.h"
 #include "notify_common.h"
 #include "schema.h"
 #include "text.h"
@@ -48,34 +48,6 @@ static const struct schema_key oneapi_keys[] = {
 	SCHEMA_END
 };
 
-/* Return 1 if s has no control characters and is not empty. */
-static int
-oneapi_printable(const char *s)
-{
-	const unsigned char	*p;
-
-	if (*s == '\0')
-		return 0;
-	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
-static const struct schema_secret_rule oneapi_secret_rule = {
-	"secret", oneapi_printable, "printable text"
-};
-
-/* Overwrite and free a string (NULL is fine). */
-static void
-oneapi_wipe_free(char *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
 /* Free a channel's settings, wiping the credentials. */
 static void
 oneapi_free(void *state)
@@ -86,22 +58,9 @@ oneapi_free(void *state)
 		return;
 	free(o->api_url);
 	free(o->token_url);
-	oneapi_wipe_free(o->key);
-	oneapi_wipe_free(o->secret);
+	channel_util_wipe_free(o->key);
+	channel_util_wipe_free(o->secret);
 	free(o);
-}
-
-/* Check that member name is an http(s) URL; report it at ptr if not. */
-static void
-oneapi_url_check(struct schema_doc *doc, const char *ptr, const char *name,
-    const char *url)
-{
-	char	 p[SCHEMA_PTR_MAX];
-
-	if (url != NULL && !notify_http_url_ok(url)) {
-		schema_ptr(p, sizeof(p), ptr, name);
-		schema_err(doc, p, 0, "must be an http:// or https:// URL");
-	}
 }
 
 /*
@@ -117,7 +76,6 @@ oneapi_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	struct oneapi	*o;
 	const char	*api, *tok, *key;
 	char		 p[SCHEMA_PTR_MAX];
-	size_t		 n;
 	int		 given;
 
 	*state = NULL;
@@ -125,26 +83,23 @@ oneapi_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	if (o == NULL)
 		return -1;
 	*state = o;
-	if (!setup->token)
-		schema_warn(doc, ptr, 0, "channel \"%s\" has no token: OneAPI "
-		    "notifications are not signed, so anyone who learns the "
-		    "URL can post messages; set token_file and \"token_in\": "
-		    "\"path\"", setup->name);
+	channel_util_warn_no_token(doc, ptr, setup,
+	    "OneAPI notifications are not signed");
 	api = schema_str(entry, oneapi_keys, "oneapi_url");
 	tok = schema_str(entry, oneapi_keys, "oneapi_token_url");
 	key = schema_str(entry, oneapi_keys, "oneapi_consumer_key");
 	o->secret = schema_secret(doc, entry, oneapi_keys, ptr,
 	    "oneapi_consumer_secret", "oneapi_consumer_secret_file",
-	    &oneapi_secret_rule, &given);
+	    &channel_util_printable_rule, &given);
 	if (api == NULL && tok == NULL && key == NULL && !given)
 		return 0;
 	if (api == NULL || tok == NULL || key == NULL || !given)
 		schema_err(doc, ptr, 0, "sending through OneAPI needs "
 		    "oneapi_url, oneapi_token_url, oneapi_consumer_key and "
 		    "oneapi_consumer_secret (or oneapi_consumer_secret_file)");
-	oneapi_url_check(doc, ptr, "oneapi_url", api);
-	oneapi_url_check(doc, ptr, "oneapi_token_url", tok);
-	if (key != NULL && (!oneapi_printable(key) ||
+	channel_util_url_check(doc, ptr, "oneapi_url", api, 0);
+	channel_util_url_check(doc, ptr, "oneapi_token_url", tok, 0);
+	if (key != NULL && (!channel_util_printable(key) ||
 	    strchr(key, ':') != NULL)) {
 		schema_ptr(p, sizeof(p), ptr, "oneapi_consumer_key");
 		schema_err(doc, p, 0, "must be printable text without ':'");
@@ -152,14 +107,8 @@ oneapi_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 	if (json_object_get(entry, "sender") == NULL)
 		schema_err(doc, ptr, 0, "sending through OneAPI needs "
 		    "\"sender\" (the number or sender id messages come from)");
-	if (api != NULL) {
-		o->api_url = strdup(api);
-		if (o->api_url == NULL)
-			return -1;
-		n = strlen(o->api_url);
-		while (n > 0 && o->api_url[n - 1] == '/')
-			o->api_url[--n] = '\0';
-	}
+	if (api != NULL && (o->api_url = channel_util_url_base(api)) == NULL)
+		return -1;
 	if ((tok != NULL && (o->token_url = strdup(tok)) == NULL) ||
 	    (key != NULL && (o->key = strdup(key)) == NULL))
 		return -1;
@@ -323,29 +272,6 @@ oneapi_notice(const void *state, const struct channel_request *req,
 	return CHANNEL_BAD;
 }
 
-/* Answer a notification: 200 and nothing (replies are sent apart). */
-static int
-oneapi_format(const void *state, const struct channel_reply *reply,
-    struct channel_response *out)
-{
-	(void)state;
-	(void)reply;
-	out->body = strdup("");
-	if (out->body == NULL)
-		return -1;
-	out->len = 0;
-	out->content_type = "text/plain; charset=utf-8";
-	return 0;
-}
-
-/* Notifications are POSTs. */
-static unsigned
-oneapi_methods(const void *state)
-{
-	(void)state;
-	return CHANNEL_ALLOW_POST;
-}
-
 /* Whether the entry configured the API. */
 static int
 oneapi_can_send(const void *state)
@@ -388,7 +314,7 @@ oneapi_send(const void *state, const struct channel_sms *m,
 	const struct oneapi	*o = state;
 	json_t			*root = NULL, *req = NULL, *rr;
 	char			*from = NULL, *to = NULL, *path = NULL;
-	int			 rc;
+	int			 set, rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (!oneapi_can_send(o) || m->from == NULL || m->to == NULL ||
@@ -398,62 +324,47 @@ oneapi_send(const void *state, const struct channel_sms *m,
 	from = oneapi_tel(m->from);
 	to = oneapi_tel(m->to);
 	if (from == NULL || to == NULL)
-		goto fail;
+		goto out;
 	req = json_pack("{s:[s], s:s, s:{s:s}, s:s}", "address", to,
 	    "senderAddress", from, "outboundSMSTextMessage", "message",
 	    m->text, "clientCorrelator", m->msg_id);
 	if (req == NULL)
-		goto fail;
+		goto out;
 	if (m->report_url != NULL) {
 		rr = json_pack("{s:s, s:s}", "notifyURL", m->report_url,
 		    "callbackData", m->msg_id);
 		if (json_object_set_new(req, "receiptRequest", rr) == -1)
-			goto fail;
+			goto out;
 	}
 	if ((root = json_object()) == NULL)
-		goto fail;
-	rc = json_object_set_new(root, "outboundSMSMessageRequest", req);
+		goto out;
+	set = json_object_set_new(root, "outboundSMSMessageRequest", req);
 	req = NULL;	/* stolen, even on failure */
-	if (rc == -1)
-		goto fail;
-	out->body = json_dumps(root, JSON_COMPACT);
-	if (out->body == NULL)
-		goto fail;
-	out->body_len = strlen(out->body);
+	if (set == -1 || channel_util_http_json(out, root) == -1)
+		goto out;
 	path = notify_urlencode(from, 0);
-	if (path == NULL || asprintf(&out->url,
+	if (path == NULL || channel_util_http_url(out,
 	    "%s/smsmessaging/v1/outbound/%s/requests", o->api_url,
-	    path) == -1) {
-		out->url = NULL;
-		goto fail;
-	}
+	    path) == -1)
+		goto out;
 	if (asprintf(&out->headers[0], "Authorization: Bearer %s",
 	    m->token) == -1) {
 		out->headers[0] = NULL;
-		goto fail;
+		goto out;
 	}
-	if ((out->headers[1] = strdup("Content-Type: application/json")) ==
-	    NULL)
-		goto fail;
+	if (channel_util_http_header(out, CHANNEL_UTIL_TYPE_JSON) == -1)
+		goto out;
 	out->method = "POST";
-	json_decref(root);
-	oneapi_wipe_free(from);
-	oneapi_wipe_free(to);
-	free(path);
-	return 0;
-
-fail:
+	rc = 0;
+out:
 	json_decref(req);
 	json_decref(root);
-	oneapi_wipe_free(from);
-	oneapi_wipe_free(to);
+	channel_util_wipe_free(from);
+	channel_util_wipe_free(to);
 	free(path);
-	oneapi_wipe_free(out->url);
-	oneapi_wipe_free(out->headers[0]);
-	free(out->headers[1]);
-	oneapi_wipe_free(out->body);
-	memset(out, 0, sizeof(*out));
-	return -1;
+	if (rc == -1)
+		channel_util_http_wipe(out);
+	return rc;
 }
 
 /*
@@ -526,51 +437,20 @@ static int
 oneapi_auth(const void *state, struct channel_http *out)
 {
 	const struct oneapi	*o = state;
-	char			*cred = NULL, *b64 = NULL;
-	size_t			 clen = 0, blen = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!oneapi_can_send(o))
 		return -1;
-	if (asprintf(&cred, "%s:%s", o->key, o->secret) == -1) {
-		cred = NULL;
-		goto fail;
-	}
-	clen = strlen(cred);
-	blen = sodium_base64_ENCODED_LEN(clen,
-	    sodium_base64_VARIANT_ORIGINAL);
-	if ((b64 = malloc(blen)) == NULL)
-		goto fail;
-	sodium_bin2base64(b64, blen, (const unsigned char *)cred, clen,
-	    sodium_base64_VARIANT_ORIGINAL);
 	if ((out->url = strdup(o->token_url)) == NULL ||
-	    asprintf(&out->headers[0], "Authorization: Basic %s", b64) == -1)
-		goto fail;
-	if ((out->headers[1] = strdup("Content-Type: "
-	    "application/x-www-form-urlencoded")) == NULL ||
-	    (out->body = strdup("grant_type=client_credentials")) == NULL)
-		goto fail;
-	out->body_len = strlen(out->body);
+	    channel_util_http_basic(out, o->key, o->secret) == -1 ||
+	    channel_util_http_header(out, CHANNEL_UTIL_TYPE_FORM) == -1 ||
+	    channel_util_http_body(out, "grant_type=client_credentials") ==
+	    -1) {
+		channel_util_http_wipe(out);
+		return -1;
+	}
 	out->method = "POST";
-	explicit_bzero(cred, clen);
-	explicit_bzero(b64, blen);
-	free(cred);
-	free(b64);
 	return 0;
-
-fail:
-	if (cred != NULL)
-		explicit_bzero(cred, clen);
-	if (b64 != NULL)
-		explicit_bzero(b64, blen);
-	free(cred);
-	free(b64);
-	free(out->url);
-	oneapi_wipe_free(out->headers[0]);
-	free(out->headers[1]);
-	free(out->body);
-	memset(out, 0, sizeof(*out));
-	return -1;
 }
 
 /* A lifetime in seconds: a positive integer or numeric string, or -1. */
@@ -641,8 +521,9 @@ const struct channel_ops channel_oneapi = {
 	.parse = oneapi_parse,
 	.notice = oneapi_notice,
 	.notice_path = "/dlr",
-	.format = oneapi_format,
-	.methods = oneapi_methods,
+	/* 200 and nothing: replies are sent apart. */
+	.format = channel_util_format_empty,
+	.methods = channel_util_methods_post,	/* notifications */
 	.kind = CHANNEL_SMS,
 	.flags = 0,
 	.send = oneapi_send,

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "channel_ops.h"
+#include "channel_util.h"
 #include "notify_common.h"
 #include "schema.h"
 
@@ -48,25 +49,9 @@ static const struct schema_key plasgate_keys[] = {
 };
 
 /* A key or secret goes in a URL or a header: no spaces or controls. */
-static int
-plasgate_secret_ok(const char *s)
-{
-	return notify_token_ok(s);
-}
-
 static const struct schema_secret_rule plasgate_rule = {
-	"key", plasgate_secret_ok, "printable text without spaces"
+	"key", notify_token_ok, "printable text without spaces"
 };
-
-/* Overwrite and free a string (NULL is fine). */
-static void
-plasgate_wipe_free(char *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
 
 /* Free the account, wiping its key and secret. */
 static void
@@ -77,8 +62,8 @@ plasgate_free(void *state)
 	if (g == NULL)
 		return;
 	free(g->url);
-	plasgate_wipe_free(g->private_key);
-	plasgate_wipe_free(g->secret);
+	channel_util_wipe_free(g->private_key);
+	channel_util_wipe_free(g->secret);
 	free(g);
 }
 
@@ -93,7 +78,6 @@ plasgate_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 {
 	struct plasgate	*g;
 	const char	*url;
-	char		 p[SCHEMA_PTR_MAX];
 	int		 given;
 
 	(void)setup;
@@ -103,10 +87,7 @@ plasgate_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 		return -1;
 	*state = g;
 	url = schema_str(entry, plasgate_keys, "plasgate_url");
-	if (!notify_http_url_ok(url)) {
-		schema_ptr(p, sizeof(p), ptr, "plasgate_url");
-		schema_err(doc, p, 0, "must be an http:// or https:// URL");
-	}
+	channel_util_url_check(doc, ptr, "plasgate_url", url, 0);
 	g->mask = schema_bool(entry, plasgate_keys, "plasgate_mask");
 	g->private_key = schema_secret(doc, entry, plasgate_keys, ptr,
 	    "plasgate_private_key", "plasgate_private_key_file",
@@ -135,14 +116,8 @@ plasgate_configure(struct schema_doc *doc, json_t *entry, const char *ptr,
 static const char *
 plasgate_to(const char *s)
 {
-	const char	*p;
-
-	if (*s == '+')
-		s++;
-	for (p = s; *p != '\0'; p++)
-		if (*p < '0' || *p > '9')
-			return NULL;
-	if (p - s < 6 || p - s > 15)
+	s = channel_util_digits(s);
+	if (s == NULL || strlen(s) < 6 || strlen(s) > 15)
 		return NULL;
 	return s;
 }
@@ -156,6 +131,7 @@ plasgate_send(const void *state, const struct channel_sms *m,
 	json_t			*root = NULL;
 	char			*content = NULL, *key = NULL;
 	const char		*to;
+	int			 rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (g == NULL || g->private_key == NULL || g->secret == NULL ||
@@ -166,44 +142,30 @@ plasgate_send(const void *state, const struct channel_sms *m,
 		if (asprintf(&content, PLASGATE_MASK "%s" PLASGATE_MASK,
 		    m->text) == -1) {
 			content = NULL;
-			goto fail;
+			goto out;
 		}
 	} else if ((content = strdup(m->text)) == NULL)
-		goto fail;
+		goto out;
 	root = json_pack("{s:s, s:s, s:s}", "sender", m->from, "to", to,
 	    "content", content);
-	if (root == NULL)
-		goto fail;
-	out->body = json_dumps(root, JSON_COMPACT);
-	if (out->body == NULL)
-		goto fail;
-	out->body_len = strlen(out->body);
+	if (root == NULL || channel_util_http_json(out, root) == -1)
+		goto out;
 	key = notify_urlencode(g->private_key, 0);
-	if (key == NULL || asprintf(&out->url, "%s%cprivate_key=%s", g->url,
-	    strchr(g->url, '?') != NULL ? '&' : '?', key) == -1) {
-		out->url = NULL;
-		goto fail;
-	}
+	if (key == NULL || channel_util_http_url(out, "%s%cprivate_key=%s",
+	    g->url, strchr(g->url, '?') != NULL ? '&' : '?', key) == -1)
+		goto out;
 	if (notify_header(&out->headers[0], "X-Secret", g->secret) == -1 ||
-	    (out->headers[1] = strdup("Content-Type: application/json")) ==
-	    NULL)
-		goto fail;
+	    channel_util_http_header(out, CHANNEL_UTIL_TYPE_JSON) == -1)
+		goto out;
 	out->method = "POST";
-	plasgate_wipe_free(content);
-	plasgate_wipe_free(key);
+	rc = 0;
+out:
+	channel_util_wipe_free(content);
+	channel_util_wipe_free(key);
 	json_decref(root);
-	return 0;
-
-fail:
-	plasgate_wipe_free(content);
-	plasgate_wipe_free(key);
-	json_decref(root);
-	plasgate_wipe_free(out->url);
-	plasgate_wipe_free(out->headers[0]);
-	free(out->headers[1]);
-	plasgate_wipe_free(out->body);
-	memset(out, 0, sizeof(*out));
-	return -1;
+	if (rc == -1)
+		channel_util_http_wipe(out);
+	return rc;
 }
 
 /*
@@ -239,21 +201,6 @@ plasgate_methods(const void *state)
 	return 0;
 }
 
-/* An empty answer, should the caller ever ask for one. */
-static int
-plasgate_format(const void *state, const struct channel_reply *reply,
-    struct channel_response *out)
-{
-	(void)state;
-	(void)reply;
-	out->body = strdup("");
-	if (out->body == NULL)
-		return -1;
-	out->len = 0;
-	out->content_type = "text/plain; charset=utf-8";
-	return 0;
-}
-
 /* Whether the account is complete. */
 static int
 plasgate_can_send(const void *state)
@@ -272,7 +219,8 @@ const struct channel_ops channel_plasgate = {
 	.parse = NULL,
 	.notice = NULL,
 	.notice_path = NULL,
-	.format = plasgate_format,
+	/* An empty answer, should the caller ever ask for one. */
+	.format = channel_util_format_empty,
 	.methods = plasgate_methods,
 	.kind = CHANNEL_SMS,
 	.flags = 0,

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "channel_ops.h"
+#include "channel_util.h"
 #include "digest.h"
 #include "form.h"
 #include "notify_common.h"
@@ -37,13 +38,13 @@ struct twilio {
 	char	*api;		/* API base URL, no trailing '/' */
 };
 
-/* One decoded form parameter. */
+/* One decoded form parameter (borrowed from the form). */
 struct twilio_param {
-	char	*name;
-	char	*value;
+	const char	*name;
+	const char	*value;
 };
 
-/* Every parameter of a form, in the order received. */
+/* Every parameter of a form, sorted for the signature. */
 struct twilio_params {
 	struct twilio_param	*v;
 	size_t			 n;
@@ -70,129 +71,6 @@ static const struct schema_secret_rule twilio_token_rule = {
 	"auth token", notify_token_ok, "text without spaces or controls"
 };
 
-/* Wipe and free a string that may hold a secret, a number or a text. */
-static void
-twilio_wipe(char *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
-/* The value of hex digit c, or -1. */
-static int
-twilio_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Decode s[0..len) as form_parse does ('+' is a space, "%XX" a byte) into
- * a new string, or NULL (bad escape, no memory). form_parse has already
- * checked the whole text, so a failure here is only memory.
- */
-static char *
-twilio_decode(const char *s, size_t len)
-{
-	char	*out;
-	size_t	 i, n = 0;
-	int	 hi, lo;
-
-	out = malloc(len + 1);
-	if (out == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '+') {
-			out[n++] = ' ';
-			continue;
-		}
-		if (s[i] != '%') {
-			out[n++] = s[i];
-			continue;
-		}
-		hi = len - i >= 3 ? twilio_hex((unsigned char)s[i + 1]) : -1;
-		lo = len - i >= 3 ? twilio_hex((unsigned char)s[i + 2]) : -1;
-		if (hi < 0 || lo < 0) {
-			out[n] = '\0';
-			twilio_wipe(out);
-			return NULL;
-		}
-		out[n++] = (char)(hi << 4 | lo);
-		i += 2;
-	}
-	out[n] = '\0';
-	return out;
-}
-
-/* Wipe and free a parameter list. */
-static void
-twilio_params_free(struct twilio_params *p)
-{
-	size_t	 i;
-
-	for (i = 0; i < p->n; i++) {
-		twilio_wipe(p->v[i].name);
-		twilio_wipe(p->v[i].value);
-	}
-	free(p->v);
-	p->v = NULL;
-	p->n = 0;
-}
-
-/*
- * Split a form into its decoded parameters (form.h gives one value per
- * name, and a signature covers them all). Empty pairs are skipped and a
- * pair without '=' has the value "", as in form_parse. 0, or -1.
- */
-static int
-twilio_params_read(const char *s, size_t len, struct twilio_params *p)
-{
-	const char	*end = s + len, *amp, *eq;
-	size_t		 cap = 0;
-	void		*nv;
-
-	memset(p, 0, sizeof(*p));
-	while (s < end) {
-		amp = memchr(s, '&', (size_t)(end - s));
-		if (amp == NULL)
-			amp = end;
-		if (amp == s) {
-			s++;
-			continue;
-		}
-		if (p->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			nv = reallocarray(p->v, cap, sizeof(*p->v));
-			if (nv == NULL)
-				goto fail;
-			p->v = nv;
-		}
-		eq = memchr(s, '=', (size_t)(amp - s));
-		if (eq == NULL)
-			eq = amp;
-		p->v[p->n].name = twilio_decode(s, (size_t)(eq - s));
-		p->v[p->n].value = eq < amp ?
-		    twilio_decode(eq + 1, (size_t)(amp - eq - 1)) :
-		    strdup("");
-		p->n++;
-		if (p->v[p->n - 1].name == NULL || p->v[p->n - 1].value == NULL)
-			goto fail;
-		s = amp;
-	}
-	return 0;
-
-fail:
-	twilio_params_free(p);
-	return -1;
-}
-
 /* Order parameters by name, then value (byte order). */
 static int
 twilio_param_cmp(const void *a, const void *b)
@@ -202,6 +80,30 @@ twilio_param_cmp(const void *a, const void *b)
 
 	c = strcmp(x->name, y->name);
 	return c != 0 ? c : strcmp(x->value, y->value);
+}
+
+/*
+ * The parameters of a form (NULL: none), sorted by name and by value
+ * within a name. Returns 0, or -1 out of memory.
+ */
+static int
+twilio_params_read(const struct form *f, struct twilio_params *p)
+{
+	size_t	 i;
+
+	memset(p, 0, sizeof(*p));
+	if (form_count(f) == 0)
+		return 0;
+	p->v = reallocarray(NULL, form_count(f), sizeof(*p->v));
+	if (p->v == NULL)
+		return -1;
+	for (i = 0; i < form_count(f); i++) {
+		p->v[i].name = form_name(f, i);
+		p->v[i].value = form_value(f, i);
+	}
+	p->n = form_count(f);
+	qsort(p->v, p->n, sizeof(*p->v), twilio_param_cmp);
+	return 0;
 }
 
 /*
@@ -254,7 +156,7 @@ twilio_sig_eq(const struct twilio *t, const char *base, const char *query,
 		return -1;
 	digest_hmac(DIGEST_SHA1, t->token, strlen(t->token), text,
 	    strlen(text), mac);
-	twilio_wipe(text);
+	channel_util_wipe_free(text);
 	sodium_bin2base64(b64, sizeof(b64), mac, digest_len(DIGEST_SHA1),
 	    sodium_base64_VARIANT_ORIGINAL);
 	eq = sodium_memcmp(b64, sig, TWILIO_SIG_LEN) == 0;
@@ -265,12 +167,12 @@ twilio_sig_eq(const struct twilio *t, const char *base, const char *query,
 /*
  * Check X-Twilio-Signature over the URL (public_url plus suffix, with and
  * without its port, as twilio-python does since Twilio itself is not
- * consistent) and the POST parameters in body (NULL for a GET). Returns
- * 0, or CHANNEL_FORBIDDEN / CHANNEL_BAD with *cause.
+ * consistent) and the POST parameters, the form post (NULL for a GET).
+ * Returns 0, or CHANNEL_FORBIDDEN / CHANNEL_BAD with *cause.
  */
 static int
 twilio_verify(const struct twilio *t, const struct channel_request *req,
-    const char *suffix, const char **cause)
+    const struct form *post, const char *suffix, const char **cause)
 {
 	struct twilio_params	 p;
 	const char		*sig = NULL, *q;
@@ -294,11 +196,8 @@ twilio_verify(const struct twilio *t, const struct channel_request *req,
 		return CHANNEL_FORBIDDEN;
 	}
 	*cause = "out of memory";
-	if (req->method == CHANNEL_POST &&
-	    twilio_params_read(req->body, req->body_len, &p) == -1)
+	if (twilio_params_read(post, &p) == -1)
 		goto done;
-	if (p.n > 1)
-		qsort(p.v, p.n, sizeof(*p.v), twilio_param_cmp);
 	if (asprintf(&b1, "%s%s", t->url_bare, suffix) == -1) {
 		b1 = NULL;
 		goto done;
@@ -322,7 +221,7 @@ twilio_verify(const struct twilio *t, const struct channel_request *req,
 done:
 	free(b1);
 	free(b2);
-	twilio_params_free(&p);
+	free(p.v);
 	return rc;
 }
 
@@ -370,7 +269,7 @@ twilio_parse(const void *state, const struct channel_request *req,
 	f = twilio_form(req, ev, cause);
 	if (f == NULL)
 		return CHANNEL_BAD;
-	rc = twilio_verify(t, req, "", cause);
+	rc = twilio_verify(t, req, ev->form_body, "", cause);
 	if (rc != 0)
 		return rc;
 	ev->hop_id = twilio_sid(f);
@@ -381,15 +280,8 @@ twilio_parse(const void *state, const struct channel_request *req,
 		*cause = "missing field MessageSid";
 		return CHANNEL_BAD;
 	}
-	if (ev->phone != NULL && strncmp(ev->phone, "tel:", 4) == 0)
-		ev->phone += 4;
-	if (ev->phone == NULL || *ev->phone == '\0') {
-		*cause = "missing field From";
-		return CHANNEL_BAD;
-	}
-	if (ev->input == NULL)
-		ev->input = "";
-	return 0;
+	return channel_util_inbound_check(ev, "missing field From",
+	    "missing field MessageSid", cause);
 }
 
 /*
@@ -409,7 +301,7 @@ twilio_notice(const void *state, const struct channel_request *req,
 	f = twilio_form(req, ev, cause);
 	if (f == NULL)
 		return CHANNEL_BAD;
-	rc = twilio_verify(t, req, "/dlr", cause);
+	rc = twilio_verify(t, req, ev->form_body, "/dlr", cause);
 	if (rc != 0)
 		return rc;
 	ev->hop_id = twilio_sid(f);
@@ -537,14 +429,6 @@ twilio_format(const void *state, const struct channel_reply *reply,
 	return 0;
 }
 
-/* Twilio's webhook may be set to GET or POST; callbacks are POSTs. */
-static unsigned
-twilio_methods(const void *state)
-{
-	(void)state;
-	return CHANNEL_ALLOW_GET | CHANNEL_ALLOW_POST;
-}
-
 /*
  * Split url into the two forms a signature may cover: without a port,
  * and with one (the given one, else 443 for https and 80 for http).
@@ -607,7 +491,7 @@ twilio_free(void *state)
 
 	if (t == NULL)
 		return;
-	twilio_wipe(t->token);
+	channel_util_wipe_free(t->token);
 	free(t->url_bare);
 	free(t->url_port);
 	free(t->sid);
@@ -622,7 +506,6 @@ twilio_configure_send(struct schema_doc *doc, json_t *entry,
 {
 	const char	*sid, *api, *s;
 	char		 p[SCHEMA_PTR_MAX];
-	size_t		 n;
 
 	sid = schema_str(entry, twilio_keys, "twilio_account_sid");
 	api = schema_str(entry, twilio_keys, "twilio_api_url");
@@ -642,19 +525,11 @@ twilio_configure_send(struct schema_doc *doc, json_t *entry,
 			    "letters and digits");
 			return 0;
 		}
-	if (!notify_http_url_ok(api) || strpbrk(api, "?#") != NULL) {
-		schema_ptr(p, sizeof(p), ptr, "twilio_api_url");
-		schema_err(doc, p, 0, "must be an http:// or https:// URL");
+	if (!channel_util_url_check(doc, ptr, "twilio_api_url", api, 1))
 		return 0;
-	}
 	t->sid = strdup(sid);
-	t->api = strdup(api);
-	if (t->sid == NULL || t->api == NULL)
-		return -1;
-	n = strlen(t->api);
-	while (n > 0 && t->api[n - 1] == '/')
-		t->api[--n] = '\0';
-	return 0;
+	t->api = channel_util_url_base(api);
+	return t->sid == NULL || t->api == NULL ? -1 : 0;
 }
 
 /* Read the auth token, the public URL and the optional send settings. */
@@ -717,9 +592,8 @@ twilio_send(const void *state, const struct channel_sms *m,
 {
 	const struct twilio	*t = state;
 	char			*to = NULL, *from = NULL, *body = NULL;
-	char			*cb = NULL, *cred = NULL, *b64 = NULL;
-	size_t			 clen, blen, i;
-	int			 n;
+	char			*cb = NULL;
+	int			 rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (!twilio_can_send(t) || m->from == NULL || *m->from == '\0')
@@ -731,62 +605,27 @@ twilio_send(const void *state, const struct channel_sms *m,
 		cb = notify_urlencode(m->report_url, 1);
 	if (to == NULL || from == NULL || body == NULL ||
 	    (cb == NULL && m->report_url != NULL))
-		goto fail;
-	n = asprintf(&out->body, "To=%s&From=%s&Body=%s%s%s", to, from, body,
-	    cb != NULL ? "&StatusCallback=" : "", cb != NULL ? cb : "");
-	if (n == -1) {
-		out->body = NULL;
-		goto fail;
-	}
-	out->body_len = (size_t)n;
+		goto out;
+	if (channel_util_http_body(out, "To=%s&From=%s&Body=%s%s%s", to, from,
+	    body, cb != NULL ? "&StatusCallback=" : "", cb != NULL ? cb : "") ==
+	    -1)
+		goto out;
 	out->method = "POST";
-	if (asprintf(&out->url, "%s/2010-04-01/Accounts/%s/Messages.json",
-	    t->api, t->sid) == -1) {
-		out->url = NULL;
-		goto fail;
-	}
-	if (asprintf(&cred, "%s:%s", t->sid, t->token) == -1) {
-		cred = NULL;
-		goto fail;
-	}
-	clen = strlen(cred);
-	blen = sodium_base64_ENCODED_LEN(clen,
-	    sodium_base64_VARIANT_ORIGINAL);
-	b64 = malloc(blen);
-	if (b64 == NULL)
-		goto fail;
-	sodium_bin2base64(b64, blen, (const unsigned char *)cred, clen,
-	    sodium_base64_VARIANT_ORIGINAL);
-	if (asprintf(&out->headers[0], "Authorization: Basic %s", b64) == -1) {
-		out->headers[0] = NULL;
-		goto fail;
-	}
-	out->headers[1] = strdup("Accept: application/json");
-	out->headers[2] = strdup(
-	    "Content-Type: application/x-www-form-urlencoded");
-	if (out->headers[1] == NULL || out->headers[2] == NULL)
-		goto fail;
-	twilio_wipe(to);
-	twilio_wipe(from);
-	twilio_wipe(body);
-	twilio_wipe(cb);
-	twilio_wipe(cred);
-	twilio_wipe(b64);
-	return 0;
-
-fail:
-	twilio_wipe(to);
-	twilio_wipe(from);
-	twilio_wipe(body);
-	twilio_wipe(cb);
-	twilio_wipe(cred);
-	twilio_wipe(b64);
-	twilio_wipe(out->url);
-	twilio_wipe(out->body);
-	for (i = 0; i < CHANNEL_HTTP_HEADERS; i++)
-		twilio_wipe(out->headers[i]);
-	memset(out, 0, sizeof(*out));
-	return -1;
+	if (channel_util_http_url(out, "%s/2010-04-01/Accounts/%s/"
+	    "Messages.json", t->api, t->sid) == -1 ||
+	    channel_util_http_basic(out, t->sid, t->token) == -1 ||
+	    channel_util_http_header(out, CHANNEL_UTIL_ACCEPT_JSON) == -1 ||
+	    channel_util_http_header(out, CHANNEL_UTIL_TYPE_FORM) == -1)
+		goto out;
+	rc = 0;
+out:
+	channel_util_wipe_free(to);
+	channel_util_wipe_free(from);
+	channel_util_wipe_free(body);
+	channel_util_wipe_free(cb);
+	if (rc == -1)
+		channel_util_http_wipe(out);
+	return rc;
 }
 
 /*
@@ -799,32 +638,15 @@ static enum channel_verdict
 twilio_sent(const void *state, const struct channel_answer *a,
     char **gateway_id, const char **why)
 {
-	json_t	*root, *sid;
+	json_t			*root;
+	enum channel_verdict	 v;
 
 	(void)state;
 	*gateway_id = NULL;
 	*why = NULL;
-	if (a->status == 0) {
-		*why = "no answer";
-		return CHANNEL_RETRY;
-	}
-	if (a->status == 429) {
-		*why = "throttled";
-		return CHANNEL_RETRY;
-	}
-	if (a->status >= 500) {
-		*why = "gateway error";
-		return CHANNEL_RETRY;
-	}
-	if (a->status < 200 || a->status >= 300) {
-		*why = "refused";
-		return CHANNEL_FAILED;
-	}
-	root = a->body != NULL ? json_loadb(a->body, a->body_len, 0, NULL) :
-	    NULL;
-	sid = json_object_get(root, "sid");	/* borrowed */
-	if (json_is_string(sid) && *json_string_value(sid) != '\0')
-		*gateway_id = strdup(json_string_value(sid));
+	if (channel_util_sent_json(a, &v, why, &root))
+		return v;
+	*gateway_id = channel_util_json_id(json_object_get(root, "sid"));
 	json_decref(root);
 	return CHANNEL_SENT;
 }
@@ -839,7 +661,8 @@ const struct channel_ops channel_twilio = {
 	.notice = twilio_notice,
 	.notice_path = "/dlr",
 	.format = twilio_format,
-	.methods = twilio_methods,
+	/* The webhook may be set to GET or POST; callbacks are POSTs. */
+	.methods = channel_util_methods_get_post,
 	.kind = CHANNEL_SMS,
 	.flags = CHANNEL_INLINE,
 	.send = twilio_send,

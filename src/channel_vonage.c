@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "channel_ops.h"
+#include "channel_util.h"
 #include "digest.h"
 #include "form.h"
 #include "notify_common.h"
@@ -79,71 +80,15 @@ static const struct schema_key vonage_keys[] = {
 	SCHEMA_END
 };
 
+/* The sending account's members. */
+static const struct channel_util_account vonage_account = {
+	"Vonage", "vonage_api_key", "vonage_api_secret", "vonage_sms_url"
+};
+
 /* What the secrets must look like. */
 static const struct schema_secret_rule vonage_secret_rule = {
 	"secret", notify_token_ok, "text without spaces or controls"
 };
-
-/* Wipe and free a string that may hold a secret, a number or a text. */
-static void
-vonage_wipe(char *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
-/* The value of hex digit c, or -1. */
-static int
-vonage_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Decode s[0..len) as form_parse does ('+' is a space, "%XX" a byte) into
- * a new string, or NULL (bad escape, no memory). form_parse has already
- * checked the whole text.
- */
-static char *
-vonage_decode(const char *s, size_t len)
-{
-	char	*out;
-	size_t	 i, n = 0;
-	int	 hi, lo;
-
-	out = malloc(len + 1);
-	if (out == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '+') {
-			out[n++] = ' ';
-			continue;
-		}
-		if (s[i] != '%') {
-			out[n++] = s[i];
-			continue;
-		}
-		hi = len - i >= 3 ? vonage_hex((unsigned char)s[i + 1]) : -1;
-		lo = len - i >= 3 ? vonage_hex((unsigned char)s[i + 2]) : -1;
-		if (hi < 0 || lo < 0) {
-			out[n] = '\0';
-			vonage_wipe(out);
-			return NULL;
-		}
-		out[n++] = (char)(hi << 4 | lo);
-		i += 2;
-	}
-	out[n] = '\0';
-	return out;
-}
 
 /* Wipe and free a parameter list. */
 static void
@@ -152,8 +97,8 @@ vonage_params_free(struct vonage_params *p)
 	size_t	 i;
 
 	for (i = 0; i < p->n; i++) {
-		vonage_wipe(p->v[i].name);
-		vonage_wipe(p->v[i].value);
+		channel_util_wipe_free(p->v[i].name);
+		channel_util_wipe_free(p->v[i].value);
 	}
 	free(p->v);
 	memset(p, 0, sizeof(*p));
@@ -182,36 +127,21 @@ vonage_params_add(struct vonage_params *p, char *name, char *value)
 	return 0;
 
 fail:
-	vonage_wipe(name);
-	vonage_wipe(value);
+	channel_util_wipe_free(name);
+	channel_util_wipe_free(value);
 	return -1;
 }
 
-/* Split form text into its decoded parameters. 0, or -1 (memory). */
+/* Copy every field of f into p. 0, or -1 (memory). */
 static int
-vonage_params_form(const char *s, size_t len, struct vonage_params *p)
+vonage_params_form(const struct form *f, struct vonage_params *p)
 {
-	const char	*end = s + len, *amp, *eq;
-	char		*name, *value;
+	size_t	 i;
 
-	while (s < end) {
-		amp = memchr(s, '&', (size_t)(end - s));
-		if (amp == NULL)
-			amp = end;
-		if (amp == s) {
-			s++;
-			continue;
-		}
-		eq = memchr(s, '=', (size_t)(amp - s));
-		if (eq == NULL)
-			eq = amp;
-		name = vonage_decode(s, (size_t)(eq - s));
-		value = eq < amp ? vonage_decode(eq + 1,
-		    (size_t)(amp - eq - 1)) : strdup("");
-		if (vonage_params_add(p, name, value) == -1)
+	for (i = 0; i < form_count(f); i++)
+		if (vonage_params_add(p, strdup(form_name(f, i)),
+		    strdup(form_value(f, i))) == -1)
 			return -1;
-		s = amp;
-	}
 	return 0;
 }
 
@@ -269,7 +199,7 @@ vonage_read(const struct channel_request *req, struct channel_event *ev,
 		ev->form_query = form_parse(q, strlen(q), cause);
 		if (ev->form_query == NULL)
 			return CHANNEL_BAD;
-		if (vonage_params_form(q, strlen(q), p) == -1)
+		if (vonage_params_form(ev->form_query, p) == -1)
 			goto nomem;
 	} else if (blank < req->body_len && req->body[blank] == '{') {
 		obj = json_loadb(req->body, req->body_len,
@@ -295,7 +225,7 @@ vonage_read(const struct channel_request *req, struct channel_event *ev,
 		ev->form_body = form_parse(req->body, req->body_len, cause);
 		if (ev->form_body == NULL)
 			return CHANNEL_BAD;
-		if (vonage_params_form(req->body, req->body_len, p) == -1)
+		if (vonage_params_form(ev->form_body, p) == -1)
 			goto nomem;
 	}
 	if (p->n > 1)
@@ -408,16 +338,16 @@ vonage_verify(const struct vonage *s, const struct vonage_params *p,
 	}
 	if (s->sigtype == VONAGE_SIG_MD5HASH) {
 		if (asprintf(&full, "%s%s", text, s->sig_secret) == -1) {
-			vonage_wipe(text);
+			channel_util_wipe_free(text);
 			*cause = "out of memory";
 			return CHANNEL_BAD;
 		}
 		digest_hash(DIGEST_MD5, full, strlen(full), mac);
-		vonage_wipe(full);
+		channel_util_wipe_free(full);
 	} else
 		digest_hmac(alg, s->sig_secret, strlen(s->sig_secret), text,
 		    strlen(text), mac);
-	vonage_wipe(text);
+	channel_util_wipe_free(text);
 	sodium_bin2hex(want, sizeof(want), mac, digest_len(alg));
 	for (i = 0; i < n; i++)
 		got[i] = (char)tolower((unsigned char)sig[i]);
@@ -449,24 +379,15 @@ vonage_verify(const struct vonage *s, const struct vonage_params *p,
 static const char *
 vonage_field(struct channel_event *ev, const char *name, int *oom)
 {
-	json_t	*v;
-	char	*s;
+	const char	*s;
 
 	if (ev->form_query != NULL)
 		return form_get(ev->form_query, name);
 	if (ev->form_body != NULL)
 		return form_get(ev->form_body, name);
-	v = json_object_get(ev->json, name);
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (!json_is_integer(v))
-		return NULL;
-	if (ev->nowned == sizeof(ev->owned) / sizeof(ev->owned[0]) ||
-	    vonage_json_text(v, &s) == -1) {
+	if (channel_util_json_text(ev, json_object_get(ev->json, name),
+	    &s) == -1)
 		*oom = 1;
-		return NULL;
-	}
-	ev->owned[ev->nowned++] = s;
 	return s;
 }
 
@@ -541,19 +462,8 @@ vonage_parse(const void *state, const struct channel_request *req,
 		*cause = "binary messages are not taken";
 		return CHANNEL_BAD;
 	}
-	if (ev->phone != NULL && strncmp(ev->phone, "tel:", 4) == 0)
-		ev->phone += 4;
-	if (ev->phone == NULL || *ev->phone == '\0') {
-		*cause = "missing field msisdn";
-		return CHANNEL_BAD;
-	}
-	if (ev->hop_id == NULL || *ev->hop_id == '\0') {
-		*cause = "missing field messageId";
-		return CHANNEL_BAD;
-	}
-	if (ev->input == NULL)
-		ev->input = "";
-	return 0;
+	return channel_util_inbound_check(ev, "missing field msisdn",
+	    "missing field messageId", cause);
 }
 
 /*
@@ -603,29 +513,6 @@ vonage_notice(const void *state, const struct channel_request *req,
 	return 0;
 }
 
-/* Vonage needs a 200 (or 204), whatever the body. */
-static int
-vonage_format(const void *state, const struct channel_reply *reply,
-    struct channel_response *out)
-{
-	(void)state;
-	(void)reply;
-	out->body = strdup("");
-	if (out->body == NULL)
-		return -1;
-	out->len = 0;
-	out->content_type = "text/plain; charset=utf-8";
-	return 0;
-}
-
-/* Vonage delivers by GET or POST, as the account is set. */
-static unsigned
-vonage_methods(const void *state)
-{
-	(void)state;
-	return CHANNEL_ALLOW_GET | CHANNEL_ALLOW_POST;
-}
-
 /* Free the settings, wiping the secrets. */
 static void
 vonage_free(void *state)
@@ -634,9 +521,9 @@ vonage_free(void *state)
 
 	if (s == NULL)
 		return;
-	vonage_wipe(s->sig_secret);
-	vonage_wipe(s->api_key);
-	vonage_wipe(s->api_secret);
+	channel_util_wipe_free(s->sig_secret);
+	channel_util_wipe_free(s->api_key);
+	channel_util_wipe_free(s->api_secret);
 	free(s->url);
 	free(s);
 }
@@ -683,7 +570,7 @@ vonage_configure_send(struct schema_doc *doc, json_t *entry,
     const char *ptr, struct vonage *s)
 {
 	const char	*key, *url;
-	char		*secret, p[SCHEMA_PTR_MAX];
+	char		*secret;
 	int		 given;
 
 	key = schema_str(entry, vonage_keys, "vonage_api_key");
@@ -691,26 +578,9 @@ vonage_configure_send(struct schema_doc *doc, json_t *entry,
 	secret = schema_secret(doc, entry, vonage_keys, ptr,
 	    "vonage_api_secret", "vonage_api_secret_file",
 	    &vonage_secret_rule, &given);
-	if (key == NULL && !given) {
-		if (json_object_get(entry, "vonage_sms_url") != NULL) {
-			schema_ptr(p, sizeof(p), ptr, "vonage_sms_url");
-			schema_err(doc, p, 1, "vonage_sms_url needs "
-			    "vonage_api_key and vonage_api_secret_file");
-		}
-		return 0;
-	}
-	if (key == NULL)
-		schema_err(doc, ptr, 0, "sending through Vonage needs "
-		    "vonage_api_key");
-	if (!given)
-		schema_err(doc, ptr, 0, "sending through Vonage needs "
-		    "vonage_api_secret_file");
-	if (!notify_http_url_ok(url)) {
-		schema_ptr(p, sizeof(p), ptr, "vonage_sms_url");
-		schema_err(doc, p, 0, "must be an http:// or https:// URL");
-	}
-	if (key == NULL || secret == NULL || !notify_http_url_ok(url)) {
-		vonage_wipe(secret);
+	if (!channel_util_account_check(doc, entry, ptr, &vonage_account,
+	    key, secret, given, url)) {
+		channel_util_wipe_free(secret);
 		return 0;
 	}
 	s->api_secret = secret;
@@ -744,22 +614,6 @@ vonage_can_send(const void *state)
 	return s != NULL && s->api_key != NULL && s->api_secret != NULL;
 }
 
-/* Our number without its '+': a new string, or NULL if not digits. */
-static char *
-vonage_digits(const char *to)
-{
-	const char	*p;
-
-	if (*to == '+')
-		to++;
-	if (*to == '\0')
-		return NULL;
-	for (p = to; *p != '\0'; p++)
-		if (*p < '0' || *p > '9')
-			return NULL;
-	return strdup(to);
-}
-
 /*
  * Build the /sms/json POST (§4.3): api_key, api_secret, from, to (digits
  * only), text, type=unicode for a text GSM-7 cannot carry, and a report
@@ -772,15 +626,15 @@ vonage_send(const void *state, const struct channel_sms *m,
 	const struct vonage	*s = state;
 	char			*key = NULL, *sec = NULL, *from = NULL;
 	char			*to = NULL, *text = NULL, *cb = NULL;
-	size_t			 i;
-	int			 n;
+	const char		*digits;
+	int			 rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (!vonage_can_send(s) || m->from == NULL || *m->from == '\0')
 		return -1;
-	to = vonage_digits(m->to);
-	if (to == NULL)
-		goto fail;
+	if ((digits = channel_util_digits(m->to)) == NULL ||
+	    (to = strdup(digits)) == NULL)
+		goto out;
 	key = notify_urlencode(s->api_key, 1);
 	sec = notify_urlencode(s->api_secret, 1);
 	from = notify_urlencode(m->from, 1);
@@ -789,46 +643,29 @@ vonage_send(const void *state, const struct channel_sms *m,
 		cb = notify_urlencode(m->report_url, 1);
 	if (key == NULL || sec == NULL || from == NULL || text == NULL ||
 	    (m->report_url != NULL && cb == NULL))
-		goto fail;
-	n = asprintf(&out->body, "api_key=%s&api_secret=%s&from=%s&to=%s"
-	    "&text=%s%s%s%s", key, sec, from, to, text,
+		goto out;
+	if (channel_util_http_body(out, "api_key=%s&api_secret=%s&from=%s"
+	    "&to=%s&text=%s%s%s%s", key, sec, from, to, text,
 	    m->enc == TEXT_UCS2 ? "&type=unicode" : "",
 	    cb != NULL ? "&status-report-req=1&callback=" : "",
-	    cb != NULL ? cb : "");
-	if (n == -1) {
-		out->body = NULL;
-		goto fail;
-	}
-	out->body_len = (size_t)n;
+	    cb != NULL ? cb : "") == -1)
+		goto out;
 	out->method = "POST";
-	out->url = strdup(s->url);
-	out->headers[0] = strdup("Accept: application/json");
-	out->headers[1] = strdup(
-	    "Content-Type: application/x-www-form-urlencoded");
-	if (out->url == NULL || out->headers[0] == NULL ||
-	    out->headers[1] == NULL)
-		goto fail;
-	vonage_wipe(key);
-	vonage_wipe(sec);
-	vonage_wipe(from);
-	vonage_wipe(to);
-	vonage_wipe(text);
-	vonage_wipe(cb);
-	return 0;
-
-fail:
-	vonage_wipe(key);
-	vonage_wipe(sec);
-	vonage_wipe(from);
-	vonage_wipe(to);
-	vonage_wipe(text);
-	vonage_wipe(cb);
-	vonage_wipe(out->url);
-	vonage_wipe(out->body);
-	for (i = 0; i < CHANNEL_HTTP_HEADERS; i++)
-		vonage_wipe(out->headers[i]);
-	memset(out, 0, sizeof(*out));
-	return -1;
+	if ((out->url = strdup(s->url)) == NULL ||
+	    channel_util_http_header(out, CHANNEL_UTIL_ACCEPT_JSON) == -1 ||
+	    channel_util_http_header(out, CHANNEL_UTIL_TYPE_FORM) == -1)
+		goto out;
+	rc = 0;
+out:
+	channel_util_wipe_free(key);
+	channel_util_wipe_free(sec);
+	channel_util_wipe_free(from);
+	channel_util_wipe_free(to);
+	channel_util_wipe_free(text);
+	channel_util_wipe_free(cb);
+	if (rc == -1)
+		channel_util_http_wipe(out);
+	return rc;
 }
 
 /*
@@ -841,7 +678,7 @@ static enum channel_verdict
 vonage_sent(const void *state, const struct channel_answer *a,
     char **gateway_id, const char **why)
 {
-	json_t			*root, *m0, *st, *id;
+	json_t			*root, *m0, *st;
 	const char		*code = NULL;
 	char			 num[32];
 	enum channel_verdict	 v;
@@ -849,24 +686,8 @@ vonage_sent(const void *state, const struct channel_answer *a,
 	(void)state;
 	*gateway_id = NULL;
 	*why = NULL;
-	if (a->status == 0) {
-		*why = "no answer";
-		return CHANNEL_RETRY;
-	}
-	if (a->status == 429) {
-		*why = "throttled";
-		return CHANNEL_RETRY;
-	}
-	if (a->status >= 500) {
-		*why = "gateway error";
-		return CHANNEL_RETRY;
-	}
-	if (a->status < 200 || a->status >= 300) {
-		*why = "refused";
-		return CHANNEL_FAILED;
-	}
-	root = a->body != NULL ? json_loadb(a->body, a->body_len, 0, NULL) :
-	    NULL;
+	if (channel_util_sent_json(a, &v, why, &root))
+		return v;
 	/* Borrowed references, all owned by root (NULL: none). */
 	m0 = json_array_get(json_object_get(root, "messages"), 0);
 	st = json_object_get(m0, "status");
@@ -881,9 +702,8 @@ vonage_sent(const void *state, const struct channel_answer *a,
 		*why = "unreadable answer";
 		v = CHANNEL_RETRY;
 	} else if (strcmp(code, "0") == 0) {
-		id = json_object_get(m0, "message-id");
-		if (json_is_string(id) && *json_string_value(id) != '\0')
-			*gateway_id = strdup(json_string_value(id));
+		*gateway_id = channel_util_json_id(json_object_get(m0,
+		    "message-id"));
 		v = CHANNEL_SENT;
 	} else if (strcmp(code, "1") == 0) {
 		*why = "throttled";
@@ -905,8 +725,10 @@ const struct channel_ops channel_vonage = {
 	.parse = vonage_parse,
 	.notice = vonage_notice,
 	.notice_path = "/dlr",
-	.format = vonage_format,
-	.methods = vonage_methods,
+	/* Vonage needs a 200 (or 204), whatever the body. */
+	.format = channel_util_format_empty,
+	/* Vonage delivers by GET or POST, as the account is set. */
+	.methods = channel_util_methods_get_post,
 	.kind = CHANNEL_SMS,
 	.flags = 0,
 	.send = vonage_send,

@@ -2,8 +2,10 @@
 /*
  * form: strict application/x-www-form-urlencoded parsing. It owns splitting
  * on '&' and '=', '+' and "%XX" decoding, and the rule that every decoded
- * name and value is valid UTF-8 without NUL (checked by text.c). It does not
- * know what any field means; the channel adapters do.
+ * name and value is valid UTF-8 without NUL (checked by text.c); a caller
+ * that must take other bytes (Kannel's UTF-16BE) decodes a component with
+ * form_unescape. It does not know what any field means; the channel
+ * adapters do.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,12 +44,9 @@ form_hexval(unsigned char c)
 	return -1;
 }
 
-/*
- * Decode s[0..len) into a new NUL-terminated string, storing its length in
- * *outlen; NULL with *cause set on bad encoding or allocation failure.
- */
-static char *
-form_decode(const char *s, size_t len, size_t *outlen, const char **cause)
+/* Decode s[0..len) without the UTF-8 rule; NULL with *cause on failure. */
+char *
+form_unescape(const char *s, size_t len, size_t *outlen, const char **cause)
 {
 	char	*out = NULL;
 	size_t	 i, n = 0;
@@ -83,11 +82,6 @@ form_decode(const char *s, size_t len, size_t *outlen, const char **cause)
 			out[n++] = s[i];
 	}
 	out[n] = '\0';
-	/* Also rejects NUL, so the result is safe to use as a C string. */
-	if (!text_utf8_valid(out, n)) {
-		*cause = form_err_utf8;
-		goto fail;
-	}
 	*outlen = n;
 	return out;
 
@@ -97,6 +91,31 @@ fail:
 		free(out);
 	}
 	return NULL;
+}
+
+/*
+ * Decode s[0..len) into a new NUL-terminated string, storing its length in
+ * *outlen; NULL with *cause set on bad encoding, text that is not UTF-8 or
+ * holds a NUL, or allocation failure.
+ */
+static char *
+form_decode(const char *s, size_t len, size_t *outlen, const char **cause)
+{
+	char	*out;
+	size_t	 n;
+
+	out = form_unescape(s, len, &n, cause);
+	if (out == NULL)
+		return NULL;
+	/* Also rejects NUL, so the result is safe to use as a C string. */
+	if (!text_utf8_valid(out, n)) {
+		*cause = form_err_utf8;
+		explicit_bzero(out, n);
+		free(out);
+		return NULL;
+	}
+	*outlen = n;
+	return out;
 }
 
 /* Wipe and free one field's strings. */
@@ -224,6 +243,20 @@ size_t
 form_count(const struct form *f)
 {
 	return f == NULL ? 0 : f->count;
+}
+
+/* Name of field i, or NULL. */
+const char *
+form_name(const struct form *f, size_t i)
+{
+	return f == NULL || i >= f->count ? NULL : f->fields[i].name;
+}
+
+/* Value of field i, or NULL. */
+const char *
+form_value(const struct form *f, size_t i)
+{
+	return f == NULL || i >= f->count ? NULL : f->fields[i].value;
 }
 
 /* Wipe and free every field, then the form itself. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for form.c: decoding of application/x-www-form-urlencoded
- * text, the exact failure causes, and field look-up rules.
+ * text, the exact failure causes, field look-up rules, walking every
+ * field in order, and decoding one component without the UTF-8 rule.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +250,81 @@ START_TEST(test_free_null)
 	form_free(NULL);
 	ck_assert_uint_eq(form_count(NULL), 0);
 	ck_assert_ptr_null(form_get(NULL, "a"));
+	ck_assert_ptr_null(form_name(NULL, 0));
+	ck_assert_ptr_null(form_value(NULL, 0));
+}
+END_TEST
+
+/* Every field in the order received, repeated names and empty values too. */
+START_TEST(test_walk)
+{
+	static const char *const want[][2] = {
+		{ "b", "2" }, { "a", "first" }, { "my key", "x y" },
+		{ "a", "second" }, { "c", "" }, { "", "v" }, { "d", "=" },
+	};
+	struct form	*f;
+	size_t		 i;
+
+	f = parse_ok("b=2&a=first&&my+key=x%20y&a=second&c&=v&d==");
+	ck_assert_uint_eq(form_count(f), sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < form_count(f); i++) {
+		ck_assert_str_eq(form_name(f, i), want[i][0]);
+		ck_assert_str_eq(form_value(f, i), want[i][1]);
+	}
+	ck_assert_ptr_null(form_name(f, i));
+	ck_assert_ptr_null(form_value(f, i));
+	ck_assert_ptr_null(form_name(f, (size_t)-1));
+	form_free(f);
+
+	f = parse_ok("");
+	ck_assert_ptr_null(form_name(f, 0));
+	ck_assert_ptr_null(form_value(f, 0));
+	form_free(f);
+}
+END_TEST
+
+/* Decode s[0..len) with form_unescape and expect n bytes of want. */
+static void
+unescaped(const char *s, size_t len, const char *want, size_t n)
+{
+	const char	*cause = NULL;
+	char		*out, *copy;
+	size_t		 outlen = 12345;
+
+	copy = malloc(len > 0 ? len : 1);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, s, len);
+	out = form_unescape(copy, len, &outlen, &cause);
+	free(copy);
+	ck_assert_msg(out != NULL, "form_unescape(\"%.60s\"): %s", s,
+	    cause != NULL ? cause : "(null)");
+	ck_assert_uint_eq(outlen, n);
+	ck_assert_mem_eq(out, want, n);
+	ck_assert_int_eq(out[n], '\0');
+	free(out);
+}
+
+/* One component without the UTF-8 rule: NULs and any byte come back. */
+START_TEST(test_unescape)
+{
+	const char	*cause = NULL;
+	size_t		 n = 0;
+
+	unescaped("%00H%00i%00%21", 14, "\0H\0i\0!", 6);
+	unescaped("%17%87%17%BD", 12, "\x17\x87\x17\xbd", 4);
+	unescaped("caf%E9+%80", 10, "caf\xe9 \x80", 6);
+	unescaped("a%2Bb+c", 7, "a+b c", 5);
+	unescaped("", 0, "", 0);
+	/* Only len bytes: "%41" cut after "%4" is refused, "ab" is "a". */
+	unescaped("ab", 1, "a", 1);
+	ck_assert_ptr_null(form_unescape("%41", 2, &n, &cause));
+	ck_assert_str_eq(cause, "invalid percent-encoding");
+	cause = NULL;
+	ck_assert_ptr_null(form_unescape("x%zz", 4, &n, &cause));
+	ck_assert_str_eq(cause, "invalid percent-encoding");
+	cause = NULL;
+	ck_assert_ptr_null(form_unescape("%", 1, &n, &cause));
+	ck_assert_str_eq(cause, "invalid percent-encoding");
 }
 END_TEST
 
@@ -274,6 +350,8 @@ form_suite(void)
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_many_fields);
 	tcase_add_test(tc, test_free_null);
+	tcase_add_test(tc, test_walk);
+	tcase_add_test(tc, test_unescape);
 	suite_add_tcase(s, tc);
 	return s;
 }

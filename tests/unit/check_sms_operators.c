@@ -12,7 +12,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <check.h>
 #include <jansson.h>
@@ -70,26 +69,14 @@ static struct conf
 conf_in(const struct channel_ops *ops, const char *entry, int token,
     const char *dir)
 {
-	const struct schema_key	*t[3] = { t_common, ops->schema, NULL };
 	struct channel_setup	 setup = { "t", token, "/sms/t" };
-	struct schema_doc	 doc;
 	struct conf		 c;
-	json_error_t		 jerr;
-	json_t			*e;
 
 	memset(&c, 0, sizeof(c));
-	memset(&doc, 0, sizeof(doc));
 	c.ops = ops;
 	c.d = diag_new();
-	doc.name = "h.conf";
-	doc.dir = dir;
-	doc.d = c.d;
-	e = json_loads(entry, 0, &jerr);
-	ck_assert_msg(e != NULL, "%s", jerr.text);
-	schema_check_union(&doc, e, "/channels/0", t);
-	c.rc = ops->configure(&doc, e, "/channels/0", &setup, &c.state);
-	c.errors = doc.errors;
-	json_decref(e);
+	c.rc = tu_channel_conf(ops, t_common, entry, &setup, dir, c.d,
+	    &c.errors, &c.state);
 	return c;
 }
 
@@ -135,40 +122,10 @@ conf_bad(const struct channel_ops *ops, const char *entry, const char *want)
 	conf_done(&c);
 }
 
-/* Return 1 if some warning of d contains needle. */
-static int
-warned(const struct diag *d, const char *needle)
-{
-	size_t	 i;
-
-	for (i = 0; i < diag_warnings(d); i++)
-		if (strstr(diag_warning(d, i), needle) != NULL)
-			return 1;
-	return 0;
-}
-
-/* Request headers: a NULL-ended list of names and values. */
-struct hdr {
-	const char	*name;
-	const char	*value;
-};
-
-/* Look a header up, ignoring case. */
-static const char *
-hdr_cb(void *arg, const char *name)
-{
-	const struct hdr	*h = arg;
-
-	for (; h != NULL && h->name != NULL; h++)
-		if (strcasecmp(h->name, name) == 0)
-			return h->value;
-	return NULL;
-}
-
 /* A request: len bytes of body (0 with a string: its length). */
 static struct channel_request
 rq(enum channel_method m, const char *query, const char *body, size_t len,
-    const struct hdr *h)
+    const struct tu_hdr *h)
 {
 	struct channel_request	 r;
 
@@ -177,20 +134,9 @@ rq(enum channel_method m, const char *query, const char *body, size_t len,
 	r.query = query;
 	r.body = body != NULL ? body : "";
 	r.body_len = body != NULL && len == 0 ? strlen(body) : len;
-	r.header = hdr_cb;
+	r.header = tu_hdr_get;
 	r.header_arg = (void *)h;
 	return r;
-}
-
-/* Parse with ops into a fresh event. */
-static int
-parse(const struct channel_ops *ops, const void *st,
-    struct channel_request r, struct channel_event *ev, const char **cause)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->channel = "t";
-	*cause = NULL;
-	return ops->parse(st, &r, ev, cause);
 }
 
 /* Parse and expect CHANNEL_BAD with exactly cause want. */
@@ -201,7 +147,7 @@ refused(const struct channel_ops *ops, const void *st,
 	struct channel_event	 ev;
 	const char		*cause;
 
-	ck_assert_int_eq(parse(ops, st, r, &ev, &cause), CHANNEL_BAD);
+	ck_assert_int_eq(tu_parse(ops, st, r, &ev, &cause), CHANNEL_BAD);
 	ck_assert_str_eq(cause, want);
 	channel_event_clear(&ev);
 }
@@ -299,6 +245,25 @@ verdict(const struct channel_ops *ops, const void *st, long status,
 	return v;
 }
 
+/* An answer to a send and the verdict it must get. */
+struct judged {
+	long			 status;
+	const char		*body;
+	enum channel_verdict	 want;
+};
+
+/* Judge each of n answers, with no gateway id expected. */
+static void
+verdicts(const struct channel_ops *ops, const void *st,
+    const struct judged *j, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(verdict(ops, st, j[i].status, j[i].body),
+		    j[i].want);
+}
+
 /* Every adapter answers an inbound request with an empty 200. */
 static void
 empty_answer(const struct channel_ops *ops, const void *st)
@@ -338,7 +303,7 @@ START_TEST(test_kannel_get_khmer)
 	struct channel_event	 ev;
 	const char		*cause;
 
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
+	ck_assert_int_eq(tu_parse(&channel_kannel, st, rq(CHANNEL_GET,
 	    "from=%2B85512345678&to=1280&text=" KM_HELP_16_URL
 	    "&id=0b8e4f1c-2d3a-4b5c-9d6e-7f8091a2b3c4&coding=2"
 	    "&charset=UTF-16BE", NULL, 0, NULL), &ev, &cause), 0);
@@ -351,7 +316,7 @@ START_TEST(test_kannel_get_khmer)
 	channel_event_clear(&ev);
 
 	/* coding=2 alone, ASCII in UTF-16BE: NUL bytes in the text. */
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
+	ck_assert_int_eq(tu_parse(&channel_kannel, st, rq(CHANNEL_GET,
 	    "from=85512345678&text=%00H%00i%00%21&coding=2", NULL, 0, NULL),
 	    &ev, &cause), 0);
 	ck_assert_str_eq(ev.phone, "85512345678");
@@ -361,25 +326,20 @@ START_TEST(test_kannel_get_khmer)
 	channel_event_clear(&ev);
 
 	/* The charset alone says UTF-16BE too. */
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
+	ck_assert_int_eq(tu_parse(&channel_kannel, st, rq(CHANNEL_GET,
 	    "from=85512345678&text=" KM_I_16_URL "&charset=utf-16be", NULL, 0,
 	    NULL), &ev, &cause), 0);
 	ck_assert_str_eq(ev.input, KM_I);
 	channel_event_clear(&ev);
 
 	/* mo-recode: UTF-8 with its charset, whatever the coding. */
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
+	tu_parsed_text(&channel_kannel, st, rq(CHANNEL_GET,
 	    "from=85512345678&text=" KM_HELP_8_URL "&coding=0&charset=UTF-8",
-	    NULL, 0, NULL), &ev, &cause), 0);
-	ck_assert_str_eq(ev.input, KM_HELP);
-	channel_event_clear(&ev);
+	    NULL, 0, NULL), KM_HELP);
 
 	/* An empty text is a message too. */
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
-	    "from=85512345678&text=&coding=2", NULL, 0, NULL), &ev,
-	    &cause), 0);
-	ck_assert_str_eq(ev.input, "");
-	channel_event_clear(&ev);
+	tu_parsed_text(&channel_kannel, st, rq(CHANNEL_GET,
+	    "from=85512345678&text=&coding=2", NULL, 0, NULL), "");
 	channel_kannel.free(st);
 }
 END_TEST
@@ -387,22 +347,16 @@ END_TEST
 /* 7-bit texts: UTF-8, or Windows-1252 when Kannel recoded them. */
 START_TEST(test_kannel_get_latin)
 {
-	void			*st = conf_ok(&channel_kannel, KANNEL_RECV);
-	struct channel_event	 ev;
-	const char		*cause;
+	void	*st = conf_ok(&channel_kannel, KANNEL_RECV);
 
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
+	tu_parsed_text(&channel_kannel, st, rq(CHANNEL_GET,
 	    "from=85512345678&text=STOP+now&coding=0&charset=GSM", NULL, 0,
-	    NULL), &ev, &cause), 0);
-	ck_assert_str_eq(ev.input, "STOP now");
-	channel_event_clear(&ev);
+	    NULL), "STOP now");
 
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
+	tu_parsed_text(&channel_kannel, st, rq(CHANNEL_GET,
 	    "from=85512345678&text=caf%E9+%80%9620&coding=0"
-	    "&charset=WINDOWS-1252", NULL, 0, NULL), &ev, &cause), 0);
-	ck_assert_str_eq(ev.input, "caf\xc3\xa9 \xe2\x82\xac\xe2\x80\x93"
-	    "20");
-	channel_event_clear(&ev);
+	    "&charset=WINDOWS-1252", NULL, 0, NULL),
+	    "caf\xc3\xa9 \xe2\x82\xac\xe2\x80\x93" "20");
 	channel_kannel.free(st);
 }
 END_TEST
@@ -451,7 +405,7 @@ END_TEST
 /* post-url: the body is the text, the numbers are X-Kannel headers. */
 START_TEST(test_kannel_post)
 {
-	static const struct hdr	 ucs2[] = {
+	static const struct tu_hdr	 ucs2[] = {
 		{ "X-Kannel-From", PHONE },
 		{ "X-Kannel-To", "1280" },
 		{ "X-Kannel-Coding", "2" },
@@ -471,10 +425,9 @@ START_TEST(test_kannel_post)
 	};
 	void			*st = conf_ok(&channel_kannel, KANNEL_RECV);
 	struct channel_event	 ev;
-	const char		*cause;
 
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_POST,
-	    "id=k-1", KM_HELP_16, 6, ucs2), &ev, &cause), 0);
+	tu_parse_ok(&channel_kannel, st, rq(CHANNEL_POST, "id=k-1", KM_HELP_16,
+	    6, ucs2), &ev);
 	ck_assert_str_eq(ev.phone, PHONE);
 	ck_assert_str_eq(ev.service_code, "1280");
 	ck_assert_str_eq(ev.hop_id, "k-1");
@@ -483,8 +436,8 @@ START_TEST(test_kannel_post)
 	channel_event_clear(&ev);
 
 	/* UTF-8, and a part Kannel did not reassemble. */
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_POST, NULL,
-	    KM_I, 0, utf8), &ev, &cause), 0);
+	tu_parse_ok(&channel_kannel, st, rq(CHANNEL_POST, NULL, KM_I, 0, utf8),
+	    &ev);
 	ck_assert_str_eq(ev.phone, "85597111222");
 	ck_assert_ptr_null(ev.service_code);
 	ck_assert_ptr_null(ev.hop_id);
@@ -495,9 +448,8 @@ START_TEST(test_kannel_post)
 	channel_event_clear(&ev);
 
 	/* Without send-sender, the sender may come from the post-url. */
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_POST,
-	    "from=85512000111&coding=2", KM_HELP_16, 6, nofrom), &ev,
-	    &cause), 0);
+	tu_parse_ok(&channel_kannel, st, rq(CHANNEL_POST,
+	    "from=85512000111&coding=2", KM_HELP_16, 6, nofrom), &ev);
 	ck_assert_str_eq(ev.phone, "85512000111");
 	ck_assert_str_eq(ev.input, KM_HELP);
 	channel_event_clear(&ev);
@@ -517,34 +469,29 @@ START_TEST(test_kannel_udh)
 {
 	void			*st = conf_ok(&channel_kannel, KANNEL_RECV);
 	struct channel_event	 ev;
-	const char		*cause;
 
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
-	    "from=855&text=a&udh=%05%00%03%2A%02%01", NULL, 0, NULL), &ev,
-	    &cause), 0);
+	tu_parse_ok(&channel_kannel, st, rq(CHANNEL_GET,
+	    "from=855&text=a&udh=%05%00%03%2A%02%01", NULL, 0, NULL), &ev);
 	ck_assert_str_eq(ev.concat_ref, "42");
 	ck_assert_uint_eq(ev.concat_part, 1);
 	ck_assert_uint_eq(ev.concat_total, 2);
 	channel_event_clear(&ev);
 
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
-	    "from=855&text=a&udh=%06%08%04%01%00%03%02", NULL, 0, NULL), &ev,
-	    &cause), 0);
+	tu_parse_ok(&channel_kannel, st, rq(CHANNEL_GET,
+	    "from=855&text=a&udh=%06%08%04%01%00%03%02", NULL, 0, NULL), &ev);
 	ck_assert_str_eq(ev.concat_ref, "256");
 	ck_assert_uint_eq(ev.concat_part, 2);
 	ck_assert_uint_eq(ev.concat_total, 3);
 	channel_event_clear(&ev);
 
 	/* Truncated, or part 3 of 2: a whole message. */
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
-	    "from=855&text=a&udh=%05%00%03%2A", NULL, 0, NULL), &ev,
-	    &cause), 0);
+	tu_parse_ok(&channel_kannel, st, rq(CHANNEL_GET,
+	    "from=855&text=a&udh=%05%00%03%2A", NULL, 0, NULL), &ev);
 	ck_assert_ptr_null(ev.concat_ref);
 	ck_assert_uint_eq(ev.concat_total, 0);
 	channel_event_clear(&ev);
-	ck_assert_int_eq(parse(&channel_kannel, st, rq(CHANNEL_GET,
-	    "from=855&text=a&udh=%05%00%03%2A%02%03", NULL, 0, NULL), &ev,
-	    &cause), 0);
+	tu_parse_ok(&channel_kannel, st, rq(CHANNEL_GET,
+	    "from=855&text=a&udh=%05%00%03%2A%02%03", NULL, 0, NULL), &ev);
 	ck_assert_uint_eq(ev.concat_total, 0);
 	channel_event_clear(&ev);
 	channel_kannel.free(st);
@@ -690,30 +637,24 @@ END_TEST
 /* sendsms's answers. */
 START_TEST(test_kannel_verdicts)
 {
-	void	*st = conf_ok(&channel_kannel, KANNEL_ENTRY(""));
+	static const struct judged	 answers[] = {
+		{ 202, "0: Accepted for delivery", CHANNEL_SENT },
+		{ 202, "3: Queued for later delivery", CHANNEL_SENT },
+		{ 503, "Temporal failure, try again later.", CHANNEL_RETRY },
+		{ 500, "", CHANNEL_RETRY },
+		{ 0, NULL, CHANNEL_RETRY },
+		{ 429, "", CHANNEL_RETRY },
+		{ 400, "Sender missing and no global set, rejected",
+		    CHANNEL_FAILED },
+		{ 403, "Authorization failed for sendsms", CHANNEL_FAILED },
+		{ 401, "", CHANNEL_FAILED },
+		{ 202, "Sent.", CHANNEL_FAILED },
+		{ 202, NULL, CHANNEL_FAILED },
+	};
+	void				*st;
 
-	ck_assert_int_eq(verdict(&channel_kannel, st, 202,
-	    "0: Accepted for delivery"), CHANNEL_SENT);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 202,
-	    "3: Queued for later delivery"), CHANNEL_SENT);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 503,
-	    "Temporal failure, try again later."), CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 500, ""),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 0, NULL),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 429, ""),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 400,
-	    "Sender missing and no global set, rejected"), CHANNEL_FAILED);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 403,
-	    "Authorization failed for sendsms"), CHANNEL_FAILED);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 401, ""),
-	    CHANNEL_FAILED);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 202, "Sent."),
-	    CHANNEL_FAILED);
-	ck_assert_int_eq(verdict(&channel_kannel, st, 202, NULL),
-	    CHANNEL_FAILED);
+	st = conf_ok(&channel_kannel, KANNEL_ENTRY(""));
+	verdicts(&channel_kannel, st, answers, nitems(answers));
 	channel_kannel.free(st);
 }
 END_TEST
@@ -730,7 +671,7 @@ START_TEST(test_kannel_configure)
 	c = conf_in(&channel_kannel, KANNEL_RECV, 0, ".");
 	ck_assert_int_eq(c.rc, 0);
 	ck_assert_uint_eq(c.errors, 0);
-	ck_assert(warned(c.d, "has no token"));
+	ck_assert(tu_warned(c.d, "has no token"));
 	ck_assert_int_eq(channel_kannel.can_send(c.state), 0);
 	ck_assert_int_eq(channel_kannel.send(c.state, &m, &h), -1);
 	ck_assert_ptr_null(h.url);
@@ -827,8 +768,8 @@ START_TEST(test_oneapi_inbound)
 	struct channel_event	 ev;
 	const char		*cause;
 
-	ck_assert_int_eq(parse(&channel_oneapi, st, rq(CHANNEL_POST, NULL,
-	    ONEAPI_INBOUND("\"" KM_HELP "\""), 0, NULL), &ev, &cause), 0);
+	tu_parse_ok(&channel_oneapi, st, rq(CHANNEL_POST, NULL,
+	    ONEAPI_INBOUND("\"" KM_HELP "\""), 0, NULL), &ev);
 	ck_assert_str_eq(ev.phone, "+85510123456");
 	ck_assert_str_eq(ev.service_code, "+1280");
 	ck_assert_str_eq(ev.hop_id, "mo-51");
@@ -837,7 +778,7 @@ START_TEST(test_oneapi_inbound)
 	channel_event_clear(&ev);
 
 	/* Escaped in JSON, and without the optional fields. */
-	ck_assert_int_eq(parse(&channel_oneapi, st, rq(CHANNEL_POST, NULL,
+	ck_assert_int_eq(tu_parse(&channel_oneapi, st, rq(CHANNEL_POST, NULL,
 	    "{\"inboundSMSMessageNotification\":{\"inboundSMSMessage\":"
 	    "{\"message\":\"\\u1787\\u17bd\\u1799\","
 	    "\"senderAddress\":\"85510123456\"}}}", 0, NULL), &ev, &cause),
@@ -980,10 +921,25 @@ END_TEST
 /* The gateway's answers, and the id in resourceURL. */
 START_TEST(test_oneapi_verdicts)
 {
-	void			*st = conf_ok(&channel_oneapi, ONEAPI_ENTRY);
-	const char		*why;
-	char			*id;
+	static const struct judged	 answers[] = {
+		{ 200, "", CHANNEL_SENT },
+		{ 201, "not json", CHANNEL_SENT },
+		{ 201, "{\"resourceReference\":{\"resourceURL\":"
+		    "\"https://x/\"}}", CHANNEL_SENT },
+		{ 401, "{\"fault\":{\"code\":900901}}", CHANNEL_REAUTH },
+		{ 429, "", CHANNEL_RETRY },
+		{ 503, "", CHANNEL_RETRY },
+		{ 0, NULL, CHANNEL_RETRY },
+		{ 400, "{\"requestError\":{\"serviceException\":{\"messageId\":"
+		    "\"SVC0004\"}}}", CHANNEL_FAILED },
+		{ 403, "", CHANNEL_FAILED },
+		{ 404, "", CHANNEL_FAILED },
+	};
+	void				*st;
+	const char			*why;
+	char				*id;
 
+	st = conf_ok(&channel_oneapi, ONEAPI_ENTRY);
 	ck_assert_int_eq(judge(&channel_oneapi, st, 201,
 	    "{\"resourceReference\":{\"resourceURL\":"
 	    "\"https://api.smart.example/smsmessaging/v1/outbound/"
@@ -991,27 +947,7 @@ START_TEST(test_oneapi_verdicts)
 	ck_assert_str_eq(id, "req-8f3a");
 	ck_assert_ptr_null(why);
 	free(id);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 200, ""), CHANNEL_SENT);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 201, "not json"),
-	    CHANNEL_SENT);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 201,
-	    "{\"resourceReference\":{\"resourceURL\":\"https://x/\"}}"),
-	    CHANNEL_SENT);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 401,
-	    "{\"fault\":{\"code\":900901}}"), CHANNEL_REAUTH);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 429, ""),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 503, ""),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 0, NULL),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 400,
-	    "{\"requestError\":{\"serviceException\":{\"messageId\":"
-	    "\"SVC0004\"}}}"), CHANNEL_FAILED);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 403, ""),
-	    CHANNEL_FAILED);
-	ck_assert_int_eq(verdict(&channel_oneapi, st, 404, ""),
-	    CHANNEL_FAILED);
+	verdicts(&channel_oneapi, st, answers, nitems(answers));
 	channel_oneapi.free(st);
 }
 END_TEST
@@ -1096,7 +1032,7 @@ START_TEST(test_oneapi_configure)
 	    "\"path\": \"/sms/smart\"}", 0, ".");
 	ck_assert_int_eq(c.rc, 0);
 	ck_assert_uint_eq(c.errors, 0);
-	ck_assert(warned(c.d, "has no token"));
+	ck_assert(tu_warned(c.d, "has no token"));
 	ck_assert_int_eq(channel_oneapi.can_send(c.state), 0);
 	ck_assert_int_eq(channel_oneapi.auth(c.state, &h), -1);
 	empty_answer(&channel_oneapi, c.state);
@@ -1187,22 +1123,19 @@ END_TEST
 /* PlasGate's answers and its entry. */
 START_TEST(test_plasgate_rest)
 {
-	void	*st = conf_ok(&channel_plasgate, PLASGATE_ENTRY(""));
+	static const struct judged	 answers[] = {
+		{ 200, "{\"status\":\"ok\"}", CHANNEL_SENT },
+		{ 202, "", CHANNEL_SENT },
+		{ 0, NULL, CHANNEL_RETRY },
+		{ 429, "", CHANNEL_RETRY },
+		{ 502, "", CHANNEL_RETRY },
+		{ 400, "", CHANNEL_FAILED },
+		{ 401, "", CHANNEL_FAILED },
+	};
+	void				*st;
 
-	ck_assert_int_eq(verdict(&channel_plasgate, st, 200,
-	    "{\"status\":\"ok\"}"), CHANNEL_SENT);
-	ck_assert_int_eq(verdict(&channel_plasgate, st, 202, ""),
-	    CHANNEL_SENT);
-	ck_assert_int_eq(verdict(&channel_plasgate, st, 0, NULL),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_plasgate, st, 429, ""),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_plasgate, st, 502, ""),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_plasgate, st, 400, ""),
-	    CHANNEL_FAILED);
-	ck_assert_int_eq(verdict(&channel_plasgate, st, 401, ""),
-	    CHANNEL_FAILED);
+	st = conf_ok(&channel_plasgate, PLASGATE_ENTRY(""));
+	verdicts(&channel_plasgate, st, answers, nitems(answers));
 	ck_assert_int_eq(channel_plasgate.can_send(st), 1);
 	ck_assert_uint_eq(channel_plasgate.methods(st), 0);
 	empty_answer(&channel_plasgate, st);
@@ -1246,7 +1179,7 @@ END_TEST
 /* Inbound messages from a form, JSON, the query string and headers. */
 START_TEST(test_gsms_inbound)
 {
-	static const struct hdr	 h[] = {
+	static const struct tu_hdr	 h[] = {
 		{ "X-Msg-Id", "hdr-9" },
 		{ NULL, NULL }
 	};
@@ -1256,7 +1189,7 @@ START_TEST(test_gsms_inbound)
 	const char		*cause;
 
 	ck_assert_uint_eq(channel_generic_sms.methods(st), CHANNEL_ALLOW_POST);
-	ck_assert_int_eq(parse(&channel_generic_sms, st, rq(CHANNEL_POST,
+	ck_assert_int_eq(tu_parse(&channel_generic_sms, st, rq(CHANNEL_POST,
 	    "mid=g-1", "msisdn=%2B85512345678&shortcode=1280&message="
 	    KM_HELP_8_URL "+now", 0, NULL), &ev, &cause), 0);
 	ck_assert_str_eq(ev.phone, PHONE);
@@ -1275,9 +1208,9 @@ START_TEST(test_gsms_inbound)
 	channel_generic_sms.free(st);
 
 	st = conf_ok(&channel_generic_sms, GSMS_JSON_IN);
-	ck_assert_int_eq(parse(&channel_generic_sms, st, rq(CHANNEL_POST,
-	    NULL, "{\"sms\":{\"from\":85512345678,\"body\":\"" KM_I "\"}}", 0,
-	    h), &ev, &cause), 0);
+	tu_parse_ok(&channel_generic_sms, st, rq(CHANNEL_POST, NULL,
+	    "{\"sms\":{\"from\":85512345678,\"body\":\"" KM_I "\"}}", 0, h),
+	    &ev);
 	ck_assert_str_eq(ev.phone, "85512345678");
 	ck_assert_str_eq(ev.input, KM_I);
 	ck_assert_str_eq(ev.hop_id, "hdr-9");
@@ -1298,11 +1231,9 @@ START_TEST(test_gsms_inbound)
 	    "\"generic_sms\", \"path\": \"/sms/g\", \"sms_request\": "
 	    "{\"content\": \"query\", \"from\": \"src\", \"text\": \"txt\"}}");
 	ck_assert_uint_eq(channel_generic_sms.methods(st), CHANNEL_ALLOW_GET);
-	ck_assert_int_eq(parse(&channel_generic_sms, st, rq(CHANNEL_GET,
-	    "src=855&txt=" KM_HELP_8_URL, NULL, 0, NULL), &ev, &cause), 0);
-	ck_assert_str_eq(ev.input, KM_HELP);
+	tu_parsed_text(&channel_generic_sms, st, rq(CHANNEL_GET, "src=855&txt="
+	    KM_HELP_8_URL, NULL, 0, NULL), KM_HELP);
 	ck_assert_int_eq(channel_generic_sms.can_send(st), 0);
-	channel_event_clear(&ev);
 	channel_generic_sms.free(st);
 }
 END_TEST
@@ -1411,25 +1342,21 @@ END_TEST
 /* The verdicts: default 2xx, a configured set, the id in the answer. */
 START_TEST(test_gsms_verdicts)
 {
-	void		*st;
-	const char	*why;
-	char		*id;
+	static const struct judged	 answers[] = {
+		{ 200, "", CHANNEL_SENT },
+		{ 204, NULL, CHANNEL_SENT },
+		{ 0, NULL, CHANNEL_RETRY },
+		{ 408, "", CHANNEL_RETRY },
+		{ 503, "", CHANNEL_RETRY },
+		{ 401, "", CHANNEL_FAILED },
+		{ 302, "", CHANNEL_FAILED },
+	};
+	void				*st;
+	const char			*why;
+	char				*id;
 
 	st = conf_ok(&channel_generic_sms, GSMS_SEND(""));
-	ck_assert_int_eq(verdict(&channel_generic_sms, st, 200, ""),
-	    CHANNEL_SENT);
-	ck_assert_int_eq(verdict(&channel_generic_sms, st, 204, NULL),
-	    CHANNEL_SENT);
-	ck_assert_int_eq(verdict(&channel_generic_sms, st, 0, NULL),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_generic_sms, st, 408, ""),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_generic_sms, st, 503, ""),
-	    CHANNEL_RETRY);
-	ck_assert_int_eq(verdict(&channel_generic_sms, st, 401, ""),
-	    CHANNEL_FAILED);
-	ck_assert_int_eq(verdict(&channel_generic_sms, st, 302, ""),
-	    CHANNEL_FAILED);
+	verdicts(&channel_generic_sms, st, answers, nitems(answers));
 	channel_generic_sms.free(st);
 
 	st = conf_ok(&channel_generic_sms, GSMS_SEND(", \"sent_status\": "
@@ -1496,11 +1423,11 @@ START_TEST(test_gsms_configure)
 	    "{\"id\": \"i\", \"status\": \"s\", \"statuses\": "
 	    "{\"OK\": \"delivered\"}"), 0, ".");
 	ck_assert_uint_eq(c.errors, 0);
-	ck_assert(warned(c.d, "no id_field"));
-	ck_assert(!warned(c.d, "has no token"));
+	ck_assert(tu_warned(c.d, "no id_field"));
+	ck_assert(!tu_warned(c.d, "has no token"));
 	conf_done(&c);
 	c = conf_in(&channel_generic_sms, GSMS_FORM_IN, 0, ".");
-	ck_assert(warned(c.d, "has no token"));
+	ck_assert(tu_warned(c.d, "has no token"));
 	empty_answer(&channel_generic_sms, c.state);
 	conf_done(&c);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * testutil: temporary files, string-to-menu loading and problem-list
- * searching for the unit suites. Test-only; never linked into the daemon.
+ * testutil: temporary files, string-to-menu loading, problem-list
+ * searching and channel adapter configuration for the unit suites.
+ * Test-only; never linked into the daemon.
  */
 #include <sys/stat.h>
 
@@ -10,12 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include <check.h>
 #include <event2/event.h>
+#include <jansson.h>
 
+#include "channel_ops.h"
 #include "diag.h"
 #include "menu.h"
+#include "schema.h"
 #include "testutil.h"
 
 static char	tu_dir[PATH_MAX];
@@ -164,6 +170,89 @@ tu_diag_all(const struct diag *d)
 		o += (size_t)n;
 	}
 	return buf;
+}
+
+/* Search collected warnings. */
+int
+tu_warned(const struct diag *d, const char *needle)
+{
+	size_t	 i;
+
+	for (i = 0; i < diag_warnings(d); i++)
+		if (strstr(diag_warning(d, i), needle) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Look a header up in a table, ignoring case. */
+const char *
+tu_hdr_get(void *arg, const char *name)
+{
+	const struct tu_hdr	*h = arg;
+
+	for (; h != NULL && h->name != NULL; h++)
+		if (strcasecmp(h->name, name) == 0)
+			return h->value;
+	return NULL;
+}
+
+/* Check an entry as channel_new does and configure the adapter. */
+int
+tu_channel_conf(const struct channel_ops *ops,
+    const struct schema_key *common, const char *entry,
+    const struct channel_setup *setup, const char *dir, struct diag *d,
+    size_t *errors, void **state)
+{
+	const struct schema_key	*tables[3] = { common, ops->schema, NULL };
+	struct schema_doc	 doc;
+	json_error_t		 jerr;
+	json_t			*e;
+	int			 rc;
+
+	memset(&doc, 0, sizeof(doc));
+	doc.name = "h.conf";
+	doc.dir = dir;
+	doc.d = d;
+	e = json_loads(entry, 0, &jerr);
+	ck_assert_msg(e != NULL, "%s", jerr.text);
+	schema_check_union(&doc, e, "/channels/0", tables);
+	rc = ops->configure(&doc, e, "/channels/0", setup, state);
+	*errors = doc.errors;
+	json_decref(e);
+	return rc;
+}
+
+/* Parse a request with an adapter, as channel_parse does. */
+int
+tu_parse(const struct channel_ops *ops, const void *st,
+    struct channel_request r, struct channel_event *ev, const char **cause)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->channel = "sms";
+	*cause = NULL;
+	return ops->parse(st, &r, ev, cause);
+}
+
+/* Parse a request that must be taken. */
+void
+tu_parse_ok(const struct channel_ops *ops, const void *st,
+    struct channel_request r, struct channel_event *ev)
+{
+	const char	*cause;
+
+	ck_assert_msg(tu_parse(ops, st, r, ev, &cause) == 0, "%s", cause);
+}
+
+/* Parse a request that must be taken with the text want. */
+void
+tu_parsed_text(const struct channel_ops *ops, const void *st,
+    struct channel_request r, const char *want)
+{
+	struct channel_event	 ev;
+
+	tu_parse_ok(ops, st, r, &ev);
+	ck_assert_str_eq(ev.input, want);
+	channel_event_clear(&ev);
 }
 
 /* Count UTF-16 units: one per code point, two above U+FFFF. */
