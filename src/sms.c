@@ -648,8 +648,6 @@ sms_report_cb(enum store_rc rc, void *arg)
 
 	if (rc == STORE_NOTFOUND)
 		tally_add(s->events, "delivery reports about no message");
-	else if (rc == STORE_OK)
-		tally_add(s->events, "delivery reports");
 }
 
 /* Record a delivery report. */

@@ -475,14 +475,15 @@ smsout_authed_cb(const struct fetch_result *res, void *arg)
 	a.body = res->body != NULL ? res->body : "";
 	a.body_len = res->body != NULL ? res->body_len : 0;
 	if (ch == NULL || channel_auth_parse(ch, &a, &token, &ttl) == -1) {
-		log_warnx("sms: channel %s: the token request failed (HTTP "
-		    "%ld)", gw->name, a.status);
+		/* Counted, not logged each time: it is asked every 5 s. */
+		tally_add(gw->o->tally, "token requests that failed (check "
+		    "the channel's credentials and token URL)");
 		gw->auth_after = smsout_mono() + SMSOUT_AUTH_GAP;
 	} else {
 		smsout_wipe(&gw->token);
 		gw->token = token;
 		gw->token_until = smsout_mono() + (ttl > 0 ? ttl : 3600);
-		log_info("sms: channel %s: new token, valid %lds", gw->name,
+		log_debug("sms: channel %s: new token, valid %lds", gw->name,
 		    ttl);
 	}
 	conf_unref(gw->auth_conf);

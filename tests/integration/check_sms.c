@@ -505,6 +505,21 @@ START_TEST(test_kannel_parts)
 	free(t);
 	db_wait_int("SELECT parts FROM sms_out WHERE state = 1 ORDER BY id "
 	    "DESC LIMIT 1", 2, 3000);
+	/* In English, a screen every character of which is GSM-7. */
+	ck_assert_int_eq(kannel_mo("p5", PHONE_DIGITS, "00"), 200);
+	kannel_expect(&cur, K_MAIN);
+	ck_assert_int_eq(kannel_mo("p6", PHONE_DIGITS, "4"), 200);
+	t = kannel_next(&cur, NULL);
+	free(t);
+	ck_assert_int_eq(kannel_mo("p7", PHONE_DIGITS, "3"), 200);
+	sendsms_part(cur, &p[0]);
+	ck_assert_ptr_nonnull(strstr(p[0].query, "&coding=0"));
+	ck_assert_uint_eq(p[0].parts, 0);
+	ck_assert_str_eq(p[0].text, "Information\n1. Staying safe\n"
+	    "2. Your rights\n3. Services\n0. Back");
+	part_clear(&p[0]);
+	db_wait_int("SELECT count(*) FROM sms_out WHERE encoding = 'GSM-7' AND "
+	    "state = 1", 1, 3000);
 }
 END_TEST
 
@@ -1025,12 +1040,17 @@ vonage_sig(struct kv *f, size_t n)
 	return strdup(hex);
 }
 
-/* GET a Vonage inbound message (signed unless sig is "bad"). */
+/*
+ * GET a Vonage inbound message, signed (or with sig as given), with the
+ * concatenation fields of part of total when total is not 0.
+ */
 static long
-vonage_mo(const char *id, const char *text, const char *sig)
+vonage_part(const char *id, const char *text, const char *sig,
+    unsigned part, unsigned total)
 {
 	struct harness_reply	 rep;
-	struct kv		 f[] = {
+	char			 ps[8], ts[8];
+	struct kv		 f[13] = {
 		{ "msisdn", PHONE_DIGITS }, { "to", "85599000000" },
 		{ "messageId", id }, { "text", text }, { "type", "text" },
 		{ "keyword", text }, { "message-timestamp",
@@ -1038,9 +1058,21 @@ vonage_mo(const char *id, const char *text, const char *sig)
 		{ "nonce", "6a1c7bd5-0d4f-4a8e-9d8b-3f5e1c2a7b90" },
 	};
 	char			*q = strdup(""), *t, *ek, *ev, *mine;
-	size_t			 i, n = sizeof(f) / sizeof(f[0]);
+	size_t			 i, n = 9;
 	long			 st;
 
+	if (total != 0) {
+		snprintf(ps, sizeof(ps), "%u", part);
+		snprintf(ts, sizeof(ts), "%u", total);
+		f[n].k = "concat";
+		f[n++].v = "true";
+		f[n].k = "concat-ref";
+		f[n++].v = "108";
+		f[n].k = "concat-part";
+		f[n++].v = ps;
+		f[n].k = "concat-total";
+		f[n++].v = ts;
+	}
 	mine = vonage_sig(f, n);
 	for (i = 0; i < n; i++) {
 		ek = harness_urlencode(f[i].k);
@@ -1060,6 +1092,13 @@ vonage_mo(const char *id, const char *text, const char *sig)
 	free(q);
 	free(mine);
 	return st;
+}
+
+/* GET a whole Vonage inbound message. */
+static long
+vonage_mo(const char *id, const char *text, const char *sig)
+{
+	return vonage_part(id, text, sig, 0, 0);
 }
 
 /*
@@ -1121,6 +1160,15 @@ START_TEST(test_other_gateways)
 	field_is(&q, "from", "85599000000");
 	field_is(&q, "to", PHONE_DIGITS);
 	field_is(&q, "type", "unicode");
+	field_is(&q, "text", K_MAIN);
+	receiver_request_clear(&q);
+	/* A message in two parts Vonage did not join, the last first. */
+	ck_assert_int_eq(vonage_part("v-3", "LP", NULL, 2, 2), 200);
+	harness_sleep_ms(500);
+	ck_assert_uint_eq(receiver_count(rcv, "/vonage/sms/json"), 2);
+	ck_assert_int_eq(vonage_part("v-2", "HE", NULL, 1, 2), 200);
+	ck_assert_int_eq(receiver_wait(rcv, "/vonage/sms/json", 4, 5000), 0);
+	q = got("/vonage/sms/json", 3);
 	field_is(&q, "text", K_MAIN);
 	receiver_request_clear(&q);
 
@@ -1202,6 +1250,32 @@ START_TEST(test_number_limit)
 }
 END_TEST
 
+/*
+ * 10. The outbox survives a crash: replies queued while the gateway
+ * refused them go out after kill -9 and a restart, and the message id
+ * seen before the crash still gets no second reply.
+ */
+START_TEST(test_outbox_restart)
+{
+	start_sms();
+	receiver_answer(rcv, SENDSMS, 503, "text/plain",
+	    "Temporal failure, try again later");
+	ck_assert_int_eq(kannel_mo("x1", PHONE_DIGITS, "HELP"), 200);
+	/* Answered 200: both replies are on disk. */
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sms_out WHERE state = "
+	    "0"), 2);
+	ck_assert_int_eq(receiver_wait(rcv, SENDSMS, 1, 5000), 0);
+	ck_assert_int_eq(harness_kill9(h), 0);
+	receiver_answer(rcv, SENDSMS, 202, "text/plain",
+	    "0: Accepted for delivery");
+	launch();
+	db_wait_int("SELECT count(*) FROM sms_out WHERE state = 1", 2, 8000);
+	ck_assert_int_eq(kannel_mo("x1", PHONE_DIGITS, "HELP"), 200);
+	harness_sleep_ms(1000);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sms_out"), 2);
+}
+END_TEST
+
 /* Build the "sms" suite. */
 static Suite *
 sms_suite(void)
@@ -1222,6 +1296,7 @@ sms_suite(void)
 	tcase_add_test(tc, test_oneapi_oauth);
 	tcase_add_test(tc, test_other_gateways);
 	tcase_add_test(tc, test_number_limit);
+	tcase_add_test(tc, test_outbox_restart);
 	suite_add_tcase(s, tc);
 	return s;
 }

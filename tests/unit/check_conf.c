@@ -693,6 +693,39 @@ START_TEST(test_sms_block)
 }
 END_TEST
 
+/* hotlined -t shows each SMS screen's encoding and parts. */
+START_TEST(test_sms_report)
+{
+	struct conf	*c;
+	char		*path, *out = NULL;
+	size_t		 len = 0;
+	FILE		*fp;
+
+	path = tu_write(dir, "h.conf", "{\"menus\": {\"main\": "
+	    "\"menus/m.json\"}, \"channels\": [{\"name\": \"k\", \"type\": "
+	    "\"kannel\", \"path\": \"/sms/k\", \"max_parts\": 2, "
+	    "\"sendsms_url\": \"http://127.0.0.1:13013/cgi-bin/sendsms\", "
+	    "\"kannel_username\": \"u\", \"kannel_password\": \"p\"}]}");
+	fp = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(fp);
+	c = conf_load(path, d, fp);
+	fclose(fp);
+	free(path);
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_msg(strstr(out, "(limits: 306 GSM-7 septets, 134 UCS-2 "
+	    "units)") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "main                 [km] UCS-2 ") != NULL &&
+	    strstr(out, ", SMS UCS-2 1 part\n") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, ", SMS GSM-7 1 part\n"));
+	ck_assert_uint_eq(channel_max_parts(conf_channel_at(c, 0)), 2);
+	ck_assert_uint_eq(channel_idle(conf_channel_at(c, 0)), 1800);
+	ck_assert_int_eq(channel_kind(conf_channel_at(c, 0)), CHANNEL_SMS);
+	ck_assert(channel_can_send(conf_channel_at(c, 0)));
+	free(out);
+	conf_unref(c);
+}
+END_TEST
+
 /* A gateway's sender, as SMS conversations are keyed. */
 START_TEST(test_phone_e164)
 {
@@ -780,6 +813,7 @@ main(void)
 	tcase_add_test(tc, test_console);
 	tcase_add_test(tc, test_telegram_updates);
 	tcase_add_test(tc, test_sms_block);
+	tcase_add_test(tc, test_sms_report);
 	tcase_add_test(tc, test_phone_e164);
 	tcase_add_test(tc, test_manual_keys);
 	suite_add_tcase(s, tc);
