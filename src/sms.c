@@ -251,14 +251,12 @@ sms_tag(const struct sms *s, const char *a, const char *b, const char *c)
  * answered, -1 when the number is over the limit or blocked.
  */
 static int
-sms_limit_take(struct sms *s, const struct sms_conf *sc,
-    const struct channel *ch, const char *phone)
+sms_limit_take(struct sms *s, const struct sms_conf *sc, const char *phone)
 {
 	struct sms_limit	*l;
 	uint64_t		 tag = sms_tag(s, "limit", phone, NULL);
 	time_t			 now = sms_mono();
 
-	(void)ch;
 	l = &s->limit[tag & (SMS_LIMIT_SLOTS - 1)];
 	if (l->tag != tag || now - l->window >= (time_t)sc->per_minutes * 60) {
 		if (l->tag == tag && l->blocked > now)
@@ -596,7 +594,7 @@ sms_inbound(struct sms *s, struct conf *conf, const struct channel *ch,
 			return;
 		}
 	}
-	if (sms_limit_take(s, sc, ch, phone) == -1) {
+	if (sms_limit_take(s, sc, phone) == -1) {
 		tally_add(s->ignored, "messages over a number's limit");
 		sms_wipe(&whole);
 		explicit_bzero(phone, sizeof(phone));
