@@ -47,6 +47,7 @@ struct fetch_xfer {
 	struct curl_slist	*headers;
 	char			*reqbody;	/* never NULL: curl must not
 						   fall back to reading stdin */
+	size_t			 reqlen;
 	char			 errbuf[CURL_ERROR_SIZE];
 	char			*body;		/* <= FETCH_MAX_BODY + NUL */
 	size_t			 body_len;
@@ -141,14 +142,26 @@ fetch_xfer_set_state(struct fetch_xfer *x, enum fetch_state next)
 static void
 fetch_xfer_free(struct fetch_xfer *x)
 {
+	struct curl_slist	*l;
+
 	if (x == NULL)
 		return;
 	if (x->easy != NULL)
 		curl_easy_cleanup(x->easy);
+	/* Bodies and headers may hold a number, a text or a secret. */
+	for (l = x->headers; l != NULL; l = l->next)
+		explicit_bzero(l->data, strlen(l->data));
 	curl_slist_free_all(x->headers);
+	if (x->reqbody != NULL)
+		explicit_bzero(x->reqbody, x->reqlen + 1);
 	free(x->reqbody);
+	if (x->body != NULL)
+		explicit_bzero(x->body, x->body_size);
 	free(x->body);
+	if (x->retry_after != NULL)
+		explicit_bzero(x->retry_after, strlen(x->retry_after));
 	free(x->retry_after);
+	explicit_bzero(x->errbuf, sizeof(x->errbuf));
 	free(x);
 }
 
@@ -171,9 +184,15 @@ fetch_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 			want *= 2;
 		if (want > FETCH_MAX_BODY + 1)
 			want = FETCH_MAX_BODY + 1;
-		p = realloc(x->body, want);
+		/* Not realloc: the old block would keep a copy. */
+		p = malloc(want);
 		if (p == NULL)
 			return 0;	/* curl fails: CURLE_WRITE_ERROR */
+		if (x->body != NULL) {
+			memcpy(p, x->body, x->body_len);
+			explicit_bzero(x->body, x->body_size);
+			free(x->body);
+		}
 		x->body = p;
 		x->body_size = want;
 	}
@@ -286,6 +305,7 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 		goto fail;
 	/* curl does not copy POSTFIELDS; one spare byte keeps it non-NULL. */
 	x->reqbody = malloc(req->body_len + 1);
+	x->reqlen = req->body_len;
 	if (x->reqbody == NULL)
 		goto fail;
 	if (req->body_len > 0)
