@@ -4,6 +4,8 @@
  * configuration check (-t), prints versions (-V), or loads the
  * configuration and hands over to the daemon context in hotlined.c.
  */
+#include <sys/stat.h>
+
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "diag.h"
 #include "hotlined.h"
 #include "log.h"
+#include "priv.h"
 #include "schema.h"
 
 #ifndef HOTLINED_CONF
@@ -44,8 +47,9 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: hotlined [-tVvkK] [-c file]\n"
+	    "usage: hotlined [-tVvkK] [-c file] [-u user]\n"
 	    "  -c file  configuration file (default %s)\n"
+	    "  -u user  run as user (needed when started as root)\n"
 	    "  -t       check the configuration and every menu, then exit\n"
 	    "  -V       print versions and exit\n"
 	    "  -v       log debug lines\n"
@@ -88,16 +92,22 @@ main(int argc, char *argv[])
 {
 	struct hotlined	*d;
 	struct conf	*c;
-	const char	*file = HOTLINED_CONF;
+	const char	*file = HOTLINED_CONF, *user = NULL;
+	char		 why[256];
 	int		 ch, check = 0, verbose = 0, rc;
 
-	while ((ch = getopt(argc, argv, "c:tVvkKh")) != -1) {
+	/* Every file the daemon makes is its own alone. */
+	umask(077);
+	while ((ch = getopt(argc, argv, "c:tu:VvkKh")) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
 			break;
 		case 't':
 			check = 1;
+			break;
+		case 'u':
+			user = optarg;
 			break;
 		case 'V':
 			hotlined_versions(stdout);
@@ -130,6 +140,9 @@ main(int argc, char *argv[])
 		return 0;
 	}
 
+	/* Before any file is read: the rights it keeps are the ones used. */
+	if (priv_drop(user, why, sizeof(why)) == -1)
+		fatalx("%s", why);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("libcurl initialisation failed");
 	c = load(file, NULL);

@@ -335,6 +335,50 @@ run_check(const char *conf, int *status, char **out, char **err)
 	ck_assert_msg(WIFEXITED(*status), "hotlined -t did not exit");
 }
 
+/*
+ * Started as root the daemon needs -u (and an unknown user is refused);
+ * as anyone else, -u can only name themselves. It says why and exits 1
+ * before it reads a file.
+ */
+START_TEST(test_user)
+{
+	char	*argv[6], *out, *err;
+	int	 st;
+
+	argv[0] = getenv("HOTLINED_BIN");
+	argv[1] = (char *)"-c";
+	argv[2] = (char *)"/nonexistent/hotlined.conf";
+	argv[3] = NULL;
+	ck_assert_int_eq(harness_run(argv, 10000, &st, &out, &err), 0);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	if (geteuid() == 0)
+		ck_assert_msg(strstr(err, "refusing to run as root") != NULL,
+		    "%s", err);
+	free(out);
+	free(err);
+	argv[3] = (char *)"-u";
+	argv[4] = (char *)"no-such-user-hl";
+	argv[5] = NULL;
+	ck_assert_int_eq(harness_run(argv, 10000, &st, &out, &err), 0);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	ck_assert_msg(strstr(err, "-u no-such-user-hl: no such user") != NULL,
+	    "%s", err);
+	free(out);
+	free(err);
+	if (geteuid() != 0)
+		return;
+	/* Root drops to nobody before reading the file (which nobody may
+	 * not read anyway: it does not exist). */
+	argv[4] = (char *)"nobody";
+	ck_assert_int_eq(harness_run(argv, 10000, &st, &out, &err), 0);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	ck_assert_msg(strstr(err, "refusing") == NULL && strstr(err,
+	    "/nonexistent/hotlined.conf") != NULL, "%s", err);
+	free(out);
+	free(err);
+}
+END_TEST
+
 /* Whether s ends with suffix. */
 static int
 ends_with(const char *s, const char *suffix)
@@ -1457,6 +1501,7 @@ ussd_suite(void)
 	tc = tcase_create("check_config");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_user);
 	tcase_add_test(tc, test_check_ok);
 	tcase_add_test(tc, test_check_syntax_error);
 	tcase_add_test(tc, test_check_dangling_next);
