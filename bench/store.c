@@ -104,6 +104,8 @@ scrub(const char *path)
 	unlink(p);
 	snprintf(p, sizeof(p), "%s-shm", path);
 	unlink(p);
+	snprintf(p, sizeof(p), "%s.key", path);
+	unlink(p);
 }
 
 /* Store n requests with inflight in flight; returns rows per second. */
@@ -111,7 +113,7 @@ static double
 bench(const char *path, const char *name, size_t n, size_t max_batch,
     size_t inflight)
 {
-	struct store_opts	 o = { max_batch, 0 };
+	struct store_opts	 o = { max_batch, 0, NULL };
 	struct run		 r;
 	char			*cause = NULL;
 	double			 t0, t;

@@ -138,13 +138,19 @@ struct store_opts {
 	size_t	max_batch;	/* jobs per transaction; 1 disables group
 				   commit (benchmarks); 0 means 256 */
 	int	busy_timeout_ms; /* 0 means 5000 */
+	const char *key_file;	/* the key file; NULL: the database's path
+				   and ".key" */
 };
 
 /*
- * Open (creating if needed) the database at path, apply the PRAGMAs and
- * every pending migration, prepare every statement, start the writer
- * thread and its notification back to base. Returns NULL with a message in
- * *cause (a new string the caller frees).
+ * Read the key file (opts->key_file), or make it when there is none (32
+ * random bytes, mode 0600; logged), refusing one that group or others may
+ * read or write; open (creating if needed) the database at path, apply
+ * the PRAGMAs and every pending migration (a plaintext file is encrypted
+ * in place under the key), check that the key is the database's, prepare
+ * every statement, start the writer thread and its notification back to
+ * base. Returns NULL with a message in *cause (a new string the caller
+ * frees).
  */
 struct store	*store_new(struct event_base *base, const char *path,
 		    const struct store_opts *opts, char **cause);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "store_crypt.h"
 #include "store_job.h"
 
 /* One open database of a backend; each backend defines its own. */
@@ -29,11 +30,13 @@ struct store_backend {
 
 	/*
 	 * Open (creating if needed) the database at path, bring its schema
-	 * up to date and read its dedup secret (made on first open) into
-	 * secret. NULL with a message in *cause (a new string) on failure.
+	 * up to date (encrypting a plaintext one under keys), check that
+	 * keys are the database's, and keep the sealing key. Sets
+	 * keys->bound once the database needs these keys. NULL with a
+	 * message in *cause (a new string) on failure.
 	 */
 	struct store_engine *(*open)(const char *path,
-	    const struct store_opts *opts, uint8_t secret[STORE_SECRET_LEN],
+	    const struct store_opts *opts, struct store_keys *keys,
 	    char **cause);
 
 	/* Release everything of an engine (NULL is fine). */

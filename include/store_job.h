@@ -15,7 +15,7 @@
 
 #include "store.h"
 
-#define STORE_SECRET_LEN	32	/* dedup key in meta */
+#define STORE_SECRET_LEN	32	/* the key file's hash sub-key */
 #define STORE_DEDUP_LEN		32	/* BLAKE2b-256 */
 #define STORE_META_PREFIX	"state."	/* the keys callers may use */
 
@@ -160,14 +160,14 @@ void		 store_job_complete(const struct store_job *j);
 int		 store_job_meta_key_ok(const char *key);
 
 /*
- * The keyed hash of a number under the dedup secret (a domain apart from
+ * The keyed hash of a number under the hash key (a domain apart from
  * dedup keys), into out. Returns 0 or -1.
  */
 int		 store_job_hash_number(const uint8_t secret[STORE_SECRET_LEN],
 		    const char *number, uint8_t out[STORE_DEDUP_LEN]);
 
 /*
- * The keyed hash under the dedup secret of the gateway message id
+ * The keyed hash under the hash key of the gateway message id
  * gateway_id seen on channel (a domain apart from numbers and dedup
  * keys), into out. Returns 0 or -1.
  */

@@ -16,7 +16,26 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_crypt.h"
 #include "store_job.h"
+
+#define STORE_SCHEMA	4	/* PRAGMA user_version of a current file */
+
+/*
+ * The personal columns, sealed (store_crypt.h) to their row under these
+ * names: a survivor's numbers and answers, the texts sent to her and
+ * their numbers, and every history detail (counsellors' notes).
+ */
+#define STORE_COL_PHONE		"callback.phone"
+#define STORE_COL_SAFE_TO_CALL	"callback.safe_to_call"
+#define STORE_COL_SAFE_NUMBER	"callback.safe_number"
+#define STORE_COL_WINDOW	"callback.window"
+#define STORE_COL_COVER		"callback.cover"
+#define STORE_COL_PROVINCE	"callback.province"
+#define STORE_COL_TOPIC		"callback.topic"
+#define STORE_COL_DETAIL	"history.detail"
+#define STORE_COL_SMS_PHONE	"sms_out.phone"
+#define STORE_COL_SMS_TEXT	"sms_out.text"
 
 #define STORE_REF_SIZE	16	/* struct store_callback's ref, with NUL */
 
@@ -91,6 +110,9 @@ enum store_stmt {
 	ST_SMS_REPORT_MSG,
 	ST_SMS_REPORT_GW,
 	ST_SMS_LIST,
+	ST_CB_NEXT_ID,
+	ST_HIST_NEXT_ID,
+	ST_SMS_NEXT_ID,
 	ST__COUNT
 };
 
@@ -99,6 +121,7 @@ struct store_engine {
 	sqlite3		*db;		/* writer thread only, once started */
 	sqlite3_stmt	*stmt[ST__COUNT];
 	int		 version;	/* PRAGMA user_version at open */
+	uint8_t		 key[STORE_CRYPT_KEY_LEN];	/* sealing values */
 };
 
 /* Accumulates the first error of a series of binds. */
@@ -151,28 +174,69 @@ int		 store_sqlite_step(struct store_bind *b);
 int		 store_sqlite_col(struct store_job *j, sqlite3_stmt *s, int col,
 		    const char **out);
 
+/*
+ * Bind the next parameter to v sealed as column of row id (the sealed
+ * copy lives in the job); NULL binds NULL.
+ */
+void		 store_sqlite_sealed(struct store_engine *e,
+		    struct store_job *j, struct store_bind *b,
+		    const char *column, int64_t id, const char *v);
+
+/*
+ * Open sealed column col of s, the value of column of row id, into the
+ * job (*out NULL for a NULL column). Returns 0, or -1 (a value that does
+ * not decrypt is logged by column and row) when it cannot.
+ */
+int		 store_sqlite_opened(struct store_engine *e,
+		    struct store_job *j, sqlite3_stmt *s, int col,
+		    const char *column, int64_t id, const char **out);
+
+/*
+ * Bring a database of schema 3 (fresh: just made) to schema 4: seal every
+ * personal value under k, recompute the keyed hashes under k (carrying
+ * unsafe marks and opt-outs over), drop the in-file hash key, record k's
+ * check value; then, unless fresh, checkpoint and VACUUM the plaintext
+ * away. Sets k->bound once committed. 0, or -1 with *cause set.
+ */
+int		 store_sqlite_crypt_migrate(struct store_engine *e,
+		    struct store_keys *k, int fresh, const char *path,
+		    char **cause);
+
+/*
+ * Whether k is the key the database was encrypted under: 0 (k->bound
+ * set), or -1 with *cause set.
+ */
+int		 store_sqlite_crypt_check(struct store_engine *e,
+		    struct store_keys *k, const char *path, char **cause);
+
+/* The next row id of table i's statement (ST_*_NEXT_ID): 0, or -1. */
+int		 store_sqlite_next_id(struct store_engine *e, enum store_stmt i,
+		    int64_t *id);
+
 /* Read the STORE_CB_COLS of the current row from column c on into r. */
-int		 store_sqlite_row(struct store_job *j, sqlite3_stmt *s, int c,
-		    struct store_callback *r);
+int		 store_sqlite_row(struct store_engine *e, struct store_job *j,
+		    sqlite3_stmt *s, int c, struct store_callback *r);
 
 /* Fill result element p of the job from the current row of s: 0 or -1. */
-typedef int	(*store_sqlite_fill_fn)(struct store_job *j, sqlite3_stmt *s,
-		    void *p);
+typedef int	(*store_sqlite_fill_fn)(struct store_engine *e,
+		    struct store_job *j, sqlite3_stmt *s, void *p);
 
 /*
  * Step a bound query and append a zeroed result element of size elem to
  * the job for each row, filled by fill. Returns SQLITE_OK, or an error
  * (SQLITE_NOMEM when an element cannot be made or filled).
  */
-int		 store_sqlite_each(struct store_job *j, struct store_bind *b,
-		    size_t elem, store_sqlite_fill_fn fill);
+int		 store_sqlite_each(struct store_engine *e, struct store_job *j,
+		    struct store_bind *b, size_t elem,
+		    store_sqlite_fill_fn fill);
 
 /* A store_sqlite_fill_fn of callback rows (STORE_CB_COLS from column 0). */
-int		 store_sqlite_fill_row(struct store_job *j, sqlite3_stmt *s,
-		    void *p);
+int		 store_sqlite_fill_row(struct store_engine *e,
+		    struct store_job *j, sqlite3_stmt *s, void *p);
 
 /* store_sqlite_each of callback rows (STORE_CB_COLS). */
-int		 store_sqlite_rows(struct store_job *j, struct store_bind *b);
+int		 store_sqlite_rows(struct store_engine *e, struct store_job *j,
+		    struct store_bind *b);
 
 /*
  * Run listing query i with its parameters (v, j->max), each row filled
@@ -205,9 +269,12 @@ int		 store_sqlite_fetch(struct store_engine *e, struct store_job *j,
 enum store_rc	 store_sqlite_unchanged(struct store_engine *e,
 		    struct store_job *j, int64_t id, const char *what);
 
-/* Record a history event of request id. SQLITE_OK or an error. */
-int		 store_sqlite_event(struct store_engine *e, int64_t id,
-		    int64_t at, const char *event, const char *actor,
-		    const char *detail);
+/*
+ * Record a history event of request id (its detail sealed, in the job's
+ * memory). SQLITE_OK or an error.
+ */
+int		 store_sqlite_event(struct store_engine *e, struct store_job *j,
+		    int64_t id, int64_t at, const char *event,
+		    const char *actor, const char *detail);
 
 #endif

@@ -9,13 +9,16 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "store.h"
 #include "store_backend.h"
+#include "store_crypt.h"
 #include "store_job.h"
 #include "store_writer.h"
 
@@ -26,19 +29,27 @@ struct store {
 	struct store_engine	*engine;	/* the writer thread's once
 						   it started */
 	struct store_writer	*writer;
-	uint8_t			 secret[STORE_SECRET_LEN];
+	uint8_t			 secret[STORE_SECRET_LEN];	/* the key
+						   file's hash sub-key */
 	int			 version;
 };
 
-/* Open the database through its backend, and start the writer thread. */
+/*
+ * Read the key file (made on first start), open the database through its
+ * backend under it, and start the writer thread.
+ */
 struct store *
 store_new(struct event_base *base, const char *path,
     const struct store_opts *opts, char **cause)
 {
-	struct store	*st = NULL;
-	size_t		 max_batch = STORE_MAX_BATCH;
+	struct store		*st = NULL;
+	struct store_keys	 keys;
+	char			*deflt = NULL;
+	const char		*key_file;
+	size_t			 max_batch = STORE_MAX_BATCH;
 
 	*cause = NULL;
+	memset(&keys, 0, sizeof(keys));
 	if (sodium_init() == -1) {
 		store_job_cause(cause, "libsodium cannot initialise");
 		goto fail;
@@ -52,17 +63,37 @@ store_new(struct event_base *base, const char *path,
 	if (opts != NULL && opts->max_batch > 0)
 		max_batch = opts->max_batch;
 
-	st->engine = st->ops->open(path, opts, st->secret, cause);
+	key_file = opts != NULL ? opts->key_file : NULL;
+	if (key_file == NULL) {
+		if (asprintf(&deflt, "%s.key", path) == -1) {
+			deflt = NULL;
+			store_job_cause(cause, "out of memory");
+			goto fail;
+		}
+		key_file = deflt;
+	}
+	if (store_crypt_load(key_file, 1, &keys, cause) == -1)
+		goto fail;
+	keys.file = key_file;
+	st->engine = st->ops->open(path, opts, &keys, cause);
+	/* A key just made for a file it cannot open would only mislead. */
+	if (st->engine == NULL && keys.created && !keys.bound)
+		unlink(key_file);
 	if (st->engine == NULL)
 		goto fail;
+	memcpy(st->secret, keys.hash, sizeof(st->secret));
 	st->version = st->ops->version(st->engine);
 	st->writer = store_writer_new(base, st->ops, st->engine, max_batch,
 	    cause);
 	if (st->writer == NULL)
 		goto fail;
+	store_crypt_wipe(&keys);
+	free(deflt);
 	return st;
 
 fail:
+	store_crypt_wipe(&keys);
+	free(deflt);
 	store_free(st);
 	return NULL;
 }

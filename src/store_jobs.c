@@ -69,19 +69,25 @@ store_jobs_open_of(struct store_engine *e, struct store_job *j)
 }
 
 /*
- * Bind her answers, in the order every statement that writes them takes:
- * safe_to_call, safe_number, window, cover, urgent, province, topic, lang.
+ * Bind her answers, sealed to row id, in the order every statement that
+ * writes them takes: safe_to_call, safe_number, window, cover, urgent,
+ * province, topic, lang.
  */
 static void
-store_jobs_bind_answers(struct store_bind *b, const struct store_callback *in)
+store_jobs_bind_answers(struct store_engine *e, struct store_job *j,
+    struct store_bind *b, int64_t id)
 {
-	store_sqlite_text(b, in->safe_to_call);
-	store_sqlite_text(b, in->safe_number);
-	store_sqlite_text(b, in->window);
-	store_sqlite_text(b, in->cover);
+	const struct store_callback	*in = &j->in;
+
+	store_sqlite_sealed(e, j, b, STORE_COL_SAFE_TO_CALL, id,
+	    in->safe_to_call);
+	store_sqlite_sealed(e, j, b, STORE_COL_SAFE_NUMBER, id,
+	    in->safe_number);
+	store_sqlite_sealed(e, j, b, STORE_COL_WINDOW, id, in->window);
+	store_sqlite_sealed(e, j, b, STORE_COL_COVER, id, in->cover);
 	store_sqlite_int(b, in->urgent);
-	store_sqlite_text(b, in->province);
-	store_sqlite_text(b, in->topic);
+	store_sqlite_sealed(e, j, b, STORE_COL_PROVINCE, id, in->province);
+	store_sqlite_sealed(e, j, b, STORE_COL_TOPIC, id, in->topic);
 	store_sqlite_text(b, in->lang);
 }
 
@@ -95,7 +101,7 @@ store_jobs_merge(struct store_engine *e, struct store_job *j, int64_t id,
 
 	store_sqlite_bind(e, ST_CB_MERGE, &b);
 	store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
-	store_jobs_bind_answers(&b, in);
+	store_jobs_bind_answers(e, j, &b, id);
 	store_sqlite_text(&b, in->channel);
 	store_sqlite_int(&b, in->call_from);
 	store_sqlite_hash(&b, j->safe_hash, j->has_safe_hash);
@@ -107,7 +113,8 @@ store_jobs_merge(struct store_engine *e, struct store_job *j, int64_t id,
 	store_sqlite_int(&b, in->next_action_at);
 	store_sqlite_int(&b, id);
 	if (store_sqlite_write(&b) != SQLITE_OK ||
-	    store_sqlite_event(e, id, j->now, "asked_again", "system", NULL) !=
+	    store_sqlite_event(e, j, id, j->now, "asked_again", "system",
+	    NULL) !=
 	    SQLITE_OK ||
 	    store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
 	    j->nres != 1) {
@@ -148,16 +155,19 @@ store_jobs_create(struct store_engine *e, struct store_job *j)
 	if (id > 0)
 		return store_jobs_merge(e, j, id, warn);
 
+	if (store_sqlite_next_id(e, ST_CB_NEXT_ID, &id) == -1)
+		goto fail;
 	/* A collision on ref inserts nothing: draw again. */
 	for (tries = 0; tries < STORE_REF_TRIES; tries++) {
 		store_job_random_chars(ref, STORE_REF_LEN, store_ref_chars,
 		    sizeof(store_ref_chars) - 1);
 		store_sqlite_bind(e, ST_CB_INSERT, &b);
+		store_sqlite_int(&b, id);
 		store_sqlite_text(&b, ref);
 		store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
 		store_sqlite_text(&b, in->channel);
-		store_sqlite_text(&b, in->phone);
-		store_jobs_bind_answers(&b, in);
+		store_sqlite_sealed(e, j, &b, STORE_COL_PHONE, id, in->phone);
+		store_jobs_bind_answers(e, j, &b, id);
 		store_sqlite_int(&b, STORE_OPEN);
 		store_sqlite_int(&b, j->now);
 		store_sqlite_int(&b, j->now);
@@ -178,8 +188,7 @@ store_jobs_create(struct store_engine *e, struct store_job *j)
 		    "tries", tries);
 		return STORE_ERR;
 	}
-	id = sqlite3_last_insert_rowid(e->db);
-	if (store_sqlite_event(e, id, j->now, "created", "system", NULL) !=
+	if (store_sqlite_event(e, j, id, j->now, "created", "system", NULL) !=
 	    SQLITE_OK)
 		goto fail;
 	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
@@ -205,7 +214,7 @@ store_jobs_update(struct store_engine *e, struct store_job *j)
 	if (warn == -1)
 		goto fail;
 	store_sqlite_bind(e, ST_CB_UPDATE, &b);
-	store_jobs_bind_answers(&b, in);
+	store_jobs_bind_answers(e, j, &b, j->id);
 	store_sqlite_int(&b, in->call_from);
 	store_sqlite_hash(&b, j->safe_hash, j->has_safe_hash);
 	store_sqlite_int(&b, warn);
@@ -296,7 +305,7 @@ store_jobs_view(struct store_engine *e, struct store_job *j)
 	store_sqlite_int(&b, j->after_call_from);
 	store_sqlite_int(&b, j->after_id);
 	store_sqlite_int(&b, j->max);
-	if (store_sqlite_rows(j, &b) != SQLITE_OK)
+	if (store_sqlite_rows(e, j, &b) != SQLITE_OK)
 		goto fail;
 	store_sqlite_bind(e, ST_CB_VIEW_COUNT, &b);
 	store_jobs_bind_view(&b, j);
@@ -482,7 +491,7 @@ store_jobs_change(struct store_engine *e, struct store_job *j)
 	if (j->kind == SJ_COMPLETE && strcmp(j->text, "unsafe") == 0 &&
 	    store_jobs_mark_unsafe(e, r->id, j->now) != SQLITE_OK)
 		goto fail;
-	if (store_sqlite_event(e, r->id, j->now, event, actor,
+	if (store_sqlite_event(e, j, r->id, j->now, event, actor,
 	    detail[0] != '\0' ? detail : NULL) != SQLITE_OK)
 		goto fail;
 	log_debug("store: case %s %s", r->ref, event);
@@ -504,16 +513,18 @@ store_jobs_id_of(struct store_engine *e, const char *ref, int64_t *id)
 	return store_sqlite_one(&b, id);
 }
 
-/* Fill a history event from the current row. */
+/* Fill a history event from the current row (its id last). */
 static int
-store_jobs_fill_event(struct store_job *j, sqlite3_stmt *s, void *p)
+store_jobs_fill_event(struct store_engine *e, struct store_job *j,
+    sqlite3_stmt *s, void *p)
 {
 	struct store_event	*ev = p;
 
 	ev->at = sqlite3_column_int64(s, 0);
 	if (store_sqlite_col(j, s, 1, &ev->event) == -1 ||
 	    store_sqlite_col(j, s, 2, &ev->actor) == -1 ||
-	    store_sqlite_col(j, s, 3, &ev->detail) == -1)
+	    store_sqlite_opened(e, j, s, 3, STORE_COL_DETAIL,
+	    sqlite3_column_int64(s, 4), &ev->detail) == -1)
 		return -1;
 	return 0;
 }
@@ -533,7 +544,7 @@ store_jobs_history(struct store_engine *e, struct store_job *j)
 		goto fail;
 	store_sqlite_bind(e, ST_HIST_LIST, &b);
 	store_sqlite_int(&b, id);
-	if (store_sqlite_each(j, &b, sizeof(struct store_event),
+	if (store_sqlite_each(e, j, &b, sizeof(struct store_event),
 	    store_jobs_fill_event) != SQLITE_OK)
 		goto fail;
 	return STORE_OK;
@@ -556,7 +567,7 @@ store_jobs_note(struct store_engine *e, struct store_job *j)
 	if (rc != SQLITE_ROW)
 		goto fail;
 	/* Her words, perhaps: the text is never logged. */
-	if (store_sqlite_event(e, id, j->now, "note", j->who, j->text) !=
+	if (store_sqlite_event(e, j, id, j->now, "note", j->who, j->text) !=
 	    SQLITE_OK ||
 	    store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
 	    j->nres != 1)

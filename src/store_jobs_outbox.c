@@ -111,7 +111,7 @@ store_jobs_dispatch(struct store_engine *e, struct store_job *j)
 		goto fail;
 	if (sqlite3_changes(e->db) == 0)
 		return store_sqlite_unchanged(e, j, j->id, "dispatch");
-	if (store_sqlite_event(e, j->id, j->now, j->text, "system",
+	if (store_sqlite_event(e, j, j->id, j->now, j->text, "system",
 	    j->detail) != SQLITE_OK)
 		goto fail;
 	for (i = 0; i < j->nout; i++)
@@ -127,7 +127,8 @@ fail:
 
 /* Fill an alert due, with its request, from the current row. */
 static int
-store_jobs_fill_due(struct store_job *j, sqlite3_stmt *s, void *p)
+store_jobs_fill_due(struct store_engine *e, struct store_job *j,
+    sqlite3_stmt *s, void *p)
 {
 	struct store_due	*d = p;
 	struct store_outbox	*o = &d->outbox;
@@ -141,7 +142,7 @@ store_jobs_fill_due(struct store_job *j, sqlite3_stmt *s, void *p)
 	    store_sqlite_col(j, s, 3, &o->transport) == -1 ||
 	    store_sqlite_col(j, s, 5, &o->kind) == -1 ||
 	    store_sqlite_col(j, s, 8, &o->msg_id) == -1 ||
-	    store_sqlite_row(j, s, 9, &d->callback) == -1)
+	    store_sqlite_row(e, j, s, 9, &d->callback) == -1)
 		return -1;
 	return 0;
 }
@@ -180,7 +181,7 @@ store_jobs_tell_failed(struct store_engine *e, struct store_job *j,
 	/* Claimed or closed meanwhile: nobody needs to be told. */
 	if (state != STORE_OPEN && state != STORE_ALERTED)
 		return SQLITE_OK;
-	rc = store_sqlite_event(e, cbid, j->now, "escalated", "system",
+	rc = store_sqlite_event(e, j, cbid, j->now, "escalated", "system",
 	    j->detail);
 	for (i = 0; rc == SQLITE_OK && i < j->nout; i++) {
 		store_jobs_derived_msgid(msgid, &j->out[i], id);
@@ -246,7 +247,7 @@ store_jobs_outbox_result(struct store_engine *e, struct store_job *j)
 	store_sqlite_int(&b, cbid);
 	if (store_sqlite_write(&b) != SQLITE_OK)
 		goto fail;
-	if (store_sqlite_event(e, cbid, j->now, "alert_failed", "system",
+	if (store_sqlite_event(e, j, cbid, j->now, "alert_failed", "system",
 	    j->text) != SQLITE_OK)
 		goto fail;
 	/* An alert.failed that fails has nobody further to tell. */
@@ -265,10 +266,12 @@ fail:
 
 /* Fill a failing alert from the current row. */
 static int
-store_jobs_fill_failing(struct store_job *j, sqlite3_stmt *s, void *p)
+store_jobs_fill_failing(struct store_engine *e, struct store_job *j,
+    sqlite3_stmt *s, void *p)
 {
 	struct store_failing	*f = p;
 
+	(void)e;
 	if (store_sqlite_ref(s, 0, f->ref) == -1)
 		return -1;
 	f->attempts = sqlite3_column_int(s, 5);

@@ -30,7 +30,8 @@ _Static_assert(STORE_SMS_QUEUED == 0 && STORE_SMS_SENT == 1 &&
 
 /* Fill an SMS row from the current row of s (STORE_SMS_COLS). */
 static int
-store_jobs_fill_sms(struct store_job *j, sqlite3_stmt *s, void *p)
+store_jobs_fill_sms(struct store_engine *e, struct store_job *j,
+    sqlite3_stmt *s, void *p)
 {
 	struct store_sms	*r = p;
 	int			 state;
@@ -49,8 +50,10 @@ store_jobs_fill_sms(struct store_job *j, sqlite3_stmt *s, void *p)
 	r->created_at = sqlite3_column_int64(s, 13);
 	r->updated_at = sqlite3_column_int64(s, 14);
 	if (store_sqlite_col(j, s, 1, &r->channel) == -1 ||
-	    store_sqlite_col(j, s, 2, &r->phone) == -1 ||
-	    store_sqlite_col(j, s, 3, &r->text) == -1 ||
+	    store_sqlite_opened(e, j, s, 2, STORE_COL_SMS_PHONE, r->id,
+	    &r->phone) == -1 ||
+	    store_sqlite_opened(e, j, s, 3, STORE_COL_SMS_TEXT, r->id,
+	    &r->text) == -1 ||
 	    store_sqlite_col(j, s, 4, &r->msg_id) == -1 ||
 	    store_sqlite_col(j, s, 9, &r->encoding) == -1 ||
 	    store_sqlite_col(j, s, 10, &r->gateway_id) == -1 ||
@@ -121,19 +124,25 @@ store_jobs_sms_queue(struct store_engine *e, struct store_job *j)
 {
 	struct store_bind	 b;
 	char			 msgid[STORE_SMS_MSGID_LEN + 1];
+	int64_t			 id;
 	size_t			 i;
 	int			 tries;
 
 	for (i = 0; i < j->ntexts; i++) {
+		if (store_sqlite_next_id(e, ST_SMS_NEXT_ID, &id) == -1)
+			goto fail;
 		for (tries = 0; tries < STORE_SMS_MSGID_TRIES; tries++) {
 			store_job_random_chars(msgid, STORE_SMS_MSGID_LEN,
 			    store_sms_msgid_chars,
 			    sizeof(store_sms_msgid_chars) - 1);
 			store_sqlite_bind(e, ST_SMS_INSERT, &b);
+			store_sqlite_int(&b, id);
 			store_sqlite_text(&b, j->sms.channel);
-			store_sqlite_text(&b, j->sms.phone);
+			store_sqlite_sealed(e, j, &b, STORE_COL_SMS_PHONE, id,
+			    j->sms.phone);
 			store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
-			store_sqlite_text(&b, j->texts[i]);
+			store_sqlite_sealed(e, j, &b, STORE_COL_SMS_TEXT, id,
+			    j->texts[i]);
 			store_sqlite_text(&b, msgid);
 			store_sqlite_int(&b, j->now);
 			store_sqlite_int(&b, j->now);
@@ -286,7 +295,7 @@ store_jobs_sms_list(struct store_engine *e, struct store_job *j)
 
 	store_sqlite_bind(e, ST_SMS_LIST, &b);
 	store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
-	if (store_sqlite_each(j, &b, sizeof(struct store_sms),
+	if (store_sqlite_each(e, j, &b, sizeof(struct store_sms),
 	    store_jobs_fill_sms) != SQLITE_OK) {
 		store_sqlite_err(e, "sms list");
 		return STORE_ERR;

@@ -29,6 +29,8 @@
 /*
  * The schema, one step per element, applied in order; PRAGMA user_version
  * is the number of steps applied. Append; never edit a released step.
+ * Step 4 (STORE_SCHEMA), encrypting the personal columns, is C:
+ * store_sqlite_crypt_migrate.
  */
 static const char *const store_migrations[] = {
 	/* 1: dedup secret, callback requests, their history, alert outbox */
@@ -168,12 +170,12 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_CB_BY_ID] = "SELECT " STORE_CB_COLS("")
 	    " FROM callback WHERE id = ?",
 	[ST_CB_ID_BY_REF] = "SELECT id FROM callback WHERE ref = ?",
-	[ST_CB_INSERT] = "INSERT INTO callback (ref, dedup, channel, phone,"
-	    " safe_to_call, safe_number, \"window\", cover, urgent, province,"
-	    " topic, lang, state, created_at, updated_at, next_action_at,"
-	    " rounds, failures, phone_hash, safe_hash, warn_unsafe, intake,"
-	    " call_from, session_end)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0,"
+	[ST_CB_INSERT] = "INSERT INTO callback (id, ref, dedup, channel,"
+	    " phone, safe_to_call, safe_number, \"window\", cover, urgent,"
+	    " province, topic, lang, state, created_at, updated_at,"
+	    " next_action_at, rounds, failures, phone_hash, safe_hash,"
+	    " warn_unsafe, intake, call_from, session_end)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0,"
 	    " ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING",
 	[ST_CB_DUE] = "SELECT " STORE_CB_COLS("")
 	    " FROM callback WHERE state IN (0, 1, 2) AND next_action_at > 0"
@@ -219,9 +221,9 @@ static const char *const store_sql[ST__COUNT] = {
 	    " updated_at = ? WHERE id = ? AND state = 2 AND claimed_at = ?",
 	[ST_CB_HASHES] = "SELECT phone_hash, safe_hash FROM callback"
 	    " WHERE id = ?",
-	[ST_HIST_INSERT] = "INSERT INTO history (callback_id, at, event, actor,"
-	    " detail) VALUES (?, ?, ?, ?, ?)",
-	[ST_HIST_LIST] = "SELECT at, event, actor, detail FROM history"
+	[ST_HIST_INSERT] = "INSERT INTO history (id, callback_id, at, event,"
+	    " actor, detail) VALUES (?, ?, ?, ?, ?, ?)",
+	[ST_HIST_LIST] = "SELECT at, event, actor, detail, id FROM history"
 	    " WHERE callback_id = ? ORDER BY id",
 	[ST_OUT_INSERT] = "INSERT INTO outbox (callback_id, recipient,"
 	    " transport, target, kind, attempts, next_at, msg_id, state,"
@@ -294,9 +296,9 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_SMS_OPTOUT_PUT] = "INSERT INTO sms_optout (key, at) VALUES (?, ?)"
 	    " ON CONFLICT (key) DO UPDATE SET at = excluded.at",
 	[ST_SMS_OPTOUT_DEL] = "DELETE FROM sms_optout WHERE key = ?",
-	[ST_SMS_INSERT] = "INSERT INTO sms_out (channel, phone, phone_key,"
+	[ST_SMS_INSERT] = "INSERT INTO sms_out (id, channel, phone, phone_key,"
 	    " text, msg_id, state, attempts, next_at, parts, created_at,"
-	    " updated_at) VALUES (?, ?, ?, ?, ?, 0, 0, ?, 0, ?, ?)"
+	    " updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?, ?)"
 	    " ON CONFLICT (msg_id) DO NOTHING",
 	/* Queued and due to a number that wrote STOP: opted out. */
 	[ST_SMS_SKIP] = "UPDATE sms_out SET state = 4, updated_at = ?"
@@ -324,6 +326,10 @@ static const char *const store_sql[ST__COUNT] = {
 	    " ELSE state END WHERE channel = ? AND gateway_id = ?",
 	[ST_SMS_LIST] = "SELECT " STORE_SMS_COLS " FROM sms_out"
 	    " WHERE phone_key = ? ORDER BY id",
+	/* Sealed values name their row: its id is picked first. */
+	[ST_CB_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM callback",
+	[ST_HIST_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM history",
+	[ST_SMS_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM sms_out",
 };
 
 /* Store the single integer result of a PRAGMA. */
@@ -349,28 +355,39 @@ store_sqlite_wal_cb(void *arg, int n, char **v, char **names)
 	return 0;
 }
 
-/* Apply the PRAGMAs and every pending migration, one transaction each. */
+/*
+ * Apply the PRAGMAs and every pending migration, one transaction each;
+ * then encrypt a plaintext file (step 4), or check that keys is the key
+ * of an encrypted one.
+ */
 static int
-store_sqlite_migrate(struct store_engine *e, const char *path, char **cause)
+store_sqlite_migrate(struct store_engine *e, const char *path,
+    struct store_keys *keys, char **cause)
 {
 	char	 sql[64];
 	char	*err = NULL;
-	int	 wal = 0, v = -1;
+	int	 wal = 0, v = -1, from;
 
+	/*
+	 * secure_delete: what is deleted or overwritten (a value before it
+	 * was sealed, a purged row) is zeroed, not left in free pages.
+	 */
 	if (sqlite3_exec(e->db, "PRAGMA journal_mode = WAL",
 	    store_sqlite_wal_cb, &wal, &err) != SQLITE_OK ||
 	    sqlite3_exec(e->db, "PRAGMA synchronous = FULL;"
-	    "PRAGMA foreign_keys = ON", NULL, NULL, &err) != SQLITE_OK ||
+	    "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
+	    "PRAGMA temp_store = MEMORY", NULL, NULL, &err) != SQLITE_OK ||
 	    sqlite3_exec(e->db, "PRAGMA user_version", store_sqlite_int_cb, &v,
 	    &err) != SQLITE_OK)
 		goto fail;
 	if (!wal)
 		log_warnx("store: %s: WAL journal not available", path);
-	if (v < 0 || v > STORE_NMIGRATIONS) {
+	if (v < 0 || v > STORE_SCHEMA) {
 		store_job_cause(cause, "%s: schema version %d is newer than "
-		    "this hotlined knows (%d)", path, v, STORE_NMIGRATIONS);
+		    "this hotlined knows (%d)", path, v, STORE_SCHEMA);
 		return -1;
 	}
+	from = v;
 	for (; v < STORE_NMIGRATIONS; v++) {
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if (sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL,
@@ -384,9 +401,17 @@ store_sqlite_migrate(struct store_engine *e, const char *path, char **cause)
 			sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
 			goto fail;
 		}
-		log_info("store: %s: schema migrated to version %d", path,
-		    v + 1);
+		if (from > 0)
+			log_info("store: %s: schema migrated to version %d",
+			    path, v + 1);
 	}
+	if (v == STORE_NMIGRATIONS) {
+		if (store_sqlite_crypt_migrate(e, keys, from == 0, path,
+		    cause) == -1)
+			return -1;
+		v = STORE_SCHEMA;
+	} else if (store_sqlite_crypt_check(e, keys, path, cause) == -1)
+		return -1;
 	e->version = v;
 	return 0;
 
@@ -394,116 +419,6 @@ fail:
 	store_job_cause(cause, "%s: %s", path, err != NULL ? err :
 	    sqlite3_errmsg(e->db));
 	sqlite3_free(err);
-	return -1;
-}
-
-/*
- * Rows made before schema 2 have no keyed hashes of their numbers, which
- * only C can compute: fill them in once, so that an open request from
- * then is recognised when she asks again, and an unsafe mark takes.
- */
-static int
-store_sqlite_fill_hashes(struct store_engine *e, const uint8_t *secret,
-    const char *path, char **cause)
-{
-	sqlite3_stmt	*sel = NULL, *upd = NULL;
-	uint8_t		 ph[STORE_DEDUP_LEN], sh[STORE_DEDUP_LEN];
-	const char	*phone, *safe;
-	int		 rc, n = 0;
-
-	rc = sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(e->db, "SELECT id, phone, safe_number"
-		    " FROM callback WHERE phone_hash IS NULL", -1, &sel, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(e->db, "UPDATE callback SET"
-		    " phone_hash = ?, safe_hash = ? WHERE id = ?", -1, &upd,
-		    NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
-		phone = (const char *)sqlite3_column_text(sel, 1);
-		safe = (const char *)sqlite3_column_text(sel, 2);
-		if (store_job_hash_number(secret, phone != NULL ? phone : "",
-		    ph) == -1 || (safe != NULL && *safe != '\0' &&
-		    store_job_hash_number(secret, safe, sh) == -1)) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-		sqlite3_bind_blob(upd, 1, ph, sizeof(ph), SQLITE_TRANSIENT);
-		if (safe != NULL && *safe != '\0')
-			sqlite3_bind_blob(upd, 2, sh, sizeof(sh),
-			    SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(upd, 2);
-		sqlite3_bind_int64(upd, 3, sqlite3_column_int64(sel, 0));
-		rc = sqlite3_step(upd);
-		sqlite3_reset(upd);
-		sqlite3_clear_bindings(upd);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-		n++;
-	}
-	if (rc == SQLITE_DONE)
-		rc = SQLITE_OK;
-	sodium_memzero(ph, sizeof(ph));
-	sodium_memzero(sh, sizeof(sh));
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(e->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		store_job_cause(cause, "%s: hashing older requests' numbers: "
-		    "%s", path, sqlite3_errmsg(e->db));
-		sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	if (n > 0)
-		log_info("store: %s: %d older requests hashed for asking "
-		    "again and unsafe marks", path, n);
-	return 0;
-}
-
-/* Read the dedup secret, creating it on first open. */
-static int
-store_sqlite_secret(struct store_engine *e, uint8_t *secret, const char *path,
-    char **cause)
-{
-	struct store_bind	 b;
-	sqlite3_stmt		*s;
-	const void		*v;
-	int			 rc;
-
-	/* In a transaction: two daemons opening a new file agree on one. */
-	rc = store_sqlite_exec(e, ST_BEGIN);
-	if (rc != SQLITE_OK)
-		goto fail;
-	s = store_sqlite_bind(e, ST_META_GET, &b);
-	store_sqlite_text(&b, "dedup_key");
-	rc = store_sqlite_step(&b);
-	if (rc == SQLITE_ROW) {
-		v = sqlite3_column_blob(s, 0);
-		if (v == NULL || sqlite3_column_bytes(s, 0) != STORE_SECRET_LEN)
-			rc = SQLITE_CORRUPT;
-		else
-			memcpy(secret, v, STORE_SECRET_LEN);
-	}
-	store_sqlite_reset(s);
-	if (rc == SQLITE_DONE) {
-		randombytes_buf(secret, STORE_SECRET_LEN);
-		store_sqlite_bind(e, ST_META_PUT, &b);
-		store_sqlite_text(&b, "dedup_key");
-		store_sqlite_blob(&b, secret, STORE_SECRET_LEN);
-		rc = store_sqlite_write(&b);
-	} else if (rc == SQLITE_ROW)
-		rc = SQLITE_OK;
-	if (rc == SQLITE_OK)
-		rc = store_sqlite_exec(e, ST_COMMIT);
-	if (rc == SQLITE_OK)
-		return 0;
-
-fail:
-	store_job_cause(cause, "%s: dedup key: %s", path,
-	    rc == SQLITE_CORRUPT ? "malformed" : sqlite3_errmsg(e->db));
-	if (!sqlite3_get_autocommit(e->db))
-		store_sqlite_exec(e, ST_ROLLBACK);
 	return -1;
 }
 
@@ -519,13 +434,14 @@ store_sqlite_close(struct store_engine *e)
 		sqlite3_finalize(e->stmt[i]);
 	if (e->db != NULL && sqlite3_close(e->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(e->db));
+	sodium_memzero(e->key, sizeof(e->key));
 	free(e);
 }
 
-/* Open the file, migrate it, prepare every statement, read the secret. */
+/* Open the file, migrate (or check) it under keys, prepare statements. */
 static struct store_engine *
 store_sqlite_open(const char *path, const struct store_opts *opts,
-    uint8_t secret[STORE_SECRET_LEN], char **cause)
+    struct store_keys *keys, char **cause)
 {
 	struct store_engine	*e;
 	int			 fd, i, rc;
@@ -557,7 +473,8 @@ store_sqlite_open(const char *path, const struct store_opts *opts,
 	sqlite3_extended_result_codes(e->db, 1);
 	sqlite3_busy_timeout(e->db, opts != NULL &&
 	    opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : STORE_BUSY_MS);
-	if (store_sqlite_migrate(e, path, cause) == -1)
+	memcpy(e->key, keys->aead, sizeof(e->key));
+	if (store_sqlite_migrate(e, path, keys, cause) == -1)
 		goto fail;
 	for (i = 0; i < ST__COUNT; i++) {
 		rc = sqlite3_prepare_v3(e->db, store_sql[i], -1,
@@ -568,9 +485,6 @@ store_sqlite_open(const char *path, const struct store_opts *opts,
 			goto fail;
 		}
 	}
-	if (store_sqlite_secret(e, secret, path, cause) == -1 ||
-	    store_sqlite_fill_hashes(e, secret, path, cause) == -1)
-		goto fail;
 	return e;
 
 fail:

@@ -142,23 +142,31 @@ store_sqlite_col(struct store_job *j, sqlite3_stmt *s, int col,
 
 /* Read the STORE_CB_COLS of the current row from column c on into r. */
 int
-store_sqlite_row(struct store_job *j, sqlite3_stmt *s, int c,
-    struct store_callback *r)
+store_sqlite_row(struct store_engine *e, struct store_job *j, sqlite3_stmt *s,
+    int c, struct store_callback *r)
 {
+	int64_t	 id;
 	int	 state;
 
-	r->id = sqlite3_column_int64(s, c + 0);
+	id = r->id = sqlite3_column_int64(s, c + 0);
 	if (store_sqlite_ref(s, c + 1, r->ref) == -1 ||
 	    store_sqlite_col(j, s, c + 2, &r->channel) == -1 ||
-	    store_sqlite_col(j, s, c + 3, &r->phone) == -1 ||
-	    store_sqlite_col(j, s, c + 4, &r->safe_to_call) == -1 ||
-	    store_sqlite_col(j, s, c + 5, &r->safe_number) == -1 ||
-	    store_sqlite_col(j, s, c + 6, &r->window) == -1 ||
-	    store_sqlite_col(j, s, c + 7, &r->cover) == -1)
+	    store_sqlite_opened(e, j, s, c + 3, STORE_COL_PHONE, id,
+	    &r->phone) == -1 ||
+	    store_sqlite_opened(e, j, s, c + 4, STORE_COL_SAFE_TO_CALL, id,
+	    &r->safe_to_call) == -1 ||
+	    store_sqlite_opened(e, j, s, c + 5, STORE_COL_SAFE_NUMBER, id,
+	    &r->safe_number) == -1 ||
+	    store_sqlite_opened(e, j, s, c + 6, STORE_COL_WINDOW, id,
+	    &r->window) == -1 ||
+	    store_sqlite_opened(e, j, s, c + 7, STORE_COL_COVER, id,
+	    &r->cover) == -1)
 		return -1;
 	r->urgent = sqlite3_column_int(s, c + 8);
-	if (store_sqlite_col(j, s, c + 9, &r->province) == -1 ||
-	    store_sqlite_col(j, s, c + 10, &r->topic) == -1 ||
+	if (store_sqlite_opened(e, j, s, c + 9, STORE_COL_PROVINCE, id,
+	    &r->province) == -1 ||
+	    store_sqlite_opened(e, j, s, c + 10, STORE_COL_TOPIC, id,
+	    &r->topic) == -1 ||
 	    store_sqlite_col(j, s, c + 11, &r->lang) == -1)
 		return -1;
 	state = sqlite3_column_int(s, c + 12);
@@ -190,8 +198,8 @@ store_sqlite_row(struct store_job *j, sqlite3_stmt *s, int c,
 
 /* Step a bound query, one result element of size elem made by fill a row. */
 int
-store_sqlite_each(struct store_job *j, struct store_bind *b, size_t elem,
-    store_sqlite_fill_fn fill)
+store_sqlite_each(struct store_engine *e, struct store_job *j,
+    struct store_bind *b, size_t elem, store_sqlite_fill_fn fill)
 {
 	void	*p;
 	int	 rc = b->rc;
@@ -201,7 +209,7 @@ store_sqlite_each(struct store_job *j, struct store_bind *b, size_t elem,
 		if (rc != SQLITE_ROW)
 			break;
 		p = store_job_res_add(j, elem);
-		if (p == NULL || fill(j, b->s, p) == -1)
+		if (p == NULL || fill(e, j, b->s, p) == -1)
 			rc = SQLITE_NOMEM;
 	}
 	if (rc == SQLITE_DONE)
@@ -212,16 +220,18 @@ store_sqlite_each(struct store_job *j, struct store_bind *b, size_t elem,
 
 /* Fill a callback row from the current row. */
 int
-store_sqlite_fill_row(struct store_job *j, sqlite3_stmt *s, void *p)
+store_sqlite_fill_row(struct store_engine *e, struct store_job *j,
+    sqlite3_stmt *s, void *p)
 {
-	return store_sqlite_row(j, s, 0, p);
+	return store_sqlite_row(e, j, s, 0, p);
 }
 
 /* Append each callback row of a bound query to the job's results. */
 int
-store_sqlite_rows(struct store_job *j, struct store_bind *b)
+store_sqlite_rows(struct store_engine *e, struct store_job *j,
+    struct store_bind *b)
 {
-	return store_sqlite_each(j, b, sizeof(struct store_callback),
+	return store_sqlite_each(e, j, b, sizeof(struct store_callback),
 	    store_sqlite_fill_row);
 }
 
@@ -236,7 +246,7 @@ store_sqlite_list(struct store_engine *e, struct store_job *j,
 	store_sqlite_bind(e, i, &b);
 	store_sqlite_int(&b, v);
 	store_sqlite_int(&b, j->max);
-	if (store_sqlite_each(j, &b, elem, fill) != SQLITE_OK) {
+	if (store_sqlite_each(e, j, &b, elem, fill) != SQLITE_OK) {
 		store_sqlite_err(e, what);
 		return STORE_ERR;
 	}
@@ -287,7 +297,7 @@ store_sqlite_fetch(struct store_engine *e, struct store_job *j,
 		store_sqlite_int(&b, id);
 	else
 		store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
-	return store_sqlite_rows(j, &b);
+	return store_sqlite_rows(e, j, &b);
 }
 
 /* Why a write of request id changed nothing: no such row, or a conflict. */
@@ -302,19 +312,34 @@ store_sqlite_unchanged(struct store_engine *e, struct store_job *j, int64_t id,
 	return j->nres > 0 ? STORE_CONFLICT : STORE_NOTFOUND;
 }
 
-/* Record a history event. */
+/* The next row id of a table, picked first: it is sealed into values. */
 int
-store_sqlite_event(struct store_engine *e, int64_t id, int64_t at,
-    const char *event, const char *actor, const char *detail)
+store_sqlite_next_id(struct store_engine *e, enum store_stmt i, int64_t *id)
 {
 	struct store_bind	 b;
 
+	*id = 0;
+	store_sqlite_bind(e, i, &b);
+	return store_sqlite_one(&b, id) == SQLITE_ROW && *id > 0 ? 0 : -1;
+}
+
+/* Record a history event, its detail sealed to the event's row. */
+int
+store_sqlite_event(struct store_engine *e, struct store_job *j, int64_t id,
+    int64_t at, const char *event, const char *actor, const char *detail)
+{
+	struct store_bind	 b;
+	int64_t			 hid;
+
+	if (store_sqlite_next_id(e, ST_HIST_NEXT_ID, &hid) == -1)
+		return SQLITE_ERROR;
 	store_sqlite_bind(e, ST_HIST_INSERT, &b);
+	store_sqlite_int(&b, hid);
 	store_sqlite_int(&b, id);
 	store_sqlite_int(&b, at);
 	store_sqlite_text(&b, event);
 	store_sqlite_text(&b, actor);
-	store_sqlite_text(&b, detail);
+	store_sqlite_sealed(e, j, &b, STORE_COL_DETAIL, hid, detail);
 	return store_sqlite_write(&b);
 }
 

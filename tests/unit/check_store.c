@@ -24,6 +24,7 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
+#include "dbkey.h"
 #include "store.h"
 
 #define REF_CHARS	"ACDEFGHJKLMNPQRTUVWXY3479"
@@ -144,6 +145,8 @@ remove_db(void)
 	unlink(p);
 	snprintf(p, sizeof(p), "%s-shm", fx.path);
 	unlink(p);
+	snprintf(p, sizeof(p), "%s.key", fx.path);
+	unlink(p);
 }
 
 /* Remove the database and its directory. */
@@ -161,7 +164,7 @@ teardown(void)
 static struct store *
 open_store(size_t max_batch)
 {
-	struct store_opts	 o = { max_batch, 0 };
+	struct store_opts	 o = { max_batch, 0, NULL };
 	char			*cause = NULL;
 	struct store		*st;
 
@@ -670,16 +673,23 @@ close_request(const char *ref0, int64_t now)
 	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
 }
 
-/* Count the rows of a table through a second connection. */
+/*
+ * Count the rows of a table through a second connection, which can open
+ * sealed values with dec(value, column, id) once the key file exists.
+ */
 static int
 count_rows(const char *sql)
 {
 	sqlite3		*db;
 	sqlite3_stmt	*s;
+	char		 key[PATH_MAX + 8];
 	int		 n = -1;
 
 	ck_assert_int_eq(sqlite3_open_v2(fx.path, &db, SQLITE_OPEN_READONLY,
 	    NULL), SQLITE_OK);
+	snprintf(key, sizeof(key), "%s.key", fx.path);
+	if (access(key, F_OK) == 0)
+		ck_assert_int_eq(dbkey_attach(db, key), 0);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
@@ -797,17 +807,17 @@ START_TEST(test_migrate)
 	struct odue	 d;
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 3);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 3);
+	ck_assert_int_eq(store_schema_version(fx.st), 4);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 4);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	store_free(fx.st);
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 3);
+	ck_assert_int_eq(store_schema_version(fx.st), 4);
 	ck_assert_int_eq(get(g.row.ref, &g2), STORE_OK);
 	ck_assert_int_eq(g2.row.id, g.row.id);
 	ck_assert_str_eq(g2.row.phone, "+85512345678");
-	/* The dedup secret survived too: the same session is a duplicate. */
+	/* The hash key (the key file's) too: the same session is a dup. */
 	ck_assert_int_eq(create("at:s1", "+85599999999", 1001, &g2),
 	    STORE_DUP);
 	ck_assert_str_eq(g2.row.ref, g.row.ref);
@@ -818,10 +828,16 @@ START_TEST(test_migrate)
 	make_v1();
 	ck_assert_int_eq(count_rows("PRAGMA user_version"), 1);
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 3);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 3);
+	ck_assert_int_eq(store_schema_version(fx.st), 4);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 4);
+	/* The in-file hash key is gone; the key file's check took it. */
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
-	    "key = 'dedup_key' AND value = " V1_KEY), 1);
+	    "key = 'dedup_key'"), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
+	    "key = 'key_check' AND length(value) = 32"), 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback WHERE "
+	    "typeof(phone) = 'blob' AND dec(phone, 'callback.phone', id) "
+	    "LIKE '+8551234560_'"), 3);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 3);
 
 	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
@@ -901,7 +917,7 @@ START_TEST(test_migrate)
 	store_free(fx.st);
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 3);
+	ck_assert_int_eq(store_schema_version(fx.st), 4);
 	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
 	ck_assert_int_eq(g.row.attempts, 1);
 	ck_assert_int_eq(g.row.asked_again, 1);
@@ -1370,8 +1386,8 @@ START_TEST(test_give_up_tells)
 	ck_assert_uint_eq(strlen(d2.msg_id[1]), 28);
 	ck_assert_str_ne(d2.msg_id[1], d2.msg_id[2]);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
-	    "event = 'escalated' AND detail = 'alert to c1 failed: "
-	    "supervisors told'"), 1);
+	    "event = 'escalated' AND dec(detail, 'history.detail', id) = "
+	    "'alert to c1 failed: supervisors told'"), 1);
 	/* Told again (the same give-up replayed): nothing new, no error. */
 	ck_assert_int_eq(result_tell(d.id[0], STORE_GAVE_UP, 0, "HTTP 500",
 	    1101, tell, 2, &told), STORE_CONFLICT);
@@ -2432,7 +2448,8 @@ START_TEST(test_note)
 	text[STORE_NOTE_MAX] = '\0';
 	ck_assert_int_eq(note(a.row.ref, "c1", text, 1400, &g), STORE_OK);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
-	    "event = 'note' AND length(detail) = 280"), 1);
+	    "event = 'note' AND length(dec(detail, 'history.detail', id)) = "
+	    "280"), 1);
 	text[STORE_NOTE_MAX] = 'n';
 	text[STORE_NOTE_MAX + 1] = '\0';
 	ck_assert_int_eq(store_callback_note(fx.st, a.row.ref, "c1", text,
@@ -2705,7 +2722,7 @@ START_TEST(test_meta)
 	    -1);
 	ck_assert_uint_eq(store_pending(fx.st), 0);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
-	    "key = 'dedup_key' AND length(value) = 32"), 1);
+	    "key = 'key_check' AND length(value) = 32"), 1);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta"), 3);
 
 	/* Kept across a restart on the same file. */
@@ -2744,7 +2761,7 @@ slurp(const char *path, char **out)
 	return len;
 }
 
-/* The session id is on disk only as a keyed hash. */
+/* The session id is on disk only as a keyed hash, the number sealed. */
 START_TEST(test_dedup_hashed)
 {
 	static const char	 sid[] = "ATUid_5f3c9b2e7d114a8e-SESSION";
@@ -2761,8 +2778,8 @@ START_TEST(test_dedup_hashed)
 	ck_assert_int_eq(access(p, F_OK), -1);
 	len = slurp(fx.path, &buf);
 	ck_assert_uint_gt(len, 0);
-	/* The search works: the phone number is stored (counsellors call). */
-	ck_assert_ptr_nonnull(memmem(buf, len, "+85512345678", 12));
+	/* The search works: the case reference is there in clear. */
+	ck_assert_ptr_null(memmem(buf, len, "+85512345678", 12));
 	ck_assert_ptr_nonnull(memmem(buf, len, g.row.ref, 6));
 	ck_assert_ptr_null(memmem(buf, len, sid, strlen(sid)));
 	ck_assert_ptr_null(memmem(buf, len, "5f3c9b2e7d114a8e", 16));

@@ -754,7 +754,7 @@ START_TEST(test_reopen)
 	int		 out = -1;
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 3);
+	ck_assert_int_eq(store_schema_version(fx.st), 4);
 	ck_assert_int_eq(queue("at", PHONE_A, two, 2, 1000), STORE_OK);
 	queue1("at", PHONE_B, "to b", 1000);
 	list(PHONE_A, &l);
@@ -767,7 +767,7 @@ START_TEST(test_reopen)
 	store_free(fx.st);
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 3);
+	ck_assert_int_eq(store_schema_version(fx.st), 4);
 	list(PHONE_A, &l2);
 	ck_assert_uint_eq(l2.n, 2);
 	ck_assert_int_eq(l2.r[0].id, l.r[0].id);
@@ -777,7 +777,7 @@ START_TEST(test_reopen)
 	ck_assert_int_eq(l2.r[0].state, STORE_SMS_SENT);
 	ck_assert_str_eq(l2.r[0].gateway_id, "gw-1");
 	ck_assert_int_eq(l2.r[1].state, STORE_SMS_QUEUED);
-	/* The secret survived too: the same id is a duplicate. */
+	/* The key file's hash key too: the same id is a duplicate. */
 	ck_assert_int_eq(inbound("at", "in-1", PHONE_B, 3600, 1010, &out),
 	    STORE_DUP);
 	ck_assert_int_eq(out, 1);
@@ -845,9 +845,12 @@ create_request(int64_t now)
 #define KEY_SQL	"SELECT hex(value) FROM meta WHERE key = 'dedup_key'"
 
 /*
- * A file at schema 2 (as the two steps before SMS leave it) migrates in
- * place to 3: its request and its dedup key are kept, the SMS tables and
- * their indexes are there and work, and it stays at 3 when reopened.
+ * A file at schema 2 (as the two steps before SMS leave it: numbers and
+ * answers in clear, the hash key in meta) migrates in place to 3 and
+ * then 4: its request is kept and sealed, the in-file key is dropped,
+ * her number is hashed anew (asking again finds her request), the SMS
+ * tables and their indexes are there and work, and it stays at 4 when
+ * reopened.
  */
 START_TEST(test_migrate_v2)
 {
@@ -859,7 +862,12 @@ START_TEST(test_migrate_v2)
 	store_free(fx.st);
 	fx.st = NULL;
 
-	exec_sql("DROP TABLE sms_out; DROP TABLE sms_seen;"
+	/* Back to what schema 2 wrote. */
+	exec_sql("UPDATE callback SET phone = '" PHONE_A "',"
+	    " safe_to_call = 'yes', phone_hash = NULL;"
+	    " DELETE FROM meta WHERE key = 'key_check';"
+	    " INSERT INTO meta VALUES ('dedup_key', zeroblob(32));"
+	    " DROP TABLE sms_out; DROP TABLE sms_seen;"
 	    " DROP TABLE sms_optout; PRAGMA user_version = 2;");
 	ck_assert_int_eq(count_rows("PRAGMA user_version"), 2);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM sqlite_master"
@@ -868,8 +876,8 @@ START_TEST(test_migrate_v2)
 	ck_assert_uint_eq(strlen(key), 64);
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 3);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 3);
+	ck_assert_int_eq(store_schema_version(fx.st), 4);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 4);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('sms_out', 'sms_seen',"
 	    " 'sms_optout')"), 3);
@@ -877,11 +885,11 @@ START_TEST(test_migrate_v2)
 	    " WHERE type = 'index' AND name IN ('sms_out_due',"
 	    " 'sms_out_gateway', 'sms_out_phone', 'sms_seen_at')"), 4);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"
-	    " WHERE phone = '" PHONE_A "' AND created_at = 1000"), 1);
+	    " WHERE typeof(phone) = 'blob' AND created_at = 1000"), 1);
 	read_text(KEY_SQL, key2, sizeof(key2));
-	ck_assert_str_eq(key2, key);
-	/* The request of schema 2 is known: the same session is a dup. */
-	ck_assert_int_eq(create_request(1001), STORE_DUP);
+	ck_assert_str_eq(key2, "");
+	/* Her request of schema 2 is found by her number's new hash. */
+	ck_assert_int_eq(create_request(1001), STORE_MERGED);
 
 	queue1("at", PHONE_A, "after the upgrade", 1100);
 	ck_assert_int_eq(inbound("at", "m1", PHONE_A, 60, 1100, NULL),
@@ -898,7 +906,7 @@ START_TEST(test_migrate_v2)
 	store_free(fx.st);
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 3);
+	ck_assert_int_eq(store_schema_version(fx.st), 4);
 	list(PHONE_A, &l);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_sqlite_crypt: encryption at rest in the SQLite backend. Personal
+ * columns (store_sqlite.h lists them) hold nonce || ciphertext || tag
+ * blobs sealed to their table, column and row id; this file binds and
+ * reads them, checks at open that the key file is the database's, and
+ * migrates a plaintext database (schema 3 and older) to schema 4: every
+ * value sealed in place, the keyed hashes recomputed under the key file,
+ * the old in-file hash key dropped.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store_crypt.h"
+#include "store_sqlite.h"
+
+/* Seal v as column of row id into the job and bind it; NULL binds NULL. */
+void
+store_sqlite_sealed(struct store_engine *e, struct store_job *j,
+    struct store_bind *b, const char *column, int64_t id, const char *v)
+{
+	uint8_t	*buf;
+	size_t	 len;
+
+	if (v == NULL) {
+		store_sqlite_null(b);
+		return;
+	}
+	len = strlen(v);
+	buf = store_job_alloc(j, len + STORE_CRYPT_OVERHEAD);
+	if (buf == NULL ||
+	    store_crypt_seal(e->key, column, id, v, len, buf) == -1) {
+		if (b->rc == SQLITE_OK)
+			b->rc = SQLITE_NOMEM;
+		b->i++;
+		return;
+	}
+	store_sqlite_blob(b, buf, len + STORE_CRYPT_OVERHEAD);
+}
+
+/* Open the sealed column col of s (column of row id) into the job. */
+int
+store_sqlite_opened(struct store_engine *e, struct store_job *j,
+    sqlite3_stmt *s, int col, const char *column, int64_t id,
+    const char **out)
+{
+	const uint8_t	*v;
+	char		*p;
+	int		 len;
+
+	*out = NULL;
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return 0;
+	if (sqlite3_column_type(s, col) != SQLITE_BLOB)
+		goto bad;
+	v = sqlite3_column_blob(s, col);
+	len = sqlite3_column_bytes(s, col);
+	if (v == NULL || len < STORE_CRYPT_OVERHEAD)
+		goto bad;
+	p = store_job_alloc(j, (size_t)len - STORE_CRYPT_OVERHEAD + 1);
+	if (p == NULL)
+		return -1;
+	if (store_crypt_open(e->key, column, id, v, (size_t)len, p) == -1)
+		goto bad;
+	*out = p;
+	return 0;
+
+bad:
+	/* Names the value, never shows it. */
+	log_warnx("store: %s of row %lld does not decrypt (another key, "
+	    "another row's value, or altered)", column, (long long)id);
+	return -1;
+}
+
+/* One table's personal columns, as the migration seals them. */
+struct store_crypt_table {
+	const char	*name;
+	const char	*select;	/* id, the columns, the old hashes */
+	const char	*update;	/* the columns, the new hashes, id */
+	const char	*columns[8];	/* associated data names */
+	int		 ncolumns;
+	int		 hashed[2];	/* columns whose number is hashed,
+					   -1 for none */
+};
+
+static const struct store_crypt_table store_crypt_tables[] = {
+	{ "callback",
+	  "SELECT id, phone, safe_to_call, safe_number, \"window\", cover,"
+	  " province, topic, phone_hash, safe_hash FROM callback",
+	  "UPDATE callback SET phone = ?, safe_to_call = ?, safe_number = ?,"
+	  " \"window\" = ?, cover = ?, province = ?, topic = ?,"
+	  " phone_hash = ?, safe_hash = ?, dedup = randomblob(32)"
+	  " WHERE id = ?",
+	  { STORE_COL_PHONE, STORE_COL_SAFE_TO_CALL, STORE_COL_SAFE_NUMBER,
+	    STORE_COL_WINDOW, STORE_COL_COVER, STORE_COL_PROVINCE,
+	    STORE_COL_TOPIC }, 7, { 0, 2 } },
+	{ "sms_out",
+	  "SELECT id, phone, text, phone_key FROM sms_out",
+	  "UPDATE sms_out SET phone = ?, text = ?, phone_key = ? WHERE id = ?",
+	  { STORE_COL_SMS_PHONE, STORE_COL_SMS_TEXT }, 2, { 0, -1 } },
+	{ "history",
+	  "SELECT id, detail FROM history WHERE detail IS NOT NULL",
+	  "UPDATE history SET detail = ? WHERE id = ?",
+	  { STORE_COL_DETAIL }, 1, { -1, -1 } },
+};
+
+/* Remember that the number hashed old (under the in-file key) is now new. */
+static int
+store_crypt_map(sqlite3 *db, sqlite3_stmt *map, sqlite3_stmt *sel, int col,
+    const uint8_t *new)
+{
+	int	 rc;
+
+	(void)db;
+	if (sqlite3_column_bytes(sel, col) != STORE_DEDUP_LEN)
+		return SQLITE_OK;
+	sqlite3_bind_blob(map, 1, sqlite3_column_blob(sel, col),
+	    STORE_DEDUP_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(map, 2, new, STORE_DEDUP_LEN, SQLITE_TRANSIENT);
+	rc = sqlite3_step(map);
+	sqlite3_reset(map);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Seal every personal value of table t in place; hash its numbers anew. */
+static int
+store_crypt_table(struct store_engine *e, const struct store_keys *k,
+    const struct store_crypt_table *t, sqlite3_stmt *map, int *rows)
+{
+	sqlite3_stmt	*sel = NULL, *upd = NULL;
+	uint8_t		*sealed[8] = { NULL };
+	uint8_t		 h[2][STORE_DEDUP_LEN];
+	const char	*v;
+	int64_t		 id;
+	size_t		 len;
+	int		 rc, c, i, p, nh = 0;
+
+	for (i = 0; i < 2; i++)
+		nh += t->hashed[i] >= 0;
+	rc = sqlite3_prepare_v2(e->db, t->select, -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(e->db, t->update, -1, &upd, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		id = sqlite3_column_int64(sel, 0);
+		p = 1;
+		for (c = 0; c < t->ncolumns && rc == SQLITE_OK; c++, p++) {
+			v = (const char *)sqlite3_column_text(sel, 1 + c);
+			if (v == NULL) {
+				sqlite3_bind_null(upd, p);
+				continue;
+			}
+			len = (size_t)sqlite3_column_bytes(sel, 1 + c);
+			sealed[c] = malloc(len + STORE_CRYPT_OVERHEAD);
+			if (sealed[c] == NULL || store_crypt_seal(k->aead,
+			    t->columns[c], id, v, len, sealed[c]) == -1)
+				rc = SQLITE_NOMEM;
+			else
+				sqlite3_bind_blob(upd, p, sealed[c],
+				    (int)(len + STORE_CRYPT_OVERHEAD),
+				    SQLITE_STATIC);
+		}
+		for (i = 0; i < nh && rc == SQLITE_OK; i++, p++) {
+			v = (const char *)sqlite3_column_text(sel,
+			    1 + t->hashed[i]);
+			if (v == NULL || *v == '\0') {
+				sqlite3_bind_null(upd, p);
+				continue;
+			}
+			if (store_job_hash_number(k->hash, v, h[i]) == -1)
+				rc = SQLITE_ERROR;
+			else {
+				sqlite3_bind_blob(upd, p, h[i],
+				    STORE_DEDUP_LEN, SQLITE_STATIC);
+				rc = store_crypt_map(e->db, map, sel,
+				    1 + t->ncolumns + i, h[i]);
+			}
+		}
+		sqlite3_bind_int64(upd, p, id);
+		if (rc == SQLITE_OK) {
+			rc = sqlite3_step(upd);
+			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		}
+		sqlite3_reset(upd);
+		sqlite3_clear_bindings(upd);
+		for (c = 0; c < t->ncolumns; c++) {
+			free(sealed[c]);
+			sealed[c] = NULL;
+		}
+		(*rows)++;
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sodium_memzero(h, sizeof(h));
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/* The number of rows of a query of one integer, or -1. */
+static int64_t
+store_crypt_count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*s = NULL;
+	int64_t		 n = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/*
+ * Carry the unsafe marks and the opt-outs over to the new hashes of the
+ * same numbers (known from the requests and texts that hold them); any
+ * other is dropped, and counted into *lost.
+ */
+static int
+store_crypt_rehash(sqlite3 *db, int64_t *lost)
+{
+	int64_t	 before, after;
+	int	 rc;
+
+	before = store_crypt_count(db, "SELECT (SELECT count(*) FROM mark) +"
+	    " (SELECT count(*) FROM sms_optout)");
+	rc = sqlite3_exec(db,
+	    "CREATE TEMP TABLE keep (hash BLOB PRIMARY KEY, kind TEXT,"
+	    " at INTEGER);"
+	    "INSERT OR IGNORE INTO temp.keep SELECT h.new, m.kind,"
+	    " m.created_at FROM mark m JOIN temp.hmap h ON h.old = m.hash;"
+	    "DELETE FROM mark;"
+	    "INSERT INTO mark (hash, kind, created_at)"
+	    " SELECT hash, kind, at FROM temp.keep;"
+	    "DELETE FROM temp.keep;"
+	    "INSERT OR IGNORE INTO temp.keep SELECT h.new, NULL, o.at"
+	    " FROM sms_optout o JOIN temp.hmap h ON h.old = o.key;"
+	    "DELETE FROM sms_optout;"
+	    "INSERT INTO sms_optout (key, at) SELECT hash, at FROM temp.keep;"
+	    "DROP TABLE temp.keep;"
+	    "DROP TABLE temp.hmap;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	after = store_crypt_count(db, "SELECT (SELECT count(*) FROM mark) +"
+	    " (SELECT count(*) FROM sms_optout)");
+	*lost = before >= 0 && after >= 0 ? before - after : 0;
+	return SQLITE_OK;
+}
+
+/* Write the key's check value into meta. */
+static int
+store_crypt_put_check(sqlite3 *db, const struct store_keys *k)
+{
+	sqlite3_stmt	*s = NULL;
+	uint8_t		 check[STORE_CRYPT_KEY_LEN];
+	int		 rc;
+
+	store_crypt_check(k, check);
+	rc = sqlite3_prepare_v2(db, "INSERT INTO meta (key, value)"
+	    " VALUES ('key_check', ?) ON CONFLICT (key) DO UPDATE"
+	    " SET value = excluded.value", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(s, 1, check, sizeof(check), SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Migrate a plaintext database to schema 4, in one transaction. */
+int
+store_sqlite_crypt_migrate(struct store_engine *e, struct store_keys *k,
+    int fresh, const char *path, char **cause)
+{
+	sqlite3_stmt	*map = NULL;
+	int64_t		 lost = 0;
+	size_t		 i;
+	int		 rc, rows = 0;
+
+	rc = sqlite3_exec(e->db, "BEGIN IMMEDIATE;"
+	    "CREATE TEMP TABLE hmap (old BLOB PRIMARY KEY, new BLOB NOT NULL)",
+	    NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(e->db, "INSERT OR IGNORE INTO temp.hmap"
+		    " (old, new) VALUES (?, ?)", -1, &map, NULL);
+	for (i = 0; rc == SQLITE_OK && i < sizeof(store_crypt_tables) /
+	    sizeof(store_crypt_tables[0]); i++)
+		rc = store_crypt_table(e, k, &store_crypt_tables[i], map,
+		    &rows);
+	sqlite3_finalize(map);
+	if (rc == SQLITE_OK)
+		rc = store_crypt_rehash(e->db, &lost);
+	/* Seen ids were hashed under the in-file key: they cannot follow. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(e->db, "DELETE FROM sms_seen;"
+		    "DELETE FROM meta WHERE key = 'dedup_key'", NULL, NULL,
+		    NULL);
+	if (rc == SQLITE_OK)
+		rc = store_crypt_put_check(e->db, k);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(e->db, "PRAGMA user_version = 4; COMMIT",
+		    NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		store_job_cause(cause, "%s: encrypting: %s", path,
+		    sqlite3_errmsg(e->db));
+		sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	k->bound = 1;
+	if (fresh)
+		return 0;
+	log_info("store: %s: schema migrated to version 4: %d rows "
+	    "encrypted under %s", path, rows, k->file);
+	if (lost > 0)
+		log_warnx("store: %s: %lld unsafe marks or opt-outs had no "
+		    "request or text left to carry them over, dropped", path,
+		    (long long)lost);
+	/* The plaintext pages: out of the WAL, then out of the file. */
+	if (sqlite3_exec(e->db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM;"
+	    "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK) {
+		store_job_cause(cause, "%s: vacuum after encrypting: %s", path,
+		    sqlite3_errmsg(e->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether k is the key the database was encrypted under. */
+int
+store_sqlite_crypt_check(struct store_engine *e, struct store_keys *k,
+    const char *path, char **cause)
+{
+	sqlite3_stmt	*s = NULL;
+	uint8_t		 check[STORE_CRYPT_KEY_LEN];
+	int		 rc, ok = 0;
+
+	store_crypt_check(k, check);
+	rc = sqlite3_prepare_v2(e->db, "SELECT value FROM meta"
+	    " WHERE key = 'key_check'", -1, &s, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		ok = sqlite3_column_bytes(s, 0) == (int)sizeof(check) &&
+		    sodium_memcmp(sqlite3_column_blob(s, 0), check,
+		    sizeof(check)) == 0;
+	sqlite3_finalize(s);
+	sodium_memzero(check, sizeof(check));
+	if (!ok) {
+		store_job_cause(cause, "%s was encrypted under another key "
+		    "than %s's", path, k->file);
+		return -1;
+	}
+	k->bound = 1;
+	return 0;
+}
