@@ -2,11 +2,11 @@
 /*
  * store_sqlite_crypt: encryption at rest in the SQLite backend. Personal
  * columns (store_sqlite.h lists them) hold nonce || ciphertext || tag
- * blobs sealed to their table, column and row id; this file binds and
- * reads them, checks at open that the key file is the database's, and
- * migrates a plaintext database (schema 3 and older) to schema 4: every
- * value sealed in place, the keyed hashes recomputed under the key file,
- * the old in-file hash key dropped.
+ * blobs sealed to their table, column and row id (store_sqlite_stmt.c
+ * binds and reads them). This file checks at open that the key file is
+ * the database's, and migrates a plaintext database (schema 3 and older)
+ * to schema 4: every value sealed in place, the keyed hashes recomputed
+ * under the key file, the old in-file hash key dropped.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,64 +19,6 @@
 #include "log.h"
 #include "store_crypt.h"
 #include "store_sqlite.h"
-
-/* Seal v as column of row id into the job and bind it; NULL binds NULL. */
-void
-store_sqlite_sealed(struct store_engine *e, struct store_job *j,
-    struct store_bind *b, const char *column, int64_t id, const char *v)
-{
-	uint8_t	*buf;
-	size_t	 len;
-
-	if (v == NULL) {
-		store_sqlite_null(b);
-		return;
-	}
-	len = strlen(v);
-	buf = store_job_alloc(j, len + STORE_CRYPT_OVERHEAD);
-	if (buf == NULL ||
-	    store_crypt_seal(e->key, column, id, v, len, buf) == -1) {
-		if (b->rc == SQLITE_OK)
-			b->rc = SQLITE_NOMEM;
-		b->i++;
-		return;
-	}
-	store_sqlite_blob(b, buf, len + STORE_CRYPT_OVERHEAD);
-}
-
-/* Open the sealed column col of s (column of row id) into the job. */
-int
-store_sqlite_opened(struct store_engine *e, struct store_job *j,
-    sqlite3_stmt *s, int col, const char *column, int64_t id,
-    const char **out)
-{
-	const uint8_t	*v;
-	char		*p;
-	int		 len;
-
-	*out = NULL;
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return 0;
-	if (sqlite3_column_type(s, col) != SQLITE_BLOB)
-		goto bad;
-	v = sqlite3_column_blob(s, col);
-	len = sqlite3_column_bytes(s, col);
-	if (v == NULL || len < STORE_CRYPT_OVERHEAD)
-		goto bad;
-	p = store_job_alloc(j, (size_t)len - STORE_CRYPT_OVERHEAD + 1);
-	if (p == NULL)
-		return -1;
-	if (store_crypt_open(e->key, column, id, v, (size_t)len, p) == -1)
-		goto bad;
-	*out = p;
-	return 0;
-
-bad:
-	/* Names the value, never shows it. */
-	log_warnx("store: %s of row %lld does not decrypt (another key, "
-	    "another row's value, or altered)", column, (long long)id);
-	return -1;
-}
 
 /* One table's personal columns, as the migration seals them. */
 struct store_crypt_table {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * store_sqlite_stmt: how the SQLite backend uses its prepared statements:
- * binding parameters (the first error of a series kept), stepping,
- * resetting, and copying rows into a job's memory. It holds no SQL text
+ * binding parameters (the first error of a series kept; personal values
+ * sealed), stepping, resetting, and copying rows into a job's memory
+ * (personal values opened). It holds no SQL text
  * (store_sqlite.c does) and decides nothing about requests (store_jobs*.c
  * do).
  */
@@ -13,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "log.h"
+#include "store_crypt.h"
 #include "store_sqlite.h"
 
 _Static_assert(sizeof(((struct store_callback *)0)->ref) == STORE_REF_SIZE &&
@@ -138,6 +140,64 @@ store_sqlite_col(struct store_job *j, sqlite3_stmt *s, int col,
 	if (v == NULL)
 		return -1;	/* out of memory converting */
 	return store_job_copy(j, v, (size_t)sqlite3_column_bytes(s, col), out);
+}
+
+/* Seal v as column of row id into the job and bind it; NULL binds NULL. */
+void
+store_sqlite_sealed(struct store_engine *e, struct store_job *j,
+    struct store_bind *b, const char *column, int64_t id, const char *v)
+{
+	uint8_t	*buf;
+	size_t	 len;
+
+	if (v == NULL) {
+		store_sqlite_null(b);
+		return;
+	}
+	len = strlen(v);
+	buf = store_job_alloc(j, len + STORE_CRYPT_OVERHEAD);
+	if (buf == NULL ||
+	    store_crypt_seal(e->key, column, id, v, len, buf) == -1) {
+		if (b->rc == SQLITE_OK)
+			b->rc = SQLITE_NOMEM;
+		b->i++;
+		return;
+	}
+	store_sqlite_blob(b, buf, len + STORE_CRYPT_OVERHEAD);
+}
+
+/* Open the sealed column col of s (column of row id) into the job. */
+int
+store_sqlite_opened(struct store_engine *e, struct store_job *j,
+    sqlite3_stmt *s, int col, const char *column, int64_t id,
+    const char **out)
+{
+	const uint8_t	*v;
+	char		*p;
+	int		 len;
+
+	*out = NULL;
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return 0;
+	if (sqlite3_column_type(s, col) != SQLITE_BLOB)
+		goto bad;
+	v = sqlite3_column_blob(s, col);
+	len = sqlite3_column_bytes(s, col);
+	if (v == NULL || len < STORE_CRYPT_OVERHEAD)
+		goto bad;
+	p = store_job_alloc(j, (size_t)len - STORE_CRYPT_OVERHEAD + 1);
+	if (p == NULL)
+		return -1;
+	if (store_crypt_open(e->key, column, id, v, (size_t)len, p) == -1)
+		goto bad;
+	*out = p;
+	return 0;
+
+bad:
+	/* Names the value, never shows it. */
+	log_warnx("store: %s of row %lld does not decrypt (another key, "
+	    "another row's value, or altered)", column, (long long)id);
+	return -1;
 }
 
 /* Read the STORE_CB_COLS of the current row from column c on into r. */
