@@ -49,6 +49,7 @@ struct conf {
 	struct channel		**channels;
 	size_t			  nchannels;
 	char			 *database;	/* SQLite file */
+	char			 *key_file;	/* its key, or NULL */
 	char			 *roster_file;
 	struct roster		 *roster;	/* NULL without "roster" */
 	struct notify_conf	 *notify;	/* alert providers */
@@ -143,6 +144,10 @@ static const struct schema_key ck_top[] = {
 	  "log debug lines" },
 	{ "database", SCHEMA_STR, 1, 1024, "hotlined.db", 0, 0, NULL, NULL,
 	  "SQLite file of callback requests (read at start only)" },
+	{ "key_file", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "file of the database's encryption key, made on first start,"
+	  " mode 0600 (default: the database's path with .key added;"
+	  " read at start only)" },
 	{ "roster", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
 	  "roster file; needed by menus with a callback node" },
 	{ "api", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_api,
@@ -420,6 +425,8 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 	size_t		 i, ncb = 0;
 
 	c->database = conf_path(ld, schema_str(root, ck_top, "database"));
+	v = schema_str(root, ck_top, "key_file");
+	c->key_file = v != NULL ? conf_path(ld, v) : NULL;
 	c->api.address = conf_strdup(schema_str(api, ck_api, "address"));
 	c->api.port = (int)schema_int(api, ck_api, "port");
 	c->api.public_url = conf_strdup(schema_str(api, ck_api, "public_url"));
@@ -625,6 +632,7 @@ conf_unref(struct conf *c)
 	roster_free(c->roster);
 	free(c->roster_file);
 	free(c->database);
+	free(c->key_file);
 	free(c->api.address);
 	free(c->api.public_url);
 	notify_conf_free(c->notify);
@@ -787,6 +795,13 @@ const char *
 conf_database(const struct conf *c)
 {
 	return c->database;
+}
+
+/* The database's key file, or NULL for the store's default. */
+const char *
+conf_key_file(const struct conf *c)
+{
+	return c->key_file;
 }
 
 /* The instant the clock starts at (tests), or 0. */

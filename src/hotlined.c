@@ -240,10 +240,13 @@ hotlined_start(struct hotlined *d)
 	static const int	 sigs[HOTLINED_NSIG] = {
 		SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGPIPE
 	};
+	struct store_opts	 so;
 	char			*cause = NULL;
 	int			 i;
 
-	d->store = store_new(d->base, conf_database(d->conf), NULL, &cause);
+	memset(&so, 0, sizeof(so));
+	so.key_file = conf_key_file(d->conf);
+	d->store = store_new(d->base, conf_database(d->conf), &so, &cause);
 	if (d->store == NULL) {
 		/* The store's message names the file already. */
 		log_warnx("%s", cause ? cause : "cannot open the database");

@@ -145,12 +145,18 @@ START_TEST(test_row_before_confirmation)
 		at_expect(sid, phone, f, END_AFTERNOON);
 		/* No wait of any kind between the reply and the read. */
 		ck_assert_int_eq(db_int("SELECT count(*) FROM callback"), k + 1);
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM callback "
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM callback_clear "
 		    "WHERE id = %d AND state IN (0, 1) AND phone = '%s"
 		    "' AND safe_to_call = 'yes' AND safe_number IS NULL AND "
 		    "\"window\" = 'afternoon' AND cover = 'wrong_number' AND "
 		    "urgent = 0 AND lang = 'en' AND channel = 'at'", k + 1,
 		    phone);
+		ck_assert_int_eq(db_int(sql), 1);
+		/* In the table itself, her number and answers are sealed. */
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM callback "
+		    "WHERE id = %d AND typeof(phone) = 'blob' AND "
+		    "typeof(\"window\") = 'blob' AND typeof(cover) = 'blob'",
+		    k + 1);
 		ck_assert_int_eq(db_int(sql), 1);
 		snprintf(sql, sizeof(sql), "SELECT group_concat(event) FROM "
 		    "history WHERE callback_id = %d AND event = 'created'",
@@ -282,8 +288,8 @@ START_TEST(test_session_id_reused_later)
 	launch();
 	request_afternoon("reused-1", PHONE2);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM callback"), 2);
-	ck_assert_int_eq(db_int("SELECT count(*) FROM callback WHERE phone = '"
-	    PHONE2 "' AND id = 2"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM callback_clear WHERE "
+	    "phone = '" PHONE2 "' AND id = 2"), 1);
 	ck_assert_int_eq(receiver_wait(rcv, "/c", 2, 2000), 0);
 	ref = listed_ref(1, 2);
 	history_wait(ref, "created,alerted", 2000);
@@ -314,8 +320,8 @@ START_TEST(test_session_id_reused_at_once)
 	    "request(s): %s", END_NOW, db_int("SELECT count(*) FROM callback"),
 	    harness_log_contains(h, "already stored") ? "merged into the first "
 	    "(\"already stored\")" : "?");
-	ck_assert_int_eq(db_int("SELECT count(*) FROM callback WHERE phone = '"
-	    PHONE2 "' AND urgent = 1 AND \"window\" = 'now'"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM callback_clear WHERE "
+	    "phone = '" PHONE2 "' AND urgent = 1 AND \"window\" = 'now'"), 1);
 	/* She is in danger: the supervisor hears of it at once. */
 	ck_assert_int_eq(receiver_wait(rcv, "/s1", 1, 2000), 0);
 	for (i = 0; receiver_get(rcv, "/s1", i, &q) == 0; i++) {

@@ -288,8 +288,8 @@ START_TEST(test_unsafe_mark)
 	receiver_request_clear(&q);
 	/* Another caller's request carries no such warning. */
 	request_afternoon("uns-3", PHONE2);
-	ck_assert_int_eq(db_int("SELECT count(*) FROM callback WHERE phone = '"
-	    PHONE2 "' AND warn_unsafe = 0"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM callback_clear WHERE "
+	    "phone = '" PHONE2 "' AND warn_unsafe = 0"), 1);
 	free(ref);
 }
 END_TEST

@@ -84,7 +84,7 @@ col(const char *column)
 {
 	char	 sql[128];
 
-	snprintf(sql, sizeof(sql), "SELECT %s FROM callback", column);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM callback_clear", column);
 	return db_text(sql);
 }
 
@@ -136,9 +136,9 @@ START_TEST(test_urgent_hangup)
 	to_danger("hang-1");
 	jx("hang-1", "1*1*1", J_URGENT("within 30 minutes"));
 	/* On disk the moment she reads it. */
-	ck_assert_int_eq(db_int("SELECT count(*) FROM callback WHERE urgent = "
-	    "1 AND intake = 1 AND safe_to_call = 'yes' AND \"window\" IS "
-	    "NULL AND phone = '" PHONE "'"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM callback_clear WHERE "
+	    "urgent = 1 AND intake = 1 AND safe_to_call = 'yes' AND "
+	    "\"window\" IS NULL AND phone = '" PHONE "'"), 1);
 	for (i = 0; i < 3; i++) {
 		ck_assert_msg(receiver_wait(rcv, paths[i], 1, 2000) == 0,
 		    "no alert to %s", paths[i]);

@@ -431,9 +431,9 @@ START_TEST(test_kannel_conversation)
 	ck_assert_int_eq(kannel_mo("k4", PHONE_DIGITS, " 1 "), 200);
 	kannel_expect(&cur, K_URGENT);
 	/* On disk before she could read it. */
-	ck_assert_int_eq(db_int("SELECT count(*) FROM callback WHERE urgent = "
-	    "1 AND intake = 1 AND channel = 'cellcard' AND phone = '" PHONE
-	    "' AND safe_to_call = 'yes'"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM callback_clear WHERE "
+	    "urgent = 1 AND intake = 1 AND channel = 'cellcard' AND phone = '"
+	    PHONE "' AND safe_to_call = 'yes'"), 1);
 	for (i = 0; i < 3; i++)
 		ck_assert_msg(receiver_wait(rcv, paths[i], 1, 3000) == 0,
 		    "no alert to %s", paths[i]);
@@ -445,7 +445,7 @@ START_TEST(test_kannel_conversation)
 	kannel_begins(&cur, K_PROVINCE);
 	ck_assert_int_eq(kannel_mo("k8", PHONE_DIGITS, "២"), 200);
 	kannel_expect(&cur, K_DONE);
-	db_wait_int("SELECT count(*) FROM callback WHERE intake = 0 AND "
+	db_wait_int("SELECT count(*) FROM callback_clear WHERE intake = 0 AND "
 	    "session_end = 'completed' AND province = 'KH-12' AND \"window\" = "
 	    "'morning' AND cover = 'wrong_number'", 1, 3000);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM callback"), 1);
@@ -814,9 +814,9 @@ START_TEST(test_twilio_conversation)
 	twilio_expect("SM-t2", "2", TWIML(K_SAFE));
 	twilio_expect("SM-t3", "1", TWIML(K_DANGER));
 	twilio_expect("SM-t4", "2", TWIML(K_WHEN));
-	ck_assert_int_eq(db_int("SELECT count(*) FROM callback WHERE urgent = "
-	    "0 AND intake = 1 AND channel = 'twilio' AND phone = '" PHONE
-	    "'"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM callback_clear WHERE "
+	    "urgent = 0 AND intake = 1 AND channel = 'twilio' AND phone = '"
+	    PHONE "'"), 1);
 	ck_assert_int_eq(receiver_wait(rcv, "/c", 1, 1000), -1);
 	twilio_expect("SM-t5", "3", TWIML(K_COVER));
 	xml = twilio_mo("SM-t6", "3");
@@ -829,7 +829,7 @@ START_TEST(test_twilio_conversation)
 	    "នឹងហៅមកអ្នកវិញ ថ្ងៃនេះ", strlen(TWIML_HEAD "<Response><Message>"
 	    "អ្នកប្រឹក្សានឹងហៅមកអ្នកវិញ ថ្ងៃនេះ")) == 0, "%s", xml);
 	free(xml);
-	db_wait_int("SELECT count(*) FROM callback WHERE intake = 0 AND "
+	db_wait_int("SELECT count(*) FROM callback_clear WHERE intake = 0 AND "
 	    "session_end = 'completed' AND \"window\" = 'afternoon' AND cover = "
 	    "'friend' AND province = 'none'", 1, 3000);
 	ck_assert_int_eq(receiver_wait(rcv, "/c", 1, 3000), 0);

@@ -20,6 +20,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "dbkey.h"
 #include "flow.h"
 
 struct harness		*h;
@@ -472,18 +473,52 @@ history_expect(const char *ref, size_t i, const char *event,
 	json_decref(e);
 }
 
-/* The daemon's database, opened read-only. */
+/*
+ * Views of the tables with personal columns, each value opened with the
+ * daemon's key file: what a test reads of her answers, in clear. The
+ * tables themselves hold only sealed blobs.
+ */
+static const char db_views[] =
+	"CREATE TEMP VIEW callback_clear AS SELECT id, ref, channel,"
+	" dec(phone, 'callback.phone', id) AS phone,"
+	" dec(safe_to_call, 'callback.safe_to_call', id) AS safe_to_call,"
+	" dec(safe_number, 'callback.safe_number', id) AS safe_number,"
+	" dec(\"window\", 'callback.window', id) AS \"window\","
+	" dec(cover, 'callback.cover', id) AS cover,"
+	" dec(province, 'callback.province', id) AS province,"
+	" dec(topic, 'callback.topic', id) AS topic,"
+	" urgent, lang, state, claimed_by, outcome, created_at, updated_at,"
+	" next_action_at, intake, session_end, warn_unsafe, asked_again"
+	" FROM main.callback;"
+	"CREATE TEMP VIEW sms_out_clear AS SELECT id, channel, state,"
+	" dec(phone, 'sms_out.phone', id) AS phone,"
+	" dec(text, 'sms_out.text', id) AS text FROM main.sms_out;"
+	"CREATE TEMP VIEW history_clear AS SELECT id, callback_id, at, event,"
+	" actor, dec(detail, 'history.detail', id) AS detail"
+	" FROM main.history;";
+
+/*
+ * The daemon's database, opened read-only, with dec() and the _clear
+ * views once its key file is there.
+ */
 sqlite3 *
 db_open(void)
 {
 	sqlite3	*db = NULL;
-	char	*path;
+	char	*path, *key, *err = NULL;
 
 	path = harness_path(h, "hotlined.db");
+	key = harness_path(h, "hotlined.db.key");
 	ck_assert_msg(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
 	    SQLITE_OK, "%s: %s", path, sqlite3_errmsg(db));
-	free(path);
 	sqlite3_busy_timeout(db, 2000);
+	if (access(key, F_OK) == 0) {
+		ck_assert_msg(dbkey_attach(db, key) == 0, "%s", key);
+		ck_assert_msg(sqlite3_exec(db, db_views, NULL, NULL, &err) ==
+		    SQLITE_OK, "views: %s", err);
+	}
+	free(key);
+	free(path);
 	return db;
 }
 
