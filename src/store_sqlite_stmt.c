@@ -21,11 +21,18 @@ _Static_assert(sizeof(((struct store_callback *)0)->ref) == STORE_REF_SIZE &&
     sizeof(((struct store_failing *)0)->ref) == STORE_REF_SIZE,
     "store_sqlite_ref copies case references of STORE_REF_SIZE");
 
-/* Log the connection's last error; SQLite messages carry no row values. */
+/*
+ * Log the connection's last error; SQLite messages carry no row values.
+ * Without one, a row could not be read (out of memory, or a value that
+ * does not open, already logged).
+ */
 void
 store_sqlite_err(struct store_engine *e, const char *what)
 {
-	log_warnx("store: %s: %s", what, sqlite3_errmsg(e->db));
+	if (sqlite3_errcode(e->db) == SQLITE_OK)
+		log_warnx("store: %s: a row could not be read", what);
+	else
+		log_warnx("store: %s: %s", what, sqlite3_errmsg(e->db));
 }
 
 /* Reset a statement and drop its bindings, ready for the next use. */

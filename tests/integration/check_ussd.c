@@ -7,6 +7,7 @@
  * log must never hold, reload under SIGHUP, SIGTERM/SIGINT, "hotlined -t"
  * and the shipped sample configuration. Needs HOTLINED_BIN and TOP_SRCDIR.
  */
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <signal.h>
@@ -1383,6 +1384,51 @@ START_TEST(test_sample_check)
 }
 END_TEST
 
+/*
+ * A key file others may read refuses start-up with a message naming it;
+ * the key never reaches the database. Then a private one is made on
+ * first start (mode 0600) and used.
+ */
+START_TEST(test_key_file_mode)
+{
+	struct stat	 st;
+	char		*argv[4], *out = NULL, *err = NULL, *fix, *conf, *key;
+	int		 status;
+
+	fix = src_path("tests/data/callback");
+	h = harness_new(fix);
+	free(fix);
+	ck_assert_ptr_nonnull(h);
+	key = harness_path(h, "hotlined.db.key");
+	ck_assert_int_eq(harness_write_file(h, "hotlined.db.key",
+	    "00112233445566778899aabbccddeeff"
+	    "00112233445566778899aabbccddeeff\n"), 0);
+	ck_assert_int_eq(chmod(key, 0644), 0);
+	conf = harness_path(h, "hotlined.conf");
+	argv[0] = getenv("HOTLINED_BIN");
+	argv[1] = (char *)"-c";
+	argv[2] = conf;
+	argv[3] = NULL;
+	ck_assert_int_eq(harness_run(argv, 10000, &status, &out, &err), 0);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+	    "status %d: %s", status, err);
+	ck_assert_msg(strstr(err, "hotlined.db.key must not be readable by "
+	    "group or others (chmod 600)") != NULL, "%s", err);
+	free(out);
+	free(err);
+
+	/* Without one, it is made private and the daemon starts. */
+	ck_assert_int_eq(unlink(key), 0);
+	ck_assert_int_eq(harness_launch(h, "hotlined.conf"), 0);
+	ck_assert_int_eq(stat(key, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(st.st_size, 65);
+	ck_assert_int_eq(harness_log_contains(h, "created the key file"), 1);
+	free(conf);
+	free(key);
+}
+END_TEST
+
 /* The sample answers the README's first request with a Khmer screen. */
 START_TEST(test_sample_first_screen)
 {
@@ -1512,6 +1558,7 @@ ussd_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_sample_check);
 	tcase_add_test(tc, test_sample_first_screen);
+	tcase_add_test(tc, test_key_file_mode);
 	suite_add_tcase(s, tc);
 
 	return s;
