@@ -1395,7 +1395,7 @@ START_TEST(test_key_file_mode)
 	char		*argv[4], *out = NULL, *err = NULL, *fix, *conf, *key;
 	int		 status;
 
-	fix = src_path("tests/data/callback");
+	fix = src_path("tests/data/ussd");
 	h = harness_new(fix);
 	free(fix);
 	ck_assert_ptr_nonnull(h);
