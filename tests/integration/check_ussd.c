@@ -1392,7 +1392,7 @@ END_TEST
 START_TEST(test_key_file_mode)
 {
 	struct stat	 st;
-	char		*argv[4], *out = NULL, *err = NULL, *fix, *conf, *key;
+	char		*argv[6], *out = NULL, *err = NULL, *fix, *conf, *key;
 	int		 status;
 
 	fix = src_path("tests/data/ussd");
@@ -1408,7 +1408,9 @@ START_TEST(test_key_file_mode)
 	argv[0] = getenv("HOTLINED_BIN");
 	argv[1] = (char *)"-c";
 	argv[2] = conf;
-	argv[3] = NULL;
+	argv[3] = geteuid() == 0 ? (char *)"-u" : NULL;
+	argv[4] = (char *)"root";
+	argv[5] = NULL;
 	ck_assert_int_eq(harness_run(argv, 10000, &status, &out, &err), 0);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
 	    "status %d: %s", status, err);
