@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * http: the evhttp front end both listeners use, the USSD webhooks' and
- * the counsellor API's. It owns binding, the limits a request meets before
- * any handler sees it, routing a path to the handler mounted at its
- * longest matching prefix, the count of replies that wait for later, and
- * closing. What a path means is its handler's business.
+ * the counsellor API's. It owns binding, the connections (how many may be
+ * open, which gives way, how long one may take to send its request, and
+ * pausing when accept() fails), the limits a request meets before any
+ * handler sees it, routing a path to the handler mounted at its longest
+ * matching prefix, the count of replies that wait for later, and closing.
+ * What a path means is its handler's business.
  */
 #ifndef HOTLINED_HTTP_H
 #define HOTLINED_HTTP_H
@@ -20,7 +22,10 @@ struct http_defer;
 struct http_limits {
 	size_t		 max_body;	/* bytes; evhttp answers 413 above */
 	size_t		 max_headers;	/* bytes of the header block */
-	int		 timeout;	/* seconds to receive a request */
+	int		 timeout;	/* seconds of silence while reading
+					   or writing */
+	int		 deadline;	/* seconds for a whole request; 0: 10 */
+	size_t		 max_conns;	/* open connections; 0: 512 */
 	int		 methods;	/* EVHTTP_REQ_* mask; others get 501 */
 	int		 nodelay;	/* 1: TCP_NODELAY on accepted sockets */
 };
@@ -35,7 +40,20 @@ typedef void	(*http_gone_cb)(void *arg);
  * A front end on base with the limits lim (copied); name says whose it is
  * in log lines ("counsellor API"). It serves nothing before http_listen,
  * and answers a path no handler is mounted on with a text/plain 404
- * "unknown path". NULL on failure.
+ * "unknown path", a request with two different Content-Length headers
+ * with a 400 (closing its connection).
+ *
+ * Connections: at most lim->max_conns are open. A new one beyond that
+ * closes the oldest idle one (waiting for or reading a request, not one
+ * whose request is with its handler or whose reply is being written or
+ * deferred); when none is idle, the new one is closed. An idle connection
+ * must deliver a whole request within lim->deadline seconds of its accept
+ * or of its last reply (checked every second), however slowly it
+ * trickles, or it is closed; a deferred reply is never cut by it. When
+ * accept() fails (EMFILE: out of descriptors), the listener pauses for
+ * 100 ms, doubling up to 1 s while it keeps failing, and closes the oldest
+ * idle connection to free a descriptor. All of these are counted and
+ * logged at most once a minute. NULL on failure.
  */
 struct http	*http_new(struct event_base *base, const char *name,
 		    const struct http_limits *lim);
@@ -55,6 +73,16 @@ int		 http_port(const struct http *h);
 void		 http_set_max_body(struct http *h, size_t max);
 
 /*
+ * Change the connection cap and the request deadline (a reload's new
+ * limits; 0 keeps one). Connections over a lower cap give way as new ones
+ * come.
+ */
+void		 http_set_conns(struct http *h, size_t max_conns, int deadline);
+
+/* Connections open now (accepted and not closed). */
+size_t		 http_connections(const struct http *h);
+
+/*
  * Give the paths beginning with prefix (borrowed: it must outlive h) to
  * cb(req, arg); the longest matching prefix wins, so "/" takes what no
  * other takes. Returns 0, or -1 when the table is full or prefix is
@@ -65,11 +93,12 @@ int		 http_mount(struct http *h, const char *prefix,
 
 /*
  * Say that req, being handled now, will be answered later: it counts in
- * http_inflight until http_done. If its connection closes first (libevent
- * notices that when it writes to it or when h is freed, not while the
- * request waits), http_defer_req turns NULL and gone(arg) is called (gone
- * may be NULL; it may call http_done). Returns the deferral (freed by
- * http_done), or NULL out of memory.
+ * http_inflight until http_done, and its connection is neither idle nor
+ * under the request deadline meanwhile. If its connection closes first
+ * (libevent notices that when it writes to it or when h is freed, not
+ * while the request waits), http_defer_req turns NULL and gone(arg) is
+ * called (gone may be NULL; it may call http_done). Returns the deferral
+ * (freed by http_done), or NULL out of memory.
  */
 struct http_defer *http_defer(struct http *h, struct evhttp_request *req,
 		    http_gone_cb gone, void *arg);

@@ -6,16 +6,24 @@
  * longest mounted prefix, others get the text/plain 404; bodies over the
  * limit get 413, methods outside the set 501; a deferred request counts
  * in http_inflight until it is done, and its owner is told when the
- * front end goes first; a stopped listener takes no one.
+ * front end goes first; a stopped listener takes no one. Connections: over
+ * the cap the oldest idle one gives way and busy ones stay; a request not
+ * whole within the deadline is cut, however it trickles, a deferred one
+ * is not; two different Content-Length headers get 400; accept() out of
+ * descriptors pauses instead of spinning, logs once, and recovers.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -179,16 +187,19 @@ later_watch_cb(struct evhttp_request *req, void *arg)
 	l->arrived = 1;
 }
 
-/* A front end on a free loopback port, taking GET and POST. */
+/*
+ * A front end on a free loopback port, taking GET and POST, with at most
+ * max_conns connections (0: the default) and a deadline of deadline s.
+ */
 static void
-setup(void)
+start_front(size_t max_conns, int deadline)
 {
 	struct http_limits	 lim;
 	char			*cause = NULL;
 
-	base = event_base_new();
-	ck_assert_ptr_nonnull(base);
 	memset(&lim, 0, sizeof(lim));
+	lim.max_conns = max_conns;
+	lim.deadline = deadline;
 	lim.max_body = MAX_BODY;
 	lim.max_headers = 8192;
 	lim.timeout = 10;
@@ -201,6 +212,24 @@ setup(void)
 	port = http_port(h);
 	ck_assert_int_gt(port, 0);
 	ck_assert_uint_eq(http_inflight(h), 0);
+	ck_assert_uint_eq(http_connections(h), 0);
+}
+
+/* The usual front end: default cap and deadline. */
+static void
+setup(void)
+{
+	base = event_base_new();
+	ck_assert_ptr_nonnull(base);
+	start_front(0, 0);
+}
+
+/* Replace the front end with one capped at max_conns, deadline s. */
+static void
+restart_front(size_t max_conns, int deadline)
+{
+	http_free(h);
+	start_front(max_conns, deadline);
 }
 
 /* Free the front end, then the loop. */
@@ -396,7 +425,7 @@ plain_connect(void)
 	return fd;
 }
 
-/* Send a GET of path on a plain socket and return it. */
+/* Send a GET of path on a plain socket, closed after it, and return it. */
 static int
 plain_get(const char *path)
 {
@@ -406,7 +435,7 @@ plain_get(const char *path)
 	fd = plain_connect();
 	ck_assert_int_ge(fd, 0);
 	n = snprintf(line, sizeof(line), "GET %s HTTP/1.1\r\n"
-	    "Host: 127.0.0.1\r\n\r\n", path);
+	    "Host: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
 	ck_assert_int_eq(write(fd, line, (size_t)n), n);
 	return fd;
 }
@@ -513,6 +542,354 @@ START_TEST(test_listen_taken)
 }
 END_TEST
 
+/* Milliseconds on a monotonic clock. */
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 when the server has closed fd (EOF or reset), 0 while it is open. */
+static int
+is_closed(int fd)
+{
+	char	 c;
+	ssize_t	 n;
+
+	n = recv(fd, &c, 1, MSG_DONTWAIT | MSG_PEEK);
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK))
+		return 1;
+	return 0;
+}
+
+/* Run the loop until the server has closed fd, for at most ms. */
+static int
+closed_within(int fd, int ms)
+{
+	int	 waited;
+
+	for (waited = 0; waited < ms; waited += 20) {
+		if (is_closed(fd))
+			return 1;
+		pump(20);
+	}
+	return is_closed(fd);
+}
+
+/* Requests deferred by many_cb, in the order they came. */
+struct many {
+	struct http_defer	*d[8];
+	int			 n;
+};
+
+/* Defer every request into a struct many. */
+static void
+many_cb(struct evhttp_request *req, void *arg)
+{
+	struct many	*m = arg;
+
+	ck_assert_int_lt(m->n, 8);
+	m->d[m->n] = http_defer(h, req, NULL, NULL);
+	ck_assert_ptr_nonnull(m->d[m->n]);
+	m->n++;
+}
+
+/* Answer a deferred request with text and be done with it. */
+static void
+answer(struct http_defer *d, const char *text)
+{
+	struct evbuffer	*buf = evbuffer_new();
+
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_ptr_nonnull(http_defer_req(d));
+	evbuffer_add_printf(buf, "%s", text);
+	evhttp_send_reply(http_defer_req(d), 200, "OK", buf);
+	evbuffer_free(buf);
+	http_done(d);
+}
+
+/* Read what the server sends on fd until it closes, for at most 3 s. */
+static void
+read_all(int fd, char *buf, size_t len)
+{
+	size_t	 o = 0;
+	ssize_t	 n;
+	int	 waited;
+
+	for (waited = 0; waited < 3000 && o < len - 1; waited += 20) {
+		n = recv(fd, buf + o, len - 1 - o, MSG_DONTWAIT);
+		if (n == 0)
+			break;
+		if (n > 0) {
+			o += (size_t)n;
+			continue;
+		}
+		ck_assert_msg(errno == EAGAIN || errno == EWOULDBLOCK,
+		    "recv: %s", strerror(errno));
+		pump(20);
+	}
+	buf[o] = '\0';
+}
+
+/*
+ * Over the cap, the oldest idle connection is closed for a new one; one
+ * whose request is deferred is busy and stays.
+ */
+START_TEST(test_cap_oldest_idle)
+{
+	struct many	 m;
+	char		 got[1024];
+	int		 busy, idle1, idle2, fresh;
+
+	restart_front(3, 0);
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(http_mount(h, "/", many_cb, &m), 0);
+	busy = plain_get("/slow");
+	ck_assert_int_eq(tu_loop_wait(base, &m.n, 1, 5), 0);
+	idle1 = plain_connect();
+	pump(50);
+	idle2 = plain_connect();
+	pump(50);
+	ck_assert_int_ge(idle1, 0);
+	ck_assert_int_ge(idle2, 0);
+	ck_assert_uint_eq(http_connections(h), 3);
+
+	fresh = plain_connect();
+	ck_assert_int_ge(fresh, 0);
+	ck_assert(closed_within(idle1, 1000));
+	ck_assert_int_eq(is_closed(idle2), 0);
+	ck_assert_int_eq(is_closed(busy), 0);
+	ck_assert_int_eq(is_closed(fresh), 0);
+	ck_assert_uint_eq(http_connections(h), 3);
+
+	/* The busy one is still answered. */
+	answer(m.d[0], "kept");
+	read_all(busy, got, sizeof(got));
+	ck_assert_msg(strncmp(got, "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", got);
+	ck_assert_ptr_nonnull(strstr(got, "\r\n\r\nkept"));
+	close(busy);
+	close(idle1);
+	close(idle2);
+	close(fresh);
+	pump(100);
+	ck_assert_uint_eq(http_connections(h), 0);
+}
+END_TEST
+
+/* When every connection is busy, a new one is closed, and they go on. */
+START_TEST(test_cap_all_busy)
+{
+	struct many	 m;
+	char		 got[1024];
+	int		 a, b, c;
+
+	restart_front(2, 0);
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(http_mount(h, "/", many_cb, &m), 0);
+	a = plain_get("/a");
+	b = plain_get("/b");
+	ck_assert_int_eq(tu_loop_wait(base, &m.n, 2, 5), 0);
+	c = plain_connect();
+	ck_assert_int_ge(c, 0);
+	ck_assert(closed_within(c, 1000));
+	ck_assert_int_eq(is_closed(a), 0);
+	ck_assert_int_eq(is_closed(b), 0);
+	ck_assert_uint_eq(http_connections(h), 2);
+	ck_assert_uint_eq(http_inflight(h), 2);
+
+	answer(m.d[0], "first");
+	answer(m.d[1], "second");
+	read_all(a, got, sizeof(got));
+	ck_assert_ptr_nonnull(strstr(got, "\r\n\r\nfirst"));
+	read_all(b, got, sizeof(got));
+	ck_assert_ptr_nonnull(strstr(got, "\r\n\r\nsecond"));
+	ck_assert_uint_eq(http_inflight(h), 0);
+	close(a);
+	close(b);
+	close(c);
+
+	/* Answered, they are idle again: now a new one may take a place. */
+	a = plain_get("/again");
+	ck_assert_int_eq(tu_loop_wait(base, &m.n, 3, 5), 0);
+	answer(m.d[2], "third");
+	read_all(a, got, sizeof(got));
+	ck_assert_ptr_nonnull(strstr(got, "\r\n\r\nthird"));
+	close(a);
+}
+END_TEST
+
+/*
+ * A request must be whole within the deadline however it trickles (the
+ * silence time-out, 10 s, never fires); a whole one is answered and a
+ * deferred one is not cut.
+ */
+START_TEST(test_deadline)
+{
+	static const char	 slow[] = "GET /x HTTP/1.1\r\nHost: a\r\n"
+	    "X-Padding: 0123456789012345678901234567890123456789\r\n";
+	struct many		 m;
+	struct reply		 r;
+	char			 got[1024];
+	long long		 t0;
+	size_t			 i;
+	int			 fd, later;
+
+	restart_front(0, 1);
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(http_mount(h, "/later", many_cb, &m), 0);
+	ck_assert_int_eq(http_mount(h, "/", echo_cb, "E"), 0);
+
+	later = plain_get("/later");
+	ck_assert_int_eq(tu_loop_wait(base, &m.n, 1, 5), 0);
+	fd = plain_connect();
+	ck_assert_int_ge(fd, 0);
+	t0 = now_ms();
+	for (i = 0; i < sizeof(slow) - 1 && !is_closed(fd); i++) {
+		/* One byte every 100 ms: never silent, never done. */
+		(void)send(fd, slow + i, 1, MSG_NOSIGNAL);
+		pump(100);
+	}
+	ck_assert_msg(is_closed(fd), "still open after %zu bytes", i);
+	/* Cut at the deadline (1 s, checked each second), not before. */
+	ck_assert_int_ge(now_ms() - t0, 900);
+	ck_assert_int_le(now_ms() - t0, 2500);
+	close(fd);
+
+	/* The deferred request outlived it and is answered. */
+	ck_assert_int_eq(is_closed(later), 0);
+	answer(m.d[0], "late");
+	read_all(later, got, sizeof(got));
+	ck_assert_ptr_nonnull(strstr(got, "\r\n\r\nlate"));
+	close(later);
+
+	/* A whole request is answered as ever. */
+	request(EVHTTP_REQ_GET, "/y", NULL, 0, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(r.body, "E /y 0");
+	pump(100);
+	ck_assert_uint_eq(http_connections(h), 0);
+}
+END_TEST
+
+/* Send raw on a new plain socket and read the answer until closed. */
+static void
+raw_exchange(const char *raw, char *got, size_t len)
+{
+	int	 fd;
+
+	fd = plain_connect();
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, raw, strlen(raw)), (ssize_t)strlen(raw));
+	read_all(fd, got, len);
+	close(fd);
+}
+
+/* Two different Content-Length headers: 400, and the connection closes. */
+START_TEST(test_content_length_twice)
+{
+	char	 got[2048];
+
+	ck_assert_int_eq(http_mount(h, "/", echo_cb, "E"), 0);
+	raw_exchange("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
+	    "Content-Length: 8\r\n\r\nabcdefgh", got, sizeof(got));
+	ck_assert_msg(strncmp(got, "HTTP/1.1 400 Bad Request\r\n", 26) == 0,
+	    "%s", got);
+	ck_assert_ptr_nonnull(strstr(got, "Connection: close\r\n"));
+	ck_assert_ptr_nonnull(strstr(got, "\r\n\r\nconflicting "
+	    "Content-Length\n"));
+	/* Nothing after the 400: the rest was not read as a request. */
+	ck_assert_ptr_null(strstr(got, "E /"));
+
+	/* The same value twice is one length. */
+	raw_exchange("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
+	    "Content-Length: 3\r\nConnection: close\r\n\r\nabc", got,
+	    sizeof(got));
+	ck_assert_msg(strncmp(got, "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", got);
+	ck_assert_ptr_nonnull(strstr(got, "\r\n\r\nE /x 3"));
+}
+END_TEST
+
+/* Lines of path holding needle. */
+static int
+count_in_file(const char *path, const char *needle)
+{
+	char	 line[1024];
+	FILE	*fp;
+	int	 n = 0;
+
+	fp = fopen(path, "r");
+	ck_assert_ptr_nonnull(fp);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, needle) != NULL)
+			n++;
+	fclose(fp);
+	return n;
+}
+
+/* CPU seconds this process has used. */
+static double
+cpu_seconds(void)
+{
+	struct rusage	 ru;
+
+	ck_assert_int_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/*
+ * Out of descriptors, accept() fails: the listener pauses instead of
+ * spinning, the log says it once, and once descriptors are back the
+ * waiting connections are taken.
+ */
+START_TEST(test_accept_emfile)
+{
+	struct rlimit	 old, low;
+	char		*logpath;
+	double		 cpu;
+	int		 fd[4], logfd, spare, i;
+
+	logpath = tu_write(tu_tmpdir(), "emfile.log", "");
+	logfd = open(logpath, O_WRONLY | O_APPEND);
+	ck_assert_int_ge(logfd, 0);
+	ck_assert_int_ge(dup2(logfd, STDERR_FILENO), 0);
+	close(logfd);
+	for (i = 0; i < 4; i++) {
+		fd[i] = plain_connect();	/* queued until accepted */
+		ck_assert_int_ge(fd[i], 0);
+	}
+	/* No descriptor left for accept(). */
+	spare = dup(0);
+	ck_assert_int_ge(spare, 0);
+	close(spare);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)spare;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+
+	cpu = cpu_seconds();
+	pump(1500);
+	cpu = cpu_seconds() - cpu;
+	ck_assert_uint_eq(http_connections(h), 0);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	/* A spinning loop would burn the whole 1.5 s. */
+	ck_assert_msg(cpu < 0.5, "%.2f s of CPU while paused", cpu);
+	ck_assert_int_eq(count_in_file(logpath, "accept() failed"), 1);
+	ck_assert_int_eq(count_in_file(logpath, "test: accept() failed: too "
+	    "many open files (EMFILE); paused (more are counted"), 1);
+
+	for (i = 0; i < 60 && http_connections(h) < 4; i++)
+		pump(50);
+	ck_assert_uint_eq(http_connections(h), 4);
+	for (i = 0; i < 4; i++)
+		close(fd[i]);
+	free(logpath);
+}
+END_TEST
+
 /* The suite. */
 static Suite *
 http_suite(void)
@@ -521,6 +898,7 @@ http_suite(void)
 	TCase	*tc = tcase_create("front end");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_route_prefix);
 	tcase_add_test(tc, test_route_fallback);
 	tcase_add_test(tc, test_mount_table);
@@ -532,6 +910,11 @@ http_suite(void)
 	tcase_add_test(tc, test_free_deferred_done);
 	tcase_add_test(tc, test_stop_accepting);
 	tcase_add_test(tc, test_listen_taken);
+	tcase_add_test(tc, test_cap_oldest_idle);
+	tcase_add_test(tc, test_cap_all_busy);
+	tcase_add_test(tc, test_deadline);
+	tcase_add_test(tc, test_content_length_twice);
+	tcase_add_test(tc, test_accept_emfile);
 	suite_add_tcase(s, tc);
 	return s;
 }
