@@ -41,6 +41,8 @@ struct conf_listen {
 	char		*address;
 	int		 port;
 	size_t		 max_body;	/* webhooks only */
+	size_t		 max_conns;	/* open connections */
+	int		 deadline;	/* s for a whole request */
 	char		*public_url;	/* api only: base URL in alerts */
 };
 

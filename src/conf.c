@@ -62,12 +62,17 @@ static const struct schema_key ck_listen[] = {
 	  "IPv4 or IPv6 address the USSD listener binds" },
 	{ "port", SCHEMA_INT, 0, 65535, NULL, 8080, 0, NULL, NULL,
 	  "TCP port of the USSD listener (0: any free port)" },
+	{ "max_connections", SCHEMA_INT, 2, 65536, NULL, 512, 0, NULL, NULL,
+	  "connections open at once; a new one closes the oldest idle one" },
 	SCHEMA_END
 };
 
 static const struct schema_key ck_limits[] = {
 	{ "max_body", SCHEMA_INT, 256, 1048576, NULL, 16384, 0, NULL, NULL,
 	  "largest webhook body accepted, in bytes (larger: 413)" },
+	{ "request_deadline", SCHEMA_INT, 1, 600, NULL, 10, 0, NULL, NULL,
+	  "seconds a connection has to send a whole request (both "
+	  "listeners)" },
 	SCHEMA_END
 };
 
@@ -106,6 +111,8 @@ static const struct schema_key ck_api[] = {
 	  "TCP port of the counsellor API (0: any free port)" },
 	{ "public_url", SCHEMA_STR, 8, 255, NULL, 0, 0, NULL, NULL,
 	  "base URL counsellors reach the API at, used in alerts" },
+	{ "max_connections", SCHEMA_INT, 2, 65536, NULL, 256, 0, NULL, NULL,
+	  "connections open at once on the API listener" },
 	SCHEMA_END
 };
 
@@ -430,6 +437,9 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 	c->api.address = conf_strdup(schema_str(api, ck_api, "address"));
 	c->api.port = (int)schema_int(api, ck_api, "port");
 	c->api.public_url = conf_strdup(schema_str(api, ck_api, "public_url"));
+	c->api.max_conns = (size_t)schema_int(api, ck_api, "max_connections");
+	c->api.deadline = (int)schema_int(json_object_get(root, "limits"),
+	    ck_limits, "request_deadline");
 	con = json_object_get(root, "console");
 	c->console.idle = (int)schema_int(con, ck_console, "idle");
 	c->console.behind_tls = (int)schema_int(con, ck_console, "behind_tls");
@@ -535,8 +545,11 @@ conf_load(const char *file, struct diag *d, FILE *report)
 	o = json_object_get(root, "listen");
 	c->listen.address = conf_strdup(schema_str(o, ck_listen, "address"));
 	c->listen.port = (int)schema_int(o, ck_listen, "port");
+	c->listen.max_conns = (size_t)schema_int(o, ck_listen,
+	    "max_connections");
 	o = json_object_get(root, "limits");
 	c->listen.max_body = (size_t)schema_int(o, ck_limits, "max_body");
+	c->listen.deadline = (int)schema_int(o, ck_limits, "request_deadline");
 	o = json_object_get(root, "session");
 	c->session.idle_timeout = (int)schema_int(o, ck_session,
 	    "idle_timeout");

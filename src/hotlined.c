@@ -5,6 +5,8 @@
  * wholly good; sessions keep the one they started with), and an orderly
  * stop. It wires modules together and holds no protocol logic itself.
  */
+#include <sys/resource.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +115,7 @@ hotlined_sms_queued(void *arg)
 }
 
 static void	hotlined_signal_cb(evutil_socket_t, short, void *);
+static void	hotlined_check_nofile(struct hotlined *);
 
 /* Create the context; takes over the reference to conf. */
 struct hotlined *
@@ -143,6 +146,8 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 		goto fail;
 	lim = hotlined_webhook_limits;
 	lim.max_body = conf_listen(conf)->max_body;
+	lim.max_conns = conf_listen(conf)->max_conns;
+	lim.deadline = conf_listen(conf)->deadline;
 	d->http = http_new(d->base, "webhooks", &lim);
 	d->webhook = webhook_new(d->base, d->sessions, &d->conf);
 	d->sms = sms_new(d->base, d->sessions, NULL, &d->clock, &d->conf,
@@ -182,10 +187,13 @@ hotlined_sent(const struct notify_transport *t, const char *ref,
 static int
 hotlined_start_api(struct hotlined *d)
 {
-	char	*cause = NULL;
+	struct http_limits	 lim;
+	char			*cause = NULL;
 
-	d->api_http = http_new(d->base, "counsellor API",
-	    &hotlined_api_limits);
+	lim = hotlined_api_limits;
+	lim.max_conns = conf_api(d->conf)->max_conns;
+	lim.deadline = conf_api(d->conf)->deadline;
+	d->api_http = http_new(d->base, "counsellor API", &lim);
 	if (d->api_http == NULL) {
 		log_warn("cannot start the API");
 		return -1;
@@ -273,6 +281,7 @@ hotlined_start(struct hotlined *d)
 			return -1;
 		}
 	}
+	hotlined_check_nofile(d);
 	log_info("listening on %s:%d", conf_listen(d->conf)->address,
 	    http_port(d->http));
 	log_info("counsellor API listening on %s:%d",
@@ -330,6 +339,8 @@ hotlined_reload(struct hotlined *d)
 	conf_unref(d->conf);
 	d->conf = nc;
 	http_set_max_body(d->http, conf_listen(nc)->max_body);
+	http_set_conns(d->http, nl->max_conns, nl->deadline);
+	http_set_conns(d->api_http, 0, na->deadline);	/* its cap: restart */
 	log_setverbose(d->verbose || conf_verbose(nc));
 	log_info("reloaded %s: %zu channel%s; live sessions finish on "
 	    "their old menus: %zu", d->conf_file, conf_nchannels(nc),
@@ -362,6 +373,27 @@ hotlined_drain_cb(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(d->drain, &tv);
 	else
 		event_base_loopexit(d->base, NULL);
+}
+
+/*
+ * Warn when the connection caps do not fit the descriptors the process
+ * may open: accept() would fail before the cap applies (which the front
+ * end survives, but slowly). 64 are left for the database, outgoing
+ * requests and the rest.
+ */
+static void
+hotlined_check_nofile(struct hotlined *d)
+{
+	struct rlimit	 rl;
+	size_t		 want;
+
+	want = conf_listen(d->conf)->max_conns + conf_api(d->conf)->max_conns +
+	    64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
+	    RLIM_INFINITY && rl.rlim_cur < want)
+		log_warnx("RLIMIT_NOFILE is %llu, below the %zu that "
+		    "listen.max_connections and api.max_connections need",
+		    (unsigned long long)rl.rlim_cur, want);
 }
 
 /* The one place signals are handled. */

@@ -130,6 +130,10 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(conf_listen(c)->address, "127.0.0.1");
 	ck_assert_int_eq(conf_listen(c)->port, 8080);
 	ck_assert_uint_eq(conf_listen(c)->max_body, 16384);
+	ck_assert_uint_eq(conf_listen(c)->max_conns, 512);
+	ck_assert_int_eq(conf_listen(c)->deadline, 10);
+	ck_assert_uint_eq(conf_api(c)->max_conns, 256);
+	ck_assert_int_eq(conf_api(c)->deadline, 10);
 	ck_assert_int_eq(conf_session(c)->idle_timeout, 60);
 	ck_assert_int_eq(conf_session(c)->max_duration, 300);
 	ck_assert_str_eq(conf_keys(c)->exit, "99");
@@ -142,6 +146,30 @@ START_TEST(test_defaults)
 	conf_unref(c);
 	ck_assert_int_eq(conf_refs(c), 1);
 	conf_unref(c);
+}
+END_TEST
+
+/* The connection limits: both listeners' caps, one deadline, ranges. */
+START_TEST(test_connection_limits)
+{
+	struct conf	*c;
+
+	c = load("{\"menus\": {\"main\": \"menus/m.json\"}, "
+	    "\"listen\": {\"max_connections\": 3000}, \"api\": "
+	    "{\"max_connections\": 40}, \"limits\": "
+	    "{\"request_deadline\": 4}, \"channels\": [" CH_AT "]}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_uint_eq(conf_listen(c)->max_conns, 3000);
+	ck_assert_uint_eq(conf_api(c)->max_conns, 40);
+	ck_assert_int_eq(conf_listen(c)->deadline, 4);
+	ck_assert_int_eq(conf_api(c)->deadline, 4);
+	conf_unref(c);
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, "
+	    "\"listen\": {\"max_connections\": 1}, \"limits\": "
+	    "{\"request_deadline\": 0}, \"channels\": [" CH_AT "]}",
+	    "/listen/max_connections: must be within 2..65536");
+	ck_assert(tu_diag_has(d, "/limits/request_deadline: must be within "
+	    "1..600"));
 }
 END_TEST
 
@@ -800,6 +828,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_shipped);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_connection_limits);
 	tcase_add_test(tc, test_syntax);
 	tcase_add_test(tc, test_schema);
 	tcase_add_test(tc, test_semantics);
