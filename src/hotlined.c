@@ -376,6 +376,21 @@ hotlined_drain_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
+ * Log the counters an admin may want in a flood (SIGUSR1): they are not
+ * served to anyone, since they tell an attacker what works.
+ */
+static void
+hotlined_counters(struct hotlined *d)
+{
+	log_info("counters: sessions=%zu held=%zu evicted=%llu busy=%llu "
+	    "webhook_connections=%zu api_connections=%zu",
+	    session_live(d->sessions), session_count(d->sessions),
+	    session_evicted(d->sessions), session_refused(d->sessions),
+	    http_connections(d->http),
+	    d->api_http != NULL ? http_connections(d->api_http) : 0);
+}
+
+/*
  * Warn when the connection caps do not fit the descriptors the process
  * may open: accept() would fail before the cap applies (which the front
  * end survives, but slowly). 64 are left for the database, outgoing
@@ -421,7 +436,7 @@ hotlined_signal_cb(evutil_socket_t sig, short what, void *arg)
 		hotlined_reload(d);
 		break;
 	case SIGUSR1:
-		log_info("SIGUSR1: logs go to stderr, nothing to reopen");
+		hotlined_counters(d);
 		break;
 	case SIGPIPE:
 		break;

@@ -105,9 +105,12 @@ webhook_header(void *arg, const char *name)
 	return evhttp_find_header(arg, name);
 }
 
-/* Serve the liveness probe. */
+/*
+ * Serve the liveness probe: "ok" and nothing else. Counters would tell a
+ * flood what works; SIGUSR1 logs them.
+ */
 static void
-webhook_health(struct webhook *w, struct evhttp_request *req)
+webhook_health(struct evhttp_request *req)
 {
 	struct evbuffer	*buf;
 
@@ -116,12 +119,11 @@ webhook_health(struct webhook *w, struct evhttp_request *req)
 		evhttp_send_error(req, 500, NULL);
 		return;
 	}
-	evbuffer_add_printf(buf, "ok sessions=%zu held=%zu evicted=%llu "
-	    "busy=%llu\n", session_live(w->sessions),
-	    session_count(w->sessions), session_evicted(w->sessions),
-	    session_refused(w->sessions));
+	evbuffer_add_printf(buf, "ok\n");
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
 	evhttp_send_reply(req, 200, "OK", buf);
 	evbuffer_free(buf);
 }
@@ -343,7 +345,7 @@ webhook_request_cb(struct evhttp_request *req, void *arg)
 	hdrs = evhttp_request_get_input_headers(req);
 
 	if (strcmp(path, "/health") == 0 && cmd == EVHTTP_REQ_GET) {
-		webhook_health(w, req);
+		webhook_health(req);
 		return;
 	}
 	ch = conf_channel_for(c, path, &tok, &notice);

@@ -1019,6 +1019,34 @@ harness_wait_log(const struct harness *h, const char *text, size_t count,
 	}
 }
 
+/* Ask for the counters line and read one value from it. */
+long long
+harness_counter(struct harness *h, const char *name)
+{
+	static const char	 tag[] = "counters: ";
+	char			*log, *p, *line = NULL, key[64];
+	size_t			 n;
+	long long		 v = -1;
+
+	n = harness_log_count(h, tag);
+	if (harness_signal(h, SIGUSR1) == -1 ||
+	    harness_wait_log(h, tag, n + 1, 5000) == -1)
+		return -1;
+	log = harness_log(h);
+	if (log == NULL)
+		return -1;
+	for (p = strstr(log, tag); p != NULL; p = strstr(p + 1, tag))
+		line = p;
+	snprintf(key, sizeof(key), " %s=", name);
+	/* The tag ends with a space too. */
+	p = line != NULL ? strstr(line, key) : NULL;
+	if (p != NULL && strchr(line, '\n') != NULL &&
+	    p < strchr(line, '\n'))
+		v = strtoll(p + strlen(key), NULL, 10);
+	free(log);
+	return v;
+}
+
 /* An unlinked temporary file to collect a child's output in. */
 static int
 harness_tmpfile(void)

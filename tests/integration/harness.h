@@ -156,6 +156,13 @@ int		 harness_log_port(const struct harness *h, const char *text,
 int		 harness_wait_exit(struct harness *h, int timeout_ms,
 		    int *status);
 
+/*
+ * Send SIGUSR1, wait (at most 5 s) for the daemon's next "counters: "
+ * line and return the value of its counter name ("sessions", "held",
+ * "evicted", "busy", "webhook_connections", ...), or -1.
+ */
+long long	 harness_counter(struct harness *h, const char *name);
+
 /* The whole daemon.log as a new string ("" when empty), or NULL. */
 char		*harness_log(const struct harness *h);
 
