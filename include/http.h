@@ -24,7 +24,7 @@ struct http_limits {
 	size_t		 max_headers;	/* bytes of the header block */
 	int		 timeout;	/* seconds of silence while reading
 					   or writing */
-	int		 deadline;	/* seconds for a whole request; 0: 10 */
+	int		 deadline;	/* s for a whole request; 0: 10 */
 	size_t		 max_conns;	/* open connections; 0: 512 */
 	int		 methods;	/* EVHTTP_REQ_* mask; others get 501 */
 	int		 nodelay;	/* 1: TCP_NODELAY on accepted sockets */
@@ -77,7 +77,8 @@ void		 http_set_max_body(struct http *h, size_t max);
  * limits; 0 keeps one). Connections over a lower cap give way as new ones
  * come.
  */
-void		 http_set_conns(struct http *h, size_t max_conns, int deadline);
+void		 http_set_conns(struct http *h, size_t max_conns,
+		    int deadline);
 
 /* Connections open now (accepted and not closed). */
 size_t		 http_connections(const struct http *h);

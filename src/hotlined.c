@@ -340,7 +340,8 @@ hotlined_reload(struct hotlined *d)
 	d->conf = nc;
 	http_set_max_body(d->http, conf_listen(nc)->max_body);
 	http_set_conns(d->http, nl->max_conns, nl->deadline);
-	http_set_conns(d->api_http, 0, na->deadline);	/* its cap: restart */
+	/* The API's cap, like the rest of its block, waits for a restart. */
+	http_set_conns(d->api_http, 0, na->deadline);
 	log_setverbose(d->verbose || conf_verbose(nc));
 	log_info("reloaded %s: %zu channel%s; live sessions finish on "
 	    "their old menus: %zu", d->conf_file, conf_nchannels(nc),

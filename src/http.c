@@ -36,19 +36,23 @@
 #include "tally.h"
 
 #define HTTP_ROUTES		8
-#define HTTP_BUCKETS		1024	/* connections by evhttp's pointer */
+#define HTTP_BUCKETS		1024	/* by evhttp's connection */
 #define HTTP_BACKLOG		1024	/* evhttp listens with 128 */
 #define HTTP_MAX_CONNS		512
 #define HTTP_DEADLINE		10	/* seconds */
 #define HTTP_BACKOFF_MIN	100	/* ms paused after accept() fails */
 #define HTTP_BACKOFF_MAX	1000
 
-/* Reasons counted in the front end's tally: static text, no client data. */
-#define HTTP_WHY_EVICT	"oldest idle connection closed for a new one"
-#define HTTP_WHY_FULL	"new connection closed: every connection is busy"
-#define HTTP_WHY_LATE	"connection closed: no whole request within the " \
-			"deadline"
-#define HTTP_WHY_LENGTH	"two different Content-Length headers (400)"
+/*
+ * Reasons counted in the front end's tally, static text without client
+ * data, worded to follow a count ("in the last 60 s: 12 ...").
+ */
+#define HTTP_WHY_EVICT	"idle connections closed for new ones"
+#define HTTP_WHY_FULL	"new connections closed: every connection busy"
+#define HTTP_WHY_LATE	"connections without a whole request by the " \
+			"deadline, closed"
+#define HTTP_WHY_LENGTH	"requests with two different Content-Length " \
+			"headers (400)"
 
 /* A handler mounted on a prefix. */
 struct http_route {
@@ -63,8 +67,8 @@ enum http_conn_state {
 	HTTP_CONN_FRESH,	/* accepted: evhttp is still setting it up */
 	HTTP_CONN_IDLE,		/* waiting for or reading a request: the
 				   deadline runs and it may give way */
-	HTTP_CONN_BUSY		/* its request is with a handler, deferred,
-				   or its reply is being written */
+	HTTP_CONN_BUSY		/* its request is with a handler or
+				   deferred, or its reply is written */
 };
 
 struct http_conn;
@@ -72,27 +76,27 @@ TAILQ_HEAD(http_conns, http_conn);
 
 /* A request whose answer comes later. */
 struct http_defer {
-	struct http			*h;	/* NULL once h is freed */
-	struct evhttp_request		*req;	/* NULL once the client left */
-	struct http_conn		*conn;	/* NULL once it closed */
-	http_gone_cb			 gone;
-	void				*arg;
-	TAILQ_ENTRY(http_defer)		 entry;
+	struct http		*h;	/* NULL once h is freed */
+	struct evhttp_request	*req;	/* NULL: the client left */
+	struct http_conn	*conn;	/* NULL once it closed */
+	http_gone_cb		 gone;
+	void			*arg;
+	TAILQ_ENTRY(http_defer)	 entry;
 };
 TAILQ_HEAD(http_defers, http_defer);
 
 /* One accepted connection. */
 struct http_conn {
-	struct http			*h;
-	struct bufferevent		*bev;
-	struct evhttp_connection	*evcon;	/* NULL while fresh */
-	struct evhttp_request		*req;	/* busy: its request */
-	struct http_defer		*defer;	/* busy: its deferral, or NULL */
-	enum http_conn_state		 state;
-	long long			 since;	/* ms: accepted or last reply */
-	unsigned long			 requests;	/* handed to handlers */
-	TAILQ_ENTRY(http_conn)		 entry;	/* in the list of its state */
-	struct http_conn		*next;	/* in its hash bucket */
+	struct http		 *h;
+	struct bufferevent	 *bev;
+	struct evhttp_connection *evcon;	/* NULL while fresh */
+	struct evhttp_request	 *req;	/* busy: the request */
+	struct http_defer	 *defer;	/* busy: deferral or NULL */
+	enum http_conn_state	  state;
+	long long		  since;	/* ms: accept, last reply */
+	unsigned long		  requests;	/* given to handlers */
+	TAILQ_ENTRY(http_conn)	  entry;	/* in its state's list */
+	struct http_conn	 *next;		/* in its hash bucket */
 };
 
 struct http {
@@ -100,7 +104,7 @@ struct http {
 	char				*name;
 	struct evhttp			*evh;
 	struct evhttp_bound_socket	*bound;
-	struct evconnlistener		*lev;	/* bound's, NULL when stopped */
+	struct evconnlistener		*lev;	/* NULL: stopped */
 	int				 nodelay;
 	struct http_route		 routes[HTTP_ROUTES];
 	size_t				 nroutes;
@@ -112,10 +116,10 @@ struct http {
 	struct http_conn		*bucket[HTTP_BUCKETS];
 	size_t				 max_conns;
 	int				 deadline;	/* s */
-	struct event			*adopt;	/* takes in fresh ones */
-	struct event			*tick;	/* the deadline, each second */
-	struct event			*retry;	/* accepting again */
-	int				 backoff;	/* ms, 0: accepting */
+	struct event			*adopt;	/* fresh ones */
+	struct event			*tick;	/* each second */
+	struct event			*retry;	/* accept again */
+	int				 backoff; /* ms, 0: accepting */
 	struct tally			*tally;
 };
 
@@ -419,18 +423,19 @@ http_accept_failed(struct http *h, int err)
 	evtimer_add(h->retry, &tv);
 	switch (err) {
 	case EMFILE:
-		why = "accept() failed: too many open files (EMFILE); paused";
+		why = "accept() failures: too many open files (EMFILE), "
+		    "paused";
 		break;
 	case ENFILE:
-		why = "accept() failed: system file table full (ENFILE); "
+		why = "accept() failures: system file table full (ENFILE), "
 		    "paused";
 		break;
 	case ENOBUFS:
 	case ENOMEM:
-		why = "accept() failed: out of memory; paused";
+		why = "accept() failures: out of memory, paused";
 		break;
 	default:
-		why = "accept() failed; paused";
+		why = "accept() failures, paused";
 		break;
 	}
 	tally_add(h->tally, why);
