@@ -721,6 +721,35 @@ START_TEST(test_cap_all_busy)
 }
 END_TEST
 
+/* A lower cap (a reload's) is met as new connections come. */
+START_TEST(test_cap_lowered)
+{
+	int	 fd[5], i, open_ = 0;
+
+	restart_front(4, 0);
+	for (i = 0; i < 4; i++) {
+		fd[i] = plain_connect();
+		ck_assert_int_ge(fd[i], 0);
+		pump(30);
+	}
+	ck_assert_uint_eq(http_connections(h), 4);
+	http_set_conns(h, 2, 0);
+	pump(50);
+	ck_assert_uint_eq(http_connections(h), 4);	/* none cut at once */
+	fd[4] = plain_connect();
+	ck_assert_int_ge(fd[4], 0);
+	ck_assert(closed_within(fd[2], 1000));
+	ck_assert(closed_within(fd[0], 10));
+	ck_assert(closed_within(fd[1], 10));
+	ck_assert_uint_eq(http_connections(h), 2);
+	for (i = 0; i < 5; i++) {
+		open_ += !is_closed(fd[i]);
+		close(fd[i]);
+	}
+	ck_assert_int_eq(open_, 2);
+}
+END_TEST
+
 /*
  * A request must be whole within the deadline however it trickles (the
  * silence time-out, 10 s, never fires); a whole one is answered and a
@@ -912,6 +941,7 @@ http_suite(void)
 	tcase_add_test(tc, test_listen_taken);
 	tcase_add_test(tc, test_cap_oldest_idle);
 	tcase_add_test(tc, test_cap_all_busy);
+	tcase_add_test(tc, test_cap_lowered);
 	tcase_add_test(tc, test_deadline);
 	tcase_add_test(tc, test_content_length_twice);
 	tcase_add_test(tc, test_accept_emfile);
