@@ -80,6 +80,9 @@ diag_push(struct diag *d, char *line)
 	diag_push_list(d, &d->err, line);
 }
 
+static char	*diag_vformat(const char *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
 /* Format with a prefix into a new string, or NULL. */
 static char *
 diag_vformat(const char *prefix, const char *fmt, va_list ap)

@@ -278,7 +278,7 @@ signed_ok(const char *id, const char *ts, const char *body, size_t len,
 	crypto_auth_hmacsha256_state	 hs;
 	unsigned char			 key[64], mac[32];
 	char				 b64[64], want[80];
-	const char			*enc = SECRET + strlen("whsec_"), *p;
+	const char			*enc = &SECRET[strlen("whsec_")], *p;
 	size_t				 keylen, wl;
 
 	ck_assert_int_ge(sodium_init(), 0);

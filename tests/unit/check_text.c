@@ -572,7 +572,7 @@ START_TEST(test_cut_ascii)
 	ck_assert_uint_eq(text_cut(s, strlen(s), TEXT_GSM7, 15), 15);
 	/* A run of breaks: cut before its first character. */
 	ck_assert_uint_eq(text_cut("ab \n cd", 7, TEXT_GSM7, 4), 2);
-	ck_assert_uint_eq(text_skip_breaks("ab \n cd" + 2, 5), 3);
+	ck_assert_uint_eq(text_skip_breaks(&"ab \n cd"[2], 5), 3);
 	/* Before a newline; the space after "2." does not fit. */
 	ck_assert_uint_eq(text_cut("1. Help\n2. Info", 15, TEXT_GSM7, 9), 7);
 }
