@@ -629,14 +629,17 @@ kannel_parse(const void *state, const struct channel_request *req,
 	return kannel_parse_get(req, ev, cause);
 }
 
-/* Parse a decimal number of 1 to 3 digits; -1 if s is not one. */
+/*
+ * Parse a decimal number of 1 to 3 digits; -1 if s is not one. It stops
+ * at the fourth digit: a longer run would overflow v before it is refused.
+ */
 static int
 kannel_small(const char *s)
 {
 	int	 v = 0;
 	size_t	 n;
 
-	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++)
+	for (n = 0; n < 4 && s[n] >= '0' && s[n] <= '9'; n++)
 		v = v * 10 + (s[n] - '0');
 	return n >= 1 && n <= 3 && s[n] == '\0' ? v : -1;
 }
