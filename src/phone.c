@@ -110,8 +110,9 @@ phone_e164(const char *in, char *buf, size_t len)
 	if (!plus && n > 2 && d[0] == '0' && d[1] == '0')
 		skip = 2;
 	else if (!plus && n > 1 && d[0] == '0') {
-		if (snprintf(buf, len, "+855%s", d + 1) >= (int)len ||
-		    n - 1 < 6)
+		/* 855 and the national number: 15 digits at most, too. */
+		if (n - 1 < 6 || 3 + n - 1 > 15 ||
+		    snprintf(buf, len, "+855%s", d + 1) >= (int)len)
 			return -1;
 		return 0;
 	}

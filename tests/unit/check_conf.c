@@ -773,6 +773,13 @@ START_TEST(test_phone_e164)
 	ck_assert_int_eq(phone_e164("12345", b, sizeof(b)), -1);
 	ck_assert_int_eq(phone_e164("+0123456789", b, sizeof(b)), -1);
 	ck_assert_int_eq(phone_e164("1234567890123456", b, sizeof(b)), -1);
+	/* Found by fuzz_phone: a national number took +855 whatever its
+	 * length, past E.164's 15 digits. 855 and 12 digits still do. */
+	ck_assert_int_eq(phone_e164("097-123-456712 345 678", b, sizeof(b)),
+	    -1);
+	ck_assert_int_eq(phone_e164("01234567890123", b, sizeof(b)), -1);
+	ck_assert_int_eq(phone_e164("0123456789012", b, sizeof(b)), 0);
+	ck_assert_str_eq(b, "+855123456789012");
 	ck_assert_int_eq(phone_e164("8551234abc", b, sizeof(b)), -1);
 	ck_assert_int_eq(phone_e164("HOTLINE", b, sizeof(b)), -1);
 	ck_assert_int_eq(phone_e164("+85512345678", b, 8), -1);
