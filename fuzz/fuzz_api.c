@@ -2,11 +2,11 @@
 /*
  * fuzz_api: the JSON bodies of the counsellor API and the console's
  * sign-in. api.c reads each member it needs ("outcome" of a complete,
- * "note" of a note, "to" of a reassign; console.c "token" and "t", a one-time link)
- * with console_body_string from the request's input buffer; the input is
- * that buffer, read for every member at the buffer sizes their callers
- * use. api.c's own checks of the values (api_note, api_outcome) are
- * static and not reached from here.
+ * "note" of a note, "to" of a reassign; console.c "token" and the
+ * one-time link's "t") with console_body_string from the request's input
+ * buffer; the input is that buffer, read for every member at the buffer
+ * sizes their callers use. api.c's own checks of the values (api_note,
+ * api_outcome) are static and not reached from here.
  */
 #include <stdlib.h>
 #include <string.h>
