@@ -659,6 +659,12 @@ START_TEST(test_telegram_updates)
 }
 END_TEST
 
+/* A Kannel channel that can send, with extra keys first. */
+#define KANNEL_CH(extra) "{" extra "\"name\": \"k\", \"type\": " \
+	"\"kannel\", \"path\": \"/sms/k\", \"sendsms_url\": " \
+	"\"http://127.0.0.1:13013/cgi-bin/sendsms\", \"kannel_username\": " \
+	"\"u\", \"kannel_password\": \"p\"}"
+
 #define SMS_CONF(block, ch) "{\"menus\": {\"main\": \"menus/m.json\"}, " \
 	"\"sms\": " block ", \"channels\": [" CH_AT ch "]}"
 
@@ -718,6 +724,21 @@ START_TEST(test_sms_block)
 	    "[{\"name\": \"at\", \"type\": \"africastalking\", \"path\": "
 	    "\"/ussd/at\", \"max_parts\": 2}]}",
 	    "\"max_parts\" is for SMS channels only");
+	/* An SMS channel's own keys: a report URL, a way to reply. */
+	refused(SMS_CONF("{}", ", " KANNEL_CH("\"report_url\": "
+	    "\"ftp://h/dlr\", ")), "report_url must be an http:// or "
+	    "https:// URL");
+	refused(SMS_CONF("{}", ", " KANNEL_CH("\"reply_via\": \"nowhere\", ")),
+	    "no channel called \"nowhere\"");
+	refused(SMS_CONF("{}", ", " KANNEL_CH("\"reply_via\": \"at\", ")),
+	    "channel \"at\" cannot send SMS");
+	refused(SMS_CONF("{}", ", " KANNEL_CH("\"reply_via\": \"route\", ")),
+	    "\"reply_via\": \"route\" needs");
+	refused(SMS_CONF("{}", ", {\"name\": \"k\", \"type\": \"kannel\", "
+	    "\"path\": \"/sms/k\"}"), "SMS channel \"k\" has no way to "
+	    "reply");
+	refused(SMS_CONF("{}", ", " KANNEL_CH("\"max_parts\": 11, ")),
+	    "/channels/1/max_parts");
 }
 END_TEST
 
