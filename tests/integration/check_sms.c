@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "atrest.h"
 #include "digest.h"
 #include "flow.h"
 #include "text.h"
@@ -41,6 +42,8 @@
 			"\xe1\x9f\x92\xe1\x9e\x91\xe1\x9f\x94 Delete texts."
 #define KM_HELP		"\xe1\x9e\x87\xe1\x9e\xbd\xe1\x9e\x99"	/* ជួយ */
 #define KM_TWO		"\xe1\x9f\xa2"				/* ២ */
+
+static const char *const her_number[] = { PHONE, NULL };
 
 /* The configuration, @URL@ being the receiver's base URL. */
 static const char sms_conf[] =
@@ -401,7 +404,7 @@ out_state(int st)
  * screen is sent, every counsellor on duty and the supervisor are
  * alerted, and the last answer ends the intake with the confirmation.
  * Each reply goes out by sendsms with coding=2, our sender and a dlr-url;
- * no number reaches the log.
+ * no number reaches the log or the disk.
  */
 START_TEST(test_kannel_conversation)
 {
@@ -461,6 +464,10 @@ START_TEST(test_kannel_conversation)
 	ck_assert_msg(strstr(log, PHONE_DIGITS) == NULL && strstr(log,
 	    PHONE_NSN) == NULL, "a number in the log:\n%s", log);
 	free(log);
+	/* Nor anywhere on disk, running or stopped. */
+	ck_assert_int_ge(at_rest_clean(harness_dir(h), her_number), 4);
+	stop_daemon();
+	ck_assert_int_ge(at_rest_clean(harness_dir(h), her_number), 3);
 }
 END_TEST
 
