@@ -499,7 +499,7 @@ START_TEST(test_kill9_before_delivery)
 
 	t_relaunch = harness_now_ms();
 	launch();
-	deadline = harness_now_ms() + 5000;
+	deadline = harness_now_ms() + harness_slow_ms(5000);
 	while ((n = count_since("/", t_relaunch, &first)) == 0) {
 		ck_assert_msg(harness_now_ms() < deadline, "no alert within 5 s "
 		    "of the restart");

@@ -54,7 +54,7 @@ kind_of(const char *prefix, size_t i)
 static size_t
 wait_kind(const char *prefix, const char *kind, int ms)
 {
-	long long	 deadline = harness_now_ms() + ms;
+	long long	 deadline = harness_now_ms() + harness_slow_ms(ms);
 	size_t		 i, n;
 	char		*k;
 

@@ -242,7 +242,7 @@ START_TEST(test_trickle_flood)
 
 	start_day();
 	t = trickle_start(FLOOD);
-	until = harness_now_ms() + 10000;
+	until = harness_now_ms() + harness_slow_ms(10000);
 	while (atomic_load(&t->opened) < FLOOD && harness_now_ms() < until)
 		harness_sleep_ms(50);
 	ck_assert_int_eq(atomic_load(&t->opened), FLOOD);
@@ -286,7 +286,7 @@ START_TEST(test_trickle_deadline)
 	t = trickle_start(50);
 	/* Each gets a byte every 2 s: the 10 s silence time-out never ends
 	 * them, only the deadline (2 s, checked each second). */
-	until = harness_now_ms() + 6000;
+	until = harness_now_ms() + harness_slow_ms(6000);
 	while (atomic_load(&t->closed) < 50 && harness_now_ms() < until)
 		harness_sleep_ms(50);
 	ck_assert_int_ge(atomic_load(&t->closed), 50);

@@ -187,7 +187,8 @@ no_number_sent(void)
 static char *
 answer_to(long long u, int ms)
 {
-	long long		 deadline = harness_now_ms() + ms;
+	long long		 deadline = harness_now_ms() +
+	    harness_slow_ms(ms);
 	struct botapi_call	 c;
 	json_t			*v;
 	char			 qid[64], *text = NULL;
@@ -231,7 +232,8 @@ alert_id(size_t i)
 static char *
 private_link(long long user, int ms)
 {
-	long long		 deadline = harness_now_ms() + ms;
+	long long		 deadline = harness_now_ms() +
+	    harness_slow_ms(ms);
 	struct botapi_call	 c;
 	json_t			*v;
 	const char		*text, *p;

@@ -48,7 +48,7 @@ setup(void)
 void
 settle(void)
 {
-	long long	 deadline = harness_now_ms() + 3000;
+	long long	 deadline = harness_now_ms() + harness_slow_ms(3000);
 
 	while (harness_now_ms() < deadline) {
 		if (db_int("SELECT (SELECT count(*) FROM callback WHERE state = "
@@ -438,7 +438,7 @@ history_entry(const char *ref, size_t i)
 void
 history_wait(const char *ref, const char *want, int ms)
 {
-	long long	 deadline = harness_now_ms() + ms;
+	long long	 deadline = harness_now_ms() + harness_slow_ms(ms);
 	char		*got;
 
 	for (;;) {
@@ -564,7 +564,7 @@ db_text(const char *sql)
 void
 db_wait_int(const char *sql, long long want, int ms)
 {
-	long long	 deadline = harness_now_ms() + ms, got;
+	long long	 deadline = harness_now_ms() + harness_slow_ms(ms), got;
 
 	for (;;) {
 		got = db_int(sql);

@@ -122,10 +122,32 @@ harness_sleep_ms(int ms)
 		ts = rem;
 }
 
+/*
+ * ms stretched by HARNESS_SLOW (a whole factor, 1 to 20; 1 when unset),
+ * which scripts/valgrind sets: a daemon under valgrind starts, answers and
+ * stops several times slower, and every wait of the harness allows for it.
+ */
+int
+harness_slow_ms(int ms)
+{
+	const char	*v = getenv("HARNESS_SLOW");
+	char		*end;
+	long		 f;
+
+	if (v == NULL || *v == '\0')
+		return ms;
+	errno = 0;
+	f = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || f < 1 || f > 20)
+		return ms;
+	return ms * (int)f;
+}
+
 /* The monotonic instant timeout_ms from now, for a timed wait. */
 void
 harness_deadline(struct timespec *dl, int timeout_ms)
 {
+	timeout_ms = harness_slow_ms(timeout_ms);
 	clock_gettime(CLOCK_MONOTONIC, dl);
 	dl->tv_sec += timeout_ms / 1000;
 	dl->tv_nsec += (long)(timeout_ms % 1000) * 1000000;
@@ -481,7 +503,7 @@ harness_launch(struct harness *h, const char *conf)
 	}
 	h->pid = pid;
 
-	deadline = harness_now_ms() + HARNESS_START_MS;
+	deadline = harness_now_ms() + harness_slow_ms(HARNESS_START_MS);
 	while (h->port == -1) {
 		if (waitpid(h->pid, &st, WNOHANG) == h->pid) {
 			h->pid = -1;
@@ -497,7 +519,7 @@ harness_launch(struct harness *h, const char *conf)
 			break;
 		if (harness_now_ms() > deadline) {
 			harness_launch_failed(h, "no \"listening on\" line "
-			    "within 10 s");
+			    "in time");
 			goto done;
 		}
 		harness_sleep_ms(HARNESS_POLL_MS);
@@ -509,7 +531,7 @@ harness_launch(struct harness *h, const char *conf)
 		harness_reply_clear(&rep);
 		if (harness_now_ms() > deadline) {
 			harness_launch_failed(h, "GET /health did not answer "
-			    "200 within 10 s");
+			    "200 in time");
 			goto done;
 		}
 		harness_sleep_ms(HARNESS_POLL_MS);
@@ -721,8 +743,10 @@ harness_request_port(int port, const char *method, const char *path,
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)HARNESS_HTTP_MS);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)HARNESS_HTTP_MS);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+	    (long)harness_slow_ms(HARNESS_HTTP_MS));
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)harness_slow_ms(HARNESS_HTTP_MS));
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, harness_body_cb);
@@ -922,7 +946,8 @@ harness_kill9(struct harness *h)
 int
 harness_log_port(const struct harness *h, const char *text, int timeout_ms)
 {
-	long long	 deadline = harness_now_ms() + timeout_ms;
+	long long	 deadline = harness_now_ms() +
+	    harness_slow_ms(timeout_ms);
 	char		*log;
 	int		 port;
 
@@ -942,7 +967,8 @@ harness_log_port(const struct harness *h, const char *text, int timeout_ms)
 int
 harness_wait_exit(struct harness *h, int timeout_ms, int *status)
 {
-	long long	 deadline = harness_now_ms() + timeout_ms;
+	long long	 deadline = harness_now_ms() +
+	    harness_slow_ms(timeout_ms);
 	pid_t		 r;
 	int		 st;
 
@@ -1008,7 +1034,8 @@ int
 harness_wait_log(const struct harness *h, const char *text, size_t count,
     int timeout_ms)
 {
-	long long	 deadline = harness_now_ms() + timeout_ms;
+	long long	 deadline = harness_now_ms() +
+	    harness_slow_ms(timeout_ms);
 
 	for (;;) {
 		if (harness_log_count(h, text) >= count)
@@ -1111,7 +1138,7 @@ harness_run(char *const argv[], int timeout_ms, int *status, char **out,
 		    strerror(errno));
 		_exit(127);
 	}
-	deadline = harness_now_ms() + timeout_ms;
+	deadline = harness_now_ms() + harness_slow_ms(timeout_ms);
 	for (;;) {
 		r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)

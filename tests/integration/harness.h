@@ -198,6 +198,10 @@ long long	 harness_now_ms(void);
  * pthread_cond_timedwait on a condition set to that clock). */
 void		 harness_deadline(struct timespec *dl, int timeout_ms);
 
+/* ms stretched by the factor HARNESS_SLOW names (scripts/valgrind sets
+ * it); every wait of the harness goes through it. */
+int		 harness_slow_ms(int ms);
+
 /* Sleep for ms milliseconds. */
 void		 harness_sleep_ms(int ms);
 
