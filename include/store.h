@@ -163,6 +163,19 @@ struct store	*store_new(struct event_base *base, const char *path,
  */
 void		 store_free(struct store *st);
 
+/*
+ * hotlined -B: back the database at path up into the new file dest, while
+ * a daemon may be running on it: a copy of what the database holds (its
+ * values encrypted), made under a temporary name beside dest, checked
+ * (intact, and under the key file of opts, which is never made here),
+ * written to disk and then linked to dest; dest is never replaced. Not
+ * from the daemon's loop: it blocks. 0 with the number of pages copied in
+ * *pages, or -1 with a message in *cause (a new string the caller frees)
+ * and no file left behind.
+ */
+int		 store_backup(const char *path, const struct store_opts *opts,
+		    const char *dest, int64_t *pages, char **cause);
+
 /* The schema version the file is at (PRAGMA user_version). */
 int		 store_schema_version(const struct store *st);
 

@@ -68,6 +68,18 @@ struct store_backend {
 	 */
 	void		 (*count_commits)(struct store_engine *e,
 			    atomic_ulong *counter);
+
+	/*
+	 * Copy the database at path into a new file dest (never replacing
+	 * one), while a daemon may be using the database: only what the
+	 * database holds (ciphertext), checked under the key in key_file
+	 * before it takes dest's name. Runs without an engine, on the
+	 * calling thread. 0 with the pages copied in *pages, or -1 with
+	 * *cause (a new string) and no file left. NULL: the backend makes
+	 * no backups of its own (use the engine's tools).
+	 */
+	int		 (*backup)(const char *path, const char *key_file,
+			    const char *dest, int64_t *pages, char **cause);
 };
 
 /* The embedded default: one SQLite file (store_sqlite.c, store_jobs*.c). */

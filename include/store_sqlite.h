@@ -209,6 +209,15 @@ int		 store_sqlite_crypt_migrate(struct store_engine *e,
 int		 store_sqlite_crypt_check(struct store_engine *e,
 		    struct store_keys *k, const char *path, char **cause);
 
+/*
+ * The backend's backup operation (store_sqlite_backup.c): copy the
+ * database at path, which a daemon may be using, into the new file dest
+ * under the key of key_file. 0 with the pages copied in *pages, or -1
+ * with *cause set and no file left.
+ */
+int		 store_sqlite_backup(const char *path, const char *key_file,
+		    const char *dest, int64_t *pages, char **cause);
+
 /* The next row id of table i's statement (ST_*_NEXT_ID): 0, or -1. */
 int		 store_sqlite_next_id(struct store_engine *e, enum store_stmt i,
 		    int64_t *id);

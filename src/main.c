@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * main: the command line of hotlined. It parses flags, runs the
- * configuration check (-t), prints versions (-V), or loads the
- * configuration and hands over to the daemon context in hotlined.c.
+ * configuration check (-t), prints versions (-V), backs the database up
+ * (-B), or loads the configuration and hands over to the daemon context
+ * in hotlined.c.
  */
 #include <sys/stat.h>
 
 #include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include "log.h"
 #include "priv.h"
 #include "schema.h"
+#include "store.h"
 
 #ifndef HOTLINED_CONF
 #define HOTLINED_CONF	"/etc/hotlined/hotlined.conf"
@@ -47,7 +50,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: hotlined [-tVvkK] [-c file] [-u user]\n"
+	    "usage: hotlined [-tVvkK] [-B file] [-c file] [-u user]\n"
+	    "  -B file  back the database up into the new file, then exit\n"
 	    "  -c file  configuration file (default %s)\n"
 	    "  -u user  run as user (needed when started as root)\n"
 	    "  -t       check the configuration and every menu, then exit\n"
@@ -87,19 +91,51 @@ load(const char *file, FILE *report)
 	return c;
 }
 
+/* -B: copy the database of the configuration file into dest; exit status. */
+static int
+backup(const char *file, const char *dest)
+{
+	struct store_opts	 so;
+	struct conf		*c;
+	char			*cause = NULL;
+	int64_t			 pages;
+	int			 rc = 0;
+
+	c = load(file, NULL);
+	if (c == NULL) {
+		fprintf(stderr, "%s: configuration has errors, no backup\n",
+		    file);
+		return 1;
+	}
+	memset(&so, 0, sizeof(so));
+	so.key_file = conf_key_file(c);
+	if (store_backup(conf_database(c), &so, dest, &pages, &cause) == -1) {
+		fprintf(stderr, "hotlined: backup failed: %s\n",
+		    cause != NULL ? cause : "out of memory");
+		rc = 1;
+	} else
+		printf("backup: %s (%lld pages)\n", dest, (long long)pages);
+	free(cause);
+	conf_unref(c);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct hotlined	*d;
 	struct conf	*c;
-	const char	*file = HOTLINED_CONF, *user = NULL;
+	const char	*file = HOTLINED_CONF, *user = NULL, *dest = NULL;
 	char		 why[256];
 	int		 ch, check = 0, verbose = 0, rc;
 
 	/* Every file the daemon makes is its own alone. */
 	umask(077);
-	while ((ch = getopt(argc, argv, "c:tu:VvkKh")) != -1) {
+	while ((ch = getopt(argc, argv, "B:c:tu:VvkKh")) != -1) {
 		switch (ch) {
+		case 'B':
+			dest = optarg;
+			break;
 		case 'c':
 			file = optarg;
 			break;
@@ -143,6 +179,8 @@ main(int argc, char *argv[])
 	/* Before any file is read: the rights it keeps are the ones used. */
 	if (priv_drop(user, why, sizeof(why)) == -1)
 		fatalx("%s", why);
+	if (dest != NULL)
+		return backup(file, dest);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("libcurl initialisation failed");
 	c = load(file, NULL);

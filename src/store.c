@@ -98,6 +98,36 @@ fail:
 	return NULL;
 }
 
+/* Back the database up through its backend, which may not know how. */
+int
+store_backup(const char *path, const struct store_opts *opts,
+    const char *dest, int64_t *pages, char **cause)
+{
+	const struct store_backend *ops = &store_backend_sqlite;
+	char		*deflt = NULL;
+	const char	*key_file;
+	int		 rc;
+
+	*cause = NULL;
+	*pages = 0;
+	if (ops->backup == NULL) {
+		store_job_cause(cause, "the %s store cannot make backups; "
+		    "use its own tools", ops->name);
+		return -1;
+	}
+	key_file = opts != NULL ? opts->key_file : NULL;
+	if (key_file == NULL) {
+		if (asprintf(&deflt, "%s.key", path) == -1) {
+			store_job_cause(cause, "out of memory");
+			return -1;
+		}
+		key_file = deflt;
+	}
+	rc = ops->backup(path, key_file, dest, pages, cause);
+	free(deflt);
+	return rc;
+}
+
 /* Drain, stop the thread, and close everything. */
 void
 store_free(struct store *st)

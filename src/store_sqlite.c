@@ -634,4 +634,5 @@ const struct store_backend store_backend_sqlite = {
 	.commit = store_sqlite_commit,
 	.rollback = store_sqlite_rollback,
 	.count_commits = store_sqlite_count_commits,
+	.backup = store_sqlite_backup,
 };

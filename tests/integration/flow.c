@@ -839,6 +839,33 @@ stop_daemon(void)
 }
 
 /*
+ * Run hotlined -B dest on conf of h's directory (as root, -u root, as the
+ * daemon is started); its exit status.
+ */
+int
+backup_run(const char *conf, const char *dest, char **out, char **err)
+{
+	char	*argv[8], *path;
+	int	 st;
+
+	path = harness_path(h, conf);
+	ck_assert_ptr_nonnull(path);
+	argv[0] = getenv("HOTLINED_BIN");
+	argv[1] = (char *)"-c";
+	argv[2] = path;
+	argv[3] = (char *)"-B";
+	argv[4] = (char *)dest;
+	argv[5] = geteuid() == 0 ? (char *)"-u" : NULL;
+	argv[6] = (char *)"root";
+	argv[7] = NULL;
+	ck_assert_int_eq(harness_run(argv, 30000, &st, out, err), 0);
+	free(path);
+	ck_assert_msg(WIFEXITED(st), "hotlined -B did not exit (%#x)",
+	    (unsigned)st);
+	return WEXITSTATUS(st);
+}
+
+/*
  * Requests under prefix recorded at or after since (harness_now_ms): how
  * many, and the index (under prefix) of the first in *first.
  */

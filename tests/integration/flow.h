@@ -245,6 +245,13 @@ char	*at_body(const char *sid, const char *phone, const char *text);
 void	stop_daemon(void);
 
 /*
+ * Run "$HOTLINED_BIN -c <h's dir>/<conf> -B dest" to its end (at most
+ * 30 s) and return its exit status; *out and *err (new strings, freed by
+ * the caller) get what it printed. A run that did not exit fails the test.
+ */
+int	backup_run(const char *conf, const char *dest, char **out, char **err);
+
+/*
  * Requests under prefix recorded at or after since (harness_now_ms): how
  * many, and the index (under prefix) of the first in *first.
  */
