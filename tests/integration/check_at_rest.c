@@ -4,8 +4,8 @@
  * after a run of USSD call-back sessions (her own number, a safe number
  * typed, a counsellor's note that names a number, an "unsafe" outcome,
  * asking again), nothing in the daemon's directory (the database, its
- * -wal and -shm, the log) holds a test number in any common form, while
- * it runs and after it stopped; and a plaintext database of schema 3, as
+ * -wal and -shm, the log, a backup made by hotlined -B) holds a test
+ * number in any common form, while it runs and after it stopped; and a plaintext database of schema 3, as
  * the previous version wrote it, is encrypted in place on start-up with
  * nothing of hers left readable.
  */
@@ -71,21 +71,32 @@ busy_hour(void)
 
 /*
  * 1. While the daemon runs (the -wal and -shm are there) and after it
- * stopped, no file of its directory holds any of the test numbers.
+ * stopped, no file of its directory holds any of the test numbers; nor
+ * does a backup made into it while it runs (one more file searched).
  */
 START_TEST(test_no_number_on_disk)
 {
-	char	*ref, *wal;
+	char	*ref, *wal, *backup, *out = NULL, *err = NULL;
 	size_t	 len;
+	int	 n;
 
 	start_day();
 	ref = busy_hour();
 	wal = harness_path(h, "hotlined.db-wal");
 	free(harness_read_file(wal, &len));
 	ck_assert_msg(len > 0, "no -wal to search");
-	ck_assert_int_ge(at_rest_clean(harness_dir(h), numbers), 4);
+	n = at_rest_clean(harness_dir(h), numbers);
+	ck_assert_int_ge(n, 4);
+	backup = harness_path(h, "hotlined.db.backup");
+	ck_assert_msg(backup_run("hotlined.conf", backup, &out, &err) == 0,
+	    "hotlined -B: %s", err);
+	ck_assert_int_eq(access(backup, R_OK), 0);
+	ck_assert_int_eq(at_rest_clean(harness_dir(h), numbers), n + 1);
 	stop_daemon();
-	ck_assert_int_ge(at_rest_clean(harness_dir(h), numbers), 3);
+	ck_assert_int_ge(at_rest_clean(harness_dir(h), numbers), 4);
+	free(backup);
+	free(out);
+	free(err);
 	free(wal);
 	free(ref);
 }
