@@ -5,9 +5,10 @@
  * (0600), intact, a rollback-journal file with no -wal beside it, of
  * exactly the pages it reports, holding her numbers only encrypted; a
  * second daemon started on it (with a copy of the key file) lists the
- * requests. It never replaces a file, and a missing directory, database
- * or key file or a wrong key each fail with their reason and leave
- * nothing behind. Needs HOTLINED_BIN and TOP_SRCDIR.
+ * requests; made with the daemon stopped, it leaves no -wal or -shm
+ * beside the database. It never replaces a file, and a missing directory,
+ * database or key file or a wrong key each fail with their reason and
+ * leave nothing behind. Needs HOTLINED_BIN and TOP_SRCDIR.
  */
 #include <sys/stat.h>
 
@@ -368,6 +369,43 @@ START_TEST(test_backup_while_busy)
 }
 END_TEST
 
+/*
+ * 2. With the daemon stopped the backup is the same, and the database's
+ * directory is left as the daemon left it: no -wal, no -shm made.
+ */
+START_TEST(test_backup_stopped)
+{
+	char	*dir, *dest, *out = NULL, *err = NULL, *names, *key, *ok;
+
+	start_day();
+	request_afternoon("bak-s", PHONE);
+	settle();
+	stop_daemon();
+	dir = make_dir("backups");
+	ck_assert_int_ne(asprintf(&dest, "%s/offline.db", dir), -1);
+	names = dir_names(harness_dir(h));
+	ck_assert_ptr_null(strstr(names, "hotlined.db-wal"));
+	free(names);
+	ck_assert_msg(backup_run("hotlined.conf", dest, &out, &err) == 0,
+	    "%s", err);
+	names = dir_names(harness_dir(h));
+	ck_assert_msg(strstr(names, "hotlined.db-") == NULL, "%s", names);
+	free(names);
+	ok = file_text(dest, "PRAGMA integrity_check");
+	ck_assert_str_eq(ok, "ok");
+	free(ok);
+	key = harness_path(h, "hotlined.db.key");
+	ck_assert_int_eq(file_int(dest, key, "SELECT count(*) FROM callback"
+	    " WHERE dec(phone, 'callback.phone', id) = '" PHONE "'"), 1);
+	ck_assert_int_eq(at_rest_clean(dir, numbers), 1);
+	free(key);
+	free(out);
+	free(err);
+	free(dest);
+	free(dir);
+}
+END_TEST
+
 /* Run -B with conf into dest: it must fail, saying why (on stderr). */
 static void
 refused(const char *conf, const char *dest, const char *why)
@@ -385,7 +423,7 @@ refused(const char *conf, const char *dest, const char *why)
 }
 
 /*
- * 2. An existing file is never replaced (not a byte of it changes), and
+ * 3. An existing file is never replaced (not a byte of it changes), and
  * a missing directory, a missing database, a missing key file (which is
  * not made) and a wrong key each fail with their reason, leaving no file.
  */
@@ -455,6 +493,7 @@ backup_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_backup_while_busy);
+	tcase_add_test(tc, test_backup_stopped);
 	tcase_add_test(tc, test_backup_refuses);
 	suite_add_tcase(s, tc);
 	return s;

@@ -862,6 +862,8 @@ backup_run(const char *conf, const char *dest, char **out, char **err)
 	free(path);
 	ck_assert_msg(WIFEXITED(st), "hotlined -B did not exit (%#x)",
 	    (unsigned)st);
+	ck_assert_msg(strstr(*err, "Sanitizer") == NULL &&
+	    strstr(*err, "runtime error:") == NULL, "hotlined -B: %s", *err);
 	return WEXITSTATUS(st);
 }
 

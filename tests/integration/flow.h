@@ -247,7 +247,8 @@ void	stop_daemon(void);
 /*
  * Run "$HOTLINED_BIN -c <h's dir>/<conf> -B dest" to its end (at most
  * 30 s) and return its exit status; *out and *err (new strings, freed by
- * the caller) get what it printed. A run that did not exit fails the test.
+ * the caller) get what it printed. A run that did not exit, or that a
+ * sanitizer reported on, fails the test.
  */
 int	backup_run(const char *conf, const char *dest, char **out, char **err);
 
