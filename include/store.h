@@ -576,4 +576,58 @@ int		 store_sms_optout(struct store *st, const char *phone,
 int		 store_sms_list(struct store *st, const char *phone,
 		    store_sms_cb cb, void *arg);
 
+/*
+ * Retention and forgetting. What a purge or a forget removed, by kind.
+ */
+struct store_purged {
+	size_t		 requests;	/* callback requests */
+	size_t		 events;	/* their history events and notes */
+	size_t		 alerts;	/* their alert outbox rows */
+	size_t		 texts;		/* SMS outbox rows */
+	size_t		 marks;		/* unsafe marks (forget only) */
+	size_t		 optouts;	/* STOP records (forget only) */
+	size_t		 safe_numbers;	/* the number cleared where it was
+					   another request's safe number
+					   (forget only) */
+};
+
+/*
+ * Result of store_purge and store_forget: what went (all zero unless
+ * STORE_OK), valid during the call.
+ */
+typedef void (*store_purged_cb)(enum store_rc rc,
+    const struct store_purged *n, void *arg);
+
+/*
+ * Delete, in one transaction, at most max (0: 500) COMPLETED requests
+ * last changed before closed_before, with their history events, notes
+ * and alerts, and at most max SMS outbox rows no longer queued (sent,
+ * delivered, failed or opted out) last changed before sms_before. Row
+ * ids are never used again. After the commit the WAL is checkpointed
+ * (TRUNCATE) so the deleted pages leave it too (secure_delete zeroes
+ * them in the main file). Call again while a count reaches max. Returns
+ * 0, or -1 if the job could not be queued.
+ */
+int		 store_purge(struct store *st, int64_t closed_before,
+		    int64_t sms_before, size_t max, store_purged_cb cb,
+		    void *arg);
+
+/* The number of rows store_purge deletes of each kind when max is 0. */
+#define STORE_PURGE_BATCH	500
+
+/*
+ * Forget one woman: by phone (a normalised "+855..." number, as the
+ * store was given it) or by ref (one of her case references: then the
+ * number of that request), exactly one of them non-NULL. In one
+ * transaction it deletes every request from that number (whatever its
+ * state) with their history, notes and alerts, every SMS to it, its STOP
+ * record, the unsafe marks of it and of the safe numbers of her requests,
+ * and clears it where it is the safe number of someone else's request;
+ * then checkpoints the WAL as store_purge does. STORE_NOTFOUND when
+ * nothing matched. Returns 0, or -1 if the job could not be queued (or
+ * both or neither of phone and ref are given).
+ */
+int		 store_forget(struct store *st, const char *phone,
+		    const char *ref, store_purged_cb cb, void *arg);
+
 #endif

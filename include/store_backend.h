@@ -63,6 +63,14 @@ struct store_backend {
 	void		 (*rollback)(struct store_engine *e);
 
 	/*
+	 * After a committed batch that deleted rows (a job set
+	 * checkpoint): fold the WAL into the file and truncate it, so that
+	 * deleted values leave the log too. Failures are logged. May be
+	 * NULL.
+	 */
+	void		 (*checkpoint)(struct store_engine *e);
+
+	/*
 	 * Tests only: from now on add one to *counter (NULL: stop) for
 	 * every transaction the engine commits. May be NULL.
 	 */

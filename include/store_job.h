@@ -47,7 +47,9 @@ enum store_kind {
 	SJ_SMS_RESULT,
 	SJ_SMS_REPORT,
 	SJ_SMS_OPTOUT,
-	SJ_SMS_LIST
+	SJ_SMS_LIST,
+	SJ_PURGE,
+	SJ_FORGET
 };
 
 struct store_chunk;
@@ -97,6 +99,10 @@ struct store_job {
 	size_t			 ntexts;
 	int			 has_seen;	/* sms inbound: dedup is the
 						   key of an id seen */
+	int64_t			 sms_before;	/* purge: texts before */
+	int			 checkpoint;	/* the engine checkpoints
+						   after the commit */
+	struct store_purged	 purged;	/* purge, forget: out */
 
 	/* Results, copied by the writer thread. */
 	void			*res;		/* rows, due rows, events or
@@ -117,6 +123,7 @@ struct store_job {
 		store_value_cb		 value;
 		store_sms_cb		 sms;
 		store_inbound_cb	 inbound;
+		store_purged_cb		 purged;
 	} cb;
 	void			*arg;
 };

@@ -103,4 +103,13 @@ enum store_rc	 store_jobs_sms_optout(struct store_engine *e,
 enum store_rc	 store_jobs_sms_list(struct store_engine *e,
 		    struct store_job *j);
 
+/*
+ * Retention (store_jobs_retain.c): delete a batch of closed requests and
+ * finished texts; forget every row of one number.
+ */
+enum store_rc	 store_jobs_purge(struct store_engine *e,
+		    struct store_job *j);
+enum store_rc	 store_jobs_forget(struct store_engine *e,
+		    struct store_job *j);
+
 #endif

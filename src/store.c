@@ -852,3 +852,45 @@ store_sms_list(struct store *st, const char *phone, store_sms_cb cb,
 	}
 	return store_writer_submit(st->writer, j);
 }
+
+/* Queue a batch of the retention purge. */
+int
+store_purge(struct store *st, int64_t closed_before, int64_t sms_before,
+    size_t max, store_purged_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	j = store_job_new(SJ_PURGE, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.purged = cb;
+	j->when = closed_before;
+	j->sms_before = sms_before;
+	j->max = max == 0 ? STORE_PURGE_BATCH : store_limit(max);
+	return store_writer_submit(st->writer, j);
+}
+
+/* Queue forgetting a number (only its keyed hash goes) or a request's. */
+int
+store_forget(struct store *st, const char *phone, const char *ref,
+    store_purged_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	if ((phone == NULL) == (ref == NULL))
+		return -1;
+	j = store_job_new(SJ_FORGET, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.purged = cb;
+	if (phone != NULL && store_job_hash_number(st->secret, phone,
+	    j->phone_hash) == -1)
+		goto fail;
+	if (ref != NULL && store_job_strdup(j, ref, &j->ref) == -1)
+		goto fail;
+	return store_writer_submit(st->writer, j);
+
+fail:
+	store_job_free(j);
+	return -1;
+}

@@ -212,6 +212,11 @@ store_job_complete(const struct store_job *j)
 		if (j->cb.done != NULL)
 			j->cb.done(j->rc, j->arg);
 		break;
+	case SJ_PURGE:
+	case SJ_FORGET:
+		if (j->cb.purged != NULL)
+			j->cb.purged(j->rc, &j->purged, j->arg);
+		break;
 	case SJ_OUTBOX_RESULT:
 		if (j->cb.result != NULL)
 			j->cb.result(j->rc, j->rc == STORE_OK ? j->rounds : 0,

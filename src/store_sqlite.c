@@ -151,6 +151,24 @@ static const char *const store_migrations[] = {
 #define STORE_NMIGRATIONS \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
 
+/* The next id of table t: above its rows and its floor. */
+#define STORE_NEXT_ID(t)						\
+	"SELECT max(coalesce((SELECT max(id) FROM " t "), 0),"		\
+	" coalesce((SELECT value FROM meta WHERE key = 'floor." t "'),"	\
+	" 0)) + 1"
+
+/* Raise the floor of table t to its highest id, before deleting. */
+#define STORE_FLOOR(t)							\
+	"INSERT INTO meta (key, value) SELECT 'floor." t "', m FROM"	\
+	" (SELECT max(id) AS m FROM " t ") WHERE m IS NOT NULL"		\
+	" ON CONFLICT (key) DO UPDATE SET"				\
+	" value = max(value, excluded.value)"
+
+/* The ids of at most ?2 requests completed before ?1. */
+#define STORE_PURGE_IDS							\
+	"SELECT id FROM callback WHERE state = 3 AND updated_at < ?1"	\
+	" ORDER BY id LIMIT ?2"
+
 /* The text of every statement, by enum store_stmt; prepared at open. */
 static const char *const store_sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -326,10 +344,40 @@ static const char *const store_sql[ST__COUNT] = {
 	    " ELSE state END WHERE channel = ? AND gateway_id = ?",
 	[ST_SMS_LIST] = "SELECT " STORE_SMS_COLS " FROM sms_out"
 	    " WHERE phone_key = ? ORDER BY id",
-	/* Sealed values name their row: its id is picked first. */
-	[ST_CB_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM callback",
-	[ST_HIST_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM history",
-	[ST_SMS_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM sms_out",
+	/*
+	 * Sealed values name their row: its id is picked first, above
+	 * every id the table ever held (the floor a purge leaves in meta),
+	 * so that a deleted row's id is never used again.
+	 */
+	[ST_CB_NEXT_ID] = STORE_NEXT_ID("callback"),
+	[ST_HIST_NEXT_ID] = STORE_NEXT_ID("history"),
+	[ST_SMS_NEXT_ID] = STORE_NEXT_ID("sms_out"),
+	[ST_FLOOR_CB] = STORE_FLOOR("callback"),
+	[ST_FLOOR_HIST] = STORE_FLOOR("history"),
+	[ST_FLOOR_SMS] = STORE_FLOOR("sms_out"),
+	/* Retention: a batch of closed requests (?2 at most), and texts. */
+	[ST_PURGE_HIST] = "DELETE FROM history WHERE callback_id IN"
+	    " (" STORE_PURGE_IDS ")",
+	[ST_PURGE_OUT] = "DELETE FROM outbox WHERE callback_id IN"
+	    " (" STORE_PURGE_IDS ")",
+	[ST_PURGE_CB] = "DELETE FROM callback WHERE id IN"
+	    " (" STORE_PURGE_IDS ")",
+	[ST_PURGE_SMS] = "DELETE FROM sms_out WHERE id IN (SELECT id FROM"
+	    " sms_out WHERE state != 0 AND updated_at < ?1 ORDER BY id"
+	    " LIMIT ?2)",
+	/* Forgetting one number, by its keyed hash. */
+	[ST_CB_HASH_BY_REF] = "SELECT phone_hash FROM callback WHERE ref = ?",
+	[ST_FORGET_MARK] = "DELETE FROM mark WHERE hash = ?1 OR hash IN"
+	    " (SELECT safe_hash FROM callback WHERE phone_hash = ?1"
+	    " AND safe_hash IS NOT NULL)",
+	[ST_FORGET_HIST] = "DELETE FROM history WHERE callback_id IN"
+	    " (SELECT id FROM callback WHERE phone_hash = ?)",
+	[ST_FORGET_OUT] = "DELETE FROM outbox WHERE callback_id IN"
+	    " (SELECT id FROM callback WHERE phone_hash = ?)",
+	[ST_FORGET_CB] = "DELETE FROM callback WHERE phone_hash = ?",
+	[ST_FORGET_SAFE] = "UPDATE callback SET safe_number = NULL,"
+	    " safe_hash = NULL WHERE safe_hash = ?",
+	[ST_FORGET_SMS] = "DELETE FROM sms_out WHERE phone_key = ?",
 };
 
 /* Store the single integer result of a PRAGMA. */
@@ -540,6 +588,8 @@ static enum store_rc (*const store_sqlite_bodies[])(struct store_engine *,
 	[SJ_SMS_REPORT] = store_jobs_sms_report,
 	[SJ_SMS_OPTOUT] = store_jobs_sms_optout,
 	[SJ_SMS_LIST] = store_jobs_sms_list,
+	[SJ_PURGE] = store_jobs_purge,
+	[SJ_FORGET] = store_jobs_forget,
 };
 
 /* Run one job's body, or STORE_ERR for a kind without one. */
@@ -608,6 +658,25 @@ store_sqlite_rollback(struct store_engine *e)
 		store_sqlite_err(e, "rollback");
 }
 
+/*
+ * Fold the WAL into the file and truncate it. Another connection reading
+ * (hotlined -F, a backup) can keep it from finishing: the next purge
+ * tries again.
+ */
+static void
+store_sqlite_checkpoint(struct store_engine *e)
+{
+	int	 rc;
+
+	rc = sqlite3_wal_checkpoint_v2(e->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		log_info("store: checkpoint: the database is busy; "
+		    "it is retried after the next purge");
+	else if (rc != SQLITE_OK)
+		store_sqlite_err(e, "checkpoint");
+}
+
 /* Count one COMMIT; 0 lets it go ahead. */
 static int
 store_sqlite_commit_hook(void *arg)
@@ -633,6 +702,7 @@ const struct store_backend store_backend_sqlite = {
 	.run = store_sqlite_run,
 	.commit = store_sqlite_commit,
 	.rollback = store_sqlite_rollback,
+	.checkpoint = store_sqlite_checkpoint,
 	.count_commits = store_sqlite_count_commits,
 	.backup = store_sqlite_backup,
 };

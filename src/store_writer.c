@@ -129,8 +129,15 @@ store_writer_batch(struct store_writer *w, struct store_job *batch)
 	for (j = batch; j != NULL; j = j->next)
 		if (ops->run(w->engine, j) == -1)
 			goto abort;
-	if (ops->commit(w->engine) == 0)
+	if (ops->commit(w->engine) == 0) {
+		/* Outside the transaction: a checkpoint cannot run in one. */
+		for (j = batch; j != NULL; j = j->next)
+			if (j->checkpoint && j->rc == STORE_OK)
+				break;
+		if (j != NULL && ops->checkpoint != NULL)
+			ops->checkpoint(w->engine);
 		return;
+	}
 
 abort:
 	ops->rollback(w->engine);
