@@ -11,6 +11,8 @@
  * kept across restarts. A second connection (test-only SQL) checks what
  * is on disk.
  */
+#include <sys/stat.h>
+
 #include <ftw.h>
 #include <limits.h>
 #include <stdatomic.h>
@@ -2787,6 +2789,261 @@ START_TEST(test_dedup_hashed)
 }
 END_TEST
 
+/* What a purge or forget completion saw. */
+struct pres {
+	int			 done;
+	enum store_rc		 rc;
+	struct store_purged	 n;
+};
+
+/* Purge or forget completion. */
+static void
+purged_cb(enum store_rc rc, const struct store_purged *n, void *arg)
+{
+	struct pres	*p = arg;
+
+	p->rc = rc;
+	p->n = *n;
+	p->done++;
+}
+
+/* What an SMS completion saw: the first row's id. */
+struct sres {
+	int			 done;
+	int64_t			 id;
+};
+
+/* SMS completion: remember the first row's id. */
+static void
+sms_id_cb(enum store_rc rc, const struct store_sms *rows, size_t n,
+    void *arg)
+{
+	struct sres	*r = arg;
+
+	ck_assert_int_eq(rc, STORE_OK);
+	ck_assert_uint_eq(n, 1);
+	r->id = rows[0].id;
+	r->done++;
+}
+
+/* Queue one text to phone at now, and have it sent (d) at now. */
+static void
+text_sent(const char *phone, enum store_delivery d, int64_t now)
+{
+	const char	*texts[] = { "ok" };
+	struct dres	 r = { 0, STORE_ERR, 0 };
+	struct sres	 sr = { 0, 0 };
+
+	ck_assert_int_eq(store_sms_queue(fx.st, "at", phone, texts, 1, now,
+	    done_cb, &r), 0);
+	wait_n(&r.done, 1);
+	if (d == STORE_RETRY)
+		return;		/* left queued */
+	ck_assert_int_eq(store_sms_due(fx.st, now, 1, sms_id_cb, &sr), 0);
+	wait_n(&sr.done, 1);
+	ck_assert_int_eq(store_sms_result(fx.st, sr.id, d, 0, NULL, NULL, 1,
+	    "GSM-7", now, done_cb, &r), 0);
+	wait_n(&r.done, 2);
+	ck_assert_int_eq(r.rc, STORE_OK);
+}
+
+/* Purge and wait. */
+static struct pres
+purge(int64_t closed_before, int64_t sms_before, size_t max)
+{
+	struct pres	 p;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_purge(fx.st, closed_before, sms_before, max,
+	    purged_cb, &p), 0);
+	wait_n(&p.done, 1);
+	return p;
+}
+
+/* Forget and wait. */
+static struct pres
+forget(const char *phone, const char *ref)
+{
+	struct pres	 p;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_forget(fx.st, phone, ref, purged_cb, &p), 0);
+	wait_n(&p.done, 1);
+	return p;
+}
+
+/*
+ * Retention: closed requests older than the limit go with their history
+ * and alerts, in batches of max; open ones and newer ones stay; texts no
+ * longer queued go; the WAL is truncated.
+ */
+START_TEST(test_purge)
+{
+	struct got	 g[4], x;
+	struct pres	 p;
+	struct stat	 sb;
+	char		 wal[PATH_MAX + 8];
+	int		 i;
+
+	fx.st = open_store(0);
+	for (i = 0; i < 4; i++) {
+		char	 sid[16], phone[16];
+
+		snprintf(sid, sizeof(sid), "at:p%d", i);
+		snprintf(phone, sizeof(phone), "+8551200000%d", i);
+		ck_assert_int_eq(create(sid, phone, 1000, &g[i]), STORE_OK);
+	}
+	alert(g[0].row.id, 0, 1000);
+	/* 0 and 1 closed at 2000, 2 closed at 9000, 3 stays open. */
+	close_request(g[0].row.ref, 2000);
+	close_request(g[1].row.ref, 2000);
+	close_request(g[2].row.ref, 9000);
+	text_sent("+85512000000", STORE_SENT, 2000);
+	text_sent("+85512000001", STORE_GAVE_UP, 2000);
+	text_sent("+85512000002", STORE_RETRY, 2000);	/* queued */
+	text_sent("+85512000003", STORE_SENT, 9000);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history"), 11);
+
+	/* One at a time: a batch of one request and one text. */
+	p = purge(5000, 5000, 1);
+	ck_assert_int_eq(p.rc, STORE_OK);
+	ck_assert_uint_eq(p.n.requests, 1);
+	ck_assert_uint_eq(p.n.events, 4);	/* created alerted claimed
+						   completed */
+	ck_assert_uint_eq(p.n.alerts, 1);
+	ck_assert_uint_eq(p.n.texts, 1);
+	p = purge(5000, 5000, 0);
+	ck_assert_uint_eq(p.n.requests, 1);
+	ck_assert_uint_eq(p.n.events, 3);
+	ck_assert_uint_eq(p.n.alerts, 0);
+	ck_assert_uint_eq(p.n.texts, 1);
+	p = purge(5000, 5000, 0);
+	ck_assert_int_eq(p.rc, STORE_OK);
+	ck_assert_uint_eq(p.n.requests + p.n.events + p.n.texts, 0);
+
+	ck_assert_int_eq(get(g[0].row.ref, &x), STORE_NOTFOUND);
+	ck_assert_int_eq(get(g[1].row.ref, &x), STORE_NOTFOUND);
+	ck_assert_int_eq(get(g[2].row.ref, &x), STORE_OK);
+	ck_assert_int_eq(get(g[3].row.ref, &x), STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history"), 4);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_out"), 2);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_out"
+	    " WHERE state = 0"), 1);
+	/* The checkpoint after the deleting batches emptied the WAL. */
+	snprintf(wal, sizeof(wal), "%s-wal", fx.path);
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 0);
+}
+END_TEST
+
+/* A purged request's id (and its events' and texts') is not used again. */
+START_TEST(test_purge_ids)
+{
+	struct got	 a, b;
+	struct pres	 p;
+	int64_t		 hmax;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:i1", "+85512000001", 1000, &a), STORE_OK);
+	close_request(a.row.ref, 1000);
+	text_sent("+85512000001", STORE_SENT, 1000);
+	hmax = count_rows("SELECT max(id) FROM history");
+	p = purge(5000, 5000, 0);
+	ck_assert_uint_eq(p.n.requests, 1);
+	ck_assert_uint_eq(p.n.texts, 1);
+	store_free(fx.st);	/* the floor survives a restart */
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:i2", "+85512000002", 6000, &b), STORE_OK);
+	ck_assert_int_eq(b.row.id, a.row.id + 1);
+	ck_assert_int_eq(count_rows("SELECT min(id) FROM history"), hmax + 1);
+	text_sent("+85512000002", STORE_SENT, 6000);
+	ck_assert_int_eq(count_rows("SELECT min(id) FROM sms_out"), 2);
+	/* Sealed rows still open under their new ids. */
+	ck_assert_int_eq(get(b.row.ref, &b), STORE_OK);
+	ck_assert_str_eq(b.row.phone, "+85512000002");
+}
+END_TEST
+
+/*
+ * Forget by number and by case reference: every request of hers, in any
+ * state, with history, notes and alerts, her texts, STOP and unsafe
+ * marks; her number cleared as another's safe number; others untouched.
+ */
+START_TEST(test_forget)
+{
+	struct store_callback	 in;
+	struct got		 a, b, c, o, x;
+	struct pres		 p;
+	struct dres		 r = { 0, STORE_ERR, 0 };
+
+	fx.st = open_store(0);
+	in = sample("+85512000001");
+	in.safe_number = "+85512000009";
+	in.next_action_at = in.call_from = 1000;
+	ck_assert_int_eq(create_in(&in, "at:f1", 1000, &a), STORE_OK);
+	ck_assert_int_eq(change('c', a.row.ref, "c1", 1000, &x), STORE_OK);
+	ck_assert_int_eq(complete(a.row.ref, "c1", "unsafe", 1100, &x),
+	    STORE_OK);
+	ck_assert_int_eq(create("at:f2", "+85512000001", 2000, &b), STORE_OK);
+	alert(b.row.id, 0, 2000);
+	ck_assert_int_eq(store_callback_note(fx.st, b.row.ref, "c1", "note",
+	    2001, row_cb, &x), 0);
+	x.done = 0;
+	wait_n(&x.done, 1);
+	/* Someone else gave her number as a safe number. */
+	in = sample("+85512000002");
+	in.safe_number = "+85512000001";
+	ck_assert_int_eq(create_in(&in, "at:f3", 2000, &c), STORE_OK);
+	ck_assert_int_eq(create("at:f4", "+85512000003", 2000, &o), STORE_OK);
+	text_sent("+85512000001", STORE_SENT, 2000);
+	text_sent("+85512000001", STORE_RETRY, 2000);
+	text_sent("+85512000003", STORE_SENT, 2000);
+	ck_assert_int_eq(store_sms_optout(fx.st, "+85512000001", 1, 2000,
+	    done_cb, &r), 0);
+	wait_n(&r.done, 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark"), 2);
+
+	p = forget("+85512000001", NULL);
+	ck_assert_int_eq(p.rc, STORE_OK);
+	ck_assert_uint_eq(p.n.requests, 2);
+	ck_assert_uint_eq(p.n.events, 6);	/* created claimed completed,
+						   created alerted note */
+	ck_assert_uint_eq(p.n.alerts, 1);
+	ck_assert_uint_eq(p.n.texts, 2);
+	ck_assert_uint_eq(p.n.marks, 2);
+	ck_assert_uint_eq(p.n.optouts, 1);
+	ck_assert_uint_eq(p.n.safe_numbers, 1);
+
+	ck_assert_int_eq(get(a.row.ref, &x), STORE_NOTFOUND);
+	ck_assert_int_eq(get(b.row.ref, &x), STORE_NOTFOUND);
+	ck_assert_int_eq(get(c.row.ref, &x), STORE_OK);
+	ck_assert_ptr_null(x.row.safe_number);
+	ck_assert_int_eq(get(o.row.ref, &x), STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 2);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE"
+	    " callback_id NOT IN (SELECT id FROM callback)"), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_out"), 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_optout"), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark"), 0);
+
+	/* Nothing left: not found. By reference: all of that number's. */
+	ck_assert_int_eq(forget("+85512000001", NULL).rc, STORE_NOTFOUND);
+	ck_assert_int_eq(forget(NULL, "ZZZZZZ").rc, STORE_NOTFOUND);
+	ck_assert_int_eq(create("at:f5", "+85512000003", 9000, &x),
+	    STORE_MERGED);
+	p = forget(NULL, o.row.ref);
+	ck_assert_int_eq(p.rc, STORE_OK);
+	ck_assert_uint_eq(p.n.requests, 1);
+	ck_assert_uint_eq(p.n.texts, 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);
+	ck_assert_int_eq(store_forget(fx.st, NULL, NULL, purged_cb, &p), -1);
+	ck_assert_int_eq(store_forget(fx.st, "+85512000001", "ABCDEF",
+	    purged_cb, &p), -1);
+}
+END_TEST
+
 /* A completion that tries to queue more while the store is closing. */
 static void
 late_cb(enum store_rc rc, const struct store_callback *row, void *arg)
@@ -2919,6 +3176,9 @@ main(void)
 	tcase_add_test(tc, test_failing);
 	tcase_add_test(tc, test_meta);
 	tcase_add_test(tc, test_dedup_hashed);
+	tcase_add_test(tc, test_purge);
+	tcase_add_test(tc, test_purge_ids);
+	tcase_add_test(tc, test_forget);
 	tcase_add_test(tc, test_free_drains);
 	tcase_add_test(tc, test_refuse);
 	tcase_add_test(tc, test_newer_schema);
