@@ -63,6 +63,13 @@ struct conf_console {
 	int		 signin_failures;	/* per address */
 };
 
+/* How long closed requests and sent texts are kept: "retention". */
+struct conf_retention {
+	int		 closed_days;		/* completed requests */
+	int		 sms_hours;		/* texts no longer queued */
+	int		 interval_minutes;	/* between purges */
+};
+
 /* A loaded configuration (opaque). Read-only once loaded. */
 struct conf;
 
@@ -105,6 +112,7 @@ const struct conf_listen	*conf_listen(const struct conf *c);
 const struct conf_listen	*conf_api(const struct conf *c);
 const struct conf_session	*conf_session(const struct conf *c);
 const struct conf_console	*conf_console(const struct conf *c);
+const struct conf_retention	*conf_retention(const struct conf *c);
 const struct roster		*conf_roster(const struct conf *c);
 const char	*conf_file(const struct conf *c);
 const char	*conf_database(const struct conf *c);	/* SQLite file */

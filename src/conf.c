@@ -39,6 +39,7 @@ struct conf {
 	struct conf_listen	  api;
 	struct conf_session	  session;
 	struct conf_console	  console;
+	struct conf_retention	  retention;
 	char			 *exit_text;	/* the quick exit's END text */
 	int			  verbose;
 	struct menu_keys	  keys;
@@ -130,6 +131,18 @@ static const struct schema_key ck_console[] = {
 	SCHEMA_END
 };
 
+static const struct schema_key ck_retention[] = {
+	{ "closed_days", SCHEMA_INT, 1, 3650, NULL, 30, 0, NULL, NULL,
+	  "days a completed request is kept (with its history, notes and "
+	  "alerts) after its last change" },
+	{ "sms_hours", SCHEMA_INT, 1, 8760, NULL, 24, 0, NULL, NULL,
+	  "hours a text no longer queued (sent, delivered, failed) is kept" },
+	{ "interval_minutes", SCHEMA_INT, 1, 1440, NULL, 60, 0, NULL, NULL,
+	  "minutes between purges (the first runs a second after start)" },
+	SCHEMA_COMMENT,
+	SCHEMA_END
+};
+
 static const struct schema_key ck_top[] = {
 	{ "listen", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_listen,
 	  "USSD webhook listener" },
@@ -161,6 +174,8 @@ static const struct schema_key ck_top[] = {
 	  "counsellor API listener (read at start only)" },
 	{ "console", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_console,
 	  "the counsellors' web console on the API listener" },
+	{ "retention", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_retention,
+	  "how long closed requests and sent texts are kept" },
 	{ "notify", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, NULL,
 	  "alert providers: Telegram, Africa's Talking, PlasGate" },
 	{ "sms", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, NULL,
@@ -446,6 +461,13 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 	c->console.link_ttl = (int)schema_int(con, ck_console, "link_ttl");
 	c->console.signin_failures = (int)schema_int(con, ck_console,
 	    "signin_failures");
+	con = json_object_get(root, "retention");
+	c->retention.closed_days = (int)schema_int(con, ck_retention,
+	    "closed_days");
+	c->retention.sms_hours = (int)schema_int(con, ck_retention,
+	    "sms_hours");
+	c->retention.interval_minutes = (int)schema_int(con, ck_retention,
+	    "interval_minutes");
 	c->notify = notify_configure(ld, json_object_get(root, "notify"),
 	    "/notify");
 	c->sms = sms_configure(ld, json_object_get(root, "sms"), "/sms");
@@ -787,6 +809,13 @@ const struct conf_console *
 conf_console(const struct conf *c)
 {
 	return &c->console;
+}
+
+/* The retention limits. */
+const struct conf_retention *
+conf_retention(const struct conf *c)
+{
+	return &c->retention;
 }
 
 /* The roster, or NULL. */

@@ -31,6 +31,7 @@
 #include "http.h"
 #include "log.h"
 #include "notify_telegram.h"
+#include "retention.h"
 #include "roster.h"
 #include "session.h"
 #include "sms.h"
@@ -86,6 +87,7 @@ struct hotlined {
 	struct signin		*signin;	/* console sessions */
 	struct console		*console;
 	struct telegram		*telegram;
+	struct retention	*retention;	/* the purge's schedule */
 	char			*api_url;	/* base of claim links */
 	struct event		*sig[HOTLINED_NSIG];
 	struct event		*drain;
@@ -265,6 +267,12 @@ hotlined_start(struct hotlined *d)
 	sms_set_store(d->sms, d->store);
 	if (smsout_start(d->smsout, d->store) == -1)
 		return -1;
+	d->retention = retention_new(d->base, d->store, &d->clock,
+	    conf_retention(d->conf));
+	if (d->retention == NULL || retention_start(d->retention) == -1) {
+		log_warnx("cannot schedule the retention purge");
+		return -1;
+	}
 	if (http_listen(d->http, conf_listen(d->conf)->address,
 	    conf_listen(d->conf)->port, &cause) == -1) {
 		log_warn("%s", cause ? cause : "cannot listen");
@@ -343,6 +351,8 @@ hotlined_reload(struct hotlined *d)
 	/* The API's cap, like the rest of its block, waits for a restart. */
 	http_set_conns(d->api_http, 0, na->deadline);
 	log_setverbose(d->verbose || conf_verbose(nc));
+	if (d->retention != NULL)
+		retention_reload(d->retention, conf_retention(nc));
 	log_info("reloaded %s: %zu channel%s; live sessions finish on "
 	    "their old menus: %zu", d->conf_file, conf_nchannels(nc),
 	    conf_nchannels(nc) == 1 ? "" : "s", session_live(d->sessions));
@@ -477,6 +487,7 @@ hotlined_free(struct hotlined *d)
 	if (d->sessions != NULL)
 		session_table_stop(d->sessions);
 	store_free(d->store);
+	retention_free(d->retention);
 	telegram_free(d->telegram);
 	dispatch_free(d->dispatch);
 	http_free(d->api_http);
