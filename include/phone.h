@@ -35,4 +35,11 @@ int	phone_intl_ok(const char *s, int plus);
  */
 int	phone_e164(const char *in, char *buf, size_t len);
 
+/*
+ * Normalise a number as the store was given it: as a USSD caller's
+ * (phone_kh), else as an SMS sender's (phone_e164). Returns 0, or -1
+ * when it is neither.
+ */
+int	phone_stored(const char *in, char *buf, size_t len);
+
 #endif

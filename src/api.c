@@ -15,9 +15,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <sodium.h>
 
 #include "api.h"
 #include "api_view.h"
@@ -27,6 +29,7 @@
 #include "dispatch.h"
 #include "http.h"
 #include "log.h"
+#include "phone.h"
 #include "roster.h"
 #include "signin.h"
 #include "store.h"
@@ -51,7 +54,8 @@ struct api {
 /* What a deferred request was. */
 enum api_action {
 	API_LIST, API_GET, API_CLAIM, API_RELEASE, API_COMPLETE, API_HISTORY,
-	API_REASSIGN, API_NO_ANSWER, API_NOTE, API_OVERVIEW, API_ME
+	API_REASSIGN, API_NO_ANSWER, API_NOTE, API_OVERVIEW, API_ME,
+	API_FORGET
 };
 
 /* A request waiting for the store. */
@@ -76,6 +80,7 @@ static const struct api_name {
 	{ "/api/requests",	API_LIST,	0 },
 	{ "/api/overview",	API_OVERVIEW,	0 },
 	{ "/api/me",		API_ME,		0 },
+	{ "/api/forget",	API_FORGET,	1 },
 }, api_verbs[] = {
 	{ "",			API_GET,	0 },
 	{ "history",		API_HISTORY,	0 },
@@ -498,12 +503,103 @@ struct api_args {
 	const char		*outcome;
 	const char		*to;		/* reassign */
 	const char		*note;		/* note, in notebuf */
+	char			 phone[32];	/* forget: normalised, or "" */
 	char			 notebuf[STORE_NOTE_MAX + 2];
 	size_t			 limit;		/* list */
 	enum store_view		 view;
 	struct store_cursor	 after;
 	int			 has_after;
 };
+
+/*
+ * Read {"phone": "..."} (normalised into g->phone) or {"ref": "..."} (into
+ * g->ref), exactly one of them. -1 with *why set otherwise. The copy of
+ * the body and the number typed are wiped.
+ */
+static int
+api_forget_body(struct evhttp_request *req, struct api_args *g,
+    const char **why)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
+	json_error_t	 err;
+	json_t		*o, *ph, *ref;
+	const char	*v;
+	int		 rc = -1;
+	size_t		 i;
+
+	*why = "body must be {\"phone\": a number} or {\"ref\": a case "
+	    "reference}";
+	o = json_loadb((const char *)evbuffer_pullup(in, -1),
+	    evbuffer_get_length(in), 0, &err);
+	ph = json_object_get(o, "phone");
+	ref = json_object_get(o, "ref");
+	if (!json_is_object(o) || (ph == NULL) == (ref == NULL))
+		goto out;
+	if (ph != NULL) {
+		v = json_string_value(ph);
+		if (v == NULL || phone_stored(v, g->phone,
+		    sizeof(g->phone)) == -1) {
+			*why = "\"phone\" is not a phone number";
+			goto out;
+		}
+	} else {
+		v = json_string_value(ref);
+		if (v == NULL || *v == '\0' || strlen(v) >= sizeof(g->ref)) {
+			*why = "\"ref\" is not a case reference";
+			goto out;
+		}
+		for (i = 0; v[i] != '\0'; i++)
+			if ((v[i] < 'A' || v[i] > 'Z') &&
+			    (v[i] < '0' || v[i] > '9')) {
+				*why = "\"ref\" is not a case reference";
+				goto out;
+			}
+		snprintf(g->ref, sizeof(g->ref), "%s", v);
+	}
+	rc = 0;
+out:
+	if (ph != NULL && json_is_string(ph))
+		sodium_memzero((char *)json_string_value(ph),
+		    json_string_length(ph));
+	json_decref(o);
+	/* Nothing reads the body after this: wipe the number in it. */
+	sodium_memzero(evbuffer_pullup(in, -1), evbuffer_get_length(in));
+	return rc;
+}
+
+/* What a forget removed, as the supervisor is told (never the number). */
+static void
+api_forget_cb(enum store_rc rc, const struct store_purged *n, void *arg)
+{
+	struct api_wait		*w = arg;
+	struct evhttp_request	*req = http_defer_req(w->defer);
+
+	if (rc == STORE_OK)
+		log_info("forget by %s: %zu requests, %zu history events, "
+		    "%zu alerts, %zu texts, %zu marks, %zu opt-outs, "
+		    "%zu safe numbers", w->who, n->requests, n->events,
+		    n->alerts, n->texts, n->marks, n->optouts,
+		    n->safe_numbers);
+	if (req == NULL)
+		goto out;
+	if (rc == STORE_NOTFOUND) {
+		console_error(req, 404, "Not Found", "nothing of that number "
+		    "or reference is kept");
+		goto out;
+	}
+	if (rc != STORE_OK) {
+		api_store_error(req, rc);
+		goto out;
+	}
+	console_json(req, 200, "OK", json_pack("{s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I}", "requests", (json_int_t)n->requests, "events",
+	    (json_int_t)n->events, "alerts", (json_int_t)n->alerts, "texts",
+	    (json_int_t)n->texts, "marks", (json_int_t)n->marks, "optouts",
+	    (json_int_t)n->optouts, "safe_numbers",
+	    (json_int_t)n->safe_numbers));
+out:
+	api_wait_free(w);
+}
 
 /* Queue the store job behind an authenticated request. */
 static int
@@ -551,6 +647,10 @@ api_dispatch(struct api *a, struct api_wait *w, const struct api_args *g,
 		    g->outcome, now, api_one_cb, w);
 	case API_HISTORY:
 		return store_callback_history(a->store, g->ref, api_history_cb,
+		    w);
+	case API_FORGET:
+		return store_forget(a->store, g->phone[0] != '\0' ? g->phone :
+		    NULL, g->phone[0] != '\0' ? NULL : g->ref, api_forget_cb,
 		    w);
 	case API_ME:		/* answered at once, from the roster */
 		break;
@@ -624,6 +724,17 @@ api_args_read(struct api *a, struct evhttp_request *req,
 		console_error(req, 403, "Forbidden", "only a supervisor sees "
 		    "the overview");
 		return -1;
+	}
+	if (*action == API_FORGET) {
+		if (!p->supervisor) {
+			console_error(req, 403, "Forbidden", "only a "
+			    "supervisor can forget a number");
+			return -1;
+		}
+		if (api_forget_body(req, g, &why) == -1) {
+			console_error(req, 400, "Bad Request", why);
+			return -1;
+		}
 	}
 	if (*action == API_NOTE && (g->note = api_note(req, g->notebuf,
 	    sizeof(g->notebuf), &why)) == NULL) {
@@ -749,4 +860,5 @@ api_request_cb(struct evhttp_request *req, void *arg)
 		api_wait_free(w);
 		console_error(req, 503, "Service Unavailable", "store busy");
 	}
+	sodium_memzero(g.phone, sizeof(g.phone));
 }

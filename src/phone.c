@@ -122,3 +122,12 @@ phone_e164(const char *in, char *buf, size_t len)
 		return -1;
 	return 0;
 }
+
+/* A number as the store keeps it: Cambodian first, else international. */
+int
+phone_stored(const char *in, char *buf, size_t len)
+{
+	if (phone_kh(in, buf, len) == 0)
+		return 0;
+	return phone_e164(in, buf, len);
+}
