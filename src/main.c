@@ -22,6 +22,7 @@
 #include "config.h"
 #include "conf.h"
 #include "diag.h"
+#include "forget.h"
 #include "hotlined.h"
 #include "log.h"
 #include "priv.h"
@@ -50,11 +51,13 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: hotlined [-tVvkK] [-B file] [-c file] [-u user]\n"
+	    "usage: hotlined [-FtVvkK] [-B file] [-c file] [-u user]\n"
 	    "  -B file  back the database up into the new file, then exit\n"
 	    "  -c file  configuration file (default %s)\n"
 	    "  -u user  run as user (needed when started as root)\n"
 	    "  -t       check the configuration and every menu, then exit\n"
+	    "  -F       forget each number or case reference read from\n"
+	    "           stdin, one a line, and exit\n"
 	    "  -V       print versions and exit\n"
 	    "  -v       log debug lines\n"
 	    "  -k       list every key of the configuration, roster and menu\n"
@@ -127,17 +130,20 @@ main(int argc, char *argv[])
 	struct conf	*c;
 	const char	*file = HOTLINED_CONF, *user = NULL, *dest = NULL;
 	char		 why[256];
-	int		 ch, check = 0, verbose = 0, rc;
+	int		 ch, check = 0, forget = 0, verbose = 0, rc;
 
 	/* Every file the daemon makes is its own alone. */
 	umask(077);
-	while ((ch = getopt(argc, argv, "B:c:tu:VvkKh")) != -1) {
+	while ((ch = getopt(argc, argv, "B:c:Ftu:VvkKh")) != -1) {
 		switch (ch) {
 		case 'B':
 			dest = optarg;
 			break;
 		case 'c':
 			file = optarg;
+			break;
+		case 'F':
+			forget = 1;
 			break;
 		case 't':
 			check = 1;
@@ -160,7 +166,7 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (dest != NULL && (forget || check)))
 		usage();
 	log_init("hotlined", verbose);
 	json_set_alloc_funcs(malloc, json_wipe_free);
@@ -186,6 +192,12 @@ main(int argc, char *argv[])
 	c = load(file, NULL);
 	if (c == NULL)
 		fatalx("%s: configuration has errors, not starting", file);
+	if (forget) {
+		rc = forget_run(c, stdin, stdout, stderr);
+		conf_unref(c);
+		curl_global_cleanup();
+		return rc;
+	}
 	if (conf_verbose(c))
 		log_setverbose(1);
 	log_info("hotlined %s starting (libevent %s, libcurl %s, SQLite %s, "

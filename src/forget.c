@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * forget: the command-line side of forgetting (hotlined -F). It owns the
+ * reading of lines, their normalising and the report; the deleting is
+ * store_forget's, run on a store of its own with its own event base, one
+ * line at a time. A running daemon's live sessions are in its memory,
+ * out of reach here: POST /api/forget is the way to end those too.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "conf.h"
+#include "forget.h"
+#include "phone.h"
+#include "store.h"
+
+/* One line's outcome, filled by the completion. */
+struct forget_line {
+	int			 done;
+	enum store_rc		 rc;
+	struct store_purged	 n;
+};
+
+/* A forget is done: keep what it says. */
+static void
+forget_done_cb(enum store_rc rc, const struct store_purged *n, void *arg)
+{
+	struct forget_line	*l = arg;
+
+	l->rc = rc;
+	l->n = *n;
+	l->done = 1;
+}
+
+/*
+ * Whether s is a case reference: 4 to 15 of A-Z and 0-9, a letter among
+ * them (digits alone are a number).
+ */
+static int
+forget_is_ref(const char *s)
+{
+	size_t	 i;
+	int	 letter = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			letter = 1;
+		else if (s[i] < '0' || s[i] > '9')
+			return 0;
+	}
+	return letter && i >= 4 && i < 16;
+}
+
+/* Strip the blanks around s, in place; returns its start. */
+static char *
+forget_trim(char *s)
+{
+	size_t	 n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Forget one line (n is its number); 0, or 1 on failure (reported). */
+static int
+forget_one(struct event_base *base, struct store *st, char *line, size_t n,
+    FILE *out, FILE *err)
+{
+	struct forget_line	 l;
+	char			 phone[32];
+	const char		*s = forget_trim(line);
+	int			 rc;
+
+	memset(&l, 0, sizeof(l));
+	if (*s == '\0')
+		return 0;
+	if (forget_is_ref(s))
+		rc = store_forget(st, NULL, s, forget_done_cb, &l);
+	else if (phone_stored(s, phone, sizeof(phone)) == 0)
+		rc = store_forget(st, phone, NULL, forget_done_cb, &l);
+	else {
+		fprintf(err, "line %zu: not a phone number or a case "
+		    "reference\n", n);
+		return 1;
+	}
+	sodium_memzero(phone, sizeof(phone));
+	if (rc == -1) {
+		fprintf(err, "line %zu: the store took no job\n", n);
+		return 1;
+	}
+	while (!l.done && event_base_loop(base, EVLOOP_ONCE) == 0)
+		;
+	if (l.rc == STORE_NOTFOUND) {
+		fprintf(out, "line %zu: nothing is kept of it\n", n);
+		return 0;
+	}
+	if (!l.done || l.rc != STORE_OK) {
+		fprintf(err, "line %zu: the store failed (see above)\n", n);
+		return 1;
+	}
+	fprintf(out, "line %zu: forgot %zu requests, %zu history events, "
+	    "%zu alerts, %zu texts, %zu marks, %zu opt-outs, %zu safe "
+	    "numbers\n", n, l.n.requests, l.n.events, l.n.alerts, l.n.texts,
+	    l.n.marks, l.n.optouts, l.n.safe_numbers);
+	return 0;
+}
+
+/* Open the store, forget line after line, close it. */
+int
+forget_run(const struct conf *c, FILE *in, FILE *out, FILE *err)
+{
+	struct event_base	*base;
+	struct store_opts	 so;
+	struct store		*st = NULL;
+	char			*line = NULL, *cause = NULL;
+	size_t			 cap = 0, n = 0;
+	int			 failed = 0;
+
+	/* Forgetting never makes a database (nor a key for one). */
+	if (access(conf_database(c), F_OK) == -1) {
+		fprintf(err, "%s: %s\n", conf_database(c), strerror(errno));
+		return 1;
+	}
+	base = event_base_new();
+	if (base == NULL) {
+		fprintf(err, "out of memory\n");
+		return 1;
+	}
+	memset(&so, 0, sizeof(so));
+	so.key_file = conf_key_file(c);
+	st = store_new(base, conf_database(c), &so, &cause);
+	if (st == NULL) {
+		fprintf(err, "%s\n", cause != NULL ? cause :
+		    "cannot open the database");
+		free(cause);
+		event_base_free(base);
+		return 1;
+	}
+	while (getline(&line, &cap, in) != -1) {
+		n++;
+		failed |= forget_one(base, st, line, n, out, err);
+		sodium_memzero(line, cap);
+	}
+	if (line != NULL)
+		sodium_memzero(line, cap);
+	free(line);
+	store_free(st);
+	event_base_free(base);
+	return failed;
+}
