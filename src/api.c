@@ -689,8 +689,10 @@ api_action(const char *path, char *ref, size_t reflen, int *want_post)
 
 	*want_post = 0;
 	for (i = 0; i < sizeof(api_paths) / sizeof(api_paths[0]); i++)
-		if (strcmp(path, api_paths[i].name) == 0)
+		if (strcmp(path, api_paths[i].name) == 0) {
+			*want_post = api_paths[i].post;
 			return api_paths[i].action;
+		}
 	if (strncmp(path, "/api/requests/", 14) != 0 ||
 	    api_route(path, ref, reflen, &verb) == -1)
 		return -1;
