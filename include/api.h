@@ -41,6 +41,15 @@ int		 api_mount(struct api *a, struct http *h);
 typedef void	(*api_claim_cb)(const char *ref, const char *who, void *arg);
 void		 api_on_claim(struct api *a, api_claim_cb cb, void *arg);
 
+/*
+ * Before a number is forgotten, cb(phone, arg) ends what the daemon holds
+ * of it in memory (its live sessions); phone is "+855...", valid during
+ * the call, and must not be kept or logged.
+ */
+typedef void	(*api_forgetting_cb)(const char *phone, void *arg);
+void		 api_on_forget(struct api *a, api_forgetting_cb cb,
+		    void *arg);
+
 /* Free the API (NULL is fine) once its front end is freed. */
 void		 api_free(struct api *a);
 

@@ -89,6 +89,15 @@ int			 session_gateway_end(struct session_table *t,
 int			 session_exists(struct session_table *t,
 			    const char *channel, const char *id);
 
+/*
+ * Her number is being forgotten: wipe every session (USSD or SMS) whose
+ * last hop came from phone (any form a caller writes), at once, or once
+ * its store step is done. Call before store_forget, so that what those
+ * sessions queued is deleted too. Returns how many there were.
+ */
+size_t			 session_end_number(struct session_table *t,
+			    const char *phone);
+
 /* Give the table its store once the database is open. */
 void			 session_table_set_store(struct session_table *t,
 			    struct store *st);

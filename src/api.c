@@ -49,6 +49,8 @@ struct api {
 	struct console			*console;	/* may be NULL */
 	api_claim_cb			 claimed;
 	void				*claimed_arg;
+	api_forgetting_cb		 forgetting;
+	void				*forgetting_arg;
 };
 
 /* What a deferred request was. */
@@ -129,6 +131,14 @@ api_on_claim(struct api *a, api_claim_cb cb, void *arg)
 {
 	a->claimed = cb;
 	a->claimed_arg = arg;
+}
+
+/* Be told of every number about to be forgotten. */
+void
+api_on_forget(struct api *a, api_forgetting_cb cb, void *arg)
+{
+	a->forgetting = cb;
+	a->forgetting_arg = arg;
 }
 
 /* Free the API; its front end goes first. */
@@ -601,6 +611,42 @@ out:
 	api_wait_free(w);
 }
 
+/*
+ * Forget phone: first what the daemon holds of it in memory, then (so
+ * that what those sessions queued goes too) the store's rows.
+ */
+static int
+api_forget_phone(struct api_wait *w, const char *phone)
+{
+	struct api	*a = w->a;
+
+	if (a->forgetting != NULL)
+		a->forgetting(phone, a->forgetting_arg);
+	return store_forget(a->store, phone, NULL, api_forget_cb, w);
+}
+
+/* The request named by reference: forget its number. */
+static void
+api_forget_ref_cb(enum store_rc rc, const struct store_callback *c,
+    void *arg)
+{
+	struct api_wait		*w = arg;
+	struct evhttp_request	*req;
+
+	if (rc == STORE_OK && c != NULL && c->phone != NULL &&
+	    api_forget_phone(w, c->phone) == 0)
+		return;
+	req = http_defer_req(w->defer);
+	if (req != NULL && rc == STORE_NOTFOUND)
+		console_error(req, 404, "Not Found", "nothing of that number "
+		    "or reference is kept");
+	else if (req != NULL && rc != STORE_OK)
+		api_store_error(req, rc);
+	else if (req != NULL)
+		console_error(req, 503, "Service Unavailable", "store busy");
+	api_wait_free(w);
+}
+
 /* Queue the store job behind an authenticated request. */
 static int
 api_dispatch(struct api *a, struct api_wait *w, const struct api_args *g,
@@ -649,8 +695,9 @@ api_dispatch(struct api *a, struct api_wait *w, const struct api_args *g,
 		return store_callback_history(a->store, g->ref, api_history_cb,
 		    w);
 	case API_FORGET:
-		return store_forget(a->store, g->phone[0] != '\0' ? g->phone :
-		    NULL, g->phone[0] != '\0' ? NULL : g->ref, api_forget_cb,
+		if (g->phone[0] != '\0')
+			return api_forget_phone(w, g->phone);
+		return store_callback_get(a->store, g->ref, api_forget_ref_cb,
 		    w);
 	case API_ME:		/* answered at once, from the roster */
 		break;

@@ -185,6 +185,19 @@ hotlined_sent(const struct notify_transport *t, const char *ref,
 		telegram_sent(d->telegram, ref, body);
 }
 
+/* A number is being forgotten: wipe its live sessions first. */
+static void
+hotlined_forgetting(const char *phone, void *arg)
+{
+	struct hotlined	*d = arg;
+	size_t		 n;
+
+	n = session_end_number(d->sessions, phone);
+	if (n > 0)
+		log_info("forget: %zu live session%s wiped", n,
+		    n == 1 ? "" : "s");
+}
+
 /* The counsellor API and the dispatcher that links to it. */
 static int
 hotlined_start_api(struct hotlined *d)
@@ -236,6 +249,7 @@ hotlined_start_api(struct hotlined *d)
 	    telegram_mount(d->telegram, d->api_http) == -1)
 		return -1;
 	api_on_claim(d->api, hotlined_claimed, d);
+	api_on_forget(d->api, hotlined_forgetting, d);
 	dispatch_set_console(d->dispatch, d->console);
 	dispatch_on_sent(d->dispatch, hotlined_sent, d);
 	telegram_start(d->telegram);

@@ -25,6 +25,7 @@
 #include "intake.h"
 #include "log.h"
 #include "menu.h"
+#include "phone.h"
 #include "session.h"
 #include "tally.h"
 
@@ -61,6 +62,9 @@ struct session {
 	struct intake		*intake;	/* once a store step came */
 	char			*history;	/* history mode: last seen */
 	uint64_t		 hop;		/* keyed hash of the last hop */
+	uint64_t		 phone;		/* keyed hash of her number */
+	int			 has_phone;
+	int			 forgotten;	/* wipe without a trace */
 	int			 hop_known;
 	size_t			 hops;
 	char			*reply;
@@ -662,8 +666,9 @@ session_saved_cb(enum engine_saved saved, const struct menu_when_info *when,
 	if (kick && t->stored != NULL)
 		t->stored(t->stored_arg);
 	if (gone != NULL) {
-		/* The gateway ended it while the store worked. */
-		if (s->state == SESSION_ACTIVE)
+		/* The gateway ended it while the store worked (or her
+		 * number is being forgotten: nothing more is recorded). */
+		if (s->state == SESSION_ACTIVE && !s->forgotten)
 			session_finish(s, gone);
 		session_destroy(s);
 	}
@@ -697,6 +702,55 @@ session_store(struct session *s, const struct channel_event *ev,
 	}
 	session_set_state(s, SESSION_STORING);
 	return session_wait(s, later, arg);
+}
+
+/* The keyed hash of a number as the store keeps it; -1 if not one. */
+static int
+session_phone_hash(const struct session_table *t, const char *phone,
+    uint64_t *out)
+{
+	char	 buf[32];
+
+	if (phone == NULL || phone_stored(phone, buf, sizeof(buf)) == -1)
+		return -1;
+	*out = hash_siphash(t->key, buf, strlen(buf));
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
+
+/* Remember whose session s is (the number of this hop), as a hash. */
+static void
+session_note_phone(struct session *s, const char *phone)
+{
+	if (session_phone_hash(s->table, phone, &s->phone) == 0)
+		s->has_phone = 1;
+}
+
+/* Wipe every session of a number that is being forgotten. */
+size_t
+session_end_number(struct session_table *t, const char *phone)
+{
+	struct session	*s, *next;
+	uint64_t	 h;
+	size_t		 n = 0;
+
+	if (session_phone_hash(t, phone, &h) == -1)
+		return 0;
+	for (s = TAILQ_FIRST(&t->lru); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, lru);
+		if (!s->has_phone || s->phone != h)
+			continue;
+		n++;
+		log_info("session s%llu: wiped: its number is forgotten",
+		    s->ref);
+		/* Its store job is queued before the forget: it goes too. */
+		if (s->state == SESSION_STORING) {
+			s->gone = "forgotten";
+			s->forgotten = 1;
+		} else
+			session_destroy(s);
+	}
+	return n;
 }
 
 /* Set the store. */
@@ -848,6 +902,7 @@ session_handle(struct session_table *t, struct conf *conf,
 		if (s->state == SESSION_ENDED)
 			return session_expired(s->channel, reply);
 		session_touch(s, 1);
+		session_note_phone(s, ev->phone);
 		if (channel_kind(ch) == CHANNEL_SMS)
 			s->deadline = session_now() + session_lifetime(s);
 		in = ev->history != NULL ? session_latest(s, ev) : ev->input;
@@ -883,6 +938,7 @@ session_handle(struct session_table *t, struct conf *conf,
 		free(key);
 		return SESSION_ERR;
 	}
+	session_note_phone(s, ev->phone);
 	log_debug("session s%llu: started on channel %s", s->ref,
 	    channel_name(ch));
 	r = engine_start(s->engine, &text);

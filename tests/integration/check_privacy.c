@@ -6,7 +6,8 @@
  * closed request with its history and alerts, and the texts sent, and
  * keeps the open request; a reload with a lower limit purges at once;
  * POST /api/forget by number removes every row keyed to her (counted
- * through a second connection to the file) and is for supervisors only;
+ * through a second connection to the file) and her live session, and is
+ * for supervisors only;
  * hotlined -F forgets what it reads on stdin and never echoes it.
  */
 #include <sys/wait.h>
@@ -263,7 +264,8 @@ num(json_t *o, const char *k)
 /*
  * (c) A supervisor forgets her by number, in the national form: both of
  * her requests (one closed unsafe, one open with a note), their history
- * and alerts, the unsafe mark, go; the other caller's request stays.
+ * and alerts, the unsafe mark, her live session, go; the other caller's
+ * request and session stay.
  * Counsellors may not; bad bodies and methods are refused.
  */
 START_TEST(test_api_forget)
@@ -296,12 +298,20 @@ START_TEST(test_api_forget)
 	json_decref(forget(TOK_S1, "{\"phone\": \"hello\"}", 400));
 	ck_assert_int_eq(db_int("SELECT count(*) FROM callback"), 3);
 
+	/* She is mid-way through another session; so is someone else. */
+	free(at_hop("fg-live", PHONE, ""));
+	free(at_hop("fg-live2", PHONE2, ""));
+	ck_assert_int_eq(harness_counter(h, "sessions"), 2);
+
 	v = forget(TOK_S1, "{\"phone\": \"012 345 678\"}", 200);
 	ck_assert_int_eq(num(v, "requests"), 2);
 	ck_assert_int_eq(num(v, "marks"), 1);
 	ck_assert_int_ge(num(v, "events"), 7);
 	ck_assert_int_ge(num(v, "alerts"), 2);
 	json_decref(v);
+	/* Her live session is wiped from memory; the other one goes on. */
+	ck_assert_int_eq(harness_counter(h, "sessions"), 1);
+	ck_assert(harness_log_contains(h, "live session"));
 	ck_assert_int_eq(traces_of_phone(), 0);
 	gone(closed);
 	gone(open);
