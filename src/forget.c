@@ -4,7 +4,7 @@
  * reading of lines, their normalising and the report; the deleting is
  * store_forget's, run on a store of its own with its own event base, one
  * line at a time. A running daemon's live sessions are in its memory,
- * out of reach here: POST /api/forget is the way to end those too.
+ * out of reach here: POST /api/forget wipes those too.
  */
 #include <ctype.h>
 #include <errno.h>
