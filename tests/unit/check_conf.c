@@ -562,6 +562,44 @@ START_TEST(test_console)
 }
 END_TEST
 
+/* The retention block: defaults, limits given, and every bad value. */
+START_TEST(test_retention)
+{
+	struct conf	*c;
+
+	c = load("{" BASE "}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(conf_retention(c)->closed_days, 30);
+	ck_assert_int_eq(conf_retention(c)->sms_hours, 24);
+	ck_assert_int_eq(conf_retention(c)->interval_minutes, 60);
+	conf_unref(c);
+
+	c = load("{" BASE ", \"retention\": {\"closed_days\": 1, "
+	    "\"sms_hours\": 8760, \"interval_minutes\": 1440, "
+	    "\"comment\": \"x\"}}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_int_eq(conf_retention(c)->closed_days, 1);
+	ck_assert_int_eq(conf_retention(c)->sms_hours, 8760);
+	ck_assert_int_eq(conf_retention(c)->interval_minutes, 1440);
+	conf_unref(c);
+	ck_assert_uint_eq(diag_count(d), 0);
+
+	refused("{" BASE ", \"retention\": {\"closed_days\": 0, "
+	    "\"sms_hours\": 0, \"interval_minutes\": 1441, \"days\": 3}}",
+	    "/retention/closed_days: must be within 1..3650");
+	ck_assert(tu_diag_has(d, "/retention/sms_hours: must be within "
+	    "1..8760"));
+	ck_assert(tu_diag_has(d, "/retention/interval_minutes: must be "
+	    "within 1..1440"));
+	ck_assert(tu_diag_has(d, "/retention/days: unknown key \"days\""));
+	ck_assert_msg(diag_count(d) == 4, "%s", tu_diag_all(d));
+	diag_free(d);
+	d = diag_new();
+	refused("{" BASE ", \"retention\": {\"interval_minutes\": 0}}",
+	    "/retention/interval_minutes: must be within 1..1440");
+}
+END_TEST
+
 /* How Telegram presses arrive: poll (default), webhook (with a secret)
  * or off; and the long poll's timeout. */
 START_TEST(test_telegram_updates)
@@ -868,6 +906,7 @@ main(void)
 	tcase_add_test(tc, test_routing);
 	tcase_add_test(tc, test_services);
 	tcase_add_test(tc, test_console);
+	tcase_add_test(tc, test_retention);
 	tcase_add_test(tc, test_telegram_updates);
 	tcase_add_test(tc, test_sms_block);
 	tcase_add_test(tc, test_sms_report);
