@@ -423,6 +423,36 @@ START_TEST(test_new_continue)
 END_TEST
 
 /*
+ * Forgetting a number wipes its sessions, live or ended, whatever form
+ * the number is given in; the others stay; a later hop finds nothing.
+ */
+START_TEST(test_end_number)
+{
+	start_short(10, 0);
+	say("s1", "", S_MAIN, 0);
+	say("s1", "1", S_SAFE, 0);
+	say("s2", "", S_MAIN, 0);
+	say("s3", "", S_MAIN, 0);
+	say("s3", "2", S_HELP, 1);	/* ended, held for retries */
+	ck_assert_uint_eq(session_count(table), 3);
+	ck_assert_uint_eq(session_live(table), 2);
+
+	ck_assert_uint_eq(session_end_number(table, "012 345 601"), 1);
+	ck_assert_uint_eq(session_count(table), 2);
+	ck_assert_uint_eq(session_live(table), 1);
+	say("s1", "1*1", S_EXPIRED, 1);
+	ck_assert_uint_eq(session_end_number(table, "+85512345603"), 1);
+	ck_assert_uint_eq(session_count(table), 1);
+	ck_assert_uint_eq(session_end_number(table, "+85512345603"), 0);
+	ck_assert_uint_eq(session_end_number(table, "not a number"), 0);
+	ck_assert_uint_eq(session_end_number(table, "+85512345609"), 0);
+	/* s2 goes on. */
+	say("s2", "1", S_SAFE, 0);
+	ck_assert_uint_eq(session_live(table), 1);
+}
+END_TEST
+
+/*
  * A retried hop gets the same reply and does not move on (answering "1"
  * to the question again would file a request); so does a retried END,
  * until the retry window is over.
@@ -794,6 +824,7 @@ session_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_new_continue);
+	tcase_add_test(tc, test_end_number);
 	tcase_add_test(tc, test_evict);
 	tcase_add_test(tc, test_busy);
 	tcase_add_test(tc, test_gateway_end);
