@@ -28,6 +28,12 @@ void	hclock_init(struct hclock *c, time_t start);
 time_t	hclock_now(const struct hclock *c);
 
 /*
+ * Milliseconds on a clock that never jumps (CLOCK_MONOTONIC), for rates
+ * and time-outs; clock_start does not move it.
+ */
+int64_t	hclock_mono_ms(void);
+
+/*
  * Parse "YYYY-MM-DDTHH:MM:SS+HH:MM" (or "Z") into Unix seconds. Returns 0,
  * or -1 if it is not such a time.
  */

@@ -27,6 +27,16 @@ hclock_now(const struct hclock *c)
 	return time(NULL) + c->offset;
 }
 
+/* Milliseconds on the monotonic clock. */
+int64_t
+hclock_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Read exactly n digits into *out; -1 if they are not digits. */
 static int
 hclock_digits(const char *s, int n, int *out)
