@@ -33,7 +33,9 @@ struct api	*api_new(struct store *st, struct dispatch *d,
 
 /*
  * Take the paths under /api/ of the front end h, which must outlive a's
- * requests. Returns 0, or -1 when h has no room.
+ * requests; a request over its address's rate on any path of h is
+ * answered 429 with {"error": ...} and Retry-After. Returns 0, or -1 when
+ * h has no room.
  */
 int		 api_mount(struct api *a, struct http *h);
 

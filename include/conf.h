@@ -44,6 +44,18 @@ struct conf_listen {
 	size_t		 max_conns;	/* open connections */
 	int		 deadline;	/* s for a whole request */
 	char		*public_url;	/* api only: base URL in alerts */
+	unsigned	 per_second;	/* per peer address, 0: no limit */
+	unsigned	 burst;		/* ... at once */
+};
+
+/*
+ * The per-number limit ("limits.per_number", or the old sms.per_number),
+ * shared by new USSD sessions and inbound SMS; the daemon applies it.
+ */
+struct conf_per_number {
+	unsigned	 requests;	/* in the window, 0: no limit */
+	unsigned	 minutes;	/* the window */
+	unsigned	 block_minutes;	/* refused after going over */
 };
 
 /* The session table's: "session". */
@@ -113,6 +125,7 @@ const struct conf_listen	*conf_api(const struct conf *c);
 const struct conf_session	*conf_session(const struct conf *c);
 const struct conf_console	*conf_console(const struct conf *c);
 const struct conf_retention	*conf_retention(const struct conf *c);
+const struct conf_per_number	*conf_per_number(const struct conf *c);
 const struct roster		*conf_roster(const struct conf *c);
 const char	*conf_file(const struct conf *c);
 const char	*conf_database(const struct conf *c);	/* SQLite file */

@@ -33,6 +33,13 @@ struct http_limits {
 /* A handler for the paths under a prefix; arg is the one mounted. */
 typedef void	(*http_handler_cb)(struct evhttp_request *req, void *arg);
 
+/*
+ * Answers a request refused for its peer address's rate (before any
+ * handler saw it); retry is the seconds it should wait.
+ */
+typedef void	(*http_limited_cb)(struct evhttp_request *req, int retry,
+		    void *arg);
+
 /* Told that the client of a deferred request went away. */
 typedef void	(*http_gone_cb)(void *arg);
 
@@ -79,6 +86,23 @@ void		 http_set_max_body(struct http *h, size_t max);
  */
 void		 http_set_conns(struct http *h, size_t max_conns,
 		    int deadline);
+
+/*
+ * Let each peer address send per_second requests a second on average and
+ * burst at once (per_second 0: no limit, the start). A request over it is
+ * answered by the callback of http_on_limited, or with a text/plain 429
+ * "too many requests" and Retry-After; counted and logged at most once a
+ * minute. The rate is checked before anything but the headers is read.
+ */
+void		 http_set_rate(struct http *h, unsigned per_second,
+		    unsigned burst);
+
+/* Answer requests over the rate with cb(req, retry, arg) instead. */
+void		 http_on_limited(struct http *h, http_limited_cb cb,
+		    void *arg);
+
+/* Requests refused for their address's rate since the start. */
+unsigned long long http_limited(const struct http *h);
 
 /* Connections open now (accepted and not closed). */
 size_t		 http_connections(const struct http *h);

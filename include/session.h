@@ -20,6 +20,7 @@ struct channel_reply;
 struct conf;
 struct event_base;
 struct hclock;
+struct ratelimit;
 struct session_table;
 struct store;
 
@@ -102,6 +103,14 @@ size_t			 session_end_number(struct session_table *t,
 void			 session_table_set_store(struct session_table *t,
 			    struct store *st);
 
+/*
+ * Count each new USSD session against numbers (borrowed: the per-number
+ * limit SMS shares, keyed by the number as phone_e164 writes it; NULL:
+ * none). A new session over it gets the busy text as an END screen.
+ */
+void			 session_table_set_limit(struct session_table *t,
+			    struct ratelimit *numbers);
+
 /* Drop a pending reply whose requester went away. */
 void			 session_forget(struct session_table *t, void *arg);
 
@@ -117,5 +126,8 @@ size_t			 session_live(const struct session_table *t);
 /* Sessions evicted, and callers told to try again, since the start. */
 unsigned long long	 session_evicted(const struct session_table *t);
 unsigned long long	 session_refused(const struct session_table *t);
+
+/* New sessions refused for their number's limit since the start. */
+unsigned long long	 session_limited(const struct session_table *t);
 
 #endif

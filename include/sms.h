@@ -22,6 +22,7 @@ struct channel_reply;
 struct conf;
 struct event_base;
 struct hclock;
+struct ratelimit;
 struct session_table;
 struct sms;
 struct store;
@@ -50,6 +51,16 @@ struct sms	*sms_new(struct event_base *base, struct session_table *t,
 
 /* Give it the store once the database is open. */
 void		 sms_set_store(struct sms *s, struct store *st);
+
+/*
+ * Count each inbound message against numbers (borrowed; the per-number
+ * limit the USSD sessions share, keyed by the normalised number; NULL:
+ * none). A message over it gets an empty 200 and nothing else.
+ */
+void		 sms_set_limit(struct sms *s, struct ratelimit *numbers);
+
+/* Messages refused for their number's limit since the start. */
+unsigned long long sms_limited(const struct sms *s);
 
 /*
  * Free everything (NULL is fine). After store_free, whose last

@@ -41,6 +41,9 @@ struct sms_conf {
 	unsigned		 per_number;	/* messages from one number */
 	unsigned		 per_minutes;	/* ... in this many minutes */
 	unsigned		 block_minutes;	/* blocked after that */
+	int			 per_number_set; /* given (deprecated: conf.c
+						   maps it onto
+						   limits.per_number) */
 	unsigned		 max_attempts;	/* tries of one send */
 	unsigned		 retry_seconds;	/* first wait before a retry,
 						   doubled each time */

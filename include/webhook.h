@@ -27,7 +27,9 @@ struct webhook	*webhook_new(struct event_base *base, struct session_table *t,
 
 /*
  * Take every path of the front end h: /health and the channels' paths.
- * Returns 0, or -1 when h has no room.
+ * A request over its address's rate gets, on a USSD channel's path with
+ * its token, the busy END screen with 200, elsewhere a 429. Returns 0, or
+ * -1 when h has no room.
  */
 int		 webhook_mount(struct webhook *w, struct http *h);
 

@@ -117,11 +117,26 @@ api_new(struct store *st, struct dispatch *d, struct console *console,
 	return a;
 }
 
-/* Take the paths under /api/ of h. */
+/* A request over its address's rate, on any path of the listener. */
+static void
+api_limited_cb(struct evhttp_request *req, int retry, void *arg)
+{
+	char	 s[16];
+
+	(void)arg;
+	snprintf(s, sizeof(s), "%d", retry);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Retry-After", s);
+	console_error(req, 429, "Too Many Requests", "too many requests, "
+	    "try again later");
+}
+
+/* Take the paths under /api/ of h, and its answer to a flood. */
 int
 api_mount(struct api *a, struct http *h)
 {
 	a->http = h;
+	http_on_limited(h, api_limited_cb, a);
 	return http_mount(h, "/api/", api_request_cb, a);
 }
 

@@ -40,6 +40,8 @@ struct conf {
 	struct conf_session	  session;
 	struct conf_console	  console;
 	struct conf_retention	  retention;
+	struct conf_per_number	  per_number;
+	int			  per_number_set;	/* in the file */
 	char			 *exit_text;	/* the quick exit's END text */
 	int			  verbose;
 	struct menu_keys	  keys;
@@ -68,12 +70,51 @@ static const struct schema_key ck_listen[] = {
 	SCHEMA_END
 };
 
+static const struct schema_key ck_per_source[] = {
+	{ "per_second", SCHEMA_INT, 0, 1000000, NULL, 500, 0, NULL, NULL,
+	  "requests one address may send a second, on average (0: no "
+	  "limit)" },
+	{ "burst", SCHEMA_INT, 1, 1000000, NULL, 1000, 0, NULL, NULL,
+	  "requests one address may send at once" },
+	SCHEMA_END
+};
+
+static const struct schema_key ck_api_per_source[] = {
+	{ "per_second", SCHEMA_INT, 0, 1000000, NULL, 50, 0, NULL, NULL,
+	  "requests one address may send a second, on average (0: no "
+	  "limit)" },
+	{ "burst", SCHEMA_INT, 1, 1000000, NULL, 100, 0, NULL, NULL,
+	  "requests one address may send at once" },
+	SCHEMA_END
+};
+
+static const struct schema_key ck_per_number[] = {
+	{ "requests", SCHEMA_INT, 0, 100000, NULL, 20, 0, NULL, NULL,
+	  "new USSD sessions and SMS one number may start in the window, "
+	  "counted together (0: no limit)" },
+	{ "minutes", SCHEMA_INT, 1, 1440, NULL, 10, 0, NULL, NULL,
+	  "the window, in minutes" },
+	{ "block_minutes", SCHEMA_INT, 0, 10080, NULL, 60, 0, NULL, NULL,
+	  "minutes a number over the limit is refused (0: until the rate "
+	  "lets it in again)" },
+	SCHEMA_END
+};
+
 static const struct schema_key ck_limits[] = {
 	{ "max_body", SCHEMA_INT, 256, 1048576, NULL, 16384, 0, NULL, NULL,
 	  "largest webhook body accepted, in bytes (larger: 413)" },
 	{ "request_deadline", SCHEMA_INT, 1, 600, NULL, 10, 0, NULL, NULL,
 	  "seconds a connection has to send a whole request (both "
 	  "listeners)" },
+	{ "per_source", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_per_source,
+	  "rate limit per peer address on the webhook listener: over it, a "
+	  "USSD gateway gets the busy END screen (200), others 429" },
+	{ "api_per_source", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL,
+	  ck_api_per_source,
+	  "rate limit per peer address on the API listener (429)" },
+	{ "per_number", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_per_number,
+	  "rate limit per phone number, USSD and SMS together: over it, the "
+	  "busy END screen or no SMS reply (counted)" },
 	SCHEMA_END
 };
 
@@ -367,7 +408,6 @@ conf_roster_load(struct schema_doc *ld, struct conf *c, json_t *root)
 		ld->errors++;
 }
 
-/* The database, counsellor API, providers, test clock; roster checks. */
 /* The channel called name, or NULL. */
 static const struct channel *
 conf_channel_named(const struct conf *c, const char *name)
@@ -439,6 +479,30 @@ conf_sms_check(struct schema_doc *ld, const struct conf *c)
 	}
 }
 
+/*
+ * The old sms.per_number: its values become limits.per_number (which now
+ * counts new USSD sessions too), unless that is set, which wins.
+ */
+static void
+conf_sms_limit(struct schema_doc *ld, struct conf *c)
+{
+	if (c->sms == NULL || !c->sms->per_number_set)
+		return;
+	if (c->per_number_set) {
+		schema_warn(ld, "/sms/per_number", 1, "deprecated and ignored: "
+		    "limits.per_number is set");
+		return;
+	}
+	schema_warn(ld, "/sms/per_number", 1, "deprecated: read as "
+	    "limits.per_number {\"requests\": %u, \"minutes\": %u, "
+	    "\"block_minutes\": %u}, which counts new USSD sessions too",
+	    c->sms->per_number, c->sms->per_minutes, c->sms->block_minutes);
+	c->per_number.requests = c->sms->per_number;
+	c->per_number.minutes = c->sms->per_minutes;
+	c->per_number.block_minutes = c->sms->block_minutes;
+}
+
+/* The database, counsellor API, providers, test clock; roster checks. */
 static void
 conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 {
@@ -472,6 +536,7 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 	    "/notify");
 	c->sms = sms_configure(ld, json_object_get(root, "sms"), "/sms");
 	conf_sms_check(ld, c);
+	conf_sms_limit(ld, c);
 
 	v = schema_str(root, ck_top, "clock_start");
 	if (v != NULL && hclock_parse(v, &c->clock_start) == -1)
@@ -572,6 +637,22 @@ conf_load(const char *file, struct diag *d, FILE *report)
 	o = json_object_get(root, "limits");
 	c->listen.max_body = (size_t)schema_int(o, ck_limits, "max_body");
 	c->listen.deadline = (int)schema_int(o, ck_limits, "request_deadline");
+	v = schema_get(o, ck_limits, "per_source");
+	c->listen.per_second = (unsigned)schema_int(v, ck_per_source,
+	    "per_second");
+	c->listen.burst = (unsigned)schema_int(v, ck_per_source, "burst");
+	v = schema_get(o, ck_limits, "api_per_source");
+	c->api.per_second = (unsigned)schema_int(v, ck_api_per_source,
+	    "per_second");
+	c->api.burst = (unsigned)schema_int(v, ck_api_per_source, "burst");
+	v = schema_get(o, ck_limits, "per_number");
+	c->per_number.requests = (unsigned)schema_int(v, ck_per_number,
+	    "requests");
+	c->per_number.minutes = (unsigned)schema_int(v, ck_per_number,
+	    "minutes");
+	c->per_number.block_minutes = (unsigned)schema_int(v, ck_per_number,
+	    "block_minutes");
+	c->per_number_set = v != NULL;
 	o = json_object_get(root, "session");
 	c->session.idle_timeout = (int)schema_int(o, ck_session,
 	    "idle_timeout");
@@ -802,6 +883,13 @@ const struct conf_session *
 conf_session(const struct conf *c)
 {
 	return &c->session;
+}
+
+/* The per-number limit. */
+const struct conf_per_number *
+conf_per_number(const struct conf *c)
+{
+	return &c->per_number;
 }
 
 /* The console's settings. */

@@ -31,6 +31,7 @@
 #include "http.h"
 #include "log.h"
 #include "notify_telegram.h"
+#include "ratelimit.h"
 #include "retention.h"
 #include "roster.h"
 #include "session.h"
@@ -43,6 +44,7 @@
 
 #define HOTLINED_NSIG	5
 #define HOTLINED_DRAIN	10	/* seconds to finish requests on stop */
+#define HOTLINED_NUMBERS 16384	/* numbers the per-number limit tracks */
 
 /*
  * The gateways' listener takes every method to the webhooks, which answer
@@ -77,6 +79,7 @@ struct hotlined {
 	struct store		*store;
 	struct fetch		*fetch;
 	struct session_table	*sessions;
+	struct ratelimit	*numbers;	/* per number, USSD and SMS */
 	struct http		*http;		/* the gateways' listener */
 	struct webhook		*webhook;
 	struct sms		*sms;		/* SMS conversations */
@@ -119,6 +122,21 @@ hotlined_sms_queued(void *arg)
 static void	hotlined_signal_cb(evutil_socket_t, short, void *);
 static void	hotlined_check_nofile(struct hotlined *);
 
+/* Apply conf's rate limits (at the start and on each reload). */
+static void
+hotlined_rates(struct hotlined *d, const struct conf *c)
+{
+	const struct conf_per_number	*pn = conf_per_number(c);
+
+	ratelimit_set(d->numbers, pn->requests, (int64_t)pn->minutes * 60000,
+	    pn->requests, (int64_t)pn->block_minutes * 60000);
+	http_set_rate(d->http, conf_listen(c)->per_second,
+	    conf_listen(c)->burst);
+	if (d->api_http != NULL)
+		http_set_rate(d->api_http, conf_api(c)->per_second,
+		    conf_api(c)->burst);
+}
+
 /* Create the context; takes over the reference to conf. */
 struct hotlined *
 hotlined_new(const char *conf_file, struct conf *conf, int verbose)
@@ -159,6 +177,12 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 	    d->smsout == NULL || webhook_mount(d->webhook, d->http) == -1)
 		goto fail;
 	webhook_set_sms(d->webhook, d->sms);
+	d->numbers = ratelimit_new(HOTLINED_NUMBERS);
+	if (d->numbers == NULL)
+		goto fail;
+	session_table_set_limit(d->sessions, d->numbers);
+	sms_set_limit(d->sms, d->numbers);
+	hotlined_rates(d, conf);
 	return d;
 fail:
 	hotlined_free(d);
@@ -213,6 +237,7 @@ hotlined_start_api(struct hotlined *d)
 		log_warn("cannot start the API");
 		return -1;
 	}
+	hotlined_rates(d, d->conf);
 	if (http_listen(d->api_http, conf_api(d->conf)->address,
 	    conf_api(d->conf)->port, &cause) == -1) {
 		if (cause != NULL)
@@ -364,6 +389,7 @@ hotlined_reload(struct hotlined *d)
 	http_set_conns(d->http, nl->max_conns, nl->deadline);
 	/* The API's cap, like the rest of its block, waits for a restart. */
 	http_set_conns(d->api_http, 0, na->deadline);
+	hotlined_rates(d, nc);
 	log_setverbose(d->verbose || conf_verbose(nc));
 	if (d->retention != NULL)
 		retention_reload(d->retention, conf_retention(nc));
@@ -408,11 +434,15 @@ static void
 hotlined_counters(struct hotlined *d)
 {
 	log_info("counters: sessions=%zu held=%zu evicted=%llu busy=%llu "
-	    "webhook_connections=%zu api_connections=%zu",
+	    "webhook_connections=%zu api_connections=%zu limited_ussd=%llu "
+	    "limited_sms=%llu limited_webhook=%llu limited_api=%llu",
 	    session_live(d->sessions), session_count(d->sessions),
 	    session_evicted(d->sessions), session_refused(d->sessions),
 	    http_connections(d->http),
-	    d->api_http != NULL ? http_connections(d->api_http) : 0);
+	    d->api_http != NULL ? http_connections(d->api_http) : 0,
+	    session_limited(d->sessions), sms_limited(d->sms),
+	    http_limited(d->http),
+	    d->api_http != NULL ? http_limited(d->api_http) : 0);
 }
 
 /*
@@ -510,6 +540,7 @@ hotlined_free(struct hotlined *d)
 	webhook_free(d->webhook);
 	sms_free(d->sms);
 	session_table_free(d->sessions);
+	ratelimit_free(d->numbers);
 	smsout_free(d->smsout);
 	fetch_free(d->fetch);
 	console_free(d->console);

@@ -5,7 +5,9 @@
  * limits (413) and a client silent for too long; this file adds what
  * libevent 2.1 lacks: a cap on open connections (the oldest idle one gives
  * way), a deadline for a whole request, a pause when accept() fails, and
- * a 400 for two different Content-Length headers. What passes is routed
+ * a 400 for two different Content-Length headers, and a rate limit per
+ * peer address checked before anything else is read of a request (its
+ * answer is the mounting module's, or a 429). What passes is routed
  * by path prefix to a mounted handler. A handler that answers later marks
  * its request deferred, so that a stop can wait for it; the front end
  * notices a client that leaves before its answer. It knows nothing of
@@ -31,8 +33,10 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include "clock.h"
 #include "http.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "tally.h"
 
 #define HTTP_ROUTES		8
@@ -42,6 +46,7 @@
 #define HTTP_DEADLINE		10	/* seconds */
 #define HTTP_BACKOFF_MIN	100	/* ms paused after accept() fails */
 #define HTTP_BACKOFF_MAX	1000
+#define HTTP_RATE_SLOTS		4096	/* peer addresses tracked */
 
 /*
  * Reasons counted in the front end's tally, static text without client
@@ -53,6 +58,8 @@
 			"deadline, closed"
 #define HTTP_WHY_LENGTH	"requests with two different Content-Length " \
 			"headers (400)"
+#define HTTP_WHY_RATE	"requests over the rate of their address, refused"
+#define HTTP_WHY_TRIP	"addresses over their rate"
 
 /* A handler mounted on a prefix. */
 struct http_route {
@@ -121,6 +128,10 @@ struct http {
 	struct event			*retry;	/* accept again */
 	int				 backoff; /* ms, 0: accepting */
 	struct tally			*tally;
+	struct ratelimit		*rate;	/* per peer address */
+	struct tally			*rated;	/* its refusals */
+	http_limited_cb			 limited;
+	void				*limited_arg;
 };
 
 static void	http_request_cb(struct evhttp_request *, void *);
@@ -164,7 +175,10 @@ http_new(struct event_base *base, const char *name,
 	h->adopt = event_new(base, -1, 0, http_adopt_cb, h);
 	h->tick = event_new(base, -1, EV_PERSIST, http_tick_cb, h);
 	h->retry = evtimer_new(base, http_retry_cb, h);
+	h->rate = ratelimit_new(HTTP_RATE_SLOTS);
+	h->rated = tally_new(base, name, 60);
 	if (h->name == NULL || h->evh == NULL || h->tally == NULL ||
+	    h->rate == NULL || h->rated == NULL ||
 	    h->adopt == NULL || h->tick == NULL || h->retry == NULL ||
 	    event_add(h->tick, &sec) == -1) {
 		http_free(h);
@@ -559,6 +573,28 @@ http_set_conns(struct http *h, size_t max_conns, int deadline)
 		h->deadline = deadline;
 }
 
+/* Set the rate limit per peer address. */
+void
+http_set_rate(struct http *h, unsigned per_second, unsigned burst)
+{
+	ratelimit_set(h->rate, per_second, 1000, burst, 0);
+}
+
+/* Say who answers a request over the rate. */
+void
+http_on_limited(struct http *h, http_limited_cb cb, void *arg)
+{
+	h->limited = cb;
+	h->limited_arg = arg;
+}
+
+/* Requests refused for their address's rate. */
+unsigned long long
+http_limited(const struct http *h)
+{
+	return tally_total(h->rated, HTTP_WHY_RATE);
+}
+
 /* Connections open. */
 size_t
 http_connections(const struct http *h)
@@ -702,6 +738,64 @@ http_length_conflict(struct evhttp_request *req)
 	return 0;
 }
 
+/*
+ * Whether req's peer address is over its rate; *retry is then the whole
+ * seconds to wait. The key is the address alone, not the port.
+ */
+static int
+http_over_rate(struct http *h, struct evhttp_request *req, int *retry)
+{
+	struct evhttp_connection	*evcon;
+	const struct sockaddr		*sa;
+	uint8_t				 key[1 + 16];
+	size_t				 len;
+	int64_t				 wait = 0;
+	enum ratelimit_result		 r;
+
+	if (!ratelimit_on(h->rate))
+		return 0;
+	evcon = evhttp_request_get_connection(req);
+	sa = evcon != NULL ? evhttp_connection_get_addr(evcon) : NULL;
+	if (sa == NULL)
+		return 0;
+	key[0] = (uint8_t)sa->sa_family;
+	if (sa->sa_family == AF_INET) {
+		memcpy(key + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		len = 1 + 4;
+	} else if (sa->sa_family == AF_INET6) {
+		memcpy(key + 1, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		    16);
+		len = 1 + 16;
+	} else
+		return 0;
+	r = ratelimit_take(h->rate, key, len, hclock_mono_ms(), &wait);
+	if (r == RATELIMIT_PASS)
+		return 0;
+	if (r == RATELIMIT_TRIPPED)
+		tally_add(h->rated, HTTP_WHY_TRIP);
+	tally_add(h->rated, HTTP_WHY_RATE);
+	*retry = (int)((wait + 999) / 1000);
+	if (*retry < 1)
+		*retry = 1;
+	return 1;
+}
+
+/* Answer a request over its address's rate: 429, unless told otherwise. */
+static void
+http_refuse_rate(struct http *h, struct evhttp_request *req, int retry)
+{
+	char	 s[16];
+
+	if (h->limited != NULL) {
+		h->limited(req, retry, h->limited_arg);
+		return;
+	}
+	snprintf(s, sizeof(s), "%d", retry);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Retry-After", s);
+	http_text(req, 429, "Too Many Requests", "too many requests");
+}
+
 /* Give a request to the handler of its path's longest mounted prefix. */
 static void
 http_request_cb(struct evhttp_request *req, void *arg)
@@ -711,6 +805,7 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	const struct http_route	*best = NULL;
 	const char		*path = http_path(req);
 	size_t			 i;
+	int			 retry;
 
 	c = http_conn_find(h, evhttp_request_get_connection(req));
 	if (c != NULL && c->state == HTTP_CONN_IDLE) {
@@ -718,6 +813,10 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		c->requests++;
 		http_conn_set_state(c, HTTP_CONN_BUSY);
 		evhttp_request_set_on_complete_cb(req, http_reply_done_cb, c);
+	}
+	if (http_over_rate(h, req, &retry)) {
+		http_refuse_rate(h, req, retry);
+		return;
 	}
 	if (http_length_conflict(req)) {
 		tally_add(h->tally, HTTP_WHY_LENGTH);
@@ -793,6 +892,8 @@ http_free(struct http *h)
 	if (h->retry != NULL)
 		event_free(h->retry);
 	tally_free(h->tally);
+	tally_free(h->rated);
+	ratelimit_free(h->rate);
 	free(h->name);
 	free(h);
 }

@@ -26,10 +26,14 @@
 #include "log.h"
 #include "menu.h"
 #include "phone.h"
+#include "ratelimit.h"
 #include "session.h"
 #include "tally.h"
 
 #define SESSION_TALLY	60	/* seconds between flood summaries */
+#define SESSION_WHY_BUSY "callers told the line is busy"
+#define SESSION_WHY_LIMITED "new sessions of a number over its limit " \
+			"told the line is busy"
 
 /* The life of a session. */
 enum session_state {
@@ -92,6 +96,7 @@ struct session_table {
 	session_stored_cb	 stored;
 	void			*stored_arg;
 	struct tally		*flood;
+	struct ratelimit	*numbers;	/* shared with SMS, or NULL */
 };
 
 static void	session_timer_cb(evutil_socket_t, short, void *);
@@ -760,6 +765,36 @@ session_table_set_store(struct session_table *t, struct store *st)
 	t->store = st;
 }
 
+/* Set the per-number limit's table. */
+void
+session_table_set_limit(struct session_table *t, struct ratelimit *numbers)
+{
+	t->numbers = numbers;
+}
+
+/*
+ * Whether a new USSD session of ev's number is over the per-number limit
+ * (a number the gateway gives that is not one is not limited).
+ */
+static int
+session_over_limit(struct session_table *t, const struct channel *ch,
+    const struct channel_event *ev)
+{
+	char			 phone[32];
+	enum ratelimit_result	 r;
+
+	if (!ratelimit_on(t->numbers) || channel_kind(ch) != CHANNEL_USSD ||
+	    ev->phone == NULL || phone_e164(ev->phone, phone,
+	    sizeof(phone)) == -1)
+		return 0;
+	r = ratelimit_take(t->numbers, phone, strlen(phone), hclock_mono_ms(),
+	    NULL);
+	explicit_bzero(phone, sizeof(phone));
+	if (r == RATELIMIT_TRIPPED)
+		tally_add(t->flood, "numbers over their limit");
+	return r != RATELIMIT_PASS;
+}
+
 /* Forget a requester that went away. */
 void
 session_forget(struct session_table *t, void *arg)
@@ -924,11 +959,19 @@ session_handle(struct session_table *t, struct conf *conf,
 		tally_add(t->flood, "hops for unknown or expired sessions");
 		return session_expired(ch, reply);
 	}
+	if (session_over_limit(t, ch, ev)) {
+		/* Never an HTTP error: the numbers, and try again later. */
+		free(key);
+		tally_add(t->flood, SESSION_WHY_LIMITED);
+		reply->text = strdup(conf_session(conf)->busy_text);
+		reply->end = 1;
+		return reply->text == NULL ? SESSION_ERR : SESSION_OK;
+	}
 	if (t->count >= conf_session(conf)->max_sessions &&
 	    session_make_room(t, conf) == -1) {
 		/* Never an HTTP error: the numbers, and try again later. */
 		free(key);
-		tally_add(t->flood, "callers told the line is busy");
+		tally_add(t->flood, SESSION_WHY_BUSY);
 		reply->text = strdup(conf_session(conf)->busy_text);
 		reply->end = 1;
 		return reply->text == NULL ? SESSION_ERR : SESSION_OK;
@@ -976,5 +1019,12 @@ session_evicted(const struct session_table *t)
 unsigned long long
 session_refused(const struct session_table *t)
 {
-	return tally_total(t->flood, "callers told the line is busy");
+	return tally_total(t->flood, SESSION_WHY_BUSY);
+}
+
+/* New sessions refused for their number's limit since the start. */
+unsigned long long
+session_limited(const struct session_table *t)
+{
+	return tally_total(t->flood, SESSION_WHY_LIMITED);
 }

@@ -2,7 +2,8 @@
 /*
  * sms: one inbound message from its event to its reply. The steps, each
  * in its own function below: join a part the gateway did not reassemble
- * (sms_concat_*), the number's rate limit and block (sms_limit_*), the
+ * (sms_concat_*), the number's rate limit and block (the table shared
+ * with the USSD sessions, see sms_set_limit), the
  * durable "seen" check with the opt-out (store_sms_inbound), the words
  * (sms_words), the session table, and the reply: in the answer for an
  * inline channel, else queued in the SMS outbox before the gateway is
@@ -26,6 +27,7 @@
 #include "log.h"
 #include "menu.h"
 #include "phone.h"
+#include "ratelimit.h"
 #include "session.h"
 #include "sms.h"
 #include "sms_conf.h"
@@ -33,11 +35,11 @@
 #include "tally.h"
 #include "text.h"
 
-#define SMS_LIMIT_SLOTS		4096	/* numbers tracked for the limit */
 #define SMS_CONCAT_MAX		64	/* partial messages held */
 #define SMS_CONCAT_TTL		600	/* seconds a partial one waits */
 #define SMS_CONCAT_PARTS	16	/* parts of one message, at most */
 #define SMS_WORD_MAX		64	/* longer texts are never words */
+#define SMS_WHY_LIMITED		"messages over a number's limit"
 
 /* What the conversation words make of a message. */
 enum sms_word {
@@ -46,14 +48,6 @@ enum sms_word {
 	SMS_W_STOP,
 	SMS_W_START,
 	SMS_W_EXIT
-};
-
-/* One number's use of the rate limit (by keyed hash). */
-struct sms_limit {
-	uint64_t	 tag;		/* 0: free */
-	time_t		 window;	/* start of the window */
-	unsigned	 count;
-	time_t		 blocked;	/* until then, 0: not blocked */
 };
 
 /* A message the gateway delivered in parts, while parts are missing. */
@@ -89,7 +83,7 @@ struct sms {
 	sms_queued_cb		 queued;
 	void			*queued_arg;
 	uint8_t			 key[HASH_KEY_LEN];
-	struct sms_limit	 limit[SMS_LIMIT_SLOTS];
+	struct ratelimit	*numbers;	/* shared, or NULL */
 	struct sms_concat	 concat[SMS_CONCAT_MAX];
 	unsigned long long	 next_id;
 	TAILQ_HEAD(, sms_msg)	 msgs;
@@ -156,6 +150,20 @@ void
 sms_set_store(struct sms *s, struct store *st)
 {
 	s->store = st;
+}
+
+/* Set the per-number limit's table. */
+void
+sms_set_limit(struct sms *s, struct ratelimit *numbers)
+{
+	s->numbers = numbers;
+}
+
+/* Messages refused for their number's limit. */
+unsigned long long
+sms_limited(const struct sms *s)
+{
+	return tally_total(s->ignored, SMS_WHY_LIMITED);
 }
 
 /* Free one message. */
@@ -247,34 +255,21 @@ sms_tag(const struct sms *s, const char *a, const char *b, const char *c)
 }
 
 /*
- * Count a message against its number's limit. Returns 0 when it may be
- * answered, -1 when the number is over the limit or blocked.
+ * Count a message against its number's limit (shared with new USSD
+ * sessions). Returns 0 when it may be answered, -1 when the number is
+ * over the limit or blocked.
  */
 static int
-sms_limit_take(struct sms *s, const struct sms_conf *sc, const char *phone)
+sms_limit_take(struct sms *s, const char *phone)
 {
-	struct sms_limit	*l;
-	uint64_t		 tag = sms_tag(s, "limit", phone, NULL);
-	time_t			 now = sms_mono();
+	enum ratelimit_result	 r;
 
-	l = &s->limit[tag & (SMS_LIMIT_SLOTS - 1)];
-	if (l->tag != tag || now - l->window >= (time_t)sc->per_minutes * 60) {
-		if (l->tag == tag && l->blocked > now)
-			return -1;
-		l->tag = tag;
-		l->window = now;
-		l->count = 0;
-		l->blocked = 0;
-	}
-	if (l->blocked > now)
-		return -1;
-	if (++l->count <= sc->per_number)
-		return 0;
-	l->blocked = now + (sc->block_minutes > 0 ?
-	    (time_t)sc->block_minutes * 60 :
-	    (time_t)sc->per_minutes * 60 - (now - l->window));
-	tally_add(s->events, "numbers blocked for a while (over the limit)");
-	return -1;
+	r = ratelimit_take(s->numbers, phone, strlen(phone),
+	    hclock_mono_ms(), NULL);
+	if (r == RATELIMIT_TRIPPED)
+		tally_add(s->events, "numbers blocked for a while (over the "
+		    "limit)");
+	return r == RATELIMIT_PASS ? 0 : -1;
 }
 
 /*
@@ -594,8 +589,8 @@ sms_inbound(struct sms *s, struct conf *conf, const struct channel *ch,
 			return;
 		}
 	}
-	if (sms_limit_take(s, sc, phone) == -1) {
-		tally_add(s->ignored, "messages over a number's limit");
+	if (sms_limit_take(s, phone) == -1) {
+		tally_add(s->ignored, SMS_WHY_LIMITED);
 		sms_wipe(&whole);
 		explicit_bzero(phone, sizeof(phone));
 		answer(200, NULL, arg);

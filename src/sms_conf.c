@@ -56,7 +56,7 @@ static const struct schema_key sk_sms[] = {
 	  "sent before the first reply of each conversation: texts stay on "
 	  "the phone, how to delete them" },
 	{ "per_number", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, sk_limit,
-	  "rate limit per number: over it, no reply (counted)" },
+	  "deprecated: read as limits.per_number (if that is not set)" },
 	{ "max_attempts", SCHEMA_INT, 1, 50, NULL, 10, 0, NULL, NULL,
 	  "tries of one outbound message before it is given up" },
 	{ "retry_seconds", SCHEMA_INT, 1, 3600, NULL, 5, 0, NULL, NULL,
@@ -205,6 +205,7 @@ sms_configure(struct schema_doc *doc, json_t *block, const char *ptr)
 	    NULL)
 		goto fail;
 	lim = schema_get(block, sk_sms, "per_number");
+	sc->per_number_set = lim != NULL;
 	sc->per_number = (unsigned)schema_int(lim, sk_limit, "messages");
 	sc->per_minutes = (unsigned)schema_int(lim, sk_limit, "minutes");
 	sc->block_minutes = (unsigned)schema_int(lim, sk_limit,

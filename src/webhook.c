@@ -43,6 +43,9 @@ struct webhook_wait {
 };
 
 static void	webhook_request_cb(struct evhttp_request *, void *);
+static const char *webhook_header(void *, const char *);
+static void	webhook_send(struct evhttp_request *, const struct channel *,
+		    const struct channel_reply *);
 
 /* Create the webhooks and their tally of refusals. */
 struct webhook *
@@ -64,11 +67,44 @@ webhook_new(struct event_base *base, struct session_table *t,
 	return w;
 }
 
+/*
+ * A request over its address's rate. A USSD gateway's (its channel's
+ * path and token) gets the busy END screen with 200: a survivor on a
+ * shared gateway must never see an error. Anything else gets a 429.
+ */
+static void
+webhook_limited_cb(struct evhttp_request *req, int retry, void *arg)
+{
+	struct webhook		*w = arg;
+	struct conf		*c = *w->confp;
+	const struct channel	*ch;
+	struct channel_reply	 rep;
+	const char		*tok;
+	char			 s[16];
+	int			 notice = 0;
+
+	ch = conf_channel_for(c, http_path(req), &tok, &notice);
+	if (ch != NULL && !notice && channel_kind(ch) == CHANNEL_USSD &&
+	    channel_authorised(ch, tok, notice, webhook_header,
+	    evhttp_request_get_input_headers(req))) {
+		memset(&rep, 0, sizeof(rep));
+		rep.text = conf_session(c)->busy_text;
+		rep.end = 1;
+		webhook_send(req, ch, &rep);
+		return;
+	}
+	snprintf(s, sizeof(s), "%d", retry);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Retry-After", s);
+	http_text(req, 429, "Too Many Requests", "too many requests");
+}
+
 /* Take the whole path space of h: channel paths come from the conf. */
 int
 webhook_mount(struct webhook *w, struct http *h)
 {
 	w->http = h;
+	http_on_limited(h, webhook_limited_cb, w);
 	return http_mount(h, "/", webhook_request_cb, w);
 }
 

@@ -167,6 +167,36 @@ launch(void)
 	ck_assert_msg(api_port > 0, "no \"%s\" line", API_LINE);
 }
 
+/* Set the integer at a dotted key in hotlined.conf. */
+void
+conf_set_int(const char *dotted, long v)
+{
+	json_t		*conf, *o, *sub;
+	json_error_t	 jerr;
+	char		*path, *keys, *k, *dot;
+
+	path = harness_path(h, "hotlined.conf");
+	conf = json_load_file(path, 0, &jerr);
+	ck_assert_msg(conf != NULL, "%s", jerr.text);
+	keys = strdup(dotted);
+	ck_assert_ptr_nonnull(keys);
+	o = conf;
+	for (k = keys; (dot = strchr(k, '.')) != NULL; k = dot + 1) {
+		*dot = '\0';
+		sub = json_object_get(o, k);
+		if (sub == NULL) {
+			sub = json_object();
+			ck_assert_int_eq(json_object_set_new(o, k, sub), 0);
+		}
+		o = sub;
+	}
+	ck_assert_int_eq(json_object_set_new(o, k, json_integer(v)), 0);
+	ck_assert_int_eq(json_dump_file(conf, path, JSON_INDENT(2)), 0);
+	json_decref(conf);
+	free(keys);
+	free(path);
+}
+
 /* Set clock_start (and verbose when asked) in hotlined.conf. */
 void
 set_conf(const char *clock_start, int verbose)

@@ -137,6 +137,12 @@ void	iso_utc(time_t t, char *buf, size_t len);
 /* (Re)start the daemon in h's directory and learn its API port. */
 void	launch(void);
 
+/*
+ * Set the integer at a dotted key ("limits.per_number.requests") in h's
+ * hotlined.conf, making the blocks on the way; before a launch.
+ */
+void	conf_set_int(const char *dotted, long v);
+
 /* Set clock_start (and verbose when asked) in hotlined.conf. */
 void	set_conf(const char *clock_start, int verbose);
 

@@ -692,11 +692,14 @@ harness_request(struct harness *h, const char *method, const char *path,
 	    body_len, headers, rep);
 }
 
-/* One blocking HTTP exchange with 127.0.0.1:port. */
-int
-harness_request_port(int port, const char *method, const char *path,
-    const char *content_type, const char *body, size_t body_len,
-    const char *const *headers, struct harness_reply *rep)
+/*
+ * One blocking HTTP exchange with 127.0.0.1:port, from the local address
+ * from (NULL: the system's choice, 127.0.0.1).
+ */
+static int
+harness_exchange(int port, const char *from, const char *method,
+    const char *path, const char *content_type, const char *body,
+    size_t body_len, const char *const *headers, struct harness_reply *rep)
 {
 	struct curl_slist	*hl = NULL, *nl;
 	struct hbuf		 bb, hb;
@@ -704,6 +707,7 @@ harness_request_port(int port, const char *method, const char *path,
 	CURLcode		 cc;
 	char			 err[CURL_ERROR_SIZE];
 	char			*url = NULL, *ct = NULL, *got_ct = NULL;
+	char			*iface = NULL;
 	size_t			 i;
 	int			 rc = -1;
 
@@ -753,6 +757,8 @@ harness_request_port(int port, const char *method, const char *path,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &bb);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, harness_header_cb);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
+	if (from != NULL && asprintf(&iface, "host!%s", from) != -1)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, iface);
 	if (strcmp(method, "GET") == 0)
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	else {
@@ -802,7 +808,28 @@ done:
 	curl_slist_free_all(hl);
 	if (c != NULL)
 		curl_easy_cleanup(c);
+	free(iface);
 	return rc;
+}
+
+/* One blocking HTTP exchange with 127.0.0.1:port. */
+int
+harness_request_port(int port, const char *method, const char *path,
+    const char *content_type, const char *body, size_t body_len,
+    const char *const *headers, struct harness_reply *rep)
+{
+	return harness_exchange(port, NULL, method, path, content_type, body,
+	    body_len, headers, rep);
+}
+
+/* The same, from another loopback address. */
+int
+harness_request_from(int port, const char *from, const char *method,
+    const char *path, const char *content_type, const char *body,
+    size_t body_len, const char *const *headers, struct harness_reply *rep)
+{
+	return harness_exchange(port, from, method, path, content_type, body,
+	    body_len, headers, rep);
 }
 
 /* POST a string body. */

@@ -100,6 +100,17 @@ int		 harness_request_port(int port, const char *method,
 		    const char *body, size_t body_len,
 		    const char *const *headers, struct harness_reply *rep);
 
+/*
+ * harness_request_port from the local address from ("127.0.0.2"; any of
+ * 127.0.0.0/8 is this machine's on Linux), so that the daemon sees
+ * another peer.
+ */
+int		 harness_request_from(int port, const char *from,
+		    const char *method, const char *path,
+		    const char *content_type, const char *body,
+		    size_t body_len, const char *const *headers,
+		    struct harness_reply *rep);
+
 /* POST a NUL-terminated body; see harness_request. */
 int		 harness_post(struct harness *h, const char *path,
 		    const char *content_type, const char *body,
