@@ -11,7 +11,8 @@
  * and over Twilio (signed, TwiML); signatures that fail; duplicate
  * deliveries; STOP and START; a long Khmer page in exact parts; a send
  * failing twice then going out; the OAuth token refused and expiring;
- * delivery reports; the per-number limit; the prefix table; the other
+ * delivery reports; the per-number limit (the old sms.per_number, and
+ * limits.per_number shared with USSD sessions); the prefix table; the other
  * gateways' wire formats in and out.
  */
 #include <stdint.h>
@@ -1257,6 +1258,64 @@ START_TEST(test_number_limit)
 }
 END_TEST
 
+/* The shared limit at 3 per number; sms.per_number stays (ignored). */
+static void
+prepare_shared(void)
+{
+	prepare_sms();
+	conf_set_int("limits.per_number.requests", 3);
+	conf_set_int("limits.per_number.minutes", 10);
+	conf_set_int("limits.per_number.block_minutes", 60);
+}
+
+/*
+ * 9b. One number's new USSD sessions and SMS count against one limit:
+ * two sessions and a message pass; the next session gets the busy END
+ * screen with 200 and the next message no reply; the session already
+ * open carries on, and another number is served. Both are counted.
+ */
+START_TEST(test_number_shared)
+{
+	struct cb_opts	 o;
+	size_t		 cur = 0;
+	char		*got;
+
+	memset(&o, 0, sizeof(o));
+	o.escalate = 600;
+	o.retry = 1;
+	o.fixture = "tests/data/journey";
+	o.prepare = prepare_shared;
+	start(&o);
+	ck_assert(harness_log_contains(h, "deprecated and ignored: "
+	    "limits.per_number is set"));
+	got = at_hop("u1", PHONE, "");
+	ck_assert_msg(strncmp(got, "CON ", 4) == 0, "%s", got);
+	free(got);
+	ck_assert_int_eq(kannel_mo("n1", PHONE_DIGITS, "HELP"), 200);
+	kannel_expect(&cur, NOTICE);
+	kannel_expect(&cur, K_MAIN);
+	got = at_hop("u2", PHONE, "");
+	ck_assert_msg(strncmp(got, "CON ", 4) == 0, "%s", got);
+	free(got);
+	/* The fourth of the number: over the limit. */
+	at_expect("u3", PHONE, "", "END Police 117. Busy, try again soon.");
+	ck_assert_int_eq(kannel_mo("n2", PHONE_DIGITS, "3"), 200);
+	/* A session already open is not a new one. */
+	got = at_hop("u1", PHONE, "2");
+	ck_assert_msg(strncmp(got, "CON ", 4) == 0, "%s", got);
+	free(got);
+	got = at_hop("v1", PHONE2, "");
+	ck_assert_msg(strncmp(got, "CON ", 4) == 0, "%s", got);
+	free(got);
+	harness_sleep_ms(1200);
+	ck_assert_uint_eq(receiver_count(rcv, SENDSMS), cur);
+	ck_assert_int_eq(harness_counter(h, "limited_ussd"), 1);
+	ck_assert_int_eq(harness_counter(h, "limited_sms"), 1);
+	ck_assert(harness_log_contains(h, "sessions: numbers over their "
+	    "limit"));
+}
+END_TEST
+
 /*
  * 10. The outbox survives a crash: replies queued while the gateway
  * refused them go out after kill -9 and a restart, and the message id
@@ -1303,6 +1362,7 @@ sms_suite(void)
 	tcase_add_test(tc, test_oneapi_oauth);
 	tcase_add_test(tc, test_other_gateways);
 	tcase_add_test(tc, test_number_limit);
+	tcase_add_test(tc, test_number_shared);
 	tcase_add_test(tc, test_outbox_restart);
 	suite_add_tcase(s, tc);
 	return s;
