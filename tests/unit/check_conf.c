@@ -173,6 +173,86 @@ START_TEST(test_connection_limits)
 }
 END_TEST
 
+/*
+ * The rate limits: defaults, values, 0 for off, ranges; the old
+ * sms.per_number read as limits.per_number with a warning, or ignored
+ * (warned) beside it.
+ */
+START_TEST(test_rate_limits)
+{
+	const struct conf_per_number	*pn;
+	struct conf			*c;
+	size_t				 n;
+
+	c = load("{\"menus\": {\"main\": \"menus/m.json\"}, "
+	    "\"channels\": [" CH_AT "]}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_uint_eq(conf_listen(c)->per_second, 500);
+	ck_assert_uint_eq(conf_listen(c)->burst, 1000);
+	ck_assert_uint_eq(conf_api(c)->per_second, 50);
+	ck_assert_uint_eq(conf_api(c)->burst, 100);
+	pn = conf_per_number(c);
+	ck_assert_uint_eq(pn->requests, 20);
+	ck_assert_uint_eq(pn->minutes, 10);
+	ck_assert_uint_eq(pn->block_minutes, 60);
+	/* The channel's own warning (no token) only. */
+	ck_assert_uint_eq(diag_warnings(d), 1);
+	conf_unref(c);
+
+	c = load("{\"menus\": {\"main\": \"menus/m.json\"}, \"limits\": "
+	    "{\"per_source\": {\"per_second\": 0}, \"api_per_source\": "
+	    "{\"per_second\": 7, \"burst\": 9}, \"per_number\": "
+	    "{\"requests\": 5, \"minutes\": 2, \"block_minutes\": 0}}, "
+	    "\"channels\": [" CH_AT "]}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_uint_eq(conf_listen(c)->per_second, 0);
+	ck_assert_uint_eq(conf_listen(c)->burst, 1000);
+	ck_assert_uint_eq(conf_api(c)->per_second, 7);
+	ck_assert_uint_eq(conf_api(c)->burst, 9);
+	pn = conf_per_number(c);
+	ck_assert_uint_eq(pn->requests, 5);
+	ck_assert_uint_eq(pn->minutes, 2);
+	ck_assert_uint_eq(pn->block_minutes, 0);
+	conf_unref(c);
+
+	/* The old key alone: read as the new one, with a warning. */
+	n = diag_warnings(d);
+	c = load("{\"menus\": {\"main\": \"menus/m.json\"}, \"sms\": "
+	    "{\"per_number\": {\"messages\": 3, \"minutes\": 4, "
+	    "\"block_minutes\": 5}}, \"channels\": [" CH_AT "]}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	pn = conf_per_number(c);
+	ck_assert_uint_eq(pn->requests, 3);
+	ck_assert_uint_eq(pn->minutes, 4);
+	ck_assert_uint_eq(pn->block_minutes, 5);
+	ck_assert_uint_eq(diag_warnings(d), n + 2);
+	ck_assert_msg(strstr(diag_warning(d, n + 1), "/sms/per_number") !=
+	    NULL && strstr(diag_warning(d, n + 1), "deprecated: read as "
+	    "limits.per_number") != NULL, "%s", diag_warning(d, n + 1));
+	conf_unref(c);
+
+	/* Both: the new one wins, the old one is warned about. */
+	n = diag_warnings(d);
+	c = load("{\"menus\": {\"main\": \"menus/m.json\"}, \"sms\": "
+	    "{\"per_number\": {\"messages\": 3}}, \"limits\": "
+	    "{\"per_number\": {\"requests\": 8}}, "
+	    "\"channels\": [" CH_AT "]}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_uint_eq(conf_per_number(c)->requests, 8);
+	ck_assert_uint_eq(diag_warnings(d), n + 2);
+	ck_assert(strstr(diag_warning(d, n + 1), "deprecated and ignored") !=
+	    NULL);
+	conf_unref(c);
+
+	refused("{\"menus\": {\"main\": \"menus/m.json\"}, \"limits\": "
+	    "{\"per_source\": {\"burst\": 0}, \"per_number\": "
+	    "{\"minutes\": 0}}, \"channels\": [" CH_AT "]}",
+	    "/limits/per_source/burst: must be within 1..1000000");
+	ck_assert(tu_diag_has(d, "/limits/per_number/minutes: must be within "
+	    "1..1440"));
+}
+END_TEST
+
 /* Syntax errors give file:line:col. */
 START_TEST(test_syntax)
 {
@@ -895,6 +975,7 @@ main(void)
 	tcase_add_test(tc, test_shipped);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_connection_limits);
+	tcase_add_test(tc, test_rate_limits);
 	tcase_add_test(tc, test_syntax);
 	tcase_add_test(tc, test_schema);
 	tcase_add_test(tc, test_semantics);
