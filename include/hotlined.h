@@ -34,6 +34,15 @@ int		 hotlined_reload(struct hotlined *d);
 
 void		 hotlined_free(struct hotlined *d);
 
+/*
+ * hotlined -R: with no daemon on it (the database's lock), re-encrypt the
+ * database of conf under a new key, resuming one cut short; force (-f)
+ * drops the unsafe marks and opt-outs that cannot follow. Test knobs in
+ * the environment: HOTLINED_ROTATE_BATCH (rows per transaction) and
+ * HOTLINED_ROTATE_PAUSE_MS (a sleep after each). Returns the exit status.
+ */
+int		 hotlined_rotate(const struct conf *conf, int force);
+
 /* Print our version and the libraries' versions, one per line. */
 void		 hotlined_versions(FILE *fp);
 

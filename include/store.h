@@ -155,6 +155,35 @@ struct store_opts {
 struct store	*store_new(struct event_base *base, const char *path,
 		    const struct store_opts *opts, char **cause);
 
+/* How store_rotate runs. */
+struct store_rotate_opts {
+	int	force;		/* drop the unsafe marks and opt-outs that
+				   keep no number (made before schema 5) */
+	size_t	batch;		/* rows per transaction; 0 means 200 */
+	int	pause_ms;	/* tests: sleep after each transaction */
+	size_t	max_batches;	/* tests: stop after this many (0: none) */
+};
+
+/*
+ * Re-encrypt the database at path under a new key, in place, with no
+ * daemon running (the caller holds the database's lock, dblock.h): make
+ * the key file's sibling "<key file>.new" (0600), or resume with the one
+ * there; open every sealed value under the old key and seal it under the
+ * new, hash every number anew, clear the caches of keyed hashes that
+ * cannot be hashed again (gateway message ids seen, session ids), in
+ * transactions of ro->batch rows, each recording how far it got, so that
+ * a killed run resumes where it stopped; then record the new key's check
+ * value and rename the new key file over the old one. A rotation whose
+ * rename was cut short is finished. Unsafe marks and opt-outs that keep
+ * no number are refused unless ro->force drops them (logged). *finished
+ * (may be NULL) is set to 1 once the new key is in place, 0 when
+ * ro->max_batches stopped it first. 0, or -1 with *cause set (a new
+ * string).
+ */
+int		 store_rotate(const char *path, const struct store_opts *opts,
+		    const struct store_rotate_opts *ro, int *finished,
+		    char **cause);
+
 /*
  * Finish every queued job (their completions run first, on the calling
  * thread), stop the thread, finalize statements and close the database.

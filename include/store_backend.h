@@ -88,6 +88,19 @@ struct store_backend {
 	 */
 	int		 (*backup)(const char *path, const char *key_file,
 			    const char *dest, int64_t *pages, char **cause);
+
+	/*
+	 * Re-encrypt the database at path (no engine open) from keys to
+	 * next, resumably, as store_rotate says; or, when it is under next
+	 * already, only say so. Sets next->bound once the database needs
+	 * next, and *finished once it is wholly under next. 0, or -1 with
+	 * *cause set. May be NULL: the backend cannot rotate.
+	 */
+	int		 (*rotate)(const char *path,
+			    const struct store_opts *opts,
+			    struct store_keys *keys, struct store_keys *next,
+			    const struct store_rotate_opts *ro, int *finished,
+			    char **cause);
 };
 
 /* The embedded default: one SQLite file (store_sqlite.c, store_jobs*.c). */

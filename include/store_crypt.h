@@ -26,6 +26,8 @@ struct store_keys {
 	int		 created;	/* the file was made by this load */
 	int		 bound;		/* the database now needs this key
 					   (set by the backend's open) */
+	int		 mismatch;	/* the database is under another
+					   key (set by the backend's open) */
 };
 
 /*
@@ -43,6 +45,12 @@ int	 store_crypt_load(const char *path, int create, struct store_keys *k,
  */
 int	 store_crypt_create(const char *path, struct store_keys *k,
 	    char **cause);
+
+/*
+ * Make the directory entry of path durable (fsync of its directory), as
+ * after a key file was made or renamed; failures are ignored.
+ */
+void	 store_crypt_sync(const char *path);
 
 /* Wipe the sub-keys. NULL is fine. */
 void	 store_crypt_wipe(struct store_keys *k);

@@ -19,12 +19,13 @@
 #include "store_crypt.h"
 #include "store_job.h"
 
-#define STORE_SCHEMA	4	/* PRAGMA user_version of a current file */
+#define STORE_SCHEMA	5	/* PRAGMA user_version of a current file */
 
 /*
  * The personal columns, sealed (store_crypt.h) to their row under these
  * names: a survivor's numbers and answers, the texts sent to her and
- * their numbers, and every history detail (counsellors' notes).
+ * their numbers, every history detail (counsellors' notes), and the
+ * numbers behind unsafe marks and opt-outs (schema 5).
  */
 #define STORE_COL_PHONE		"callback.phone"
 #define STORE_COL_SAFE_TO_CALL	"callback.safe_to_call"
@@ -36,6 +37,9 @@
 #define STORE_COL_DETAIL	"history.detail"
 #define STORE_COL_SMS_PHONE	"sms_out.phone"
 #define STORE_COL_SMS_TEXT	"sms_out.text"
+/* Beside their keyed hashes, so that a new key can hash them again. */
+#define STORE_COL_MARK_NUMBER	"mark.number"
+#define STORE_COL_OPTOUT_NUMBER	"sms_optout.number"
 
 #define STORE_REF_SIZE	16	/* struct store_callback's ref, with NUL */
 
@@ -95,7 +99,7 @@ enum store_stmt {
 	ST_CB_REASSIGN,
 	ST_CB_ATTEMPT,
 	ST_CB_EXPIRE,
-	ST_CB_HASHES,
+	ST_CB_NUMBERS,
 	ST_OUT_FAILING,
 	ST_META_SET,
 	ST_SMS_SEEN_PURGE,
@@ -116,6 +120,8 @@ enum store_stmt {
 	ST_FLOOR_CB,
 	ST_FLOOR_HIST,
 	ST_FLOOR_SMS,
+	ST_FLOOR_MARK,
+	ST_FLOOR_OPTOUT,
 	ST_PURGE_HIST,
 	ST_PURGE_OUT,
 	ST_PURGE_CB,
@@ -127,6 +133,12 @@ enum store_stmt {
 	ST_FORGET_CB,
 	ST_FORGET_SAFE,
 	ST_FORGET_SMS,
+	ST_MARK_FIND,
+	ST_MARK_NUMBER,
+	ST_MARK_NEXT_ID,
+	ST_SMS_OPTOUT_FIND,
+	ST_SMS_OPTOUT_TOUCH,
+	ST_SMS_OPTOUT_NEXT_ID,
 	ST__COUNT
 };
 
@@ -144,6 +156,23 @@ struct store_bind {
 	int		 i;
 	int		 rc;
 };
+
+/*
+ * Open the SQLite file at path under keys as the backend's open does; a
+ * key rotation half done is refused unless rotation is set.
+ */
+struct store_engine *store_sqlite_open_for(const char *path,
+		    const struct store_opts *opts, struct store_keys *keys,
+		    int rotation, char **cause);
+
+/* Close what store_sqlite_open_for opened (NULL is fine). */
+void		 store_sqlite_close(struct store_engine *e);
+
+/* The backend's rotate (store_sqlite_rotate.c). */
+int		 store_sqlite_rotate(const char *path,
+		    const struct store_opts *opts, struct store_keys *keys,
+		    struct store_keys *next, const struct store_rotate_opts *ro,
+		    int *finished, char **cause);
 
 /* Log the connection's last error; SQLite messages carry no row values. */
 void		 store_sqlite_err(struct store_engine *e, const char *what);
@@ -231,6 +260,18 @@ int		 store_sqlite_crypt_check(struct store_engine *e,
  */
 int		 store_sqlite_backup(const char *path, const char *key_file,
 		    const char *dest, int64_t *pages, char **cause);
+ * Bring a database of schema 4 (fresh: just made) to schema 5: the unsafe
+ * marks and opt-outs keep the number behind their keyed hash, sealed
+ * under k, so that a new key can hash it again; for a row of schema 4 the
+ * number is looked for among the requests and texts (a row whose number
+ * is nowhere keeps none). 0, or -1 with *cause set.
+ */
+int		 store_sqlite_crypt_keep_numbers(struct store_engine *e,
+		    const struct store_keys *k, int fresh, const char *path,
+		    char **cause);
+
+/* Whether a key rotation is half done (meta says so): 1, 0, or -1. */
+int		 store_sqlite_crypt_rotating(struct store_engine *e);
 
 /* The next row id of table i's statement (ST_*_NEXT_ID): 0, or -1. */
 int		 store_sqlite_next_id(struct store_engine *e, enum store_stmt i,

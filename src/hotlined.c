@@ -7,6 +7,7 @@
  */
 #include <sys/resource.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "config.h"
 #include "conf.h"
 #include "console.h"
+#include "dblock.h"
 #include "diag.h"
 #include "dispatch.h"
 #include "fetch.h"
@@ -76,6 +78,7 @@ struct hotlined {
 	char			*conf_file;
 	struct conf		*conf;
 	struct hclock		 clock;
+	struct dblock		*lock;		/* the database's, while we run */
 	struct store		*store;
 	struct fetch		*fetch;
 	struct session_table	*sessions;
@@ -293,6 +296,13 @@ hotlined_start(struct hotlined *d)
 	char			*cause = NULL;
 	int			 i;
 
+	/* One daemon per database, and none while its key rotates. */
+	d->lock = dblock_new(conf_database(d->conf), &cause);
+	if (d->lock == NULL) {
+		log_warnx("%s", cause ? cause : "cannot lock the database");
+		free(cause);
+		return -1;
+	}
 	memset(&so, 0, sizeof(so));
 	so.key_file = conf_key_file(d->conf);
 	d->store = store_new(d->base, conf_database(d->conf), &so, &cause);
@@ -532,6 +542,7 @@ hotlined_free(struct hotlined *d)
 		session_table_stop(d->sessions);
 	store_free(d->store);
 	retention_free(d->retention);
+	dblock_free(d->lock);
 	telegram_free(d->telegram);
 	dispatch_free(d->dispatch);
 	http_free(d->api_http);
@@ -551,6 +562,59 @@ hotlined_free(struct hotlined *d)
 		event_base_free(d->base);
 	free(d->conf_file);
 	free(d);
+}
+
+/* A whole number from the environment (a test knob), or deflt. */
+static long
+hotlined_env(const char *name, long deflt)
+{
+	const char	*v = getenv(name);
+	char		*end;
+	long		 n;
+
+	if (v == NULL || *v == '\0')
+		return deflt;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 0 || n > 1000000) {
+		log_warnx("%s: not a number from 0 to 1000000, ignored", name);
+		return deflt;
+	}
+	return n;
+}
+
+/* Re-encrypt the database of conf under a new key (hotlined -R). */
+int
+hotlined_rotate(const struct conf *conf, int force)
+{
+	struct store_opts	 so;
+	struct store_rotate_opts ro;
+	struct dblock		*lock;
+	char			*cause = NULL;
+	int			 done = 0, rc;
+
+	lock = dblock_new(conf_database(conf), &cause);
+	if (lock == NULL) {
+		log_warnx("%s", cause ? cause : "cannot lock the database");
+		free(cause);
+		return 1;
+	}
+	memset(&so, 0, sizeof(so));
+	so.key_file = conf_key_file(conf);
+	memset(&ro, 0, sizeof(ro));
+	ro.force = force;
+	ro.batch = (size_t)hotlined_env("HOTLINED_ROTATE_BATCH", 0);
+	ro.pause_ms = (int)hotlined_env("HOTLINED_ROTATE_PAUSE_MS", 0);
+	log_info("rotating the key of %s", conf_database(conf));
+	rc = store_rotate(conf_database(conf), &so, &ro, &done, &cause);
+	if (rc == -1)
+		log_warnx("key rotation failed: %s", cause ? cause :
+		    "out of memory");
+	else
+		log_info("key rotation of %s done", conf_database(conf));
+	free(cause);
+	dblock_free(lock);
+	return rc == 0 && done ? 0 : 1;
 }
 
 /* Versions of hotlined and its libraries. */

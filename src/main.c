@@ -51,13 +51,17 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: hotlined [-FtVvkK] [-B file] [-c file] [-u user]\n"
+	    "usage: hotlined [-FtVvkK] [-B file] [-R [-f]] [-c file] "
+	    "[-u user]\n"
 	    "  -B file  back the database up into the new file, then exit\n"
 	    "  -c file  configuration file (default %s)\n"
 	    "  -u user  run as user (needed when started as root)\n"
 	    "  -t       check the configuration and every menu, then exit\n"
 	    "  -F       forget each number or case reference read from\n"
 	    "           stdin, one a line, and exit\n"
+	    "  -R       re-encrypt the database under a new key, then exit\n"
+	    "  -f       with -R: drop unsafe marks and opt-outs kept without\n"
+	    "           their number\n"
 	    "  -V       print versions and exit\n"
 	    "  -v       log debug lines\n"
 	    "  -k       list every key of the configuration, roster and menu\n"
@@ -130,11 +134,12 @@ main(int argc, char *argv[])
 	struct conf	*c;
 	const char	*file = HOTLINED_CONF, *user = NULL, *dest = NULL;
 	char		 why[256];
-	int		 ch, check = 0, forget = 0, verbose = 0, rc;
+	int		 ch, check = 0, forget = 0, verbose = 0, rotate = 0;
+	int		 force = 0, rc;
 
 	/* Every file the daemon makes is its own alone. */
 	umask(077);
-	while ((ch = getopt(argc, argv, "B:c:Ftu:VvkKh")) != -1) {
+	while ((ch = getopt(argc, argv, "B:c:fFRtu:VvkKh")) != -1) {
 		switch (ch) {
 		case 'B':
 			dest = optarg;
@@ -144,6 +149,12 @@ main(int argc, char *argv[])
 			break;
 		case 'F':
 			forget = 1;
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'R':
+			rotate = 1;
 			break;
 		case 't':
 			check = 1;
@@ -166,7 +177,8 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind != argc || (dest != NULL && (forget || check)))
+	if (optind != argc || (force && !rotate) ||
+	    check + forget + rotate + (dest != NULL) > 1)
 		usage();
 	log_init("hotlined", verbose);
 	json_set_alloc_funcs(malloc, json_wipe_free);
@@ -200,6 +212,12 @@ main(int argc, char *argv[])
 	}
 	if (conf_verbose(c))
 		log_setverbose(1);
+	if (rotate) {
+		rc = hotlined_rotate(c, force);
+		conf_unref(c);
+		curl_global_cleanup();
+		return rc;
+	}
 	log_info("hotlined %s starting (libevent %s, libcurl %s, SQLite %s, "
 	    "jansson %s)", PACKAGE_VERSION, event_get_version(),
 	    curl_version_info(CURLVERSION_NOW)->version, sqlite3_libversion(),

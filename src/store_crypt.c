@@ -44,8 +44,8 @@ store_crypt_derive(const uint8_t *master, struct store_keys *k)
 }
 
 /* Make the directory entry of path durable: the key must outlive a crash. */
-static void
-store_crypt_sync_dir(const char *path)
+void
+store_crypt_sync(const char *path)
 {
 	char	*copy;
 	int	 fd;
@@ -99,7 +99,7 @@ store_crypt_create(const char *path, struct store_keys *k, char **cause)
 		goto out;
 	}
 	close(fd);
-	store_crypt_sync_dir(path);
+	store_crypt_sync(path);
 	if (store_crypt_derive(master, k) == -1) {
 		if (asprintf(cause, "%s: cannot derive keys", path) == -1)
 			*cause = NULL;

@@ -330,36 +330,76 @@ store_jobs_get(struct store_engine *e, struct store_job *j)
 	return j->nres > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 
+/*
+ * Mark one number unsafe by its hash h, keeping the number sealed beside
+ * it so that a new key can hash it again (a mark of schema 4 gets it now).
+ */
+static int
+store_jobs_mark_one(struct store_engine *e, struct store_job *j,
+    const uint8_t *h, const char *number, int64_t now)
+{
+	struct store_bind	 b;
+	int64_t			 mid = 0;
+	int			 rc;
+
+	store_sqlite_bind(e, ST_MARK_FIND, &b);
+	store_sqlite_blob(&b, h, STORE_DEDUP_LEN);
+	rc = store_sqlite_one(&b, &mid);
+	if (rc == SQLITE_ROW) {
+		store_sqlite_bind(e, ST_MARK_NUMBER, &b);
+		store_sqlite_sealed(e, j, &b, STORE_COL_MARK_NUMBER, mid,
+		    number);
+		store_sqlite_int(&b, mid);
+		return store_sqlite_write(&b);
+	}
+	if (rc != SQLITE_DONE)
+		return rc;
+	if (store_sqlite_next_id(e, ST_MARK_NEXT_ID, &mid) == -1)
+		return SQLITE_ERROR;
+	store_sqlite_bind(e, ST_MARK_PUT, &b);
+	store_sqlite_int(&b, mid);
+	store_sqlite_blob(&b, h, STORE_DEDUP_LEN);
+	store_sqlite_sealed(e, j, &b, STORE_COL_MARK_NUMBER, mid, number);
+	store_sqlite_text(&b, "unsafe");
+	store_sqlite_int(&b, now);
+	return store_sqlite_write(&b);
+}
+
 /* Mark the numbers of request id unsafe to call (by their hashes). */
 static int
-store_jobs_mark_unsafe(struct store_engine *e, int64_t id, int64_t now)
+store_jobs_mark_unsafe(struct store_engine *e, struct store_job *j,
+    int64_t id, int64_t now)
 {
+	static const char *const cols[2] = { STORE_COL_PHONE,
+	    STORE_COL_SAFE_NUMBER };
 	struct store_bind	 b;
 	sqlite3_stmt		*s;
 	uint8_t			 h[2][STORE_DEDUP_LEN];
+	const char		*number[2] = { NULL, NULL };
 	int			 have[2] = { 0, 0 }, rc, i;
 
-	s = store_sqlite_bind(e, ST_CB_HASHES, &b);
+	s = store_sqlite_bind(e, ST_CB_NUMBERS, &b);
 	store_sqlite_int(&b, id);
 	rc = store_sqlite_step(&b);
 	if (rc == SQLITE_ROW)
-		for (i = 0; i < 2; i++)
-			if (sqlite3_column_bytes(s, i) == STORE_DEDUP_LEN) {
-				memcpy(h[i], sqlite3_column_blob(s, i),
-				    STORE_DEDUP_LEN);
-				have[i] = 1;
-			}
+		for (i = 0; i < 2; i++) {
+			if (sqlite3_column_bytes(s, i) != STORE_DEDUP_LEN)
+				continue;
+			memcpy(h[i], sqlite3_column_blob(s, i),
+			    STORE_DEDUP_LEN);
+			have[i] = 1;
+			/* The mark matters more than its number (logged). */
+			if (store_sqlite_opened(e, j, s, 2 + i, cols[i], id,
+			    &number[i]) == -1)
+				number[i] = NULL;
+		}
 	store_sqlite_reset(s);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? SQLITE_OK : rc;
 	for (i = 0; i < 2; i++) {
 		if (!have[i])
 			continue;
-		store_sqlite_bind(e, ST_MARK_PUT, &b);
-		store_sqlite_blob(&b, h[i], STORE_DEDUP_LEN);
-		store_sqlite_text(&b, "unsafe");
-		store_sqlite_int(&b, now);
-		rc = store_sqlite_write(&b);
+		rc = store_jobs_mark_one(e, j, h[i], number[i], now);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
@@ -489,7 +529,7 @@ store_jobs_change(struct store_engine *e, struct store_job *j)
 		    r->attempts, j->rounds, r->attempts >= j->rounds ?
 		    ": supervisors told" : "");
 	if (j->kind == SJ_COMPLETE && strcmp(j->text, "unsafe") == 0 &&
-	    store_jobs_mark_unsafe(e, r->id, j->now) != SQLITE_OK)
+	    store_jobs_mark_unsafe(e, j, r->id, j->now) != SQLITE_OK)
 		goto fail;
 	if (store_sqlite_event(e, j, r->id, j->now, event, actor,
 	    detail[0] != '\0' ? detail : NULL) != SQLITE_OK)

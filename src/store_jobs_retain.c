@@ -24,7 +24,8 @@ static int
 store_jobs_floors(struct store_engine *e)
 {
 	static const enum store_stmt	 floors[] = {
-		ST_FLOOR_CB, ST_FLOOR_HIST, ST_FLOOR_SMS
+		ST_FLOOR_CB, ST_FLOOR_HIST, ST_FLOOR_SMS, ST_FLOOR_MARK,
+		ST_FLOOR_OPTOUT
 	};
 	size_t				 i;
 

@@ -264,27 +264,54 @@ store_jobs_sms_report(struct store_engine *e, struct store_job *j)
 	return sqlite3_changes(e->db) > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 
-/* STOP (j->any) records the number's keyed hash; START clears it. */
+/*
+ * STOP (j->any) records the number's keyed hash, and the number sealed
+ * beside it so that a new key can hash it again; START clears it.
+ */
 enum store_rc
 store_jobs_sms_optout(struct store_engine *e, struct store_job *j)
 {
 	struct store_bind	 b;
+	int64_t			 id = 0;
+	int			 rc;
 
 	if (j->any) {
-		store_sqlite_bind(e, ST_SMS_OPTOUT_PUT, &b);
+		store_sqlite_bind(e, ST_SMS_OPTOUT_FIND, &b);
 		store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
-		store_sqlite_int(&b, j->now);
+		rc = store_sqlite_one(&b, &id);
+		if (rc == SQLITE_ROW) {
+			store_sqlite_bind(e, ST_SMS_OPTOUT_TOUCH, &b);
+			store_sqlite_sealed(e, j, &b, STORE_COL_OPTOUT_NUMBER,
+			    id, j->sms.phone);
+			store_sqlite_int(&b, j->now);
+			store_sqlite_int(&b, id);
+		} else if (rc != SQLITE_DONE ||
+		    store_sqlite_next_id(e, ST_SMS_OPTOUT_NEXT_ID, &id) == -1)
+			goto fail;
+		else {
+			store_sqlite_bind(e, ST_SMS_OPTOUT_PUT, &b);
+			store_sqlite_int(&b, id);
+			store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+			store_sqlite_sealed(e, j, &b, STORE_COL_OPTOUT_NUMBER,
+			    id, j->sms.phone);
+			store_sqlite_int(&b, j->now);
+		}
 	} else {
+		/* The floor first: the freed id is never given again. */
+		if (store_sqlite_exec(e, ST_FLOOR_OPTOUT) != SQLITE_OK)
+			goto fail;
 		store_sqlite_bind(e, ST_SMS_OPTOUT_DEL, &b);
 		store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
 	}
-	if (store_sqlite_write(&b) != SQLITE_OK) {
-		store_sqlite_err(e, "sms optout");
-		return STORE_ERR;
-	}
+	if (store_sqlite_write(&b) != SQLITE_OK)
+		goto fail;
 	log_debug("store: a number %s", j->any ? "wrote STOP" :
 	    "wrote START");
 	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, "sms optout");
+	return STORE_ERR;
 }
 
 /* The texts to one number (by keyed hash), oldest first. */

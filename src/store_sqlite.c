@@ -29,8 +29,9 @@
 /*
  * The schema, one step per element, applied in order; PRAGMA user_version
  * is the number of steps applied. Append; never edit a released step.
- * Step 4 (STORE_SCHEMA), encrypting the personal columns, is C:
- * store_sqlite_crypt_migrate.
+ * Step 4, encrypting the personal columns, is C: store_sqlite_crypt_migrate;
+ * so is step 5 (STORE_SCHEMA), the numbers beside unsafe marks and
+ * opt-outs: store_sqlite_crypt_keep_numbers.
  */
 static const char *const store_migrations[] = {
 	/* 1: dedup secret, callback requests, their history, alert outbox */
@@ -237,8 +238,8 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_CB_EXPIRE] = "UPDATE callback SET state = 0, claimed_by = NULL,"
 	    " claimed_at = 0, reason = 'claim_expired', next_action_at = ?,"
 	    " updated_at = ? WHERE id = ? AND state = 2 AND claimed_at = ?",
-	[ST_CB_HASHES] = "SELECT phone_hash, safe_hash FROM callback"
-	    " WHERE id = ?",
+	[ST_CB_NUMBERS] = "SELECT phone_hash, safe_hash, phone, safe_number"
+	    " FROM callback WHERE id = ?",
 	[ST_HIST_INSERT] = "INSERT INTO history (id, callback_id, at, event,"
 	    " actor, detail) VALUES (?, ?, ?, ?, ?, ?)",
 	[ST_HIST_LIST] = "SELECT at, event, actor, detail, id FROM history"
@@ -296,8 +297,8 @@ static const char *const store_sql[ST__COUNT] = {
 	    " OR next_action_at > ?) THEN ? ELSE next_action_at END"
 	    " WHERE id = ? AND intake = 1",
 	[ST_MARK_HAS] = "SELECT count(*) FROM mark WHERE hash = ?",
-	[ST_MARK_PUT] = "INSERT INTO mark (hash, kind, created_at)"
-	    " VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+	[ST_MARK_PUT] = "INSERT INTO mark (id, hash, number, kind,"
+	    " created_at) VALUES (?, ?, ?, ?, ?)",
 	/* Retrying (pending, tried) or given up since ?, of open requests. */
 	[ST_OUT_FAILING] = "SELECT c.ref, o.recipient, o.transport, o.kind,"
 	    " o.last_error, o.attempts, o.state, o.created_at"
@@ -311,8 +312,8 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_SMS_SEEN_PUT] = "INSERT INTO sms_seen (key, at) VALUES (?, ?)"
 	    " ON CONFLICT (key) DO NOTHING",
 	[ST_SMS_OPTOUT_HAS] = "SELECT count(*) FROM sms_optout WHERE key = ?",
-	[ST_SMS_OPTOUT_PUT] = "INSERT INTO sms_optout (key, at) VALUES (?, ?)"
-	    " ON CONFLICT (key) DO UPDATE SET at = excluded.at",
+	[ST_SMS_OPTOUT_PUT] = "INSERT INTO sms_optout (id, key, number, at)"
+	    " VALUES (?, ?, ?, ?)",
 	[ST_SMS_OPTOUT_DEL] = "DELETE FROM sms_optout WHERE key = ?",
 	[ST_SMS_INSERT] = "INSERT INTO sms_out (id, channel, phone, phone_key,"
 	    " text, msg_id, state, attempts, next_at, parts, created_at,"
@@ -355,6 +356,8 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_FLOOR_CB] = STORE_FLOOR("callback"),
 	[ST_FLOOR_HIST] = STORE_FLOOR("history"),
 	[ST_FLOOR_SMS] = STORE_FLOOR("sms_out"),
+	[ST_FLOOR_MARK] = STORE_FLOOR("mark"),
+	[ST_FLOOR_OPTOUT] = STORE_FLOOR("sms_optout"),
 	/* Retention: a batch of closed requests (?2 at most), and texts. */
 	[ST_PURGE_HIST] = "DELETE FROM history WHERE callback_id IN"
 	    " (" STORE_PURGE_IDS ")",
@@ -378,6 +381,15 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_FORGET_SAFE] = "UPDATE callback SET safe_number = NULL,"
 	    " safe_hash = NULL WHERE safe_hash = ?",
 	[ST_FORGET_SMS] = "DELETE FROM sms_out WHERE phone_key = ?",
+	/* A mark made before schema 5 gets its number when made again. */
+	[ST_MARK_FIND] = "SELECT id FROM mark WHERE hash = ?",
+	[ST_MARK_NUMBER] = "UPDATE mark SET number = ? WHERE id = ?"
+	    " AND number IS NULL",
+	[ST_MARK_NEXT_ID] = STORE_NEXT_ID("mark"),
+	[ST_SMS_OPTOUT_FIND] = "SELECT id FROM sms_optout WHERE key = ?",
+	[ST_SMS_OPTOUT_TOUCH] = "UPDATE sms_optout SET number = ?, at = ?"
+	    " WHERE id = ?",
+	[ST_SMS_OPTOUT_NEXT_ID] = STORE_NEXT_ID("sms_optout"),
 };
 
 /* Store the single integer result of a PRAGMA. */
@@ -406,11 +418,12 @@ store_sqlite_wal_cb(void *arg, int n, char **v, char **names)
 /*
  * Apply the PRAGMAs and every pending migration, one transaction each;
  * then encrypt a plaintext file (step 4), or check that keys is the key
- * of an encrypted one.
+ * of an encrypted one; then keep the numbers of marks and opt-outs (step
+ * 5). A key rotation half done is refused unless rotation is set.
  */
 static int
 store_sqlite_migrate(struct store_engine *e, const char *path,
-    struct store_keys *keys, char **cause)
+    struct store_keys *keys, int rotation, char **cause)
 {
 	char	 sql[64];
 	char	*err = NULL;
@@ -457,9 +470,20 @@ store_sqlite_migrate(struct store_engine *e, const char *path,
 		if (store_sqlite_crypt_migrate(e, keys, from == 0, path,
 		    cause) == -1)
 			return -1;
-		v = STORE_SCHEMA;
+		v = 4;
 	} else if (store_sqlite_crypt_check(e, keys, path, cause) == -1)
 		return -1;
+	if (!rotation && store_sqlite_crypt_rotating(e) != 0) {
+		store_job_cause(cause, "%s: a key rotation is half done: run "
+		    "hotlined -R again to finish it", path);
+		return -1;
+	}
+	if (v == 4) {
+		if (store_sqlite_crypt_keep_numbers(e, keys, from == 0, path,
+		    cause) == -1)
+			return -1;
+		v = STORE_SCHEMA;
+	}
 	e->version = v;
 	return 0;
 
@@ -471,7 +495,7 @@ fail:
 }
 
 /* Close the database, finalizing every statement first. */
-static void
+void
 store_sqlite_close(struct store_engine *e)
 {
 	int	 i;
@@ -487,9 +511,9 @@ store_sqlite_close(struct store_engine *e)
 }
 
 /* Open the file, migrate (or check) it under keys, prepare statements. */
-static struct store_engine *
-store_sqlite_open(const char *path, const struct store_opts *opts,
-    struct store_keys *keys, char **cause)
+struct store_engine *
+store_sqlite_open_for(const char *path, const struct store_opts *opts,
+    struct store_keys *keys, int rotation, char **cause)
 {
 	struct store_engine	*e;
 	int			 fd, i, rc;
@@ -522,7 +546,7 @@ store_sqlite_open(const char *path, const struct store_opts *opts,
 	sqlite3_busy_timeout(e->db, opts != NULL &&
 	    opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : STORE_BUSY_MS);
 	memcpy(e->key, keys->aead, sizeof(e->key));
-	if (store_sqlite_migrate(e, path, keys, cause) == -1)
+	if (store_sqlite_migrate(e, path, keys, rotation, cause) == -1)
 		goto fail;
 	for (i = 0; i < ST__COUNT; i++) {
 		rc = sqlite3_prepare_v3(e->db, store_sql[i], -1,
@@ -538,6 +562,14 @@ store_sqlite_open(const char *path, const struct store_opts *opts,
 fail:
 	store_sqlite_close(e);
 	return NULL;
+}
+
+/* Open for the daemon: a key rotation half done is refused. */
+static struct store_engine *
+store_sqlite_open(const char *path, const struct store_opts *opts,
+    struct store_keys *keys, char **cause)
+{
+	return store_sqlite_open_for(path, opts, keys, 0, cause);
 }
 
 /* The schema version, as read or migrated at open. */
@@ -705,4 +737,5 @@ const struct store_backend store_backend_sqlite = {
 	.checkpoint = store_sqlite_checkpoint,
 	.count_commits = store_sqlite_count_commits,
 	.backup = store_sqlite_backup,
+	.rotate = store_sqlite_rotate,
 };

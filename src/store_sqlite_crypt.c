@@ -295,8 +295,200 @@ store_sqlite_crypt_check(struct store_engine *e, struct store_keys *k,
 	if (!ok) {
 		store_job_cause(cause, "%s was encrypted under another key "
 		    "than %s's", path, k->file);
+		k->mismatch = 1;
 		return -1;
 	}
 	k->bound = 1;
 	return 0;
+}
+
+/* Where the number behind a keyed hash may still be found, sealed. */
+struct store_crypt_source {
+	const char	*select;	/* id, the sealed number; by hash */
+	const char	*column;	/* its associated data name */
+};
+
+/* A table of keyed hashes that schema 5 gives a sealed number. */
+struct store_crypt_keyed {
+	const char	*select;	/* id, hash of rows without number */
+	const char	*update;	/* number, id */
+	const char	*column;
+	struct store_crypt_source sources[2];
+};
+
+static const struct store_crypt_keyed store_crypt_keyed[] = {
+	{ "SELECT id, hash FROM mark WHERE number IS NULL",
+	  "UPDATE mark SET number = ? WHERE id = ?", STORE_COL_MARK_NUMBER,
+	  { { "SELECT id, phone FROM callback WHERE phone_hash = ?",
+	      STORE_COL_PHONE },
+	    { "SELECT id, safe_number FROM callback WHERE safe_hash = ?",
+	      STORE_COL_SAFE_NUMBER } } },
+	{ "SELECT id, key FROM sms_optout WHERE number IS NULL",
+	  "UPDATE sms_optout SET number = ? WHERE id = ?",
+	  STORE_COL_OPTOUT_NUMBER,
+	  { { "SELECT id, phone FROM sms_out WHERE phone_key = ?",
+	      STORE_COL_SMS_PHONE },
+	    { "SELECT id, phone FROM callback WHERE phone_hash = ?",
+	      STORE_COL_PHONE } } },
+};
+
+/*
+ * Find the number behind hash h in one of the rows of src that carry it
+ * (opened under k and hashed again to be sure) into out: 1, 0 if none.
+ */
+static int
+store_crypt_find(sqlite3 *db, const struct store_keys *k,
+    const struct store_crypt_source *src, const void *h, char *out,
+    size_t size)
+{
+	sqlite3_stmt	*s = NULL;
+	uint8_t		 again[STORE_DEDUP_LEN];
+	const uint8_t	*v;
+	int		 len, found = 0;
+
+	if (sqlite3_prepare_v2(db, src->select, -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_blob(s, 1, h, STORE_DEDUP_LEN, SQLITE_STATIC);
+	while (!found && sqlite3_step(s) == SQLITE_ROW) {
+		v = sqlite3_column_blob(s, 1);
+		len = sqlite3_column_bytes(s, 1);
+		if (v == NULL || len < STORE_CRYPT_OVERHEAD ||
+		    (size_t)len - STORE_CRYPT_OVERHEAD >= size ||
+		    store_crypt_open(k->aead, src->column,
+		    sqlite3_column_int64(s, 0), v, (size_t)len, out) == -1)
+			continue;
+		found = store_job_hash_number(k->hash, out, again) == 0 &&
+		    sodium_memcmp(again, h, sizeof(again)) == 0;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+/* Give the rows of t without a number the one found elsewhere, sealed. */
+static int
+store_crypt_recover(sqlite3 *db, const struct store_keys *k,
+    const struct store_crypt_keyed *t, int *rows)
+{
+	sqlite3_stmt	*sel = NULL, *upd = NULL;
+	char		 number[256];
+	uint8_t		 sealed[sizeof(number) + STORE_CRYPT_OVERHEAD];
+	int64_t		 id;
+	size_t		 i, len;
+	int		 rc, found;
+
+	rc = sqlite3_prepare_v2(db, t->select, -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, t->update, -1, &upd, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		if (sqlite3_column_bytes(sel, 1) != STORE_DEDUP_LEN)
+			continue;
+		id = sqlite3_column_int64(sel, 0);
+		found = 0;
+		for (i = 0; !found && i < 2; i++)
+			found = store_crypt_find(db, k, &t->sources[i],
+			    sqlite3_column_blob(sel, 1), number,
+			    sizeof(number));
+		if (!found)
+			continue;
+		len = strlen(number);
+		if (store_crypt_seal(k->aead, t->column, id, number, len,
+		    sealed) == -1) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		sqlite3_bind_blob(upd, 1, sealed,
+		    (int)(len + STORE_CRYPT_OVERHEAD), SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 2, id);
+		rc = sqlite3_step(upd);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		sqlite3_reset(upd);
+		(*rows)++;
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sodium_memzero(number, sizeof(number));
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/* Schema 5's tables of unsafe marks and opt-outs, with their rows. */
+static const char store_crypt_schema5[] =
+	"CREATE TABLE mark5 ("
+	" id INTEGER PRIMARY KEY,"
+	" hash BLOB UNIQUE NOT NULL,"
+	" number BLOB,"
+	" kind TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL);"
+	"INSERT INTO mark5 (hash, kind, created_at)"
+	" SELECT hash, kind, created_at FROM mark ORDER BY created_at;"
+	"DROP TABLE mark;"
+	"ALTER TABLE mark5 RENAME TO mark;"
+	"CREATE TABLE sms_optout5 ("
+	" id INTEGER PRIMARY KEY,"
+	" key BLOB UNIQUE NOT NULL,"
+	" number BLOB,"
+	" at INTEGER NOT NULL);"
+	"INSERT INTO sms_optout5 (key, at)"
+	" SELECT key, at FROM sms_optout ORDER BY at;"
+	"DROP TABLE sms_optout;"
+	"ALTER TABLE sms_optout5 RENAME TO sms_optout;";
+
+/* Schema 4 to 5, in one transaction: numbers beside marks and opt-outs. */
+int
+store_sqlite_crypt_keep_numbers(struct store_engine *e,
+    const struct store_keys *k, int fresh, const char *path, char **cause)
+{
+	int64_t	 left;
+	size_t	 i;
+	int	 rc, rows = 0;
+
+	rc = sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(e->db, store_crypt_schema5, NULL, NULL,
+		    NULL);
+	for (i = 0; rc == SQLITE_OK && i < sizeof(store_crypt_keyed) /
+	    sizeof(store_crypt_keyed[0]); i++)
+		rc = store_crypt_recover(e->db, k, &store_crypt_keyed[i],
+		    &rows);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(e->db, "PRAGMA user_version = 5; COMMIT",
+		    NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		store_job_cause(cause, "%s: schema 5: %s", path,
+		    sqlite3_errmsg(e->db));
+		sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (fresh)
+		return 0;
+	log_info("store: %s: schema migrated to version 5: %d unsafe marks "
+	    "or opt-outs keep their number", path, rows);
+	left = store_crypt_count(e->db, "SELECT (SELECT count(*) FROM mark"
+	    " WHERE number IS NULL) + (SELECT count(*) FROM sms_optout"
+	    " WHERE number IS NULL)");
+	if (left > 0)
+		log_warnx("store: %s: %lld unsafe marks or opt-outs have no "
+		    "number left to keep: a key rotation (hotlined -R) "
+		    "needs -f to drop them", path, (long long)left);
+	/* The old tables' pages: out of the WAL (step 4 left it empty). */
+	if (sqlite3_exec(e->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		store_job_cause(cause, "%s: checkpoint after schema 5: %s",
+		    path, sqlite3_errmsg(e->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether a key rotation is half done: 1, 0, or -1 on error. */
+int
+store_sqlite_crypt_rotating(struct store_engine *e)
+{
+	int64_t	 n;
+
+	n = store_crypt_count(e->db, "SELECT count(*) FROM meta"
+	    " WHERE key = 'rotate_check'");
+	return n < 0 ? -1 : n > 0;
 }

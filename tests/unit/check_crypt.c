@@ -529,7 +529,7 @@ START_TEST(test_migrate_v3)
 	ck_assert(on_disk("she lives near the market"));
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 4);
+	ck_assert_int_eq(store_schema_version(fx.st), 5);
 	ck_assert_int_eq(stat(fx.key, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	snprintf(p, sizeof(p), "%s-wal", fx.path);

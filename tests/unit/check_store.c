@@ -809,13 +809,13 @@ START_TEST(test_migrate)
 	struct odue	 d;
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 4);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 4);
+	ck_assert_int_eq(store_schema_version(fx.st), 5);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 5);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	store_free(fx.st);
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 4);
+	ck_assert_int_eq(store_schema_version(fx.st), 5);
 	ck_assert_int_eq(get(g.row.ref, &g2), STORE_OK);
 	ck_assert_int_eq(g2.row.id, g.row.id);
 	ck_assert_str_eq(g2.row.phone, "+85512345678");
@@ -830,8 +830,8 @@ START_TEST(test_migrate)
 	make_v1();
 	ck_assert_int_eq(count_rows("PRAGMA user_version"), 1);
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 4);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 4);
+	ck_assert_int_eq(store_schema_version(fx.st), 5);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 5);
 	/* The in-file hash key is gone; the key file's check took it. */
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
 	    "key = 'dedup_key'"), 0);
@@ -919,7 +919,7 @@ START_TEST(test_migrate)
 	store_free(fx.st);
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 4);
+	ck_assert_int_eq(store_schema_version(fx.st), 5);
 	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
 	ck_assert_int_eq(g.row.attempts, 1);
 	ck_assert_int_eq(g.row.asked_again, 1);

@@ -754,7 +754,7 @@ START_TEST(test_reopen)
 	int		 out = -1;
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 4);
+	ck_assert_int_eq(store_schema_version(fx.st), 5);
 	ck_assert_int_eq(queue("at", PHONE_A, two, 2, 1000), STORE_OK);
 	queue1("at", PHONE_B, "to b", 1000);
 	list(PHONE_A, &l);
@@ -767,7 +767,7 @@ START_TEST(test_reopen)
 	store_free(fx.st);
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 4);
+	ck_assert_int_eq(store_schema_version(fx.st), 5);
 	list(PHONE_A, &l2);
 	ck_assert_uint_eq(l2.n, 2);
 	ck_assert_int_eq(l2.r[0].id, l.r[0].id);
@@ -876,8 +876,8 @@ START_TEST(test_migrate_v2)
 	ck_assert_uint_eq(strlen(key), 64);
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 4);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 4);
+	ck_assert_int_eq(store_schema_version(fx.st), 5);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 5);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('sms_out', 'sms_seen',"
 	    " 'sms_optout')"), 3);
@@ -906,7 +906,7 @@ START_TEST(test_migrate_v2)
 	store_free(fx.st);
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 4);
+	ck_assert_int_eq(store_schema_version(fx.st), 5);
 	list(PHONE_A, &l);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);
