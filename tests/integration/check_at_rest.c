@@ -177,7 +177,7 @@ START_TEST(test_plaintext_migrates)
 
 	launch();
 	ck_assert_int_eq(access(key, F_OK), 0);
-	ck_assert_int_eq(harness_wait_log(h, "schema migrated to version 4", 1,
+	ck_assert_int_eq(harness_wait_log(h, "schema migrated to version 5", 1,
 	    5000), 0);
 	v = api_get(ref, TOK_S1);
 	ck_assert_str_eq(str(v, "ref"), ref);
