@@ -117,6 +117,20 @@ out:
 	return e;
 }
 
+/* A new key left by a rotation that never began: say what it is. */
+static void
+store_warn_next(const char *key_file)
+{
+	char	*next_file;
+
+	next_file = store_next_path(key_file);
+	if (next_file != NULL && access(next_file, F_OK) == 0)
+		log_warnx("store: %s is left from a key rotation that did not "
+		    "begin: hotlined -R goes on with it, or remove it",
+		    next_file);
+	free(next_file);
+}
+
 /*
  * Read the key file (made on first start), open the database through its
  * backend under it, and start the writer thread.
@@ -165,6 +179,8 @@ store_new(struct event_base *base, const char *path,
 	if (st->engine == NULL && keys.mismatch)
 		st->engine = store_open_next(st, path, opts, key_file, &keys,
 		    cause);
+	else if (st->engine != NULL)
+		store_warn_next(key_file);
 	if (st->engine == NULL)
 		goto fail;
 	memcpy(st->secret, keys.hash, sizeof(st->secret));

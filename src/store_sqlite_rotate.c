@@ -215,6 +215,7 @@ rotate_value(sqlite3_stmt *sel, sqlite3_stmt *upd, int c, int p,
 		free(sealed);
 		return SQLITE_NOMEM;
 	}
+	**plain = '\0';	/* for rotate_wipe, whatever happens next */
 	if (store_crypt_open(keys->aead, column, id, v, (size_t)n,
 	    *plain) == -1) {
 		free(sealed);
@@ -314,6 +315,53 @@ rotate_batch(sqlite3 *db, const struct rotate_table *t,
 	return rc;
 }
 
+/*
+ * Open every sealed value of table t under keys, changing nothing, so
+ * that a value that does not decrypt stops the rotation before it began
+ * rather than halfway; each is logged (by column and row) and counted in
+ * *bad. SQLite's result.
+ */
+static int
+rotate_scan(sqlite3 *db, const struct rotate_table *t,
+    const struct store_keys *keys, int64_t *bad)
+{
+	sqlite3_stmt	*sel = NULL;
+	const uint8_t	*v;
+	char		*plain;
+	int64_t		 id;
+	int		 rc, c, n;
+
+	rc = sqlite3_prepare_v2(db, t->select, -1, &sel, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(sel, 1, 0);
+	sqlite3_bind_int64(sel, 2, -1);
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(sel, 0);
+		for (c = 0; c < t->ncolumns; c++) {
+			if (sqlite3_column_type(sel, 1 + c) == SQLITE_NULL)
+				continue;
+			v = sqlite3_column_blob(sel, 1 + c);
+			n = sqlite3_column_bytes(sel, 1 + c);
+			plain = n >= STORE_CRYPT_OVERHEAD ?
+			    malloc((size_t)n - STORE_CRYPT_OVERHEAD + 1) : NULL;
+			if (plain == NULL || sqlite3_column_type(sel,
+			    1 + c) != SQLITE_BLOB || store_crypt_open(keys->aead,
+			    t->columns[c], id, v, (size_t)n, plain) == -1) {
+				log_warnx("store: key rotation: %s of row %lld "
+				    "does not decrypt under the old key",
+				    t->columns[c], (long long)id);
+				(*bad)++;
+			} else
+				sodium_memzero(plain, (size_t)n -
+				    STORE_CRYPT_OVERHEAD);
+			free(plain);
+		}
+	}
+	sqlite3_finalize(sel);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* Sleep ms milliseconds (tests slow a rotation down to stop it). */
 static void
 rotate_pause(int ms)
@@ -329,17 +377,33 @@ rotate_pause(int ms)
 }
 
 /*
- * Start (or go on with) the rotation: refuse marks and opt-outs that keep
- * no number unless force drops them, forget the gateway ids seen, record
- * next as the rotation's key. SQLite's result, or -1 with *cause set.
+ * Start (or go on with) the rotation: refuse values that do not decrypt,
+ * and marks and opt-outs that keep no number unless force drops them;
+ * forget the gateway ids seen; record next as the rotation's key. SQLite's result, or -1 with *cause set.
  */
 static int
-rotate_begin(sqlite3 *db, const struct store_keys *next, int resume,
-    int force, const char *path, char **cause)
+rotate_begin(sqlite3 *db, const struct store_keys *keys,
+    const struct store_keys *next, int resume, int force, const char *path,
+    char **cause)
 {
 	uint8_t	 check[STORE_CRYPT_KEY_LEN];
-	int64_t	 marks, outs;
+	int64_t	 marks, outs, bad = 0, i;
 	int	 rc;
+
+	/* Rows behind a resumed cursor were scanned when it began. */
+	for (i = 0; !resume && i < ROTATE_NTABLES; i++)
+		if (rotate_scan(db, &rotate_tables[i], keys, &bad) !=
+		    SQLITE_OK) {
+			store_job_cause(cause, "%s: key rotation: %s", path,
+			    sqlite3_errmsg(db));
+			return -1;
+		}
+	if (bad > 0) {
+		store_job_cause(cause, "%s: %lld values do not decrypt under "
+		    "the old key (logged by column and row): not rotating, "
+		    "nothing was changed", path, (long long)bad);
+		return -1;
+	}
 
 	marks = rotate_int(db, "SELECT count(*) FROM mark"
 	    " WHERE number IS NULL");
@@ -508,8 +572,8 @@ store_sqlite_rotate(const char *path, const struct store_opts *opts,
 		    "row %lld", path, st.table < ROTATE_NTABLES ?
 		    rotate_tables[st.table].name : "the end",
 		    (long long)st.after);
-	if (rotate_begin(e->db, next, resume, ro != NULL && ro->force, path,
-	    cause) == -1)
+	if (rotate_begin(e->db, keys, next, resume, ro != NULL && ro->force,
+	    path, cause) == -1)
 		goto out;
 	next->bound = 1;
 	rc = rotate_run(e->db, keys, next, ro, &st, finished, path, cause);

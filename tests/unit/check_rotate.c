@@ -669,6 +669,42 @@ START_TEST(test_force)
 }
 END_TEST
 
+/*
+ * A value that does not decrypt (altered on disk) stops the rotation
+ * before it begins: nothing changed, no new key left, the daemon opens.
+ */
+START_TEST(test_bad_value)
+{
+	struct store_rotate_opts	 ro;
+	struct got			 g, o;
+	char				 old[128], next[PATH_MAX + 32];
+	char				*cause = NULL;
+	int				 done = -1;
+
+	fx.st = open_store();
+	write_everything(&g);
+	store_free(fx.st);
+	fx.st = NULL;
+	exec_sql("UPDATE sms_out SET text = zeroblob(60)");
+	snprintf(old, sizeof(old), "%s", read_key(fx.key));
+	snprintf(next, sizeof(next), "%s.new", fx.key);
+
+	memset(&ro, 0, sizeof(ro));
+	ck_assert_int_eq(store_rotate(fx.path, NULL, &ro, &done, &cause), -1);
+	ck_assert_msg(cause != NULL && strstr(cause, "1 values do not "
+	    "decrypt") != NULL, "%s", cause);
+	free(cause);
+	ck_assert_int_eq(access(next, F_OK), -1);
+	ck_assert_str_eq(read_key(fx.key), old);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM meta"
+	    " WHERE key LIKE 'rotate%'"), 0);
+	ck_assert_int_eq(opened(fx.key), 5);
+	fx.st = open_store();
+	ck_assert_int_eq(get(g.ref, &o), STORE_OK);
+	ck_assert_str_eq(o.phone, PHONE);
+}
+END_TEST
+
 /* The database's lock: one holder at a time, free again once released. */
 START_TEST(test_lock)
 {
@@ -709,6 +745,7 @@ main(void)
 	tcase_add_test(tc, test_resume);
 	tcase_add_test(tc, test_rename_cut);
 	tcase_add_test(tc, test_force);
+	tcase_add_test(tc, test_bad_value);
 	tcase_add_test(tc, test_lock);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
