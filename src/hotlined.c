@@ -78,7 +78,7 @@ struct hotlined {
 	char			*conf_file;
 	struct conf		*conf;
 	struct hclock		 clock;
-	struct dblock		*lock;		/* the database's, while we run */
+	struct dblock		*lock;		/* the database's lock */
 	struct store		*store;
 	struct fetch		*fetch;
 	struct session_table	*sessions;

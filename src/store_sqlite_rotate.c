@@ -345,9 +345,10 @@ rotate_scan(sqlite3 *db, const struct rotate_table *t,
 			n = sqlite3_column_bytes(sel, 1 + c);
 			plain = n >= STORE_CRYPT_OVERHEAD ?
 			    malloc((size_t)n - STORE_CRYPT_OVERHEAD + 1) : NULL;
-			if (plain == NULL || sqlite3_column_type(sel,
-			    1 + c) != SQLITE_BLOB || store_crypt_open(keys->aead,
-			    t->columns[c], id, v, (size_t)n, plain) == -1) {
+			if (plain == NULL ||
+			    sqlite3_column_type(sel, 1 + c) != SQLITE_BLOB ||
+			    store_crypt_open(keys->aead, t->columns[c], id, v,
+			    (size_t)n, plain) == -1) {
 				log_warnx("store: key rotation: %s of row %lld "
 				    "does not decrypt under the old key",
 				    t->columns[c], (long long)id);
@@ -379,7 +380,8 @@ rotate_pause(int ms)
 /*
  * Start (or go on with) the rotation: refuse values that do not decrypt,
  * and marks and opt-outs that keep no number unless force drops them;
- * forget the gateway ids seen; record next as the rotation's key. SQLite's result, or -1 with *cause set.
+ * forget the gateway ids seen; record next as the rotation's key. 0, or
+ * -1 with *cause set.
  */
 static int
 rotate_begin(sqlite3 *db, const struct store_keys *keys,
