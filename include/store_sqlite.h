@@ -260,6 +260,8 @@ int		 store_sqlite_crypt_check(struct store_engine *e,
  */
 int		 store_sqlite_backup(const char *path, const char *key_file,
 		    const char *dest, int64_t *pages, char **cause);
+
+/*
  * Bring a database of schema 4 (fresh: just made) to schema 5: the unsafe
  * marks and opt-outs keep the number behind their keyed hash, sealed
  * under k, so that a new key can hash it again; for a row of schema 4 the
