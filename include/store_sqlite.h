@@ -10,6 +10,7 @@
 #ifndef HOTLINED_STORE_SQLITE_H
 #define HOTLINED_STORE_SQLITE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -167,6 +168,22 @@ struct store_engine *store_sqlite_open_for(const char *path,
 
 /* Close what store_sqlite_open_for opened (NULL is fine). */
 void		 store_sqlite_close(struct store_engine *e);
+
+/*
+ * The rest of the backend's operations (store_backend.h says what each
+ * does), gathered into store_backend_sqlite by store_sqlite_backend.c.
+ */
+struct store_engine *store_sqlite_open(const char *path,
+		    const struct store_opts *opts, struct store_keys *keys,
+		    char **cause);
+int		 store_sqlite_version(const struct store_engine *e);
+int		 store_sqlite_begin(struct store_engine *e);
+int		 store_sqlite_run(struct store_engine *e, struct store_job *j);
+int		 store_sqlite_commit(struct store_engine *e);
+void		 store_sqlite_rollback(struct store_engine *e);
+void		 store_sqlite_checkpoint(struct store_engine *e);
+void		 store_sqlite_count_commits(struct store_engine *e,
+		    atomic_ulong *counter);
 
 /* The backend's rotate (store_sqlite_rotate.c). */
 int		 store_sqlite_rotate(const char *path,

@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "engine.h"
 #include "hash.h"
+#include "hop.h"
 #include "intake.h"
 #include "log.h"
 #include "menu.h"
@@ -481,42 +482,11 @@ session_create(struct session_table *t, struct conf *conf,
 	return s;
 }
 
-/*
- * The identity of a hop for retry detection: the whole history, or the
- * gateway's hop id, or (first hop of a latest-input gateway) the input.
- * Returns 0 with *out set, or -1 when the hop cannot be told apart.
- */
-static int
-session_hop_id(struct session_table *t, const struct channel_event *ev,
-    int first, uint64_t *out)
-{
-	const char	*id;
-	char		 tag;
-	uint8_t		 buf[1];
-
-	if (ev->history != NULL) {
-		id = ev->history;
-		tag = 'h';
-	} else if (ev->hop_id != NULL) {
-		id = ev->hop_id;
-		tag = 'i';
-	} else if (first) {
-		id = ev->input != NULL ? ev->input : "";
-		tag = 'f';
-	} else
-		return -1;
-	/* Mix the kind in so a history never equals a hop id. */
-	buf[0] = (uint8_t)tag;
-	*out = hash_siphash(t->key, id, strlen(id)) ^
-	    hash_siphash(t->key, buf, 1);
-	return 0;
-}
-
 /* Remember a hop's identity (for retries) and history. */
 static void
 session_record_hop(struct session *s, const struct channel_event *ev)
 {
-	s->hop_known = session_hop_id(s->table, ev, s->hops == 0,
+	s->hop_known = hop_id(s->table->key, ev, s->hops == 0,
 	    &s->hop) == 0;
 	s->hops++;
 	if (ev->history != NULL) {
@@ -570,30 +540,6 @@ session_resend(struct session *s, struct channel_reply *reply)
 	reply->text = strdup(s->reply);
 	reply->end = s->reply_end;
 	return reply->text == NULL ? SESSION_ERR : SESSION_OK;
-}
-
-/*
- * The latest input of a history-mode hop: what follows the previous
- * history and its separator. When the gateway's history does not extend
- * ours, fall back to the last entry.
- */
-static const char *
-session_latest(struct session *s, const struct channel_event *ev)
-{
-	const char	*h = ev->history, *sep = ev->separator, *p, *last;
-	size_t		 n, sl = strlen(sep);
-
-	if (s->history == NULL || *s->history == '\0')
-		return h;
-	n = strlen(s->history);
-	if (strncmp(h, s->history, n) == 0 && strncmp(h + n, sep, sl) == 0)
-		return h + n + sl;
-	log_debug("session s%llu: history does not extend the last one",
-	    s->ref);
-	last = h;
-	for (p = strstr(h, sep); p != NULL; p = strstr(p + sl, sep))
-		last = p + sl;
-	return last;
 }
 
 /* Add a requester waiting for a stored hop's outcome; any number may. */
@@ -920,7 +866,7 @@ session_handle(struct session_table *t, struct conf *conf,
 		session_destroy(s);
 		s = NULL;
 	}
-	if (s != NULL && session_hop_id(t, ev, s->hops <= 1 &&
+	if (s != NULL && hop_id(t->key, ev, s->hops <= 1 &&
 	    ev->start != CHANNEL_START_CONTINUE, &hop) == 0 &&
 	    s->hop_known && hop == s->hop) {
 		free(key);
@@ -940,7 +886,8 @@ session_handle(struct session_table *t, struct conf *conf,
 		session_note_phone(s, ev->phone);
 		if (channel_kind(ch) == CHANNEL_SMS)
 			s->deadline = session_now() + session_lifetime(s);
-		in = ev->history != NULL ? session_latest(s, ev) : ev->input;
+		in = ev->history != NULL ? hop_latest(s->history, ev) :
+		    ev->input;
 		r = engine_input(s->engine, in, &text);
 		if (r == ENGINE_ERROR) {
 			log_warnx("session s%llu: engine failure", s->ref);

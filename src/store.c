@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_admin.h"
 #include "store_backend.h"
 #include "store_crypt.h"
 #include "store_job.h"
@@ -36,101 +37,6 @@ struct store {
 	int			 version;
 };
 
-/* The path of the key file of path under opts (a new string), or NULL. */
-static char *
-store_key_path(const char *path, const struct store_opts *opts)
-{
-	char	*p;
-
-	if (opts != NULL && opts->key_file != NULL)
-		return strdup(opts->key_file);
-	if (asprintf(&p, "%s.key", path) == -1)
-		return NULL;
-	return p;
-}
-
-/* The path of the new key of a rotation beside key_file, or NULL. */
-static char *
-store_next_path(const char *key_file)
-{
-	char	*p;
-
-	if (asprintf(&p, "%s.new", key_file) == -1)
-		return NULL;
-	return p;
-}
-
-/* Put the new key file in the old one's place, durably. */
-static int
-store_rename_key(const char *next_file, const char *key_file, char **cause)
-{
-	if (rename(next_file, key_file) == -1) {
-		store_job_cause(cause, "rename %s to %s: %s", next_file,
-		    key_file, strerror(errno));
-		return -1;
-	}
-	store_crypt_sync(key_file);
-	log_info("store: %s is the key now; the old key is gone", key_file);
-	return 0;
-}
-
-/*
- * The database is under another key than the key file's: when a rotation
- * left its new key beside it, the rename of that key was cut short. Open
- * under it and finish the rename. The engine, or NULL (*cause kept).
- */
-static struct store_engine *
-store_open_next(struct store *st, const char *path,
-    const struct store_opts *opts, const char *key_file,
-    struct store_keys *keys, char **cause)
-{
-	struct store_engine	*e = NULL;
-	char			*next_file, *why = NULL;
-
-	next_file = store_next_path(key_file);
-	if (next_file == NULL || access(next_file, F_OK) == -1)
-		goto out;
-	store_crypt_wipe(keys);
-	if (store_crypt_load(next_file, 0, keys, &why) == -1)
-		goto out;
-	keys->file = next_file;
-	e = st->ops->open(path, opts, keys, &why);
-	if (e == NULL)
-		goto out;
-	if (store_rename_key(next_file, key_file, &why) == -1) {
-		st->ops->close(e);
-		e = NULL;
-		goto out;
-	}
-	free(*cause);
-	*cause = NULL;
-out:
-	/* The first cause says more, unless this one is about .new. */
-	if (why != NULL && e == NULL) {
-		free(*cause);
-		*cause = why;
-		why = NULL;
-	}
-	free(why);
-	keys->file = NULL;
-	free(next_file);
-	return e;
-}
-
-/* A new key left by a rotation that never began: say what it is. */
-static void
-store_warn_next(const char *key_file)
-{
-	char	*next_file;
-
-	next_file = store_next_path(key_file);
-	if (next_file != NULL && access(next_file, F_OK) == 0)
-		log_warnx("store: %s is left from a key rotation that did not "
-		    "begin: hotlined -R goes on with it, or remove it",
-		    next_file);
-	free(next_file);
-}
-
 /*
  * Read the key file (made on first start), open the database through its
  * backend under it, and start the writer thread.
@@ -141,8 +47,7 @@ store_new(struct event_base *base, const char *path,
 {
 	struct store		*st = NULL;
 	struct store_keys	 keys;
-	char			*deflt = NULL;
-	const char		*key_file;
+	char			*key_file = NULL;
 	size_t			 max_batch = STORE_MAX_BATCH;
 
 	*cause = NULL;
@@ -160,14 +65,10 @@ store_new(struct event_base *base, const char *path,
 	if (opts != NULL && opts->max_batch > 0)
 		max_batch = opts->max_batch;
 
-	key_file = opts != NULL ? opts->key_file : NULL;
+	key_file = store_key_path(path, opts);
 	if (key_file == NULL) {
-		if (asprintf(&deflt, "%s.key", path) == -1) {
-			deflt = NULL;
-			store_job_cause(cause, "out of memory");
-			goto fail;
-		}
-		key_file = deflt;
+		store_job_cause(cause, "out of memory");
+		goto fail;
 	}
 	if (store_crypt_load(key_file, 1, &keys, cause) == -1)
 		goto fail;
@@ -177,8 +78,8 @@ store_new(struct event_base *base, const char *path,
 	if (st->engine == NULL && keys.created && !keys.bound)
 		unlink(key_file);
 	if (st->engine == NULL && keys.mismatch)
-		st->engine = store_open_next(st, path, opts, key_file, &keys,
-		    cause);
+		st->engine = store_open_next(st->ops, path, opts, key_file,
+		    &keys, cause);
 	else if (st->engine != NULL)
 		store_warn_next(key_file);
 	if (st->engine == NULL)
@@ -190,100 +91,14 @@ store_new(struct event_base *base, const char *path,
 	if (st->writer == NULL)
 		goto fail;
 	store_crypt_wipe(&keys);
-	free(deflt);
+	free(key_file);
 	return st;
 
 fail:
 	store_crypt_wipe(&keys);
-	free(deflt);
+	free(key_file);
 	store_free(st);
 	return NULL;
-}
-
-/* Back the database up through its backend, which may not know how. */
-int
-store_backup(const char *path, const struct store_opts *opts,
-    const char *dest, int64_t *pages, char **cause)
-{
-	const struct store_backend *ops = &store_backend_sqlite;
-	char		*key_file;
-	int		 rc;
-
-	*cause = NULL;
-	*pages = 0;
-	if (ops->backup == NULL) {
-		store_job_cause(cause, "the %s store cannot make backups; "
-		    "use its own tools", ops->name);
-		return -1;
-	}
-	key_file = store_key_path(path, opts);
-	if (key_file == NULL) {
-		store_job_cause(cause, "out of memory");
-		return -1;
-	}
-	rc = ops->backup(path, key_file, dest, pages, cause);
-	free(key_file);
-	return rc;
-}
-
-/* Re-encrypt the database under a new key (store.h says how). */
-int
-store_rotate(const char *path, const struct store_opts *opts,
-    const struct store_rotate_opts *ro, int *finished, char **cause)
-{
-	const struct store_backend *ops = &store_backend_sqlite;
-	struct store_keys	 keys, next;
-	char			*key_file = NULL, *next_file = NULL;
-	int			 done = 0, rc = -1;
-
-	*cause = NULL;
-	memset(&keys, 0, sizeof(keys));
-	memset(&next, 0, sizeof(next));
-	if (finished != NULL)
-		*finished = 0;
-	if (sodium_init() == -1) {
-		store_job_cause(cause, "libsodium cannot initialise");
-		goto out;
-	}
-	if (ops->rotate == NULL) {
-		store_job_cause(cause, "the %s store cannot rotate keys",
-		    ops->name);
-		goto out;
-	}
-	key_file = store_key_path(path, opts);
-	next_file = key_file != NULL ? store_next_path(key_file) : NULL;
-	if (next_file == NULL) {
-		store_job_cause(cause, "out of memory");
-		goto out;
-	}
-	if (store_crypt_load(key_file, 0, &keys, cause) == -1)
-		goto out;
-	keys.file = key_file;
-	/* O_EXCL: a rotation cut short goes on with the key it began. */
-	if (access(next_file, F_OK) == 0) {
-		if (store_crypt_load(next_file, 0, &next, cause) == -1)
-			goto out;
-		log_info("store: going on with the new key %s", next_file);
-	} else if (store_crypt_create(next_file, &next, cause) == -1)
-		goto out;
-	next.file = next_file;
-	if (ops->rotate(path, opts, &keys, &next, ro, &done, cause) == -1) {
-		/* Nothing was sealed under it: no new key to leave behind. */
-		if (next.created && !next.bound)
-			unlink(next_file);
-		goto out;
-	}
-	if (done && store_rename_key(next_file, key_file, cause) == -1)
-		goto out;
-	if (finished != NULL)
-		*finished = done;
-	rc = 0;
-out:
-	store_crypt_wipe(&keys);
-	store_crypt_wipe(&next);
-	free(next_file);
-	free(key_file);
-	return rc;
 }
 
 /* Drain, stop the thread, and close everything. */

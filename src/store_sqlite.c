@@ -565,7 +565,7 @@ fail:
 }
 
 /* Open for the daemon: a key rotation half done is refused. */
-static struct store_engine *
+struct store_engine *
 store_sqlite_open(const char *path, const struct store_opts *opts,
     struct store_keys *keys, char **cause)
 {
@@ -573,14 +573,14 @@ store_sqlite_open(const char *path, const struct store_opts *opts,
 }
 
 /* The schema version, as read or migrated at open. */
-static int
+int
 store_sqlite_version(const struct store_engine *e)
 {
 	return e->version;
 }
 
 /* Start the transaction of a batch. */
-static int
+int
 store_sqlite_begin(struct store_engine *e)
 {
 	if (store_sqlite_exec(e, ST_BEGIN) != SQLITE_OK) {
@@ -641,7 +641,7 @@ store_sqlite_body(struct store_engine *e, struct store_job *j)
  * rolled back to alone when it fails. -1 when the transaction is lost
  * (SQLite rolled it back, or the savepoint itself failed).
  */
-static int
+int
 store_sqlite_run(struct store_engine *e, struct store_job *j)
 {
 	if (store_sqlite_exec(e, ST_SAVEPOINT) != SQLITE_OK) {
@@ -672,7 +672,7 @@ store_sqlite_run(struct store_engine *e, struct store_job *j)
 }
 
 /* Commit the batch; it is durable (synchronous=FULL) when this returns. */
-static int
+int
 store_sqlite_commit(struct store_engine *e)
 {
 	if (store_sqlite_exec(e, ST_COMMIT) == SQLITE_OK)
@@ -682,7 +682,7 @@ store_sqlite_commit(struct store_engine *e)
 }
 
 /* Roll the batch back, unless SQLite already did. */
-static void
+void
 store_sqlite_rollback(struct store_engine *e)
 {
 	if (!sqlite3_get_autocommit(e->db) &&
@@ -695,7 +695,7 @@ store_sqlite_rollback(struct store_engine *e)
  * (hotlined -F, a backup) can keep it from finishing: the next purge
  * tries again.
  */
-static void
+void
 store_sqlite_checkpoint(struct store_engine *e)
 {
 	int	 rc;
@@ -718,24 +718,9 @@ store_sqlite_commit_hook(void *arg)
 }
 
 /* Tests: count the COMMITs of this connection in *counter (NULL: stop). */
-static void
+void
 store_sqlite_count_commits(struct store_engine *e, atomic_ulong *counter)
 {
 	sqlite3_commit_hook(e->db, counter != NULL ?
 	    store_sqlite_commit_hook : NULL, counter);
 }
-
-const struct store_backend store_backend_sqlite = {
-	.name = "sqlite",
-	.open = store_sqlite_open,
-	.close = store_sqlite_close,
-	.version = store_sqlite_version,
-	.begin = store_sqlite_begin,
-	.run = store_sqlite_run,
-	.commit = store_sqlite_commit,
-	.rollback = store_sqlite_rollback,
-	.checkpoint = store_sqlite_checkpoint,
-	.count_commits = store_sqlite_count_commits,
-	.backup = store_sqlite_backup,
-	.rotate = store_sqlite_rotate,
-};
