@@ -191,11 +191,12 @@ START_TEST(test_quick_exit_keeps)
 	    "0 AND intake = 1"), 1);
 	jx("qx-1", "1*1*2*3", J_COVER);
 	col_expect("\"window\"", "afternoon");
-	/* Two hours from when it was stored (a slow run may cross a second). */
+	/* Two hours from when it was stored (a slow run may cross a few
+	 * seconds: more under valgrind). */
 	ck_assert_int_le(db_int("SELECT call_from - created_at FROM callback"),
 	    2 * 3600);
 	ck_assert_int_ge(db_int("SELECT call_from - created_at FROM callback"),
-	    2 * 3600 - 5);
+	    2 * 3600 - harness_slow_ms(5000) / 1000);
 	/* Still answering: nobody is alerted yet (a fixed pause, not a
 	 * wait that HARNESS_SLOW would stretch past the intake's end). */
 	harness_sleep_ms(1500);
@@ -562,10 +563,21 @@ journey_suite(void)
 	tcase_add_test(tc, test_end_notice);
 	tcase_add_test(tc, test_readback);
 	tcase_add_test(tc, test_no_safe_number);
-	tcase_add_test(tc, test_now_outside_shifts);
 	tcase_add_test(tc, test_filing_waits_and_retries);
 	tcase_add_test(tc, test_filing_fails_honestly);
 	tcase_add_test(tc, test_kill9_during_intake);
+	suite_add_tcase(s, tc);
+
+	/*
+	 * Its clock starts ten seconds before a shift: a daemon slowed down
+	 * by valgrind may not have walked the menu by then. scripts/valgrind
+	 * leaves it out.
+	 */
+	tc = tcase_create("shift");
+	tcase_set_tags(tc, "no-valgrind");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_now_outside_shifts);
 	suite_add_tcase(s, tc);
 	return s;
 }
