@@ -181,6 +181,17 @@ const struct menu *channel_menu(const struct channel *ch);
 /* Set the tree (borrowed: it must outlive the channel). */
 void		 channel_set_menu(struct channel *ch, const struct menu *m);
 
+/* The adapter's name, the entry's "type" ("africastalking"; static). */
+const char	*channel_type(const struct channel *ch);
+
+/*
+ * The secret a client of the webhook presents (hotlinectl simulate):
+ * returns the token (borrowed; NULL when the channel has none) and sets
+ * *header to the header that carries it, or to NULL when the token is the
+ * last path segment (or there is none).
+ */
+const char	*channel_secret(const struct channel *ch, const char **header);
+
 /* The channel's screen budget (borrowed). */
 const struct menu_limits *channel_limits(const struct channel *ch);
 

@@ -430,6 +430,22 @@ channel_limits(const struct channel *ch)
 	return &ch->limits;
 }
 
+/* The adapter's name: the entry's "type". */
+const char *
+channel_type(const struct channel *ch)
+{
+	return ch->ops->name;
+}
+
+/* The secret a client presents, and the header that carries it. */
+const char *
+channel_secret(const struct channel *ch, const char **header)
+{
+	*header = ch->token_in == CHANNEL_TOKEN_HEADER ? ch->token_header :
+	    NULL;
+	return ch->token;
+}
+
 /* Whether rest (what follows the path) is where ch's notices arrive. */
 static int
 channel_notice_at(const struct channel *ch, const char *rest)
