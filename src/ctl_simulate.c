@@ -575,6 +575,55 @@ sim_answer(struct sim *s, const char *in)
 }
 
 /*
+ * The next answer into *in: from script (n answers, *next the next one)
+ * or, when script is NULL, a line of stdin (in *line, of *cap bytes),
+ * asked again until it is UTF-8. Returns 1 with an answer, 0 when the
+ * phone hangs up (no answer left), or -1 (an answer of script is not
+ * UTF-8) after a message.
+ */
+static int
+sim_input(char **script, size_t n, size_t *next, char **line, size_t *cap,
+    const char **in)
+{
+	ssize_t	 got;
+	size_t	 len;
+	int	 tty = isatty(STDIN_FILENO);
+
+	for (;;) {
+		if (script != NULL) {
+			if (*next == n)
+				return 0;
+			*in = script[(*next)++];
+			printf("> %s\n", *in);
+		} else {
+			if (tty)
+				printf("> ");
+			fflush(stdout);
+			got = getline(line, cap, stdin);
+			if (got == -1) {
+				if (tty)
+					printf("\n");
+				return 0;
+			}
+			len = (size_t)got;
+			while (len > 0 && ((*line)[len - 1] == '\n' ||
+			    (*line)[len - 1] == '\r'))
+				(*line)[--len] = '\0';
+			if (!tty)
+				printf("> %s\n", *line);
+			*in = *line;
+		}
+		if (text_utf8_valid(*in, strlen(*in)))
+			return 1;
+		fflush(stdout);
+		fprintf(stderr, "hotlinectl simulate: an answer must be "
+		    "UTF-8\n");
+		if (script != NULL)
+			return -1;
+	}
+}
+
+/*
  * Run the session: the first screen, then one hop per answer, taken from
  * script (n answers) or, when script is NULL, from stdin. Returns the
  * exit status.
@@ -582,11 +631,10 @@ sim_answer(struct sim *s, const char *in)
 static int
 sim_session(struct sim *s, char **script, size_t n)
 {
-	char	*text = NULL, *line = NULL;
-	size_t	 next = 0, cap = 0, len;
-	ssize_t	 got;
-	int	 end = 0, rc = 1, tty = isatty(STDIN_FILENO);
-	const char *in;
+	char		*text = NULL, *line = NULL;
+	const char	*in;
+	size_t		 next = 0, cap = 0;
+	int		 end = 0, rc = 1, got;
 
 	if (sim_hop(s, &text, &end) == -1)
 		goto done;
@@ -596,38 +644,13 @@ sim_session(struct sim *s, char **script, size_t n)
 		text = NULL;
 		if (end)
 			break;
-		if (script != NULL) {
-			if (next == n)
-				break;
-			in = script[next++];
-			printf("> %s\n", in);
-		} else {
-			if (tty)
-				printf("> ");
-			fflush(stdout);
-			got = getline(&line, &cap, stdin);
-			if (got == -1) {
-				if (tty)
-					printf("\n");
-				break;
-			}
-			len = (size_t)got;
-			while (len > 0 && (line[len - 1] == '\n' ||
-			    line[len - 1] == '\r'))
-				line[--len] = '\0';
-			if (!tty)
-				printf("> %s\n", line);
-			in = line;
+		got = sim_input(script, n, &next, &line, &cap, &in);
+		if (got == -1) {
+			rc = 2;
+			goto done;
 		}
-		if (!text_utf8_valid(in, strlen(in))) {
-			fprintf(stderr, "hotlinectl simulate: an answer must "
-			    "be UTF-8\n");
-			if (script != NULL) {
-				rc = 2;
-				goto done;
-			}
-			continue;
-		}
+		if (got == 0)
+			break;
 		if (sim_answer(s, in) == -1) {
 			fprintf(stderr, "hotlinectl simulate: out of memory\n");
 			goto done;
@@ -637,11 +660,11 @@ sim_session(struct sim *s, char **script, size_t n)
 	}
 	if (!end)
 		printf("(hung up)\n");
+	fflush(stdout);
 	if (end && script != NULL && next < n)
 		fprintf(stderr, "hotlinectl simulate: the session ended with "
 		    "%zu answer%s of --script unused\n", n - next,
 		    n - next == 1 ? "" : "s");
-	fflush(stdout);
 	if (sim_notice(s, end ? "Success" : "Incomplete") == -1)
 		goto done;
 	rc = 0;
@@ -835,6 +858,11 @@ sim_run(int argc, char *argv[])
 		goto done;
 	if (script != NULL && (n = sim_split(script, &copy, &answers)) == -1)
 		goto oom;
+	if (script != NULL && !text_utf8_valid(script, strlen(script))) {
+		fprintf(stderr, "hotlinectl simulate: --script must be "
+		    "UTF-8\n");
+		goto done;
+	}
 	rc = 1;
 	token = channel_secret(ch, &hdr);
 	if (tokfile != NULL) {
