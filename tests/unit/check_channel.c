@@ -339,7 +339,7 @@ END_TEST
 START_TEST(test_routing)
 {
 	struct channel	*ch;
-	const char	*tok;
+	const char	*tok, *hname;
 	int		 nt;
 
 	ch = mk("{\"name\": \"at\", \"type\": \"africastalking\", \"path\": "
@@ -349,6 +349,9 @@ START_TEST(test_routing)
 	ck_assert_str_eq(channel_path(ch), "/ussd/at");
 	ck_assert_str_eq(channel_menu_name(ch), "main");
 	ck_assert_ptr_null(channel_menu(ch));
+	ck_assert_str_eq(channel_type(ch), "africastalking");
+	ck_assert_str_eq(channel_secret(ch, &hname), "tok-0123456789abcdef");
+	ck_assert_ptr_null(hname);
 	ck_assert_int_eq(channel_match(ch, "/ussd/at/tok-0123456789abcdef",
 	    &tok, &nt), 1);
 	ck_assert_str_eq(tok, "tok-0123456789abcdef");
@@ -380,6 +383,9 @@ START_TEST(test_routing)
 	    "\"i\"}, \"screen\": {\"gsm7\": 60, \"ucs2\": 40}}");
 	ck_assert_uint_eq(channel_limits(ch)->gsm7, 60);
 	ck_assert_uint_eq(channel_limits(ch)->ucs2, 40);
+	ck_assert_str_eq(channel_type(ch), "generic");
+	ck_assert_str_eq(channel_secret(ch, &hname), "tok-0123456789abcdef");
+	ck_assert_str_eq(hname, "X-Hotlined-Token");
 	ck_assert_int_eq(channel_match(ch, "/g", &tok, &nt), 1);
 	ck_assert_ptr_null(tok);
 	ck_assert(channel_authorised(ch, tok, nt, hdr, NULL));
@@ -394,6 +400,8 @@ START_TEST(test_routing)
 
 	/* No token: anything passes; AT notices at "<path>/end". */
 	ch = at_channel();
+	ck_assert_ptr_null(channel_secret(ch, &hname));
+	ck_assert_ptr_null(hname);
 	ck_assert(channel_authorised(ch, NULL, 0, hdr, NULL));
 	ck_assert_int_eq(channel_match(ch, "/ussd/at/end", &tok, &nt), 1);
 	ck_assert_ptr_null(tok);
