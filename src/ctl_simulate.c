@@ -124,7 +124,7 @@ sim_read_token(const char *path)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
 	    buf[n - 1] == ' ' || buf[n - 1] == '\t'))
 		buf[--n] = '\0';
-	if (n == 0 || n > SIM_TOKEN_MAX || strlen(buf) != n)
+	if (n == 0 || n > SIM_TOKEN_MAX || strcspn(buf, "\r\n") != n)
 		fprintf(stderr, "hotlinectl simulate: %s: not a token (one "
 		    "line of 1 to %d characters)\n", path, SIM_TOKEN_MAX);
 	else if ((tok = strdup(buf)) == NULL)
