@@ -45,8 +45,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(diag_count(d) > 0);
 	else {
 		FUZZ_ASSERT(menu_start(m) != NULL);
-		(void)menu_check_fit(m, &ussd, d, NULL);
-		(void)menu_check_fit(m, &sms, d, NULL);
+		(void)menu_check_fit(m, &ussd, d, NULL, NULL);
+		(void)menu_check_fit(m, &sms, d, NULL, NULL);
 		menu_free(m);
 	}
 	diag_free(d);

@@ -86,12 +86,25 @@ struct conf_retention {
 struct conf;
 
 /*
- * Load file and every menu it names; check every screen against its
- * channel's budget. All problems go to d. When report is not NULL, the
- * per-screen sizes are printed to it. Returns a conf with one reference,
- * or NULL if there was any problem.
+ * Who hears the screen budgets conf_load measures: channel (may be NULL)
+ * before the screens of a menu on a channel (once per menu and budget),
+ * then screen once per screen and language.
  */
-struct conf	*conf_load(const char *file, struct diag *d, FILE *report);
+struct conf_report {
+	void		(*channel)(const char *menu, const char *channel,
+			    const struct menu_limits *lim, void *arg);
+	menu_fit_cb	  screen;
+	void		 *arg;
+};
+
+/*
+ * Load file and every menu it names; check every screen against its
+ * channel's budget. All problems go to d. When report is not NULL, it
+ * hears the per-screen sizes. Returns a conf with one reference, or NULL
+ * if there was any problem.
+ */
+struct conf	*conf_load(const char *file, struct diag *d,
+		    const struct conf_report *report);
 
 /* Take a reference. */
 struct conf	*conf_ref(struct conf *c);

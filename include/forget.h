@@ -9,9 +9,14 @@
 #ifndef HOTLINED_FORGET_H
 #define HOTLINED_FORGET_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct conf;
+struct store_purged;
+
+/* One line to forget (trimmed, not blank) and its number; 0, or 1. */
+typedef int	(*forget_line_cb)(const char *line, size_t n, void *arg);
 
 /*
  * Open the database of c (beside a running daemon if need be: SQLite's
@@ -21,5 +26,21 @@ struct conf;
  * failed.
  */
 int	forget_run(const struct conf *c, FILE *in, FILE *out, FILE *err);
+
+/*
+ * Hand every line of in that is not blank, trimmed, to fn with its line
+ * number, wiping each line after; hotlined -F and hotlinectl forget --api
+ * read the same way. Returns 1 if any call returned 1, else 0.
+ */
+int	forget_lines(FILE *in, forget_line_cb fn, void *arg);
+
+/*
+ * Whether s is a case reference (4 to 15 of A-Z and 0-9 with a letter)
+ * rather than a phone number.
+ */
+int	forget_is_ref(const char *s);
+
+/* Print "line N: forgot ..." with what went. */
+void	forget_print(FILE *out, size_t n, const struct store_purged *p);
 
 #endif

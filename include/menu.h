@@ -201,17 +201,38 @@ const char	*menu_string(const struct menu *m, enum menu_string s,
 /* The quick exit's text: one, whatever the language (borrowed). */
 const char	*menu_exit_text(const struct menu *m);
 
+/* One screen in one language, as the fit report measures it. */
+struct menu_fit_row {
+	const char		*menu;		/* the tree's name */
+	const char		*node;		/* its id */
+	const char		*lang;
+	enum menu_kind		 kind;
+	enum text_encoding	 enc;
+	size_t			 used;		/* largest page as sent */
+	size_t			 limit;		/* budget for enc */
+	size_t			 pages;
+	int			 at_most;	/* a confirmation: its longest */
+	size_t			 sms_parts;	/* 0: not an SMS channel */
+	enum text_encoding	 sms_enc;	/* ... the parts' encoding */
+};
+
+/* Called once per row of a fit report; the row is borrowed. */
+typedef void	(*menu_fit_cb)(const struct menu_fit_row *row, void *arg);
+
+/* A menu_fit_cb that prints row on the FILE * fp, as hotlined -t does. */
+void		 menu_fit_print(const struct menu_fit_row *row, void *fp);
+
 /*
  * Check that every screen of the tree renders within lim, with the error
  * line and every footer it can carry and the longest values its
  * placeholders can take (adds a problem per option line or END text that
- * cannot fit), and, when report is not NULL, print one line per screen and
- * language: encoding, the largest page as sent against the limit, and the
- * page count. Returns the number of problems added.
+ * cannot fit), and, when cb is not NULL, call it once per screen and
+ * language with its encoding, the largest page as sent against the limit,
+ * and the page count. Returns the number of problems added.
  */
 size_t		 menu_check_fit(const struct menu *m,
 		    const struct menu_limits *lim, struct diag *d,
-		    FILE *report);
+		    menu_fit_cb cb, void *arg);
 
 /*
  * Render node n in language lang into pages that fit lim, filling its
@@ -238,7 +259,19 @@ int		 menu_render_error(const struct menu *m,
 
 void		 menu_screen_clear(struct menu_screen *s);
 
+/* Node i of the tree in file order, or NULL past the last. */
+const struct menu_node *menu_node_at(const struct menu *m, size_t i);
+
+/* Language i of the tree (borrowed), or NULL past the last. */
+const char	*menu_lang(const struct menu *m, size_t i);
+
 /* Node accessors (all returned pointers are borrowed from the tree). */
+/* The node's text in lang as written, placeholders unfilled, or NULL. */
+const char	*menu_node_title(const struct menu_node *n, size_t lang);
+size_t		 menu_node_noptions(const struct menu_node *n);
+/* Option (or input choice) i of n, or NULL past the last. */
+const struct menu_option *menu_node_option_at(const struct menu_node *n,
+		    size_t i);
 const char	*menu_node_id(const struct menu_node *n);
 enum menu_kind	 menu_node_kind(const struct menu_node *n);
 const struct menu_node *menu_node_next(const struct menu_node *n);
@@ -284,6 +317,9 @@ const struct menu_option *menu_node_option(const struct menu_node *n,
 		    const char *key);
 
 enum menu_action menu_option_action(const struct menu_option *o);
+const char	*menu_option_key(const struct menu_option *o);
+/* The option's label in lang as written, or NULL. */
+const char	*menu_option_label(const struct menu_option *o, size_t lang);
 /* Where the option leads; NULL for a choice that uses its node's next. */
 const struct menu_node *menu_option_next(const struct menu_option *o);
 /* The value an input choice stores (NULL for menu options). */

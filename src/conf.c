@@ -332,7 +332,8 @@ conf_menus(struct schema_doc *ld, struct conf *c, json_t *menus)
 
 /* Check each channel's tree against the channel's budget (once per pair). */
 static void
-conf_fit(struct schema_doc *ld, struct conf *c, FILE *report)
+conf_fit(struct schema_doc *ld, struct conf *c,
+    const struct conf_report *report)
 {
 	const struct menu_limits	*lim, *plim;
 	struct channel			*ch, *prev;
@@ -363,13 +364,12 @@ conf_fit(struct schema_doc *ld, struct conf *c, FILE *report)
 		}
 		if (j < i)
 			continue;
-		if (report != NULL)
-			fprintf(report, "screens of menu \"%s\" on channel "
-			    "\"%s\" (limits: %zu GSM-7 septets, %zu UCS-2 "
-			    "units):\n", channel_menu_name(ch),
-			    channel_name(ch), lim->gsm7, lim->ucs2);
+		if (report != NULL && report->channel != NULL)
+			report->channel(channel_menu_name(ch),
+			    channel_name(ch), lim, report->arg);
 		ld->errors += menu_check_fit(channel_menu(ch), lim, ld->d,
-		    report);
+		    report != NULL ? report->screen : NULL,
+		    report != NULL ? report->arg : NULL);
 	}
 }
 
@@ -558,7 +558,7 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 
 /* Load a configuration and everything it references. */
 struct conf *
-conf_load(const char *file, struct diag *d, FILE *report)
+conf_load(const char *file, struct diag *d, const struct conf_report *report)
 {
 	struct schema_doc	 ld;
 	struct conf	*c = NULL;

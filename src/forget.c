@@ -43,7 +43,7 @@ forget_done_cb(enum store_rc rc, const struct store_purged *n, void *arg)
  * Whether s is a case reference: 4 to 15 of A-Z and 0-9, a letter among
  * them (digits alone are a number).
  */
-static int
+int
 forget_is_ref(const char *s)
 {
 	size_t	 i;
@@ -72,19 +72,58 @@ forget_trim(char *s)
 	return s;
 }
 
+/* Print what forgetting line n took away. */
+void
+forget_print(FILE *out, size_t n, const struct store_purged *p)
+{
+	fprintf(out, "line %zu: forgot %zu requests, %zu history events, "
+	    "%zu alerts, %zu texts, %zu marks, %zu opt-outs, %zu safe "
+	    "numbers\n", n, p->requests, p->events, p->alerts, p->texts,
+	    p->marks, p->optouts, p->safe_numbers);
+}
+
+/* Read in line by line, handing each non-blank one to fn; wipe them. */
+int
+forget_lines(FILE *in, forget_line_cb fn, void *arg)
+{
+	char	*line = NULL, *s;
+	size_t	 cap = 0, n = 0;
+	int	 failed = 0;
+
+	while (getline(&line, &cap, in) != -1) {
+		n++;
+		s = forget_trim(line);
+		if (*s != '\0')
+			failed |= fn(s, n, arg);
+		sodium_memzero(line, cap);
+	}
+	if (line != NULL)
+		sodium_memzero(line, cap);
+	free(line);
+	return failed;
+}
+
+/* A store and its loop, for forget_one. */
+struct forget_run {
+	struct event_base	*base;
+	struct store		*st;
+	FILE			*out;
+	FILE			*err;
+};
+
 /* Forget one line (n is its number); 0, or 1 on failure (reported). */
 static int
-forget_one(struct event_base *base, struct store *st, char *line, size_t n,
-    FILE *out, FILE *err)
+forget_one(const char *s, size_t n, void *arg)
 {
+	struct forget_run	*r = arg;
+	struct event_base	*base = r->base;
+	struct store		*st = r->st;
+	FILE			*out = r->out, *err = r->err;
 	struct forget_line	 l;
 	char			 phone[32];
-	const char		*s = forget_trim(line);
 	int			 rc;
 
 	memset(&l, 0, sizeof(l));
-	if (*s == '\0')
-		return 0;
 	if (forget_is_ref(s))
 		rc = store_forget(st, NULL, s, forget_done_cb, &l);
 	else if (phone_stored(s, phone, sizeof(phone)) == 0)
@@ -109,10 +148,7 @@ forget_one(struct event_base *base, struct store *st, char *line, size_t n,
 		fprintf(err, "line %zu: the store failed (see above)\n", n);
 		return 1;
 	}
-	fprintf(out, "line %zu: forgot %zu requests, %zu history events, "
-	    "%zu alerts, %zu texts, %zu marks, %zu opt-outs, %zu safe "
-	    "numbers\n", n, l.n.requests, l.n.events, l.n.alerts, l.n.texts,
-	    l.n.marks, l.n.optouts, l.n.safe_numbers);
+	forget_print(out, n, &l.n);
 	return 0;
 }
 
@@ -120,12 +156,12 @@ forget_one(struct event_base *base, struct store *st, char *line, size_t n,
 int
 forget_run(const struct conf *c, FILE *in, FILE *out, FILE *err)
 {
+	struct forget_run	 r;
 	struct event_base	*base;
 	struct store_opts	 so;
 	struct store		*st = NULL;
-	char			*line = NULL, *cause = NULL;
-	size_t			 cap = 0, n = 0;
-	int			 failed = 0;
+	char			*cause = NULL;
+	int			 failed;
 
 	/* Forgetting never makes a database (nor a key for one). */
 	if (access(conf_database(c), F_OK) == -1) {
@@ -147,14 +183,11 @@ forget_run(const struct conf *c, FILE *in, FILE *out, FILE *err)
 		event_base_free(base);
 		return 1;
 	}
-	while (getline(&line, &cap, in) != -1) {
-		n++;
-		failed |= forget_one(base, st, line, n, out, err);
-		sodium_memzero(line, cap);
-	}
-	if (line != NULL)
-		sodium_memzero(line, cap);
-	free(line);
+	r.base = base;
+	r.st = st;
+	r.out = out;
+	r.err = err;
+	failed = forget_lines(in, forget_one, &r);
 	store_free(st);
 	event_base_free(base);
 	return failed;

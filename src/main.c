@@ -7,8 +7,6 @@
  */
 #include <sys/stat.h>
 
-#include <malloc.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,31 +18,17 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "admin.h"
 #include "conf.h"
-#include "diag.h"
 #include "forget.h"
 #include "hotlined.h"
 #include "log.h"
 #include "priv.h"
 #include "schema.h"
-#include "store.h"
 
 #ifndef HOTLINED_CONF
 #define HOTLINED_CONF	"/etc/hotlined/hotlined.conf"
 #endif
-
-/*
- * jansson's free: JSON webhook bodies carry phone numbers and answers, so
- * every block jansson releases is overwritten first.
- */
-static void
-json_wipe_free(void *p)
-{
-	if (p == NULL)
-		return;
-	explicit_bzero(p, malloc_usable_size(p));
-	free(p);
-}
 
 /* Print usage and exit 1. */
 static void __attribute__((noreturn))
@@ -71,71 +55,17 @@ usage(void)
 	exit(1);
 }
 
-/*
- * Load the configuration, printing every problem, or when there is none
- * every warning (on stderr for -t, in the log for the daemon); NULL if
- * there was any problem.
- */
-static struct conf *
-load(const char *file, FILE *report)
-{
-	struct diag	*d;
-	struct conf	*c;
-	size_t		 i;
-
-	d = diag_new();
-	if (d == NULL)
-		fatalx("out of memory");
-	c = conf_load(file, d, report);
-	if (c == NULL)
-		diag_print(d, stderr, "");	/* warnings would hide them */
-	else if (report != NULL)
-		diag_print_warnings(d, stderr, "");
-	else
-		for (i = 0; i < diag_warnings(d); i++)
-			log_warnx("warning: %s", diag_warning(d, i));
-	diag_free(d);
-	return c;
-}
-
-/* -B: copy the database of the configuration file into dest; exit status. */
-static int
-backup(const char *file, const char *dest)
-{
-	struct store_opts	 so;
-	struct conf		*c;
-	char			*cause = NULL;
-	int64_t			 pages;
-	int			 rc = 0;
-
-	c = load(file, NULL);
-	if (c == NULL) {
-		fprintf(stderr, "%s: configuration has errors, no backup\n",
-		    file);
-		return 1;
-	}
-	memset(&so, 0, sizeof(so));
-	so.key_file = conf_key_file(c);
-	if (store_backup(conf_database(c), &so, dest, &pages, &cause) == -1) {
-		fprintf(stderr, "hotlined: backup failed: %s\n",
-		    cause != NULL ? cause : "out of memory");
-		rc = 1;
-	} else
-		printf("backup: %s (%lld pages)\n", dest, (long long)pages);
-	free(cause);
-	conf_unref(c);
-	return rc;
-}
-
 int
 main(int argc, char *argv[])
 {
-	struct hotlined	*d;
-	struct conf	*c;
-	const char	*file = HOTLINED_CONF, *user = NULL, *dest = NULL;
-	char		 why[256];
-	int		 ch, check = 0, forget = 0, verbose = 0, rotate = 0;
-	int		 force = 0, rc;
+	struct conf_report	 rep;
+	struct hotlined		*d;
+	struct conf		*c;
+	const char		*file = HOTLINED_CONF, *user = NULL;
+	const char		*dest = NULL;
+	char			 why[256];
+	int			 ch, check = 0, forget = 0, verbose = 0;
+	int			 rotate = 0, force = 0, rc;
 
 	/* Every file the daemon makes is its own alone. */
 	umask(077);
@@ -181,10 +111,11 @@ main(int argc, char *argv[])
 	    check + forget + rotate + (dest != NULL) > 1)
 		usage();
 	log_init("hotlined", verbose);
-	json_set_alloc_funcs(malloc, json_wipe_free);
+	admin_json_wipe();
 
 	if (check) {
-		c = load(file, stdout);
+		admin_report_file(&rep, stdout);
+		c = admin_load(file, &rep);
 		if (c == NULL) {
 			fprintf(stderr, "configuration check failed\n");
 			return 1;
@@ -198,10 +129,10 @@ main(int argc, char *argv[])
 	if (priv_drop(user, why, sizeof(why)) == -1)
 		fatalx("%s", why);
 	if (dest != NULL)
-		return backup(file, dest);
+		return admin_backup("hotlined", file, dest);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("libcurl initialisation failed");
-	c = load(file, NULL);
+	c = admin_load(file, NULL);
 	if (c == NULL)
 		fatalx("%s: configuration has errors, not starting", file);
 	if (forget) {

@@ -312,3 +312,52 @@ menu_option_request(const struct menu_option *o)
 {
 	return o->request;
 }
+
+/* Node i in file order. */
+const struct menu_node *
+menu_node_at(const struct menu *m, size_t i)
+{
+	return i < m->nnodes ? &m->nodes[i] : NULL;
+}
+
+/* Language i. */
+const char *
+menu_lang(const struct menu *m, size_t i)
+{
+	return i < m->nlang ? m->langs[i] : NULL;
+}
+
+/* A node's text as written. */
+const char *
+menu_node_title(const struct menu_node *n, size_t lang)
+{
+	return lang < MENU_MAX_LANG ? n->text[lang] : NULL;
+}
+
+/* How many options or choices a node has. */
+size_t
+menu_node_noptions(const struct menu_node *n)
+{
+	return n->noptions;
+}
+
+/* Option i of a node. */
+const struct menu_option *
+menu_node_option_at(const struct menu_node *n, size_t i)
+{
+	return i < n->noptions ? &n->options[i] : NULL;
+}
+
+/* An option's key. */
+const char *
+menu_option_key(const struct menu_option *o)
+{
+	return o->key;
+}
+
+/* An option's label as written. */
+const char *
+menu_option_label(const struct menu_option *o, size_t lang)
+{
+	return lang < MENU_MAX_LANG ? o->label[lang] : NULL;
+}

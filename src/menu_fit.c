@@ -84,8 +84,9 @@ menu_worst_cb(const char *t, void *arg)
  */
 static size_t
 menu_check_callback(const struct menu *m, const struct menu_node *n,
-    const struct menu_limits *lim, struct diag *d, FILE *report)
+    const struct menu_limits *lim, struct diag *d, menu_fit_cb cb, void *arg)
 {
+	struct menu_fit_row	 row;
 	struct menu_worst	 w;
 	enum text_encoding	 enc;
 	size_t			 l, sz, limit, errors = 0;
@@ -114,10 +115,19 @@ menu_check_callback(const struct menu *m, const struct menu_node *n,
 			    m->langs[l], sz, text_encoding_name(enc), limit);
 			errors++;
 		}
-		if (report != NULL)
-			fprintf(report, "%s: %-20s [%s] %s %zu/%zu at most, "
-			    "1 page\n", m->name, n->id, m->langs[l],
-			    text_encoding_name(w.enc), w.size, w.limit);
+		if (cb == NULL)
+			continue;
+		memset(&row, 0, sizeof(row));
+		row.menu = m->name;
+		row.node = n->id;
+		row.lang = m->langs[l];
+		row.kind = n->kind;
+		row.enc = w.enc;
+		row.used = w.size;
+		row.limit = w.limit;
+		row.pages = 1;
+		row.at_most = 1;
+		cb(&row, arg);
 	}
 	return errors;
 }
@@ -166,11 +176,11 @@ menu_fit_warning(const struct menu *m, const struct menu_node *n, size_t l,
 }
 
 /*
- * For an SMS channel: how its largest page goes on air, as
- * ", SMS UCS-2 2 parts" (each page is one message).
+ * For an SMS channel: how its largest page goes on air (each page is one
+ * message), into row.
  */
 static void
-menu_fit_parts(const struct menu_screen *scr, FILE *report)
+menu_fit_parts(const struct menu_screen *scr, struct menu_fit_row *row)
 {
 	enum text_encoding	 enc, worst = TEXT_GSM7;
 	size_t			 i, n, most = 0;
@@ -183,16 +193,37 @@ menu_fit_parts(const struct menu_screen *scr, FILE *report)
 		if (enc == TEXT_UCS2)
 			worst = TEXT_UCS2;
 	}
-	fprintf(report, ", SMS %s %zu part%s", text_encoding_name(worst),
-	    most, most == 1 ? "" : "s");
+	row->sms_enc = worst;
+	row->sms_parts = most;
+}
+
+/* Print row as hotlined -t does, one line. */
+void
+menu_fit_print(const struct menu_fit_row *row, void *fp)
+{
+	if (row->at_most) {
+		fprintf(fp, "%s: %-20s [%s] %s %zu/%zu at most, 1 page\n",
+		    row->menu, row->node, row->lang,
+		    text_encoding_name(row->enc), row->used, row->limit);
+		return;
+	}
+	fprintf(fp, "%s: %-20s [%s] %s %zu/%zu, %zu page%s", row->menu,
+	    row->node, row->lang, text_encoding_name(row->enc), row->used,
+	    row->limit, row->pages, row->pages == 1 ? "" : "s");
+	if (row->sms_parts > 0)
+		fprintf(fp, ", SMS %s %zu part%s",
+		    text_encoding_name(row->sms_enc), row->sms_parts,
+		    row->sms_parts == 1 ? "" : "s");
+	fputc('\n', fp);
 }
 
 /* Check and report every screen against a budget. */
 size_t
 menu_check_fit(const struct menu *m, const struct menu_limits *lim,
-    struct diag *d, FILE *report)
+    struct diag *d, menu_fit_cb cb, void *arg)
 {
 	const struct menu_node	*n;
+	struct menu_fit_row	 row;
 	struct menu_screen	 scr;
 	enum text_encoding	 enc;
 	size_t			 i, l, bad, sz, limit, errors = 0;
@@ -209,7 +240,8 @@ menu_check_fit(const struct menu *m, const struct menu_limits *lim,
 	for (i = 0; i < m->nnodes; i++) {
 		n = &m->nodes[i];
 		if (n->kind == MENU_NODE_CALLBACK) {
-			errors += menu_check_callback(m, n, lim, d, report);
+			errors += menu_check_callback(m, n, lim, d, cb,
+			    arg);
 			continue;
 		}
 		for (l = 0; l < m->nlang; l++) {
@@ -233,20 +265,25 @@ menu_check_fit(const struct menu *m, const struct menu_limits *lim,
 				menu_fit_warning(m, n, l, &scr, bad, d);
 			else if (n->kind != MENU_NODE_END)
 				menu_screen_clear(&scr);
-			if (report == NULL)
+			if (cb == NULL)
 				continue;
 			flags = n == m->start ? 0 : MENU_RENDER_CAN_BACK;
 			if (menu_render_at(m, n, l, lim, flags, NULL, 0,
 			    (size_t)-1, &scr, &bad) == -1)
 				continue;
-			fprintf(report, "%s: %-20s [%s] %s %zu/%zu, %zu "
-			    "page%s", m->name, n->id, m->langs[l],
-			    text_encoding_name(scr.enc), scr.largest,
-			    scr.limit, scr.npages, scr.npages == 1 ? "" : "s");
+			memset(&row, 0, sizeof(row));
+			row.menu = m->name;
+			row.node = n->id;
+			row.lang = m->langs[l];
+			row.kind = n->kind;
+			row.enc = scr.enc;
+			row.used = scr.largest;
+			row.limit = scr.limit;
+			row.pages = scr.npages;
 			if (lim->sms > 0)
-				menu_fit_parts(&scr, report);
-			fputc('\n', report);
+				menu_fit_parts(&scr, &row);
 			menu_screen_clear(&scr);
+			cb(&row, arg);
 		}
 	}
 	return errors;

@@ -501,7 +501,7 @@ menu_option_what(struct menu_ld *ld, struct menu_option *o, json_t *v,
 
 /* Check an option's key: digits, not a global key, unique in n. */
 static void
-menu_option_key(struct menu_ld *ld, struct menu_node *n,
+menu_load_option_key(struct menu_ld *ld, struct menu_node *n,
     struct menu_option *o, const char *ptr)
 {
 	char	 p[SCHEMA_PTR_MAX];
@@ -566,7 +566,7 @@ menu_options(struct menu_ld *ld, struct menu_node *n, json_t *arr,
 			menu_option_what(ld, o, v, p);
 		}
 		if (o->key != NULL)
-			menu_option_key(ld, n, o, p);
+			menu_load_option_key(ld, n, o, p);
 	}
 }
 

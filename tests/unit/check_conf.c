@@ -14,6 +14,7 @@
 
 #include <check.h>
 
+#include "admin.h"
 #include "channel.h"
 #include "conf.h"
 #include "diag.h"
@@ -867,6 +868,7 @@ START_TEST(test_sms_report)
 	char		*path, *out = NULL;
 	size_t		 len = 0;
 	FILE		*fp;
+	struct conf_report rep;
 
 	path = tu_write(dir, "h.conf", "{\"menus\": {\"main\": "
 	    "\"menus/m.json\"}, \"channels\": [{\"name\": \"k\", \"type\": "
@@ -875,7 +877,8 @@ START_TEST(test_sms_report)
 	    "\"kannel_username\": \"u\", \"kannel_password\": \"p\"}]}");
 	fp = open_memstream(&out, &len);
 	ck_assert_ptr_nonnull(fp);
-	c = conf_load(path, d, fp);
+	admin_report_file(&rep, fp);
+	c = conf_load(path, d, &rep);
 	fclose(fp);
 	free(path);
 	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));

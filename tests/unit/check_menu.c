@@ -324,7 +324,7 @@ START_TEST(test_render_paged)
 
 	/* A long Khmer info text is cut only at safe points. */
 	fit = diag_new();
-	ck_assert_msg(menu_check_fit(m, &lim, fit, NULL) == 0, "%s",
+	ck_assert_msg(menu_check_fit(m, &lim, fit, NULL, NULL) == 0, "%s",
 	    tu_diag_all(fit));
 	diag_free(fit);
 	lim.ucs2 = 40;
@@ -366,7 +366,7 @@ START_TEST(test_fit_errors)
 	    "\"a\": {\"type\": \"end\", \"text\": {\"km\": "
 	    "\"ស្ត្រីស្ត្រីស្ត្រីស្ត្រីស្ត្រីស្ត្រី\", \"en\": \"End\"}}"), d);
 	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
-	ck_assert_uint_eq(menu_check_fit(m, &lim, d, NULL), 2);
+	ck_assert_uint_eq(menu_check_fit(m, &lim, d, NULL, NULL), 2);
 	ck_assert_msg(tu_diag_has(d, "m.json:13:5: /nodes/main/options/0: "
 	    "option line [km] cannot fit any page"), "%s", tu_diag_all(d));
 	ck_assert_msg(tu_diag_has(d, "/nodes/a: end text [km] does not fit "
@@ -507,7 +507,7 @@ START_TEST(test_callback_errors)
 	    "{\"km\": \"{when}\", \"en\": \"We call {when}.\"}"), d);
 	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
 	lim.gsm7 = 20;
-	ck_assert_msg(menu_check_fit(m, &lim, d, NULL) == 1, "%s",
+	ck_assert_msg(menu_check_fit(m, &lim, d, NULL, NULL) == 1, "%s",
 	    tu_diag_all(d));
 	/* "We call Wednesday 23:59." is the longest: 24 septets. */
 	ck_assert_msg(tu_diag_has(d, "/nodes/cb: confirmation [en] can take "
@@ -1004,7 +1004,7 @@ START_TEST(test_sample)
 	fp = open_memstream(&out, &len);
 	ck_assert_ptr_nonnull(fp);
 	fit = diag_new();
-	ck_assert_msg(menu_check_fit(m, &lim, fit, fp) == 0, "%s",
+	ck_assert_msg(menu_check_fit(m, &lim, fit, menu_fit_print, fp) == 0, "%s",
 	    tu_diag_all(fit));
 	diag_free(fit);
 	fclose(fp);
