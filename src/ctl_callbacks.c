@@ -90,7 +90,7 @@ ctl_warnings(const json_t *o, char *buf, size_t len)
 
 	buf[0] = '\0';
 	json_array_foreach(a, i, w) {
-		if (!json_is_string(w))
+		if (!json_is_string(w) || at >= len)
 			continue;
 		at += (size_t)snprintf(buf + at, at < len ? len - at : 0,
 		    "%s%s", at > 0 ? "," : "", json_string_value(w));

@@ -17,16 +17,35 @@
 #include "conf.h"
 #include "ctl.h"
 #include "forget.h"
+#include "priv.h"
 #include "secret.h"
 #include "store.h"
+
+/*
+ * Become user before the database is opened, as hotlined does: files
+ * SQLite makes beside it (-wal, -shm) must stay the daemon's. 0, or -1.
+ */
+static int
+ctl_become(const char *user)
+{
+	char	 why[256];
+
+	if (priv_drop(user, why, sizeof(why)) == -1) {
+		ctl_warnx("%s", why);
+		return -1;
+	}
+	return 0;
+}
 
 /* Usage of backup on fp. */
 static void
 ctl_backup_usage(FILE *fp)
 {
-	fprintf(fp, "usage: hotlinectl backup [-c conf] FILE\n"
+	fprintf(fp, "usage: hotlinectl backup [-c conf] [-u user] FILE\n"
 	    "  Copy the database of the configuration (default %s)\n"
-	    "  into the new FILE (mode 0600), online, as hotlined -B does.\n",
+	    "  into the new FILE (mode 0600), online, as hotlined -B does.\n"
+	    "  -u user: the daemon's user, to become first (needed as "
+	    "root).\n",
 	    ctl_default_conf());
 }
 
@@ -36,17 +55,22 @@ ctl_backup_run(int argc, char *argv[])
 {
 	static const struct option	 opts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char			*file = ctl_default_conf();
+	const char			*user = NULL;
 	int				 ch;
 
 	ctl_getopt_reset();
-	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:u:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
+			break;
+		case 'u':
+			user = optarg;
 			break;
 		case 'h':
 			ctl_backup_usage(stdout);
@@ -60,6 +84,8 @@ ctl_backup_run(int argc, char *argv[])
 		ctl_backup_usage(stderr);
 		return CTL_USAGE;
 	}
+	if (ctl_become(user) == -1)
+		return CTL_FAIL;
 	return admin_backup("hotlinectl", file, argv[optind]);
 }
 
@@ -71,12 +97,13 @@ const struct ctl_command ctl_cmd_backup = {
 static void
 ctl_forget_usage(FILE *fp)
 {
-	fprintf(fp, "usage: hotlinectl forget [-c conf]\n"
+	fprintf(fp, "usage: hotlinectl forget [-c conf] [-u user]\n"
 	    "       hotlinectl forget --api [--url URL] [--token-file FILE] "
 	    "[-c conf]\n"
 	    "  Forget everything kept of each phone number or case\n"
 	    "  reference read from stdin, one a line, as hotlined -F does\n"
-	    "  (the database of the configuration, default %s).\n"
+	    "  (the database of the configuration, default %s;\n"
+	    "  -u user: the daemon's user, to become first, needed as root).\n"
 	    "  --api: ask the running daemon instead (POST /api/forget, a\n"
 	    "  supervisor's token from --token-file or $HOTLINED_TOKEN),\n"
 	    "  which also wipes her live conversations.\n",
@@ -156,7 +183,8 @@ ctl_forget_run(int argc, char *argv[])
 	static const struct option	 opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "api", no_argument, NULL, 'a' },
-		{ "url", required_argument, NULL, 'u' },
+		{ "user", required_argument, NULL, 'U' },
+		{ "url", required_argument, NULL, 'l' },
 		{ "token-file", required_argument, NULL, 't' },
 		{ "token", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -166,10 +194,11 @@ ctl_forget_run(int argc, char *argv[])
 	struct conf			*c;
 	const char			*file = ctl_default_conf();
 	const char			*url = NULL, *token_file = NULL;
+	const char			*user = NULL;
 	int				 ch, api = 0, rc = CTL_FAIL;
 
 	ctl_getopt_reset();
-	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:u:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			api = 1;
@@ -177,8 +206,12 @@ ctl_forget_run(int argc, char *argv[])
 		case 'c':
 			file = optarg;
 			break;
-		case 'u':
+		case 'l':
 			url = optarg;
+			break;
+		case 'u':
+		case 'U':
+			user = optarg;
 			break;
 		case 't':
 			token_file = optarg;
@@ -197,11 +230,14 @@ ctl_forget_run(int argc, char *argv[])
 			return CTL_USAGE;
 		}
 	}
-	if (optind != argc || (!api && (url != NULL || token_file != NULL))) {
+	if (optind != argc || (!api && (url != NULL || token_file != NULL)) ||
+	    (api && user != NULL)) {
 		ctl_forget_usage(stderr);
 		return CTL_USAGE;
 	}
 	if (!api) {
+		if (ctl_become(user) == -1)
+			return CTL_FAIL;
 		c = admin_load(file, NULL);
 		if (c == NULL) {
 			ctl_warnx("%s: configuration has errors", file);
