@@ -262,13 +262,9 @@ void		 menu_screen_clear(struct menu_screen *s);
 /* Node i of the tree in file order, or NULL past the last. */
 const struct menu_node *menu_node_at(const struct menu *m, size_t i);
 
-/* Language i of the tree (borrowed), or NULL past the last. */
-const char	*menu_lang(const struct menu *m, size_t i);
-
 /* Node accessors (all returned pointers are borrowed from the tree). */
 /* The node's text in lang as written, placeholders unfilled, or NULL. */
 const char	*menu_node_title(const struct menu_node *n, size_t lang);
-size_t		 menu_node_noptions(const struct menu_node *n);
 /* Option (or input choice) i of n, or NULL past the last. */
 const struct menu_option *menu_node_option_at(const struct menu_node *n,
 		    size_t i);

@@ -320,25 +320,11 @@ menu_node_at(const struct menu *m, size_t i)
 	return i < m->nnodes ? &m->nodes[i] : NULL;
 }
 
-/* Language i. */
-const char *
-menu_lang(const struct menu *m, size_t i)
-{
-	return i < m->nlang ? m->langs[i] : NULL;
-}
-
 /* A node's text as written. */
 const char *
 menu_node_title(const struct menu_node *n, size_t lang)
 {
 	return lang < MENU_MAX_LANG ? n->text[lang] : NULL;
-}
-
-/* How many options or choices a node has. */
-size_t
-menu_node_noptions(const struct menu_node *n)
-{
-	return n->noptions;
 }
 
 /* Option i of a node. */
