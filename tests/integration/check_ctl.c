@@ -290,7 +290,7 @@ END_TEST
  */
 START_TEST(test_callbacks_round_trip)
 {
-	char	 url[64], *tok, *ref, *out, *err, want[128];
+	char	 url[64], *tok, *ref, *out, *err, *conf, want[128];
 
 	start_day();
 	request_afternoon("ctl-1", PHONE);
@@ -299,10 +299,26 @@ START_TEST(test_callbacks_round_trip)
 	tok = token_file("c1.token", TOK_C1, 0600);
 	api_url(url, sizeof(url));
 
-	ck_assert_int_eq(CTL(&out, &err, "callbacks", "list", "--url", url,
+	/* The URL from the configuration's api listener, else --url. */
+	conf = conf_path();
+	ck_assert_int_eq(CTL(&out, &err, "callbacks", "list", "-c", conf,
+	    "--token-file", tok), 1);
+	ck_assert_msg(strstr(err, "api.port is 0 (any free port): give --url")
+	    != NULL, "%s", err);
+	free(out);
+	free(err);
+	conf_set_int("api.port", api_port);	/* read at start only */
+	ck_assert_int_eq(CTL(&out, &err, "callbacks", "list", "-c", conf,
 	    "--token-file", tok), 0);
 	snprintf(want, sizeof(want), "\n%s  alerted    no      afternoon  ",
 	    ref);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+	free(out);
+	free(err);
+	free(conf);
+
+	ck_assert_int_eq(CTL(&out, &err, "callbacks", "list", "--url", url,
+	    "--token-file", tok), 0);
 	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "\n1 waiting\n") != NULL, "%s", out);
 	ck_assert_ptr_null(strstr(out, PHONE_NSN));
