@@ -322,7 +322,8 @@ ctl_mark_path(const struct menu *m, const struct menu_node *n, char *path,
 		on = 1;
 	if (menu_node_request(n) != NULL)
 		on = 1;
-	if ((t = menu_node_next(n)) != NULL && ctl_mark_path(m, t, path, seen))
+	t = menu_node_next(n);
+	if (t != NULL && ctl_mark_path(m, t, path, seen))
 		on = 1;
 	for (i = 0; (o = menu_node_option_at(n, i)) != NULL; i++) {
 		if (menu_option_request(o) != NULL)

@@ -148,6 +148,8 @@ ctl_forget_api_cb(const char *line, size_t n, void *arg)
 		fprintf(stderr, "line %zu: no answer (see above)\n", n);
 		goto out;
 	}
+	if (r.status == 200)
+		ans = json_loads(r.body, 0, NULL);
 	if (r.status == 404) {
 		printf("line %zu: nothing is kept of it\n", n);
 		rc = 0;
@@ -155,7 +157,7 @@ ctl_forget_api_cb(const char *line, size_t n, void *arg)
 		fprintf(stderr, "line %zu: %ld: %s\n", n, r.status,
 		    ctl_reply_error(&r, e, sizeof(e))[0] != '\0' ? e :
 		    "no error given");
-	else if ((ans = json_loads(r.body, 0, NULL)) == NULL)
+	else if (ans == NULL)
 		fprintf(stderr, "line %zu: the answer is not JSON\n", n);
 	else {
 		memset(&p, 0, sizeof(p));

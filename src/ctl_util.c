@@ -182,7 +182,8 @@ ctl_http(const char *method, const char *base, const char *path,
 		auth = NULL;
 		goto oom;
 	}
-	if ((tmp = curl_slist_append(hdr, auth)) == NULL)
+	tmp = curl_slist_append(hdr, auth);
+	if (tmp == NULL)
 		goto oom;
 	hdr = tmp;
 	if (body != NULL) {
@@ -216,7 +217,9 @@ ctl_http(const char *method, const char *base, const char *path,
 		goto out;
 	}
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
-	if (r->body == NULL && (r->body = strdup("")) == NULL)
+	if (r->body == NULL)
+		r->body = strdup("");
+	if (r->body == NULL)
 		goto oom;
 	rc = 0;
 	goto out;
