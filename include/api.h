@@ -12,7 +12,10 @@
 #ifndef HOTLINED_API_H
 #define HOTLINED_API_H
 
+#include <stddef.h>
+
 struct api;
+struct evbuffer;
 struct conf;
 struct console;
 struct dispatch;
@@ -53,6 +56,16 @@ void		 api_on_forget(struct api *a, api_forgetting_cb cb,
 		    void *arg);
 
 /* Free the API (NULL is fine) once its front end is freed. */
+/*
+ * Read the body of POST /api/forget from in: {"phone": "..."} normalised
+ * into phone, or {"ref": "..."} (capitals and digits) into refbuf, exactly
+ * one of them. 0, or -1 with *why saying what is wrong. in is wiped.
+ * Public for the fuzzer.
+ */
+int		 api_forget_parse(struct evbuffer *in, char *phone,
+		    size_t phonelen, char *refbuf, size_t reflen,
+		    const char **why);
+
 void		 api_free(struct api *a);
 
 #endif

@@ -537,15 +537,13 @@ struct api_args {
 };
 
 /*
- * Read {"phone": "..."} (normalised into g->phone) or {"ref": "..."} (into
- * g->ref), exactly one of them. -1 with *why set otherwise. The copy of
- * the body and the number typed are wiped.
+ * Read a forget's body (api.h); the copy of the body and the number typed
+ * are wiped.
  */
-static int
-api_forget_body(struct evhttp_request *req, struct api_args *g,
-    const char **why)
+int
+api_forget_parse(struct evbuffer *in, char *phone, size_t phonelen,
+    char *refbuf, size_t reflen, const char **why)
 {
-	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
 	json_error_t	 err;
 	json_t		*o, *ph, *ref;
 	const char	*v;
@@ -562,14 +560,13 @@ api_forget_body(struct evhttp_request *req, struct api_args *g,
 		goto out;
 	if (ph != NULL) {
 		v = json_string_value(ph);
-		if (v == NULL || phone_stored(v, g->phone,
-		    sizeof(g->phone)) == -1) {
+		if (v == NULL || phone_stored(v, phone, phonelen) == -1) {
 			*why = "\"phone\" is not a phone number";
 			goto out;
 		}
 	} else {
 		v = json_string_value(ref);
-		if (v == NULL || *v == '\0' || strlen(v) >= sizeof(g->ref)) {
+		if (v == NULL || *v == '\0' || strlen(v) >= reflen) {
 			*why = "\"ref\" is not a case reference";
 			goto out;
 		}
@@ -579,7 +576,7 @@ api_forget_body(struct evhttp_request *req, struct api_args *g,
 				*why = "\"ref\" is not a case reference";
 				goto out;
 			}
-		snprintf(g->ref, sizeof(g->ref), "%s", v);
+		snprintf(refbuf, reflen, "%s", v);
 	}
 	rc = 0;
 out:
@@ -795,7 +792,9 @@ api_args_read(struct api *a, struct evhttp_request *req,
 			    "supervisor can forget a number");
 			return -1;
 		}
-		if (api_forget_body(req, g, &why) == -1) {
+		if (api_forget_parse(evhttp_request_get_input_buffer(req),
+		    g->phone, sizeof(g->phone), g->ref, sizeof(g->ref),
+		    &why) == -1) {
 			console_error(req, 400, "Bad Request", why);
 			return -1;
 		}
