@@ -21,6 +21,7 @@ struct console;
 struct dispatch;
 struct hclock;
 struct http;
+struct metrics;
 struct store;
 
 /*
@@ -45,6 +46,9 @@ int		 api_mount(struct api *a, struct http *h);
 /* Told of every claim the API has won, by request and counsellor id. */
 typedef void	(*api_claim_cb)(const char *ref, const char *who, void *arg);
 void		 api_on_claim(struct api *a, api_claim_cb cb, void *arg);
+
+/* Count the claims and completions made through the API into m. */
+void		 api_set_metrics(struct api *a, struct metrics *m);
 
 /*
  * Before a number is forgotten, cb(phone, arg) ends what the daemon holds

@@ -123,6 +123,12 @@ const struct channel *conf_channel_for(const struct conf *c, const char *path,
 		    const char **token_seg, int *notice);
 
 /* The alert providers' settings ("notify"; borrowed). */
+/* The file the daemon also logs to (log_file), or NULL. */
+const char	*conf_log_file(const struct conf *c);
+
+/* The bearer token of metrics.token_file (borrowed), or NULL. */
+const char	*conf_metrics_token(const struct conf *c);
+
 const struct notify_conf *conf_notify(const struct conf *c);
 
 /* The "sms" block: conversation words, limits, prefix table. */

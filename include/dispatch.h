@@ -16,6 +16,7 @@ struct dispatch;
 struct event_base;
 struct fetch;
 struct hclock;
+struct metrics;
 struct notify_transport;
 struct store;
 
@@ -28,6 +29,9 @@ struct store;
 struct dispatch	*dispatch_new(struct event_base *base, struct store *st,
 		    struct fetch *f, const struct hclock *clock,
 		    struct conf *const *confp, const char *api_url);
+
+/* Count alert deliveries by transport and escalations into m. */
+void		 dispatch_set_metrics(struct dispatch *d, struct metrics *m);
 
 /* Sign personal alerts' links in once, through console c. */
 void		 dispatch_set_console(struct dispatch *d, struct console *c);

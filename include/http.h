@@ -40,6 +40,9 @@ typedef void	(*http_handler_cb)(struct evhttp_request *req, void *arg);
 typedef void	(*http_limited_cb)(struct evhttp_request *req, int retry,
 		    void *arg);
 
+/* A reply was written ms milliseconds after its request came in. */
+typedef void	(*http_replied_cb)(long long ms, void *arg);
+
 /* Told that the client of a deferred request went away. */
 typedef void	(*http_gone_cb)(void *arg);
 
@@ -99,6 +102,13 @@ void		 http_set_rate(struct http *h, unsigned per_second,
 
 /* Answer requests over the rate with cb(req, retry, arg) instead. */
 void		 http_on_limited(struct http *h, http_limited_cb cb,
+		    void *arg);
+
+/*
+ * Call cb(ms, arg) after each reply is written, with the time from the
+ * whole request's arrival to the reply's last byte handed to the kernel.
+ */
+void		 http_on_replied(struct http *h, http_replied_cb cb,
 		    void *arg);
 
 /* Requests refused for their address's rate since the start. */

@@ -19,6 +19,7 @@
 
 struct hclock;
 struct intake;
+struct metrics;
 struct roster;
 struct store;
 
@@ -36,6 +37,7 @@ struct intake_ctx {
 						   (the daemon's clock) */
 	int64_t			 window;	/* seconds a retry is a dup */
 	unsigned long long	 ref;		/* the session, for logs */
+	struct metrics		*metrics;	/* counts requests, or NULL */
 };
 
 /*

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * log: the daemon's diagnostics, OpenBSD style. Lines go to stderr (systemd
- * and journald add the time stamp). Callers must never pass a phone number,
+ * and journald add the time stamp), and to a log file when one is set. Callers must never pass a phone number,
  * a message text or a survivor's answer: log a session reference instead.
  */
 #ifndef HOTLINED_LOG_H
@@ -14,6 +14,20 @@ void	log_init(const char *progname, int verbose);
 
 /* Change verbosity at run time. */
 void	log_setverbose(int verbose);
+
+/*
+ * Write every line to path too (appended, created mode 0600, with a UTC
+ * time stamp), besides stderr; NULL stops. 0, or -1 with errno (the file
+ * in use, if any, stays).
+ */
+int	log_open_file(const char *path);
+
+/*
+ * Open the log file again under its name, as after log rotation moved it
+ * (SIGUSR1). 1 when reopened, 0 when there is no log file, or -1 with
+ * errno (lines keep going to the old one).
+ */
+int	log_reopen(void);
 
 /* Warning with ": strerror(errno)" appended. */
 void	log_warn(const char *fmt, ...)

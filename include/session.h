@@ -20,6 +20,7 @@ struct channel_reply;
 struct conf;
 struct event_base;
 struct hclock;
+struct metrics;
 struct ratelimit;
 struct session_table;
 struct store;
@@ -108,6 +109,10 @@ void			 session_table_set_store(struct session_table *t,
  * limit SMS shares, keyed by the number as phone_e164 writes it; NULL:
  * none). A new session over it gets the busy text as an END screen.
  */
+/* Count sessions and hops into m (NULL: stop counting). */
+void			 session_table_set_metrics(struct session_table *t,
+			    struct metrics *m);
+
 void			 session_table_set_limit(struct session_table *t,
 			    struct ratelimit *numbers);
 

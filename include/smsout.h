@@ -19,6 +19,7 @@ struct conf;
 struct event_base;
 struct fetch;
 struct hclock;
+struct metrics;
 struct smsout;
 struct store;
 
@@ -36,6 +37,9 @@ int		 smsout_start(struct smsout *o, struct store *st);
 
 /* Look at the outbox again soon (messages were queued). */
 void		 smsout_kick(struct smsout *o);
+
+/* Count the SMS parts sent, by encoding, into m. */
+void		 smsout_set_metrics(struct smsout *o, struct metrics *m);
 
 /* Messages being sent now. */
 size_t		 smsout_inflight(const struct smsout *o);

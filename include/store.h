@@ -475,6 +475,23 @@ int		 store_callback_note(struct store *st, const char *ref,
 		    const char *who, const char *text, int64_t now,
 		    store_callback_cb cb, void *arg);
 
+/* How much work waits, for store_gauges. */
+struct store_gauges {
+	int64_t		 waiting;	/* requests OPEN or ALERTED */
+	int64_t		 oldest;	/* the oldest one's created_at; 0 */
+	int64_t		 alerts;	/* outbox rows not sent yet */
+	int64_t		 texts;		/* SMS queued to send */
+};
+typedef void (*store_gauges_cb)(enum store_rc rc,
+    const struct store_gauges *g, void *arg);
+
+/*
+ * Count the requests nobody has claimed (and find the oldest) and the
+ * alerts and texts waiting to be sent, for the metrics. g is zeroed
+ * unless STORE_OK.
+ */
+int		 store_gauges(struct store *st, store_gauges_cb cb, void *arg);
+
 /*
  * Small named values that survive restarts (a poller's offset), kept in
  * the meta table. Only keys that begin with "state." can be read or

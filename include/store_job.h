@@ -49,7 +49,8 @@ enum store_kind {
 	SJ_SMS_OPTOUT,
 	SJ_SMS_LIST,
 	SJ_PURGE,
-	SJ_FORGET
+	SJ_FORGET,
+	SJ_GAUGES
 };
 
 struct store_chunk;
@@ -103,6 +104,7 @@ struct store_job {
 	int			 checkpoint;	/* the engine checkpoints
 						   after the commit */
 	struct store_purged	 purged;	/* purge, forget: out */
+	struct store_gauges	 gauges;	/* gauges: out */
 
 	/* Results, copied by the writer thread. */
 	void			*res;		/* rows, due rows, events or
@@ -124,6 +126,7 @@ struct store_job {
 		store_sms_cb		 sms;
 		store_inbound_cb	 inbound;
 		store_purged_cb		 purged;
+		store_gauges_cb		 gauges;
 	} cb;
 	void			*arg;
 };

@@ -51,6 +51,10 @@ enum store_rc	 store_jobs_history(struct store_engine *e,
 /* SJ_NOTE: store_callback_note. */
 enum store_rc	 store_jobs_note(struct store_engine *e, struct store_job *j);
 
+/* SJ_GAUGES: store_gauges (in j->gauges). */
+enum store_rc	 store_jobs_gauges(struct store_engine *e,
+		    struct store_job *j);
+
 /* SJ_META_GET: store_meta_get (the value in j->value). */
 enum store_rc	 store_jobs_meta_get(struct store_engine *e,
 		    struct store_job *j);

@@ -20,6 +20,7 @@ struct event_base;
 struct fetch;
 struct hclock;
 struct http;
+struct metrics;
 struct store;
 struct telegram;
 
@@ -36,6 +37,9 @@ struct telegram	*telegram_new(struct event_base *base, struct fetch *f,
 /* Start polling when the configuration asks for it (it is re-read on
  * every poll, so a reload turns polling on or off). */
 void		 telegram_start(struct telegram *t);
+
+/* Count the claims pressed in Telegram into m. */
+void		 telegram_set_metrics(struct telegram *t, struct metrics *m);
 
 /*
  * Take /telegram/webhook of the front end h (the API's listener), where

@@ -29,6 +29,7 @@
 #include "dispatch.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "phone.h"
 #include "roster.h"
 #include "signin.h"
@@ -51,6 +52,7 @@ struct api {
 	void				*claimed_arg;
 	api_forgetting_cb		 forgetting;
 	void				*forgetting_arg;
+	struct metrics			*metrics;	/* or NULL */
 };
 
 /* What a deferred request was. */
@@ -140,6 +142,13 @@ api_mount(struct api *a, struct http *h)
 	return http_mount(h, "/api/", api_request_cb, a);
 }
 
+/* Count claims and completions into m. */
+void
+api_set_metrics(struct api *a, struct metrics *m)
+{
+	a->metrics = m;
+}
+
 /* Be told of every claim won through the API. */
 void
 api_on_claim(struct api *a, api_claim_cb cb, void *arg)
@@ -219,6 +228,7 @@ api_changed(struct api_wait *w, const struct store_callback *c)
 
 	if (w->action == API_CLAIM) {
 		log_info("request %s: claimed by %s", c->ref, w->who);
+		metrics_count(a->metrics, METRICS_CB_CLAIMED);
 		/* A claim won is a claim, even if she left: say so. */
 		if (a->claimed != NULL)
 			a->claimed(c->ref, w->who, a->claimed_arg);
@@ -236,9 +246,11 @@ api_changed(struct api_wait *w, const struct store_callback *c)
 			    "%s", c->ref, c->attempts, w->attempts, w->who);
 		if (a->dispatch != NULL)
 			dispatch_kick(a->dispatch);
-	} else if (w->action == API_COMPLETE)
+	} else if (w->action == API_COMPLETE) {
 		log_info("request %s: completed by %s (%s)", c->ref, w->who,
 		    c->outcome ? c->outcome : "-");
+		metrics_count(a->metrics, METRICS_CB_COMPLETED);
+	}
 }
 
 /* One request's result (get, claim, release, complete). */

@@ -26,6 +26,7 @@
 #include "notify.h"
 #include "roster.h"
 #include "schema.h"
+#include "secret.h"
 #include "sms_conf.h"
 #include "text.h"
 
@@ -58,6 +59,8 @@ struct conf {
 	struct notify_conf	 *notify;	/* alert providers */
 	struct sms_conf		 *sms;		/* SMS conversations */
 	time_t			  clock_start;	/* 0: the system clock */
+	char			 *log_file;	/* NULL: stderr only */
+	char			 *metrics_token; /* NULL: supervisors only */
 };
 
 static const struct schema_key ck_listen[] = {
@@ -184,6 +187,14 @@ static const struct schema_key ck_retention[] = {
 	SCHEMA_END
 };
 
+static const struct schema_key ck_metrics[] = {
+	{ "token_file", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "private file of the bearer token a scraper sends for /metrics "
+	  "(supervisors' API tokens work too)" },
+	SCHEMA_COMMENT,
+	SCHEMA_END
+};
+
 static const struct schema_key ck_top[] = {
 	{ "listen", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_listen,
 	  "USSD webhook listener" },
@@ -223,6 +234,11 @@ static const struct schema_key ck_top[] = {
 	  "SMS conversations: words, notice, limits, prefix table" },
 	{ "clock_start", SCHEMA_STR, 20, 25, NULL, 0, 0, NULL, NULL,
 	  "tests only: start the clock at this ISO 8601 instant" },
+	{ "log_file", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
+	  "file the daemon also logs to (appended, mode 0600, reopened on "
+	  "SIGUSR1; read at start only)" },
+	{ "metrics", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_metrics,
+	  "who may read /metrics on the API listener" },
 	SCHEMA_COMMENT,
 	SCHEMA_END
 };
@@ -538,6 +554,14 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 	conf_sms_check(ld, c);
 	conf_sms_limit(ld, c);
 
+	v = schema_str(root, ck_top, "log_file");
+	c->log_file = v != NULL ? conf_path(ld, v) : NULL;
+	con = json_object_get(root, "metrics");
+	v = schema_str(con, ck_metrics, "token_file");
+	if (v != NULL)
+		c->metrics_token = schema_secret_file(ld, v,
+		    "/metrics/token_file", &schema_shared_secret);
+
 	v = schema_str(root, ck_top, "clock_start");
 	if (v != NULL && hclock_parse(v, &c->clock_start) == -1)
 		schema_err(ld, "/clock_start", 0, "not an instant like "
@@ -749,6 +773,8 @@ conf_unref(struct conf *c)
 	free(c->roster_file);
 	free(c->database);
 	free(c->key_file);
+	free(c->log_file);
+	secret_free(c->metrics_token);
 	free(c->api.address);
 	free(c->api.public_url);
 	notify_conf_free(c->notify);
@@ -758,6 +784,20 @@ conf_unref(struct conf *c)
 	free(c->exit_text);
 	free(c->file);
 	free(c);
+}
+
+/* The log file, or NULL. */
+const char *
+conf_log_file(const struct conf *c)
+{
+	return c->log_file;
+}
+
+/* The scrapers' token for /metrics, or NULL. */
+const char *
+conf_metrics_token(const struct conf *c)
+{
+	return c->metrics_token;
 }
 
 /* The alert providers' settings. */

@@ -26,6 +26,7 @@
 #include "dispatch.h"
 #include "fetch.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "notify_common.h"
 #include "roster.h"
@@ -47,6 +48,7 @@ struct dispatch {
 	struct console		*console;	/* one-time links, or NULL */
 	dispatch_delivered_cb	 on_sent;
 	void			*on_sent_arg;
+	struct metrics		*metrics;	/* or NULL */
 	struct event		*tick;
 	struct event		*kick;
 	int			 busy_due;	/* a due query is queued */
@@ -123,6 +125,13 @@ dispatch_new(struct event_base *base, struct store *st, struct fetch *f,
 		return NULL;
 	}
 	return d;
+}
+
+/* Count alerts and escalations into m. */
+void
+dispatch_set_metrics(struct dispatch *d, struct metrics *m)
+{
+	d->metrics = m;
 }
 
 /* Put one-time console links in personal alerts. */
@@ -425,6 +434,7 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 		snprintf(detail, sizeof(detail), "%d calls unanswered: the "
 		    "supervisors", c->attempts);
 		log_info("request %s: %s", c->ref, detail);
+		metrics_count(d->metrics, METRICS_CB_ESCALATED);
 		if (store_callback_dispatch(d->store, c->id, STORE_ALERTED, 0,
 		    c->rounds + 1, "escalated", detail, out, n, now,
 		    dispatch_stored_cb, d) == -1)
@@ -522,6 +532,8 @@ dispatch_request(struct dispatch *d, const struct store_callback *c,
 		    strlen(detail), " (%s)", c->reason);
 	log_info("request %s: %s round %d (%s)", c->ref, event, c->rounds + 1,
 	    detail);
+	if (c->rounds > 0)
+		metrics_count(d->metrics, METRICS_CB_ESCALATED);
 	if (store_callback_dispatch(d->store, c->id, STORE_ALERTED,
 	    dispatch_escalate_at(r, c, now), c->rounds + 1, event, detail, out,
 	    n, now, dispatch_stored_cb, d) == -1)
@@ -678,6 +690,7 @@ dispatch_record(struct dispatch_send *s, enum notify_verdict v,
 	} else
 		s->dv = STORE_GAVE_UP;
 	s->next_at = now + wait;
+	metrics_alert(d->metrics, s->transport, s->dv == STORE_SENT);
 	if (s->dv == STORE_SENT)
 		log_info("request %s: %s to %s via %s delivered", s->ref,
 		    s->kind, s->recipient, s->transport);

@@ -29,9 +29,11 @@
 #include "diag.h"
 #include "dispatch.h"
 #include "fetch.h"
+#include "health.h"
 #include "hotlined.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify_telegram.h"
 #include "ratelimit.h"
 #include "retention.h"
@@ -94,6 +96,8 @@ struct hotlined {
 	struct console		*console;
 	struct telegram		*telegram;
 	struct retention	*retention;	/* the purge's schedule */
+	struct metrics		*metrics;
+	struct health		*health;	/* /healthz and /metrics */
 	char			*api_url;	/* base of claim links */
 	struct event		*sig[HOTLINED_NSIG];
 	struct event		*drain;
@@ -124,6 +128,49 @@ hotlined_sms_queued(void *arg)
 
 static void	hotlined_signal_cb(evutil_socket_t, short, void *);
 static void	hotlined_check_nofile(struct hotlined *);
+
+/* A reply on the gateways' listener was written. */
+static void
+hotlined_webhook_replied(long long ms, void *arg)
+{
+	struct hotlined	*d = arg;
+
+	metrics_latency(d->metrics, METRICS_WEBHOOKS, ms);
+}
+
+/* A reply on the counsellors' listener was written. */
+static void
+hotlined_api_replied(long long ms, void *arg)
+{
+	struct hotlined	*d = arg;
+
+	metrics_latency(d->metrics, METRICS_API, ms);
+}
+
+/* Read what other modules count, for a scrape of /metrics. */
+static void
+hotlined_fill(struct metrics *m, void *arg)
+{
+	struct hotlined	*d = arg;
+
+	metrics_set(m, METRICS_SESSIONS_LIVE, (double)session_live(d->sessions));
+	metrics_set(m, METRICS_SESSIONS_HELD,
+	    (double)session_count(d->sessions));
+	metrics_set(m, METRICS_SESSIONS_EVICTED,
+	    (double)session_evicted(d->sessions));
+	metrics_set(m, METRICS_REFUSED_BUSY,
+	    (double)session_refused(d->sessions));
+	metrics_set(m, METRICS_LIMITED_USSD,
+	    (double)session_limited(d->sessions));
+	metrics_set(m, METRICS_LIMITED_SMS, (double)sms_limited(d->sms));
+	metrics_set(m, METRICS_LIMITED_WEBHOOK, (double)http_limited(d->http));
+	metrics_set(m, METRICS_LIMITED_API, (double)http_limited(d->api_http));
+	metrics_set(m, METRICS_CONNECTIONS_WEBHOOK,
+	    (double)http_connections(d->http));
+	metrics_set(m, METRICS_CONNECTIONS_API,
+	    (double)http_connections(d->api_http));
+	metrics_set(m, METRICS_STORE_PENDING, (double)store_pending(d->store));
+}
 
 /* Apply conf's rate limits (at the start and on each reload). */
 static void
@@ -161,8 +208,10 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 		log_warnx("clock_start is set: the clock is shifted by %lld s "
 		    "(tests only)", (long long)d->clock.offset);
 	d->fetch = fetch_new(d->base);
-	if (d->fetch == NULL)
+	d->metrics = metrics_new();
+	if (d->fetch == NULL || d->metrics == NULL)
 		goto fail;
+	metrics_set(d->metrics, METRICS_START_TIME, (double)time(NULL));
 	d->sessions = session_table_new(d->base, NULL, &d->clock,
 	    hotlined_stored, d);
 	if (d->sessions == NULL)
@@ -180,6 +229,9 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 	    d->smsout == NULL || webhook_mount(d->webhook, d->http) == -1)
 		goto fail;
 	webhook_set_sms(d->webhook, d->sms);
+	session_table_set_metrics(d->sessions, d->metrics);
+	smsout_set_metrics(d->smsout, d->metrics);
+	http_on_replied(d->http, hotlined_webhook_replied, d);
 	d->numbers = ratelimit_new(HOTLINED_NUMBERS);
 	if (d->numbers == NULL)
 		goto fail;
@@ -241,6 +293,7 @@ hotlined_start_api(struct hotlined *d)
 		return -1;
 	}
 	hotlined_rates(d, d->conf);
+	http_on_replied(d->api_http, hotlined_api_replied, d);
 	if (http_listen(d->api_http, conf_api(d->conf)->address,
 	    conf_api(d->conf)->port, &cause) == -1) {
 		if (cause != NULL)
@@ -271,7 +324,10 @@ hotlined_start_api(struct hotlined *d)
 	    &d->conf, d->console, d->api_url);
 	d->api = api_new(d->store, d->dispatch, d->console, &d->clock,
 	    &d->conf);
+	d->health = health_new(d->base, d->store, d->metrics, &d->clock,
+	    &d->conf, hotlined_fill, d);
 	if (d->console == NULL || d->telegram == NULL || d->api == NULL ||
+	    d->health == NULL || health_mount(d->health, d->api_http) == -1 ||
 	    api_mount(d->api, d->api_http) == -1 ||
 	    console_mount(d->console, d->api_http) == -1 ||
 	    telegram_mount(d->telegram, d->api_http) == -1)
@@ -279,6 +335,9 @@ hotlined_start_api(struct hotlined *d)
 	api_on_claim(d->api, hotlined_claimed, d);
 	api_on_forget(d->api, hotlined_forgetting, d);
 	dispatch_set_console(d->dispatch, d->console);
+	dispatch_set_metrics(d->dispatch, d->metrics);
+	api_set_metrics(d->api, d->metrics);
+	telegram_set_metrics(d->telegram, d->metrics);
 	dispatch_on_sent(d->dispatch, hotlined_sent, d);
 	telegram_start(d->telegram);
 	dispatch_kick(d->dispatch);	/* work left by the last run */
@@ -372,6 +431,7 @@ hotlined_reload(struct hotlined *d)
 		    "configuration", diag_count(dg),
 		    diag_count(dg) == 1 ? "" : "s");
 		diag_free(dg);
+		metrics_reload(d->metrics, 0, time(NULL));
 		return -1;
 	}
 	for (i = 0; i < diag_warnings(dg); i++)
@@ -403,6 +463,7 @@ hotlined_reload(struct hotlined *d)
 	log_setverbose(d->verbose || conf_verbose(nc));
 	if (d->retention != NULL)
 		retention_reload(d->retention, conf_retention(nc));
+	metrics_reload(d->metrics, 1, time(NULL));
 	log_info("reloaded %s: %zu channel%s; live sessions finish on "
 	    "their old menus: %zu", d->conf_file, conf_nchannels(nc),
 	    conf_nchannels(nc) == 1 ? "" : "s", session_live(d->sessions));
@@ -501,6 +562,9 @@ hotlined_signal_cb(evutil_socket_t sig, short what, void *arg)
 		hotlined_reload(d);
 		break;
 	case SIGUSR1:
+		/* Rotation moved the log file away: open its name again. */
+		if (log_reopen() == -1)
+			log_warn("cannot reopen the log file");
 		hotlined_counters(d);
 		break;
 	case SIGPIPE:
@@ -541,6 +605,7 @@ hotlined_free(struct hotlined *d)
 	if (d->sessions != NULL)
 		session_table_stop(d->sessions);
 	store_free(d->store);
+	health_free(d->health);
 	retention_free(d->retention);
 	dblock_free(d->lock);
 	telegram_free(d->telegram);
@@ -558,6 +623,7 @@ hotlined_free(struct hotlined *d)
 	signin_free(d->signin);
 	free(d->api_url);
 	conf_unref(d->conf);
+	metrics_free(d->metrics);
 	if (d->base != NULL)
 		event_base_free(d->base);
 	free(d->conf_file);

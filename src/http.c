@@ -101,6 +101,7 @@ struct http_conn {
 	struct http_defer	 *defer;	/* busy: deferral or NULL */
 	enum http_conn_state	  state;
 	long long		  since;	/* ms: accept, last reply */
+	long long		  started;	/* ms: its request came */
 	unsigned long		  requests;	/* given to handlers */
 	TAILQ_ENTRY(http_conn)	  entry;	/* in its state's list */
 	struct http_conn	 *next;		/* in its hash bucket */
@@ -132,6 +133,8 @@ struct http {
 	struct tally			*rated;	/* its refusals */
 	http_limited_cb			 limited;
 	void				*limited_arg;
+	http_replied_cb			 replied;
+	void				*replied_arg;
 };
 
 static void	http_request_cb(struct evhttp_request *, void *);
@@ -588,6 +591,14 @@ http_on_limited(struct http *h, http_limited_cb cb, void *arg)
 	h->limited_arg = arg;
 }
 
+/* Be told of each reply written and how long its request took. */
+void
+http_on_replied(struct http *h, http_replied_cb cb, void *arg)
+{
+	h->replied = cb;
+	h->replied_arg = arg;
+}
+
 /* Requests refused for their address's rate. */
 unsigned long long
 http_limited(const struct http *h)
@@ -712,6 +723,8 @@ http_reply_done_cb(struct evhttp_request *req, void *arg)
 
 	(void)req;
 	c->req = NULL;
+	if (c->h->replied != NULL)
+		c->h->replied(http_now_ms() - c->started, c->h->replied_arg);
 	http_conn_set_state(c, HTTP_CONN_IDLE);
 }
 
@@ -810,6 +823,7 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	c = http_conn_find(h, evhttp_request_get_connection(req));
 	if (c != NULL && c->state == HTTP_CONN_IDLE) {
 		c->req = req;
+		c->started = http_now_ms();
 		c->requests++;
 		http_conn_set_state(c, HTTP_CONN_BUSY);
 		evhttp_request_set_on_complete_cb(req, http_reply_done_cb, c);

@@ -16,6 +16,7 @@
 #include "intake.h"
 #include "log.h"
 #include "menu.h"
+#include "metrics.h"
 #include "phone.h"
 #include "roster.h"
 #include "store.h"
@@ -34,6 +35,7 @@ struct intake_job {
 	struct intake		*in;
 	const struct roster	*roster;
 	const struct hclock	*clock;
+	struct metrics		*metrics;
 	intake_done_cb		 done;
 	void			*arg;
 	char			 window[16];	/* for the {when} phrase */
@@ -158,6 +160,10 @@ intake_saved_cb(enum store_rc rc, const struct store_callback *row, void *arg)
 			in->id = row->id;
 			snprintf(in->ref, sizeof(in->ref), "%s", row->ref);
 			saved = ENGINE_SAVED;
+			if (rc == STORE_OK)
+				metrics_count(j->metrics, METRICS_CB_CREATED);
+			else if (rc == STORE_MERGED)
+				metrics_count(j->metrics, METRICS_CB_MERGED);
 			log_info("session s%llu: callback request %s %s%s",
 			    j->ref, in->ref, rc == STORE_DUP ? "already "
 			    "stored" : rc == STORE_MERGED ? "asked for again" :
@@ -204,6 +210,7 @@ intake_save(struct intake *in, const struct intake_ctx *c,
 	j = calloc(1, sizeof(*j));
 	if (j == NULL)
 		return -1;
+	j->metrics = c->metrics;
 	memset(&row, 0, sizeof(row));
 	row.channel = c->channel;
 	/* A callable number: +855... when it is a Cambodian one. */

@@ -149,6 +149,8 @@ main(int argc, char *argv[])
 		curl_global_cleanup();
 		return rc;
 	}
+	if (conf_log_file(c) != NULL && log_open_file(conf_log_file(c)) == -1)
+		fatal("cannot open the log file %s", conf_log_file(c));
 	log_info("hotlined %s starting (libevent %s, libcurl %s, SQLite %s, "
 	    "jansson %s)", PACKAGE_VERSION, event_get_version(),
 	    curl_version_info(CURLVERSION_NOW)->version, sqlite3_libversion(),

@@ -26,6 +26,7 @@
 #include "intake.h"
 #include "log.h"
 #include "menu.h"
+#include "metrics.h"
 #include "phone.h"
 #include "ratelimit.h"
 #include "session.h"
@@ -71,6 +72,7 @@ struct session {
 	int			 has_phone;
 	int			 forgotten;	/* wipe without a trace */
 	int			 hop_known;
+	int			 counted;	/* its end is in the metrics */
 	size_t			 hops;
 	char			*reply;
 	int			 reply_end;
@@ -98,6 +100,7 @@ struct session_table {
 	void			*stored_arg;
 	struct tally		*flood;
 	struct ratelimit	*numbers;	/* shared with SMS, or NULL */
+	struct metrics		*metrics;	/* or NULL */
 };
 
 static void	session_timer_cb(evutil_socket_t, short, void *);
@@ -211,6 +214,7 @@ session_ctx(struct session *s, const char *phone, struct intake_ctx *c)
 	c->store = t->store;
 	c->roster = conf_roster(s->conf);
 	c->clock = t->clock;
+	c->metrics = t->metrics;
 	c->channel = channel_name(s->channel);
 	c->phone = phone;
 	c->lang = conf_language(s->conf, s->engine != NULL ?
@@ -223,6 +227,16 @@ session_ctx(struct session *s, const char *phone, struct intake_ctx *c)
 	c->ref = s->ref;
 }
 
+/* Count a session's end once, under how (NULL: "other"). */
+static void
+session_count_end(struct session *s, const char *how)
+{
+	if (s->counted)
+		return;
+	s->counted = 1;
+	metrics_session_end(s->table->metrics, channel_name(s->channel), how);
+}
+
 /*
  * Her session is over before its callback node (how it ended): a request
  * it filed stays, is marked so and becomes due. Then the answers go.
@@ -232,6 +246,7 @@ session_finish(struct session *s, const char *how)
 {
 	struct intake_ctx	 c;
 
+	session_count_end(s, how);
 	if (intake_open(s->intake)) {
 		session_ctx(s, NULL, &c);
 		intake_end(s->intake, &c, how);
@@ -274,6 +289,8 @@ session_destroy(struct session *s)
 		}
 	TAILQ_REMOVE(&t->lru, s, lru);
 	session_unlist(s);
+	session_count_end(s, s->forgotten || s->gone == NULL ? NULL :
+	    s->gone);
 	if (s->state != SESSION_ENDED)
 		t->live--;
 	while ((w = s->waiters) != NULL) {
@@ -409,7 +426,7 @@ session_timer_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (s->state == SESSION_ACTIVE) {
-		log_info("session s%llu: timed out after %zu hop%s, wiped",
+		log_debug("session s%llu: timed out after %zu hop%s, wiped",
 		    s->ref, s->hops, s->hops == 1 ? "" : "s");
 		session_finish(s, "timeout");
 	}
@@ -478,6 +495,7 @@ session_create(struct session_table *t, struct conf *conf,
 	t->buckets[h & (t->nbuckets - 1)] = s;
 	t->count++;
 	t->live++;
+	metrics_session_start(t->metrics, channel_name(ch));
 	session_touch(s, 0);
 	return s;
 }
@@ -489,6 +507,7 @@ session_record_hop(struct session *s, const struct channel_event *ev)
 	s->hop_known = hop_id(s->table->key, ev, s->hops == 0,
 	    &s->hop) == 0;
 	s->hops++;
+	metrics_hop(s->table->metrics, channel_name(s->channel));
 	if (ev->history != NULL) {
 		session_wipe_str(&s->history);
 		s->history = strdup(ev->history);
@@ -515,7 +534,7 @@ session_settle(struct session *s, char *text, int end,
 		/* Wipe now; keep only the reply for a retried last hop. */
 		session_wipe(s);
 		session_set_state(s, SESSION_ENDED);
-		log_info("session s%llu: ended after %zu hop%s", s->ref,
+		log_debug("session s%llu: ended after %zu hop%s", s->ref,
 		    s->hops, s->hops == 1 ? "" : "s");
 	}
 	session_arm(s);
@@ -694,6 +713,7 @@ session_end_number(struct session_table *t, const char *phone)
 		n++;
 		log_info("session s%llu: wiped: its number is forgotten",
 		    s->ref);
+		session_count_end(s, "forgotten");
 		/* Its store job is queued before the forget: it goes too. */
 		if (s->state == SESSION_STORING) {
 			s->gone = "forgotten";
@@ -786,7 +806,7 @@ session_gateway_end(struct session_table *t, const char *channel,
 	free(key);
 	if (s == NULL)
 		return 0;
-	log_info("session s%llu: ended by the gateway (%s) after %zu hop%s",
+	log_debug("session s%llu: ended by the gateway (%s) after %zu hop%s",
 	    s->ref, how, s->hops, s->hops == 1 ? "" : "s");
 	if (s->state == SESSION_STORING) {
 		s->gone = how;
@@ -846,7 +866,7 @@ session_handle(struct session_table *t, struct conf *conf,
 		/* The caller hung up or the gateway gave up: wipe now. */
 		free(key);
 		if (s != NULL) {
-			log_info("session s%llu: ended by the gateway after "
+			log_debug("session s%llu: ended by the gateway after "
 			    "%zu hop%s", s->ref, s->hops,
 			    s->hops == 1 ? "" : "s");
 			if (s->state == SESSION_ACTIVE)
@@ -861,7 +881,7 @@ session_handle(struct session_table *t, struct conf *conf,
 	if (s != NULL && s->state == SESSION_ACTIVE &&
 	    ev->start == CHANNEL_START_NEW && s->hops > 1) {
 		/* The gateway starts over under the same id. */
-		log_info("session s%llu: restarted by the gateway", s->ref);
+		log_debug("session s%llu: restarted by the gateway", s->ref);
 		session_finish(s, "restarted");
 		session_destroy(s);
 		s = NULL;
@@ -938,6 +958,13 @@ session_handle(struct session_table *t, struct conf *conf,
 	}
 	session_record_hop(s, ev);
 	return session_settle(s, text, r == ENGINE_END, reply);
+}
+
+/* Count into m from now on. */
+void
+session_table_set_metrics(struct session_table *t, struct metrics *m)
+{
+	t->metrics = m;
 }
 
 /* Sessions held. */

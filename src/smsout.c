@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "fetch.h"
 #include "log.h"
+#include "metrics.h"
 #include "sms_conf.h"
 #include "smsout.h"
 #include "store.h"
@@ -88,6 +89,7 @@ struct smsout {
 	struct store		*store;
 	const struct hclock	*clock;
 	struct conf *const	*confp;
+	struct metrics		*metrics;	/* or NULL */
 	struct event		*tick;
 	struct event		*soon;
 	int			 busy;		/* a due query is out */
@@ -172,6 +174,13 @@ smsout_start(struct smsout *o, struct store *st)
 		return -1;
 	smsout_kick(o);
 	return 0;
+}
+
+/* Count the parts sent into m. */
+void
+smsout_set_metrics(struct smsout *o, struct metrics *m)
+{
+	o->metrics = m;
 }
 
 /* A pass soon, from the loop (never inside a caller's callback). */
@@ -349,6 +358,9 @@ smsout_finish(struct smsout_job *j, enum store_delivery d, const char *why)
 	else if (d == STORE_RETRY)
 		tally_add(o->tally, "sends to retry");
 	smsout_hold(o, j->id, j->phone, d == STORE_RETRY);
+	if (d == STORE_SENT && j->nparts > 0)
+		metrics_sms_parts(o->metrics, text_encoding_name(j->enc),
+		    j->nparts);
 	if (d == STORE_SENT)
 		log_debug("sms: channel %s: message %lld sent (%zu part%s)",
 		    channel_name(j->ch), (long long)j->id, j->nparts,

@@ -590,6 +590,19 @@ store_outbox_failing(struct store *st, int64_t since, size_t max,
 	return store_writer_submit(st->writer, j);
 }
 
+/* Queue the count of work waiting. */
+int
+store_gauges(struct store *st, store_gauges_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	j = store_job_new(SJ_GAUGES, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.gauges = cb;
+	return store_writer_submit(st->writer, j);
+}
+
 /* Queue a read of a caller's named value. */
 int
 store_meta_get(struct store *st, const char *key, store_value_cb cb,

@@ -187,6 +187,15 @@ store_job_complete(const struct store_job *j)
 		if (j->cb.failing != NULL)
 			j->cb.failing(j->rc, j->res, j->nres, j->arg);
 		break;
+	case SJ_GAUGES:
+		if (j->cb.gauges != NULL) {
+			struct store_gauges	 zero;
+
+			memset(&zero, 0, sizeof(zero));
+			j->cb.gauges(j->rc, j->rc == STORE_OK ? &j->gauges :
+			    &zero, j->arg);
+		}
+		break;
 	case SJ_META_GET:
 		if (j->cb.value != NULL)
 			j->cb.value(j->rc, j->rc == STORE_OK ? j->value : NULL,

@@ -620,6 +620,30 @@ fail:
 	return STORE_ERR;
 }
 
+/* Count the work waiting. */
+enum store_rc
+store_jobs_gauges(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	s = store_sqlite_bind(e, ST_GAUGES, &b);
+	rc = store_sqlite_step(&b);
+	if (rc == SQLITE_ROW) {
+		j->gauges.waiting = sqlite3_column_int64(s, 0);
+		j->gauges.oldest = sqlite3_column_int64(s, 1);
+		j->gauges.alerts = sqlite3_column_int64(s, 2);
+		j->gauges.texts = sqlite3_column_int64(s, 3);
+	}
+	store_sqlite_reset(s);
+	if (rc != SQLITE_ROW) {
+		store_sqlite_err(e, "gauges");
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
 /* Read a caller's named value. */
 enum store_rc
 store_jobs_meta_get(struct store_engine *e, struct store_job *j)

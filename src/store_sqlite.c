@@ -179,6 +179,11 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_RELEASE] = "RELEASE job",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO job",
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?",
+	[ST_GAUGES] = "SELECT (SELECT count(*) FROM callback"
+	    " WHERE state IN (0, 1)), (SELECT coalesce(min(created_at), 0)"
+	    " FROM callback WHERE state IN (0, 1)), (SELECT count(*)"
+	    " FROM outbox WHERE state = 0), (SELECT count(*) FROM sms_out"
+	    " WHERE state = 0)",
 	[ST_META_PUT] = "INSERT INTO meta (key, value) VALUES (?, ?)",
 	[ST_CB_RETIRE] = "UPDATE callback SET dedup = randomblob(32)"
 	    " WHERE dedup = ? AND created_at < ?",
@@ -622,6 +627,7 @@ static enum store_rc (*const store_sqlite_bodies[])(struct store_engine *,
 	[SJ_SMS_LIST] = store_jobs_sms_list,
 	[SJ_PURGE] = store_jobs_purge,
 	[SJ_FORGET] = store_jobs_forget,
+	[SJ_GAUGES] = store_jobs_gauges,
 };
 
 /* Run one job's body, or STORE_ERR for a kind without one. */

@@ -33,6 +33,7 @@
 #include "fetch.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "notify_common.h"
 #include "notify_telegram.h"
@@ -62,6 +63,7 @@ struct telegram {
 	const struct hclock	*clock;
 	struct conf *const	*confp;
 	struct console		*console;
+	struct metrics		*metrics;	/* or NULL */
 	const char		*base_url;
 	struct event		*timer;		/* the next poll */
 	int			 busy;		/* a poll or the offset read */
@@ -312,6 +314,7 @@ tg_claimed_cb(enum store_rc rc, const struct store_callback *c, void *arg)
 	if (rc == STORE_OK && p != NULL) {
 		log_info("request %s: claimed by %s via Telegram", c->ref,
 		    p->id);
+		metrics_count(t->metrics, METRICS_CB_CLAIMED);
 		tg_answer(t, pr->query, "Claimed: it is yours. The link to it "
 		    "is in your private chat with this bot.", 0);
 		tg_link(t, p, pr->from, c->ref, "You claimed it.");
@@ -658,6 +661,13 @@ tg_poll(struct telegram *t)
 		t->busy = 1;
 	notify_wipe_free(url);
 	free(body);
+}
+
+/* Count the claims pressed in Telegram into m. */
+void
+telegram_set_metrics(struct telegram *t, struct metrics *m)
+{
+	t->metrics = m;
 }
 
 /* Begin. */
