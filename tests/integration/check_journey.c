@@ -59,6 +59,7 @@ start_journey(const char *clock_start, const char *roster_extra)
 	o.clock_start = clock_start;
 	o.fixture = JOURNEY;
 	o.roster_extra = roster_extra;
+	o.verbose = 1;		/* the per-session lines are debug lines */
 	start(&o);
 }
 
