@@ -25,8 +25,8 @@ typedef void	(*health_fill_cb)(struct metrics *m, void *arg);
 
 /*
  * Serve the health of st and the metrics m (both borrowed; they must
- * outlive it), with timers on base, under the configuration *confp; fill(m, arg) is called at
- * each scrape. NULL out of memory.
+ * outlive it), with timers on base, under the configuration *confp;
+ * fill(m, arg) is called at each scrape. NULL out of memory.
  */
 struct health	*health_new(struct event_base *base, struct store *st,
 		    struct metrics *m,

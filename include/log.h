@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * log: the daemon's diagnostics, OpenBSD style. Lines go to stderr (systemd
- * and journald add the time stamp), and to a log file when one is set. Callers must never pass a phone number,
- * a message text or a survivor's answer: log a session reference instead.
+ * and journald add the time stamp), and to a log file when one is set.
+ * Callers must never pass a phone number, a message text or a survivor's
+ * answer: log a session reference instead.
  */
 #ifndef HOTLINED_LOG_H
 #define HOTLINED_LOG_H

@@ -72,6 +72,9 @@ void		 metrics_session_end(struct metrics *m, const char *channel,
 /* One hop of a session on channel. */
 void		 metrics_hop(struct metrics *m, const char *channel);
 
+/* A later page of a screen was shown (the caller chose "more"). */
+void		 metrics_page(struct metrics *m, const char *channel);
+
 /* Add one to c. */
 void		 metrics_count(struct metrics *m, enum metrics_counter c);
 

@@ -58,8 +58,7 @@ struct health_probe {
 	enum health_kind	 kind;
 	struct http_defer	*defer;	/* NULL once answered or gone */
 	struct event		*timer;
-	int			 detail;	/* /healthz: a supervisor asks */
-	int			 store_done;	/* the job completed */
+	int			 detail;	/* a supervisor asks */
 	long long		 since;		/* ms, monotonic */
 };
 
@@ -269,17 +268,15 @@ health_gone_cb(void *arg)
 {
 	struct health_probe	*p = arg;
 
+	/* Its store job is still out: the completion frees the probe. */
 	http_done(p->defer);
 	p->defer = NULL;
-	if (p->store_done)
-		health_probe_free(p);
 }
 
 /* The probe's store job is done: answer if not yet, then free. */
 static void
 health_finish(struct health_probe *p, int ok)
 {
-	p->store_done = 1;
 	health_answer(p, ok);
 	health_probe_free(p);
 }

@@ -153,7 +153,8 @@ hotlined_fill(struct metrics *m, void *arg)
 {
 	struct hotlined	*d = arg;
 
-	metrics_set(m, METRICS_SESSIONS_LIVE, (double)session_live(d->sessions));
+	metrics_set(m, METRICS_SESSIONS_LIVE,
+	    (double)session_live(d->sessions));
 	metrics_set(m, METRICS_SESSIONS_HELD,
 	    (double)session_count(d->sessions));
 	metrics_set(m, METRICS_SESSIONS_EVICTED,

@@ -65,6 +65,7 @@ struct metrics {
 	unsigned long long	 started[METRICS_SLOTS];
 	unsigned long long	 ended[METRICS_SLOTS][METRICS_NREASONS];
 	unsigned long long	 hops[METRICS_SLOTS];
+	unsigned long long	 pages[METRICS_SLOTS];
 
 	struct metrics_names	 transports;
 	unsigned long long	 delivered[METRICS_SLOTS];
@@ -128,7 +129,7 @@ metrics_slot(struct metrics_names *t, const char *name)
 	if (t->n >= METRICS_SLOTS - 1 && strcmp(name, METRICS_OTHER) != 0)
 		return metrics_slot(t, METRICS_OTHER);
 	if (t->n >= METRICS_SLOTS)
-		return METRICS_SLOTS - 1;	/* not reached: "other" is there */
+		return METRICS_SLOTS - 1;	/* not reached */
 	snprintf(t->name[t->n], METRICS_NAMELEN, "%s", name);
 	return t->n++;
 }
@@ -161,6 +162,14 @@ metrics_hop(struct metrics *m, const char *channel)
 {
 	if (m != NULL)
 		m->hops[metrics_slot(&m->channels, channel)]++;
+}
+
+/* Count a later page shown. */
+void
+metrics_page(struct metrics *m, const char *channel)
+{
+	if (m != NULL)
+		m->pages[metrics_slot(&m->channels, channel)]++;
 }
 
 /* Count one event without labels. */
@@ -322,6 +331,9 @@ metrics_render_sessions(const struct metrics *m, struct evbuffer *out)
 	metrics_by_name(out, "hotlined_hops_total",
 	    "Hops (requests of a session) handled, by channel.", "channel",
 	    &m->channels, m->hops);
+	metrics_by_name(out, "hotlined_more_pages_total",
+	    "Later pages of a screen shown (the caller chose \"more\"), by "
+	    "channel.", "channel", &m->channels, m->pages);
 	metrics_single(out, "hotlined_sessions_live", "gauge",
 	    "Sessions taking input now.", m->gauge[METRICS_SESSIONS_LIVE]);
 	metrics_single(out, "hotlined_sessions_held", "gauge",

@@ -847,7 +847,7 @@ session_handle(struct session_table *t, struct conf *conf,
 	enum engine_result	 r;
 	char			*key, *text = NULL;
 	const char		*in;
-	size_t			 keylen;
+	size_t			 keylen, page;
 	uint64_t		 h, hop;
 
 	memset(reply, 0, sizeof(*reply));
@@ -908,11 +908,14 @@ session_handle(struct session_table *t, struct conf *conf,
 			s->deadline = session_now() + session_lifetime(s);
 		in = ev->history != NULL ? hop_latest(s->history, ev) :
 		    ev->input;
+		page = engine_page(s->engine);
 		r = engine_input(s->engine, in, &text);
 		if (r == ENGINE_ERROR) {
 			log_warnx("session s%llu: engine failure", s->ref);
 			return SESSION_ERR;
 		}
+		if (engine_page(s->engine) > page)
+			metrics_page(t->metrics, channel_name(s->channel));
 		/* Not the node: where a caller went says what she chose. */
 		log_debug("session s%llu: hop %zu", s->ref, s->hops + 1);
 		if (r == ENGINE_STORE)

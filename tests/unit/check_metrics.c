@@ -63,6 +63,7 @@ START_TEST(test_sessions)
 	metrics_hop(m, "at");
 	metrics_hop(m, "at");
 	metrics_hop(m, "at");
+	metrics_page(m, "kannel");
 	t = render(m);
 	ck_assert(has_line(t, "# TYPE hotlined_sessions_started_total "
 	    "counter"));
@@ -83,6 +84,9 @@ START_TEST(test_sessions)
 	ck_assert_ptr_null(strstr(t, "something new"));
 	ck_assert(has_line(t, "hotlined_hops_total{channel=\"at\"} 3"));
 	ck_assert(has_line(t, "hotlined_hops_total{channel=\"kannel\"} 0"));
+	ck_assert(has_line(t, "hotlined_more_pages_total{channel=\"at\"} 0"));
+	ck_assert(has_line(t, "hotlined_more_pages_total"
+	    "{channel=\"kannel\"} 1"));
 	free(t);
 	metrics_free(m);
 }
