@@ -19,4 +19,8 @@ char	*secret_read(const char *path, char **cause);
 /* Overwrite and free a secret (NULL is fine). */
 void	 secret_free(char *s);
 
+/* The same for the string at *sp (NULL is fine), which becomes NULL:
+ * for anything that held a number, an answer or a text as well. */
+void	 secret_clear(char **sp);
+
 #endif

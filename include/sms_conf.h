@@ -19,6 +19,8 @@
 
 #include "schema.h"
 
+struct channel;
+
 /* One line of the prefix table. */
 struct sms_route {
 	char	*prefix;	/* digits, country code first: "85512" */
@@ -62,6 +64,14 @@ struct sms_conf	*sms_configure(struct schema_doc *doc, json_t *block,
 
 /* Free it (NULL is fine). */
 void		 sms_conf_free(struct sms_conf *sc);
+
+/*
+ * Every SMS channel of chs (n of them) must have a way to reply: itself
+ * (inline, or its send settings), the channel its reply_via names, or sc's
+ * prefix routes; every channel a route names must send. Errors into ld.
+ */
+void		 sms_conf_check(struct schema_doc *ld, const struct sms_conf *sc,
+		    const struct channel *const *chs, size_t n);
 
 /*
  * The channel the prefix table names for phone ("+855..." or digits), by

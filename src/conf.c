@@ -436,65 +436,6 @@ conf_channel_named(const struct conf *c, const char *name)
 	return NULL;
 }
 
-/* Whether the channel called name sends SMS; else say why. */
-static int
-conf_sms_sender(struct schema_doc *ld, const struct conf *c,
-    const char *ptr, int key, const char *name)
-{
-	const struct channel	*to = conf_channel_named(c, name);
-
-	if (to == NULL)
-		schema_err(ld, ptr, key, "no channel called \"%s\"", name);
-	else if (!channel_can_send(to))
-		schema_err(ld, ptr, key, "channel \"%s\" cannot send SMS "
-		    "(no send settings)", name);
-	else
-		return 1;
-	return 0;
-}
-
-/*
- * Every SMS channel must have a way to reply: itself (inline, or its
- * send settings), the channel reply_via names, or the prefix table; and
- * every channel the table names must send.
- */
-static void
-conf_sms_check(struct schema_doc *ld, const struct conf *c)
-{
-	const struct channel	*ch;
-	const char		*via;
-	char			 p[SCHEMA_PTR_MAX], q[SCHEMA_PTR_MAX];
-	size_t			 i;
-
-	if (c->sms == NULL)
-		return;
-	for (i = 0; i < c->sms->nroutes; i++) {
-		schema_ptr(p, sizeof(p), "/sms/routes",
-		    c->sms->routes[i].prefix);
-		conf_sms_sender(ld, c, p, 0, c->sms->routes[i].channel);
-	}
-	for (i = 0; i < c->nchannels; i++) {
-		ch = c->channels[i];
-		if (channel_kind(ch) != CHANNEL_SMS)
-			continue;
-		schema_ptr_index(q, sizeof(q), "/channels", i);
-		schema_ptr(p, sizeof(p), q, "reply_via");
-		via = channel_reply_via(ch);
-		if (via == NULL && !channel_inline(ch) &&
-		    !channel_can_send(ch) && *channel_path(ch) != '\0')
-			schema_err(ld, q, 0, "SMS channel \"%s\" has no way "
-			    "to reply: give it send settings, or set "
-			    "reply_via", channel_name(ch));
-		else if (via != NULL && strcmp(via, "route") == 0) {
-			if (c->sms->nroutes == 0)
-				schema_err(ld, p, 0, "\"reply_via\": "
-				    "\"route\" needs \"sms\": "
-				    "{\"routes\": ...}");
-		} else if (via != NULL)
-			conf_sms_sender(ld, c, p, 0, via);
-	}
-}
-
 /*
  * The old sms.per_number: its values become limits.per_number (which now
  * counts new USSD sessions too), unless that is set, which wins.
@@ -551,7 +492,9 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 	c->notify = notify_configure(ld, json_object_get(root, "notify"),
 	    "/notify");
 	c->sms = sms_configure(ld, json_object_get(root, "sms"), "/sms");
-	conf_sms_check(ld, c);
+	if (c->sms != NULL)
+		sms_conf_check(ld, c->sms,
+		    (const struct channel *const *)c->channels, c->nchannels);
 	conf_sms_limit(ld, c);
 
 	v = schema_str(root, ck_top, "log_file");

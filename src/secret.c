@@ -102,3 +102,11 @@ secret_free(char *s)
 	explicit_bzero(s, strlen(s));
 	free(s);
 }
+
+/* Overwrite and free the string at *sp, which becomes NULL. */
+void
+secret_clear(char **sp)
+{
+	secret_free(*sp);
+	*sp = NULL;
+}

@@ -29,6 +29,7 @@
 #include "metrics.h"
 #include "phone.h"
 #include "ratelimit.h"
+#include "secret.h"
 #include "session.h"
 #include "tally.h"
 
@@ -113,17 +114,6 @@ session_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
-}
-
-/* Overwrite and free a string that may hold personal data. */
-static void
-session_wipe_str(char **s)
-{
-	if (*s == NULL)
-		return;
-	explicit_bzero(*s, strlen(*s));
-	free(*s);
-	*s = NULL;
 }
 
 /* Create a table. */
@@ -261,7 +251,7 @@ session_wipe(struct session *s)
 {
 	engine_free(s->engine);
 	s->engine = NULL;
-	session_wipe_str(&s->history);
+	secret_clear(&s->history);
 }
 
 /* Take s off the list of sessions with waiters. */
@@ -305,7 +295,7 @@ session_destroy(struct session *s)
 		event_free(s->timer);
 	explicit_bzero(s->key, s->keylen);
 	free(s->key);
-	session_wipe_str(&s->reply);
+	secret_clear(&s->reply);
 	conf_unref(s->conf);
 	free(s);
 }
@@ -509,7 +499,7 @@ session_record_hop(struct session *s, const struct channel_event *ev)
 	s->hops++;
 	metrics_hop(s->table->metrics, channel_name(s->channel));
 	if (ev->history != NULL) {
-		session_wipe_str(&s->history);
+		secret_clear(&s->history);
 		s->history = strdup(ev->history);
 	}
 }
@@ -523,7 +513,7 @@ session_settle(struct session *s, char *text, int end,
     struct channel_reply *reply)
 {
 	/* A screen may read back her number: no copy lingers. */
-	session_wipe_str(&s->reply);
+	secret_clear(&s->reply);
 	s->reply = text;
 	s->reply_end = end;
 	reply->text = strdup(text);

@@ -28,6 +28,7 @@
 #include "menu.h"
 #include "phone.h"
 #include "ratelimit.h"
+#include "secret.h"
 #include "session.h"
 #include "sms.h"
 #include "sms_conf.h"
@@ -103,17 +104,6 @@ sms_mono(void)
 	return ts.tv_sec;
 }
 
-/* Wipe and free a string that may be personal. */
-static void
-sms_wipe(char **p)
-{
-	if (*p == NULL)
-		return;
-	explicit_bzero(*p, strlen(*p));
-	free(*p);
-	*p = NULL;
-}
-
 /* Create the conversations' state. */
 struct sms *
 sms_new(struct event_base *base, struct session_table *t, struct store *st,
@@ -171,8 +161,8 @@ static void
 sms_msg_free(struct sms_msg *m)
 {
 	TAILQ_REMOVE(&m->sms->msgs, m, entry);
-	sms_wipe(&m->phone);
-	sms_wipe(&m->text);
+	secret_clear(&m->phone);
+	secret_clear(&m->text);
 	free(m->msg_id);
 	conf_unref(m->conf);
 	free(m);
@@ -185,7 +175,7 @@ sms_concat_clear(struct sms_concat *c)
 	size_t	 i;
 
 	for (i = 0; i < SMS_CONCAT_PARTS; i++)
-		sms_wipe(&c->part[i]);
+		secret_clear(&c->part[i]);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -504,7 +494,7 @@ sms_converse(struct sms_msg *m)
 	ev.input = digits != NULL ? digits : "";
 	r = session_handle(m->sms->sessions, m->conf, m->ch, &ev, &rep,
 	    sms_later_cb, m);
-	sms_wipe(&digits);
+	secret_clear(&digits);
 	if (r == SESSION_PENDING)
 		return;		/* sms_later_cb */
 	if (r != SESSION_OK) {
@@ -591,14 +581,14 @@ sms_inbound(struct sms *s, struct conf *conf, const struct channel *ch,
 	}
 	if (sms_limit_take(s, phone) == -1) {
 		tally_add(s->ignored, SMS_WHY_LIMITED);
-		sms_wipe(&whole);
+		secret_clear(&whole);
 		explicit_bzero(phone, sizeof(phone));
 		answer(200, NULL, arg);
 		return;
 	}
 	m = calloc(1, sizeof(*m));
 	if (m == NULL) {
-		sms_wipe(&whole);
+		secret_clear(&whole);
 		answer(500, NULL, arg);
 		return;
 	}

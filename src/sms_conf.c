@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "channel.h"
 #include "sms_conf.h"
 
 /* The defaults: English, Khmer, then romanized Khmer. */
@@ -300,4 +301,66 @@ void
 sms_print_keys(FILE *fp, enum schema_format fmt, const char *prefix)
 {
 	schema_print(fp, fmt, prefix, sk_sms);
+}
+
+/* Whether the channel called name sends SMS; else say why. */
+static int
+sms_conf_sender(struct schema_doc *ld, const struct channel *const *chs,
+    size_t n, const char *ptr, int key, const char *name)
+{
+	const struct channel	*to = NULL;
+	size_t			 i;
+
+	for (i = 0; i < n && to == NULL; i++)
+		if (strcmp(channel_name(chs[i]), name) == 0)
+			to = chs[i];
+
+	if (to == NULL)
+		schema_err(ld, ptr, key, "no channel called \"%s\"", name);
+	else if (!channel_can_send(to))
+		schema_err(ld, ptr, key, "channel \"%s\" cannot send SMS "
+		    "(no send settings)", name);
+	else
+		return 1;
+	return 0;
+}
+
+/*
+ * Every SMS channel must have a way to reply: itself (inline, or its
+ * send settings), the channel reply_via names, or the prefix table; and
+ * every channel the table names must send.
+ */
+void
+sms_conf_check(struct schema_doc *ld, const struct sms_conf *sc,
+    const struct channel *const *chs, size_t n)
+{
+	const struct channel	*ch;
+	const char		*via;
+	char			 p[SCHEMA_PTR_MAX], q[SCHEMA_PTR_MAX];
+	size_t			 i;
+
+	for (i = 0; i < sc->nroutes; i++) {
+		schema_ptr(p, sizeof(p), "/sms/routes", sc->routes[i].prefix);
+		sms_conf_sender(ld, chs, n, p, 0, sc->routes[i].channel);
+	}
+	for (i = 0; i < n; i++) {
+		ch = chs[i];
+		if (channel_kind(ch) != CHANNEL_SMS)
+			continue;
+		schema_ptr_index(q, sizeof(q), "/channels", i);
+		schema_ptr(p, sizeof(p), q, "reply_via");
+		via = channel_reply_via(ch);
+		if (via == NULL && !channel_inline(ch) &&
+		    !channel_can_send(ch) && *channel_path(ch) != '\0')
+			schema_err(ld, q, 0, "SMS channel \"%s\" has no way "
+			    "to reply: give it send settings, or set "
+			    "reply_via", channel_name(ch));
+		else if (via != NULL && strcmp(via, "route") == 0) {
+			if (sc->nroutes == 0)
+				schema_err(ld, p, 0, "\"reply_via\": "
+				    "\"route\" needs \"sms\": "
+				    "{\"routes\": ...}");
+		} else if (via != NULL)
+			sms_conf_sender(ld, chs, n, p, 0, via);
+	}
 }

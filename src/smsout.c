@@ -27,6 +27,7 @@
 #include "fetch.h"
 #include "log.h"
 #include "metrics.h"
+#include "secret.h"
 #include "sms_conf.h"
 #include "smsout.h"
 #include "store.h"
@@ -115,17 +116,6 @@ smsout_mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Wipe and free a string. */
-static void
-smsout_wipe(char **p)
-{
-	if (*p == NULL)
-		return;
-	explicit_bzero(*p, strlen(*p));
-	free(*p);
-	*p = NULL;
-}
-
 /* The tick. */
 static void
 smsout_tick_cb(evutil_socket_t fd, short what, void *arg)
@@ -209,8 +199,8 @@ smsout_job_free(struct smsout_job *j)
 {
 	TAILQ_REMOVE(&j->o->jobs, j, entry);
 	j->o->njobs--;
-	smsout_wipe(&j->phone);
-	smsout_wipe(&j->text);
+	secret_clear(&j->phone);
+	secret_clear(&j->text);
 	free(j->msg_id);
 	free(j->gateway_id);
 	conf_unref(j->conf);
@@ -228,7 +218,7 @@ smsout_hold(struct smsout *o, int64_t id, const char *phone, int on)
 			break;
 	if (hd != NULL && !on) {
 		TAILQ_REMOVE(&o->holds, hd, entry);
-		smsout_wipe(&hd->phone);
+		secret_clear(&hd->phone);
 		free(hd);
 	} else if (hd == NULL && on && (hd = calloc(1, sizeof(*hd))) != NULL) {
 		hd->id = id;
@@ -264,12 +254,12 @@ smsout_free(struct smsout *o)
 		smsout_job_free(TAILQ_FIRST(&o->jobs));
 	while ((hd = TAILQ_FIRST(&o->holds)) != NULL) {
 		TAILQ_REMOVE(&o->holds, hd, entry);
-		smsout_wipe(&hd->phone);
+		secret_clear(&hd->phone);
 		free(hd);
 	}
 	while ((gw = SLIST_FIRST(&o->gws)) != NULL) {
 		SLIST_REMOVE_HEAD(&o->gws, entry);
-		smsout_wipe(&gw->token);
+		secret_clear(&gw->token);
 		free(gw->name);
 		conf_unref(gw->auth_conf);
 		free(gw);
@@ -407,7 +397,7 @@ smsout_sent_cb(const struct fetch_result *res, void *arg)
 		smsout_finish(j, STORE_SENT, NULL);
 		return;
 	case CHANNEL_REAUTH:
-		smsout_wipe(&j->gw->token);
+		secret_clear(&j->gw->token);
 		smsout_finish(j, STORE_RETRY, "the token was refused");
 		return;
 	case CHANNEL_FAILED:
@@ -453,7 +443,7 @@ smsout_send_part(struct smsout_job *j)
 		m.ref = j->ref;
 	}
 	rc = channel_send_build(j->ch, &m, &h);
-	smsout_wipe(&part);
+	secret_clear(&part);
 	if (rc == -1) {
 		smsout_finish(j, STORE_GAVE_UP, "the request cannot be built");
 		return;
@@ -492,7 +482,7 @@ smsout_authed_cb(const struct fetch_result *res, void *arg)
 		    "the channel's credentials and token URL)");
 		gw->auth_after = smsout_mono() + SMSOUT_AUTH_GAP;
 	} else {
-		smsout_wipe(&gw->token);
+		secret_clear(&gw->token);
 		gw->token = token;
 		gw->token_until = smsout_mono() + (ttl > 0 ? ttl : 3600);
 		log_debug("sms: channel %s: new token, valid %lds", gw->name,
