@@ -38,6 +38,7 @@
 #include "ratelimit.h"
 #include "retention.h"
 #include "roster.h"
+#include "sdnotify.h"
 #include "session.h"
 #include "sms.h"
 #include "smsout.h"
@@ -98,6 +99,7 @@ struct hotlined {
 	struct retention	*retention;	/* the purge's schedule */
 	struct metrics		*metrics;
 	struct health		*health;	/* /healthz and /metrics */
+	struct sdnotify		*sd;		/* what systemd is told */
 	char			*api_url;	/* base of claim links */
 	struct event		*sig[HOTLINED_NSIG];
 	struct event		*drain;
@@ -210,7 +212,8 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 		    "(tests only)", (long long)d->clock.offset);
 	d->fetch = fetch_new(d->base);
 	d->metrics = metrics_new();
-	if (d->fetch == NULL || d->metrics == NULL)
+	d->sd = sdnotify_new(d->base);
+	if (d->fetch == NULL || d->metrics == NULL || d->sd == NULL)
 		goto fail;
 	metrics_set(d->metrics, METRICS_START_TIME, (double)time(NULL));
 	d->sessions = session_table_new(d->base, NULL, &d->clock,
@@ -405,6 +408,10 @@ hotlined_start(struct hotlined *d)
 	    conf_api(d->conf)->address, http_port(d->api_http));
 	log_info("database %s at schema version %d", conf_database(d->conf),
 	    store_schema_version(d->store));
+	/* Both listeners listen and the store is open: systemd may go on. */
+	if (sdnotify_start(d->sd) == -1)
+		return -1;
+	sdnotify_ready(d->sd, "serving");
 	return 0;
 }
 
@@ -552,6 +559,7 @@ hotlined_signal_cb(evutil_socket_t sig, short what, void *arg)
 			break;
 		d->stopping = 1;
 		log_info("stopping on signal %d", (int)sig);
+		sdnotify_stopping(d->sd);
 		/* No new requests; those already accepted are answered. */
 		http_stop_accepting(d->http);
 		http_stop_accepting(d->api_http);
@@ -560,7 +568,10 @@ hotlined_signal_cb(evutil_socket_t sig, short what, void *arg)
 		break;
 	case SIGHUP:
 		log_info("reloading on SIGHUP");
-		hotlined_reload(d);
+		sdnotify_reloading(d->sd);
+		/* Ready again either way: a failed reload keeps serving. */
+		sdnotify_ready(d->sd, hotlined_reload(d) == 0 ? "serving" :
+		    "serving; the last reload failed (see the log)");
 		break;
 	case SIGUSR1:
 		/* Rotation moved the log file away: open its name again. */
@@ -598,6 +609,7 @@ hotlined_free(struct hotlined *d)
 			event_free(d->sig[i]);
 	if (d->drain != NULL)
 		event_free(d->drain);
+	sdnotify_free(d->sd);
 	/*
 	 * Requests of sessions still answering are recorded as ended by
 	 * the stop; then the store: its last completions still reach the

@@ -35,12 +35,19 @@
 #define HARNESS_HTTP_MS		5000	/* one HTTP exchange */
 #define HARNESS_POLL_MS		10	/* between two looks */
 #define HARNESS_LISTEN		"hotlined: listening on "
+#define HARNESS_NENV		8	/* variables set for the daemon */
+#define HARNESS_PIDLEN		24	/* room for a process id's digits */
+
+extern char **environ;
 
 struct harness {
 	char	*dir;		/* the temporary copy of the fixture */
 	char	*log_path;	/* <dir>/daemon.log */
 	pid_t	 pid;		/* the daemon; -1 when none or reaped */
 	int	 port;		/* -1 until it listens */
+	char	*env[HARNESS_NENV];	/* "NAME=value" or "NAME=" */
+	int	 env_pid[HARNESS_NENV];	/* 1: the daemon's pid follows = */
+	size_t	 nenv;
 };
 
 /* A growing NUL-terminated byte buffer. */
@@ -404,6 +411,128 @@ harness_child_setup(pid_t parent, int in, int out, int err)
 		_exit(126);
 }
 
+/* Set a variable for the daemons h launches. */
+int
+harness_setenv(struct harness *h, const char *name, const char *value)
+{
+	char	*e;
+	size_t	 i, n = strlen(name);
+
+	if (n == 0 || strchr(name, '=') != NULL) {
+		fprintf(stderr, "harness: bad variable name \"%s\"\n", name);
+		return -1;
+	}
+	if (asprintf(&e, "%s=%s", name, value != NULL ? value : "") == -1)
+		return -1;
+	for (i = 0; i < h->nenv; i++)
+		if (strncmp(h->env[i], name, n) == 0 && h->env[i][n] == '=')
+			break;
+	if (i == h->nenv) {
+		if (h->nenv == HARNESS_NENV) {
+			fprintf(stderr, "harness: more than %d variables\n",
+			    HARNESS_NENV);
+			free(e);
+			return -1;
+		}
+		h->nenv++;
+	} else
+		free(h->env[i]);
+	h->env[i] = e;
+	h->env_pid[i] = value == NULL;
+	return 0;
+}
+
+/* 1 if the environment entry e sets one of h's variables. */
+static int
+harness_env_own(const struct harness *h, const char *e)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < h->nenv; i++) {
+		n = strcspn(h->env[i], "=");
+		if (strncmp(e, h->env[i], n) == 0 && e[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A daemon's environment, made before the fork: ours without the
+ * variables h sets, then h's; a variable that takes the daemon's pid has
+ * a slot of its own with room for the digits, filled in the child.
+ */
+struct harness_envp {
+	char	**envp;
+	char	 *slot[HARNESS_NENV];	/* "NAME=" and room for the pid */
+	size_t	  off[HARNESS_NENV];	/* where the digits go */
+	size_t	  nslot;
+};
+
+/* Free what harness_env_build made. */
+static void
+harness_env_free(struct harness_envp *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->nslot; i++)
+		free(e->slot[i]);
+	free(e->envp);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Build e for h. 0, or -1 out of memory. */
+static int
+harness_env_build(const struct harness *h, struct harness_envp *e)
+{
+	size_t	 i, n = 0, k = 0, len;
+
+	memset(e, 0, sizeof(*e));
+	while (environ[n] != NULL)
+		n++;
+	e->envp = calloc(n + h->nenv + 1, sizeof(*e->envp));
+	if (e->envp == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!harness_env_own(h, environ[i]))
+			e->envp[k++] = environ[i];
+	for (i = 0; i < h->nenv; i++) {
+		if (!h->env_pid[i]) {
+			e->envp[k++] = h->env[i];
+			continue;
+		}
+		len = strlen(h->env[i]);
+		e->slot[e->nslot] = calloc(1, len + HARNESS_PIDLEN);
+		if (e->slot[e->nslot] == NULL) {
+			harness_env_free(e);
+			return -1;
+		}
+		memcpy(e->slot[e->nslot], h->env[i], len);
+		e->off[e->nslot] = len;
+		e->envp[k++] = e->slot[e->nslot++];
+	}
+	return 0;
+}
+
+/*
+ * In the child, after the fork: write our pid into every slot. Only
+ * async-signal-safe work, since the parent may have threads.
+ */
+static void
+harness_env_pid(struct harness_envp *e)
+{
+	char		 digits[HARNESS_PIDLEN];
+	unsigned long	 v = (unsigned long)getpid();
+	size_t		 i, j, n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && n < sizeof(digits) - 1);
+	for (i = 0; i < e->nslot; i++)
+		for (j = 0; j < n; j++)
+			e->slot[i][e->off[i] + j] = digits[n - 1 - j];
+}
+
 /* Print why start-up failed, with the daemon's log. */
 static void
 harness_launch_failed(struct harness *h, const char *why)
@@ -448,6 +577,7 @@ int
 harness_launch(struct harness *h, const char *conf)
 {
 	struct harness_reply	 rep;
+	struct harness_envp	 env;
 	const char		*bin;
 	char			*conf_path = NULL, *log;
 	char			*argv[6];
@@ -456,6 +586,7 @@ harness_launch(struct harness *h, const char *conf)
 	int			 logfd = -1, nullfd = -1, st, rc = -1;
 
 	memset(&rep, 0, sizeof(rep));
+	memset(&env, 0, sizeof(env));
 	bin = getenv("HOTLINED_BIN");
 	if (bin == NULL || *bin == '\0') {
 		fprintf(stderr, "harness: HOTLINED_BIN is not set\n");
@@ -488,6 +619,10 @@ harness_launch(struct harness *h, const char *conf)
 		argv[4] = (char *)"root";
 		argv[5] = NULL;
 	}
+	if (harness_env_build(h, &env) == -1) {
+		fprintf(stderr, "harness: out of memory\n");
+		goto done;
+	}
 	parent = getpid();
 	pid = fork();
 	if (pid == -1) {
@@ -496,7 +631,8 @@ harness_launch(struct harness *h, const char *conf)
 	}
 	if (pid == 0) {
 		harness_child_setup(parent, nullfd, logfd, logfd);
-		execv(bin, argv);
+		harness_env_pid(&env);
+		execve(bin, argv, env.envp);
 		fprintf(stderr, "harness: exec %s: %s\n", bin,
 		    strerror(errno));
 		_exit(127);
@@ -538,6 +674,7 @@ harness_launch(struct harness *h, const char *conf)
 	}
 	rc = 0;
 done:
+	harness_env_free(&env);
 	harness_reply_clear(&rep);
 	if (logfd != -1)
 		close(logfd);
@@ -567,6 +704,7 @@ harness_start(const char *fixture_dir)
 void
 harness_stop(struct harness *h)
 {
+	size_t	 i;
 	int	 st;
 
 	if (h == NULL)
@@ -590,6 +728,8 @@ harness_stop(struct harness *h)
 	}
 	free(h->dir);
 	free(h->log_path);
+	for (i = 0; i < h->nenv; i++)
+		free(h->env[i]);
 	free(h);
 }
 

@@ -44,6 +44,15 @@ struct harness	*harness_new(const char *fixture_dir);
 int		 harness_launch(struct harness *h, const char *conf);
 
 /*
+ * Set name=value in the environment of every daemon h launches from now
+ * on, or with value NULL name=<the daemon's own pid> (as WATCHDOG_PID
+ * wants); a second call for a name replaces the first. At most 8 names.
+ * Returns 0, or -1 after a message on stderr.
+ */
+int		 harness_setenv(struct harness *h, const char *name,
+		    const char *value);
+
+/*
  * harness_new followed by harness_launch of "hotlined.conf". Returns NULL
  * (having cleaned up) on failure.
  */
