@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -600,10 +601,23 @@ hotlined_run(struct hotlined *d)
 void
 hotlined_free(struct hotlined *d)
 {
-	int	 i;
+	sigset_t	 stop;
+	int		 i;
 
 	if (d == NULL)
 		return;
+	/*
+	 * Freeing the signal events gives TERM and INT their default action
+	 * back: a second stop signal from now on must not kill the process
+	 * halfway through closing the database. (The writer thread blocks
+	 * every signal already.)
+	 */
+	if (d->stopping) {
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGINT);
+		pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	}
 	for (i = 0; i < HOTLINED_NSIG; i++)
 		if (d->sig[i] != NULL)
 			event_free(d->sig[i]);
