@@ -25,8 +25,8 @@
 
 struct sdnotify {
 	struct event_base	*base;
-	struct event		*watchdog;	/* NULL when not asked for */
-	int			 failed;	/* a ping failed: said once */
+	struct event		*watchdog;	/* NULL: no pings asked */
+	int			 failed;	/* a ping failed, said */
 };
 
 /* Create the notifier. */

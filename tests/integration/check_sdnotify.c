@@ -33,12 +33,12 @@
 #define WAIT_MS		5000	/* for one message */
 
 static struct harness	*h;	/* the daemon of the running test */
-static int		 sock = -1;	/* systemd's side of NOTIFY_SOCKET */
+static int		 sock = -1;	/* systemd's end of the socket */
 
 /* One message as systemd receives it. */
 struct sdmsg {
 	char	 text[MSG_MAX + 1];
-	pid_t	 pid;		/* of the sender, from SCM_CREDENTIALS */
+	pid_t	 pid;		/* the sender's, by SCM_CREDENTIALS */
 };
 
 static void

@@ -45,8 +45,8 @@ struct harness {
 	char	*log_path;	/* <dir>/daemon.log */
 	pid_t	 pid;		/* the daemon; -1 when none or reaped */
 	int	 port;		/* -1 until it listens */
-	char	*env[HARNESS_NENV];	/* "NAME=value" or "NAME=" */
-	int	 env_pid[HARNESS_NENV];	/* 1: the daemon's pid follows = */
+	char	*env[HARNESS_NENV];	/* "NAME=value", "NAME=" */
+	int	 env_pid[HARNESS_NENV];	/* 1: the pid follows = */
 	size_t	 nenv;
 };
 
@@ -463,7 +463,7 @@ harness_env_own(const struct harness *h, const char *e)
  */
 struct harness_envp {
 	char	**envp;
-	char	 *slot[HARNESS_NENV];	/* "NAME=" and room for the pid */
+	char	 *slot[HARNESS_NENV];	/* "NAME=", room for a pid */
 	size_t	  off[HARNESS_NENV];	/* where the digits go */
 	size_t	  nslot;
 };
