@@ -144,6 +144,7 @@ const struct conf_listen	*conf_api(const struct conf *c);
 const struct conf_session	*conf_session(const struct conf *c);
 const struct conf_console	*conf_console(const struct conf *c);
 const struct conf_retention	*conf_retention(const struct conf *c);
+int		 conf_stats_k(const struct conf *c);	/* stats.k */
 const struct conf_per_number	*conf_per_number(const struct conf *c);
 const struct roster		*conf_roster(const struct conf *c);
 const char	*conf_file(const struct conf *c);

@@ -35,6 +35,7 @@ extern const struct ctl_command ctl_cmd_callbacks;
 extern const struct ctl_command ctl_cmd_forget;
 extern const struct ctl_command ctl_cmd_menu;
 extern const struct ctl_command ctl_cmd_simulate;
+extern const struct ctl_command ctl_cmd_stats;
 
 /* An answer of the daemon. Free with ctl_reply_clear. */
 struct ctl_reply {

@@ -23,6 +23,7 @@ struct hclock;
 struct metrics;
 struct ratelimit;
 struct session_table;
+struct stats_live;
 struct store;
 
 enum session_result {
@@ -103,6 +104,13 @@ size_t			 session_end_number(struct session_table *t,
 /* Give the table its store once the database is open. */
 void			 session_table_set_store(struct session_table *t,
 			    struct store *st);
+
+/*
+ * Count each new session, and those that end by quick exit or time out,
+ * in sl (borrowed; NULL: none), for the donor report.
+ */
+void			 session_table_set_stats(struct session_table *t,
+			    struct stats_live *sl);
 
 /*
  * Count each new USSD session against numbers (borrowed: the per-number

@@ -623,6 +623,41 @@ int		 store_sms_list(struct store *st, const char *phone,
 		    store_sms_cb cb, void *arg);
 
 /*
+ * The daily aggregates of a donor report: counts of category labels (no
+ * number, no free text) by Phnom Penh day, channel, metric and key
+ * (stats.h names them). Requests, calls, outcomes, escalations, answers
+ * and STOPs are counted in the store, in the transaction of what they
+ * count (her answers by month, sealed); sessions are counted by the
+ * daemon and added in batches here. Retention never purges them.
+ */
+struct stats_count;
+
+/*
+ * Add the n counts of c (copied) to the aggregates, in one transaction.
+ * cb may be NULL. Returns 0, or -1 if the job could not be queued.
+ */
+int		 store_stats_add(struct store *st, const struct stats_count *c,
+		    size_t n, store_done_cb cb, void *arg);
+
+/* One cell of store_stats_read: its month ("YYYY-MM") and sum. */
+typedef int (*store_stats_row_cb)(const char *month, const char *channel,
+    const char *metric, const char *key, int64_t count, void *arg);
+
+/*
+ * Read the aggregates of the days from to to ("YYYY-MM-DD", inclusive)
+ * of the database at path, opened read-only (a daemon may be running on
+ * it), summed by month, channel, metric and key, calling cb for each (a
+ * non-zero return stops the read and is an error); then the monthly
+ * counts of her answers of those months, which are sealed: the key file
+ * of opts is read for them (never made). For hotlinectl: it blocks. 0,
+ * or -1 with a message in *cause (a new string).
+ */
+int		 store_stats_read(const char *path,
+		    const struct store_opts *opts, const char *from,
+		    const char *to, store_stats_row_cb cb, void *arg,
+		    char **cause);
+
+/*
  * Retention and forgetting. What a purge or a forget removed, by kind.
  */
 struct store_purged {

@@ -101,6 +101,17 @@ struct store_backend {
 			    struct store_keys *keys, struct store_keys *next,
 			    const struct store_rotate_opts *ro, int *finished,
 			    char **cause);
+
+	/*
+	 * Read the daily aggregates of the days from to to (inclusive,
+	 * "YYYY-MM-DD") of the database at path, opened read-only beside a
+	 * running daemon, summed by month, and the sealed counts of those
+	 * months under the key in key_file, as store_stats_read says. May
+	 * be NULL: the backend keeps none.
+	 */
+	int		 (*stats_read)(const char *path, const char *key_file,
+			    const char *from, const char *to,
+			    store_stats_row_cb cb, void *arg, char **cause);
 };
 
 /* The embedded default: one SQLite file (store_sqlite.c, store_jobs*.c). */

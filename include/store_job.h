@@ -50,9 +50,11 @@ enum store_kind {
 	SJ_SMS_LIST,
 	SJ_PURGE,
 	SJ_FORGET,
-	SJ_GAUGES
+	SJ_GAUGES,
+	SJ_STATS_ADD
 };
 
+struct stats_count;
 struct store_chunk;
 
 /*
@@ -105,6 +107,8 @@ struct store_job {
 						   after the commit */
 	struct store_purged	 purged;	/* purge, forget: out */
 	struct store_gauges	 gauges;	/* gauges: out */
+	struct stats_count	*counts;	/* stats: the cells to add */
+	size_t			 ncounts;
 
 	/* Results, copied by the writer thread. */
 	void			*res;		/* rows, due rows, events or

@@ -116,4 +116,8 @@ enum store_rc	 store_jobs_purge(struct store_engine *e,
 enum store_rc	 store_jobs_forget(struct store_engine *e,
 		    struct store_job *j);
 
+/* SJ_STATS_ADD: store_stats_add (store_sqlite_stats.c). */
+enum store_rc	 store_jobs_stats_add(struct store_engine *e,
+		    struct store_job *j);
+
 #endif

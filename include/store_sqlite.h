@@ -2,10 +2,13 @@
 /*
  * store_sqlite: the inside of the SQLite backend, shared by its files:
  * store_sqlite.c (opening, PRAGMAs, migrations, the SQL text, batches),
- * store_sqlite_stmt.c (binding, stepping and reading the statements) and
- * store_jobs*.c (the job bodies). Every function here runs on the writer
- * thread, or at open before it starts. Nothing outside the backend
- * includes it: the store sees only include/store_backend.h.
+ * store_sqlite_stmt.c (binding, stepping and reading the statements),
+ * store_sqlite_event.c (history events), store_sqlite_stats.c (the daily
+ * aggregates, and reading them back read-only) and store_jobs*.c (the job
+ * bodies). Every function here runs on the writer thread, or at open
+ * before it starts (store_sqlite_stats_read: in hotlinectl). Nothing
+ * outside the backend includes it: the store sees only
+ * include/store_backend.h.
  */
 #ifndef HOTLINED_STORE_SQLITE_H
 #define HOTLINED_STORE_SQLITE_H
@@ -20,13 +23,16 @@
 #include "store_crypt.h"
 #include "store_job.h"
 
-#define STORE_SCHEMA	5	/* PRAGMA user_version of a current file */
+struct stats_count;
+
+#define STORE_SCHEMA	6	/* PRAGMA user_version of a current file */
 
 /*
  * The personal columns, sealed (store_crypt.h) to their row under these
  * names: a survivor's numbers and answers, the texts sent to her and
- * their numbers, every history detail (counsellors' notes), and the
- * numbers behind unsafe marks and opt-outs (schema 5).
+ * their numbers, every history detail (counsellors' notes), the numbers
+ * behind unsafe marks and opt-outs (schema 5), and the monthly counts of
+ * her answers (schema 6).
  */
 #define STORE_COL_PHONE		"callback.phone"
 #define STORE_COL_SAFE_TO_CALL	"callback.safe_to_call"
@@ -41,6 +47,8 @@
 /* Beside their keyed hashes, so that a new key can hash them again. */
 #define STORE_COL_MARK_NUMBER	"mark.number"
 #define STORE_COL_OPTOUT_NUMBER	"sms_optout.number"
+/* Her answers, counted by month (schema 6). */
+#define STORE_COL_STATS_COUNTS	"stats_answer.counts"
 
 #define STORE_REF_SIZE	16	/* struct store_callback's ref, with NUL */
 
@@ -141,6 +149,15 @@ enum store_stmt {
 	ST_SMS_OPTOUT_TOUCH,
 	ST_SMS_OPTOUT_NEXT_ID,
 	ST_GAUGES,
+	ST_STATS_ADD,
+	ST_STATS_FLAG,
+	ST_STATS_CB,
+	ST_STATS_CALLER,
+	ST_STATS_CALLER_PURGE,
+	ST_STATS_ANSWER_GET,
+	ST_STATS_ANSWER_PUT,
+	ST_STATS_ANSWER_SET,
+	ST_STATS_ANSWER_NEXT_ID,
 	ST__COUNT
 };
 
@@ -185,6 +202,38 @@ void		 store_sqlite_rollback(struct store_engine *e);
 void		 store_sqlite_checkpoint(struct store_engine *e);
 void		 store_sqlite_count_commits(struct store_engine *e,
 		    atomic_ulong *counter);
+
+/*
+ * The daily aggregates (store_sqlite_stats.c), each in the transaction
+ * of what it counts; SQLite results (SQLITE_OK or an error).
+ */
+
+/* A history event of request id at at: requests, claims, calls, ... */
+int		 store_sqlite_stats_event(struct store_engine *e, int64_t id,
+		    int64_t at, const char *event, const char *detail);
+
+/*
+ * Her topic and province (row, as read back), counted once in the month's
+ * sealed counts when her intake is over.
+ */
+int		 store_sqlite_stats_answers(struct store_engine *e,
+		    struct store_job *j, const struct store_callback *row);
+
+/* Her number's keyed hash, counted once a month as a unique caller. */
+int		 store_sqlite_stats_caller(struct store_engine *e,
+		    const char *channel, const uint8_t hash[STORE_DEDUP_LEN],
+		    int64_t at);
+
+/* A number that wrote STOP. */
+int		 store_sqlite_stats_optout(struct store_engine *e, int64_t at);
+
+/* Drop the unique-caller sets of the months before now's. */
+int		 store_sqlite_stats_purge(struct store_engine *e, int64_t now);
+
+/* The backend's stats_read (store_sqlite_stats.c). */
+int		 store_sqlite_stats_read(const char *path,
+		    const char *key_file, const char *from, const char *to,
+		    store_stats_row_cb cb, void *arg, char **cause);
 
 /* The backend's rotate (store_sqlite_rotate.c). */
 int		 store_sqlite_rotate(const char *path,
@@ -355,7 +404,8 @@ enum store_rc	 store_sqlite_unchanged(struct store_engine *e,
 
 /*
  * Record a history event of request id (its detail sealed, in the job's
- * memory). SQLITE_OK or an error.
+ * memory), and count it in the daily aggregates (store_sqlite_event.c).
+ * SQLITE_OK or an error.
  */
 int		 store_sqlite_event(struct store_engine *e, struct store_job *j,
 		    int64_t id, int64_t at, const char *event,

@@ -28,6 +28,7 @@
 #include "schema.h"
 #include "secret.h"
 #include "sms_conf.h"
+#include "conf_impl.h"
 #include "text.h"
 
 #define CONF_FILE_MAX	(1024 * 1024)
@@ -41,6 +42,7 @@ struct conf {
 	struct conf_session	  session;
 	struct conf_console	  console;
 	struct conf_retention	  retention;
+	int			  stats_k;	/* stats.k */
 	struct conf_per_number	  per_number;
 	int			  per_number_set;	/* in the file */
 	char			 *exit_text;	/* the quick exit's END text */
@@ -195,6 +197,13 @@ static const struct schema_key ck_metrics[] = {
 	SCHEMA_END
 };
 
+static const struct schema_key ck_stats[] = {
+	{ "k", SCHEMA_INT, 3, 1000, NULL, 5, 0, NULL, NULL,
+	  "hotlinectl stats: counts under k print as <k (never below 3)" },
+	SCHEMA_COMMENT,
+	SCHEMA_END
+};
+
 static const struct schema_key ck_top[] = {
 	{ "listen", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_listen,
 	  "USSD webhook listener" },
@@ -228,6 +237,8 @@ static const struct schema_key ck_top[] = {
 	  "the counsellors' web console on the API listener" },
 	{ "retention", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_retention,
 	  "how long closed requests and sent texts are kept" },
+	{ "stats", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_stats,
+	  "the donor report of hotlinectl stats" },
 	{ "notify", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, NULL,
 	  "alert providers: Telegram, Africa's Talking, PlasGate" },
 	{ "sms", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, NULL,
@@ -242,6 +253,9 @@ static const struct schema_key ck_top[] = {
 	SCHEMA_COMMENT,
 	SCHEMA_END
 };
+
+/* The top table, for conf_print.c's key index. */
+const struct schema_key *const conf_top_keys = ck_top;
 
 /* strdup that tolerates NULL. */
 static char *
@@ -489,6 +503,8 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 	    "sms_hours");
 	c->retention.interval_minutes = (int)schema_int(con, ck_retention,
 	    "interval_minutes");
+	c->stats_k = (int)schema_int(json_object_get(root, "stats"),
+	    ck_stats, "k");
 	c->notify = notify_configure(ld, json_object_get(root, "notify"),
 	    "/notify");
 	c->sms = sms_configure(ld, json_object_get(root, "sms"), "/sms");
@@ -765,74 +781,6 @@ conf_channel_for(const struct conf *c, const char *path,
 	return NULL;
 }
 
-/* Start one file's part of the key list. */
-static void
-conf_print_head(FILE *fp, enum schema_format fmt, const char *title)
-{
-	if (fmt == SCHEMA_TEXT)
-		fprintf(fp, "%s\n", title);
-	else
-		fprintf(fp, ".Ss %s\n.Bl -tag -width Ds\n", title);
-}
-
-/* End one file's part of the key list. */
-static void
-conf_print_tail(FILE *fp, enum schema_format fmt, int last)
-{
-	if (fmt == SCHEMA_ROFF)
-		fputs(".El\n", fp);
-	else if (!last)
-		fputc('\n', fp);
-}
-
-/* Blocks of the configuration whose keys their own module declares. */
-static const struct {
-	const char	*name;
-	const char	*prefix;
-	void		(*print)(FILE *, enum schema_format, const char *);
-} conf_owned[] = {
-	{ "channels", "channels[].", channel_print_keys },
-	{ "notify", "notify.", notify_print_keys },
-	{ "sms", "sms.", sms_print_keys },
-};
-
-/* Print the top table, each owned block's keys where the block is. */
-static void
-conf_print_top(FILE *fp, enum schema_format fmt)
-{
-	struct schema_key	 one[2];
-	const struct schema_key	*k;
-	size_t			 i;
-
-	for (k = ck_top; k->name != NULL; k++) {
-		memset(one, 0, sizeof(one));
-		one[0] = *k;
-		for (i = 0; i < sizeof(conf_owned) / sizeof(conf_owned[0]); i++)
-			if (strcmp(k->name, conf_owned[i].name) == 0)
-				break;
-		if (i < sizeof(conf_owned) / sizeof(conf_owned[0]))
-			one[0].sub = &one[1];	/* printed as a block */
-		schema_print(fp, fmt, "", one);
-		if (i < sizeof(conf_owned) / sizeof(conf_owned[0]))
-			conf_owned[i].print(fp, fmt, conf_owned[i].prefix);
-	}
-}
-
-/* Print every key of every file an admin writes. */
-void
-conf_print_keys(FILE *fp, enum schema_format fmt)
-{
-	conf_print_head(fp, fmt, "hotlined.conf");
-	conf_print_top(fp, fmt);
-	conf_print_tail(fp, fmt, 0);
-	conf_print_head(fp, fmt, "roster file");
-	roster_print_keys(fp, fmt);
-	conf_print_tail(fp, fmt, 0);
-	conf_print_head(fp, fmt, "menu files");
-	menu_print_keys(fp, fmt);
-	conf_print_tail(fp, fmt, 1);
-}
-
 /* The SMS rules. */
 const struct sms_conf *
 conf_sms(const struct conf *c)
@@ -880,6 +828,13 @@ const struct conf_console *
 conf_console(const struct conf *c)
 {
 	return &c->console;
+}
+
+/* The smallest count the donor report shows. */
+int
+conf_stats_k(const struct conf *c)
+{
+	return c->stats_k;
 }
 
 /* The retention limits. */

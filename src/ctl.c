@@ -23,6 +23,7 @@ static const struct ctl_command *const ctl_commands[] = {
 	&ctl_cmd_menu,
 	&ctl_cmd_callbacks,
 	&ctl_cmd_simulate,
+	&ctl_cmd_stats,
 	&ctl_cmd_backup,
 	&ctl_cmd_forget,
 };

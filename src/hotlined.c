@@ -38,6 +38,7 @@
 #include "notify_telegram.h"
 #include "ratelimit.h"
 #include "retention.h"
+#include "stats_live.h"
 #include "roster.h"
 #include "sdnotify.h"
 #include "session.h"
@@ -101,6 +102,7 @@ struct hotlined {
 	struct metrics		*metrics;
 	struct health		*health;	/* /healthz and /metrics */
 	struct sdnotify		*sd;		/* what systemd is told */
+	struct stats_live	*stats;		/* session counts, flushed */
 	char			*api_url;	/* base of claim links */
 	struct event		*sig[HOTLINED_NSIG];
 	struct event		*drain;
@@ -377,6 +379,12 @@ hotlined_start(struct hotlined *d)
 		return -1;
 	}
 	session_table_set_store(d->sessions, d->store);
+	d->stats = stats_live_new(d->base, &d->clock);
+	if (d->stats == NULL || stats_live_start(d->stats, d->store) == -1) {
+		log_warnx("cannot schedule the session counts");
+		return -1;
+	}
+	session_table_set_stats(d->sessions, d->stats);
 	sms_set_store(d->sms, d->store);
 	if (smsout_start(d->smsout, d->store) == -1)
 		return -1;
@@ -631,8 +639,11 @@ hotlined_free(struct hotlined *d)
 	 */
 	if (d->sessions != NULL)
 		session_table_stop(d->sessions);
+	/* The last minute's session counts, before the store finishes. */
+	stats_live_flush(d->stats);
 	store_free(d->store);
 	health_free(d->health);
+	stats_live_free(d->stats);
 	retention_free(d->retention);
 	dblock_free(d->lock);
 	telegram_free(d->telegram);

@@ -31,6 +31,8 @@
 #include "ratelimit.h"
 #include "secret.h"
 #include "session.h"
+#include "stats.h"
+#include "stats_live.h"
 #include "tally.h"
 
 #define SESSION_TALLY	60	/* seconds between flood summaries */
@@ -102,6 +104,7 @@ struct session_table {
 	struct tally		*flood;
 	struct ratelimit	*numbers;	/* shared with SMS, or NULL */
 	struct metrics		*metrics;	/* or NULL */
+	struct stats_live	*stats;		/* the donor report's counts */
 };
 
 static void	session_timer_cb(evutil_socket_t, short, void *);
@@ -237,6 +240,12 @@ session_finish(struct session *s, const char *how)
 	struct intake_ctx	 c;
 
 	session_count_end(s, how);
+	if (strcmp(how, "quick_exit") == 0)
+		stats_live_count(s->table->stats, channel_name(s->channel),
+		    STATS_M_QUICK_EXITS);
+	else if (strcmp(how, "timeout") == 0)
+		stats_live_count(s->table->stats, channel_name(s->channel),
+		    STATS_M_TIMEOUTS);
 	if (intake_open(s->intake)) {
 		session_ctx(s, NULL, &c);
 		intake_end(s->intake, &c, how);
@@ -487,6 +496,7 @@ session_create(struct session_table *t, struct conf *conf,
 	t->live++;
 	metrics_session_start(t->metrics, channel_name(ch));
 	session_touch(s, 0);
+	stats_live_count(t->stats, channel_name(ch), STATS_M_SESSIONS);
 	return s;
 }
 
@@ -719,6 +729,13 @@ void
 session_table_set_store(struct session_table *t, struct store *st)
 {
 	t->store = st;
+}
+
+/* Set the counts of the donor report. */
+void
+session_table_set_stats(struct session_table *t, struct stats_live *sl)
+{
+	t->stats = sl;
 }
 
 /* Set the per-number limit's table. */

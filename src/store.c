@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "stats.h"
 #include "store.h"
 #include "store_admin.h"
 #include "store_backend.h"
@@ -881,4 +882,27 @@ store_forget(struct store *st, const char *phone, const char *ref,
 fail:
 	store_job_free(j);
 	return -1;
+}
+
+/* Queue adding counts to the daily aggregates. */
+int
+store_stats_add(struct store *st, const struct stats_count *c, size_t n,
+    store_done_cb cb, void *arg)
+{
+	struct store_job	*j;
+
+	if (n == 0)
+		return -1;
+	j = store_job_new(SJ_STATS_ADD, arg);
+	if (j == NULL)
+		return -1;
+	j->cb.done = cb;
+	j->counts = store_job_alloc(j, n * sizeof(*c));
+	if (j->counts == NULL) {
+		store_job_free(j);
+		return -1;
+	}
+	memcpy(j->counts, c, n * sizeof(*c));
+	j->ncounts = n;
+	return store_writer_submit(st->writer, j);
 }

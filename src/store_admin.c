@@ -143,6 +143,32 @@ store_backup(const char *path, const struct store_opts *opts,
 	return rc;
 }
 
+/* Read the daily aggregates (store.h says how). */
+int
+store_stats_read(const char *path, const struct store_opts *opts,
+    const char *from, const char *to, store_stats_row_cb cb, void *arg,
+    char **cause)
+{
+	const struct store_backend *ops = &store_backend_sqlite;
+	char		*key_file;
+	int		 rc;
+
+	*cause = NULL;
+	if (ops->stats_read == NULL) {
+		store_job_cause(cause, "the %s store keeps no aggregates",
+		    ops->name);
+		return -1;
+	}
+	key_file = store_key_path(path, opts);
+	if (key_file == NULL) {
+		store_job_cause(cause, "out of memory");
+		return -1;
+	}
+	rc = ops->stats_read(path, key_file, from, to, cb, arg, cause);
+	free(key_file);
+	return rc;
+}
+
 /* Re-encrypt the database under a new key (store.h says how). */
 int
 store_rotate(const char *path, const struct store_opts *opts,

@@ -218,6 +218,7 @@ store_job_complete(const struct store_job *j)
 	case SJ_SMS_RESULT:
 	case SJ_SMS_REPORT:
 	case SJ_SMS_OPTOUT:
+	case SJ_STATS_ADD:
 		if (j->cb.done != NULL)
 			j->cb.done(j->rc, j->arg);
 		break;

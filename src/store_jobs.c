@@ -117,7 +117,8 @@ store_jobs_merge(struct store_engine *e, struct store_job *j, int64_t id,
 	    NULL) !=
 	    SQLITE_OK ||
 	    store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
-	    j->nres != 1) {
+	    j->nres != 1 ||
+	    store_sqlite_stats_answers(e, j, j->res) != SQLITE_OK) {
 		store_sqlite_err(e, "asked again");
 		return STORE_ERR;
 	}
@@ -192,7 +193,10 @@ store_jobs_create(struct store_engine *e, struct store_job *j)
 	    SQLITE_OK)
 		goto fail;
 	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
-	    j->nres != 1)
+	    j->nres != 1 ||
+	    store_sqlite_stats_caller(e, in->channel, j->phone_hash,
+	    j->now) != SQLITE_OK ||
+	    store_sqlite_stats_answers(e, j, j->res) != SQLITE_OK)
 		goto fail;
 	log_debug("store: case %s created (row %lld)", ref, (long long)id);
 	return STORE_OK;
@@ -229,7 +233,8 @@ store_jobs_update(struct store_engine *e, struct store_job *j)
 	if (sqlite3_changes(e->db) == 0)
 		return store_sqlite_unchanged(e, j, j->id, "update");
 	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, j->id) != SQLITE_OK ||
-	    j->nres != 1)
+	    j->nres != 1 ||
+	    store_sqlite_stats_answers(e, j, j->res) != SQLITE_OK)
 		goto fail;
 	return STORE_OK;
 
@@ -250,11 +255,20 @@ store_jobs_end(struct store_engine *e, struct store_job *j)
 	store_sqlite_int(&b, j->now);
 	store_sqlite_int(&b, j->now);
 	store_sqlite_int(&b, j->id);
-	if (store_sqlite_write(&b) != SQLITE_OK) {
-		store_sqlite_err(e, "end");
-		return STORE_ERR;
-	}
-	return sqlite3_changes(e->db) == 1 ? STORE_OK : STORE_CONFLICT;
+	if (store_sqlite_write(&b) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_changes(e->db) != 1)
+		return STORE_CONFLICT;
+	/* Her answers are final now: count them. */
+	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, j->id) != SQLITE_OK ||
+	    j->nres != 1 ||
+	    store_sqlite_stats_answers(e, j, j->res) != SQLITE_OK)
+		goto fail;
+	return STORE_OK;
+
+fail:
+	store_sqlite_err(e, "end");
+	return STORE_ERR;
 }
 
 /* List the requests the dispatcher should look at now. */

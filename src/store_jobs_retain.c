@@ -79,7 +79,8 @@ store_jobs_purge(struct store_engine *e, struct store_job *j)
 	    store_jobs_delete(e, ST_PURGE_CB, NULL, j->when, j->max,
 	    &p->requests) == -1 ||
 	    store_jobs_delete(e, ST_PURGE_SMS, NULL, j->sms_before, j->max,
-	    &p->texts) == -1) {
+	    &p->texts) == -1 ||
+	    store_sqlite_stats_purge(e, j->when) != SQLITE_OK) {
 		memset(p, 0, sizeof(*p));
 		return STORE_ERR;
 	}

@@ -295,6 +295,9 @@ store_jobs_sms_optout(struct store_engine *e, struct store_job *j)
 			store_sqlite_sealed(e, j, &b, STORE_COL_OPTOUT_NUMBER,
 			    id, j->sms.phone);
 			store_sqlite_int(&b, j->now);
+			/* A new STOP, counted with it. */
+			if (store_sqlite_stats_optout(e, j->now) != SQLITE_OK)
+				goto fail;
 		}
 	} else {
 		/* The floor first: the freed id is never given again. */

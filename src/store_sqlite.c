@@ -30,8 +30,9 @@
  * The schema, one step per element, applied in order; PRAGMA user_version
  * is the number of steps applied. Append; never edit a released step.
  * Step 4, encrypting the personal columns, is C: store_sqlite_crypt_migrate;
- * so is step 5 (STORE_SCHEMA), the numbers beside unsafe marks and
- * opt-outs: store_sqlite_crypt_keep_numbers.
+ * so is step 5, the numbers beside unsafe marks and opt-outs:
+ * store_sqlite_crypt_keep_numbers. Step 6 (STORE_SCHEMA) is SQL again:
+ * store_step6.
  */
 static const char *const store_migrations[] = {
 	/* 1: dedup secret, callback requests, their history, alert outbox */
@@ -151,6 +152,38 @@ static const char *const store_migrations[] = {
 };
 #define STORE_NMIGRATIONS \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+/*
+ * 6: the daily aggregates of a donor report (counts of category labels
+ * by day, channel, metric and key), the monthly sets of hashes that count
+ * unique callers, the monthly counts of her answers (sealed: one row per
+ * month, channel and metric, "label=count" lines), and what of a request
+ * has been counted once. A file
+ * whose version was set back by hand keeps the tables it has.
+ */
+#define STORE_STEP6_TABLES						\
+	"CREATE TABLE IF NOT EXISTS stats_day ("			\
+	" day TEXT NOT NULL,"						\
+	" channel TEXT NOT NULL,"					\
+	" metric TEXT NOT NULL,"					\
+	" key TEXT NOT NULL,"						\
+	" count INTEGER NOT NULL,"					\
+	" PRIMARY KEY (day, channel, metric, key)) WITHOUT ROWID;"	\
+	"CREATE TABLE IF NOT EXISTS stats_caller ("			\
+	" month TEXT NOT NULL,"						\
+	" hash BLOB NOT NULL,"						\
+	" PRIMARY KEY (month, hash)) WITHOUT ROWID;"			\
+	"CREATE TABLE IF NOT EXISTS stats_answer ("			\
+	" id INTEGER PRIMARY KEY,"					\
+	" month TEXT NOT NULL,"						\
+	" channel TEXT NOT NULL,"					\
+	" metric TEXT NOT NULL,"					\
+	" counts BLOB NOT NULL,"					\
+	" UNIQUE (month, channel, metric));"
+static const char store_step6_again[] = STORE_STEP6_TABLES;
+static const char store_step6[] = STORE_STEP6_TABLES
+	"ALTER TABLE callback ADD COLUMN stats_flags INTEGER NOT NULL"
+	" DEFAULT 0;";
 
 /* The next id of table t: above its rows and its floor. */
 #define STORE_NEXT_ID(t)						\
@@ -395,6 +428,22 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_SMS_OPTOUT_TOUCH] = "UPDATE sms_optout SET number = ?, at = ?"
 	    " WHERE id = ?",
 	[ST_SMS_OPTOUT_NEXT_ID] = STORE_NEXT_ID("sms_optout"),
+	[ST_STATS_ADD] = "INSERT INTO stats_day (day, channel, metric, key,"
+	    " count) VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, channel,"
+	    " metric, key) DO UPDATE SET count = count + excluded.count",
+	[ST_STATS_FLAG] = "UPDATE callback SET stats_flags = stats_flags | ?"
+	    " WHERE id = ? AND (stats_flags & ?) = 0",
+	[ST_STATS_CB] = "SELECT channel, created_at FROM callback WHERE id = ?",
+	[ST_STATS_CALLER] = "INSERT OR IGNORE INTO stats_caller (month, hash)"
+	    " VALUES (?, ?)",
+	[ST_STATS_CALLER_PURGE] = "DELETE FROM stats_caller WHERE month < ?",
+	[ST_STATS_ANSWER_GET] = "SELECT id, counts FROM stats_answer"
+	    " WHERE month = ? AND channel = ? AND metric = ?",
+	[ST_STATS_ANSWER_PUT] = "INSERT INTO stats_answer (id, month,"
+	    " channel, metric, counts) VALUES (?, ?, ?, ?, ?)",
+	[ST_STATS_ANSWER_SET] = "UPDATE stats_answer SET counts = ?"
+	    " WHERE id = ?",
+	[ST_STATS_ANSWER_NEXT_ID] = STORE_NEXT_ID("stats_answer"),
 };
 
 /* Store the single integer result of a PRAGMA. */
@@ -418,6 +467,48 @@ store_sqlite_wal_cb(void *arg, int n, char **v, char **names)
 	(void)names;
 	*out = n > 0 && v[0] != NULL && strcmp(v[0], "wal") == 0;
 	return 0;
+}
+
+/* Whether the callback table has step 6's column already. */
+static int
+store_sqlite_has_flags(struct store_engine *e)
+{
+	int	 n = 0;
+
+	if (sqlite3_exec(e->db, "SELECT count(*) FROM"
+	    " pragma_table_info('callback') WHERE name = 'stats_flags'",
+	    store_sqlite_int_cb, &n, NULL) != SQLITE_OK)
+		return 0;
+	return n > 0;
+}
+
+/* Apply one SQL step of the schema as version v, in one transaction. */
+static int
+store_sqlite_apply(struct store_engine *e, const char *sql, int v, int log,
+    const char *path, char **cause)
+{
+	char	 pragma[64];
+	char	*err = NULL;
+
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v);
+	if (sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL, &err) !=
+	    SQLITE_OK)
+		goto fail;
+	if (sqlite3_exec(e->db, sql, NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(e->db, pragma, NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(e->db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
+		sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
+		goto fail;
+	}
+	if (log)
+		log_info("store: %s: schema migrated to version %d", path, v);
+	return 0;
+
+fail:
+	store_job_cause(cause, "%s: %s", path, err != NULL ? err :
+	    sqlite3_errmsg(e->db));
+	sqlite3_free(err);
+	return -1;
 }
 
 /*
@@ -487,6 +578,16 @@ store_sqlite_migrate(struct store_engine *e, const char *path,
 		if (store_sqlite_crypt_keep_numbers(e, keys, from == 0, path,
 		    cause) == -1)
 			return -1;
+		v = 5;
+	}
+	if (v == 5) {
+		if (store_sqlite_apply(e, store_sqlite_has_flags(e) ?
+		    store_step6_again : store_step6, 6, from > 0, path,
+		    cause) == -1)
+			return -1;
+		/* A file encrypted just now keeps its WAL empty. */
+		sqlite3_exec(e->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
+		    NULL, NULL);
 		v = STORE_SCHEMA;
 	}
 	e->version = v;
@@ -628,6 +729,7 @@ static enum store_rc (*const store_sqlite_bodies[])(struct store_engine *,
 	[SJ_PURGE] = store_jobs_purge,
 	[SJ_FORGET] = store_jobs_forget,
 	[SJ_GAUGES] = store_jobs_gauges,
+	[SJ_STATS_ADD] = store_jobs_stats_add,
 };
 
 /* Run one job's body, or STORE_ERR for a kind without one. */

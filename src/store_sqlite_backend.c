@@ -26,4 +26,5 @@ const struct store_backend store_backend_sqlite = {
 	.count_commits = store_sqlite_count_commits,
 	.backup = store_sqlite_backup,
 	.rotate = store_sqlite_rotate,
+	.stats_read = store_sqlite_stats_read,
 };

@@ -72,6 +72,11 @@ static const struct rotate_table rotate_tables[] = {
 	  " ORDER BY id LIMIT ?",
 	  "UPDATE sms_optout SET number = ?, key = ? WHERE id = ?",
 	  { STORE_COL_OPTOUT_NUMBER }, 1, { 0, -1 } },
+	{ "stats_answer",
+	  "SELECT id, counts FROM stats_answer WHERE id > ?"
+	  " ORDER BY id LIMIT ?",
+	  "UPDATE stats_answer SET counts = ? WHERE id = ?",
+	  { STORE_COL_STATS_COUNTS }, 1, { -1, -1 } },
 };
 #define ROTATE_NTABLES \
 	((int64_t)(sizeof(rotate_tables) / sizeof(rotate_tables[0])))

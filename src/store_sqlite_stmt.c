@@ -390,26 +390,6 @@ store_sqlite_next_id(struct store_engine *e, enum store_stmt i, int64_t *id)
 	return store_sqlite_one(&b, id) == SQLITE_ROW && *id > 0 ? 0 : -1;
 }
 
-/* Record a history event, its detail sealed to the event's row. */
-int
-store_sqlite_event(struct store_engine *e, struct store_job *j, int64_t id,
-    int64_t at, const char *event, const char *actor, const char *detail)
-{
-	struct store_bind	 b;
-	int64_t			 hid;
-
-	if (store_sqlite_next_id(e, ST_HIST_NEXT_ID, &hid) == -1)
-		return SQLITE_ERROR;
-	store_sqlite_bind(e, ST_HIST_INSERT, &b);
-	store_sqlite_int(&b, hid);
-	store_sqlite_int(&b, id);
-	store_sqlite_int(&b, at);
-	store_sqlite_text(&b, event);
-	store_sqlite_text(&b, actor);
-	store_sqlite_sealed(e, j, &b, STORE_COL_DETAIL, hid, detail);
-	return store_sqlite_write(&b);
-}
-
 /* Bind a keyed hash, or NULL when there is none. */
 void
 store_sqlite_hash(struct store_bind *b, const uint8_t *h, int have)

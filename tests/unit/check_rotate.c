@@ -505,6 +505,11 @@ START_TEST(test_rotate)
 	ck_assert_str_ne(read_key(fx.key), old);
 	ck_assert_int_eq(opened(fx.key), 6);
 	ck_assert_int_eq(opened(oldkey), 0);
+	/* The sealed counts of her answers follow the key too. */
+	ck_assert_int_eq(query_key(fx.key, "SELECT count(*) FROM stats_answer"
+	    " WHERE dec(counts, 'stats_answer.counts', id) IS NOT NULL"), 2);
+	ck_assert_int_eq(query_key(oldkey, "SELECT count(*) FROM stats_answer"
+	    " WHERE dec(counts, 'stats_answer.counts', id) IS NOT NULL"), 0);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM meta"
 	    " WHERE key LIKE 'rotate%'"), 0);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM sms_seen"), 0);

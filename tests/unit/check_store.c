@@ -809,13 +809,13 @@ START_TEST(test_migrate)
 	struct odue	 d;
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 5);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 5);
+	ck_assert_int_eq(store_schema_version(fx.st), 6);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 6);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	store_free(fx.st);
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 5);
+	ck_assert_int_eq(store_schema_version(fx.st), 6);
 	ck_assert_int_eq(get(g.row.ref, &g2), STORE_OK);
 	ck_assert_int_eq(g2.row.id, g.row.id);
 	ck_assert_str_eq(g2.row.phone, "+85512345678");
@@ -830,8 +830,8 @@ START_TEST(test_migrate)
 	make_v1();
 	ck_assert_int_eq(count_rows("PRAGMA user_version"), 1);
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 5);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 5);
+	ck_assert_int_eq(store_schema_version(fx.st), 6);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 6);
 	/* The in-file hash key is gone; the key file's check took it. */
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
 	    "key = 'dedup_key'"), 0);
@@ -919,7 +919,7 @@ START_TEST(test_migrate)
 	store_free(fx.st);
 
 	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 5);
+	ck_assert_int_eq(store_schema_version(fx.st), 6);
 	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
 	ck_assert_int_eq(g.row.attempts, 1);
 	ck_assert_int_eq(g.row.asked_again, 1);
@@ -2938,6 +2938,103 @@ START_TEST(test_purge)
 END_TEST
 
 /* A purged request's id (and its events' and texts') is not used again. */
+/* The sum of the aggregates of metric (and key, unless NULL). */
+static int
+stat_of(const char *metric, const char *key)
+{
+	char	 sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(count), 0) FROM"
+	    " stats_day WHERE metric = '%s'%s%s%s", metric,
+	    key != NULL ? " AND key = '" : "", key != NULL ? key : "",
+	    key != NULL ? "'" : "");
+	return count_rows(sql);
+}
+
+/*
+ * The daily aggregates move with the events they count, in their
+ * transaction: a request, its first claim and call timed in buckets, its
+ * outcome, a caller once a month; retention keeps them and drops only the
+ * month's set of callers.
+ */
+START_TEST(test_stats)
+{
+	const int64_t	 t0 = 1768014000;	/* 2026-01-10 10:00 */
+	struct got	 a, b, c, d;
+
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:st1", "+85512000001", t0, &a), STORE_OK);
+	/* Claimed after 4 minutes, completed (a call) after 20. */
+	ck_assert_int_eq(change('c', a.row.ref, "c9", t0 + 240, &a),
+	    STORE_OK);
+	ck_assert_int_eq(change('c', a.row.ref, "c9", t0 + 600, &a),
+	    STORE_OK);	/* claimed again by the same: counted once */
+	ck_assert_int_eq(change('x', a.row.ref, "c9", t0 + 1200, &a),
+	    STORE_OK);
+	/* Her second request (the first is closed): not a new caller. */
+	ck_assert_int_eq(create("at:st2", "+85512000001", t0 + 2000, &b),
+	    STORE_OK);
+	ck_assert_int_eq(create("at:st3", "+85512000002", t0 + 2100, &c),
+	    STORE_OK);
+	ck_assert_int_eq(stat_of("requests", NULL), 3);
+	ck_assert_int_eq(stat_of("callers", NULL), 2);
+	ck_assert_int_eq(stat_of("claim_time", NULL), 1);
+	ck_assert_int_eq(stat_of("claim_time", "le_300"), 1);
+	ck_assert_int_eq(stat_of("attempt_time", "le_1800"), 1);
+	/* "called back" is not a label: counted as other. */
+	ck_assert_int_eq(stat_of("outcome", "other"), 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_day WHERE"
+	    " metric = 'requests' AND day = '2026-01-10' AND channel = 'at'"),
+	    1);
+	/*
+	 * Her answers are counted by month, sealed: "Phnom Penh" is not a
+	 * label, "violence" is; never in clear.
+	 */
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_day WHERE"
+	    " key LIKE '%Phnom%' OR key LIKE '%violence%'"), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_answer WHERE"
+	    " month = '2026-01' AND metric = 'province' AND dec(counts,"
+	    " 'stats_answer.counts', id) = 'other=3' || char(10)"),
+	    1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_answer WHERE"
+	    " metric = 'topic' AND dec(counts, 'stats_answer.counts', id) ="
+	    " 'violence=3' || char(10)"), 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_caller"), 2);
+
+	/*
+	 * A sealed count that does not open never costs a request: it is
+	 * left as it is, and the request is stored.
+	 */
+	store_free(fx.st);
+	{
+		sqlite3	*db;
+
+		ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE stats_answer SET"
+		    " counts = zeroblob(60) WHERE metric = 'topic'", NULL,
+		    NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	fx.st = open_store(0);
+	ck_assert_int_eq(create("at:st4", "+85512000003", t0 + 2200, &d),
+	    STORE_OK);
+	ck_assert_int_eq(stat_of("requests", NULL), 4);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_answer WHERE"
+	    " counts = zeroblob(60)"), 1);
+	close_request(d.row.ref, t0 + 3000);
+
+	/* A purge in February: the requests go, the counts stay. */
+	close_request(b.row.ref, t0 + 3000);
+	close_request(c.row.ref, t0 + 3000);
+	(void)purge(1771556400, 1771556400, 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_caller"), 0);
+	ck_assert_int_eq(stat_of("requests", NULL), 4);
+	ck_assert_int_eq(stat_of("callers", NULL), 3);
+	ck_assert_int_eq(stat_of("outcome", "other"), 4);
+}
+END_TEST
+
 START_TEST(test_purge_ids)
 {
 	struct got	 a, b;
@@ -3177,6 +3274,7 @@ main(void)
 	tcase_add_test(tc, test_meta);
 	tcase_add_test(tc, test_dedup_hashed);
 	tcase_add_test(tc, test_purge);
+	tcase_add_test(tc, test_stats);
 	tcase_add_test(tc, test_purge_ids);
 	tcase_add_test(tc, test_forget);
 	tcase_add_test(tc, test_free_drains);

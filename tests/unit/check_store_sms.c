@@ -408,6 +408,21 @@ END_TEST
  * OPTED_OUT and are not returned; rows not yet due are left alone. START:
  * new rows are due again, the opted-out ones stay as they are.
  */
+/* A STOP is counted once, a STOP again after START once more. */
+START_TEST(test_optout_counted)
+{
+	fx.st = open_store();
+	optout(PHONE_A, 1, 1000);
+	optout(PHONE_A, 1, 1001);
+	ck_assert_int_eq(count_rows("SELECT sum(count) FROM stats_day WHERE"
+	    " metric = 'optouts' AND channel = 'sms'"), 1);
+	optout(PHONE_A, 0, 1002);
+	optout(PHONE_A, 1, 1003);
+	ck_assert_int_eq(count_rows("SELECT sum(count) FROM stats_day WHERE"
+	    " metric = 'optouts'"), 2);
+}
+END_TEST
+
 START_TEST(test_optout)
 {
 	static const char *const two[] = { "first", "second" };
@@ -754,7 +769,7 @@ START_TEST(test_reopen)
 	int		 out = -1;
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 5);
+	ck_assert_int_eq(store_schema_version(fx.st), 6);
 	ck_assert_int_eq(queue("at", PHONE_A, two, 2, 1000), STORE_OK);
 	queue1("at", PHONE_B, "to b", 1000);
 	list(PHONE_A, &l);
@@ -767,7 +782,7 @@ START_TEST(test_reopen)
 	store_free(fx.st);
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 5);
+	ck_assert_int_eq(store_schema_version(fx.st), 6);
 	list(PHONE_A, &l2);
 	ck_assert_uint_eq(l2.n, 2);
 	ck_assert_int_eq(l2.r[0].id, l.r[0].id);
@@ -876,8 +891,8 @@ START_TEST(test_migrate_v2)
 	ck_assert_uint_eq(strlen(key), 64);
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 5);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 5);
+	ck_assert_int_eq(store_schema_version(fx.st), 6);
+	ck_assert_int_eq(count_rows("PRAGMA user_version"), 6);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('sms_out', 'sms_seen',"
 	    " 'sms_optout')"), 3);
@@ -906,7 +921,7 @@ START_TEST(test_migrate_v2)
 	store_free(fx.st);
 
 	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 5);
+	ck_assert_int_eq(store_schema_version(fx.st), 6);
 	list(PHONE_A, &l);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);
@@ -931,6 +946,7 @@ main(void)
 	tcase_add_test(tc, test_result);
 	tcase_add_test(tc, test_report);
 	tcase_add_test(tc, test_reopen);
+	tcase_add_test(tc, test_optout_counted);
 	tcase_add_test(tc, test_migrate_v2);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
