@@ -101,28 +101,22 @@ int			 session_exists(struct session_table *t,
 size_t			 session_end_number(struct session_table *t,
 			    const char *phone);
 
-/* Give the table its store once the database is open. */
+/*
+ * Give the table its store once the database is open, and sl (borrowed;
+ * NULL: none), where each new session and those that end by quick exit
+ * or time out are counted for the donor report.
+ */
 void			 session_table_set_store(struct session_table *t,
-			    struct store *st);
+			    struct store *st, struct stats_live *sl);
 
 /*
- * Count each new session, and those that end by quick exit or time out,
- * in sl (borrowed; NULL: none), for the donor report.
+ * Count sessions and hops into m (NULL: stop counting), and each new USSD
+ * session against numbers (borrowed: the per-number limit SMS shares,
+ * keyed by the number as phone_e164 writes it; NULL: none). A new session
+ * over it gets the busy text as an END screen.
  */
-void			 session_table_set_stats(struct session_table *t,
-			    struct stats_live *sl);
-
-/*
- * Count each new USSD session against numbers (borrowed: the per-number
- * limit SMS shares, keyed by the number as phone_e164 writes it; NULL:
- * none). A new session over it gets the busy text as an END screen.
- */
-/* Count sessions and hops into m (NULL: stop counting). */
-void			 session_table_set_metrics(struct session_table *t,
-			    struct metrics *m);
-
-void			 session_table_set_limit(struct session_table *t,
-			    struct ratelimit *numbers);
+void			 session_table_set_counters(struct session_table *t,
+			    struct metrics *m, struct ratelimit *numbers);
 
 /* Drop a pending reply whose requester went away. */
 void			 session_forget(struct session_table *t, void *arg);

@@ -29,6 +29,13 @@ int		 stats_live_start(struct stats_live *sl, struct store *st);
 void		 stats_live_count(struct stats_live *sl, const char *channel,
 		    const char *metric);
 
+/*
+ * Count a session of channel that ended how (session_finish's words):
+ * quick exits and time-outs are in the report; other ends count nothing.
+ */
+void		 stats_live_end(struct stats_live *sl, const char *channel,
+		    const char *how);
+
 /* Hand what is counted to the store now (before store_free). */
 void		 stats_live_flush(struct stats_live *sl);
 

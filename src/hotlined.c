@@ -236,13 +236,12 @@ hotlined_new(const char *conf_file, struct conf *conf, int verbose)
 	    d->smsout == NULL || webhook_mount(d->webhook, d->http) == -1)
 		goto fail;
 	webhook_set_sms(d->webhook, d->sms);
-	session_table_set_metrics(d->sessions, d->metrics);
 	smsout_set_metrics(d->smsout, d->metrics);
 	http_on_replied(d->http, hotlined_webhook_replied, d);
 	d->numbers = ratelimit_new(HOTLINED_NUMBERS);
 	if (d->numbers == NULL)
 		goto fail;
-	session_table_set_limit(d->sessions, d->numbers);
+	session_table_set_counters(d->sessions, d->metrics, d->numbers);
 	sms_set_limit(d->sms, d->numbers);
 	hotlined_rates(d, conf);
 	return d;
@@ -378,13 +377,12 @@ hotlined_start(struct hotlined *d)
 		free(cause);
 		return -1;
 	}
-	session_table_set_store(d->sessions, d->store);
 	d->stats = stats_live_new(d->base, &d->clock);
 	if (d->stats == NULL || stats_live_start(d->stats, d->store) == -1) {
 		log_warnx("cannot schedule the session counts");
 		return -1;
 	}
-	session_table_set_stats(d->sessions, d->stats);
+	session_table_set_store(d->sessions, d->store, d->stats);
 	sms_set_store(d->sms, d->store);
 	if (smsout_start(d->smsout, d->store) == -1)
 		return -1;

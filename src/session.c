@@ -240,12 +240,7 @@ session_finish(struct session *s, const char *how)
 	struct intake_ctx	 c;
 
 	session_count_end(s, how);
-	if (strcmp(how, "quick_exit") == 0)
-		stats_live_count(s->table->stats, channel_name(s->channel),
-		    STATS_M_QUICK_EXITS);
-	else if (strcmp(how, "timeout") == 0)
-		stats_live_count(s->table->stats, channel_name(s->channel),
-		    STATS_M_TIMEOUTS);
+	stats_live_end(s->table->stats, channel_name(s->channel), how);
 	if (intake_open(s->intake)) {
 		session_ctx(s, NULL, &c);
 		intake_end(s->intake, &c, how);
@@ -724,25 +719,13 @@ session_end_number(struct session_table *t, const char *phone)
 	return n;
 }
 
-/* Set the store. */
+/* Set the store and the donor report's counts. */
 void
-session_table_set_store(struct session_table *t, struct store *st)
+session_table_set_store(struct session_table *t, struct store *st,
+    struct stats_live *sl)
 {
 	t->store = st;
-}
-
-/* Set the counts of the donor report. */
-void
-session_table_set_stats(struct session_table *t, struct stats_live *sl)
-{
 	t->stats = sl;
-}
-
-/* Set the per-number limit's table. */
-void
-session_table_set_limit(struct session_table *t, struct ratelimit *numbers)
-{
-	t->numbers = numbers;
 }
 
 /*
@@ -970,11 +953,13 @@ session_handle(struct session_table *t, struct conf *conf,
 	return session_settle(s, text, r == ENGINE_END, reply);
 }
 
-/* Count into m from now on. */
+/* Count into m, and limit numbers by numbers, from now on. */
 void
-session_table_set_metrics(struct session_table *t, struct metrics *m)
+session_table_set_counters(struct session_table *t, struct metrics *m,
+    struct ratelimit *numbers)
 {
 	t->metrics = m;
+	t->numbers = numbers;
 }
 
 /* Sessions held. */

@@ -126,3 +126,13 @@ stats_live_free(struct stats_live *sl)
 	event_free(sl->timer);
 	free(sl);
 }
+
+/* A session's end: the report counts quick exits and time-outs. */
+void
+stats_live_end(struct stats_live *sl, const char *channel, const char *how)
+{
+	if (how != NULL && strcmp(how, "quick_exit") == 0)
+		stats_live_count(sl, channel, STATS_M_QUICK_EXITS);
+	else if (how != NULL && strcmp(how, "timeout") == 0)
+		stats_live_count(sl, channel, STATS_M_TIMEOUTS);
+}

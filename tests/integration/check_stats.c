@@ -51,6 +51,7 @@ start_at(const char *clock)
 	o.retry = 1;
 	o.clock_start = clock;
 	o.prepare = short_idle;
+	o.verbose = 1;		/* the time-out's line is a debug line */
 	start(&o);
 }
 
