@@ -74,9 +74,9 @@ admin_load(const char *file, const struct conf_report *report)
 		diag_print(d, stderr, "");	/* warnings would hide them */
 	else if (report != NULL)
 		diag_print_warnings(d, stderr, "");
-	else
+	else	/* log_warnx says "warning:" itself */
 		for (i = 0; i < diag_warnings(d); i++)
-			log_warnx("warning: %s", diag_warning(d, i));
+			log_warnx("%s", diag_warning(d, i));
 	diag_free(d);
 	return c;
 }

@@ -227,6 +227,9 @@ oom:
 	ctl_warnx("out of memory");
 out:
 	curl_easy_cleanup(e);
+	/* libcurl copied the token into its list: wipe that copy too. */
+	for (tmp = hdr; tmp != NULL; tmp = tmp->next)
+		sodium_memzero(tmp->data, strlen(tmp->data));
 	curl_slist_free_all(hdr);
 	if (auth != NULL)
 		sodium_memzero(auth, strlen(auth));
