@@ -87,11 +87,6 @@ struct tg_press {
 	char		 who[64];	/* roster id */
 };
 
-/* A Bot API call in flight, for its log line. */
-struct tg_call {
-	char		 method[32];
-};
-
 static void	tg_poll(struct telegram *);
 
 /* Run tg_poll after secs seconds. */
@@ -160,21 +155,23 @@ tg_bot(const struct telegram *t)
 static void
 tg_called_cb(const struct fetch_result *res, void *arg)
 {
-	struct tg_call	*c = arg;
+	const char	*method = arg;
 
 	if (res->status != 200)
-		log_info("telegram: %s failed (%s%ld)", c->method,
+		log_info("telegram: %s failed (%s%ld)", method,
 		    res->status == 0 ? "no response, " : "HTTP ",
 		    res->status == 0 ? (long)res->curl_code : res->status);
-	free(c);
 }
 
-/* Call method with body (stolen), fire and forget. */
+/*
+ * Call method (a string literal: it is the completion's argument, so that
+ * nothing is left to free when the daemon stops with the call in flight)
+ * with body (stolen), fire and forget.
+ */
 static void
 tg_call(struct telegram *t, const char *method, json_t *body)
 {
 	struct fetch_request	 req;
-	struct tg_call		*c = NULL;
 	const char		*hdrs[] = { "Content-Type: application/json",
 				    NULL };
 	const char		*cause = NULL;
@@ -185,16 +182,15 @@ tg_call(struct telegram *t, const char *method, json_t *body)
 	s = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (s == NULL || notify_telegram_url(tg_bot(t), method,
-	    &url, &cause) == -1 || (c = calloc(1, sizeof(*c))) == NULL)
+	    &url, &cause) == -1)
 		goto fail;
-	snprintf(c->method, sizeof(c->method), "%s", method);
 	memset(&req, 0, sizeof(req));
 	req.method = "POST";
 	req.url = url;
 	req.headers = hdrs;
 	req.body = s;
 	req.body_len = strlen(s);
-	if (fetch_start(t->fetch, &req, tg_called_cb, c) == -1)
+	if (fetch_start(t->fetch, &req, tg_called_cb, (void *)method) == -1)
 		goto fail;
 	notify_wipe_free(url);
 	free(s);
@@ -202,7 +198,6 @@ tg_call(struct telegram *t, const char *method, json_t *body)
 fail:
 	log_info("telegram: cannot call %s (%s)", method, cause ? cause :
 	    "out of memory");
-	free(c);
 	notify_wipe_free(url);
 	free(s);
 }
