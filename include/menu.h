@@ -259,6 +259,25 @@ int		 menu_render_error(const struct menu *m,
 
 void		 menu_screen_clear(struct menu_screen *s);
 
+/*
+ * The screen menu_render (or, with error set, menu_render_error for page
+ * `page`) lays out for node n, rendered once and kept with the tree: a
+ * borrowed screen, valid while the tree lives. NULL when n's text has
+ * placeholders (render those each time), or it cannot be rendered. Only
+ * the thread that renders may call it.
+ */
+const struct menu_screen *menu_screen_of(const struct menu *m,
+		    const struct menu_node *n, size_t lang,
+		    const struct menu_limits *lim, int flags, int error,
+		    size_t page);
+
+/*
+ * Render and keep the plain layouts of every fixed screen of m for lim,
+ * so that the first hops after a load find them ready.
+ */
+void		 menu_cache_warm(const struct menu *m,
+		    const struct menu_limits *lim);
+
 /* Node i of the tree in file order, or NULL past the last. */
 const struct menu_node *menu_node_at(const struct menu *m, size_t i);
 

@@ -400,6 +400,7 @@ conf_fit(struct schema_doc *ld, struct conf *c,
 		ld->errors += menu_check_fit(channel_menu(ch), lim, ld->d,
 		    report != NULL ? report->screen : NULL,
 		    report != NULL ? report->arg : NULL);
+		menu_cache_warm(channel_menu(ch), lim);
 	}
 }
 

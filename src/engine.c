@@ -125,46 +125,43 @@ engine_flags(const struct engine *e)
 
 /* Render the current screen: the plain layout, or the error pages. */
 static int
-engine_render(struct engine *e, struct menu_screen *scr)
+engine_render(struct engine *e, int error, struct menu_screen *scr)
 {
 	struct menu_vars	 v;
 
 	engine_vars(e, &v);
-	if (e->err)
+	if (error)
 		return menu_render_error(e->menu, e->node, e->lang, e->lim,
 		    engine_flags(e), &v, e->page, scr);
 	return menu_render(e->menu, e->node, e->lang, e->lim,
 	    engine_flags(e), &v, scr);
 }
 
-/* Number of pages of the plain layout (1 when it cannot be rendered). */
-static size_t
-engine_npages(struct engine *e)
+/*
+ * The kept screen of the current place (the error pages of its page when
+ * error is set), or NULL when it has placeholders and must be rendered.
+ */
+static const struct menu_screen *
+engine_kept(const struct engine *e, int error)
 {
-	struct menu_screen	 scr;
-	struct menu_vars	 v;
-	size_t			 n;
-
-	engine_vars(e, &v);
-	if (menu_render(e->menu, e->node, e->lang, e->lim, engine_flags(e),
-	    &v, &scr) == -1)
-		return 1;
-	n = scr.npages;
-	menu_screen_clear(&scr);
-	return n;
+	return menu_screen_of(e->menu, e->node, e->lang, e->lim,
+	    engine_flags(e), error, e->page);
 }
 
-/* Number of error pages for the current page. */
+/*
+ * Number of pages of the plain layout, or (error set) of the error pages
+ * of the current page; 1 when it cannot be rendered.
+ */
 static size_t
-engine_nsub(struct engine *e)
+engine_count(struct engine *e, int error)
 {
-	struct menu_screen	 scr;
-	struct menu_vars	 v;
-	size_t			 n;
+	const struct menu_screen	*kept = engine_kept(e, error);
+	struct menu_screen		 scr;
+	size_t				 n;
 
-	engine_vars(e, &v);
-	if (menu_render_error(e->menu, e->node, e->lang, e->lim,
-	    engine_flags(e), &v, e->page, &scr) == -1)
+	if (kept != NULL)
+		return kept->npages;
+	if (engine_render(e, error, &scr) == -1)
 		return 1;
 	n = scr.npages;
 	menu_screen_clear(&scr);
@@ -179,6 +176,21 @@ engine_plain(struct engine *e)
 	e->sub = 0;
 }
 
+/* A copy of the current page of a kept screen, and what it means. */
+static enum engine_result
+engine_take(struct engine *e, const struct menu_screen *kept, char **text)
+{
+	if (e->err && e->sub >= kept->npages)
+		e->sub = kept->npages - 1;
+	if (!e->err && e->page >= kept->npages)
+		e->page = 0;
+	*text = strdup(kept->pages[e->err ? e->sub : e->page]);
+	if (*text == NULL)
+		return ENGINE_ERROR;
+	return menu_node_kind(e->node) == MENU_NODE_END ? ENGINE_END :
+	    ENGINE_CONTINUE;
+}
+
 /*
  * Render the current node and page. An END node ends the conversation; a
  * callback node asks for the store first (nothing is shown until the
@@ -188,9 +200,10 @@ engine_plain(struct engine *e)
 static enum engine_result
 engine_show(struct engine *e, int error, char **text)
 {
-	struct menu_screen	 scr;
-	enum engine_result	 r;
-	size_t			 i;
+	const struct menu_screen	*kept;
+	struct menu_screen		 scr;
+	enum engine_result		 r;
+	size_t				 i;
 
 	*text = NULL;
 	if (menu_node_kind(e->node) == MENU_NODE_CALLBACK) {
@@ -204,12 +217,15 @@ engine_show(struct engine *e, int error, char **text)
 		e->err = 1;
 		e->sub = 0;
 	}
-	if (engine_render(e, &scr) == -1) {
+	kept = engine_kept(e, e->err);
+	if (kept != NULL)
+		return engine_take(e, kept, text);
+	if (engine_render(e, e->err, &scr) == -1) {
 		/* A checked tree always renders; fall back to the page. */
 		if (!e->err)
 			return ENGINE_ERROR;
 		engine_plain(e);
-		if (engine_render(e, &scr) == -1)
+		if (engine_render(e, e->err, &scr) == -1)
 			return ENGINE_ERROR;
 	}
 	if (e->err && e->sub >= scr.npages)
@@ -296,11 +312,11 @@ engine_back(struct engine *e)
 static void
 engine_more(struct engine *e)
 {
-	if (e->err && e->sub + 1 < engine_nsub(e)) {
+	if (e->err && e->sub + 1 < engine_count(e, 1)) {
 		e->sub++;
 		return;
 	}
-	if (e->page + 1 < engine_npages(e)) {
+	if (e->page + 1 < engine_count(e, 0)) {
 		engine_plain(e);
 		e->page++;
 	} else if (menu_node_kind(e->node) == MENU_NODE_INFO &&

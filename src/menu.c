@@ -150,6 +150,7 @@ menu_free(struct menu *m)
 			free(m->strings[j][i]);
 	}
 	jsonpos_free(m->jp);
+	menu_cache_free(m->cache);
 	free(m->exit_text);
 	free(m->name);
 	free(m);

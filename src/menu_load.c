@@ -859,7 +859,8 @@ menu_load(const char *file, const char *name, const struct menu_env *env,
 	if (nodes == NULL || menu_nodes(&ld, nodes) == -1)
 		goto fail;
 	menu_check_tree(&ld, schema_str(root, mk_root, "start"));
-	if (menu_footers(ld.m) == -1)
+	ld.m->cache = menu_cache_new(ld.m->nnodes);
+	if (menu_footers(ld.m) == -1 || ld.m->cache == NULL)
 		schema_err(&ld.doc, "", 0, "out of memory");
 	if (ld.doc.errors > 0)
 		goto fail;

@@ -15,6 +15,7 @@
 #include "schema.h"
 
 struct jsonpos;
+struct menu_cache;
 
 struct menu_option {
 	char			*key;
@@ -64,6 +65,7 @@ struct menu {
 	size_t			 nnodes;
 	const struct menu_node	*start;
 	struct jsonpos		*jp;	/* kept for locating fit problems */
+	struct menu_cache	*cache;	/* rendered fixed screens */
 };
 
 /* A tree being loaded: the file as the schema walker sees it, and more. */
@@ -144,6 +146,12 @@ int	menu_render_at(const struct menu *m, const struct menu_node *n,
 	    size_t lang, const struct menu_limits *lim, int flags,
 	    const struct menu_vars *vars, int error, size_t page,
 	    struct menu_screen *out, size_t *bad);
+
+/* An empty cache of rendered screens for nnodes nodes, or NULL. */
+struct menu_cache *menu_cache_new(size_t nnodes);
+
+/* Free a cache and its screens (accepts NULL). */
+void	menu_cache_free(struct menu_cache *c);
 
 #define MENU_FILE_MAX	(4 * 1024 * 1024)	/* refuse larger files */
 #define MENU_TEXT_MAX	MENU_FILE_MAX		/* a string fits its file */

@@ -1037,6 +1037,73 @@ START_TEST(test_sample)
 }
 END_TEST
 
+/*
+ * A kept screen is what menu_render lays out, the same one each time for
+ * the same place and budget, another for another budget, and none for a
+ * screen with placeholders.
+ */
+START_TEST(test_kept_screens)
+{
+	struct menu_limits		 lim = { 60, 40, 0 };
+	struct menu_limits		 wide = { 182, 80, 0 };
+	const struct menu_screen	*k, *k2, *kw, *ke;
+	struct menu_screen		 scr;
+	struct menu			*m;
+	const struct menu_node		*n, *v = NULL;
+	size_t				 i;
+
+	m = tu_menu_load_file(tu_data("ussd/menus/test.json"), "test.json",
+	    "km", "en", d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	n = menu_start(m);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(menu_render(m, n, i, &lim,
+		    MENU_RENDER_CAN_BACK, NULL, &scr), 0);
+		k = menu_screen_of(m, n, i, &lim, MENU_RENDER_CAN_BACK, 0, 0);
+		ck_assert_ptr_nonnull(k);
+		ck_assert_uint_eq(k->npages, scr.npages);
+		ck_assert_int_eq(k->enc, scr.enc);
+		ck_assert_uint_eq(k->largest, scr.largest);
+		for (size_t p = 0; p < scr.npages; p++)
+			ck_assert_str_eq(k->pages[p], scr.pages[p]);
+		menu_screen_clear(&scr);
+		k2 = menu_screen_of(m, n, i, &lim, MENU_RENDER_CAN_BACK, 0, 7);
+		/* The page only counts for error pages. */
+		ck_assert_ptr_eq(k, k2);
+	}
+	/* The error pages of page 1 are menu_render_error's. */
+	ck_assert_int_eq(menu_render_error(m, n, 0, &lim, 0, NULL, 1, &scr),
+	    0);
+	ke = menu_screen_of(m, n, 0, &lim, 0, 1, 1);
+	ck_assert_ptr_nonnull(ke);
+	ck_assert_uint_eq(ke->npages, scr.npages);
+	ck_assert_str_eq(ke->pages[0], scr.pages[0]);
+	menu_screen_clear(&scr);
+	ck_assert_ptr_ne(ke, menu_screen_of(m, n, 0, &lim, 0, 1, 2));
+	/* Another budget is another screen: one page at 80 units. */
+	kw = menu_screen_of(m, n, 0, &wide, 0, 0, 0);
+	ck_assert_ptr_nonnull(kw);
+	ck_assert_ptr_ne(kw, menu_screen_of(m, n, 0, &lim, 0, 0, 0));
+	ck_assert_uint_lt(kw->npages, menu_screen_of(m, n, 0, &lim, 0, 0,
+	    0)->npages);
+	menu_free(m);
+
+	/* The sample's read-back of her number is rendered every time. */
+	m = tu_menu_load_file(tu_data("../../conf/menus/main.json"),
+	    "main.json", "km", "en", d);
+	ck_assert_msg(m != NULL, "%s", tu_diag_all(d));
+	for (i = 0; (n = menu_node_at(m, i)) != NULL; i++)
+		if (strcmp(menu_node_id(n), "cb_number_ok") == 0)
+			v = n;
+	ck_assert_ptr_nonnull(v);
+	ck_assert_ptr_null(menu_screen_of(m, v, 0, &wide, 0, 0, 0));
+	menu_cache_warm(m, &wide);
+	ck_assert_ptr_nonnull(menu_screen_of(m, menu_start(m), 0, &wide, 0,
+	    0, 0));
+	menu_free(m);
+}
+END_TEST
+
 /* A node name with '/' and '~' is escaped in pointers, and still located. */
 START_TEST(test_pointer_escape)
 {
@@ -1139,6 +1206,7 @@ main(void)
 	tcase_add_checked_fixture(render, setup, teardown);
 	tcase_add_test(render, test_render_one_page);
 	tcase_add_test(render, test_render_paged);
+	tcase_add_test(render, test_kept_screens);
 	tcase_add_test(render, test_fit_errors);
 	tcase_add_test(render, test_phone_kh);
 	tcase_add_test(render, test_callback_text);
