@@ -281,6 +281,10 @@ void		 menu_cache_warm(const struct menu *m,
 /* Node i of the tree in file order, or NULL past the last. */
 const struct menu_node *menu_node_at(const struct menu *m, size_t i);
 
+/* The index menu_node_at gives node n of m by. */
+size_t		 menu_node_index(const struct menu *m,
+		    const struct menu_node *n);
+
 /* Node accessors (all returned pointers are borrowed from the tree). */
 /* The node's text in lang as written, placeholders unfilled, or NULL. */
 const char	*menu_node_title(const struct menu_node *n, size_t lang);

@@ -8,6 +8,7 @@
  * page she was on, under the error line. Answers are wiped from memory
  * when the engine is freed.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,16 +20,19 @@
 #define ENGINE_DEPTH	32	/* remembered "back" steps */
 #define ENGINE_ANSWERS	MENU_MAX_STORES	/* checked when a tree loads */
 
-/* A place to come back to. */
+/*
+ * A place to come back to: the node's index in the tree and the page.
+ * Small, because 100,000 live sessions each keep ENGINE_DEPTH of them.
+ */
 struct engine_frame {
-	const struct menu_node	*node;
-	size_t			 page;
+	uint32_t	 node;
+	uint32_t	 page;
 };
 
-/* One collected answer. */
+/* One collected answer; the name is the tree's. */
 struct engine_answer {
-	char	*name;
-	char	*value;
+	const char	*name;
+	char		*value;
 };
 
 struct engine {
@@ -43,7 +47,8 @@ struct engine {
 	size_t				 nlang;
 	struct engine_frame		 stack[ENGINE_DEPTH];
 	size_t				 depth;
-	struct engine_answer		 answers[ENGINE_ANSWERS];
+	struct engine_answer		*answers;	/* only once
+							   there is one */
 	size_t				 nanswers;
 	const struct menu_node		*request;	/* filed into */
 	struct menu_when_info		 when;
@@ -85,10 +90,9 @@ engine_free(struct engine *e)
 
 	if (e == NULL)
 		return;
-	for (i = 0; i < e->nanswers; i++) {
-		engine_wipe(e->answers[i].name);
+	for (i = 0; i < e->nanswers; i++)
 		engine_wipe(e->answers[i].value);
-	}
+	free(e->answers);
 	explicit_bzero(e, sizeof(*e));
 	free(e);
 }
@@ -251,8 +255,8 @@ engine_go(struct engine *e, const struct menu_node *n)
 		    (ENGINE_DEPTH - 1) * sizeof(e->stack[0]));
 		e->depth--;
 	}
-	e->stack[e->depth].node = e->node;
-	e->stack[e->depth].page = e->page;
+	e->stack[e->depth].node = (uint32_t)menu_node_index(e->menu, e->node);
+	e->stack[e->depth].page = (uint32_t)e->page;
 	e->depth++;
 	e->node = n;
 	e->page = 0;
@@ -263,7 +267,7 @@ engine_go(struct engine *e, const struct menu_node *n)
 static int
 engine_store(struct engine *e, const char *name, const char *value)
 {
-	struct engine_answer	*a = NULL;
+	struct engine_answer	*a = NULL, *na;
 	char			*v;
 	size_t			 i;
 
@@ -273,12 +277,14 @@ engine_store(struct engine *e, const char *name, const char *value)
 	if (a == NULL) {
 		if (e->nanswers == ENGINE_ANSWERS)
 			return -1;
-		a = &e->answers[e->nanswers];
-		a->name = strdup(name);
-		if (a->name == NULL)
+		/* Grown one at a time: a tree stores a handful at most. */
+		na = reallocarray(e->answers, e->nanswers + 1, sizeof(*na));
+		if (na == NULL)
 			return -1;
+		e->answers = na;
+		a = &e->answers[e->nanswers++];
+		a->name = name;
 		a->value = NULL;
-		e->nanswers++;
 	}
 	v = strdup(value);
 	if (v == NULL)
@@ -303,7 +309,7 @@ engine_back(struct engine *e)
 	}
 	if (e->depth > 0) {
 		e->depth--;
-		e->node = e->stack[e->depth].node;
+		e->node = menu_node_at(e->menu, e->stack[e->depth].node);
 		e->page = e->stack[e->depth].page;
 	}
 }

@@ -321,6 +321,13 @@ menu_node_at(const struct menu *m, size_t i)
 	return i < m->nnodes ? &m->nodes[i] : NULL;
 }
 
+/* The index of node n in m's file order. */
+size_t
+menu_node_index(const struct menu *m, const struct menu_node *n)
+{
+	return (size_t)(n - m->nodes);
+}
+
 /* A node's text as written. */
 const char *
 menu_node_title(const struct menu_node *n, size_t lang)
