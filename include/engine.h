@@ -45,30 +45,33 @@ struct engine	*engine_new(const struct menu *m,
 /* Free the conversation, wiping every answer it holds (NULL is fine). */
 void		 engine_free(struct engine *e);
 
-/* Render the start screen into *text (a new string the caller frees). */
-enum engine_result engine_start(struct engine *e, char **text);
+/*
+ * Render the start screen into *text. Every screen the engine gives in
+ * *text is borrowed, from the tree or the engine's own, and stays valid
+ * until the next call on e or engine_free.
+ */
+enum engine_result engine_start(struct engine *e, const char **text);
 
 /*
  * Apply one input (ASCII or Khmer digits) and render the next screen into
- * *text (a new string the caller frees). Global keys come first: exit,
- * main, back, more; then the current node's options or validation. A
+ * *text. Global keys come first: exit, main, back, more; then the current
+ * node's options or validation. A
  * reply that is not accepted shows the same page again under the error
  * line; "more" on the last page shows it again. ENGINE_STORE when an
  * accepted answer files the request (a "request" marker), changes a filed
  * one, or reaches a callback node.
  */
 enum engine_result engine_input(struct engine *e, const char *input,
-		    char **text);
+		    const char **text);
 
 /*
  * Finish a store step: remember when the call can be expected (w; NULL
- * keeps the last) and render what comes next into *text (a new string):
- * at a callback node its confirmation, or its failed text unless saved;
- * elsewhere the next screen, or the failed text (END) when nothing could
- * be filed. Returns ENGINE_CONTINUE, ENGINE_END or ENGINE_ERROR.
+ * keeps the last) and render what comes next into *text: at a callback
+ * node its confirmation, or its failed text unless saved; elsewhere the
+ * next screen, or the failed text (END) when nothing could be filed. Returns ENGINE_CONTINUE, ENGINE_END or ENGINE_ERROR.
  */
 enum engine_result engine_stored(struct engine *e, enum engine_saved saved,
-		    const struct menu_when_info *w, char **text);
+		    const struct menu_when_info *w, const char **text);
 
 /*
  * The callback node whose request this conversation files: the one a

@@ -51,6 +51,8 @@ struct engine {
 							   there is one */
 	size_t				 nanswers;
 	const struct menu_node		*request;	/* filed into */
+	char				*shown;		/* the last screen
+							   with placeholders */
 	struct menu_when_info		 when;
 	int				 has_when;
 	int				 exited;
@@ -64,6 +66,18 @@ engine_wipe(char *s)
 		return;
 	explicit_bzero(s, strlen(s));
 	free(s);
+}
+
+/*
+ * Keep t (a new string, or NULL) as the screen on show, wiping the one
+ * before: it may have read her number back. Returns t.
+ */
+static const char *
+engine_own(struct engine *e, char *t)
+{
+	engine_wipe(e->shown);
+	e->shown = t;
+	return t;
 }
 
 /* Start a conversation at the tree's start node. */
@@ -93,6 +107,7 @@ engine_free(struct engine *e)
 	for (i = 0; i < e->nanswers; i++)
 		engine_wipe(e->answers[i].value);
 	free(e->answers);
+	engine_wipe(e->shown);
 	explicit_bzero(e, sizeof(*e));
 	free(e);
 }
@@ -182,15 +197,13 @@ engine_plain(struct engine *e)
 
 /* A copy of the current page of a kept screen, and what it means. */
 static enum engine_result
-engine_take(struct engine *e, const struct menu_screen *kept, char **text)
+engine_take(struct engine *e, const struct menu_screen *kept, const char **text)
 {
 	if (e->err && e->sub >= kept->npages)
 		e->sub = kept->npages - 1;
 	if (!e->err && e->page >= kept->npages)
 		e->page = 0;
-	*text = strdup(kept->pages[e->err ? e->sub : e->page]);
-	if (*text == NULL)
-		return ENGINE_ERROR;
+	*text = kept->pages[e->err ? e->sub : e->page];
 	return menu_node_kind(e->node) == MENU_NODE_END ? ENGINE_END :
 	    ENGINE_CONTINUE;
 }
@@ -202,7 +215,7 @@ engine_take(struct engine *e, const struct menu_screen *kept, char **text)
  * error line, keeping the sub-page when it already was.
  */
 static enum engine_result
-engine_show(struct engine *e, int error, char **text)
+engine_show(struct engine *e, int error, const char **text)
 {
 	const struct menu_screen	*kept;
 	struct menu_screen		 scr;
@@ -237,7 +250,7 @@ engine_show(struct engine *e, int error, char **text)
 	if (!e->err && e->page >= scr.npages)
 		e->page = 0;
 	i = e->err ? e->sub : e->page;
-	*text = scr.pages[i];
+	*text = engine_own(e, scr.pages[i]);
 	scr.pages[i] = NULL;
 	r = menu_node_kind(e->node) == MENU_NODE_END ? ENGINE_END :
 	    ENGINE_CONTINUE;
@@ -366,7 +379,7 @@ engine_digits(const char *s, long min, long max, long *out)
  * files the request, or changes one already filed, is a store step.
  */
 static enum engine_result
-engine_answer_input(struct engine *e, const char *in, char **text)
+engine_answer_input(struct engine *e, const char *in, const char **text)
 {
 	const struct menu_node		*n = e->node, *next, *files;
 	const struct menu_option	*o;
@@ -416,7 +429,7 @@ engine_answer_input(struct engine *e, const char *in, char **text)
 
 /* Apply input to a menu node's options. */
 static enum engine_result
-engine_choose(struct engine *e, const char *in, char **text)
+engine_choose(struct engine *e, const char *in, const char **text)
 {
 	const struct menu_option	*o;
 
@@ -434,8 +447,8 @@ engine_choose(struct engine *e, const char *in, char **text)
 		break;
 	case MENU_ACT_EXIT:
 		e->exited = 1;
-		*text = strdup(menu_exit_text(e->menu));
-		return *text == NULL ? ENGINE_ERROR : ENGINE_END;
+		*text = menu_exit_text(e->menu);
+		return ENGINE_END;
 	case MENU_ACT_MAIN:
 		engine_main(e);
 		break;
@@ -448,14 +461,14 @@ engine_choose(struct engine *e, const char *in, char **text)
 
 /* Render the first screen. */
 enum engine_result
-engine_start(struct engine *e, char **text)
+engine_start(struct engine *e, const char **text)
 {
 	return engine_show(e, 0, text);
 }
 
 /* Apply one input. */
 enum engine_result
-engine_input(struct engine *e, const char *input, char **text)
+engine_input(struct engine *e, const char *input, const char **text)
 {
 	const struct menu_keys	*k = menu_keys(e->menu);
 	enum engine_result	 r;
@@ -468,8 +481,8 @@ engine_input(struct engine *e, const char *input, char **text)
 	if (strcmp(in, k->exit) == 0) {
 		/* One neutral text, whatever the language or screen. */
 		e->exited = 1;
-		*text = strdup(menu_exit_text(e->menu));
-		r = *text == NULL ? ENGINE_ERROR : ENGINE_END;
+		*text = menu_exit_text(e->menu);
+		r = ENGINE_END;
 	} else if (strcmp(in, k->main) == 0) {
 		engine_main(e);
 		r = engine_show(e, 0, text);
@@ -492,7 +505,7 @@ engine_input(struct engine *e, const char *input, char **text)
 /* Render what follows a store step. */
 enum engine_result
 engine_stored(struct engine *e, enum engine_saved saved,
-    const struct menu_when_info *w, char **text)
+    const struct menu_when_info *w, const char **text)
 {
 	const struct menu_node	*req = engine_request(e);
 	enum engine_result	 r;
@@ -506,15 +519,15 @@ engine_stored(struct engine *e, enum engine_saved saved,
 	}
 	if (engine_final(e)) {
 		if (saved == ENGINE_SAVED)
-			*text = menu_callback_text(e->menu, e->node, e->lang,
-			    e->has_when ? &e->when : NULL);
+			*text = engine_own(e, menu_callback_text(e->menu,
+			    e->node, e->lang, e->has_when ? &e->when : NULL));
 		else
-			*text = strdup(menu_callback_failed(e->node, e->lang));
+			*text = menu_callback_failed(e->node, e->lang);
 		return *text == NULL ? ENGINE_ERROR : ENGINE_END;
 	}
 	if (saved == ENGINE_NOT_FILED) {
 		/* Nothing is on disk: promise nothing, give the number. */
-		*text = strdup(menu_callback_failed(req, e->lang));
+		*text = menu_callback_failed(req, e->lang);
 		return *text == NULL ? ENGINE_ERROR : ENGINE_END;
 	}
 	r = engine_show(e, 0, text);

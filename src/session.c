@@ -77,7 +77,9 @@ struct session {
 	int			 hop_known;
 	int			 counted;	/* its end is in the metrics */
 	size_t			 hops;
-	char			*reply;
+	const char		*reply;		/* the last: the engine's
+						   screen, or reply_own */
+	char			*reply_own;	/* once the engine is gone */
 	int			 reply_end;
 	const char		*gone;		/* the gateway ended it while
 						   storing: how */
@@ -253,6 +255,12 @@ session_finish(struct session *s, const char *how)
 static void
 session_wipe(struct session *s)
 {
+	/* A retried last hop still gets its reply. */
+	if (s->reply != NULL && s->reply != s->reply_own) {
+		secret_clear(&s->reply_own);
+		s->reply_own = strdup(s->reply);
+		s->reply = s->reply_own;
+	}
 	engine_free(s->engine);
 	s->engine = NULL;
 	secret_clear(&s->history);
@@ -299,7 +307,7 @@ session_destroy(struct session *s)
 		event_free(s->timer);
 	explicit_bzero(s->key, s->keylen);
 	free(s->key);
-	secret_clear(&s->reply);
+	secret_clear(&s->reply_own);
 	conf_unref(s->conf);
 	free(s);
 }
@@ -514,11 +522,11 @@ session_record_hop(struct session *s, const struct channel_event *ev)
  * An end before the callback node leaves a filed request marked with how.
  */
 static enum session_result
-session_settle(struct session *s, char *text, int end,
+session_settle(struct session *s, const char *text, int end,
     struct channel_reply *reply)
 {
 	/* A screen may read back her number: no copy lingers. */
-	secret_clear(&s->reply);
+	secret_clear(&s->reply_own);
 	s->reply = text;
 	s->reply_end = end;
 	reply->text = strdup(text);
@@ -551,6 +559,8 @@ static enum session_result
 session_resend(struct session *s, struct channel_reply *reply)
 {
 	log_debug("session s%llu: retried hop, same reply", s->ref);
+	if (s->reply == NULL)
+		return SESSION_ERR;
 	reply->text = strdup(s->reply);
 	reply->end = s->reply_end;
 	return reply->text == NULL ? SESSION_ERR : SESSION_OK;
@@ -591,7 +601,11 @@ session_release(struct session *s, enum session_result r)
 	w = s->waiters;
 	s->waiters = NULL;
 	session_unlist(s);
-	rep.text = s->reply;
+	memset(&rep, 0, sizeof(rep));
+	if (r == SESSION_OK && s->reply != NULL)
+		rep.text = strdup(s->reply);
+	if (r == SESSION_OK && rep.text == NULL)
+		r = SESSION_ERR;
 	rep.end = s->reply_end;
 	for (; w != NULL; w = next) {
 		next = w->next;
@@ -599,6 +613,7 @@ session_release(struct session *s, enum session_result r)
 		w->cb(r, &rep, w->arg);
 		free(w);
 	}
+	channel_reply_clear(&rep);
 }
 
 /* A store step is done: render what follows and answer the waiters. */
@@ -610,7 +625,7 @@ session_saved_cb(enum engine_saved saved, const struct menu_when_info *when,
 	struct session_table	*t = s->table;
 	struct channel_reply	 rep;
 	enum engine_result	 r;
-	char			*text = NULL;
+	const char		*text = NULL;
 	const char		*gone = s->gone;
 
 	r = engine_stored(s->engine, saved, when, &text);
@@ -648,7 +663,7 @@ session_store(struct session *s, const struct channel_event *ev,
     struct channel_reply *reply, session_reply_cb later, void *arg)
 {
 	struct intake_ctx	 c;
-	char			*text = NULL;
+	const char		*text = NULL;
 	enum engine_result	 r;
 
 	session_record_hop(s, ev);
@@ -835,8 +850,8 @@ session_handle(struct session_table *t, struct conf *conf,
 {
 	struct session		*s;
 	enum engine_result	 r;
-	char			*key, *text = NULL;
-	const char		*in;
+	char			*key;
+	const char		*in, *text = NULL;
 	size_t			 keylen, page;
 	uint64_t		 h, hop;
 

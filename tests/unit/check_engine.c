@@ -51,24 +51,22 @@ static void
 step(const char *in, enum engine_result want, const char *screen)
 {
 	enum engine_result	 r;
-	char			*text;
+	const char		*text;
 
 	r = engine_input(e, in, &text);
 	ck_assert_msg(r == want, "input \"%s\": result %d, want %d", in, r,
 	    want);
 	ck_assert_str_eq(text, screen);
-	free(text);
 }
 
 /* Start and check the first screen. */
 static void
 start(const char *screen)
 {
-	char	*text;
+	const char	*text;
 
 	ck_assert_int_eq(engine_start(e, &text), ENGINE_CONTINUE);
 	ck_assert_str_eq(text, screen);
-	free(text);
 }
 
 #define MAIN_KM "សូមស្វាគមន៍\n1. ជំនួយបន្ទាន់\n2. សុវត្ថិភាព\n3. ហៅមកវិញ\n" \
@@ -203,29 +201,25 @@ END_TEST
 /* An info text pages, then "more" follows its next node. */
 START_TEST(test_info_chain)
 {
-	char	*text;
+	const char	*text;
 
 	start(MAIN_KM);
 	ck_assert_int_eq(engine_input(e, "2", &text), ENGINE_CONTINUE);
 	ck_assert_str_eq(engine_node_id(e), "tips");
 	ck_assert_ptr_nonnull(strstr(text, "98. បន្ទាប់"));
 	ck_assert_uint_le(tu_utf16_units(text), 80);
-	free(text);
 	ck_assert_int_eq(engine_input(e, "98", &text), ENGINE_CONTINUE);
 	ck_assert_uint_eq(engine_page(e), 1);
 	ck_assert_str_eq(engine_node_id(e), "tips");
-	free(text);
 	step("98", ENGINE_CONTINUE, "លុបសារ។\n0. ថយក្រោយ");
 	ck_assert_str_eq(engine_node_id(e), "tips2");
 	/* Back returns to the page we left. */
 	ck_assert_int_eq(engine_input(e, "0", &text), ENGINE_CONTINUE);
 	ck_assert_str_eq(engine_node_id(e), "tips");
 	ck_assert_uint_eq(engine_page(e), 1);
-	free(text);
 	/* An info screen takes no other input. */
 	ck_assert_int_eq(engine_input(e, "1", &text), ENGINE_CONTINUE);
 	ck_assert(strncmp(text, "ខុស\n", strlen("ខុស\n")) == 0);
-	free(text);
 }
 END_TEST
 
@@ -270,29 +264,23 @@ START_TEST(test_callback)
 	struct diag		*dg = diag_new();
 	struct menu		*cm;
 	struct engine		*ce;
-	char			*text;
+	const char		*text;
 
 	cm = tu_menu_load_file(tu_data("callback/menus/cb.json"), "cb.json",
 	    "en", "km", dg);
 	ck_assert_msg(cm != NULL, "%s", tu_diag_all(dg));
 	ce = engine_new(cm, &lim);
 	ck_assert_int_eq(engine_start(ce, &text), ENGINE_CONTINUE);
-	free(text);
 	ck_assert_int_eq(engine_input(ce, "1", &text), ENGINE_CONTINUE);
-	free(text);
 	ck_assert_int_eq(engine_input(ce, "2", &text), ENGINE_CONTINUE);
-	free(text);
 	/* Outside a callback node there is nothing to record. */
 	ck_assert_ptr_null(engine_callback_field(ce, MENU_CB_WINDOW));
 	ck_assert_ptr_null(engine_request(ce));
 	ck_assert_int_eq(engine_stored(ce, ENGINE_SAVED, NULL, &text),
 	    ENGINE_ERROR);
 	ck_assert_int_eq(engine_input(ce, "០១២៣៤៥៦៧៨", &text), ENGINE_CONTINUE);
-	free(text);
 	ck_assert_int_eq(engine_input(ce, "4", &text), ENGINE_CONTINUE);
-	free(text);
 	ck_assert_int_eq(engine_input(ce, "2", &text), ENGINE_CONTINUE);
-	free(text);
 	/* The last answer reaches the callback node: no text yet. */
 	text = (char *)"unset";
 	ck_assert_int_eq(engine_input(ce, "1", &text), ENGINE_STORE);
@@ -317,14 +305,12 @@ START_TEST(test_callback)
 	    ENGINE_END);
 	ck_assert_str_eq(text, "A counsellor will call you tomorrow from "
 	    "17:00.");
-	free(text);
 	/* Not stored: an honest failure text, never a promise. */
 	w.kind = WHEN_TODAY_BEFORE;
 	ck_assert_int_eq(engine_stored(ce, ENGINE_NOT_FILED, &w, &text),
 	    ENGINE_END);
 	ck_assert_str_eq(text, "Sorry, we could not record it. Call 117 if "
 	    "in danger.");
-	free(text);
 	engine_free(ce);
 	menu_free(cm);
 	diag_free(dg);
@@ -496,7 +482,7 @@ teardown_flow(void)
 static void
 step_store(const char *in, const char *node)
 {
-	char	*text = (char *)"unset";
+	const char	*text = "unset";
 
 	ck_assert_int_eq(engine_input(e, in, &text), ENGINE_STORE);
 	ck_assert_ptr_null(text);
@@ -511,13 +497,12 @@ stored(enum engine_saved saved, const struct menu_when_info *w,
     enum engine_result want, const char *screen)
 {
 	enum engine_result	 r;
-	char			*text;
+	const char		*text;
 
 	r = engine_stored(e, saved, w, &text);
 	ck_assert_msg(r == want, "stored %d: result %d, want %d", saved, r,
 	    want);
 	ck_assert_str_eq(text, screen);
-	free(text);
 }
 
 /* A when info (static: one at a time). */
