@@ -5,7 +5,8 @@
  * complementary suppression so that no total reveals a hidden cell,
  * unique callers rounded to 5, medians and 90th percentiles of durations
  * from their buckets, one-way breakdowns by topic and by province, every
- * label in English and Khmer, printed as text, CSV or JSON. It never
+ * label in Khmer and English (her answers in the menu's own words),
+ * printed as text, CSV or JSON. It never
  * reads the database (hotlinectl stats hands it the rows) and never sees
  * a number, a counsellor or free text.
  */
@@ -88,6 +89,18 @@ struct stats_report *stats_report_new(const char *from, const char *to,
 int		 stats_report_add(const char *month, const char *channel,
 		    const char *metric, const char *key, int64_t count,
 		    void *arg);
+
+/*
+ * The menu's words for one of her answers: value, as a topic or province
+ * metric counts it, is shown as km / en (both needed) instead of itself.
+ * The first words given for a value stand; a value that is not counted
+ * as itself, or that is "none", "other" or "total" (which keep the
+ * report's own words), is passed over. Returns 0, or -1 when out of
+ * memory.
+ */
+int		 stats_report_answer(struct stats_report *rep,
+		    const char *metric, const char *value, const char *km,
+		    const char *en);
 
 /* Print the report to fp. 0, or -1 on a write error or out of memory. */
 int		 stats_report_print(struct stats_report *rep,

@@ -4,7 +4,8 @@
  * (whole months, from before to, at least a week of them passed), reads
  * the configuration for the database and stats.k, reads the daily
  * aggregates through a read-only connection (a daemon may be running)
- * and prints the report (stats_report.c) as text, CSV or JSON.
+ * and prints the report (stats_report.c) as text, CSV or JSON, her
+ * topics and provinces in the Khmer and English words of the menus.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,10 +13,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "channel.h"
 #include "clock.h"
 #include "conf.h"
 #include "ctl.h"
 #include "diag.h"
+#include "menu.h"
 #include "stats.h"
 #include "stats_report.h"
 #include "store.h"
@@ -77,6 +80,87 @@ ctl_stats_period(const char *from, const char *to, time_t now)
 		return -1;
 	}
 	(void)from;
+	return 0;
+}
+
+/* The index of language lang in conf, or -1. */
+static int
+ctl_stats_lang(const struct conf *conf, const char *lang)
+{
+	const char	*l;
+	size_t		 i;
+
+	for (i = 0; (l = conf_language(conf, i)) != NULL; i++)
+		if (strcmp(l, lang) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Hand rep the Khmer and English labels of the choices of every input
+ * node of m that stores what a callback node records as field f (counted
+ * as metric). 0, or -1 when out of memory.
+ */
+static int
+ctl_stats_field(struct stats_report *rep, const struct menu *m,
+    enum menu_cb_field f, const char *metric, int km, int en)
+{
+	const struct menu_node		*cb, *n;
+	const struct menu_option	*o;
+	const char			*store;
+	size_t				 i, j, k;
+
+	for (i = 0; (cb = menu_node_at(m, i)) != NULL; i++) {
+		if (menu_node_kind(cb) != MENU_NODE_CALLBACK)
+			continue;
+		store = menu_node_field(cb, f);
+		if (store == NULL)
+			continue;
+		for (j = 0; (n = menu_node_at(m, j)) != NULL; j++) {
+			if (menu_node_kind(n) != MENU_NODE_INPUT ||
+			    menu_node_accept(n) != MENU_ACCEPT_CHOICE ||
+			    menu_node_store(n) == NULL ||
+			    strcmp(menu_node_store(n), store) != 0)
+				continue;
+			for (k = 0; (o = menu_node_option_at(n, k)) != NULL;
+			    k++)
+				if (stats_report_answer(rep, metric,
+				    menu_option_value(o), menu_option_label(o,
+				    (size_t)km), menu_option_label(o,
+				    (size_t)en)) == -1)
+					return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The menus' words for her topics and provinces, from the tree of each
+ * channel (the trees the counts came through), when the configuration
+ * has both Khmer and English. 0, or -1 when out of memory.
+ */
+static int
+ctl_stats_answers(struct stats_report *rep, const struct conf *conf)
+{
+	const struct channel	*ch;
+	const struct menu	*m;
+	int			 km, en;
+	size_t			 i;
+
+	km = ctl_stats_lang(conf, "km");
+	en = ctl_stats_lang(conf, "en");
+	if (km == -1 || en == -1)
+		return 0;
+	for (i = 0; (ch = conf_channel_at(conf, i)) != NULL; i++) {
+		m = channel_menu(ch);
+		if (m == NULL || (size_t)km >= menu_nlang(m) ||
+		    (size_t)en >= menu_nlang(m))
+			continue;
+		if (ctl_stats_field(rep, m, MENU_CB_TOPIC, STATS_M_TOPIC, km,
+		    en) == -1 || ctl_stats_field(rep, m, MENU_CB_PROVINCE,
+		    STATS_M_PROVINCE, km, en) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -177,6 +261,10 @@ ctl_stats_run(int argc, char *argv[])
 	if (rep == NULL) {
 		fprintf(stderr, "hotlinectl stats: stats.k %d: under %d\n",
 		    conf_stats_k(conf), STATS_K_MIN);
+		goto out;
+	}
+	if (ctl_stats_answers(rep, conf) == -1) {
+		fprintf(stderr, "hotlinectl stats: out of memory\n");
 		goto out;
 	}
 	snprintf(dfrom, sizeof(dfrom), "%s-01", from);

@@ -211,11 +211,12 @@ static const struct stats_label stats_labels[] = {
 	{ "report", "Donor report", "របាយការណ៍សម្រាប់ម្ចាស់ជំនួយ" },
 	{ "channels", "By channel", "តាមឆានែល" },
 	{ STATS_M_SESSIONS, "Sessions", "វគ្គ" },
-	{ STATS_M_REQUESTS, "Callback requests", "សំណើឱ្យហៅត្រឡប់" },
+	{ STATS_M_REQUESTS, "Callback requests", "សំណើឱ្យហៅត្រឡប់មកវិញ" },
 	{ STATS_M_QUICK_EXITS, "Quick exits", "ការចាកចេញរហ័ស" },
-	{ STATS_M_TIMEOUTS, "Timed out", "អស់ពេល" },
+	{ STATS_M_TIMEOUTS, "Time-outs", "វគ្គដែលអស់ពេល" },
 	{ STATS_M_OPTOUTS, "Opt-outs (STOP)", "ការឈប់ទទួលសារ (STOP)" },
-	{ "outcomes", "Callbacks by outcome", "ការហៅត្រឡប់តាមលទ្ធផល" },
+	{ "outcomes", "Callbacks by outcome",
+	  "ការហៅត្រឡប់មកវិញតាមលទ្ធផល" },
 	{ "reached", "Reached", "បានទាក់ទង" },
 	{ "no_answer", "No answer", "គ្មានអ្នកលើក" },
 	{ "unsafe", "Not safe to talk", "មិនមានសុវត្ថិភាពក្នុងការនិយាយ" },
@@ -286,18 +287,13 @@ static const char *const stats_channel_metrics[] = {
 #define STATS_NCHANNEL_METRICS \
 	(sizeof(stats_channel_metrics) / sizeof(stats_channel_metrics[0]))
 
-/* The label of code; a code it does not know is its own label. */
-static struct stats_label
-stats_label_of(const char *code)
-{
-	struct stats_label	 l = { code, code, code };
-	size_t			 i;
-
-	for (i = 0; i < sizeof(stats_labels) / sizeof(stats_labels[0]); i++)
-		if (strcmp(stats_labels[i].code, code) == 0)
-			return stats_labels[i];
-	return l;
-}
+/* One of her answers as the menu words it (stats_report_answer). */
+struct stats_answer {
+	char		 metric[STATS_METRIC_MAX + 1];
+	char		 code[STATS_LABEL_MAX + 1];
+	char		*km;
+	char		*en;
+};
 
 /* One monthly sum as handed in. */
 struct stats_row {
@@ -315,11 +311,14 @@ struct stats_report {
 	struct stats_row *rows;
 	size_t		 n;
 	size_t		 cap;
+	struct stats_answer *answers;	/* the menus' words for her answers */
+	size_t		 nanswers;
 };
 
 /* Where the entries of a report go while it is printed. */
 struct stats_out {
 	enum stats_format fmt;
+	const struct stats_report *rep;
 	FILE		*fp;
 	int		 k;
 	char		 last[64];	/* text: the heading printed last */
@@ -345,6 +344,93 @@ stats_report_new(const char *from, const char *to, int k)
 	memcpy(rep->to, to, sizeof(rep->to));
 	rep->k = k;
 	return rep;
+}
+
+/*
+ * The label of code in table: for a topic or province, the menu's words
+ * when it gave them, else the report's own; a code neither knows is its
+ * own label.
+ */
+static struct stats_label
+stats_label_of(const struct stats_report *rep, const char *table,
+    const char *code)
+{
+	struct stats_label	 l = { code, code, code };
+	const char		*metric = NULL;
+	size_t			 i;
+
+	if (strcmp(table, "topics") == 0)
+		metric = STATS_M_TOPIC;
+	else if (strcmp(table, "provinces") == 0)
+		metric = STATS_M_PROVINCE;
+	for (i = 0; metric != NULL && i < rep->nanswers; i++)
+		if (strcmp(rep->answers[i].metric, metric) == 0 &&
+		    strcmp(rep->answers[i].code, code) == 0) {
+			l.en = rep->answers[i].en;
+			l.km = rep->answers[i].km;
+			return l;
+		}
+	for (i = 0; i < sizeof(stats_labels) / sizeof(stats_labels[0]); i++)
+		if (strcmp(stats_labels[i].code, code) == 0)
+			return stats_labels[i];
+	return l;
+}
+
+/* Whether s is a label fit for one line: not empty, no control byte. */
+static int
+stats_words_ok(const char *s)
+{
+	const unsigned char	*p;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Keep the menu's Khmer and English words for one of her answers. */
+int
+stats_report_answer(struct stats_report *rep, const char *metric,
+    const char *value, const char *km, const char *en)
+{
+	struct stats_answer	*a;
+	char			 code[STATS_LABEL_MAX + 1];
+	void			*p;
+	size_t			 i;
+
+	if (metric == NULL || (strcmp(metric, STATS_M_TOPIC) != 0 &&
+	    strcmp(metric, STATS_M_PROVINCE) != 0) || value == NULL ||
+	    !stats_words_ok(km) || !stats_words_ok(en))
+		return 0;
+	/* Only a value counted as itself; none and other keep theirs. */
+	stats_label(value, code, sizeof(code));
+	if (strcmp(code, value) != 0 || strcmp(code, "none") == 0 ||
+	    strcmp(code, "other") == 0 || strcmp(code, "total") == 0)
+		return 0;
+	for (i = 0; i < rep->nanswers; i++)
+		if (strcmp(rep->answers[i].metric, metric) == 0 &&
+		    strcmp(rep->answers[i].code, code) == 0)
+			return 0;
+	p = reallocarray(rep->answers, rep->nanswers + 1,
+	    sizeof(*rep->answers));
+	if (p == NULL)
+		return -1;
+	rep->answers = p;
+	a = &rep->answers[rep->nanswers];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->metric, sizeof(a->metric), "%s", metric);
+	snprintf(a->code, sizeof(a->code), "%s", code);
+	a->km = strdup(km);
+	a->en = strdup(en);
+	if (a->km == NULL || a->en == NULL) {
+		free(a->km);
+		free(a->en);
+		return -1;
+	}
+	rep->nanswers++;
+	return 0;
 }
 
 /* Whether the report shows metric. */
@@ -407,8 +493,15 @@ stats_report_add(const char *month, const char *channel, const char *metric,
 void
 stats_report_free(struct stats_report *rep)
 {
+	size_t	 i;
+
 	if (rep == NULL)
 		return;
+	for (i = 0; i < rep->nanswers; i++) {
+		free(rep->answers[i].km);
+		free(rep->answers[i].en);
+	}
+	free(rep->answers);
 	free(rep->rows);
 	free(rep);
 }
@@ -499,33 +592,46 @@ stats_csv(FILE *fp, const char *s, int last)
 	fputc(last ? '\n' : ',', fp);
 }
 
-/* Remember code's labels for the JSON output. */
+/* Remember code's labels (in table) for the JSON output. */
 static void
-stats_json_label(struct stats_out *o, const char *code)
+stats_json_label(struct stats_out *o, const char *table, const char *code)
 {
-	struct stats_label	 l = stats_label_of(code);
+	struct stats_label	 l = stats_label_of(o->rep, table, code);
 
 	if (json_object_get(o->labels, code) == NULL &&
 	    json_object_set_new(o->labels, code, json_pack("{s:s, s:s}",
-	    "en", l.en, "km", l.km)) == -1)
+	    "km", l.km, "en", l.en)) == -1)
 		o->err = 1;
+}
+
+/* A label as text: Khmer, then English (one of them when they agree). */
+static void
+stats_text_label(FILE *fp, const struct stats_label *l)
+{
+	if (strcmp(l->km, l->en) == 0)
+		fputs(l->en, fp);
+	else
+		fprintf(fp, "%s / %s", l->km, l->en);
 }
 
 /*
  * One entry of the report: a count shown as cell says, or (text not
- * NULL) the label of a code.
+ * NULL) the label of a code. Text puts the count first, right-aligned,
+ * and the labels after it (Khmer, then English), so that their widths
+ * never shift a column.
  */
 static void
 stats_emit(struct stats_out *o, const char *month, const char *table,
     const char *row, const char *col, enum stats_cell cell, int64_t v,
     const char *text)
 {
-	struct stats_label	 lt, lr, lc, lx;
-	char			 value[64], head[64];
-	json_t			*jv;
+	static const struct stats_label	 nolabel = { "", "", "" };
+	struct stats_label		 lt, lr, lc, lx = nolabel;
+	char				 value[64], head[64];
+	json_t				*jv, *jc;
 
 	if (text != NULL) {
-		lx = stats_label_of(text);
+		lx = stats_label_of(o->rep, table, text);
 		snprintf(value, sizeof(value), "%s", text);
 	} else if (cell == STATS_SMALL)
 		snprintf(value, sizeof(value), "<%d", o->k);
@@ -533,9 +639,9 @@ stats_emit(struct stats_out *o, const char *month, const char *table,
 		snprintf(value, sizeof(value), "x");
 	else
 		snprintf(value, sizeof(value), "%lld", (long long)v);
-	lt = stats_label_of(table);
-	lr = stats_label_of(row);
-	lc = stats_label_of(col);
+	lt = stats_label_of(o->rep, "", table);
+	lr = stats_label_of(o->rep, table, row);
+	lc = stats_label_of(o->rep, "", col);
 	switch (o->fmt) {
 	case STATS_TEXT:
 		if (strncmp(o->last, month, STATS_MONTH_LEN) != 0) {
@@ -545,20 +651,22 @@ stats_emit(struct stats_out *o, const char *month, const char *table,
 		snprintf(head, sizeof(head), "%s %s %s", month, table,
 		    strcmp(table, "channels") == 0 ? col : "");
 		if (strcmp(head, o->last) != 0) {
-			if (strcmp(table, "channels") == 0)
-				fprintf(o->fp, "  %s · %s\n", lc.en, lc.km);
-			else
-				fprintf(o->fp, "  %s · %s\n", lt.en, lt.km);
+			fputs("  ", o->fp);
+			stats_text_label(o->fp, strcmp(table, "channels") == 0 ?
+			    &lc : &lt);
+			fputc('\n', o->fp);
 			snprintf(o->last, sizeof(o->last), "%s", head);
 		}
-		if (text != NULL)
-			fprintf(o->fp, "    %s: %s · %s\n", lr.en, lx.en,
-			    lx.km);
-		else if (strcmp(lr.en, lr.km) == 0)
-			fprintf(o->fp, "    %8s  %s\n", value, lr.en);
-		else
-			fprintf(o->fp, "    %8s  %s · %s\n", value, lr.en,
-			    lr.km);
+		if (text != NULL) {
+			fputs("    ", o->fp);
+			stats_text_label(o->fp, &lr);
+			fputs(": ", o->fp);
+			stats_text_label(o->fp, &lx);
+		} else {
+			fprintf(o->fp, "    %8s  ", value);
+			stats_text_label(o->fp, &lr);
+		}
+		fputc('\n', o->fp);
 		break;
 	case STATS_CSV:
 		stats_csv(o->fp, month, 0);
@@ -566,24 +674,32 @@ stats_emit(struct stats_out *o, const char *month, const char *table,
 		stats_csv(o->fp, row, 0);
 		stats_csv(o->fp, col, 0);
 		stats_csv(o->fp, value, 0);
-		stats_csv(o->fp, lt.en, 0);
 		stats_csv(o->fp, lt.km, 0);
-		stats_csv(o->fp, lr.en, 0);
+		stats_csv(o->fp, lt.en, 0);
 		stats_csv(o->fp, lr.km, 0);
+		stats_csv(o->fp, lr.en, 0);
+		stats_csv(o->fp, lc.km, 0);
 		stats_csv(o->fp, lc.en, 0);
-		stats_csv(o->fp, lc.km, 1);
+		stats_csv(o->fp, lx.km, 0);
+		stats_csv(o->fp, lx.en, 1);
 		break;
 	case STATS_JSON:
-		stats_json_label(o, table);
-		stats_json_label(o, row);
-		stats_json_label(o, col);
+		stats_json_label(o, "", table);
+		stats_json_label(o, table, row);
+		stats_json_label(o, "", col);
 		if (text != NULL)
-			stats_json_label(o, text);
+			stats_json_label(o, table, text);
 		jv = text == NULL && cell == STATS_SHOWN ? json_integer(v) :
 		    json_string(value);
-		if (json_array_append_new(o->cells, json_pack("{s:s, s:s, "
-		    "s:s, s:o}", "table", table, "row", row, "column", col,
-		    "value", jv)) == -1)
+		jc = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}", "table", table,
+		    "row", row, "column", col, "value", jv, "row_km", lr.km,
+		    "row_en", lr.en);
+		if (jc != NULL && text != NULL &&
+		    (json_object_set_new(jc, "value_km", json_string(lx.km)) ==
+		    -1 || json_object_set_new(jc, "value_en",
+		    json_string(lx.en)) == -1))
+			o->err = 1;
+		if (json_array_append_new(o->cells, jc) == -1)
 			o->err = 1;
 		break;
 	}
@@ -738,29 +854,50 @@ stats_next_month(char month[STATS_MONTH_LEN + 1])
 	month[6] = (char)('0' + m % 10);
 }
 
+/* n (>= 0) in Khmer digits (U+17E0 to U+17E9) into out. */
+static void
+stats_km_digits(int n, char *out, size_t len)
+{
+	char	 ascii[16];
+	size_t	 i, at = 0;
+
+	snprintf(ascii, sizeof(ascii), "%d", n < 0 ? 0 : n);
+	for (i = 0; ascii[i] != '\0' && at + 3 < len; i++) {
+		out[at++] = (char)0xe1;
+		out[at++] = (char)0x9f;
+		out[at++] = (char)(0xa0 + (ascii[i] - '0'));
+	}
+	out[at] = '\0';
+}
+
 /* Print the report. */
 int
 stats_report_print(struct stats_report *rep, enum stats_format fmt,
     FILE *fp)
 {
 	struct stats_out	 o;
-	struct stats_label	 l = stats_label_of("report");
-	char			 month[STATS_MONTH_LEN + 1];
+	struct stats_label	 l = stats_label_of(rep, "", "report");
+	char			 month[STATS_MONTH_LEN + 1], km[16];
 	json_t			*root = NULL;
 	int			 rc = -1;
 
 	memset(&o, 0, sizeof(o));
 	o.fmt = fmt;
+	o.rep = rep;
 	o.fp = fp;
 	o.k = rep->k;
+	stats_km_digits(rep->k, km, sizeof(km));
 	if (fmt == STATS_TEXT)
-		fprintf(fp, "%s · %s: %s .. %s\n"
+		fprintf(fp, "%s / %s: %s .. %s\n"
+		    "ចំនួនតិចជាង %s បង្ហាញជា <%d។ x លាក់ចំនួនមួយ "
+		    "ដើម្បីកុំឱ្យចំនួនសរុបបង្ហាញចំនួនដែលតិចជាង %s។\n"
 		    "Counts under %d show as <%d; x hides a count so that "
-		    "no total reveals one under %d.\n", l.en, l.km, rep->from,
-		    rep->to, rep->k, rep->k, rep->k);
+		    "no total reveals one under %d.\n", l.km, l.en, rep->from,
+		    rep->to, km, rep->k, km, rep->k, rep->k, rep->k);
 	else if (fmt == STATS_CSV)
-		fputs("month,table,row,column,value,table_en,table_km,"
-		    "row_en,row_km,column_en,column_km\n", fp);
+		fputs("month,table,row,column,value,table_km,table_en,"
+		    "row_km,row_en,column_km,column_en,value_km,value_en\n",
+		    fp);
 	else {
 		o.labels = json_object();
 		o.months = json_array();

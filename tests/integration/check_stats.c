@@ -207,14 +207,119 @@ START_TEST(test_two_days)
 	ck_assert_ptr_null(strstr(s, "c1"));
 	free(s);
 
-	/* Text: both languages. */
+	/* Text: Khmer, then English; counts in their own column. */
 	ck_assert_int_eq(ctl(&out, &err, "stats", "--from", "2026-11",
 	    "--to", "2026-11", NULL), 0);
-	ck_assert_ptr_nonnull(strstr(out, "  Callbacks by outcome · "
-	    "ការហៅត្រឡប់តាមលទ្ធផល\n"));
-	ck_assert_ptr_nonnull(strstr(out, "          <5  Not safe to talk"));
-	ck_assert_ptr_nonnull(strstr(out, "           x  Reached · "));
-	ck_assert_ptr_nonnull(strstr(out, "          10  at\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n  ការហៅត្រឡប់មកវិញតាមលទ្ធផល / "
+	    "Callbacks by outcome\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n          <5  "
+	    "មិនមានសុវត្ថិភាពក្នុងការនិយាយ / Not safe to talk\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n           x  បានទាក់ទង / "
+	    "Reached\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n  វគ្គ / Sessions\n"
+	    "          10  at\n"
+	    "          10  សរុប / Total\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n  តាមប្រធានបទ / By topic\n"
+	    "           8  មិនបានប្រាប់ / Not given\n"));
+	free(out);
+	free(err);
+}
+END_TEST
+
+/*
+ * Sessions time out quickly, and the menu records the cover story as her
+ * topic too: a topic question whose choices the menu words in Khmer and
+ * English, without a new screen to walk.
+ */
+static void
+cover_as_topic(void)
+{
+	json_error_t	 jerr;
+	json_t		*menu, *fields;
+	char		*path;
+
+	short_idle();
+	path = harness_path(h, "menus/cb.json");
+	ck_assert_ptr_nonnull(path);
+	menu = json_load_file(path, 0, &jerr);
+	ck_assert_msg(menu != NULL, "%s", jerr.text);
+	fields = json_object_get(json_object_get(json_object_get(menu,
+	    "nodes"), "cb_done"), "fields");
+	ck_assert_ptr_nonnull(fields);
+	ck_assert_int_eq(json_object_set_new(fields, "topic",
+	    json_string("cover")), 0);
+	ck_assert_int_eq(json_dump_file(menu, path, JSON_INDENT(2)), 0);
+	json_decref(menu);
+	free(path);
+}
+
+/*
+ * Her topic in the menu's words: the cover story's "wrong_number" is the
+ * menu's "ខុសលេខ / Wrong number" under topics, while the outcome of the
+ * same code keeps the report's "លេខខុស / Wrong number"; CSV and JSON
+ * carry both languages in fields of their own.
+ */
+START_TEST(test_menu_words)
+{
+	struct cb_opts	 o;
+	json_error_t	 jerr;
+	json_t		*root, *cells, *c;
+	char		*s, *out, *err;
+	size_t		 i;
+	int		 seen = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.escalate = 600;
+	o.retry = 1;
+	o.clock_start = DAY1;
+	o.prepare = cover_as_topic;
+	start(&o);
+	request_done("st-mw-0", callers[0], "wrong_number");
+	settle();
+	stop_daemon();
+
+	ck_assert_int_eq(ctl(&out, &err, "stats", "--from", "2026-11",
+	    "--to", "2026-11", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\n  តាមប្រធានបទ / By topic\n"
+	    "          <5  ខុសលេខ / Wrong number\n"
+	    "          <5  សរុប / Total\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n          <5  លេខខុស / Wrong "
+	    "number\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n  តាមរាជធានី/ខេត្ត / By "
+	    "province\n          <5  មិនបានប្រាប់ / Not given\n"));
+	free(out);
+	free(err);
+
+	s = csv("2026-11", "2026-11");
+	ck_assert_ptr_nonnull(strstr(s, "month,table,row,column,value,"
+	    "table_km,table_en,row_km,row_en,column_km,column_en,value_km,"
+	    "value_en\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n2026-11,topics,wrong_number,"
+	    "count,<5,តាមប្រធានបទ,By topic,ខុសលេខ,Wrong number,ចំនួន,Count,,"
+	    "\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n2026-11,claim_time,median,value,"
+	    "<5,"));
+	free(s);
+
+	ck_assert_int_eq(ctl(&out, &err, "stats", "--from", "2026-11",
+	    "--to", "2026-11", "--format", "json", NULL), 0);
+	root = json_loads(out, 0, &jerr);
+	ck_assert_msg(root != NULL, "%s: %s", jerr.text, out);
+	cells = json_object_get(json_array_get(json_object_get(root,
+	    "months"), 0), "cells");
+	json_array_foreach(cells, i, c) {
+		if (strcmp(json_string_value(json_object_get(c, "table")),
+		    "topics") != 0 || strcmp(json_string_value(
+		    json_object_get(c, "row")), "wrong_number") != 0)
+			continue;
+		ck_assert_str_eq(json_string_value(json_object_get(c,
+		    "row_km")), "ខុសលេខ");
+		ck_assert_str_eq(json_string_value(json_object_get(c,
+		    "row_en")), "Wrong number");
+		seen++;
+	}
+	ck_assert_int_eq(seen, 1);
+	json_decref(root);
 	free(out);
 	free(err);
 }
@@ -404,6 +509,7 @@ stats_suite(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_two_days);
 	tcase_add_test(tc, test_seeded);
+	tcase_add_test(tc, test_menu_words);
 	tcase_add_test(tc, test_refused);
 	suite_add_tcase(s, tc);
 	return s;

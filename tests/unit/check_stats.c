@@ -324,7 +324,9 @@ START_TEST(test_report_csv)
 	struct stats_report	*rep = report();
 	char			*s = print(rep, STATS_CSV);
 
-	ck_assert_ptr_nonnull(strstr(s, "month,table,row,column,value,"));
+	ck_assert_ptr_nonnull(strstr(s, "month,table,row,column,value,"
+	    "table_km,table_en,row_km,row_en,column_km,column_en,value_km,"
+	    "value_en\n"));
 	ck_assert_ptr_nonnull(strstr(s,
 	    "2026-01,channels,sms,sessions,<5,"));
 	/* The only other cell of the column hides with it. */
@@ -337,27 +339,31 @@ START_TEST(test_report_csv)
 	ck_assert_ptr_nonnull(strstr(s,
 	    "2026-01,outcomes,no_answer,count,x,"));
 	ck_assert_ptr_nonnull(strstr(s,
-	    "2026-01,outcomes,reached,count,12,Callbacks"));
+	    "2026-01,outcomes,reached,count,12,ការហៅត្រឡប់មកវិញតាមលទ្ធផល,"
+	    "Callbacks by outcome,បានទាក់ទង,Reached,ចំនួន,Count,,\n"));
 	ck_assert_ptr_nonnull(strstr(s,
 	    "2026-01,outcomes,total,count,20,"));
 	ck_assert_ptr_nonnull(strstr(s,
 	    "2026-01,callers,all,count,15,"));
 	ck_assert_ptr_nonnull(strstr(s,
-	    "2026-01,claim_time,median,value,le_1800,"));
+	    "2026-01,claim_time,median,value,le_1800,"
+	    "រយៈពេលរហូតដល់មានអ្នកទទួលយក,Time to claim,មេដ្យាន,Median,តម្លៃ,"
+	    "Value,មិនលើស ៣០ នាទី,up to 30 minutes\n"));
 	ck_assert_ptr_nonnull(strstr(s,
 	    "2026-01,attempt_time,median,value,no_data,"));
 	ck_assert_ptr_null(strstr(s, "secret"));
 	/* Provinces over channels: 10 and 3, a lone small one and its
 	 * total's complement. */
 	ck_assert_ptr_nonnull(strstr(s,
-	    "2026-01,provinces,KH-12,count,x,By province,"));
+	    "2026-01,provinces,KH-12,count,x,តាមរាជធានី/ខេត្ត,By province,"
+	    "ភ្នំពេញ,Phnom Penh,"));
 	ck_assert_ptr_nonnull(strstr(s,
 	    "2026-01,provinces,KH-7,count,<5,"));
 	ck_assert_ptr_nonnull(strstr(s,
 	    "2026-01,provinces,total,count,13,"));
-	ck_assert_ptr_nonnull(strstr(s, "Phnom Penh,ភ្នំពេញ"));
-	/* Khmer labels beside the English ones. */
-	ck_assert_ptr_nonnull(strstr(s, "Reached,បានទាក់ទង"));
+	/* A channel's name is its own label, in both columns. */
+	ck_assert_ptr_nonnull(strstr(s, "2026-01,channels,ussd,sessions,x,"
+	    "តាមឆានែល,By channel,ussd,ussd,វគ្គ,Sessions,,\n"));
 	free(s);
 	stats_report_free(rep);
 }
@@ -398,23 +404,122 @@ START_TEST(test_report_json)
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
 	    json_object_get(root, "labels"), "unsafe"), "en")),
 	    "Not safe to talk");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    json_object_get(root, "labels"), "unsafe"), "km")),
+	    "មិនមានសុវត្ថិភាពក្នុងការនិយាយ");
+	/* Each cell carries its row's words, and a code's value its own. */
+	json_array_foreach(cells, i, c) {
+		const char *t = json_string_value(json_object_get(c,
+		    "table"));
+		const char *r = json_string_value(json_object_get(c, "row"));
+
+		if (strcmp(t, "provinces") == 0 && strcmp(r, "KH-7") == 0) {
+			ck_assert_str_eq(json_string_value(json_object_get(c,
+			    "row_km")), "កំពត");
+			ck_assert_str_eq(json_string_value(json_object_get(c,
+			    "row_en")), "Kampot");
+			seen++;
+		}
+		if (strcmp(t, "claim_time") == 0 && strcmp(r, "median") ==
+		    0) {
+			ck_assert_str_eq(json_string_value(json_object_get(c,
+			    "value")), "le_1800");
+			ck_assert_str_eq(json_string_value(json_object_get(c,
+			    "value_km")), "មិនលើស ៣០ នាទី");
+			ck_assert_str_eq(json_string_value(json_object_get(c,
+			    "value_en")), "up to 30 minutes");
+			seen++;
+		}
+	}
+	ck_assert_int_eq(seen, 4);
 	json_decref(root);
 	free(s);
 	stats_report_free(rep);
 }
 END_TEST
 
-/* Text: headings in both languages, values before their labels. */
+/*
+ * Text: headings and rows in Khmer, then English; counts first in a
+ * right-aligned column of their own, whatever the labels' widths.
+ */
 START_TEST(test_report_text)
 {
 	struct stats_report	*rep = report();
 	char			*s = print(rep, STATS_TEXT);
 
-	ck_assert_ptr_nonnull(strstr(s, "Counts under 5 show as <5"));
-	ck_assert_ptr_nonnull(strstr(s, "  Callbacks by outcome · "));
-	ck_assert_ptr_nonnull(strstr(s, "          <5  Not safe to talk · "));
-	ck_assert_ptr_nonnull(strstr(s, "          12  Reached · "));
-	ck_assert_ptr_nonnull(strstr(s, "    Median: up to 30 minutes · "));
+	ck_assert_ptr_nonnull(strstr(s, "របាយការណ៍សម្រាប់ម្ចាស់ជំនួយ / Donor "
+	    "report: 2026-01 .. 2026-01\n"
+	    "ចំនួនតិចជាង ៥ បង្ហាញជា <5។ x លាក់ចំនួនមួយ "
+	    "ដើម្បីកុំឱ្យចំនួនសរុបបង្ហាញចំនួនដែលតិចជាង ៥។\n"
+	    "Counts under 5 show as <5"));
+	ck_assert_ptr_nonnull(strstr(s, "\n  វគ្គ / Sessions\n"
+	    "          <5  sms\n"
+	    "           x  ussd\n"
+	    "          43  សរុប / Total\n"
+	    "  សំណើឱ្យហៅត្រឡប់មកវិញ / Callback requests\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n  ការហៅត្រឡប់មកវិញតាមលទ្ធផល / "
+	    "Callbacks by outcome\n"
+	    "           x  គ្មានអ្នកលើក / No answer\n"
+	    "          12  បានទាក់ទង / Reached\n"
+	    "          <5  មិនមានសុវត្ថិភាពក្នុងការនិយាយ / Not safe to talk\n"
+	    "          20  សរុប / Total\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n  វគ្គដែលអស់ពេល / Time-outs\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n  រយៈពេលរហូតដល់មានអ្នកទទួលយក / "
+	    "Time to claim\n"
+	    "    មេដ្យាន / Median: មិនលើស ៣០ នាទី / up to 30 minutes\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n          <5  កំពត / Kampot\n"));
+	ck_assert_ptr_null(strstr(s, " · "));
+	free(s);
+	stats_report_free(rep);
+}
+END_TEST
+
+/*
+ * Her answers in the menu's words where it gave them (over the report's
+ * own), as they are stored otherwise; "none" keeps the report's words and
+ * a value that is not counted as itself is passed over.
+ */
+START_TEST(test_report_answers)
+{
+	static const char *const topics[] = { "legal", "shelter", "none" };
+	/* metric, value, km, en: the first words of a value stand. */
+	static const char *const words[][4] = {
+		{ "topic", "legal", "ជំនួយផ្លូវច្បាប់", "Legal help" },
+		{ "topic", "legal", "ច្បាប់", "Law" },
+		{ "topic", "none", "មិនចង់ប្រាប់", "Prefer not to say" },
+		{ "topic", "no 123", "ផ្សេង", "Else" },
+		{ "province", "KH-12", "រាជធានីភ្នំពេញ", "Phnom Penh city" },
+		/* Not a metric of her answers, or words missing. */
+		{ "outcome", "reached", "ទាក់ទង", "Got her" },
+		{ "province", "KH-7", NULL, "Kampot town" },
+		{ "province", "KH-7", "កំពត\n", "Kampot town" }
+	};
+	struct stats_report	*rep = report();
+	char			*s;
+	size_t			 i;
+
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(stats_report_add("2026-01", "ussd", "topic",
+		    topics[i], 6 + (int64_t)i, rep), 0);
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		ck_assert_int_eq(stats_report_answer(rep, words[i][0],
+		    words[i][1], words[i][2], words[i][3]), 0);
+	s = print(rep, STATS_TEXT);
+	ck_assert_ptr_nonnull(strstr(s, "\n  តាមប្រធានបទ / By topic\n"
+	    "           6  ជំនួយផ្លូវច្បាប់ / Legal help\n"
+	    "           8  មិនបានប្រាប់ / Not given\n"
+	    "           7  shelter\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\n           x  រាជធានីភ្នំពេញ / Phnom Penh city\n"
+	    "          <5  កំពត / Kampot\n"));
+	ck_assert_ptr_nonnull(strstr(s, "  12  បានទាក់ទង / Reached\n"));
+	free(s);
+	s = print(rep, STATS_CSV);
+	ck_assert_ptr_nonnull(strstr(s, "\n2026-01,topics,legal,count,6,"
+	    "តាមប្រធានបទ,By topic,ជំនួយផ្លូវច្បាប់,Legal help,ចំនួន,Count,"
+	    ",\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n2026-01,topics,shelter,count,7,"
+	    "តាមប្រធានបទ,By topic,shelter,shelter,ចំនួន,Count,,\n"));
 	free(s);
 	stats_report_free(rep);
 }
@@ -443,6 +548,7 @@ main(void)
 	tcase_add_test(tc, test_report_csv);
 	tcase_add_test(tc, test_report_json);
 	tcase_add_test(tc, test_report_text);
+	tcase_add_test(tc, test_report_answers);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
