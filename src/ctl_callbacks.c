@@ -3,7 +3,8 @@
  * ctl_callbacks: hotlinectl callbacks, a counsellor's commands on the
  * counsellor API of a running daemon (docs/counsellor-api.md): list, show,
  * claim, release and complete. It prints the API's answers as tables (or
- * raw with --json) and decides nothing: a phone number appears only where
+ * raw with --json; a list as one answer of all its pages) and decides
+ * nothing: a phone number appears only where
  * the API gives one, in the answer to the claimant.
  */
 #include <getopt.h>
@@ -17,7 +18,7 @@
 #include "ctl.h"
 #include "secret.h"
 
-#define CTL_PAGE	"200"	/* requests per page of the list */
+#define CTL_PAGE	200	/* requests per page of the list */
 
 /* What a callbacks command was given. */
 struct ctl_cb {
@@ -50,7 +51,8 @@ ctl_cb_usage(FILE *fp)
 	    "  -c, --config FILE  that configuration (default %s)\n"
 	    "  --token-file FILE  your roster token, in a file only you can\n"
 	    "                     read (default: $HOTLINED_TOKEN)\n"
-	    "  --json             print the API's answer as it is\n"
+	    "  --json             print the API's answer as it is (list:\n"
+	    "                     one answer of all its pages)\n"
 	    "Only a claim (and show, by the claimant) gives the number to "
 	    "call.\n", ctl_default_conf());
 }
@@ -184,12 +186,12 @@ ctl_cb_history(const json_t *o)
 
 /*
  * Send one request; on an answer other than 200 say what the daemon said
- * and return -1, else parse it into *jp (new reference; NULL with
- * --json, after printing the body).
+ * and return -1, else parse it into *jp (new reference; NULL when raw,
+ * after printing the body).
  */
 static int
 ctl_cb_call(struct ctl_cb *cb, const char *method, const char *path,
-    const char *body, json_t **jp)
+    const char *body, int raw, json_t **jp)
 {
 	struct ctl_reply	 r;
 	char			 e[256];
@@ -210,7 +212,7 @@ ctl_cb_call(struct ctl_cb *cb, const char *method, const char *path,
 			    e[0] != '\0' ? e : "no error given");
 		goto out;
 	}
-	if (cb->json) {
+	if (raw) {
 		fputs(r.body, stdout);
 		if (r.len == 0 || r.body[r.len - 1] != '\n')
 			fputc('\n', stdout);
@@ -231,38 +233,99 @@ out:
 	return rc;
 }
 
-/* callbacks list: every page of the view. */
+/*
+ * Requests per page: CTL_PAGE, or HOTLINECTL_PAGE (1 to CTL_PAGE), which
+ * the tests set to see the pages followed without hundreds of requests.
+ */
+static int
+ctl_cb_page(void)
+{
+	const char	*s = getenv("HOTLINECTL_PAGE");
+	char		*end;
+	long		 v;
+
+	if (s == NULL || *s == '\0')
+		return CTL_PAGE;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 1 || v > CTL_PAGE)
+		return CTL_PAGE;
+	return (int)v;
+}
+
+/*
+ * Print the requests of every page (all, new reference) as one answer of
+ * the API's shape, its "next" null. 0, or -1 on a write error.
+ */
+static int
+ctl_cb_list_json(json_t *all, json_int_t total)
+{
+	json_t	*o;
+	int	 rc;
+
+	o = json_pack("{s:O, s:I, s:n}", "requests", all, "total", total,
+	    "next");
+	if (o == NULL)
+		return -1;
+	rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (rc == -1 || fputc('\n', stdout) == EOF)
+		return -1;
+	return 0;
+}
+
+/*
+ * callbacks list: every page of the view, followed by its "next" until
+ * the last; with --json one answer of all of them.
+ */
 static int
 ctl_cb_list(struct ctl_cb *cb)
 {
-	json_t		*j = NULL, *a, *o;
+	json_t		*j = NULL, *a, *o, *all = NULL;
 	char		 path[512], *after = NULL;
 	const char	*next;
+	json_int_t	 total = 0;
 	size_t		 i, rows = 0;
-	int		 rc = CTL_FAIL;
+	int		 rc = CTL_FAIL, page = ctl_cb_page();
 
-	for (;;) {
-		snprintf(path, sizeof(path), "/api/requests?limit=" CTL_PAGE
-		    "&view=%s%s%s", cb->view, after != NULL ? "&after=" : "",
-		    after != NULL ? after : "");
-		if (ctl_cb_call(cb, "GET", path, NULL, &j) == -1)
+	if (cb->json) {
+		all = json_array();
+		if (all == NULL) {
+			ctl_warnx("out of memory");
 			goto out;
-		if (cb->json && j == NULL)
-			break;	/* one page, raw: --json shows what came */
+		}
+	}
+	for (;;) {
+		snprintf(path, sizeof(path), "/api/requests?limit=%d&view=%s"
+		    "%s%s", page, cb->view, after != NULL ? "&after=" : "",
+		    after != NULL ? after : "");
+		if (ctl_cb_call(cb, "GET", path, NULL, 0, &j) == -1)
+			goto out;
 		a = json_object_get(j, "requests");
-		if (rows == 0)
-			ctl_cb_head();
-		json_array_foreach(a, i, o) {
-			ctl_cb_row(o);
-			rows++;
+		total = json_integer_value(json_object_get(j, "total"));
+		if (cb->json) {
+			if (json_is_array(a) && json_array_extend(all, a) ==
+			    -1) {
+				ctl_warnx("out of memory");
+				goto out;
+			}
+		} else {
+			if (rows == 0)
+				ctl_cb_head();
+			json_array_foreach(a, i, o) {
+				ctl_cb_row(o);
+				rows++;
+			}
 		}
 		next = json_string_value(json_object_get(j, "next"));
-		free(after);
-		after = next != NULL ? strdup(next) : NULL;
-		if (next == NULL) {
-			printf("%zu waiting\n", rows);
+		if (next == NULL)
 			break;
+		/* A page that leads back to itself would never end. */
+		if (after != NULL && strcmp(next, after) == 0) {
+			ctl_warnx("GET %s: the next page is this one", path);
+			goto out;
 		}
+		free(after);
+		after = strdup(next);
 		if (after == NULL) {
 			ctl_warnx("out of memory");
 			goto out;
@@ -270,9 +333,17 @@ ctl_cb_list(struct ctl_cb *cb)
 		json_decref(j);
 		j = NULL;
 	}
+	if (cb->json) {
+		if (ctl_cb_list_json(all, total) == -1) {
+			ctl_warnx("cannot write the list");
+			goto out;
+		}
+	} else
+		printf("%zu waiting\n", rows);
 	rc = CTL_OK;
 out:
 	json_decref(j);
+	json_decref(all);
 	free(after);
 	return rc;
 }
@@ -296,11 +367,11 @@ ctl_cb_one(struct ctl_cb *cb)
 
 	if (strcmp(cb->verb, "show") == 0) {
 		snprintf(path, sizeof(path), "/api/requests/%s", cb->ref);
-		if (ctl_cb_call(cb, "GET", path, NULL, &j) == -1)
+		if (ctl_cb_call(cb, "GET", path, NULL, cb->json, &j) == -1)
 			goto out;
 		snprintf(path, sizeof(path), "/api/requests/%s/history",
 		    cb->ref);
-		if (ctl_cb_call(cb, "GET", path, NULL, &h) == -1)
+		if (ctl_cb_call(cb, "GET", path, NULL, cb->json, &h) == -1)
 			goto out;
 		if (j != NULL) {
 			ctl_cb_detail(j);
@@ -318,7 +389,7 @@ ctl_cb_one(struct ctl_cb *cb)
 		}
 	}
 	snprintf(path, sizeof(path), "/api/requests/%s/%s", cb->ref, cb->verb);
-	if (ctl_cb_call(cb, "POST", path, text, &j) == -1)
+	if (ctl_cb_call(cb, "POST", path, text, cb->json, &j) == -1)
 		goto out;
 	if (j != NULL)
 		ctl_cb_detail(j);

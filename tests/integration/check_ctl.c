@@ -408,6 +408,82 @@ START_TEST(test_callbacks_round_trip)
 }
 END_TEST
 
+#define NPAGED	5	/* requests of test_callbacks_pages */
+
+/*
+ * The list follows the API's pages to the last: five requests on pages of
+ * two (HOTLINECTL_PAGE) are each listed once, as a table and, with
+ * --json, as one answer whose "requests" hold all five and whose "next"
+ * is null.
+ */
+START_TEST(test_callbacks_pages)
+{
+	static const char *const phones[NPAGED] = {
+		"+85512000001", "+85512000002", "+85512000003",
+		"+85512000004", "+85512000005"
+	};
+	char		 url[64], sid[32], *tok, *ref[NPAGED], *out, *err, *p;
+	json_error_t	 jerr;
+	json_t		*root, *arr;
+	size_t		 i, j, seen;
+
+	start_day();
+	for (i = 0; i < NPAGED; i++) {
+		snprintf(sid, sizeof(sid), "ctl-page-%zu", i);
+		request_afternoon(sid, phones[i]);
+	}
+	for (i = 0; i < NPAGED; i++)
+		ref[i] = listed_ref(i, NPAGED);
+	tok = token_file("c1.token", TOK_C1, 0600);
+	api_url(url, sizeof(url));
+	ck_assert_int_eq(setenv("HOTLINECTL_PAGE", "2", 1), 0);
+
+	ck_assert_int_eq(CTL(&out, &err, "callbacks", "list", "--url", url,
+	    "--token-file", tok), 0);
+	ck_assert_msg(strstr(out, "\n5 waiting\n") != NULL, "%s", out);
+	ck_assert_int_eq(strncmp(out, "REF", 3), 0);
+	ck_assert_ptr_null(strstr(out + 1, "\nREF"));
+	for (i = 0; i < NPAGED; i++) {
+		p = strstr(out, ref[i]);
+		ck_assert_msg(p != NULL, "%s not in:\n%s", ref[i], out);
+		ck_assert_msg(strstr(p + 1, ref[i]) == NULL, "%s twice:\n%s",
+		    ref[i], out);
+	}
+	free(out);
+	free(err);
+
+	ck_assert_int_eq(CTL(&out, &err, "callbacks", "list", "--url", url,
+	    "--token-file", tok, "--json"), 0);
+	root = json_loads(out, 0, &jerr);
+	ck_assert_msg(json_is_object(root), "%s: %s", jerr.text, out);
+	ck_assert(json_is_null(json_object_get(root, "next")));
+	ck_assert_int_eq(json_integer_value(json_object_get(root, "total")),
+	    NPAGED);
+	arr = json_object_get(root, "requests");
+	ck_assert_uint_eq(json_array_size(arr), NPAGED);
+	for (i = 0; i < NPAGED; i++) {
+		for (seen = 0, j = 0; j < NPAGED; j++)
+			if (strcmp(json_string_value(json_object_get(
+			    json_array_get(arr, j), "ref")), ref[i]) == 0)
+				seen++;
+		ck_assert_msg(seen == 1, "%s %zu times in %s", ref[i], seen,
+		    out);
+	}
+	/* In the API's order, as the table. */
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    arr, 0), "ref")), ref[0]);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    arr, NPAGED - 1), "ref")), ref[NPAGED - 1]);
+	json_decref(root);
+	free(out);
+	free(err);
+	unsetenv("HOTLINECTL_PAGE");
+	for (i = 0; i < NPAGED; i++)
+		free(ref[i]);
+	free(tok);
+}
+END_TEST
+
 /* A wrong, missing or readable token: a clear error, exit 1. */
 START_TEST(test_callbacks_bad_token)
 {
@@ -617,6 +693,7 @@ ctl_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_callbacks_round_trip);
 	tcase_add_test(tc, test_callbacks_bad_token);
+	tcase_add_test(tc, test_callbacks_pages);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("store");
