@@ -15,16 +15,22 @@
 #include "text.h"
 
 struct form_field {
-	char	*name;		/* decoded, NUL-terminated */
-	size_t	 namelen;
-	char	*value;		/* decoded, NUL-terminated; wiped on free */
-	size_t	 valuelen;
+	const char	*name;		/* decoded, NUL-terminated */
+	size_t		 namelen;
+	const char	*value;		/* decoded, NUL-terminated */
+	size_t		 valuelen;
 };
 
+/*
+ * A form is one allocation: this header, room for every pair the text can
+ * hold, and the decoded names and values, wiped together when it is freed.
+ */
 struct form {
 	struct form_field	*fields;
 	size_t			 count;
-	size_t			 cap;
+	char			*buf;
+	size_t			 buflen;
+	size_t			 used;
 };
 
 static const char	 form_err_pct[] = "invalid percent-encoding";
@@ -44,37 +50,31 @@ form_hexval(unsigned char c)
 	return -1;
 }
 
-/* Decode s[0..len) without the UTF-8 rule; NULL with *cause on failure. */
-char *
-form_unescape(const char *s, size_t len, size_t *outlen, const char **cause)
+/*
+ * Decode s[0..len) into out (len + 1 bytes: decoding never grows the
+ * text), NUL-terminated, its length in *outlen; -1 with *cause on a bad
+ * percent-encoding.
+ */
+static int
+form_unescape_into(const char *s, size_t len, char *out, size_t *outlen,
+    const char **cause)
 {
-	char	*out = NULL;
 	size_t	 i, n = 0;
 	int	 hi, lo;
 
-	/* Decoding never grows the text, so len + 1 bytes always suffice. */
-	if (len == SIZE_MAX) {
-		*cause = form_err_nomem;
-		goto fail;
-	}
-	out = malloc(len + 1);
-	if (out == NULL) {
-		*cause = form_err_nomem;
-		goto fail;
-	}
 	for (i = 0; i < len; i++) {
 		if (s[i] == '+')
 			out[n++] = ' ';
 		else if (s[i] == '%') {
 			if (len - i < 3) {
 				*cause = form_err_pct;
-				goto fail;
+				return -1;
 			}
 			hi = form_hexval((unsigned char)s[i + 1]);
 			lo = form_hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0) {
 				*cause = form_err_pct;
-				goto fail;
+				return -1;
 			}
 			out[n++] = (char)(hi << 4 | lo);
 			i += 2;
@@ -83,74 +83,52 @@ form_unescape(const char *s, size_t len, size_t *outlen, const char **cause)
 	}
 	out[n] = '\0';
 	*outlen = n;
-	return out;
+	return 0;
+}
 
-fail:
-	if (out != NULL) {
+/* Decode s[0..len) without the UTF-8 rule; NULL with *cause on failure. */
+char *
+form_unescape(const char *s, size_t len, size_t *outlen, const char **cause)
+{
+	char	*out;
+
+	if (len == SIZE_MAX) {
+		*cause = form_err_nomem;
+		return NULL;
+	}
+	out = malloc(len + 1);
+	if (out == NULL) {
+		*cause = form_err_nomem;
+		return NULL;
+	}
+	if (form_unescape_into(s, len, out, outlen, cause) == -1) {
 		explicit_bzero(out, len + 1);
 		free(out);
+		return NULL;
 	}
-	return NULL;
+	return out;
 }
 
 /*
- * Decode s[0..len) into a new NUL-terminated string, storing its length in
- * *outlen; NULL with *cause set on bad encoding, text that is not UTF-8 or
- * holds a NUL, or allocation failure.
+ * Decode s[0..len) into the form's buffer, storing where in *out and its
+ * length in *outlen; -1 with *cause set on bad encoding, or text that is
+ * not UTF-8 or holds a NUL.
  */
-static char *
-form_decode(const char *s, size_t len, size_t *outlen, const char **cause)
-{
-	char	*out;
-	size_t	 n;
-
-	out = form_unescape(s, len, &n, cause);
-	if (out == NULL)
-		return NULL;
-	/* Also rejects NUL, so the result is safe to use as a C string. */
-	if (!text_utf8_valid(out, n)) {
-		*cause = form_err_utf8;
-		explicit_bzero(out, n);
-		free(out);
-		return NULL;
-	}
-	*outlen = n;
-	return out;
-}
-
-/* Wipe and free one field's strings. */
-static void
-form_field_clear(struct form_field *fld)
-{
-	if (fld->name != NULL) {
-		explicit_bzero(fld->name, fld->namelen);
-		free(fld->name);
-	}
-	if (fld->value != NULL) {
-		explicit_bzero(fld->value, fld->valuelen);
-		free(fld->value);
-	}
-	fld->name = NULL;
-	fld->value = NULL;
-}
-
-/* Make room for one more field; 0 on success, -1 on allocation failure. */
 static int
-form_grow(struct form *f)
+form_decode(struct form *f, const char *s, size_t len, const char **out,
+    size_t *outlen, const char **cause)
 {
-	struct form_field	*nf;
-	size_t			 ncap;
+	char	*at = f->buf + f->used;
 
-	if (f->count < f->cap)
-		return 0;
-	ncap = f->cap == 0 ? 8 : f->cap * 2;
-	if (ncap < f->cap || ncap > SIZE_MAX / sizeof(*nf))
+	if (form_unescape_into(s, len, at, outlen, cause) == -1)
 		return -1;
-	nf = realloc(f->fields, ncap * sizeof(*nf));
-	if (nf == NULL)
+	/* Also rejects NUL, so the result is safe to use as a C string. */
+	if (!text_utf8_valid(at, *outlen)) {
+		*cause = form_err_utf8;
 		return -1;
-	f->fields = nf;
-	f->cap = ncap;
+	}
+	f->used += *outlen + 1;
+	*out = at;
 	return 0;
 }
 
@@ -158,7 +136,7 @@ form_grow(struct form *f)
 static int
 form_add_pair(struct form *f, const char *s, size_t len, const char **cause)
 {
-	struct form_field	 fld = { NULL, 0, NULL, 0 };
+	struct form_field	*fld = &f->fields[f->count];
 	const char		*eq;
 	size_t			 nlen, vlen;
 
@@ -170,23 +148,12 @@ form_add_pair(struct form *f, const char *s, size_t len, const char **cause)
 		nlen = len;
 		vlen = 0;
 	}
-	fld.name = form_decode(s, nlen, &fld.namelen, cause);
-	if (fld.name == NULL)
-		goto fail;
-	fld.value = form_decode(eq != NULL ? eq + 1 : "", vlen,
-	    &fld.valuelen, cause);
-	if (fld.value == NULL)
-		goto fail;
-	if (form_grow(f) == -1) {
-		*cause = form_err_nomem;
-		goto fail;
-	}
-	f->fields[f->count++] = fld;
+	if (form_decode(f, s, nlen, &fld->name, &fld->namelen, cause) == -1 ||
+	    form_decode(f, eq != NULL ? eq + 1 : "", vlen, &fld->value,
+	    &fld->valuelen, cause) == -1)
+		return -1;
+	f->count++;
 	return 0;
-
-fail:
-	form_field_clear(&fld);
-	return -1;
 }
 
 /* Parse "k=v&k2=v2" into a new form; NULL with *cause set on failure. */
@@ -196,18 +163,35 @@ form_parse(const char *s, size_t len, const char **cause)
 	struct form	*f = NULL;
 	const char	*dummy;
 	const char	*amp;
-	size_t		 off = 0, plen;
+	size_t		 off = 0, plen, pairs = 1, i, room;
 
 	if (cause == NULL)
 		cause = &dummy;
 	*cause = NULL;
-	f = calloc(1, sizeof(*f));
-	if (f == NULL) {
-		*cause = form_err_nomem;
-		goto fail;
-	}
 	if (s == NULL)
 		len = 0;
+	for (i = 0; i < len; i++)
+		if (s[i] == '&')
+			pairs++;
+	/*
+	 * A pair of p bytes decodes to at most p bytes and two NULs, and the
+	 * pairs and their '&'s add up to len: 2 * len + 2 always suffice.
+	 */
+	if (len > SIZE_MAX / 64) {	/* then nothing below overflows */
+		*cause = form_err_nomem;
+		return NULL;
+	}
+	room = sizeof(*f) + pairs * sizeof(*f->fields) + 2 * len + 2;
+	f = malloc(room);
+	if (f == NULL) {
+		*cause = form_err_nomem;
+		return NULL;
+	}
+	f->fields = (struct form_field *)(f + 1);
+	f->count = 0;
+	f->buf = (char *)(f->fields + pairs);
+	f->buflen = 2 * len + 2;
+	f->used = 0;
 	while (off < len) {
 		amp = memchr(s + off, '&', len - off);
 		plen = amp != NULL ? (size_t)(amp - (s + off)) : len - off;
@@ -259,16 +243,12 @@ form_value(const struct form *f, size_t i)
 	return f == NULL || i >= f->count ? NULL : f->fields[i].value;
 }
 
-/* Wipe and free every field, then the form itself. */
+/* Wipe every decoded name and value, then free the form. */
 void
 form_free(struct form *f)
 {
-	size_t	 i;
-
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->count; i++)
-		form_field_clear(&f->fields[i]);
-	free(f->fields);
+	explicit_bzero(f->buf, f->buflen);
 	free(f);
 }

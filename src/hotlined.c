@@ -672,9 +672,10 @@ hotlined_free(struct hotlined *d)
 	http_free(d->api_http);
 	api_free(d->api);
 	http_free(d->http);
-	webhook_free(d->webhook);
 	sms_free(d->sms);
 	session_table_free(d->sessions);
+	/* After the two: a reply they drop comes back to its spare list. */
+	webhook_free(d->webhook);
 	ratelimit_free(d->numbers);
 	smsout_free(d->smsout);
 	fetch_free(d->fetch);

@@ -47,6 +47,7 @@
 #define HTTP_BACKOFF_MIN	100	/* ms paused after accept() fails */
 #define HTTP_BACKOFF_MAX	1000
 #define HTTP_RATE_SLOTS		4096	/* peer addresses tracked */
+#define HTTP_SPARE		256	/* finished defers kept for reuse */
 
 /*
  * Reasons counted in the front end's tally, static text without client
@@ -118,6 +119,8 @@ struct http {
 	size_t				 nroutes;
 	struct http_defers		 defers;
 	size_t				 inflight;
+	struct http_defers		 spare;	/* done, for reuse */
+	size_t				 nspare;
 
 	struct http_conns		 conns[3];	/* by state */
 	size_t				 nconns[3];
@@ -168,6 +171,7 @@ http_new(struct event_base *base, const char *name,
 	h->base = base;
 	h->nodelay = lim->nodelay;
 	TAILQ_INIT(&h->defers);
+	TAILQ_INIT(&h->spare);
 	for (i = 0; i < 3; i++)
 		TAILQ_INIT(&h->conns[i]);
 	h->max_conns = lim->max_conns > 0 ? lim->max_conns : HTTP_MAX_CONNS;
@@ -640,7 +644,14 @@ http_defer(struct http *h, struct evhttp_request *req, http_gone_cb gone,
 {
 	struct http_defer	*d;
 
-	d = calloc(1, sizeof(*d));
+	/* One a request: reused, not allocated, under a flood. */
+	d = TAILQ_FIRST(&h->spare);
+	if (d != NULL) {
+		TAILQ_REMOVE(&h->spare, d, entry);
+		h->nspare--;
+		memset(d, 0, sizeof(*d));
+	} else
+		d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		return NULL;
 	d->h = h;
@@ -674,6 +685,11 @@ http_done(struct http_defer *d)
 	if (d->h != NULL) {
 		TAILQ_REMOVE(&d->h->defers, d, entry);
 		d->h->inflight--;
+		if (d->h->nspare < HTTP_SPARE) {
+			TAILQ_INSERT_HEAD(&d->h->spare, d, entry);
+			d->h->nspare++;
+			return;
+		}
 	}
 	free(d);
 }
@@ -891,6 +907,10 @@ http_free(struct http *h)
 			c->req = NULL;
 			http_conn_drop(c);
 		}
+	while ((d = TAILQ_FIRST(&h->spare)) != NULL) {
+		TAILQ_REMOVE(&h->spare, d, entry);
+		free(d);
+	}
 	while ((d = TAILQ_FIRST(&h->defers)) != NULL) {
 		TAILQ_REMOVE(&h->defers, d, entry);
 		d->h = NULL;

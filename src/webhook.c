@@ -32,6 +32,8 @@ struct webhook {
 	struct sms			*sms;
 	struct conf *const		*confp;
 	struct tally			*refused;	/* 4xx, counted */
+	struct webhook_wait		*spare;		/* for reuse */
+	size_t				 nspare;
 };
 
 /* A request whose reply waits for the store. */
@@ -40,9 +42,13 @@ struct webhook_wait {
 	struct http_defer		*defer;
 	struct conf			*conf;	/* keeps the channel alive */
 	const struct channel		*ch;
+	struct webhook_wait		*next;		/* spare */
 };
 
+#define WEBHOOK_SPARE	256	/* finished waits kept for reuse */
+
 static void	webhook_request_cb(struct evhttp_request *, void *);
+static void	webhook_wait_gone_cb(void *);
 static const char *webhook_header(void *, const char *);
 static void	webhook_send(struct evhttp_request *, const struct channel *,
 		    const struct channel_reply *);
@@ -119,8 +125,14 @@ webhook_set_sms(struct webhook *w, struct sms *s)
 void
 webhook_free(struct webhook *w)
 {
+	struct webhook_wait	*ww;
+
 	if (w == NULL)
 		return;
+	while ((ww = w->spare) != NULL) {
+		w->spare = ww->next;
+		free(ww);
+	}
 	tally_free(w->refused);
 	free(w);
 }
@@ -170,17 +182,15 @@ webhook_send(struct evhttp_request *req, const struct channel *ch,
     const struct channel_reply *rep)
 {
 	struct channel_response	 out;
-	struct evbuffer		*ob;
+	struct evbuffer		*ob = evhttp_request_get_output_buffer(req);
 
 	memset(&out, 0, sizeof(out));
 	if (channel_format(ch, rep, &out) == -1) {
 		http_text(req, 500, "Internal Server Error", "internal error");
 		return;
 	}
-	ob = evbuffer_new();
-	if (ob == NULL || evbuffer_add(ob, out.body, out.len) == -1) {
-		if (ob != NULL)
-			evbuffer_free(ob);
+	/* Straight into the request's own buffer: no copy of our own. */
+	if (evbuffer_add(ob, out.body, out.len) == -1) {
 		explicit_bzero(out.body, out.len);
 		free(out.body);
 		http_text(req, 500, "Internal Server Error", "internal error");
@@ -190,19 +200,51 @@ webhook_send(struct evhttp_request *req, const struct channel *ch,
 	    "Content-Type", out.content_type);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Cache-Control", "no-store");
-	evhttp_send_reply(req, 200, "OK", ob);
-	evbuffer_free(ob);
+	evhttp_send_reply(req, 200, "OK", NULL);
 	explicit_bzero(out.body, out.len);	/* may read back a number */
 	free(out.body);
+}
+
+/*
+ * The bookkeeping for req's reply, should it wait: one a request, reused
+ * rather than allocated under a flood. NULL when memory ran out.
+ */
+static struct webhook_wait *
+webhook_wait_new(struct webhook *w, struct evhttp_request *req)
+{
+	struct webhook_wait	*ww = w->spare;
+
+	if (ww != NULL) {
+		w->spare = ww->next;
+		w->nspare--;
+		memset(ww, 0, sizeof(*ww));
+	} else
+		ww = calloc(1, sizeof(*ww));
+	if (ww == NULL)
+		return NULL;
+	ww->w = w;
+	ww->defer = http_defer(w->http, req, webhook_wait_gone_cb, ww);
+	if (ww->defer == NULL) {
+		free(ww);
+		return NULL;
+	}
+	return ww;
 }
 
 /* Release a deferred request's bookkeeping. */
 static void
 webhook_wait_free(struct webhook_wait *ww)
 {
+	struct webhook	*w = ww->w;
+
 	http_done(ww->defer);
 	conf_unref(ww->conf);
-	free(ww);
+	if (w->nspare < WEBHOOK_SPARE) {
+		ww->next = w->spare;
+		w->spare = ww;
+		w->nspare++;
+	} else
+		free(ww);
 }
 
 /* The gateway went away before its deferred reply was ready. */
@@ -290,15 +332,11 @@ webhook_event(struct webhook *w, struct evhttp_request *req, struct conf *c,
 
 	memset(&rep, 0, sizeof(rep));
 	/* Ready in case the reply must wait for the store. */
-	ww = calloc(1, sizeof(*ww));
-	if (ww != NULL)
-		ww->defer = http_defer(w->http, req, webhook_wait_gone_cb, ww);
-	if (ww == NULL || ww->defer == NULL) {
-		free(ww);
+	ww = webhook_wait_new(w, req);
+	if (ww == NULL) {
 		http_text(req, 500, "Internal Server Error", "internal error");
 		return;
 	}
-	ww->w = w;
 	sr = session_handle(w->sessions, c, ch, ev, &rep, webhook_wait_done_cb,
 	    ww);
 	if (sr == SESSION_PENDING) {
@@ -340,17 +378,11 @@ webhook_sms(struct webhook *w, struct evhttp_request *req, struct conf *c,
 {
 	struct webhook_wait	*ww;
 
-	ww = calloc(1, sizeof(*ww));
-	if (ww != NULL)
-		ww->defer = http_defer(w->http, req, webhook_wait_gone_cb, ww);
-	if (w->sms == NULL || ww == NULL || ww->defer == NULL) {
-		if (ww != NULL && ww->defer != NULL)
-			http_done(ww->defer);
-		free(ww);
+	ww = w->sms != NULL ? webhook_wait_new(w, req) : NULL;
+	if (ww == NULL) {
 		http_text(req, 500, "Internal Server Error", "internal error");
 		return;
 	}
-	ww->w = w;
 	ww->conf = conf_ref(c);
 	ww->ch = ch;
 	sms_inbound(w->sms, c, ch, ev, webhook_sms_answer_cb, ww);
