@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * webhook: the gateways' webhook requests, USSD and SMS. The front end has already refused a
- * body over limits.max_body (413); every other request is checked in one
- * order — path (404), secret (403), method (405), decoding (400) — then
- * translated by its channel adapter (a signature that does not verify is
- * a 403), answered by the session table (USSD) or sms.c (SMS) and
- * encoded back; an SMS channel's delivery reports go to sms.c. Refusals carry a short reason and never echo a value from
- * the request; logs name the channel, not the path (which may hold a
- * secret) or any field.
+ * webhook: the gateways' webhook requests, USSD and SMS. The front end
+ * has already refused a body over limits.max_body (413); every other
+ * request is checked in one order — path (404), secret (403), method
+ * (405), decoding (400) — then translated by its channel adapter (a
+ * signature that does not verify is a 403), answered by the session table
+ * (USSD) or sms.c (SMS) and encoded back; an SMS channel's delivery
+ * reports go to sms.c. Refusals carry a short reason and never echo a
+ * value from the request; logs name the channel, not the path (which may
+ * hold a secret) or any field.
  */
 #include <stdio.h>
 #include <stdlib.h>
