@@ -13,7 +13,6 @@
  */
 #include <sys/stat.h>
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -28,22 +27,12 @@
 
 #include "dbkey.h"
 #include "store.h"
+#include "storeutil.h"
 
 #define REF_CHARS	"ACDEFGHJKLMNPQRTUVWXY3479"
 #define B64URL \
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 #define MAXROWS		128
-
-/* Made by main; each test's directory is inside, all removed at exit. */
-static char	root[32];
-
-/* Per-test state; each test runs in its own process. */
-static struct {
-	char			 dir[64];
-	char			 path[PATH_MAX];
-	struct event_base	*base;
-	struct store		*st;
-} fx;
 
 /* What a row completion saw, with copies of its strings. */
 struct got {
@@ -124,42 +113,27 @@ cp(char *dst, size_t len, const char *src)
 	return dst;
 }
 
-/* Fresh directory, database path and event base for one test. */
-static void
-setup(void)
-{
-	snprintf(fx.dir, sizeof(fx.dir), "%s/t.XXXXXX", root);
-	ck_assert_ptr_nonnull(mkdtemp(fx.dir));
-	snprintf(fx.path, sizeof(fx.path), "%s/hotlined.db", fx.dir);
-	fx.base = event_base_new();
-	ck_assert_ptr_nonnull(fx.base);
-	fx.st = NULL;
-}
-
 /* Remove the database file with its WAL and shared-memory files. */
 static void
 remove_db(void)
 {
-	char	 p[PATH_MAX + 8];
+	char	 p[PATH_MAX + 24];
 
-	unlink(fx.path);
-	snprintf(p, sizeof(p), "%s-wal", fx.path);
+	unlink(su.path);
+	snprintf(p, sizeof(p), "%s-wal", su.path);
 	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", fx.path);
+	snprintf(p, sizeof(p), "%s-shm", su.path);
 	unlink(p);
-	snprintf(p, sizeof(p), "%s.key", fx.path);
-	unlink(p);
+	unlink(su.key);
 }
 
-/* Remove the database and its directory. */
+/* Remove the database and its directory too. */
 static void
 teardown(void)
 {
-	store_free(fx.st);
-	fx.st = NULL;
-	event_base_free(fx.base);
+	su_teardown();
 	remove_db();
-	rmdir(fx.dir);
+	rmdir(su.dir);
 }
 
 /* Open the store on the test's file. */
@@ -167,12 +141,8 @@ static struct store *
 open_store(size_t max_batch)
 {
 	struct store_opts	 o = { max_batch, 0, NULL };
-	char			*cause = NULL;
-	struct store		*st;
 
-	st = store_new(fx.base, fx.path, &o, &cause);
-	ck_assert_msg(st != NULL, "store_new: %s", cause);
-	return st;
+	return su_open(&o);
 }
 
 /* Set the time-out flag. */
@@ -192,10 +162,10 @@ wait_n(const int *count, int want)
 	struct event	*t;
 	int		 timed_out = 0;
 
-	t = evtimer_new(fx.base, timeout_cb, &timed_out);
+	t = evtimer_new(su.base, timeout_cb, &timed_out);
 	evtimer_add(t, &tv);
 	while (*count < want && !timed_out)
-		event_base_loop(fx.base, EVLOOP_ONCE);
+		event_base_loop(su.base, EVLOOP_ONCE);
 	event_free(t);
 	ck_assert_msg(*count == want, "%d of %d completions", *count, want);
 }
@@ -260,7 +230,7 @@ durable_cb(enum store_rc rc, const struct store_callback *row, void *arg)
 	const char	*ref;
 
 	if (row != NULL &&
-	    sqlite3_open_v2(fx.path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    sqlite3_open_v2(su.path, &db, SQLITE_OPEN_READONLY, NULL) ==
 	    SQLITE_OK &&
 	    sqlite3_prepare_v2(db, "SELECT ref FROM callback WHERE id = ?", -1,
 	    &s, NULL) == SQLITE_OK &&
@@ -369,7 +339,7 @@ create_in(const struct store_callback *in, const char *dedup, int64_t now,
     struct got *g)
 {
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_create(fx.st, in, dedup,
+	ck_assert_int_eq(store_callback_create(su.st, in, dedup,
 	    strlen(dedup), 3600, now, row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
@@ -392,7 +362,7 @@ update(int64_t id, const struct store_callback *in, const char *ended,
     int64_t now, struct got *g)
 {
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_update(fx.st, id, in, ended, now,
+	ck_assert_int_eq(store_callback_update(su.st, id, in, ended, now,
 	    row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
@@ -404,7 +374,7 @@ end_intake(int64_t id, const char *how, int64_t now)
 {
 	struct dres	 d = { 0, STORE_ERR, 0 };
 
-	ck_assert_int_eq(store_callback_end(fx.st, id, how, now, done_cb, &d),
+	ck_assert_int_eq(store_callback_end(su.st, id, how, now, done_cb, &d),
 	    0);
 	wait_n(&d.done, 1);
 	return d.rc;
@@ -418,7 +388,7 @@ get(const char *ref, struct got *g)
 
 	snprintf(r, sizeof(r), "%s", ref);
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_get(fx.st, r, row_cb, g), 0);
+	ck_assert_int_eq(store_callback_get(su.st, r, row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
 }
@@ -428,7 +398,7 @@ static void
 list_open(struct list *l)
 {
 	memset(l, 0, sizeof(*l));
-	ck_assert_int_eq(store_callback_list(fx.st, NULL, 0, page_cb, l), 0);
+	ck_assert_int_eq(store_callback_list(su.st, NULL, 0, page_cb, l), 0);
 	wait_n(&l->done, 1);
 	ck_assert_int_eq(l->rc, STORE_OK);
 }
@@ -438,7 +408,7 @@ static void
 list_due(int64_t now, struct list *l)
 {
 	memset(l, 0, sizeof(*l));
-	ck_assert_int_eq(store_callback_due(fx.st, now, 0, list_cb, l), 0);
+	ck_assert_int_eq(store_callback_due(su.st, now, 0, list_cb, l), 0);
 	wait_n(&l->done, 1);
 	ck_assert_int_eq(l->rc, STORE_OK);
 }
@@ -448,7 +418,7 @@ static void
 outbox_due(int64_t now, struct odue *d)
 {
 	memset(d, 0, sizeof(*d));
-	ck_assert_int_eq(store_outbox_due(fx.st, now, 0, due_cb, d), 0);
+	ck_assert_int_eq(store_outbox_due(su.st, now, 0, due_cb, d), 0);
 	wait_n(&d->done, 1);
 	ck_assert_int_eq(d->rc, STORE_OK);
 }
@@ -458,7 +428,7 @@ static enum store_rc
 history(const char *ref, struct hist *h)
 {
 	memset(h, 0, sizeof(*h));
-	ck_assert_int_eq(store_callback_history(fx.st, ref, hist_cb, h), 0);
+	ck_assert_int_eq(store_callback_history(su.st, ref, hist_cb, h), 0);
 	wait_n(&h->done, 1);
 	return h->rc;
 }
@@ -490,7 +460,7 @@ result_tell(int64_t id, enum store_delivery d, int64_t next_at,
 	sr.tell = tell;
 	sr.ntell = ntell;
 	sr.tell_detail = "alert to c1 failed: supervisors told";
-	ck_assert_int_eq(store_outbox_result(fx.st, id, &sr, now, result_cb,
+	ck_assert_int_eq(store_outbox_result(su.st, id, &sr, now, result_cb,
 	    &r), 0);
 	wait_n(&r.done, 1);
 	if (told != NULL)
@@ -517,13 +487,13 @@ change(int kind, const char *ref0, const char *who, int64_t now,
 	snprintf(ref, sizeof(ref), "%s", ref0);
 	memset(g, 0, sizeof(*g));
 	if (kind == 'c')
-		rc = store_callback_claim(fx.st, ref, who, now + 1800, now,
+		rc = store_callback_claim(su.st, ref, who, now + 1800, now,
 		    row_cb, g);
 	else if (kind == 'r')
-		rc = store_callback_release(fx.st, ref, who, 0, now, row_cb,
+		rc = store_callback_release(su.st, ref, who, 0, now, row_cb,
 		    g);
 	else
-		rc = store_callback_complete(fx.st, ref, who, "called back",
+		rc = store_callback_complete(su.st, ref, who, "called back",
 		    now, row_cb, g);
 	ck_assert_int_eq(rc, 0);
 	wait_n(&g->done, 1);
@@ -539,7 +509,7 @@ release(const char *ref0, const char *who, int any, int64_t now,
 
 	snprintf(ref, sizeof(ref), "%s", ref0);
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_release(fx.st, ref, who, any, now,
+	ck_assert_int_eq(store_callback_release(su.st, ref, who, any, now,
 	    row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
@@ -554,7 +524,7 @@ complete(const char *ref0, const char *who, const char *outcome, int64_t now,
 
 	snprintf(ref, sizeof(ref), "%s", ref0);
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_complete(fx.st, ref, who, outcome, now,
+	ck_assert_int_eq(store_callback_complete(su.st, ref, who, outcome, now,
 	    row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
@@ -569,7 +539,7 @@ attempt(const char *ref0, const char *who, int max, int64_t next_at,
 
 	snprintf(ref, sizeof(ref), "%s", ref0);
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_attempt(fx.st, ref, who, max, next_at,
+	ck_assert_int_eq(store_callback_attempt(su.st, ref, who, max, next_at,
 	    now, row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
@@ -584,7 +554,7 @@ reassign(const char *ref0, const char *who, const char *to, int64_t now,
 
 	snprintf(ref, sizeof(ref), "%s", ref0);
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_reassign(fx.st, ref, who, to, now,
+	ck_assert_int_eq(store_callback_reassign(su.st, ref, who, to, now,
 	    row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
@@ -595,7 +565,7 @@ static enum store_rc
 expire(int64_t id, int64_t claimed_at, int64_t now, struct got *g)
 {
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_expire(fx.st, id, claimed_at, now,
+	ck_assert_int_eq(store_callback_expire(su.st, id, claimed_at, now,
 	    row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
@@ -612,7 +582,7 @@ alert(int64_t id, int64_t next, int64_t now)
 	out.recipient = "c1";
 	out.transport = "webhook";
 	out.kind = "callback.created";
-	ck_assert_int_eq(store_callback_dispatch(fx.st, id, STORE_ALERTED,
+	ck_assert_int_eq(store_callback_dispatch(su.st, id, STORE_ALERTED,
 	    next, 1, "alerted", "to c1", &out, 1, now, done_cb, &r), 0);
 	wait_n(&r.done, 1);
 	ck_assert_int_eq(r.rc, STORE_OK);
@@ -634,7 +604,7 @@ page(const struct list *prev, size_t i, size_t limit, struct list *l)
 		c.id = prev->id[i];
 	}
 	memset(l, 0, sizeof(*l));
-	ck_assert_int_eq(store_callback_list(fx.st, prev != NULL ? &c : NULL,
+	ck_assert_int_eq(store_callback_list(su.st, prev != NULL ? &c : NULL,
 	    limit, page_cb, l), 0);
 	wait_n(&l->done, 1);
 	ck_assert_int_eq(l->rc, STORE_OK);
@@ -673,31 +643,6 @@ close_request(const char *ref0, int64_t now)
 	ck_assert_int_eq(change('c', ref, "c9", now, &g), STORE_OK);
 	ck_assert_int_eq(change('x', ref, "c9", now, &g), STORE_OK);
 	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
-}
-
-/*
- * Count the rows of a table through a second connection, which can open
- * sealed values with dec(value, column, id) once the key file exists.
- */
-static int
-count_rows(const char *sql)
-{
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	char		 key[PATH_MAX + 8];
-	int		 n = -1;
-
-	ck_assert_int_eq(sqlite3_open_v2(fx.path, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	snprintf(key, sizeof(key), "%s.key", fx.path);
-	if (access(key, F_OK) == 0)
-		ck_assert_int_eq(dbkey_attach(db, key), 0);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return n;
 }
 
 /* Schema version 1 as the first release created it (migration step 1). */
@@ -789,7 +734,7 @@ make_v1(void)
 	sqlite3	*db;
 	char	*err = NULL;
 
-	ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(su.path, &db), SQLITE_OK);
 	if (sqlite3_exec(db, v1_schema, NULL, NULL, &err) != SQLITE_OK ||
 	    sqlite3_exec(db, v1_rows, NULL, NULL, &err) != SQLITE_OK)
 		ck_abort_msg("version 1 file: %s", err);
@@ -808,14 +753,14 @@ START_TEST(test_migrate)
 	struct hist	 h;
 	struct odue	 d;
 
-	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 6);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 6);
+	su.st = open_store(0);
+	ck_assert_int_eq(store_schema_version(su.st), 6);
+	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 6);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
-	store_free(fx.st);
+	store_free(su.st);
 
-	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 6);
+	su.st = open_store(0);
+	ck_assert_int_eq(store_schema_version(su.st), 6);
 	ck_assert_int_eq(get(g.row.ref, &g2), STORE_OK);
 	ck_assert_int_eq(g2.row.id, g.row.id);
 	ck_assert_str_eq(g2.row.phone, "+85512345678");
@@ -823,24 +768,24 @@ START_TEST(test_migrate)
 	ck_assert_int_eq(create("at:s1", "+85599999999", 1001, &g2),
 	    STORE_DUP);
 	ck_assert_str_eq(g2.row.ref, g.row.ref);
-	store_free(fx.st);
-	fx.st = NULL;
+	store_free(su.st);
+	su.st = NULL;
 	remove_db();
 
 	make_v1();
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 1);
-	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 6);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 6);
+	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 1);
+	su.st = open_store(0);
+	ck_assert_int_eq(store_schema_version(su.st), 6);
+	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 6);
 	/* The in-file hash key is gone; the key file's check took it. */
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM meta WHERE "
 	    "key = 'dedup_key'"), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM meta WHERE "
 	    "key = 'key_check' AND length(value) = 32"), 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback WHERE "
 	    "typeof(phone) = 'blob' AND dec(phone, 'callback.phone', id) "
 	    "LIKE '+8551234560_'"), 3);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 3);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 3);
 
 	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
 	ck_assert_int_eq(g.row.id, 1);
@@ -913,18 +858,18 @@ START_TEST(test_migrate)
 	ck_assert_int_eq(g.row.id, 1);
 	ck_assert_int_eq(complete("D7LG9C", "c1", "unsafe", 1320, &g),
 	    STORE_OK);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM mark"), 2);
 	ck_assert_int_eq(create("at:s9", "+85511111111", 1330, &g), STORE_OK);
 	ck_assert_int_eq(g.row.warn_unsafe, 1);
-	store_free(fx.st);
+	store_free(su.st);
 
-	fx.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(fx.st), 6);
+	su.st = open_store(0);
+	ck_assert_int_eq(store_schema_version(su.st), 6);
 	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
 	ck_assert_int_eq(g.row.attempts, 1);
 	ck_assert_int_eq(g.row.asked_again, 1);
 	ck_assert_int_eq(g.row.call_from, 1310);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 5);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 5);
 }
 END_TEST
 
@@ -936,14 +881,14 @@ START_TEST(test_create)
 	struct hist		 h;
 	size_t			 i;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	memset(&g, 0, sizeof(g));
 	in.next_action_at = 1000;
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:s1", 5, 3600,
+	ck_assert_int_eq(store_callback_create(su.st, &in, "at:s1", 5, 3600,
 	    1000, durable_cb, &g), 0);
-	ck_assert_uint_eq(store_pending(fx.st), 1);
+	ck_assert_uint_eq(store_pending(su.st), 1);
 	wait_n(&g.done, 1);
-	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_uint_eq(store_pending(su.st), 0);
 	ck_assert_int_eq(g.rc, STORE_OK);
 	ck_assert_int_eq(g.durable, 1);
 	ck_assert_uint_eq(strlen(g.row.ref), 6);
@@ -993,15 +938,15 @@ START_TEST(test_fields_get)
 	struct got		 g;
 	int			 n = 0;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	in.safe_to_call = "no";
 	in.safe_number = "+85511111111";
 	in.window = "evening";
 	memset(&g, 0, sizeof(g));
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "x", 1, 3600, 50,
+	ck_assert_int_eq(store_callback_create(su.st, &in, "x", 1, 3600, 50,
 	    row_cb, &g), 0);
 	wait_n(&g.done, 1);
-	ck_assert_int_eq(store_callback_get(fx.st, g.row.ref, fields_cb, &n),
+	ck_assert_int_eq(store_callback_get(su.st, g.row.ref, fields_cb, &n),
 	    0);
 	wait_n(&n, 1);
 }
@@ -1014,7 +959,7 @@ START_TEST(test_dup)
 	struct hist	 h;
 	struct list	 l;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
 	ck_assert_int_eq(create("at:s1", "+85599999999", 1005, &b), STORE_DUP);
 	ck_assert_int_eq(b.has_row, 1);
@@ -1026,12 +971,12 @@ START_TEST(test_dup)
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
 	ck_assert_uint_eq(h.n, 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history"), 1);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history"), 1);
 
 	/* Another session of another caller is another request. */
 	ck_assert_int_eq(create("at:s2", "+85512340000", 1006, &c), STORE_OK);
 	ck_assert_str_ne(c.row.ref, a.row.ref);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 2);
 }
 END_TEST
 
@@ -1043,7 +988,7 @@ START_TEST(test_dup_window)
 {
 	struct got	 a, b, c;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
 	/* create() uses a one-hour window. */
 	ck_assert_int_eq(create("at:s1", "+85512345678", 4599, &b), STORE_DUP);
@@ -1051,7 +996,7 @@ START_TEST(test_dup_window)
 	ck_assert_int_eq(create("at:s1", "+85599999999", 4601, &c), STORE_OK);
 	ck_assert_str_ne(c.row.ref, a.row.ref);
 	ck_assert_str_eq(c.row.phone, "+85599999999");
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 2);
 	/* The retried hop of the new session finds the new request. */
 	ck_assert_int_eq(create("at:s1", "+85599999999", 4610, &b), STORE_DUP);
 	ck_assert_str_eq(b.row.ref, c.row.ref);
@@ -1073,8 +1018,8 @@ START_TEST(test_group_commit)
 	char			 sid[32], phone[100][16];
 	int			 i, k, done = 0;
 
-	fx.st = open_store(_i == 0 ? 0 : 1);
-	ck_assert_int_eq(store_count_commits(fx.st, &commits), 0);
+	su.st = open_store(_i == 0 ? 0 : 1);
+	ck_assert_int_eq(store_count_commits(su.st, &commits), 0);
 	g = calloc(100, sizeof(*g));
 	ck_assert_ptr_nonnull(g);
 	for (i = 0; i < 100; i++) {
@@ -1082,19 +1027,19 @@ START_TEST(test_group_commit)
 		snprintf(phone[i], sizeof(phone[i]), "+8551200%04d", i);
 		in.phone = phone[i];
 		snprintf(sid, sizeof(sid), "at:session-%d", i);
-		ck_assert_int_eq(store_callback_create(fx.st, &in, sid,
+		ck_assert_int_eq(store_callback_create(su.st, &in, sid,
 		    strlen(sid), 3600, 1000 + i, row_cb, &g[i]), 0);
 	}
 	/* Nothing completes before the loop runs. */
-	ck_assert_uint_eq(store_pending(fx.st), 100);
+	ck_assert_uint_eq(store_pending(su.st), 100);
 	for (;;) {
 		for (i = 0, done = 0; i < 100; i++)
 			done += g[i].done;
 		if (done == 100)
 			break;
-		event_base_loop(fx.base, EVLOOP_ONCE);
+		event_base_loop(su.base, EVLOOP_ONCE);
 	}
-	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_uint_eq(store_pending(su.st), 0);
 	/* Read before anything else runs: the 100 creates' COMMITs only. */
 	n = atomic_load(&commits);
 	if (_i == 0)
@@ -1114,7 +1059,7 @@ START_TEST(test_group_commit)
 	ck_assert_uint_eq(l.n, 100);
 	for (i = 0; i < 100; i++)	/* oldest first */
 		ck_assert_str_eq(l.ref[i], g[i].row.ref);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history"), 100);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history"), 100);
 	free(g);
 }
 END_TEST
@@ -1136,17 +1081,17 @@ START_TEST(test_batch_failure)
 	sqlite3			*db;
 	int			 n;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:a", "+85512345678", 1000, &a), STORE_OK);
 
-	ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(su.path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
 	    SQLITE_OK);
 	memset(&first, 0, sizeof(first));
 	memset(&b, 0, sizeof(b));
 	memset(&claim, 0, sizeof(claim));
 	memset(&c, 0, sizeof(c));
-	ck_assert_int_eq(store_callback_get(fx.st, a.row.ref, row_cb, &first),
+	ck_assert_int_eq(store_callback_get(su.st, a.row.ref, row_cb, &first),
 	    0);
 	usleep(200 * 1000);	/* the thread takes it and waits for the lock */
 
@@ -1158,15 +1103,15 @@ START_TEST(test_batch_failure)
 	out[1].transport = "webhook";
 	out[1].kind = "callback.created";
 	in.phone = "+85512340001";
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:b", 4, 3600,
+	ck_assert_int_eq(store_callback_create(su.st, &in, "at:b", 4, 3600,
 	    1001, row_cb, &b), 0);
-	ck_assert_int_eq(store_callback_claim(fx.st, "NOSUCH", "c1", 2801,
+	ck_assert_int_eq(store_callback_claim(su.st, "NOSUCH", "c1", 2801,
 	    1001, row_cb, &claim), 0);
-	ck_assert_int_eq(store_callback_dispatch(fx.st, a.row.id,
+	ck_assert_int_eq(store_callback_dispatch(su.st, a.row.id,
 	    STORE_ALERTED, 1300, 1, "alerted", NULL, out, 2, 1001, done_cb,
 	    &disp), 0);
 	in.phone = "+85512340002";
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:c", 4, 3600,
+	ck_assert_int_eq(store_callback_create(su.st, &in, "at:c", 4, 3600,
 	    1002, row_cb, &c), 0);
 	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
 	    SQLITE_OK);
@@ -1176,7 +1121,7 @@ START_TEST(test_batch_failure)
 		n = first.done + b.done + claim.done + disp.done + c.done;
 		if (n == 5)
 			break;
-		event_base_loop(fx.base, EVLOOP_ONCE);
+		event_base_loop(su.base, EVLOOP_ONCE);
 	}
 	ck_assert_int_eq(first.rc, STORE_OK);
 	ck_assert_int_eq(b.rc, STORE_OK);
@@ -1192,7 +1137,7 @@ START_TEST(test_batch_failure)
 	ck_assert_int_eq(a.row.next_action_at, 1000);
 	ck_assert_int_eq(history(a.row.ref, &h), STORE_OK);
 	ck_assert_uint_eq(h.n, 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox"), 0);
 	/* The creates around it committed. */
 	list_open(&l);
 	ck_assert_uint_eq(l.n, 3);
@@ -1212,7 +1157,7 @@ START_TEST(test_dispatch)
 	struct hist		 h;
 	size_t			 i, k;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	list_due(999, &l);
 	ck_assert_uint_eq(l.n, 0);
@@ -1229,7 +1174,7 @@ START_TEST(test_dispatch)
 	out[1].transport = "webhook";
 	out[1].target = 1;
 	out[1].kind = "callback.created";
-	ck_assert_int_eq(store_callback_dispatch(fx.st, g.row.id,
+	ck_assert_int_eq(store_callback_dispatch(su.st, g.row.id,
 	    STORE_ALERTED, 1300, 1, "alerted", "2 alerts", out, 2, 1001,
 	    done_cb, &r), 0);
 	wait_n(&r.done, 1);
@@ -1285,9 +1230,9 @@ START_TEST(test_dispatch)
 	    STORE_OK);
 	outbox_due(5000, &d2);
 	ck_assert_uint_eq(d2.n, 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox WHERE "
 	    "state = 1 AND attempts = 2"), 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox WHERE "
 	    "state = 2 AND attempts = 1 AND last_error = 'http 500'"), 1);
 	ck_assert_int_eq(get(g.row.ref, &g), STORE_OK);
 	ck_assert_int_eq(g.row.failures, 1);
@@ -1312,7 +1257,7 @@ START_TEST(test_dispatch)
 	/* Claimed: the dispatcher may not touch it. */
 	ck_assert_int_eq(change('c', g.row.ref, "c1", 1201, &g), STORE_OK);
 	memset(&r, 0, sizeof(r));
-	ck_assert_int_eq(store_callback_dispatch(fx.st, g.row.id,
+	ck_assert_int_eq(store_callback_dispatch(su.st, g.row.id,
 	    STORE_ALERTED, 1500, 2, "escalated", NULL, out, 2, 1202,
 	    done_cb, &r), 0);
 	wait_n(&r.done, 1);
@@ -1322,12 +1267,12 @@ START_TEST(test_dispatch)
 	ck_assert_int_eq(g.row.rounds, 1);
 	/* The claim's expiry (change() claims for 1800 s). */
 	ck_assert_int_eq(g.row.next_action_at, 1201 + 1800);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox"), 2);
 	ck_assert_int_eq(history(g.row.ref, &h), STORE_OK);
 	ck_assert_uint_eq(h.n, 4);
 	ck_assert_str_eq(h.event[3], "claimed");
 	memset(&r, 0, sizeof(r));
-	ck_assert_int_eq(store_callback_dispatch(fx.st, 999999, STORE_ALERTED,
+	ck_assert_int_eq(store_callback_dispatch(su.st, 999999, STORE_ALERTED,
 	    1500, 2, "escalated", NULL, NULL, 0, 1202, done_cb, &r), 0);
 	wait_n(&r.done, 1);
 	ck_assert_int_eq(r.rc, STORE_NOTFOUND);
@@ -1348,7 +1293,7 @@ START_TEST(test_give_up_tells)
 	size_t			 told = 99;
 	int			 k;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	ck_assert_int_eq(create("at:s2", "+85512345679", 1000, &g2), STORE_OK);
 	memset(out, 0, sizeof(out));
@@ -1365,7 +1310,7 @@ START_TEST(test_give_up_tells)
 	tell[1].kind = "alert.failed";
 	for (k = 0; k < 2; k++) {
 		memset(&r, 0, sizeof(r));
-		ck_assert_int_eq(store_callback_dispatch(fx.st, k == 0 ?
+		ck_assert_int_eq(store_callback_dispatch(su.st, k == 0 ?
 		    g.row.id : g2.row.id, STORE_ALERTED, 1300, 1, "alerted",
 		    NULL, out, 1, 1001, done_cb, &r), 0);
 		wait_n(&r.done, 1);
@@ -1387,26 +1332,26 @@ START_TEST(test_give_up_tells)
 	ck_assert_int_eq(d2.target[2], 1);
 	ck_assert_uint_eq(strlen(d2.msg_id[1]), 28);
 	ck_assert_str_ne(d2.msg_id[1], d2.msg_id[2]);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history WHERE "
 	    "event = 'escalated' AND dec(detail, 'history.detail', id) = "
 	    "'alert to c1 failed: supervisors told'"), 1);
 	/* Told again (the same give-up replayed): nothing new, no error. */
 	ck_assert_int_eq(result_tell(d.id[0], STORE_GAVE_UP, 0, "HTTP 500",
 	    1101, tell, 2, &told), STORE_CONFLICT);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 4);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox"), 4);
 
 	/* The supervisors' alert fails too: nobody further is told. */
 	ck_assert_int_eq(result_tell(d2.id[1], STORE_GAVE_UP, 0, "HTTP 500",
 	    1102, tell, 2, &told), STORE_OK);
 	ck_assert_uint_eq(told, 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 4);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox"), 4);
 
 	/* Claimed before its alert was given up: no supervisors' alert. */
 	ck_assert_int_eq(change('c', g2.row.ref, "c2", 1103, &g2), STORE_OK);
 	ck_assert_int_eq(result_tell(d.id[1], STORE_GAVE_UP, 0, "HTTP 410",
 	    1104, tell, 2, &told), STORE_OK);
 	ck_assert_uint_eq(told, 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 4);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox"), 4);
 	ck_assert_int_eq(get(g2.row.ref, &g2), STORE_OK);
 	ck_assert_int_eq(g2.row.failures, 1);
 }
@@ -1418,16 +1363,16 @@ START_TEST(test_claim)
 	struct got	 g, c1, c2;
 	struct list	 l;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	memset(&c1, 0, sizeof(c1));
 	memset(&c2, 0, sizeof(c2));
-	ck_assert_int_eq(store_callback_claim(fx.st, g.row.ref, "c1", 2810,
+	ck_assert_int_eq(store_callback_claim(su.st, g.row.ref, "c1", 2810,
 	    1010, row_cb, &c1), 0);
-	ck_assert_int_eq(store_callback_claim(fx.st, g.row.ref, "c2", 2810,
+	ck_assert_int_eq(store_callback_claim(su.st, g.row.ref, "c2", 2810,
 	    1010, row_cb, &c2), 0);
 	while (c1.done + c2.done < 2)
-		event_base_loop(fx.base, EVLOOP_ONCE);
+		event_base_loop(su.base, EVLOOP_ONCE);
 	/* The writer serialises them in queue order: c1 wins. */
 	ck_assert_int_eq(c1.rc, STORE_OK);
 	ck_assert_int_eq(c2.rc, STORE_CONFLICT);
@@ -1441,7 +1386,7 @@ START_TEST(test_claim)
 	/* Again by the same counsellor: fine, no change. */
 	ck_assert_int_eq(change('c', g.row.ref, "c1", 1020, &g), STORE_OK);
 	ck_assert_str_eq(g.row.claimed_by, "c1");
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history WHERE "
 	    "event = 'claimed'"), 1);
 
 	/* Only the claimant releases; then it is due again at once. */
@@ -1503,7 +1448,7 @@ START_TEST(test_history)
 	struct hist	 h;
 	size_t		 i;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	ck_assert_int_eq(create("at:s2", "+85512340000", 1000, &other),
 	    STORE_OK);
@@ -1542,7 +1487,7 @@ START_TEST(test_intake)
 	struct got		 g, u;
 	struct hist		 h;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	in.intake = 1;
 	in.urgent = 0;
 	in.window = NULL;
@@ -1590,7 +1535,7 @@ START_TEST(test_intake)
 	ck_assert_int_eq(u.row.urgent, 1);
 	ck_assert_int_eq(u.row.next_action_at, 1010);
 	ck_assert_int_eq(u.row.updated_at, 1015);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 1);
 
 	/* She hangs up: intake is over, how is kept, still due at 1010. */
 	ck_assert_int_eq(end_intake(g.row.id, "hung_up", 1020), STORE_OK);
@@ -1624,7 +1569,7 @@ START_TEST(test_intake_end)
 	struct store_callback	 in = sample("+85512345678");
 	struct got		 a, b, c, u;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	in.intake = 1;
 	in.next_action_at = 1600;
 	in.call_from = 1000;
@@ -1684,7 +1629,7 @@ START_TEST(test_update_schedule)
 	struct store_callback	 in = sample("+85512345678");
 	struct got		 o, a, c, m, u;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	in.intake = 1;
 	in.next_action_at = 1600;
 	in.call_from = 1000;
@@ -1757,7 +1702,7 @@ START_TEST(test_asked_again)
 	struct got		 a, b;
 	struct hist		 h;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	in.urgent = 0;
 	in.window = "evening";
 	in.cover = "friend";
@@ -1794,7 +1739,7 @@ START_TEST(test_asked_again)
 	ck_assert_str_eq(b.row.safe_number, "+85511111111");
 	ck_assert_int_eq(b.row.created_at, 1000);
 	ck_assert_int_eq(b.row.updated_at, 1100);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 1);
 	/*
 	 * That session's next answer updates the row with what it knows;
 	 * what it has not asked yet keeps her earlier answers (above all
@@ -1855,7 +1800,7 @@ START_TEST(test_asked_again)
 	ck_assert_int_eq(b.row.asked_again, 0);
 	ck_assert_int_eq(b.row.urgent, 0);
 	ck_assert_ptr_null(b.row.reason);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 2);
 	ck_assert_int_eq(history(b.row.ref, &h), STORE_OK);
 	ck_assert_uint_eq(h.n, 1);
 	check_event(&h, 0, 1600, "created", "system", NULL);
@@ -1872,7 +1817,7 @@ START_TEST(test_unsafe)
 	struct store_callback	 in = sample("+85512345678");
 	struct got		 a, g;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	in.safe_to_call = "no";
 	in.safe_number = "+85511111111";
 	in.next_action_at = 1000;
@@ -1884,7 +1829,7 @@ START_TEST(test_unsafe)
 	    STORE_OK);
 	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
 	ck_assert_str_eq(g.row.outcome, "unsafe");
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM mark WHERE "
 	    "kind = 'unsafe' AND created_at = 1100"), 2);
 
 	/* From the number she called from. */
@@ -1920,7 +1865,7 @@ START_TEST(test_unsafe)
 	ck_assert_int_eq(change('c', g.row.ref, "c1", 1310, &g), STORE_OK);
 	ck_assert_int_eq(complete(g.row.ref, "c1", "wrong_number", 1320, &g),
 	    STORE_OK);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM mark"), 2);
 	in.safe_number = NULL;
 	ck_assert_int_eq(create_in(&in, "at:s7", 1400, &g), STORE_OK);
 	ck_assert_int_eq(g.row.warn_unsafe, 0);
@@ -1940,7 +1885,7 @@ START_TEST(test_attempt)
 	struct got	 a, g;
 	struct hist	 h;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
 	ck_assert_int_eq(change('c', a.row.ref, "c1", 1010, &g), STORE_OK);
 	ck_assert_int_eq(attempt(a.row.ref, "c2", 3, 1900, 1100, &g),
@@ -2029,7 +1974,7 @@ START_TEST(test_reassign)
 	};
 	size_t		 i;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:o", "+85512345678", 1000, &o), STORE_OK);
 	ck_assert_int_eq(create("at:a", "+85512340001", 1000, &a), STORE_OK);
 	alert(a.row.id, 1300, 1001);
@@ -2049,7 +1994,7 @@ START_TEST(test_reassign)
 		ck_assert_int_eq(history(all[i]->row.ref, &h), STORE_OK);
 		check_event(&h, h.n - 1, 1100, "reassigned", "s1", detail[i]);
 	}
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history WHERE "
 	    "event = 'reassigned'"), 3);
 
 	/* The claim moved: the former holder cannot complete, c2 can. */
@@ -2068,7 +2013,7 @@ START_TEST(test_reassign)
 	ck_assert_int_eq(reassign("NOSUCH", "s1", "c3", 1300, &g),
 	    STORE_NOTFOUND);
 	ck_assert_int_eq(g.has_row, 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history WHERE "
 	    "event = 'reassigned'"), 3);
 }
 END_TEST
@@ -2083,7 +2028,7 @@ START_TEST(test_release_any)
 	struct got	 a, g;
 	struct hist	 h;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
 	ck_assert_int_eq(change('c', a.row.ref, "c1", 1010, &g), STORE_OK);
 	ck_assert_int_eq(release(a.row.ref, "s1", 0, 1100, &g),
@@ -2125,7 +2070,7 @@ START_TEST(test_expire)
 	struct got	 a, g;
 	struct hist	 h;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
 	ck_assert_int_eq(change('c', a.row.ref, "c1", 1010, &g), STORE_OK);
 	ck_assert_int_eq(g.row.claimed_at, 1010);
@@ -2165,7 +2110,7 @@ START_TEST(test_expire)
 	ck_assert_int_eq(change('x', a.row.ref, "c3", 2950, &g), STORE_OK);
 	ck_assert_int_eq(expire(a.row.id, 2900, 4700, &g), STORE_CONFLICT);
 	ck_assert_int_eq(g.row.state, STORE_COMPLETED);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history WHERE "
 	    "event = 'claim_expired'"), 1);
 	ck_assert_int_eq(expire(999999, 1, 2000, &g), STORE_NOTFOUND);
 	ck_assert_int_eq(g.has_row, 0);
@@ -2194,7 +2139,7 @@ START_TEST(test_list)
 	char			 sid[16], phone[7][16];
 	size_t			 i;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	for (i = 0; i < 7; i++) {
 		snprintf(sid, sizeof(sid), "at:s%zu", i);
 		snprintf(phone[i], sizeof(phone[i]), "+8551234000%zu", i);
@@ -2265,7 +2210,7 @@ view_page(enum store_view v, const char *who, const struct list *prev,
 		c.id = prev->id[i];
 	}
 	memset(l, 0, sizeof(*l));
-	ck_assert_int_eq(store_callback_view(fx.st, v, who, prev != NULL ?
+	ck_assert_int_eq(store_callback_view(su.st, v, who, prev != NULL ?
 	    &c : NULL, limit, page_cb, l), 0);
 	wait_n(&l->done, 1);
 	ck_assert_int_eq(l->rc, STORE_OK);
@@ -2312,7 +2257,7 @@ START_TEST(test_view)
 	char			 sid[16], phone[7][16];
 	size_t			 i;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	for (i = 0; i < 7; i++) {
 		snprintf(sid, sizeof(sid), "at:s%zu", i);
 		snprintf(phone[i], sizeof(phone[i]), "+8551234000%zu", i);
@@ -2384,11 +2329,11 @@ START_TEST(test_view)
 	ck_assert_str_eq(l.ref[1], g[4].row.ref);
 
 	/* MINE needs who; an unknown view is refused. */
-	ck_assert_int_eq(store_callback_view(fx.st, STORE_VIEW_MINE, NULL,
+	ck_assert_int_eq(store_callback_view(su.st, STORE_VIEW_MINE, NULL,
 	    NULL, 0, page_cb, &l), -1);
-	ck_assert_int_eq(store_callback_view(fx.st, (enum store_view)99,
+	ck_assert_int_eq(store_callback_view(su.st, (enum store_view)99,
 	    NULL, NULL, 0, page_cb, &l), -1);
-	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_uint_eq(store_pending(su.st), 0);
 }
 END_TEST
 
@@ -2401,7 +2346,7 @@ note(const char *ref0, const char *who, const char *text, int64_t now,
 
 	snprintf(ref, sizeof(ref), "%s", ref0);
 	memset(g, 0, sizeof(*g));
-	ck_assert_int_eq(store_callback_note(fx.st, ref, who, text, now,
+	ck_assert_int_eq(store_callback_note(su.st, ref, who, text, now,
 	    row_cb, g), 0);
 	wait_n(&g->done, 1);
 	return g->rc;
@@ -2418,7 +2363,7 @@ START_TEST(test_note)
 	struct got	 a, g;
 	struct hist	 h;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &a), STORE_OK);
 	ck_assert_int_eq(note(a.row.ref, "c1", "call after six, say clinic",
 	    1100, &g), STORE_OK);
@@ -2449,25 +2394,25 @@ START_TEST(test_note)
 	memset(text, 'n', sizeof(text));
 	text[STORE_NOTE_MAX] = '\0';
 	ck_assert_int_eq(note(a.row.ref, "c1", text, 1400, &g), STORE_OK);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history WHERE "
 	    "event = 'note' AND length(dec(detail, 'history.detail', id)) = "
 	    "280"), 1);
 	text[STORE_NOTE_MAX] = 'n';
 	text[STORE_NOTE_MAX + 1] = '\0';
-	ck_assert_int_eq(store_callback_note(fx.st, a.row.ref, "c1", text,
+	ck_assert_int_eq(store_callback_note(su.st, a.row.ref, "c1", text,
 	    1500, row_cb, &g), -1);
-	ck_assert_int_eq(store_callback_note(fx.st, a.row.ref, "c1", NULL,
+	ck_assert_int_eq(store_callback_note(su.st, a.row.ref, "c1", NULL,
 	    1500, row_cb, &g), -1);
-	ck_assert_int_eq(store_callback_note(fx.st, a.row.ref, NULL, "x",
+	ck_assert_int_eq(store_callback_note(su.st, a.row.ref, NULL, "x",
 	    1500, row_cb, &g), -1);
-	ck_assert_uint_eq(store_pending(fx.st), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	ck_assert_uint_eq(store_pending(su.st), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history WHERE "
 	    "event = 'note'"), 4);
 
 	ck_assert_int_eq(note("NOSUCH", "c1", "hello", 1600, &g),
 	    STORE_NOTFOUND);
 	ck_assert_int_eq(g.has_row, 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history WHERE "
 	    "event = 'note'"), 4);
 }
 END_TEST
@@ -2519,7 +2464,7 @@ static void
 outbox_failing(int64_t since, size_t max, struct failing *f)
 {
 	memset(f, 0, sizeof(*f));
-	ck_assert_int_eq(store_outbox_failing(fx.st, since, max, failing_cb,
+	ck_assert_int_eq(store_outbox_failing(su.st, since, max, failing_cb,
 	    f), 0);
 	wait_n(&f->done, 1);
 	ck_assert_int_eq(f->rc, STORE_OK);
@@ -2537,7 +2482,7 @@ alert_to(int64_t id, const char *recipient, const char *transport,
 	out.recipient = recipient;
 	out.transport = transport;
 	out.kind = "callback.created";
-	ck_assert_int_eq(store_callback_dispatch(fx.st, id, STORE_ALERTED,
+	ck_assert_int_eq(store_callback_dispatch(su.st, id, STORE_ALERTED,
 	    now + 300, 1, "alerted", NULL, &out, 1, now, done_cb, &r), 0);
 	wait_n(&r.done, 1);
 	ck_assert_int_eq(r.rc, STORE_OK);
@@ -2557,7 +2502,7 @@ START_TEST(test_failing)
 	char		 who[8];
 	size_t		 i;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:s1", "+85512345671", 1000, &a), STORE_OK);
 	ck_assert_int_eq(create("at:s2", "+85512345672", 1000, &b), STORE_OK);
 	ck_assert_int_eq(create("at:s3", "+85512345673", 1000, &c), STORE_OK);
@@ -2664,7 +2609,7 @@ static enum store_rc
 meta_get(const char *key, struct val *v)
 {
 	memset(v, 0, sizeof(*v));
-	ck_assert_int_eq(store_meta_get(fx.st, key, value_cb, v), 0);
+	ck_assert_int_eq(store_meta_get(su.st, key, value_cb, v), 0);
 	wait_n(&v->done, 1);
 	return v->rc;
 }
@@ -2675,7 +2620,7 @@ meta_set(const char *key, const char *value)
 {
 	struct dres	 d = { 0, STORE_ERR, 0 };
 
-	ck_assert_int_eq(store_meta_set(fx.st, key, value, done_cb, &d), 0);
+	ck_assert_int_eq(store_meta_set(su.st, key, value, done_cb, &d), 0);
 	wait_n(&d.done, 1);
 	return d.rc;
 }
@@ -2688,7 +2633,7 @@ START_TEST(test_meta)
 {
 	struct val	 v;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(meta_get("state.telegram.offset", &v),
 	    STORE_NOTFOUND);
 	ck_assert_int_eq(v.has_value, 0);
@@ -2700,10 +2645,10 @@ START_TEST(test_meta)
 	    STORE_OK);
 	ck_assert_int_eq(meta_get("state.telegram.offset", &v), STORE_OK);
 	ck_assert_str_eq(v.value, "98765");
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE key = "
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM meta WHERE key = "
 	    "'state.telegram.offset' AND typeof(value) = 'text'"), 1);
 	/* Another key is another value; no completion is fine. */
-	ck_assert_int_eq(store_meta_set(fx.st, "state.other", "", NULL, NULL),
+	ck_assert_int_eq(store_meta_set(su.st, "state.other", "", NULL, NULL),
 	    0);
 	ck_assert_int_eq(meta_get("state.other", &v), STORE_OK);
 	ck_assert_str_eq(v.value, "");
@@ -2711,25 +2656,25 @@ START_TEST(test_meta)
 	ck_assert_str_eq(v.value, "98765");
 
 	/* The dedup key, or anything not "state.", is refused. */
-	ck_assert_int_eq(store_meta_get(fx.st, "dedup_key", value_cb, &v),
+	ck_assert_int_eq(store_meta_get(su.st, "dedup_key", value_cb, &v),
 	    -1);
-	ck_assert_int_eq(store_meta_set(fx.st, "dedup_key", "x", done_cb,
+	ck_assert_int_eq(store_meta_set(su.st, "dedup_key", "x", done_cb,
 	    NULL), -1);
-	ck_assert_int_eq(store_meta_get(fx.st, "state", value_cb, &v), -1);
-	ck_assert_int_eq(store_meta_get(fx.st, "State.x", value_cb, &v), -1);
-	ck_assert_int_eq(store_meta_get(fx.st, NULL, value_cb, &v), -1);
-	ck_assert_int_eq(store_meta_set(fx.st, "x.state.y", "1", NULL, NULL),
+	ck_assert_int_eq(store_meta_get(su.st, "state", value_cb, &v), -1);
+	ck_assert_int_eq(store_meta_get(su.st, "State.x", value_cb, &v), -1);
+	ck_assert_int_eq(store_meta_get(su.st, NULL, value_cb, &v), -1);
+	ck_assert_int_eq(store_meta_set(su.st, "x.state.y", "1", NULL, NULL),
 	    -1);
-	ck_assert_int_eq(store_meta_set(fx.st, "state.x", NULL, NULL, NULL),
+	ck_assert_int_eq(store_meta_set(su.st, "state.x", NULL, NULL, NULL),
 	    -1);
-	ck_assert_uint_eq(store_pending(fx.st), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta WHERE "
+	ck_assert_uint_eq(store_pending(su.st), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM meta WHERE "
 	    "key = 'key_check' AND length(value) = 32"), 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM meta"), 3);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM meta"), 3);
 
 	/* Kept across a restart on the same file. */
-	store_free(fx.st);
-	fx.st = open_store(0);
+	store_free(su.st);
+	su.st = open_store(0);
 	ck_assert_int_eq(meta_get("state.telegram.offset", &v), STORE_OK);
 	ck_assert_str_eq(v.value, "98765");
 	ck_assert_int_eq(meta_get("state.nothing", &v), STORE_NOTFOUND);
@@ -2767,18 +2712,18 @@ slurp(const char *path, char **out)
 START_TEST(test_dedup_hashed)
 {
 	static const char	 sid[] = "ATUid_5f3c9b2e7d114a8e-SESSION";
-	char			 p[PATH_MAX + 8], *buf;
+	char			 p[PATH_MAX + 24], *buf;
 	struct got		 g;
 	size_t			 len;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create(sid, "+85512345678", 1000, &g), STORE_OK);
-	store_free(fx.st);	/* the last close checkpoints the WAL */
-	fx.st = NULL;
+	store_free(su.st);	/* the last close checkpoints the WAL */
+	su.st = NULL;
 
-	snprintf(p, sizeof(p), "%s-wal", fx.path);
+	snprintf(p, sizeof(p), "%s-wal", su.path);
 	ck_assert_int_eq(access(p, F_OK), -1);
-	len = slurp(fx.path, &buf);
+	len = slurp(su.path, &buf);
 	ck_assert_uint_gt(len, 0);
 	/* The search works: the case reference is there in clear. */
 	ck_assert_ptr_null(memmem(buf, len, "+85512345678", 12));
@@ -2834,14 +2779,14 @@ text_sent(const char *phone, enum store_delivery d, int64_t now)
 	struct dres	 r = { 0, STORE_ERR, 0 };
 	struct sres	 sr = { 0, 0 };
 
-	ck_assert_int_eq(store_sms_queue(fx.st, "at", phone, texts, 1, now,
+	ck_assert_int_eq(store_sms_queue(su.st, "at", phone, texts, 1, now,
 	    done_cb, &r), 0);
 	wait_n(&r.done, 1);
 	if (d == STORE_RETRY)
 		return;		/* left queued */
-	ck_assert_int_eq(store_sms_due(fx.st, now, 1, sms_id_cb, &sr), 0);
+	ck_assert_int_eq(store_sms_due(su.st, now, 1, sms_id_cb, &sr), 0);
 	wait_n(&sr.done, 1);
-	ck_assert_int_eq(store_sms_result(fx.st, sr.id, d, 0, NULL, NULL, 1,
+	ck_assert_int_eq(store_sms_result(su.st, sr.id, d, 0, NULL, NULL, 1,
 	    "GSM-7", now, done_cb, &r), 0);
 	wait_n(&r.done, 2);
 	ck_assert_int_eq(r.rc, STORE_OK);
@@ -2854,7 +2799,7 @@ purge(int64_t closed_before, int64_t sms_before, size_t max)
 	struct pres	 p;
 
 	memset(&p, 0, sizeof(p));
-	ck_assert_int_eq(store_purge(fx.st, closed_before, sms_before, max,
+	ck_assert_int_eq(store_purge(su.st, closed_before, sms_before, max,
 	    purged_cb, &p), 0);
 	wait_n(&p.done, 1);
 	return p;
@@ -2867,7 +2812,7 @@ forget(const char *phone, const char *ref)
 	struct pres	 p;
 
 	memset(&p, 0, sizeof(p));
-	ck_assert_int_eq(store_forget(fx.st, phone, ref, purged_cb, &p), 0);
+	ck_assert_int_eq(store_forget(su.st, phone, ref, purged_cb, &p), 0);
 	wait_n(&p.done, 1);
 	return p;
 }
@@ -2882,10 +2827,10 @@ START_TEST(test_purge)
 	struct got	 g[4], x;
 	struct pres	 p;
 	struct stat	 sb;
-	char		 wal[PATH_MAX + 8];
+	char		 wal[PATH_MAX + 24];
 	int		 i;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	for (i = 0; i < 4; i++) {
 		char	 sid[16], phone[16];
 
@@ -2902,7 +2847,7 @@ START_TEST(test_purge)
 	text_sent("+85512000001", STORE_GAVE_UP, 2000);
 	text_sent("+85512000002", STORE_RETRY, 2000);	/* queued */
 	text_sent("+85512000003", STORE_SENT, 9000);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history"), 11);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history"), 11);
 
 	/* One at a time: a batch of one request and one text. */
 	p = purge(5000, 5000, 1);
@@ -2925,13 +2870,13 @@ START_TEST(test_purge)
 	ck_assert_int_eq(get(g[1].row.ref, &x), STORE_NOTFOUND);
 	ck_assert_int_eq(get(g[2].row.ref, &x), STORE_OK);
 	ck_assert_int_eq(get(g[3].row.ref, &x), STORE_OK);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history"), 4);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_out"), 2);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_out"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history"), 4);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox"), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_out"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_out"
 	    " WHERE state = 0"), 1);
 	/* The checkpoint after the deleting batches emptied the WAL. */
-	snprintf(wal, sizeof(wal), "%s-wal", fx.path);
+	snprintf(wal, sizeof(wal), "%s-wal", su.path);
 	ck_assert_int_eq(stat(wal, &sb), 0);
 	ck_assert_int_eq(sb.st_size, 0);
 }
@@ -2948,7 +2893,7 @@ stat_of(const char *metric, const char *key)
 	    " stats_day WHERE metric = '%s'%s%s%s", metric,
 	    key != NULL ? " AND key = '" : "", key != NULL ? key : "",
 	    key != NULL ? "'" : "");
-	return count_rows(sql);
+	return su_query_int(sql);
 }
 
 /*
@@ -2962,7 +2907,7 @@ START_TEST(test_stats)
 	const int64_t	 t0 = 1768014000;	/* 2026-01-10 10:00 */
 	struct got	 a, b, c, d;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:st1", "+85512000001", t0, &a), STORE_OK);
 	/* Claimed after 4 minutes, completed (a call) after 20. */
 	ck_assert_int_eq(change('c', a.row.ref, "c9", t0 + 240, &a),
@@ -2983,43 +2928,43 @@ START_TEST(test_stats)
 	ck_assert_int_eq(stat_of("attempt_time", "le_1800"), 1);
 	/* "called back" is not a label: counted as other. */
 	ck_assert_int_eq(stat_of("outcome", "other"), 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_day WHERE"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM stats_day WHERE"
 	    " metric = 'requests' AND day = '2026-01-10' AND channel = 'at'"),
 	    1);
 	/*
 	 * Her answers are counted by month, sealed: "Phnom Penh" is not a
 	 * label, "violence" is; never in clear.
 	 */
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_day WHERE"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM stats_day WHERE"
 	    " key LIKE '%Phnom%' OR key LIKE '%violence%'"), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_answer WHERE"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM stats_answer WHERE"
 	    " month = '2026-01' AND metric = 'province' AND dec(counts,"
 	    " 'stats_answer.counts', id) = 'other=3' || char(10)"),
 	    1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_answer WHERE"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM stats_answer WHERE"
 	    " metric = 'topic' AND dec(counts, 'stats_answer.counts', id) ="
 	    " 'violence=3' || char(10)"), 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_caller"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM stats_caller"), 2);
 
 	/*
 	 * A sealed count that does not open never costs a request: it is
 	 * left as it is, and the request is stored.
 	 */
-	store_free(fx.st);
+	store_free(su.st);
 	{
 		sqlite3	*db;
 
-		ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_open(su.path, &db), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_exec(db, "UPDATE stats_answer SET"
 		    " counts = zeroblob(60) WHERE metric = 'topic'", NULL,
 		    NULL, NULL), SQLITE_OK);
 		sqlite3_close(db);
 	}
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:st4", "+85512000003", t0 + 2200, &d),
 	    STORE_OK);
 	ck_assert_int_eq(stat_of("requests", NULL), 4);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_answer WHERE"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM stats_answer WHERE"
 	    " counts = zeroblob(60)"), 1);
 	close_request(d.row.ref, t0 + 3000);
 
@@ -3027,8 +2972,8 @@ START_TEST(test_stats)
 	close_request(b.row.ref, t0 + 3000);
 	close_request(c.row.ref, t0 + 3000);
 	(void)purge(1771556400, 1771556400, 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM stats_caller"), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM stats_caller"), 0);
 	ck_assert_int_eq(stat_of("requests", NULL), 4);
 	ck_assert_int_eq(stat_of("callers", NULL), 3);
 	ck_assert_int_eq(stat_of("outcome", "other"), 4);
@@ -3041,21 +2986,21 @@ START_TEST(test_purge_ids)
 	struct pres	 p;
 	int64_t		 hmax;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:i1", "+85512000001", 1000, &a), STORE_OK);
 	close_request(a.row.ref, 1000);
 	text_sent("+85512000001", STORE_SENT, 1000);
-	hmax = count_rows("SELECT max(id) FROM history");
+	hmax = su_query_int("SELECT max(id) FROM history");
 	p = purge(5000, 5000, 0);
 	ck_assert_uint_eq(p.n.requests, 1);
 	ck_assert_uint_eq(p.n.texts, 1);
-	store_free(fx.st);	/* the floor survives a restart */
-	fx.st = open_store(0);
+	store_free(su.st);	/* the floor survives a restart */
+	su.st = open_store(0);
 	ck_assert_int_eq(create("at:i2", "+85512000002", 6000, &b), STORE_OK);
 	ck_assert_int_eq(b.row.id, a.row.id + 1);
-	ck_assert_int_eq(count_rows("SELECT min(id) FROM history"), hmax + 1);
+	ck_assert_int_eq(su_query_int("SELECT min(id) FROM history"), hmax + 1);
 	text_sent("+85512000002", STORE_SENT, 6000);
-	ck_assert_int_eq(count_rows("SELECT min(id) FROM sms_out"), 2);
+	ck_assert_int_eq(su_query_int("SELECT min(id) FROM sms_out"), 2);
 	/* Sealed rows still open under their new ids. */
 	ck_assert_int_eq(get(b.row.ref, &b), STORE_OK);
 	ck_assert_str_eq(b.row.phone, "+85512000002");
@@ -3074,7 +3019,7 @@ START_TEST(test_forget)
 	struct pres		 p;
 	struct dres		 r = { 0, STORE_ERR, 0 };
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	in = sample("+85512000001");
 	in.safe_number = "+85512000009";
 	in.next_action_at = in.call_from = 1000;
@@ -3084,7 +3029,7 @@ START_TEST(test_forget)
 	    STORE_OK);
 	ck_assert_int_eq(create("at:f2", "+85512000001", 2000, &b), STORE_OK);
 	alert(b.row.id, 0, 2000);
-	ck_assert_int_eq(store_callback_note(fx.st, b.row.ref, "c1", "note",
+	ck_assert_int_eq(store_callback_note(su.st, b.row.ref, "c1", "note",
 	    2001, row_cb, &x), 0);
 	x.done = 0;
 	wait_n(&x.done, 1);
@@ -3096,10 +3041,10 @@ START_TEST(test_forget)
 	text_sent("+85512000001", STORE_SENT, 2000);
 	text_sent("+85512000001", STORE_RETRY, 2000);
 	text_sent("+85512000003", STORE_SENT, 2000);
-	ck_assert_int_eq(store_sms_optout(fx.st, "+85512000001", 1, 2000,
+	ck_assert_int_eq(store_sms_optout(su.st, "+85512000001", 1, 2000,
 	    done_cb, &r), 0);
 	wait_n(&r.done, 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM mark"), 2);
 
 	p = forget("+85512000001", NULL);
 	ck_assert_int_eq(p.rc, STORE_OK);
@@ -3117,13 +3062,13 @@ START_TEST(test_forget)
 	ck_assert_int_eq(get(c.row.ref, &x), STORE_OK);
 	ck_assert_ptr_null(x.row.safe_number);
 	ck_assert_int_eq(get(o.row.ref, &x), STORE_OK);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 2);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM history WHERE"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM history WHERE"
 	    " callback_id NOT IN (SELECT id FROM callback)"), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM outbox"), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_out"), 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_optout"), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM mark"), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox"), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_out"), 1);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_optout"), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM mark"), 0);
 
 	/* Nothing left: not found. By reference: all of that number's. */
 	ck_assert_int_eq(forget("+85512000001", NULL).rc, STORE_NOTFOUND);
@@ -3134,9 +3079,9 @@ START_TEST(test_forget)
 	ck_assert_int_eq(p.rc, STORE_OK);
 	ck_assert_uint_eq(p.n.requests, 1);
 	ck_assert_uint_eq(p.n.texts, 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);
-	ck_assert_int_eq(store_forget(fx.st, NULL, NULL, purged_cb, &p), -1);
-	ck_assert_int_eq(store_forget(fx.st, "+85512000001", "ABCDEF",
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 1);
+	ck_assert_int_eq(store_forget(su.st, NULL, NULL, purged_cb, &p), -1);
+	ck_assert_int_eq(store_forget(su.st, "+85512000001", "ABCDEF",
 	    purged_cb, &p), -1);
 }
 END_TEST
@@ -3150,7 +3095,7 @@ late_cb(enum store_rc rc, const struct store_callback *row, void *arg)
 
 	(void)row;
 	ck_assert_int_eq(rc, STORE_OK);
-	ck_assert_int_eq(store_callback_list(fx.st, NULL, 0, page_cb, &never),
+	ck_assert_int_eq(store_callback_list(su.st, NULL, 0, page_cb, &never),
 	    -1);
 	(*n)++;
 }
@@ -3163,17 +3108,17 @@ START_TEST(test_free_drains)
 	char			 sid[32], phone[10][16];
 	int			 i, n = 0;
 
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	for (i = 0; i < 10; i++) {
 		snprintf(sid, sizeof(sid), "at:s%d", i);
 		snprintf(phone[i], sizeof(phone[i]), "+8551200%04d", i);
 		in.phone = phone[i];
-		ck_assert_int_eq(store_callback_create(fx.st, &in, sid,
+		ck_assert_int_eq(store_callback_create(su.st, &in, sid,
 		    strlen(sid), 3600, 1000, late_cb, &n), 0);
 	}
-	store_free(fx.st);
+	store_free(su.st);
 	ck_assert_int_eq(n, 10);
-	fx.st = open_store(0);
+	su.st = open_store(0);
 	list_open(&l);
 	ck_assert_uint_eq(l.n, 10);
 }
@@ -3186,22 +3131,22 @@ START_TEST(test_refuse)
 	char			 p[PATH_MAX + 16], *cause = NULL;
 	struct store		*st;
 
-	fx.st = open_store(0);
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "", 0, 3600, 1,
+	su.st = open_store(0);
+	ck_assert_int_eq(store_callback_create(su.st, &in, "", 0, 3600, 1,
 	    row_cb, NULL), -1);
-	ck_assert_int_eq(store_callback_claim(fx.st, NULL, "c1", 1801, 1,
+	ck_assert_int_eq(store_callback_claim(su.st, NULL, "c1", 1801, 1,
 	    row_cb, NULL), -1);
-	ck_assert_int_eq(store_callback_claim(fx.st, "ABCDEF", NULL, 1801, 1,
+	ck_assert_int_eq(store_callback_claim(su.st, "ABCDEF", NULL, 1801, 1,
 	    row_cb, NULL), -1);
 	/* No outcome is refused here, never a crash on the writer thread. */
-	ck_assert_int_eq(store_callback_complete(fx.st, "ABCDEF", "c1", NULL,
+	ck_assert_int_eq(store_callback_complete(su.st, "ABCDEF", "c1", NULL,
 	    1, row_cb, NULL), -1);
-	ck_assert_int_eq(store_callback_dispatch(fx.st, 1, STORE_ALERTED, 0, 1,
+	ck_assert_int_eq(store_callback_dispatch(su.st, 1, STORE_ALERTED, 0, 1,
 	    NULL, NULL, NULL, 0, 1, done_cb, NULL), -1);
-	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_uint_eq(store_pending(su.st), 0);
 
-	snprintf(p, sizeof(p), "%s/no/such/dir.db", fx.dir);
-	st = store_new(fx.base, p, NULL, &cause);
+	snprintf(p, sizeof(p), "%s/no/such/dir.db", su.dir);
+	st = store_new(su.base, p, NULL, &cause);
 	ck_assert_ptr_null(st);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause, "no/such/dir.db"));
@@ -3216,36 +3161,24 @@ START_TEST(test_newer_schema)
 	sqlite3		*db;
 	char		*cause = NULL;
 
-	ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(su.path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	ck_assert_ptr_null(store_new(fx.base, fx.path, NULL, &cause));
+	ck_assert_ptr_null(store_new(su.base, su.path, NULL, &cause));
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause, "newer"));
 	free(cause);
 }
 END_TEST
 
-/* Remove one entry of the temporary tree. */
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 int
 main(void)
 {
 	Suite	*s = suite_create("store");
 	TCase	*tc = tcase_create("store");
-	SRunner	*sr;
-	int	 failed;
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, su_setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_migrate);
 	tcase_add_test(tc, test_create);
@@ -3281,16 +3214,6 @@ main(void)
 	tcase_add_test(tc, test_refuse);
 	tcase_add_test(tc, test_newer_schema);
 	suite_add_tcase(s, tc);
-	/* Failed tests skip their teardown: clean up the whole tree here. */
-	snprintf(root, sizeof(root), "/tmp/check_store.XXXXXX");
-	if (mkdtemp(root) == NULL) {
-		perror("mkdtemp");
-		return EXIT_FAILURE;
-	}
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	/* Failed tests skip their teardown: su_run removes the whole tree. */
+	return su_run(s);
 }

@@ -16,27 +16,17 @@
 #include <unistd.h>
 
 #include <check.h>
-#include <event2/event.h>
 #include <sqlite3.h>
 
 #include "store.h"
-#include "testutil.h"
+#include "storeutil.h"
 
 #define MAXROWS		16
-#define WAIT_S		10
 
 #define PHONE_A		"+85512345601"
 #define PHONE_B		"+85512345602"
 /* UTF-8 that is not GSM-7: "hello, phone". */
 #define KHMER		"សួស្តី! ទូរស័ព្ទ"
-
-/* Per-test state; each test runs in its own process. */
-static struct {
-	char			 dir[PATH_MAX];
-	char			 path[PATH_MAX + 16];
-	struct event_base	*base;
-	struct store		*st;
-} fx;
 
 /* What an inbound completion saw. */
 struct inres {
@@ -93,78 +83,6 @@ cp(char *dst, size_t len, const char *src)
 	ck_assert_uint_lt(strlen(src), len);
 	snprintf(dst, len, "%s", src);
 	return 1;
-}
-
-/* Fresh directory, database path and event base for one test. */
-static void
-setup(void)
-{
-	snprintf(fx.dir, sizeof(fx.dir), "%s/t.XXXXXX", tu_tmpdir());
-	ck_assert_ptr_nonnull(mkdtemp(fx.dir));
-	snprintf(fx.path, sizeof(fx.path), "%s/hotlined.db", fx.dir);
-	fx.base = event_base_new();
-	ck_assert_ptr_nonnull(fx.base);
-	fx.st = NULL;
-}
-
-/* Close the store; main removes the whole tree. */
-static void
-teardown(void)
-{
-	store_free(fx.st);
-	fx.st = NULL;
-	event_base_free(fx.base);
-}
-
-/* Open the store on the test's file. */
-static struct store *
-open_store(void)
-{
-	char		*cause = NULL;
-	struct store	*st;
-
-	st = store_new(fx.base, fx.path, NULL, &cause);
-	ck_assert_msg(st != NULL, "store_new: %s", cause);
-	return st;
-}
-
-/* Wait for one completion flagged in *done. */
-static void
-wait_done(const int *done)
-{
-	ck_assert_msg(tu_loop_wait(fx.base, done, 1, WAIT_S) == 0,
-	    "no completion within %d s", WAIT_S);
-}
-
-/* Count (or read the integer) of a query through a second connection. */
-static int
-count_rows(const char *sql)
-{
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	int		 n = -1;
-
-	ck_assert_int_eq(sqlite3_open_v2(fx.path, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return n;
-}
-
-/* Run SQL of the test's own on the file, the store closed. */
-static void
-exec_sql(const char *sql)
-{
-	sqlite3	*db;
-	char	*err = NULL;
-
-	ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-		ck_abort_msg("%s: %s", sql, err);
-	sqlite3_close(db);
 }
 
 /* Completion of an inbound check. */
@@ -233,9 +151,9 @@ inbound(const char *channel, const char *gid, const char *phone,
 {
 	struct inres	 r = { 0, STORE_ERR, -1 };
 
-	ck_assert_int_eq(store_sms_inbound(fx.st, channel, gid, phone, keep,
+	ck_assert_int_eq(store_sms_inbound(su.st, channel, gid, phone, keep,
 	    now, inbound_cb, &r), 0);
-	wait_done(&r.done);
+	su_wait(&r.done);
 	if (out != NULL)
 		*out = r.opted_out;
 	return r.rc;
@@ -248,9 +166,9 @@ queue(const char *channel, const char *phone, const char *const *texts,
 {
 	struct dres	 r = { 0, STORE_ERR };
 
-	ck_assert_int_eq(store_sms_queue(fx.st, channel, phone, texts, n, now,
+	ck_assert_int_eq(store_sms_queue(su.st, channel, phone, texts, n, now,
 	    done_cb, &r), 0);
-	wait_done(&r.done);
+	su_wait(&r.done);
 	return r.rc;
 }
 
@@ -267,8 +185,8 @@ static void
 due(int64_t now, size_t max, struct rows *l)
 {
 	memset(l, 0, sizeof(*l));
-	ck_assert_int_eq(store_sms_due(fx.st, now, max, rows_cb, l), 0);
-	wait_done(&l->done);
+	ck_assert_int_eq(store_sms_due(su.st, now, max, rows_cb, l), 0);
+	su_wait(&l->done);
 	ck_assert_int_eq(l->rc, STORE_OK);
 }
 
@@ -277,8 +195,8 @@ static void
 list(const char *phone, struct rows *l)
 {
 	memset(l, 0, sizeof(*l));
-	ck_assert_int_eq(store_sms_list(fx.st, phone, rows_cb, l), 0);
-	wait_done(&l->done);
+	ck_assert_int_eq(store_sms_list(su.st, phone, rows_cb, l), 0);
+	su_wait(&l->done);
 	ck_assert_int_eq(l->rc, STORE_OK);
 }
 
@@ -289,9 +207,9 @@ result(int64_t id, enum store_delivery d, int64_t next_at, const char *gid,
 {
 	struct dres	 r = { 0, STORE_ERR };
 
-	ck_assert_int_eq(store_sms_result(fx.st, id, d, next_at, gid, error,
+	ck_assert_int_eq(store_sms_result(su.st, id, d, next_at, gid, error,
 	    parts, encoding, now, done_cb, &r), 0);
-	wait_done(&r.done);
+	su_wait(&r.done);
 	return r.rc;
 }
 
@@ -302,9 +220,9 @@ report(const char *channel, const char *msg_id, const char *gid,
 {
 	struct dres	 r = { 0, STORE_ERR };
 
-	ck_assert_int_eq(store_sms_report(fx.st, channel, msg_id, gid, status,
+	ck_assert_int_eq(store_sms_report(su.st, channel, msg_id, gid, status,
 	    now, done_cb, &r), 0);
-	wait_done(&r.done);
+	su_wait(&r.done);
 	return r.rc;
 }
 
@@ -314,9 +232,9 @@ optout(const char *phone, int out, int64_t now)
 {
 	struct dres	 r = { 0, STORE_ERR };
 
-	ck_assert_int_eq(store_sms_optout(fx.st, phone, out, now, done_cb,
+	ck_assert_int_eq(store_sms_optout(su.st, phone, out, now, done_cb,
 	    &r), 0);
-	wait_done(&r.done);
+	su_wait(&r.done);
 	ck_assert_int_eq(r.rc, STORE_OK);
 }
 
@@ -344,7 +262,7 @@ START_TEST(test_inbound_dedup)
 {
 	int	 out = -1;
 
-	fx.st = open_store();
+	su.st = su_open(NULL);
 	ck_assert_int_eq(inbound("at", "ATXid_1", PHONE_A, 60, 1000, &out),
 	    STORE_OK);
 	ck_assert_int_eq(out, 0);
@@ -359,10 +277,10 @@ START_TEST(test_inbound_dedup)
 	/* The channel and the id do not run into each other. */
 	ck_assert_int_eq(inbound("a", "tATXid_1", PHONE_A, 60, 1013, NULL),
 	    STORE_OK);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_seen"), 4);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_seen"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_seen"), 4);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_seen"
 	    " WHERE length(key) = 32 AND typeof(key) = 'blob'"), 4);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_seen"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_seen"
 	    " WHERE instr(key, CAST('ATXid' AS BLOB)) > 0"), 0);
 
 	/* keep seconds after it was seen it is still a duplicate... */
@@ -371,14 +289,14 @@ START_TEST(test_inbound_dedup)
 	/* ...and one more second makes it new, seen from then on. */
 	ck_assert_int_eq(inbound("at", "ATXid_1", PHONE_A, 60, 1061, NULL),
 	    STORE_OK);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_seen"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_seen"
 	    " WHERE at = 1000"), 0);
 	ck_assert_int_eq(inbound("at", "ATXid_1", PHONE_A, 60, 1100, NULL),
 	    STORE_DUP);
 	/* The purge is on the way: the others of 1011-1013 are gone. */
 	ck_assert_int_eq(inbound("at", "ATXid_3", PHONE_B, 60, 1120, NULL),
 	    STORE_OK);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_seen"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_seen"), 2);
 	ck_assert_int_eq(inbound("plasgate", "ATXid_1", PHONE_A, 60, 1121,
 	    NULL), STORE_OK);
 
@@ -393,13 +311,13 @@ START_TEST(test_inbound_dedup)
 	    STORE_OK);
 
 	/* Refused at submission. */
-	ck_assert_int_eq(store_sms_inbound(fx.st, "at", "x", NULL, 60, 1,
+	ck_assert_int_eq(store_sms_inbound(su.st, "at", "x", NULL, 60, 1,
 	    inbound_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_inbound(fx.st, NULL, "x", PHONE_A, 60, 1,
+	ck_assert_int_eq(store_sms_inbound(su.st, NULL, "x", PHONE_A, 60, 1,
 	    inbound_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_inbound(fx.st, "at", "x", PHONE_A, -1, 1,
+	ck_assert_int_eq(store_sms_inbound(su.st, "at", "x", PHONE_A, -1, 1,
 	    inbound_cb, NULL), -1);
-	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_uint_eq(store_pending(su.st), 0);
 }
 END_TEST
 
@@ -411,14 +329,14 @@ END_TEST
 /* A STOP is counted once, a STOP again after START once more. */
 START_TEST(test_optout_counted)
 {
-	fx.st = open_store();
+	su.st = su_open(NULL);
 	optout(PHONE_A, 1, 1000);
 	optout(PHONE_A, 1, 1001);
-	ck_assert_int_eq(count_rows("SELECT sum(count) FROM stats_day WHERE"
+	ck_assert_int_eq(su_query_int("SELECT sum(count) FROM stats_day WHERE"
 	    " metric = 'optouts' AND channel = 'sms'"), 1);
 	optout(PHONE_A, 0, 1002);
 	optout(PHONE_A, 1, 1003);
-	ck_assert_int_eq(count_rows("SELECT sum(count) FROM stats_day WHERE"
+	ck_assert_int_eq(su_query_int("SELECT sum(count) FROM stats_day WHERE"
 	    " metric = 'optouts'"), 2);
 }
 END_TEST
@@ -429,16 +347,16 @@ START_TEST(test_optout)
 	struct rows	 l, la;
 	int		 out = -1;
 
-	fx.st = open_store();
+	su.st = su_open(NULL);
 	ck_assert_int_eq(queue("at", PHONE_A, two, 2, 1000), STORE_OK);
 	queue1("at", PHONE_B, "to b", 1000);
 	optout(PHONE_A, 1, 1001);
 	/* STOP twice is STOP. */
 	optout(PHONE_A, 1, 1001);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_optout"), 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_optout"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_optout"), 1);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_optout"
 	    " WHERE length(key) = 32"), 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_optout"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_optout"
 	    " WHERE instr(key, CAST('+855' AS BLOB)) > 0"), 0);
 	ck_assert_int_eq(inbound("at", "gw-1", PHONE_A, 60, 1001, &out),
 	    STORE_OK);
@@ -476,7 +394,7 @@ START_TEST(test_optout)
 	optout(PHONE_A, 0, 2500);
 	/* START twice is START. */
 	optout(PHONE_A, 0, 2501);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_optout"), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_optout"), 0);
 	ck_assert_int_eq(inbound("at", NULL, PHONE_A, 60, 2502, &out),
 	    STORE_OK);
 	ck_assert_int_eq(out, 0);
@@ -493,9 +411,9 @@ START_TEST(test_optout)
 	ck_assert_int_eq(la.r[0].state, STORE_SMS_OPTED_OUT);
 	ck_assert_int_eq(la.r[1].state, STORE_SMS_OPTED_OUT);
 
-	ck_assert_int_eq(store_sms_optout(fx.st, NULL, 1, 1, done_cb, NULL),
+	ck_assert_int_eq(store_sms_optout(su.st, NULL, 1, 1, done_cb, NULL),
 	    -1);
-	ck_assert_int_eq(store_sms_list(fx.st, NULL, rows_cb, NULL), -1);
+	ck_assert_int_eq(store_sms_list(su.st, NULL, rows_cb, NULL), -1);
 }
 END_TEST
 
@@ -510,10 +428,10 @@ START_TEST(test_queue_order)
 	struct rows	 l, lb;
 	size_t		 i;
 
-	fx.st = open_store();
+	su.st = su_open(NULL);
 	ck_assert_int_eq(queue("at", PHONE_A, three, 3, 1000), STORE_OK);
 	/* A NULL completion is fine; the list after it sees its rows. */
-	ck_assert_int_eq(store_sms_queue(fx.st, "plasgate", PHONE_B, three, 2,
+	ck_assert_int_eq(store_sms_queue(su.st, "plasgate", PHONE_B, three, 2,
 	    1001, NULL, NULL), 0);
 	list(PHONE_A, &l);
 	ck_assert_uint_eq(l.n, 3);
@@ -561,20 +479,20 @@ START_TEST(test_queue_order)
 	/* Due does not change what it lists. */
 	due(1001, 0, &l);
 	ck_assert_uint_eq(l.n, 5);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_out"), 5);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_out"), 5);
 
-	ck_assert_int_eq(store_sms_queue(fx.st, "at", PHONE_A, three, 0, 1,
+	ck_assert_int_eq(store_sms_queue(su.st, "at", PHONE_A, three, 0, 1,
 	    done_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_queue(fx.st, "at", PHONE_A, bad, 2, 1,
+	ck_assert_int_eq(store_sms_queue(su.st, "at", PHONE_A, bad, 2, 1,
 	    done_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_queue(fx.st, "at", NULL, three, 1, 1,
+	ck_assert_int_eq(store_sms_queue(su.st, "at", NULL, three, 1, 1,
 	    done_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_queue(fx.st, NULL, PHONE_A, three, 1, 1,
+	ck_assert_int_eq(store_sms_queue(su.st, NULL, PHONE_A, three, 1, 1,
 	    done_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_queue(fx.st, "at", PHONE_A, NULL, 1, 1,
+	ck_assert_int_eq(store_sms_queue(su.st, "at", PHONE_A, NULL, 1, 1,
 	    done_cb, NULL), -1);
-	ck_assert_uint_eq(store_pending(fx.st), 0);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sms_out"), 5);
+	ck_assert_uint_eq(store_pending(su.st), 0);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sms_out"), 5);
 }
 END_TEST
 
@@ -589,7 +507,7 @@ START_TEST(test_result)
 	struct rows	 l;
 	int64_t		 id0, id1;
 
-	fx.st = open_store();
+	su.st = su_open(NULL);
 	ck_assert_int_eq(queue("at", PHONE_A, two, 2, 1000), STORE_OK);
 	list(PHONE_A, &l);
 	id0 = l.r[0].id;
@@ -654,9 +572,9 @@ START_TEST(test_result)
 
 	ck_assert_int_eq(result(9999, STORE_SENT, 0, "x", NULL, 1, NULL,
 	    1400), STORE_NOTFOUND);
-	ck_assert_int_eq(store_sms_result(fx.st, id0, (enum store_delivery)7,
+	ck_assert_int_eq(store_sms_result(su.st, id0, (enum store_delivery)7,
 	    0, NULL, NULL, 0, NULL, 1, done_cb, NULL), -1);
-	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_uint_eq(store_pending(su.st), 0);
 }
 END_TEST
 
@@ -673,7 +591,7 @@ START_TEST(test_report)
 	char		 m[4][64];
 	int		 i;
 
-	fx.st = open_store();
+	su.st = su_open(NULL);
 	ck_assert_int_eq(queue("at", PHONE_A, four, 4, 1000), STORE_OK);
 	list(PHONE_A, &l);
 	ck_assert_uint_eq(l.n, 4);
@@ -747,17 +665,17 @@ START_TEST(test_report)
 	    STORE_OK);
 
 	/* Refused at submission. */
-	ck_assert_int_eq(store_sms_report(fx.st, "at", m[0], NULL, "queued",
+	ck_assert_int_eq(store_sms_report(su.st, "at", m[0], NULL, "queued",
 	    1, done_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_report(fx.st, "at", NULL, NULL,
+	ck_assert_int_eq(store_sms_report(su.st, "at", NULL, NULL,
 	    "delivered", 1, done_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_report(fx.st, "at", NULL, "", "delivered",
+	ck_assert_int_eq(store_sms_report(su.st, "at", NULL, "", "delivered",
 	    1, done_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_report(fx.st, NULL, m[0], NULL,
+	ck_assert_int_eq(store_sms_report(su.st, NULL, m[0], NULL,
 	    "delivered", 1, done_cb, NULL), -1);
-	ck_assert_int_eq(store_sms_report(fx.st, "at", m[0], NULL, NULL, 1,
+	ck_assert_int_eq(store_sms_report(su.st, "at", m[0], NULL, NULL, 1,
 	    done_cb, NULL), -1);
-	ck_assert_uint_eq(store_pending(fx.st), 0);
+	ck_assert_uint_eq(store_pending(su.st), 0);
 }
 END_TEST
 
@@ -768,8 +686,8 @@ START_TEST(test_reopen)
 	struct rows	 l, l2;
 	int		 out = -1;
 
-	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 6);
+	su.st = su_open(NULL);
+	ck_assert_int_eq(store_schema_version(su.st), 6);
 	ck_assert_int_eq(queue("at", PHONE_A, two, 2, 1000), STORE_OK);
 	queue1("at", PHONE_B, "to b", 1000);
 	list(PHONE_A, &l);
@@ -779,10 +697,10 @@ START_TEST(test_reopen)
 	    STORE_OK);
 	optout(PHONE_B, 1, 1003);
 	list(PHONE_A, &l);
-	store_free(fx.st);
+	store_free(su.st);
 
-	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 6);
+	su.st = su_open(NULL);
+	ck_assert_int_eq(store_schema_version(su.st), 6);
 	list(PHONE_A, &l2);
 	ck_assert_uint_eq(l2.n, 2);
 	ck_assert_int_eq(l2.r[0].id, l.r[0].id);
@@ -827,7 +745,7 @@ read_text(const char *sql, char *buf, size_t len)
 	const char	*v;
 
 	buf[0] = '\0';
-	ck_assert_int_eq(sqlite3_open_v2(fx.path, &db, SQLITE_OPEN_READONLY,
+	ck_assert_int_eq(sqlite3_open_v2(su.path, &db, SQLITE_OPEN_READONLY,
 	    NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW &&
@@ -851,9 +769,9 @@ create_request(int64_t now)
 	in.lang = "km";
 	in.next_action_at = now;
 	in.call_from = now;
-	ck_assert_int_eq(store_callback_create(fx.st, &in, "at:s1", 5, 3600,
+	ck_assert_int_eq(store_callback_create(su.st, &in, "at:s1", 5, 3600,
 	    now, created_cb, &r), 0);
-	wait_done(&r.done);
+	su_wait(&r.done);
 	return r.rc;
 }
 
@@ -872,34 +790,34 @@ START_TEST(test_migrate_v2)
 	struct rows	 l;
 	char		 key[80], key2[80];
 
-	fx.st = open_store();
+	su.st = su_open(NULL);
 	ck_assert_int_eq(create_request(1000), STORE_OK);
-	store_free(fx.st);
-	fx.st = NULL;
+	store_free(su.st);
+	su.st = NULL;
 
 	/* Back to what schema 2 wrote. */
-	exec_sql("UPDATE callback SET phone = '" PHONE_A "',"
+	su_exec("UPDATE callback SET phone = '" PHONE_A "',"
 	    " safe_to_call = 'yes', phone_hash = NULL;"
 	    " DELETE FROM meta WHERE key = 'key_check';"
 	    " INSERT INTO meta VALUES ('dedup_key', zeroblob(32));"
 	    " DROP TABLE sms_out; DROP TABLE sms_seen;"
 	    " DROP TABLE sms_optout; PRAGMA user_version = 2;");
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 2);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sqlite_master"
+	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sqlite_master"
 	    " WHERE name LIKE 'sms%'"), 0);
 	read_text(KEY_SQL, key, sizeof(key));
 	ck_assert_uint_eq(strlen(key), 64);
 
-	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 6);
-	ck_assert_int_eq(count_rows("PRAGMA user_version"), 6);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sqlite_master"
+	su.st = su_open(NULL);
+	ck_assert_int_eq(store_schema_version(su.st), 6);
+	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 6);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('sms_out', 'sms_seen',"
 	    " 'sms_optout')"), 3);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM sqlite_master"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'index' AND name IN ('sms_out_due',"
 	    " 'sms_out_gateway', 'sms_out_phone', 'sms_seen_at')"), 4);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"
 	    " WHERE typeof(phone) = 'blob' AND created_at = 1000"), 1);
 	read_text(KEY_SQL, key2, sizeof(key2));
 	ck_assert_str_eq(key2, "");
@@ -918,41 +836,20 @@ START_TEST(test_migrate_v2)
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_str_eq(l.r[0].text, "after the upgrade");
 	ck_assert_int_eq(l.r[0].state, STORE_SMS_OPTED_OUT);
-	store_free(fx.st);
+	store_free(su.st);
 
-	fx.st = open_store();
-	ck_assert_int_eq(store_schema_version(fx.st), 6);
+	su.st = su_open(NULL);
+	ck_assert_int_eq(store_schema_version(su.st), 6);
 	list(PHONE_A, &l);
 	ck_assert_uint_eq(l.n, 1);
-	ck_assert_int_eq(count_rows("SELECT count(*) FROM callback"), 1);
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 1);
 }
 END_TEST
 
 int
 main(void)
 {
-	Suite	*s = suite_create("store_sms");
-	TCase	*tc = tcase_create("store_sms");
-	SRunner	*sr;
-	int	 failed;
-
-	/* Made here: failed tests skip teardown, main removes the tree. */
-	tu_tmpdir();
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_inbound_dedup);
-	tcase_add_test(tc, test_optout);
-	tcase_add_test(tc, test_queue_order);
-	tcase_add_test(tc, test_result);
-	tcase_add_test(tc, test_report);
-	tcase_add_test(tc, test_reopen);
-	tcase_add_test(tc, test_optout_counted);
-	tcase_add_test(tc, test_migrate_v2);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	tu_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return su_main("store_sms", test_inbound_dedup, test_optout,
+	    test_queue_order, test_result, test_report, test_reopen,
+	    test_optout_counted, test_migrate_v2, NULL);
 }
