@@ -52,6 +52,41 @@ struct stats_count;
 
 #define STORE_REF_SIZE	16	/* struct store_callback's ref, with NUL */
 
+/*
+ * One table whose sealed values a whole-table pass (the schema 4
+ * migration, store_sqlite_crypt.c; a key rotation, store_sqlite_rotate.c)
+ * seals or seals again: select reads id and the columns (then what the
+ * pass needs besides), update writes the columns, the keyed hashes of the
+ * columns named in hashed (-1: none) and last the id.
+ */
+struct store_sqlite_sealed_table {
+	const char	*name;
+	const char	*select;
+	const char	*update;
+	const char	*columns[8];	/* associated data names */
+	int		 ncolumns;
+	int		 hashed[2];	/* indices into columns */
+};
+
+/*
+ * The update, columns and hashed of the tables both passes seal, written
+ * once so that the two cannot disagree on a column.
+ */
+#define STORE_SQLITE_CALLBACK_SEALED					\
+	"UPDATE callback SET phone = ?, safe_to_call = ?, safe_number = ?," \
+	" \"window\" = ?, cover = ?, province = ?, topic = ?,"		\
+	" phone_hash = ?, safe_hash = ?, dedup = randomblob(32)"	\
+	" WHERE id = ?",						\
+	{ STORE_COL_PHONE, STORE_COL_SAFE_TO_CALL, STORE_COL_SAFE_NUMBER, \
+	  STORE_COL_WINDOW, STORE_COL_COVER, STORE_COL_PROVINCE,	\
+	  STORE_COL_TOPIC }, 7, { 0, 2 }
+#define STORE_SQLITE_HISTORY_SEALED					\
+	"UPDATE history SET detail = ? WHERE id = ?",			\
+	{ STORE_COL_DETAIL }, 1, { -1, -1 }
+#define STORE_SQLITE_SMS_OUT_SEALED					\
+	"UPDATE sms_out SET phone = ?, text = ?, phone_key = ? WHERE id = ?", \
+	{ STORE_COL_SMS_PHONE, STORE_COL_SMS_TEXT }, 2, { 0, -1 }
+
 /* The columns of a callback row, in the order store_sqlite_row expects. */
 #define STORE_CB_COLS(p)						\
 	p "id, " p "ref, " p "channel, " p "phone, " p "safe_to_call, "	\
@@ -341,6 +376,31 @@ int		 store_sqlite_crypt_keep_numbers(struct store_engine *e,
 
 /* Whether a key rotation is half done (meta says so): 1, 0, or -1. */
 int		 store_sqlite_crypt_rotating(struct store_engine *e);
+
+/* The integer a query of one integer answers on db, or -1. */
+int64_t		 store_sqlite_crypt_int(sqlite3 *db, const char *sql);
+
+/*
+ * Bind parameter p of upd to the keyed hash (under secret, into h) of the
+ * number v, or to NULL when v is NULL or "". SQLite's result.
+ */
+int		 store_sqlite_crypt_hash(sqlite3_stmt *upd, int p,
+		    const uint8_t *secret, const char *v, uint8_t *h);
+
+/*
+ * The end of one row of a whole-table pass: bind id to parameter p of
+ * upd, step it unless rc (the row's result so far) is an error, and reset
+ * it for the next row. SQLite's result.
+ */
+int		 store_sqlite_crypt_write(sqlite3_stmt *upd, int p, int64_t id,
+		    int rc);
+
+/*
+ * The end of a whole-table pass: finalize sel and upd (either may be
+ * NULL). rc, with SQLITE_DONE (sel ran out) as SQLITE_OK.
+ */
+int		 store_sqlite_crypt_finish(sqlite3_stmt *sel,
+		    sqlite3_stmt *upd, int rc);
 
 /* The next row id of table i's statement (ST_*_NEXT_ID): 0, or -1. */
 int		 store_sqlite_next_id(struct store_engine *e, enum store_stmt i,

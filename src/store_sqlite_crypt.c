@@ -20,36 +20,21 @@
 #include "store_crypt.h"
 #include "store_sqlite.h"
 
-/* One table's personal columns, as the migration seals them. */
-struct store_crypt_table {
-	const char	*name;
-	const char	*select;	/* id, the columns, the old hashes */
-	const char	*update;	/* the columns, the new hashes, id */
-	const char	*columns[8];	/* associated data names */
-	int		 ncolumns;
-	int		 hashed[2];	/* columns whose number is hashed,
-					   -1 for none */
-};
-
-static const struct store_crypt_table store_crypt_tables[] = {
+/*
+ * The personal columns as the migration seals them: each select reads
+ * the old hashes after the columns.
+ */
+static const struct store_sqlite_sealed_table store_crypt_tables[] = {
 	{ "callback",
 	  "SELECT id, phone, safe_to_call, safe_number, \"window\", cover,"
 	  " province, topic, phone_hash, safe_hash FROM callback",
-	  "UPDATE callback SET phone = ?, safe_to_call = ?, safe_number = ?,"
-	  " \"window\" = ?, cover = ?, province = ?, topic = ?,"
-	  " phone_hash = ?, safe_hash = ?, dedup = randomblob(32)"
-	  " WHERE id = ?",
-	  { STORE_COL_PHONE, STORE_COL_SAFE_TO_CALL, STORE_COL_SAFE_NUMBER,
-	    STORE_COL_WINDOW, STORE_COL_COVER, STORE_COL_PROVINCE,
-	    STORE_COL_TOPIC }, 7, { 0, 2 } },
+	  STORE_SQLITE_CALLBACK_SEALED },
 	{ "sms_out",
 	  "SELECT id, phone, text, phone_key FROM sms_out",
-	  "UPDATE sms_out SET phone = ?, text = ?, phone_key = ? WHERE id = ?",
-	  { STORE_COL_SMS_PHONE, STORE_COL_SMS_TEXT }, 2, { 0, -1 } },
+	  STORE_SQLITE_SMS_OUT_SEALED },
 	{ "history",
 	  "SELECT id, detail FROM history WHERE detail IS NOT NULL",
-	  "UPDATE history SET detail = ? WHERE id = ?",
-	  { STORE_COL_DETAIL }, 1, { -1, -1 } },
+	  STORE_SQLITE_HISTORY_SEALED },
 };
 
 /* Remember that the number hashed old (under the in-file key) is now new. */
@@ -73,7 +58,7 @@ store_crypt_map(sqlite3 *db, sqlite3_stmt *map, sqlite3_stmt *sel, int col,
 /* Seal every personal value of table t in place; hash its numbers anew. */
 static int
 store_crypt_table(struct store_engine *e, const struct store_keys *k,
-    const struct store_crypt_table *t, sqlite3_stmt *map, int *rows)
+    const struct store_sqlite_sealed_table *t, sqlite3_stmt *map, int *rows)
 {
 	sqlite3_stmt	*sel = NULL, *upd = NULL;
 	uint8_t		*sealed[8] = { NULL };
@@ -111,43 +96,25 @@ store_crypt_table(struct store_engine *e, const struct store_keys *k,
 		for (i = 0; i < nh && rc == SQLITE_OK; i++, p++) {
 			v = (const char *)sqlite3_column_text(sel,
 			    1 + t->hashed[i]);
-			if (v == NULL || *v == '\0') {
-				sqlite3_bind_null(upd, p);
-				continue;
-			}
-			if (store_job_hash_number(k->hash, v, h[i]) == -1)
-				rc = SQLITE_ERROR;
-			else {
-				sqlite3_bind_blob(upd, p, h[i],
-				    STORE_DEDUP_LEN, SQLITE_STATIC);
+			rc = store_sqlite_crypt_hash(upd, p, k->hash, v, h[i]);
+			if (rc == SQLITE_OK && v != NULL && *v != '\0')
 				rc = store_crypt_map(e->db, map, sel,
 				    1 + t->ncolumns + i, h[i]);
-			}
 		}
-		sqlite3_bind_int64(upd, p, id);
-		if (rc == SQLITE_OK) {
-			rc = sqlite3_step(upd);
-			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-		}
-		sqlite3_reset(upd);
-		sqlite3_clear_bindings(upd);
+		rc = store_sqlite_crypt_write(upd, p, id, rc);
 		for (c = 0; c < t->ncolumns; c++) {
 			free(sealed[c]);
 			sealed[c] = NULL;
 		}
 		(*rows)++;
 	}
-	if (rc == SQLITE_DONE)
-		rc = SQLITE_OK;
 	sodium_memzero(h, sizeof(h));
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
-	return rc;
+	return store_sqlite_crypt_finish(sel, upd, rc);
 }
 
-/* The number of rows of a query of one integer, or -1. */
-static int64_t
-store_crypt_count(sqlite3 *db, const char *sql)
+/* The integer of a query of one integer, or -1. */
+int64_t
+store_sqlite_crypt_int(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt	*s = NULL;
 	int64_t		 n = -1;
@@ -157,6 +124,41 @@ store_crypt_count(sqlite3 *db, const char *sql)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return n;
+}
+
+/* Bind the keyed hash of number v, or NULL for none. */
+int
+store_sqlite_crypt_hash(sqlite3_stmt *upd, int p, const uint8_t *secret,
+    const char *v, uint8_t *h)
+{
+	if (v == NULL || *v == '\0')
+		return sqlite3_bind_null(upd, p);
+	if (store_job_hash_number(secret, v, h) == -1)
+		return SQLITE_ERROR;
+	return sqlite3_bind_blob(upd, p, h, STORE_DEDUP_LEN, SQLITE_STATIC);
+}
+
+/* Write a row's update (its id last) unless the row failed already. */
+int
+store_sqlite_crypt_write(sqlite3_stmt *upd, int p, int64_t id, int rc)
+{
+	sqlite3_bind_int64(upd, p, id);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(upd);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_reset(upd);
+	sqlite3_clear_bindings(upd);
+	return rc;
+}
+
+/* Finalize a pass's statements; a select run to its end is success. */
+int
+store_sqlite_crypt_finish(sqlite3_stmt *sel, sqlite3_stmt *upd, int rc)
+{
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /*
@@ -170,8 +172,8 @@ store_crypt_rehash(sqlite3 *db, int64_t *lost)
 	int64_t	 before, after;
 	int	 rc;
 
-	before = store_crypt_count(db, "SELECT (SELECT count(*) FROM mark) +"
-	    " (SELECT count(*) FROM sms_optout)");
+	before = store_sqlite_crypt_int(db, "SELECT"
+	    " (SELECT count(*) FROM mark) + (SELECT count(*) FROM sms_optout)");
 	rc = sqlite3_exec(db,
 	    "CREATE TEMP TABLE keep (hash BLOB PRIMARY KEY, kind TEXT,"
 	    " at INTEGER);"
@@ -189,8 +191,8 @@ store_crypt_rehash(sqlite3 *db, int64_t *lost)
 	    "DROP TABLE temp.hmap;", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
-	after = store_crypt_count(db, "SELECT (SELECT count(*) FROM mark) +"
-	    " (SELECT count(*) FROM sms_optout)");
+	after = store_sqlite_crypt_int(db, "SELECT"
+	    " (SELECT count(*) FROM mark) + (SELECT count(*) FROM sms_optout)");
 	*lost = before >= 0 && after >= 0 ? before - after : 0;
 	return SQLITE_OK;
 }
@@ -399,18 +401,11 @@ store_crypt_recover(sqlite3 *db, const struct store_keys *k,
 		}
 		sqlite3_bind_blob(upd, 1, sealed,
 		    (int)(len + STORE_CRYPT_OVERHEAD), SQLITE_STATIC);
-		sqlite3_bind_int64(upd, 2, id);
-		rc = sqlite3_step(upd);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-		sqlite3_reset(upd);
+		rc = store_sqlite_crypt_write(upd, 2, id, SQLITE_OK);
 		(*rows)++;
 	}
-	if (rc == SQLITE_DONE)
-		rc = SQLITE_OK;
 	sodium_memzero(number, sizeof(number));
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
-	return rc;
+	return store_sqlite_crypt_finish(sel, upd, rc);
 }
 
 /* Schema 5's tables of unsafe marks and opt-outs, with their rows. */
@@ -465,7 +460,7 @@ store_sqlite_crypt_keep_numbers(struct store_engine *e,
 		return 0;
 	log_info("store: %s: schema migrated to version 5: %d unsafe marks "
 	    "or opt-outs keep their number", path, rows);
-	left = store_crypt_count(e->db, "SELECT (SELECT count(*) FROM mark"
+	left = store_sqlite_crypt_int(e->db, "SELECT (SELECT count(*) FROM mark"
 	    " WHERE number IS NULL) + (SELECT count(*) FROM sms_optout"
 	    " WHERE number IS NULL)");
 	if (left > 0)
@@ -488,7 +483,7 @@ store_sqlite_crypt_rotating(struct store_engine *e)
 {
 	int64_t	 n;
 
-	n = store_crypt_count(e->db, "SELECT count(*) FROM meta"
+	n = store_sqlite_crypt_int(e->db, "SELECT count(*) FROM meta"
 	    " WHERE key = 'rotate_check'");
 	return n < 0 ? -1 : n > 0;
 }

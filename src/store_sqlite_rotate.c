@@ -24,45 +24,26 @@
 #define ROTATE_BATCH	200
 
 /*
- * One table to re-encrypt: its sealed columns and the columns hashed from
- * them. Rows go by id, so the cursor is the last id done.
+ * The tables to re-encrypt, with the columns hashed from their sealed
+ * ones. Rows go by id (each select takes id > ? and LIMIT ?), so the
+ * cursor is the last id done. The session ids' hashes (dedup) cannot be
+ * hashed again: they are drawn anew, as when a request is retired; they
+ * only fold a retried session into its request, and no session outlives
+ * a stopped daemon.
  */
-struct rotate_table {
-	const char	*name;
-	const char	*select;	/* id, the columns; id > ?, LIMIT ? */
-	const char	*update;	/* the columns, the hashes, id */
-	const char	*columns[8];	/* associated data names */
-	int		 ncolumns;
-	int		 hashed[2];	/* columns whose number is hashed,
-					   -1 for none */
-};
-
-/*
- * The session ids' hashes (dedup) cannot be hashed again: they are drawn
- * anew, as when a request is retired; they only fold a retried session
- * into its request, and no session outlives a stopped daemon.
- */
-static const struct rotate_table rotate_tables[] = {
+static const struct store_sqlite_sealed_table rotate_tables[] = {
 	{ "callback",
 	  "SELECT id, phone, safe_to_call, safe_number, \"window\", cover,"
 	  " province, topic FROM callback WHERE id > ? ORDER BY id LIMIT ?",
-	  "UPDATE callback SET phone = ?, safe_to_call = ?, safe_number = ?,"
-	  " \"window\" = ?, cover = ?, province = ?, topic = ?,"
-	  " phone_hash = ?, safe_hash = ?, dedup = randomblob(32)"
-	  " WHERE id = ?",
-	  { STORE_COL_PHONE, STORE_COL_SAFE_TO_CALL, STORE_COL_SAFE_NUMBER,
-	    STORE_COL_WINDOW, STORE_COL_COVER, STORE_COL_PROVINCE,
-	    STORE_COL_TOPIC }, 7, { 0, 2 } },
+	  STORE_SQLITE_CALLBACK_SEALED },
 	{ "history",
 	  "SELECT id, detail FROM history WHERE id > ?"
 	  " ORDER BY id LIMIT ?",
-	  "UPDATE history SET detail = ? WHERE id = ?",
-	  { STORE_COL_DETAIL }, 1, { -1, -1 } },
+	  STORE_SQLITE_HISTORY_SEALED },
 	{ "sms_out",
 	  "SELECT id, phone, text FROM sms_out WHERE id > ?"
 	  " ORDER BY id LIMIT ?",
-	  "UPDATE sms_out SET phone = ?, text = ?, phone_key = ? WHERE id = ?",
-	  { STORE_COL_SMS_PHONE, STORE_COL_SMS_TEXT }, 2, { 0, -1 } },
+	  STORE_SQLITE_SMS_OUT_SEALED },
 	{ "mark",
 	  "SELECT id, number FROM mark WHERE id > ? ORDER BY id LIMIT ?",
 	  "UPDATE mark SET number = ?, hash = ? WHERE id = ?",
@@ -96,20 +77,6 @@ rotate_exec(sqlite3 *db, const char *sql, const char *path, char **cause)
 	store_job_cause(cause, "%s: key rotation: %s", path,
 	    sqlite3_errmsg(db));
 	return -1;
-}
-
-/* The integer of a query of one integer, or -1. */
-static int64_t
-rotate_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt	*s = NULL;
-	int64_t		 n = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
 }
 
 /* Set meta key to a blob (len > 0) or an integer. SQLite's result. */
@@ -164,9 +131,9 @@ rotate_read(sqlite3 *db, const struct store_keys *next,
 		    "another key than %s's", path, next->file);
 		return -1;
 	}
-	st->table = rotate_int(db, "SELECT value FROM meta"
+	st->table = store_sqlite_crypt_int(db, "SELECT value FROM meta"
 	    " WHERE key = 'rotate_table'");
-	st->after = rotate_int(db, "SELECT value FROM meta"
+	st->after = store_sqlite_crypt_int(db, "SELECT value FROM meta"
 	    " WHERE key = 'rotate_after'");
 	if (st->table < 0 || st->table > ROTATE_NTABLES || st->after < 0) {
 		store_job_cause(cause, "%s: the key rotation's state is "
@@ -261,14 +228,13 @@ rotate_wipe(char **plain, int n)
  * becomes the last row done and *rows the count. SQLite's result.
  */
 static int
-rotate_batch(sqlite3 *db, const struct rotate_table *t,
+rotate_batch(sqlite3 *db, const struct store_sqlite_sealed_table *t,
     const struct store_keys *keys, const struct store_keys *next,
     int64_t batch, int64_t *after, int64_t *rows)
 {
 	sqlite3_stmt	*sel = NULL, *upd = NULL;
 	char		*plain[8] = { NULL };
 	uint8_t		 h[2][STORE_DEDUP_LEN];
-	const char	*v;
 	int64_t		 id;
 	int		 rc, c, i, p;
 
@@ -288,36 +254,18 @@ rotate_batch(sqlite3 *db, const struct rotate_table *t,
 			rc = rotate_value(sel, upd, 1 + c, p, t->columns[c],
 			    id, keys, next, &plain[c]);
 		for (i = 0; i < 2 && t->hashed[i] >= 0 && rc == SQLITE_OK;
-		    i++, p++) {
-			v = plain[t->hashed[i]];
-			if (v == NULL || *v == '\0')
-				sqlite3_bind_null(upd, p);
-			else if (store_job_hash_number(next->hash, v,
-			    h[i]) == -1)
-				rc = SQLITE_ERROR;
-			else
-				sqlite3_bind_blob(upd, p, h[i],
-				    STORE_DEDUP_LEN, SQLITE_STATIC);
-		}
-		sqlite3_bind_int64(upd, p, id);
-		if (rc == SQLITE_OK) {
-			rc = sqlite3_step(upd);
-			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-		}
-		sqlite3_reset(upd);
-		sqlite3_clear_bindings(upd);
+		    i++, p++)
+			rc = store_sqlite_crypt_hash(upd, p, next->hash,
+			    plain[t->hashed[i]], h[i]);
+		rc = store_sqlite_crypt_write(upd, p, id, rc);
 		rotate_wipe(plain, t->ncolumns);
 		if (rc == SQLITE_OK) {
 			*after = id;
 			(*rows)++;
 		}
 	}
-	if (rc == SQLITE_DONE)
-		rc = SQLITE_OK;
 	sodium_memzero(h, sizeof(h));
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
-	return rc;
+	return store_sqlite_crypt_finish(sel, upd, rc);
 }
 
 /*
@@ -327,7 +275,7 @@ rotate_batch(sqlite3 *db, const struct rotate_table *t,
  * *bad. SQLite's result.
  */
 static int
-rotate_scan(sqlite3 *db, const struct rotate_table *t,
+rotate_scan(sqlite3 *db, const struct store_sqlite_sealed_table *t,
     const struct store_keys *keys, int64_t *bad)
 {
 	sqlite3_stmt	*sel = NULL;
@@ -364,8 +312,7 @@ rotate_scan(sqlite3 *db, const struct rotate_table *t,
 			free(plain);
 		}
 	}
-	sqlite3_finalize(sel);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return store_sqlite_crypt_finish(sel, NULL, rc);
 }
 
 /* Sleep ms milliseconds (tests slow a rotation down to stop it). */
@@ -412,9 +359,9 @@ rotate_begin(sqlite3 *db, const struct store_keys *keys,
 		return -1;
 	}
 
-	marks = rotate_int(db, "SELECT count(*) FROM mark"
+	marks = store_sqlite_crypt_int(db, "SELECT count(*) FROM mark"
 	    " WHERE number IS NULL");
-	outs = rotate_int(db, "SELECT count(*) FROM sms_optout"
+	outs = store_sqlite_crypt_int(db, "SELECT count(*) FROM sms_optout"
 	    " WHERE number IS NULL");
 	if (marks < 0 || outs < 0) {
 		store_job_cause(cause, "%s: key rotation: %s", path,
@@ -489,10 +436,10 @@ rotate_run(sqlite3 *db, const struct store_keys *keys,
     const struct store_keys *next, const struct store_rotate_opts *ro,
     struct rotate_state *st, int *finished, const char *path, char **cause)
 {
-	const struct rotate_table	*t;
-	int64_t				 batch, rows, after;
-	size_t				 n = 0;
-	int				 rc;
+	const struct store_sqlite_sealed_table	*t;
+	int64_t					 batch, rows, after;
+	size_t					 n = 0;
+	int					 rc;
 
 	batch = ro != NULL && ro->batch > 0 && ro->batch < INT32_MAX ?
 	    (int64_t)ro->batch : ROTATE_BATCH;
