@@ -58,6 +58,21 @@ void		 ctl_warnx(const char *fmt, ...)
 void		 ctl_getopt_reset(void);
 
 /*
+ * The options of a command that sends the caller's token: --token-file
+ * ('t') and --token ('T'), which is there to be refused (ctl_token_arg).
+ * For a struct option table; needs <getopt.h>.
+ */
+#define CTL_TOKEN_OPTIONS						\
+	{ "token-file", required_argument, NULL, 't' },			\
+	{ "token", required_argument, NULL, 'T' }
+
+/*
+ * --token TOKEN was given: say on stderr why a token never goes on the
+ * command line. Returns CTL_USAGE.
+ */
+int		 ctl_token_arg(void);
+
+/*
  * The caller's bearer token: the first line of file (which only its owner
  * may read) when file is not NULL, else $HOTLINED_TOKEN. A new string to
  * free with secret_free, or NULL after a message on stderr.

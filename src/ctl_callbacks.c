@@ -464,8 +464,7 @@ ctl_cb_run(int argc, char *argv[])
 	static const struct option	 opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "url", required_argument, NULL, 'u' },
-		{ "token-file", required_argument, NULL, 't' },
-		{ "token", required_argument, NULL, 'T' },
+		CTL_TOKEN_OPTIONS,
 		{ "outcome", required_argument, NULL, 'o' },
 		{ "view", required_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
@@ -491,11 +490,7 @@ ctl_cb_run(int argc, char *argv[])
 			cb.token_file = optarg;
 			break;
 		case 'T':
-			/* Else getopt would take it for --token-file. */
-			ctl_warnx("a token never goes on the command line (ps, "
-			    "shell history): use --token-file FILE or "
-			    "HOTLINED_TOKEN");
-			return CTL_USAGE;
+			return ctl_token_arg();
 		case 'o':
 			cb.outcome = optarg;
 			break;

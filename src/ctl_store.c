@@ -187,8 +187,7 @@ ctl_forget_run(int argc, char *argv[])
 		{ "api", no_argument, NULL, 'a' },
 		{ "user", required_argument, NULL, 'U' },
 		{ "url", required_argument, NULL, 'l' },
-		{ "token-file", required_argument, NULL, 't' },
-		{ "token", required_argument, NULL, 'T' },
+		CTL_TOKEN_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -219,11 +218,7 @@ ctl_forget_run(int argc, char *argv[])
 			token_file = optarg;
 			break;
 		case 'T':
-			/* Else getopt would take it for --token-file. */
-			ctl_warnx("a token never goes on the command line (ps, "
-			    "shell history): use --token-file FILE or "
-			    "HOTLINED_TOKEN");
-			return CTL_USAGE;
+			return ctl_token_arg();
 		case 'h':
 			ctl_forget_usage(stdout);
 			return CTL_OK;

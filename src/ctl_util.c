@@ -54,6 +54,16 @@ ctl_getopt_reset(void)
 	opterr = 1;
 }
 
+/* Refuse a token on the command line. */
+int
+ctl_token_arg(void)
+{
+	/* Else getopt would take --token for --token-file. */
+	ctl_warnx("a token never goes on the command line (ps, shell "
+	    "history): use --token-file FILE or HOTLINED_TOKEN");
+	return CTL_USAGE;
+}
+
 /* The token from a file or the environment. */
 char *
 ctl_token(const char *file)
