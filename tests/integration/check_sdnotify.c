@@ -48,20 +48,11 @@ setup(void)
 	sock = -1;
 }
 
-/* The daemon must stop cleanly (exit 0) unless the test reaped it. */
+/* The daemon must stop cleanly unless the test reaped it. */
 static void
 teardown(void)
 {
-	int	 st;
-
-	if (h != NULL && harness_signal(h, SIGTERM) == 0) {
-		ck_assert_msg(harness_wait_exit(h, 10000, &st) == 0,
-		    "the daemon did not exit on SIGTERM");
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		    "the daemon ended with wait status %#x", (unsigned)st);
-	}
-	harness_stop(h);
-	h = NULL;
+	harness_check_stop(&h);
 	if (sock != -1)
 		close(sock);
 	sock = -1;
@@ -75,14 +66,10 @@ static void
 prepare(void)
 {
 	struct sockaddr_un	 sun;
-	char			*fix, *path;
+	char			*path;
 	int			 on = 1;
 
-	ck_assert_int_ne(asprintf(&fix, "%s/tests/data/ussd",
-	    getenv("TOP_SRCDIR")), -1);
-	h = harness_new(fix);
-	ck_assert_msg(h != NULL, "cannot copy %s (see stderr)", fix);
-	free(fix);
+	h = harness_check_new("tests/data/ussd");
 	path = harness_path(h, "notify.sock");
 	ck_assert_ptr_nonnull(path);
 	memset(&sun, 0, sizeof(sun));
@@ -98,14 +85,6 @@ prepare(void)
 	    "bind %s: %s", path, strerror(errno));
 	ck_assert_int_eq(harness_setenv(h, "NOTIFY_SOCKET", path), 0);
 	free(path);
-}
-
-/* Start the prepared daemon. */
-static void
-launch(void)
-{
-	ck_assert_msg(harness_launch(h, "hotlined.conf") == 0,
-	    "cannot start hotlined (see stderr)");
 }
 
 /*
@@ -251,7 +230,7 @@ START_TEST(test_lifecycle)
 	int		 st;
 
 	prepare();
-	launch();
+	harness_check_launch(h);
 	next_msg(&m, 0);
 	ck_assert_msg(has_line(&m, "READY=1") &&
 	    has_line(&m, "STATUS=serving"), "first message \"%s\"", m.text);
@@ -290,7 +269,7 @@ START_TEST(test_watchdog)
 	prepare();
 	ck_assert_int_eq(harness_setenv(h, "WATCHDOG_USEC", "200000"), 0);
 	ck_assert_int_eq(harness_setenv(h, "WATCHDOG_PID", NULL), 0);
-	launch();
+	harness_check_launch(h);
 	ck_assert(harness_log_contains(h,
 	    "hotlined: systemd watchdog: a ping every 100 ms\n"));
 	expect("READY=1", "serving");
@@ -314,7 +293,7 @@ START_TEST(test_watchdog_bad)
 	prepare();
 	ck_assert_int_eq(harness_setenv(h, "WATCHDOG_USEC", "soon"), 0);
 	ck_assert_int_eq(harness_setenv(h, "WATCHDOG_PID", NULL), 0);
-	launch();
+	harness_check_launch(h);
 	ck_assert(harness_log_contains(h, "hotlined: warning: systemd "
 	    "watchdog: Invalid argument; not pinging it\n"));
 	expect("READY=1", "serving");
@@ -344,51 +323,15 @@ sdnotify_suite(void)
 }
 
 /*
- * Check the environment, then run the suite with every temporary file
- * below one directory, removed at the end. Built --without-systemd, the
- * daemon notifies nothing: the program says so and is skipped (77).
+ * Built --without-systemd, the daemon notifies nothing: the program says
+ * so and is skipped (77).
  */
 int
 main(void)
 {
-	SRunner		*sr;
-	const char	*bin, *top, *tmp;
-	char		*run_dir = NULL;
-	int		 failed;
-
 #ifndef HAVE_LIBSYSTEMD
 	fprintf(stderr, "check_sdnotify: built --without-systemd\n");
 	return 77;
 #endif
-	bin = getenv("HOTLINED_BIN");
-	top = getenv("TOP_SRCDIR");
-	if (bin == NULL || *bin == '\0' || top == NULL || *top == '\0') {
-		fprintf(stderr, "check_sdnotify: set HOTLINED_BIN to the built "
-		    "daemon and TOP_SRCDIR to the source tree\n");
-		return EXIT_FAILURE;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "check_sdnotify: curl_global_init failed\n");
-		return EXIT_FAILURE;
-	}
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (asprintf(&run_dir, "%s/check_sdnotify.XXXXXX", tmp) == -1 ||
-	    mkdtemp(run_dir) == NULL || setenv("TMPDIR", run_dir, 1) == -1) {
-		fprintf(stderr, "check_sdnotify: cannot make a directory in "
-		    "%s\n", tmp);
-		return EXIT_FAILURE;
-	}
-
-	sr = srunner_create(sdnotify_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-
-	if (getenv("HARNESS_KEEP") == NULL)
-		harness_rmtree(run_dir);
-	free(run_dir);
-	curl_global_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return harness_main("check_sdnotify", sdnotify_suite());
 }

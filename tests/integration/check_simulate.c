@@ -48,56 +48,11 @@
 
 static struct harness	*h;	/* the daemon of the running test */
 
-/* No daemon yet; each test starts the one it needs. */
-static void
-setup(void)
-{
-	h = NULL;
-}
-
-/* The daemon must stop cleanly on SIGTERM; then remove its directory. */
+/* The daemon must stop cleanly; no setup: each test starts from h NULL. */
 static void
 teardown(void)
 {
-	char	*log;
-	int	 st;
-
-	if (h == NULL)
-		return;
-	if (harness_signal(h, SIGTERM) == 0) {
-		ck_assert_msg(harness_wait_exit(h, 10000, &st) == 0,
-		    "the daemon did not exit on SIGTERM");
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		    "the daemon ended with wait status %#x", (unsigned)st);
-	}
-	log = harness_log(h);
-	ck_assert_ptr_nonnull(log);
-	ck_assert_msg(strstr(log, "Sanitizer") == NULL &&
-	    strstr(log, "runtime error:") == NULL, "daemon.log:\n%s", log);
-	free(log);
-	harness_stop(h);
-	h = NULL;
-}
-
-/* A fresh copy of tests/data/ussd, the daemon not started yet. */
-static void
-new_fixture(void)
-{
-	char	*fix;
-
-	ck_assert_int_ne(asprintf(&fix, "%s/tests/data/ussd",
-	    getenv("TOP_SRCDIR")), -1);
-	h = harness_new(fix);
-	ck_assert_msg(h != NULL, "cannot copy %s", fix);
-	free(fix);
-}
-
-/* Start the daemon on the fixture's hotlined.conf. */
-static void
-launch(void)
-{
-	ck_assert_msg(harness_launch(h, "hotlined.conf") == 0,
-	    "cannot start hotlined (see stderr)");
+	harness_check_stop(&h);
 }
 
 /*
@@ -249,8 +204,8 @@ START_TEST(test_khmer_first_screen)
 	char	*out, *err, *st, *scr;
 	size_t	 rows;
 
-	new_fixture();
-	launch();
+	h = harness_check_new("tests/data/ussd");
+	harness_check_launch(h);
 	ck_assert_int_eq(simulate(harness_port(h), &out, &err, "--script", "",
 	    NULL), 0);
 	has(out, "channel at (africastalking) at http://127.0.0.1:");
@@ -284,8 +239,8 @@ START_TEST(test_script_to_end)
 	char	*out, *err, *st, *scr, *want, *got;
 	size_t	 rows;
 
-	new_fixture();
-	launch();
+	h = harness_check_new("tests/data/ussd");
+	harness_check_launch(h);
 	ck_assert_int_eq(simulate(harness_port(h), &out, &err, "--script",
 	    "4,2,00,1", NULL), 0);
 	ck_assert_uint_eq(count(out, BORDER22), 10);
@@ -334,8 +289,8 @@ START_TEST(test_khmer_narrow)
 	char	*out, *err, *scr, *a, *b, *row, *nl, *t;
 	size_t	 rows, len;
 
-	new_fixture();
-	launch();
+	h = harness_check_new("tests/data/ussd");
+	harness_check_launch(h);
 	ck_assert_int_eq(simulate(harness_port(h), &out, &err, "--width",
 	    "10", "--script", "2", NULL), 0);
 	has(out, "\n+------------+\n");
@@ -373,7 +328,7 @@ START_TEST(test_token)
 	json_error_t	 jerr;
 	char		*conf, *text, *out, *err;
 
-	new_fixture();
+	h = harness_check_new("tests/data/ussd");
 	conf = harness_path(h, "hotlined.conf");
 	root = json_load_file(conf, 0, &jerr);
 	ck_assert_msg(root != NULL, "%s", jerr.text);
@@ -389,7 +344,7 @@ START_TEST(test_token)
 	free(text);
 	json_decref(root);
 	free(conf);
-	launch();
+	harness_check_launch(h);
 
 	ck_assert_int_eq(simulate(harness_port(h), &out, &err, "--phone",
 	    "+855" PHONE_DIGITS, "--script", "1", NULL), 0);
@@ -424,8 +379,8 @@ START_TEST(test_unreachable)
 	char	*out, *err;
 	int	 port, st;
 
-	new_fixture();
-	launch();
+	h = harness_check_new("tests/data/ussd");
+	harness_check_launch(h);
 	port = harness_port(h);
 	ck_assert_int_eq(simulate(port, &out, &err, "--channel", "gform",
 	    "--script", "", NULL), 2);
@@ -451,7 +406,7 @@ simulate_suite(void)
 	TCase	*tc;
 
 	tc = tcase_create("simulate");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_khmer_first_screen);
 	tcase_add_test(tc, test_script_to_end);
@@ -465,46 +420,12 @@ simulate_suite(void)
 int
 main(void)
 {
-	SRunner		*sr;
-	const char	*env[] = { "HOTLINED_BIN", "HOTLINECTL_BIN" };
-	const char	*top, *tmp, *v;
-	char		*run_dir = NULL;
-	size_t		 i;
-	int		 failed;
+	const char	*ctl = getenv("HOTLINECTL_BIN");
 
-	top = getenv("TOP_SRCDIR");
-	for (i = 0; i < sizeof(env) / sizeof(env[0]); i++) {
-		v = getenv(env[i]);
-		if (v == NULL || access(v, X_OK) == -1 || top == NULL ||
-		    *top == '\0') {
-			fprintf(stderr, "check_simulate: set HOTLINED_BIN and "
-			    "HOTLINECTL_BIN to the built programs and "
-			    "TOP_SRCDIR to the source tree\n");
-			return EXIT_FAILURE;
-		}
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "check_simulate: curl_global_init failed\n");
+	if (ctl == NULL || access(ctl, X_OK) == -1) {
+		fprintf(stderr, "check_simulate: set HOTLINECTL_BIN to the "
+		    "built hotlinectl\n");
 		return EXIT_FAILURE;
 	}
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (asprintf(&run_dir, "%s/check_simulate.XXXXXX", tmp) == -1 ||
-	    mkdtemp(run_dir) == NULL || setenv("TMPDIR", run_dir, 1) == -1) {
-		fprintf(stderr, "check_simulate: cannot make a directory in "
-		    "%s\n", tmp);
-		return EXIT_FAILURE;
-	}
-
-	sr = srunner_create(simulate_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-
-	if (getenv("HARNESS_KEEP") == NULL)
-		harness_rmtree(run_dir);
-	free(run_dir);
-	curl_global_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return harness_main("check_simulate", simulate_suite());
 }

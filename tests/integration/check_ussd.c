@@ -71,40 +71,16 @@
 
 static struct harness	*h;	/* the daemon of the running test */
 
-/* No daemon yet; each test starts the one it needs. */
-static void
-setup(void)
-{
-	h = NULL;
-}
-
 /*
- * Every daemon must stop cleanly on SIGTERM (exit 0, which under ASan also
- * means no leak) and leave no sanitizer report in its log; then remove
- * its directory. A failing test never gets here: its daemon dies with it
- * (harness.c) and main() removes the files.
+ * Every daemon must stop cleanly (harness_check_stop). A failing test
+ * never gets here: its daemon dies with it (harness.c) and main removes
+ * the files. No setup: each test starts from h NULL, the daemon it needs
+ * not started yet.
  */
 static void
 teardown(void)
 {
-	char	*log;
-	int	 st;
-
-	if (h == NULL)
-		return;
-	if (harness_signal(h, SIGTERM) == 0) {
-		ck_assert_msg(harness_wait_exit(h, 10000, &st) == 0,
-		    "the daemon did not exit on SIGTERM");
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		    "the daemon ended with wait status %#x", (unsigned)st);
-	}
-	log = harness_log(h);
-	ck_assert_ptr_nonnull(log);
-	ck_assert_msg(strstr(log, "Sanitizer") == NULL &&
-	    strstr(log, "runtime error:") == NULL, "daemon.log:\n%s", log);
-	free(log);
-	harness_stop(h);
-	h = NULL;
+	harness_check_stop(&h);
 }
 
 /* A path below $TOP_SRCDIR (new string). */
@@ -1479,7 +1455,7 @@ ussd_suite(void)
 	s = suite_create("ussd");
 
 	tc = tcase_create("at");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_at_callback_walk);
 	tcase_add_test(tc, test_at_more_back_main);
@@ -1491,7 +1467,7 @@ ussd_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("paging");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_small_main_pages);
 	tcase_add_test(tc, test_small_error_pages);
@@ -1499,14 +1475,14 @@ ussd_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("retry");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_retry_same_hop);
 	tcase_add_test(tc, test_retry_after_end);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("generic");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_gform_walk);
 	tcase_add_test(tc, test_gform_end);
@@ -1517,7 +1493,7 @@ ussd_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad_input");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_bad_fields);
 	tcase_add_test(tc, test_body_limit);
@@ -1525,13 +1501,13 @@ ussd_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reload");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_reload);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("signals");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_sigterm);
 	tcase_add_test(tc, test_sigint);
@@ -1539,7 +1515,7 @@ ussd_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("check_config");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_user);
 	tcase_add_test(tc, test_check_ok);
@@ -1548,7 +1524,7 @@ ussd_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sample");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_sample_check);
 	tcase_add_test(tc, test_sample_first_screen);
@@ -1558,53 +1534,8 @@ ussd_suite(void)
 	return s;
 }
 
-/*
- * Check the environment, then run the suite in Check's default fork mode
- * with every temporary file below one directory, removed at the end even
- * when a failing test (which leaves with _exit) could not clean up.
- */
 int
 main(void)
 {
-	SRunner		*sr;
-	const char	*bin, *top, *tmp;
-	char		*run_dir = NULL;
-	int		 failed;
-
-	bin = getenv("HOTLINED_BIN");
-	top = getenv("TOP_SRCDIR");
-	if (bin == NULL || *bin == '\0' || top == NULL || *top == '\0') {
-		fprintf(stderr, "check_ussd: set HOTLINED_BIN to the built "
-		    "daemon and TOP_SRCDIR to the source tree\n");
-		return EXIT_FAILURE;
-	}
-	if (access(bin, X_OK) == -1) {
-		fprintf(stderr, "check_ussd: HOTLINED_BIN=%s is not an "
-		    "executable\n", bin);
-		return EXIT_FAILURE;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "check_ussd: curl_global_init failed\n");
-		return EXIT_FAILURE;
-	}
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (asprintf(&run_dir, "%s/check_ussd.XXXXXX", tmp) == -1 ||
-	    mkdtemp(run_dir) == NULL || setenv("TMPDIR", run_dir, 1) == -1) {
-		fprintf(stderr, "check_ussd: cannot make a directory in %s\n",
-		    tmp);
-		return EXIT_FAILURE;
-	}
-
-	sr = srunner_create(ussd_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-
-	if (getenv("HARNESS_KEEP") == NULL)
-		harness_rmtree(run_dir);
-	free(run_dir);
-	curl_global_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return harness_main("check_ussd", ussd_suite());
 }

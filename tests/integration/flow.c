@@ -67,30 +67,9 @@ settle(void)
 void
 teardown(void)
 {
-	char	*log;
-	int	 st;
-
-	if (h != NULL) {
-		if (harness_signal(h, 0) == 0)
-			settle();
-		if (harness_signal(h, SIGTERM) == 0) {
-			ck_assert_msg(harness_wait_exit(h, 10000, &st) == 0,
-			    "the daemon did not exit on SIGTERM");
-			log = harness_log(h);
-			ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-			    "the daemon ended with wait status %#x; "
-			    "daemon.log:\n%s", (unsigned)st, log);
-			free(log);
-		}
-		log = harness_log(h);
-		ck_assert_ptr_nonnull(log);
-		ck_assert_msg(strstr(log, "Sanitizer") == NULL &&
-		    strstr(log, "runtime error:") == NULL, "daemon.log:\n%s",
-		    log);
-		free(log);
-		harness_stop(h);
-		h = NULL;
-	}
+	if (h != NULL && harness_signal(h, 0) == 0)
+		settle();
+	harness_check_stop(&h);
 	receiver_stop(rcv);
 	rcv = NULL;
 }
@@ -161,8 +140,7 @@ void
 launch(void)
 {
 	launched = time(NULL);
-	ck_assert_msg(harness_launch(h, "hotlined.conf") == 0, "cannot start "
-	    "hotlined (see stderr)");
+	harness_check_launch(h);
 	api_port = harness_log_port(h, API_LINE, 5000);
 	ck_assert_msg(api_port > 0, "no \"%s\" line", API_LINE);
 }
@@ -996,44 +974,9 @@ request_afternoon(const char *sid, const char *phone)
 int
 flow_run(const char *name, Suite *s)
 {
-	SRunner		*sr;
-	const char	*tmp;
-	char		*run_dir = NULL;
-	int		 failed;
-
-	if (getenv("HOTLINED_BIN") == NULL || *getenv("HOTLINED_BIN") ==
-	    '\0' || getenv("TOP_SRCDIR") == NULL) {
-		fprintf(stderr, "%s: set HOTLINED_BIN to the built daemon and "
-		    "TOP_SRCDIR to the source tree\n", name);
+	if (sodium_init() == -1) {
+		fprintf(stderr, "%s: cannot initialise libsodium\n", name);
 		return EXIT_FAILURE;
 	}
-	if (access(getenv("HOTLINED_BIN"), X_OK) == -1) {
-		fprintf(stderr, "%s: HOTLINED_BIN=%s is not an executable\n",
-		    name, getenv("HOTLINED_BIN"));
-		return EXIT_FAILURE;
-	}
-	if (sodium_init() == -1 ||
-	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "%s: cannot initialise libsodium or libcurl\n",
-		    name);
-		return EXIT_FAILURE;
-	}
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (asprintf(&run_dir, "%s/%s.XXXXXX", tmp, name) == -1 ||
-	    mkdtemp(run_dir) == NULL || setenv("TMPDIR", run_dir, 1) == -1) {
-		fprintf(stderr, "%s: cannot make a directory in %s\n", name,
-		    tmp);
-		return EXIT_FAILURE;
-	}
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (getenv("HARNESS_KEEP") == NULL)
-		harness_rmtree(run_dir);
-	free(run_dir);
-	curl_global_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return harness_main(name, s);
 }

@@ -286,10 +286,10 @@ char	*last_hop(const char *walked, const char *danger);
 void	request_afternoon(const char *sid, const char *phone);
 
 /*
- * Check the environment (HOTLINED_BIN, TOP_SRCDIR), then run suite s in
- * Check's default fork mode with every temporary file below one directory,
- * removed at the end even when a failing test (which leaves with _exit)
- * could not clean up. Returns the exit status for main.
+ * Initialise libsodium, then harness_main: check the environment
+ * (HOTLINED_BIN, TOP_SRCDIR) and run suite s with every temporary file
+ * below one directory, removed at the end. Returns the exit status for
+ * main.
  */
 int	flow_run(const char *name, Suite *s);
 

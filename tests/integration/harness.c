@@ -3,8 +3,10 @@
  * harness: runs the real hotlined for integration suites. It owns the
  * temporary directory (a copy of a fixture), the daemon process and its
  * log, blocking HTTP over loopback with libcurl easy, and child programs
- * run for their output (hotlined -t). What replies must look like is the
- * suites' business. Nothing here is used by the daemon itself.
+ * run for their output (hotlined -t), and, last, the Check side every
+ * suite shares (its main, the start and the clean stop it asserts). What
+ * replies must look like is the suites' business. Nothing here is used
+ * by the daemon itself.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -26,6 +28,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include <check.h>
 #include <curl/curl.h>
 
 #include "harness.h"
@@ -1335,4 +1338,100 @@ done:
 	if (nullfd != -1)
 		close(nullfd);
 	return rc;
+}
+
+/* A copy of a fixture of the source tree. */
+struct harness *
+harness_check_new(const char *rel)
+{
+	struct harness	*h;
+	char		*fix;
+
+	ck_assert_int_ne(asprintf(&fix, "%s/%s", getenv("TOP_SRCDIR"), rel),
+	    -1);
+	h = harness_new(fix);
+	ck_assert_msg(h != NULL, "cannot copy %s (see stderr)", fix);
+	free(fix);
+	return h;
+}
+
+/* Start the daemon on the copy's hotlined.conf. */
+void
+harness_check_launch(struct harness *h)
+{
+	ck_assert_msg(harness_launch(h, "hotlined.conf") == 0,
+	    "cannot start hotlined (see stderr)");
+}
+
+/* The daemon stops cleanly and leaves no sanitizer report; then clean up. */
+void
+harness_check_stop(struct harness **hp)
+{
+	struct harness	*h = *hp;
+	char		*log;
+	int		 st;
+
+	*hp = NULL;
+	if (h == NULL)
+		return;
+	if (harness_signal(h, SIGTERM) == 0) {
+		ck_assert_msg(harness_wait_exit(h, 10000, &st) == 0,
+		    "the daemon did not exit on SIGTERM");
+		log = harness_log(h);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "the daemon ended with wait status %#x; daemon.log:\n%s",
+		    (unsigned)st, log);
+		free(log);
+	}
+	log = harness_log(h);
+	ck_assert_ptr_nonnull(log);
+	ck_assert_msg(strstr(log, "Sanitizer") == NULL &&
+	    strstr(log, "runtime error:") == NULL, "daemon.log:\n%s", log);
+	free(log);
+	harness_stop(h);
+}
+
+/* Run a suite of the program name; see harness.h. */
+int
+harness_main(const char *name, struct Suite *s)
+{
+	SRunner		*sr;
+	const char	*bin, *top, *tmp;
+	char		*run_dir = NULL;
+	int		 failed;
+
+	bin = getenv("HOTLINED_BIN");
+	top = getenv("TOP_SRCDIR");
+	if (bin == NULL || *bin == '\0' || top == NULL || *top == '\0') {
+		fprintf(stderr, "%s: set HOTLINED_BIN to the built daemon and "
+		    "TOP_SRCDIR to the source tree\n", name);
+		return EXIT_FAILURE;
+	}
+	if (access(bin, X_OK) == -1) {
+		fprintf(stderr, "%s: HOTLINED_BIN=%s is not an executable\n",
+		    name, bin);
+		return EXIT_FAILURE;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "%s: curl_global_init failed\n", name);
+		return EXIT_FAILURE;
+	}
+	tmp = getenv("TMPDIR");
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if (asprintf(&run_dir, "%s/%s.XXXXXX", tmp, name) == -1 ||
+	    mkdtemp(run_dir) == NULL || setenv("TMPDIR", run_dir, 1) == -1) {
+		fprintf(stderr, "%s: cannot make a directory in %s\n", name,
+		    tmp);
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (getenv("HARNESS_KEEP") == NULL)
+		harness_rmtree(run_dir);
+	free(run_dir);
+	curl_global_cleanup();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

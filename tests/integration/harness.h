@@ -16,6 +16,7 @@
 #include <time.h>
 
 struct harness;
+struct Suite;
 
 /* One HTTP answer. Every pointer is owned; free with harness_reply_clear. */
 struct harness_reply {
@@ -224,5 +225,33 @@ int		 harness_slow_ms(int ms);
 
 /* Sleep for ms milliseconds. */
 void		 harness_sleep_ms(int ms);
+
+/*
+ * What follows asserts with Check (a failure ends the test) and is for
+ * the suites' fixtures and main.
+ */
+
+/* harness_new on a copy of $TOP_SRCDIR/rel, which must work. */
+struct harness	*harness_check_new(const char *rel);
+
+/* harness_launch of "hotlined.conf", which must work. */
+void		 harness_check_launch(struct harness *h);
+
+/*
+ * For a teardown: take *hp (NULL is fine) and set *hp to NULL; a daemon
+ * still running must exit 0 on SIGTERM within 10 s (which under ASan
+ * also means no leak) and daemon.log must hold no sanitizer report; then
+ * harness_stop.
+ */
+void		 harness_check_stop(struct harness **hp);
+
+/*
+ * main of the suite program name: check the environment (HOTLINED_BIN
+ * an executable, TOP_SRCDIR set), initialise libcurl, then run s in
+ * Check's default fork mode with every temporary file below one
+ * directory (TMPDIR), removed at the end even when a failing test (which
+ * leaves with _exit) could not clean up. Returns the exit status.
+ */
+int		 harness_main(const char *name, struct Suite *s);
 
 #endif
