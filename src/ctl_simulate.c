@@ -769,7 +769,7 @@ sim_run(int argc, char *argv[])
 		{ "url",	required_argument,	NULL, 'u' },
 		{ "phone",	required_argument,	NULL, 'p' },
 		{ "script",	required_argument,	NULL, 's' },
-		{ "token-file",	required_argument,	NULL, 't' },
+		CTL_TOKEN_OPTIONS,
 		{ "width",	required_argument,	NULL, 'w' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
@@ -813,6 +813,8 @@ sim_run(int argc, char *argv[])
 		case 't':
 			tokfile = optarg;
 			break;
+		case 'T':
+			return ctl_token_arg();
 		case 'w':
 			errno = 0;
 			w = strtol(optarg, &endp, 10);

@@ -525,6 +525,14 @@ START_TEST(test_callbacks_bad_token)
 	    NULL, "%s", err);
 	free(out);
 	free(err);
+	/* Nor for simulate, whose --token-file getopt would take it for. */
+	ck_assert_int_eq(CTL(&out, &err, "simulate", "--token", TOK_C1), 2);
+	ck_assert_msg(strstr(err, "a token never goes on the command line") !=
+	    NULL, "%s", err);
+	ck_assert_ptr_null(strstr(err, TOK_C1));
+	ck_assert_ptr_null(strstr(out, TOK_C1));
+	free(out);
+	free(err);
 }
 END_TEST
 
