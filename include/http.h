@@ -114,7 +114,10 @@ void		 http_on_replied(struct http *h, http_replied_cb cb,
 /* Requests refused for their address's rate since the start. */
 unsigned long long http_limited(const struct http *h);
 
-/* Connections open now (accepted and not closed). */
+/*
+ * Connections held now: taken in under the cap and not closed. One just
+ * accepted counts once it is taken in or closed, in the same loop turn.
+ */
 size_t		 http_connections(const struct http *h);
 
 /*

@@ -610,12 +610,11 @@ http_limited(const struct http *h)
 	return tally_total(h->rated, HTTP_WHY_RATE);
 }
 
-/* Connections open. */
+/* Connections held: taken in, not closed. */
 size_t
 http_connections(const struct http *h)
 {
-	return h->nconns[HTTP_CONN_FRESH] + h->nconns[HTTP_CONN_IDLE] +
-	    h->nconns[HTTP_CONN_BUSY];
+	return h->nconns[HTTP_CONN_IDLE] + h->nconns[HTTP_CONN_BUSY];
 }
 
 /* Mount a handler on a prefix. */

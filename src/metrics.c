@@ -437,7 +437,7 @@ metrics_render_http(const struct metrics *m, struct evbuffer *out)
 		    n, l, h->count);
 	}
 	n = "hotlined_http_connections";
-	metrics_family(out, n, "gauge", "Connections open, by listener.");
+	metrics_family(out, n, "gauge", "Connections held, by listener.");
 	evbuffer_add_printf(out, "%s{listener=\"webhooks\"} %.17g\n", n,
 	    m->gauge[METRICS_CONNECTIONS_WEBHOOK]);
 	evbuffer_add_printf(out, "%s{listener=\"api\"} %.17g\n", n,
