@@ -593,7 +593,8 @@ client_report(struct client *cl, double t)
 	printf("%s rate: %.0f req/s\n", cl->label,
 	    (double)(cl->ok + cl->errors) / t);
 	if (cl->mode != CLIENT_LIST)
-		printf("%s sessions: %zu\n", cl->label, cl->finished);
+		printf("%s %s: %zu\n", cl->label, cl->mode == CLIENT_AT ?
+		    "sessions" : "conversations", cl->finished);
 	if (cl->rate > 0)
 		printf("%s sent late (no idle connection): %zu\n", cl->label,
 		    cl->late);
@@ -606,7 +607,8 @@ client_report(struct client *cl, double t)
 			lat_print(cl, &cl->by_call[i], call_name[i]);
 	} else if (cl->nsteps > 1) {
 		for (i = 0; i < cl->nsteps; i++) {
-			snprintf(name, sizeof(name), "hop %zu", i + 1);
+			snprintf(name, sizeof(name), "%s %zu",
+			    cl->mode == CLIENT_AT ? "hop" : "message", i + 1);
 			lat_print(cl, &cl->by_step[i], name);
 		}
 	}
