@@ -43,6 +43,18 @@ bench_cleanup() {
 	return 0
 }
 
+# Run a command in the background and wait for it, so that a signal
+# stops the script (and, by the exit trap, the command) at once.
+bench_wait() {
+	bench_saved=$bench_pids
+	"$@" &
+	bench_pids="$bench_saved $!"
+	bench_st=0
+	wait $! || bench_st=$?
+	bench_pids=$bench_saved
+	return $bench_st
+}
+
 # Compile bench/NAME.c into $tmp/NAME; with "lib", against libhotlined.a.
 bench_cc() {
 	libs=$(pkg-config --cflags --libs libevent)
