@@ -25,13 +25,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+
+#include "bench_clock.h"
 
 #define CLIENT_MAX_CONNS	1024
 #define CLIENT_MAX_STEPS	32
@@ -131,16 +132,6 @@ struct client {
 };
 
 static void	worker_send(struct worker *, double);
-
-/* Seconds on the monotonic clock. */
-static double
-now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Append one latency. */
 static void
@@ -247,7 +238,7 @@ worker_idle(struct worker *w)
 	if (cl->stopping)
 		return;
 	if (cl->rate == 0) {
-		worker_send(w, now());
+		worker_send(w, bench_now());
 		return;
 	}
 	if (cl->owed > 0) {
@@ -268,7 +259,7 @@ client_hop_done(struct worker *w, struct evhttp_request *req)
 	struct client	*cl = w->cl;
 	struct evbuffer	*in;
 	char		 head[8];
-	double		 l = now() - w->sent;
+	double		 l = bench_now() - w->sent;
 	int		 last = w->step + 1 >= cl->nsteps;
 
 	lat_add(&cl->all, l);
@@ -322,7 +313,7 @@ static void
 client_call_done(struct worker *w, struct evhttp_request *req)
 {
 	struct client	*cl = w->cl;
-	double		 l = now() - w->sent;
+	double		 l = bench_now() - w->sent;
 
 	lat_add(&cl->all, l);
 	lat_add(&cl->by_call[w->call], l);
@@ -358,7 +349,7 @@ client_reply_cb(struct evhttp_request *req, void *arg)
 		client_call_done(w, req);
 	else
 		client_hop_done(w, req);
-	if (cl->seconds > 0 && now() - cl->t0 >= cl->seconds)
+	if (cl->seconds > 0 && bench_now() - cl->t0 >= cl->seconds)
 		cl->stopping = 1;
 	worker_idle(w);
 	client_maybe_done(cl);
@@ -475,7 +466,7 @@ worker_send(struct worker *w, double due)
 			type = EVHTTP_REQ_POST;
 	}
 	w->busy = 1;
-	w->sent = now();
+	w->sent = bench_now();
 	if (cl->rate > 0)
 		lat_add(&cl->lag, w->sent - due);
 	cl->inflight++;
@@ -495,7 +486,7 @@ static void
 client_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct client	*cl = arg;
-	double		 t = now(), due;
+	double		 t = bench_now(), due;
 	size_t		 want;
 
 	(void)fd;
@@ -701,7 +692,7 @@ main(int argc, char *argv[])
 		evhttp_connection_set_timeout(cl->w[i].conn, 60);
 		cl->w[i].call = i % (CALL_COUNT - 1);
 	}
-	cl->t0 = now();
+	cl->t0 = bench_now();
 	if (cl->rate > 0) {
 		for (i = cl->nw; i > 0; i--)
 			cl->idle[cl->nidle++] = i - 1;
@@ -711,9 +702,9 @@ main(int argc, char *argv[])
 			return 1;
 	} else
 		for (i = 0; i < cl->nw; i++)
-			worker_send(&cl->w[i], now());
+			worker_send(&cl->w[i], bench_now());
 	event_base_dispatch(cl->base);
-	t = now() - cl->t0;
+	t = bench_now() - cl->t0;
 	client_report(cl, t);
 	for (i = 0; i < cl->nw; i++)
 		evhttp_connection_free(cl->w[i].conn);

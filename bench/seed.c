@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "bench_clock.h"
 #include "store.h"
 
 #define SEED_INFLIGHT	4096
@@ -38,16 +39,6 @@ static const char *const seed_window[] = {
 };
 
 static void	seed_submit(struct seed *);
-
-/* Seconds since an arbitrary point, with nanoseconds. */
-static double
-seed_clock(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* A create completed: count it and keep the queue full. */
 static void
@@ -126,11 +117,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "seed: %s\n", cause);
 		return 1;
 	}
-	t0 = seed_clock();
+	t0 = bench_now();
 	for (i = 0; i < SEED_INFLIGHT && i < s.n; i++)
 		seed_submit(&s);
 	event_base_dispatch(s.base);
-	t = seed_clock() - t0;
+	t = bench_now() - t0;
 	store_free(s.st);
 	event_base_free(s.base);
 	printf("seeded: %zu open requests in %.1f s (%.0f rows/s)%s\n",
