@@ -24,7 +24,7 @@ bench_init() {
 	pid=
 	bench_pids=
 	trap bench_cleanup EXIT
-	trap 'exit 1' INT TERM HUP
+	trap 'exit 1' INT TERM HUP PIPE
 	super=EXAMPLE-token-malis-bench-00000004
 	counsellor=EXAMPLE-token-sophea-change-me-0001
 }
