@@ -128,5 +128,6 @@ bench_cpu() {
 bench_metric() {
 	curl -fsS -H "Authorization: Bearer $super" \
 	    "http://127.0.0.1:$aport/metrics" |
-	    awk -v k="$1" '$1 == k || index($1, k "{") == 1 { print $2; exit }'
+	    awk -v k="$1" '!found && ($1 == k || index($1, k "{") == 1) {
+	        print $2; found = 1 }'
 }
