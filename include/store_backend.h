@@ -39,6 +39,16 @@ struct store_backend {
 	    const struct store_opts *opts, struct store_keys *keys,
 	    char **cause);
 
+	/*
+	 * A second engine on the database w has open (its path), for reads
+	 * alone on a thread of its own, so that a long listing never holds
+	 * up a write: same keys and schema, no migration, its batches read
+	 * transactions. Opened on the loop thread before either thread
+	 * starts. NULL with *cause: the store then reads on the writer.
+	 * May be NULL.
+	 */
+	struct store_engine *(*open_reader)(const char *path,
+	    const struct store_engine *w, char **cause);
 	/* Release everything of an engine (NULL is fine). */
 	void		 (*close)(struct store_engine *e);
 

@@ -106,6 +106,7 @@ struct store_sqlite_sealed_table {
 /* Every statement the store runs, prepared once at open. */
 enum store_stmt {
 	ST_BEGIN,
+	ST_BEGIN_READ,
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_SAVEPOINT,
@@ -201,6 +202,7 @@ struct store_engine {
 	sqlite3		*db;		/* writer thread only, once started */
 	sqlite3_stmt	*stmt[ST__COUNT];
 	int		 version;	/* PRAGMA user_version at open */
+	int		 reader;	/* reads only: deferred BEGIN */
 	uint8_t		 key[STORE_CRYPT_KEY_LEN];	/* sealing values */
 };
 
@@ -226,6 +228,8 @@ void		 store_sqlite_close(struct store_engine *e);
  * The rest of the backend's operations (store_backend.h says what each
  * does), gathered into store_backend_sqlite by store_sqlite_backend.c.
  */
+struct store_engine *store_sqlite_open_reader(const char *path,
+		    const struct store_engine *w, char **cause);
 struct store_engine *store_sqlite_open(const char *path,
 		    const struct store_opts *opts, struct store_keys *keys,
 		    char **cause);

@@ -33,10 +33,51 @@ struct store {
 	struct store_engine	*engine;	/* the writer thread's once
 						   it started */
 	struct store_writer	*writer;
+	struct store_engine	*rengine;	/* for reads, or NULL */
+	struct store_writer	*reader;	/* its thread */
 	uint8_t			 secret[STORE_SECRET_LEN];	/* the key
 						   file's hash sub-key */
 	int			 version;
 };
+
+/*
+ * Open the backend's reading engine and start its thread, if it has one;
+ * without, every job goes to the writer, as it always may.
+ */
+static void
+store_open_reader(struct store *st, struct event_base *base,
+    const char *path, size_t max_batch)
+{
+	char	*cause = NULL;
+
+	if (st->ops->open_reader == NULL)
+		return;
+	st->rengine = st->ops->open_reader(path, st->engine, &cause);
+	if (st->rengine != NULL)
+		st->reader = store_writer_new(base, st->ops, st->rengine,
+		    max_batch, &cause);
+	if (st->reader == NULL) {
+		log_warnx("store: reads share the writer: %s", cause != NULL ?
+		    cause : "out of memory");
+		if (st->rengine != NULL)
+			st->ops->close(st->rengine);
+		st->rengine = NULL;
+	}
+	free(cause);
+}
+
+/*
+ * Submit a job that only reads: to the reading thread, so that a long
+ * listing never delays a write (and a survivor's stored request behind
+ * it). Its snapshot is taken when its batch starts, after every commit
+ * whose completion has already run.
+ */
+static int
+store_read(struct store *st, struct store_job *j)
+{
+	return store_writer_submit(st->reader != NULL ? st->reader :
+	    st->writer, j);
+}
 
 /*
  * Read the key file (made on first start), open the database through its
@@ -91,6 +132,7 @@ store_new(struct event_base *base, const char *path,
 	    cause);
 	if (st->writer == NULL)
 		goto fail;
+	store_open_reader(st, base, path, max_batch);
 	store_crypt_wipe(&keys);
 	free(key_file);
 	return st;
@@ -109,6 +151,9 @@ store_free(struct store *st)
 	if (st == NULL)
 		return;
 	/* Completions may submit more: the writer says no. */
+	store_writer_free(st->reader);
+	if (st->rengine != NULL)
+		st->ops->close(st->rengine);
 	store_writer_free(st->writer);
 	if (st->engine != NULL)
 		st->ops->close(st->engine);
@@ -127,7 +172,8 @@ store_schema_version(const struct store *st)
 size_t
 store_pending(const struct store *st)
 {
-	return store_writer_pending(st->writer);
+	return store_writer_pending(st->writer) +
+	    (st->reader != NULL ? store_writer_pending(st->reader) : 0);
 }
 
 /* Tests: count the engine's COMMITs from the next batch on. */
@@ -403,7 +449,7 @@ store_callback_view(struct store *st, enum store_view view, const char *who,
 		store_job_free(j);
 		return -1;
 	}
-	return store_writer_submit(st->writer, j);
+	return store_read(st, j);
 }
 
 /* Queue a page of the whole queue. */
@@ -449,7 +495,7 @@ store_callback_get(struct store *st, const char *ref, store_callback_cb cb,
 	if (store_ref_job(SJ_GET, ref, NULL, NULL, 0, arg, &j) == -1)
 		return -1;
 	j->cb.row = cb;
-	return store_writer_submit(st->writer, j);
+	return store_read(st, j);
 }
 
 /* Queue a claim. */
@@ -558,7 +604,7 @@ store_callback_history(struct store *st, const char *ref,
 	if (store_ref_job(SJ_HISTORY, ref, NULL, NULL, 0, arg, &j) == -1)
 		return -1;
 	j->cb.history = cb;
-	return store_writer_submit(st->writer, j);
+	return store_read(st, j);
 }
 
 /* Queue a counsellor's note. */
@@ -588,7 +634,7 @@ store_outbox_failing(struct store *st, int64_t since, size_t max,
 	j->cb.failing = cb;
 	j->when = since;
 	j->max = store_limit(max);
-	return store_writer_submit(st->writer, j);
+	return store_read(st, j);
 }
 
 /* Queue the count of work waiting. */
@@ -601,7 +647,7 @@ store_gauges(struct store *st, store_gauges_cb cb, void *arg)
 	if (j == NULL)
 		return -1;
 	j->cb.gauges = cb;
-	return store_writer_submit(st->writer, j);
+	return store_read(st, j);
 }
 
 /* Queue a read of a caller's named value. */

@@ -206,6 +206,7 @@ static const char store_step6[] = STORE_STEP6_TABLES
 /* The text of every statement, by enum store_stmt; prepared at open. */
 static const char *const store_sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_BEGIN_READ] = "BEGIN",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_SAVEPOINT] = "SAVEPOINT job",
@@ -600,6 +601,24 @@ fail:
 	return -1;
 }
 
+/* Prepare every statement of e, once. 0, or -1 with *cause. */
+static int
+store_sqlite_prepare(struct store_engine *e, const char *path, char **cause)
+{
+	int	 i, rc;
+
+	for (i = 0; i < ST__COUNT; i++) {
+		rc = sqlite3_prepare_v3(e->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &e->stmt[i], NULL);
+		if (rc != SQLITE_OK) {
+			store_job_cause(cause, "%s: statement %d: %s", path, i,
+			    sqlite3_errmsg(e->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Close the database, finalizing every statement first. */
 void
 store_sqlite_close(struct store_engine *e)
@@ -622,7 +641,7 @@ store_sqlite_open_for(const char *path, const struct store_opts *opts,
     struct store_keys *keys, int rotation, char **cause)
 {
 	struct store_engine	*e;
-	int			 fd, i, rc;
+	int			 fd, rc;
 
 	*cause = NULL;
 	e = calloc(1, sizeof(*e));
@@ -652,17 +671,56 @@ store_sqlite_open_for(const char *path, const struct store_opts *opts,
 	sqlite3_busy_timeout(e->db, opts != NULL &&
 	    opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : STORE_BUSY_MS);
 	memcpy(e->key, keys->aead, sizeof(e->key));
-	if (store_sqlite_migrate(e, path, keys, rotation, cause) == -1)
+	if (store_sqlite_migrate(e, path, keys, rotation, cause) == -1 ||
+	    store_sqlite_prepare(e, path, cause) == -1)
 		goto fail;
-	for (i = 0; i < ST__COUNT; i++) {
-		rc = sqlite3_prepare_v3(e->db, store_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &e->stmt[i], NULL);
-		if (rc != SQLITE_OK) {
-			store_job_cause(cause, "%s: statement %d: %s", path, i,
-			    sqlite3_errmsg(e->db));
-			goto fail;
-		}
+	return e;
+
+fail:
+	store_sqlite_close(e);
+	return NULL;
+}
+
+/*
+ * A reading connection beside w: the file w migrated, under w's key, that
+ * SQLite itself keeps from writing (query_only); in WAL mode its reads
+ * never wait for the writer, nor the writer for them.
+ */
+struct store_engine *
+store_sqlite_open_reader(const char *path, const struct store_engine *w,
+    char **cause)
+{
+	struct store_engine	*e;
+	char			*err = NULL;
+	int			 rc;
+
+	*cause = NULL;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		store_job_cause(cause, "out of memory");
+		return NULL;
 	}
+	e->reader = 1;
+	e->version = w->version;
+	memcpy(e->key, w->key, sizeof(e->key));
+	rc = sqlite3_open_v2(path, &e->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		store_job_cause(cause, "%s: %s", path, e->db != NULL ?
+		    sqlite3_errmsg(e->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(e->db, 1);
+	sqlite3_busy_timeout(e->db, STORE_BUSY_MS);
+	if (sqlite3_exec(e->db, "PRAGMA query_only = ON;"
+	    "PRAGMA temp_store = MEMORY", NULL, NULL, &err) != SQLITE_OK) {
+		store_job_cause(cause, "%s: %s", path, err != NULL ? err :
+		    sqlite3_errmsg(e->db));
+		sqlite3_free(err);
+		goto fail;
+	}
+	if (store_sqlite_prepare(e, path, cause) == -1)
+		goto fail;
 	return e;
 
 fail:
@@ -689,7 +747,9 @@ store_sqlite_version(const struct store_engine *e)
 int
 store_sqlite_begin(struct store_engine *e)
 {
-	if (store_sqlite_exec(e, ST_BEGIN) != SQLITE_OK) {
+	/* A reader's batch takes no write lock: the writer's does. */
+	if (store_sqlite_exec(e, e->reader ? ST_BEGIN_READ : ST_BEGIN) !=
+	    SQLITE_OK) {
 		store_sqlite_err(e, "begin");
 		return -1;
 	}

@@ -16,6 +16,7 @@
 const struct store_backend store_backend_sqlite = {
 	.name = "sqlite",
 	.open = store_sqlite_open,
+	.open_reader = store_sqlite_open_reader,
 	.close = store_sqlite_close,
 	.version = store_sqlite_version,
 	.begin = store_sqlite_begin,

@@ -1091,8 +1091,10 @@ START_TEST(test_batch_failure)
 	memset(&b, 0, sizeof(b));
 	memset(&claim, 0, sizeof(claim));
 	memset(&c, 0, sizeof(c));
-	ck_assert_int_eq(store_callback_get(su.st, a.row.ref, row_cb, &first),
-	    0);
+	/* A write (reads have a thread of their own): it waits for the lock. */
+	in.phone = "+85512340009";
+	ck_assert_int_eq(store_callback_create(su.st, &in, "at:first", 4, 3600,
+	    1001, row_cb, &first), 0);
 	usleep(200 * 1000);	/* the thread takes it and waits for the lock */
 
 	memset(out, 0, sizeof(out));
@@ -1140,9 +1142,57 @@ START_TEST(test_batch_failure)
 	ck_assert_int_eq(su_query_int("SELECT count(*) FROM outbox"), 0);
 	/* The creates around it committed. */
 	list_open(&l);
-	ck_assert_uint_eq(l.n, 3);
+	ck_assert_uint_eq(l.n, 4);
 	ck_assert_int_eq(get(b.row.ref, &b), STORE_OK);
 	ck_assert_int_eq(get(c.row.ref, &c), STORE_OK);
+}
+END_TEST
+
+/*
+ * Reads have a connection and a thread of their own: while another
+ * connection holds the write lock, a listing and a look-up are answered,
+ * and the write queued before them waits for the lock.
+ */
+START_TEST(test_read_beside_write)
+{
+	struct store_callback	 in = sample("+85512345678");
+	struct got		 a, w, g;
+	struct list		 l;
+	sqlite3			*db;
+	struct timeval		 tv = { 0, 10 * 1000 };
+	int			 i;
+
+	su.st = open_store(0);
+	ck_assert_int_eq(create("at:a", "+85512345678", 1000, &a), STORE_OK);
+	ck_assert_int_eq(sqlite3_open(su.path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	memset(&w, 0, sizeof(w));
+	memset(&g, 0, sizeof(g));
+	memset(&l, 0, sizeof(l));
+	in.phone = "+85512340001";
+	ck_assert_int_eq(store_callback_create(su.st, &in, "at:w", 4, 3600,
+	    1001, row_cb, &w), 0);
+	ck_assert_int_eq(store_callback_list(su.st, NULL, 0, page_cb, &l), 0);
+	ck_assert_int_eq(store_callback_get(su.st, a.row.ref, row_cb, &g), 0);
+	/* At most 3 s: the store's busy time-out on the lock is longer. */
+	for (i = 0; i < 300 && (!l.done || !g.done); i++) {
+		event_base_loopexit(su.base, &tv);
+		event_base_dispatch(su.base);
+	}
+	ck_assert_msg(l.done && g.done, "the reads waited for the write lock");
+	ck_assert_int_eq(l.rc, STORE_OK);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_int_eq(g.rc, STORE_OK);
+	ck_assert_int_eq(w.done, 0);
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	wait_n(&w.done, 1);
+	ck_assert_int_eq(w.rc, STORE_OK);
+	/* A read after a write's completion sees it. */
+	list_open(&l);
+	ck_assert_uint_eq(l.n, 2);
 }
 END_TEST
 
@@ -3187,6 +3237,7 @@ main(void)
 	tcase_add_test(tc, test_dup_window);
 	tcase_add_loop_test(tc, test_group_commit, 0, 2);
 	tcase_add_test(tc, test_batch_failure);
+	tcase_add_test(tc, test_read_beside_write);
 	tcase_add_test(tc, test_dispatch);
 	tcase_add_test(tc, test_give_up_tells);
 	tcase_add_test(tc, test_claim);
