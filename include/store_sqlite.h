@@ -25,7 +25,7 @@
 
 struct stats_count;
 
-#define STORE_SCHEMA	6	/* PRAGMA user_version of a current file */
+#define STORE_SCHEMA	7	/* PRAGMA user_version of a current file */
 
 /*
  * The personal columns, sealed (store_crypt.h) to their row under these
@@ -140,6 +140,7 @@ enum store_stmt {
 	ST_CB_END,
 	ST_MARK_HAS,
 	ST_MARK_PUT,
+	ST_CB_VIEW_OPEN,
 	ST_CB_VIEW_COUNT,
 	ST_CB_REASSIGN,
 	ST_CB_ATTEMPT,

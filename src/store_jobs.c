@@ -310,7 +310,13 @@ store_jobs_view(struct store_engine *e, struct store_job *j)
 	struct store_bind	 b;
 	int64_t			 n = 0;
 
-	store_sqlite_bind(e, ST_CB_VIEW, &b);
+	/*
+	 * The open ones are most of the queue: read in its order. A claimed
+	 * view is a few rows, found by state and sorted.
+	 */
+	store_sqlite_bind(e, j->view == STORE_VIEW_ALL ||
+	    j->view == STORE_VIEW_UNASSIGNED ? ST_CB_VIEW_OPEN : ST_CB_VIEW,
+	    &b);
 	store_jobs_bind_view(&b, j);
 	store_sqlite_int(&b, j->has_after);
 	store_sqlite_int(&b, j->after_urgent);

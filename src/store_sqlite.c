@@ -31,8 +31,8 @@
  * is the number of steps applied. Append; never edit a released step.
  * Step 4, encrypting the personal columns, is C: store_sqlite_crypt_migrate;
  * so is step 5, the numbers beside unsafe marks and opt-outs:
- * store_sqlite_crypt_keep_numbers. Step 6 (STORE_SCHEMA) is SQL again:
- * store_step6.
+ * store_sqlite_crypt_keep_numbers. Steps 6 and 7 (STORE_SCHEMA) are SQL
+ * again: store_step6, store_step7.
  */
 static const char *const store_migrations[] = {
 	/* 1: dedup secret, callback requests, their history, alert outbox */
@@ -185,6 +185,15 @@ static const char store_step6[] = STORE_STEP6_TABLES
 	"ALTER TABLE callback ADD COLUMN stats_flags INTEGER NOT NULL"
 	" DEFAULT 0;";
 
+/*
+ * 7: the queue in the order counsellors read it, so that a page of the
+ * open requests is read in order instead of sorting them all (100,000
+ * open requests: a sort of every one for each page).
+ */
+static const char store_step7[] =
+	"CREATE INDEX IF NOT EXISTS callback_order ON callback"
+	" (urgent DESC, call_from, id, state);";
+
 /* The next id of table t: above its rows and its floor. */
 #define STORE_NEXT_ID(t)						\
 	"SELECT max(coalesce((SELECT max(id) FROM " t "), 0),"		\
@@ -245,6 +254,12 @@ static const char *const store_sql[ST__COUNT] = {
 	 */
 	[ST_CB_VIEW] = "SELECT " STORE_CB_COLS("")
 	    " FROM callback WHERE state IN (?, ?, ?)"
+	    " AND (? IS NULL OR claimed_by = ?) AND (? = 0 OR urgent < ?"
+	    " OR (urgent = ? AND (call_from > ? OR (call_from = ? AND"
+	    " id > ?)))) ORDER BY urgent DESC, call_from, id LIMIT ?",
+	/* The views of open requests, the most rows: read in index order. */
+	[ST_CB_VIEW_OPEN] = "SELECT " STORE_CB_COLS("")
+	    " FROM callback INDEXED BY callback_order WHERE state IN (?, ?, ?)"
 	    " AND (? IS NULL OR claimed_by = ?) AND (? = 0 OR urgent < ?"
 	    " OR (urgent = ? AND (call_from > ? OR (call_from = ? AND"
 	    " id > ?)))) ORDER BY urgent DESC, call_from, id LIMIT ?",
@@ -586,11 +601,18 @@ store_sqlite_migrate(struct store_engine *e, const char *path,
 		    store_step6_again : store_step6, 6, from > 0, path,
 		    cause) == -1)
 			return -1;
-		/* A file encrypted just now keeps its WAL empty. */
-		sqlite3_exec(e->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
-		    NULL, NULL);
+		v = 6;
+	}
+	if (v == 6) {
+		if (store_sqlite_apply(e, store_step7, 7, from > 0, path,
+		    cause) == -1)
+			return -1;
 		v = STORE_SCHEMA;
 	}
+	/* A file encrypted or migrated just now keeps its WAL empty. */
+	if (from < STORE_SCHEMA)
+		sqlite3_exec(e->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
+		    NULL, NULL);
 	e->version = v;
 	return 0;
 

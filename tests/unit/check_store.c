@@ -754,13 +754,16 @@ START_TEST(test_migrate)
 	struct odue	 d;
 
 	su.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(su.st), 6);
-	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 6);
+	ck_assert_int_eq(store_schema_version(su.st), 7);
+	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 7);
+	/* 7: the queue's pages read in order. */
+	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'index' AND name = 'callback_order'"), 1);
 	ck_assert_int_eq(create("at:s1", "+85512345678", 1000, &g), STORE_OK);
 	store_free(su.st);
 
 	su.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(su.st), 6);
+	ck_assert_int_eq(store_schema_version(su.st), 7);
 	ck_assert_int_eq(get(g.row.ref, &g2), STORE_OK);
 	ck_assert_int_eq(g2.row.id, g.row.id);
 	ck_assert_str_eq(g2.row.phone, "+85512345678");
@@ -775,8 +778,8 @@ START_TEST(test_migrate)
 	make_v1();
 	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 1);
 	su.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(su.st), 6);
-	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 6);
+	ck_assert_int_eq(store_schema_version(su.st), 7);
+	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 7);
 	/* The in-file hash key is gone; the key file's check took it. */
 	ck_assert_int_eq(su_query_int("SELECT count(*) FROM meta WHERE "
 	    "key = 'dedup_key'"), 0);
@@ -864,7 +867,7 @@ START_TEST(test_migrate)
 	store_free(su.st);
 
 	su.st = open_store(0);
-	ck_assert_int_eq(store_schema_version(su.st), 6);
+	ck_assert_int_eq(store_schema_version(su.st), 7);
 	ck_assert_int_eq(get("CKP3NT", &g), STORE_OK);
 	ck_assert_int_eq(g.row.attempts, 1);
 	ck_assert_int_eq(g.row.asked_again, 1);

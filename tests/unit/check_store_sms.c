@@ -687,7 +687,7 @@ START_TEST(test_reopen)
 	int		 out = -1;
 
 	su.st = su_open(NULL);
-	ck_assert_int_eq(store_schema_version(su.st), 6);
+	ck_assert_int_eq(store_schema_version(su.st), 7);
 	ck_assert_int_eq(queue("at", PHONE_A, two, 2, 1000), STORE_OK);
 	queue1("at", PHONE_B, "to b", 1000);
 	list(PHONE_A, &l);
@@ -700,7 +700,7 @@ START_TEST(test_reopen)
 	store_free(su.st);
 
 	su.st = su_open(NULL);
-	ck_assert_int_eq(store_schema_version(su.st), 6);
+	ck_assert_int_eq(store_schema_version(su.st), 7);
 	list(PHONE_A, &l2);
 	ck_assert_uint_eq(l2.n, 2);
 	ck_assert_int_eq(l2.r[0].id, l.r[0].id);
@@ -809,8 +809,8 @@ START_TEST(test_migrate_v2)
 	ck_assert_uint_eq(strlen(key), 64);
 
 	su.st = su_open(NULL);
-	ck_assert_int_eq(store_schema_version(su.st), 6);
-	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 6);
+	ck_assert_int_eq(store_schema_version(su.st), 7);
+	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 7);
 	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('sms_out', 'sms_seen',"
 	    " 'sms_optout')"), 3);
@@ -839,7 +839,7 @@ START_TEST(test_migrate_v2)
 	store_free(su.st);
 
 	su.st = su_open(NULL);
-	ck_assert_int_eq(store_schema_version(su.st), 6);
+	ck_assert_int_eq(store_schema_version(su.st), 7);
 	list(PHONE_A, &l);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 1);
