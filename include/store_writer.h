@@ -12,6 +12,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct event_base;
 struct store_backend;
@@ -39,14 +40,27 @@ void		 store_writer_free(struct store_writer *w);
 
 /*
  * Queue j for the writer thread, which owns it until its completion has
- * run on the loop; then it is freed. Returns 0, or -1 once closing (j is
- * freed).
+ * run on the loop; then it is freed. Returns 0, or -1 once closing or
+ * when w is NULL (j is freed).
  */
 int		 store_writer_submit(struct store_writer *w,
 		    struct store_job *j);
 
 /* Jobs submitted whose completion has not run yet (loop thread). */
 size_t		 store_writer_pending(const struct store_writer *w);
+
+/* Jobs submitted since w started (loop thread), completed or not. */
+uint64_t	 store_writer_submitted(const struct store_writer *w);
+
+/* Jobs whose completion has run (loop thread). */
+uint64_t	 store_writer_completed(const struct store_writer *w);
+
+/*
+ * Call cb(arg) on the loop after each run of completions (NULL: none),
+ * once the completed count has moved on.
+ */
+void		 store_writer_on_drain(struct store_writer *w,
+		    void (*cb)(void *), void *arg);
 
 /*
  * Tests only: have the engine count its COMMITs in *counter from the next

@@ -35,10 +35,65 @@ struct store {
 	struct store_writer	*writer;
 	struct store_engine	*rengine;	/* for reads, or NULL */
 	struct store_writer	*reader;	/* its thread */
+	struct store_job	*parked;	/* reads waiting for writes */
+	struct store_job	**parked_tail;
+	int			 closing;	/* in store_free */
 	uint8_t			 secret[STORE_SECRET_LEN];	/* the key
 						   file's hash sub-key */
 	int			 version;
 };
+
+/*
+ * Submit a job that only reads: to the reading thread, so that a long
+ * listing never delays a write (and a survivor's stored request behind
+ * it). It sees every write submitted before it, as it would behind them
+ * on the writer: while any is still on its way it is parked, and handed
+ * on once their completions have run (its snapshot then starts after
+ * their COMMIT).
+ */
+static int
+store_read(struct store *st, struct store_job *j)
+{
+	if (st->reader == NULL)
+		return store_writer_submit(st->writer, j);
+	if (st->closing) {	/* as the threads say once closing */
+		store_job_free(j);
+		return -1;
+	}
+	if (st->writer == NULL || (st->parked == NULL &&
+	    store_writer_pending(st->writer) == 0))
+		return store_writer_submit(st->reader, j);
+	j->barrier = store_writer_submitted(st->writer);
+	j->next = NULL;
+	*st->parked_tail = j;
+	st->parked_tail = &j->next;
+	return 0;
+}
+
+/* Hand on the parked reads whose writes have all completed. */
+static void
+store_unpark(struct store *st, int all)
+{
+	struct store_job	*j;
+
+	while ((j = st->parked) != NULL && (all ||
+	    j->barrier <= store_writer_completed(st->writer))) {
+		st->parked = j->next;
+		if (st->parked == NULL)
+			st->parked_tail = &st->parked;
+		j->next = NULL;
+		/* On failure the job is freed, and its caller never told. */
+		if (store_writer_submit(st->reader, j) == -1)
+			log_warnx("store: a read could not be queued");
+	}
+}
+
+/* The writer ran completions: reads behind them may go. */
+static void
+store_drained_cb(void *arg)
+{
+	store_unpark(arg, 0);
+}
 
 /*
  * Open the backend's reading engine and start its thread, if it has one;
@@ -62,21 +117,9 @@ store_open_reader(struct store *st, struct event_base *base,
 		if (st->rengine != NULL)
 			st->ops->close(st->rengine);
 		st->rengine = NULL;
-	}
+	} else
+		store_writer_on_drain(st->writer, store_drained_cb, st);
 	free(cause);
-}
-
-/*
- * Submit a job that only reads: to the reading thread, so that a long
- * listing never delays a write (and a survivor's stored request behind
- * it). Its snapshot is taken when its batch starts, after every commit
- * whose completion has already run.
- */
-static int
-store_read(struct store *st, struct store_job *j)
-{
-	return store_writer_submit(st->reader != NULL ? st->reader :
-	    st->writer, j);
 }
 
 /*
@@ -104,6 +147,7 @@ store_new(struct event_base *base, const char *path,
 		goto fail;
 	}
 	st->ops = &store_backend_sqlite;
+	st->parked_tail = &st->parked;
 	if (opts != NULL && opts->max_batch > 0)
 		max_batch = opts->max_batch;
 
@@ -150,11 +194,20 @@ store_free(struct store *st)
 {
 	if (st == NULL)
 		return;
-	/* Completions may submit more: the writer says no. */
+	/*
+	 * The writer first: its last completions hand on the reads parked
+	 * behind them. Completions may submit more: a closing (or freed)
+	 * thread says no.
+	 */
+	st->closing = 1;
+	store_writer_free(st->writer);
+	st->writer = NULL;
+	if (st->reader != NULL)
+		store_unpark(st, 1);
 	store_writer_free(st->reader);
+	st->reader = NULL;
 	if (st->rengine != NULL)
 		st->ops->close(st->rengine);
-	store_writer_free(st->writer);
 	if (st->engine != NULL)
 		st->ops->close(st->engine);
 	sodium_memzero(st->secret, sizeof(st->secret));

@@ -29,6 +29,10 @@ struct store_writer {
 						   started */
 	size_t			 max_batch;
 	size_t			 pending;	/* loop thread only */
+	uint64_t		 submitted;	/* loop thread only */
+	uint64_t		 completed;	/* loop thread only */
+	void			(*drained)(void *);
+	void			*drained_arg;
 
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
@@ -53,6 +57,10 @@ store_writer_submit(struct store_writer *w, struct store_job *j)
 {
 	int	 closing;
 
+	if (w == NULL) {	/* stopped and freed */
+		store_job_free(j);
+		return -1;
+	}
 	pthread_mutex_lock(&w->lock);
 	closing = w->closing;
 	if (!closing) {
@@ -66,6 +74,7 @@ store_writer_submit(struct store_writer *w, struct store_job *j)
 		return -1;
 	}
 	w->pending++;
+	w->submitted++;
 	return 0;
 }
 
@@ -83,9 +92,12 @@ store_writer_drain(struct store_writer *w)
 	for (j = list; j != NULL; j = next) {
 		next = j->next;
 		w->pending--;
+		w->completed++;
 		store_job_complete(j);
 		store_job_free(j);
 	}
+	if (list != NULL && w->drained != NULL)
+		w->drained(w->drained_arg);
 }
 
 /* The writer thread finished a batch: drain the pipe, then the list. */
@@ -304,6 +316,28 @@ size_t
 store_writer_pending(const struct store_writer *w)
 {
 	return w->pending;
+}
+
+/* Jobs submitted so far. */
+uint64_t
+store_writer_submitted(const struct store_writer *w)
+{
+	return w->submitted;
+}
+
+/* Jobs completed so far. */
+uint64_t
+store_writer_completed(const struct store_writer *w)
+{
+	return w->completed;
+}
+
+/* Be told after each run of completions. */
+void
+store_writer_on_drain(struct store_writer *w, void (*cb)(void *), void *arg)
+{
+	w->drained = cb;
+	w->drained_arg = arg;
 }
 
 /* Ask the thread to install the tests' COMMIT counter before its next batch. */
