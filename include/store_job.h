@@ -65,7 +65,7 @@ struct store_chunk;
 struct store_job {
 	struct store_job	*next;
 	enum store_kind		 kind;
-	uint64_t		 barrier;	/* a read: the writes before it */
+	uint64_t		 barrier;	/* a read: writes before it */
 	enum store_rc		 rc;
 
 	/* Inputs, copied at submission. */
