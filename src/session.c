@@ -40,74 +40,7 @@
 #define SESSION_WHY_LIMITED "new sessions of a number over its limit " \
 			"told the line is busy"
 
-/* The life of a session. */
-enum session_state {
-	SESSION_ACTIVE,	/* waiting for the caller's next input */
-	SESSION_STORING,/* her request is being filed or changed */
-	SESSION_ENDED	/* data wiped; keeps its last reply for retries */
-};
-
-/* A request waiting for the outcome of a stored hop. */
-struct session_waiter {
-	struct session_waiter	*next;
-	session_reply_cb	 cb;
-	void			*arg;
-};
-
-struct session {
-	struct session_table	*table;
-	struct session		*next;		/* hash chain */
-	TAILQ_ENTRY(session)	 lru;		/* least recently used first */
-	TAILQ_ENTRY(session)	 waiting;	/* while it has waiters */
-	int			 listed;	/* on the waiting list */
-	uint64_t		 hash;
-	char			*key;		/* channel NUL session id */
-	size_t			 keylen;
-	unsigned long long	 ref;		/* for logs */
-	enum session_state	 state;
-	struct conf		*conf;		/* the conf it started with */
-	const struct channel	*channel;	/* of that conf */
-	struct engine		*engine;
-	struct intake		*intake;	/* once a store step came */
-	char			*history;	/* history mode: last seen */
-	uint64_t		 hop;		/* keyed hash of the last hop */
-	uint64_t		 phone;		/* keyed hash of her number */
-	int			 has_phone;
-	int			 forgotten;	/* wipe without a trace */
-	int			 hop_known;
-	int			 counted;	/* its end is in the metrics */
-	size_t			 hops;
-	const char		*reply;		/* the last: the engine's
-						   screen, or reply_own */
-	char			*reply_own;	/* once the engine is gone */
-	int			 reply_end;
-	const char		*gone;		/* the gateway ended it while
-						   storing: how */
-	time_t			 deadline;	/* absolute limit (monotonic) */
-	struct event		*timer;
-	struct session_waiter	*waiters;
-};
-
-struct session_table {
-	struct event_base	*base;
-	uint8_t			 key[HASH_KEY_LEN];
-	struct session		**buckets;
-	size_t			 nbuckets;	/* a power of two */
-	size_t			 count;
-	size_t			 live;
-	size_t			 pending;	/* waiters, all sessions */
-	TAILQ_HEAD(, session)	 lru;		/* every session held */
-	TAILQ_HEAD(, session)	 waiting;	/* sessions with waiters */
-	unsigned long long	 next_ref;
-	struct store		*store;
-	const struct hclock	*clock;
-	session_stored_cb	 stored;
-	void			*stored_arg;
-	struct tally		*flood;
-	struct ratelimit	*numbers;	/* shared with SMS, or NULL */
-	struct metrics		*metrics;	/* or NULL */
-	struct stats_live	*stats;		/* the donor report's counts */
-};
+#include "session_impl.h"
 
 static void	session_timer_cb(evutil_socket_t, short, void *);
 
@@ -544,14 +477,21 @@ session_settle(struct session *s, const char *text, int end,
 	return reply->text == NULL ? SESSION_ERR : SESSION_OK;
 }
 
+/* Answer with text, an END screen. */
+static enum session_result
+session_end_with(const char *text, struct channel_reply *reply)
+{
+	reply->text = strdup(text);
+	reply->end = 1;
+	return reply->text == NULL ? SESSION_ERR : SESSION_OK;
+}
+
 /* Answer with a tree's "expired" END text. */
 static enum session_result
 session_expired(const struct channel *ch, struct channel_reply *reply)
 {
-	reply->text = strdup(menu_string(channel_menu(ch),
-	    MENU_STR_EXPIRED, 0));
-	reply->end = 1;
-	return reply->text == NULL ? SESSION_ERR : SESSION_OK;
+	return session_end_with(menu_string(channel_menu(ch),
+	    MENU_STR_EXPIRED, 0), reply);
 }
 
 /* Resend the last reply unchanged (an aggregator's retry). */
@@ -684,28 +624,6 @@ session_store(struct session *s, const struct channel_event *ev,
 	return session_wait(s, later, arg);
 }
 
-/* The keyed hash of a number as the store keeps it; -1 if not one. */
-static int
-session_phone_hash(const struct session_table *t, const char *phone,
-    uint64_t *out)
-{
-	char	 buf[32];
-
-	if (phone == NULL || phone_stored(phone, buf, sizeof(buf)) == -1)
-		return -1;
-	*out = hash_siphash(t->key, buf, strlen(buf));
-	explicit_bzero(buf, sizeof(buf));
-	return 0;
-}
-
-/* Remember whose session s is (the number of this hop), as a hash. */
-static void
-session_note_phone(struct session *s, const char *phone)
-{
-	if (session_phone_hash(s->table, phone, &s->phone) == 0)
-		s->has_phone = 1;
-}
-
 /* Wipe every session of a number that is being forgotten. */
 size_t
 session_end_number(struct session_table *t, const char *phone)
@@ -741,29 +659,6 @@ session_table_set_store(struct session_table *t, struct store *st,
 {
 	t->store = st;
 	t->stats = sl;
-}
-
-/*
- * Whether a new USSD session of ev's number is over the per-number limit
- * (a number the gateway gives that is not one is not limited).
- */
-static int
-session_over_limit(struct session_table *t, const struct channel *ch,
-    const struct channel_event *ev)
-{
-	char			 phone[32];
-	enum ratelimit_result	 r;
-
-	if (!ratelimit_on(t->numbers) || channel_kind(ch) != CHANNEL_USSD ||
-	    ev->phone == NULL || phone_e164(ev->phone, phone,
-	    sizeof(phone)) == -1)
-		return 0;
-	r = ratelimit_take(t->numbers, phone, strlen(phone), hclock_mono_ms(),
-	    NULL);
-	explicit_bzero(phone, sizeof(phone));
-	if (r == RATELIMIT_TRIPPED)
-		tally_add(t->flood, "numbers over their limit");
-	return r != RATELIMIT_PASS;
 }
 
 /* Forget a requester that went away. */
@@ -851,7 +746,7 @@ session_handle(struct session_table *t, struct conf *conf,
 	struct session		*s;
 	enum engine_result	 r;
 	char			*key;
-	const char		*in, *text = NULL;
+	const char		*in, *text = NULL, *why;
 	size_t			 keylen, page;
 	uint64_t		 h, hop;
 
@@ -878,9 +773,7 @@ session_handle(struct session_table *t, struct conf *conf,
 				session_finish(s, "hung_up");
 			session_destroy(s);
 		}
-		reply->text = strdup("");
-		reply->end = 1;
-		return reply->text == NULL ? SESSION_ERR : SESSION_OK;
+		return session_end_with("", reply);
 	}
 
 	if (s != NULL && s->state == SESSION_ACTIVE &&
@@ -934,22 +827,15 @@ session_handle(struct session_table *t, struct conf *conf,
 		tally_add(t->flood, "hops for unknown or expired sessions");
 		return session_expired(ch, reply);
 	}
-	if (session_over_limit(t, ch, ev)) {
+	why = session_over_limit(t, ch, ev) ? SESSION_WHY_LIMITED : NULL;
+	if (why == NULL && t->count >= conf_session(conf)->max_sessions &&
+	    session_make_room(t, conf) == -1)
+		why = SESSION_WHY_BUSY;
+	if (why != NULL) {
 		/* Never an HTTP error: the numbers, and try again later. */
 		free(key);
-		tally_add(t->flood, SESSION_WHY_LIMITED);
-		reply->text = strdup(conf_session(conf)->busy_text);
-		reply->end = 1;
-		return reply->text == NULL ? SESSION_ERR : SESSION_OK;
-	}
-	if (t->count >= conf_session(conf)->max_sessions &&
-	    session_make_room(t, conf) == -1) {
-		/* Never an HTTP error: the numbers, and try again later. */
-		free(key);
-		tally_add(t->flood, SESSION_WHY_BUSY);
-		reply->text = strdup(conf_session(conf)->busy_text);
-		reply->end = 1;
-		return reply->text == NULL ? SESSION_ERR : SESSION_OK;
+		tally_add(t->flood, why);
+		return session_end_with(conf_session(conf)->busy_text, reply);
 	}
 	s = session_create(t, conf, ch, key, keylen, h);
 	if (s == NULL) {

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * session_impl: the inside of the session table, shared by the files of
+ * the session module (session.c the table and the hops, session_number.c
+ * what it knows of a caller's number). Nothing outside the module
+ * includes it: other modules see only include/session.h.
+ */
+#ifndef HOTLINED_SESSION_IMPL_H
+#define HOTLINED_SESSION_IMPL_H
+
+#include <sys/queue.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "hash.h"
+#include "session.h"
+
+struct channel;
+struct channel_event;
+
+/* The life of a session. */
+enum session_state {
+	SESSION_ACTIVE,	/* waiting for the caller's next input */
+	SESSION_STORING,/* her request is being filed or changed */
+	SESSION_ENDED	/* data wiped; keeps its last reply for retries */
+};
+
+/* A request waiting for the outcome of a stored hop. */
+struct session_waiter {
+	struct session_waiter	*next;
+	session_reply_cb	 cb;
+	void			*arg;
+};
+
+struct session {
+	struct session_table	*table;
+	struct session		*next;		/* hash chain */
+	TAILQ_ENTRY(session)	 lru;		/* least recently used first */
+	TAILQ_ENTRY(session)	 waiting;	/* while it has waiters */
+	int			 listed;	/* on the waiting list */
+	uint64_t		 hash;
+	char			*key;		/* channel NUL session id */
+	size_t			 keylen;
+	unsigned long long	 ref;		/* for logs */
+	enum session_state	 state;
+	struct conf		*conf;		/* the conf it started with */
+	const struct channel	*channel;	/* of that conf */
+	struct engine		*engine;
+	struct intake		*intake;	/* once a store step came */
+	char			*history;	/* history mode: last seen */
+	uint64_t		 hop;		/* keyed hash of the last hop */
+	uint64_t		 phone;		/* keyed hash of her number */
+	int			 has_phone;
+	int			 forgotten;	/* wipe without a trace */
+	int			 hop_known;
+	int			 counted;	/* its end is in the metrics */
+	size_t			 hops;
+	const char		*reply;		/* the last: the engine's
+						   screen, or reply_own */
+	char			*reply_own;	/* once the engine is gone */
+	int			 reply_end;
+	const char		*gone;		/* the gateway ended it while
+						   storing: how */
+	time_t			 deadline;	/* absolute limit (monotonic) */
+	struct event		*timer;
+	struct session_waiter	*waiters;
+};
+
+struct session_table {
+	struct event_base	*base;
+	uint8_t			 key[HASH_KEY_LEN];
+	struct session		**buckets;
+	size_t			 nbuckets;	/* a power of two */
+	size_t			 count;
+	size_t			 live;
+	size_t			 pending;	/* waiters, all sessions */
+	TAILQ_HEAD(, session)	 lru;		/* every session held */
+	TAILQ_HEAD(, session)	 waiting;	/* sessions with waiters */
+	unsigned long long	 next_ref;
+	struct store		*store;
+	const struct hclock	*clock;
+	session_stored_cb	 stored;
+	void			*stored_arg;
+	struct tally		*flood;
+	struct ratelimit	*numbers;	/* shared with SMS, or NULL */
+	struct metrics		*metrics;	/* or NULL */
+	struct stats_live	*stats;		/* the donor report's counts */
+};
+
+/* The keyed hash of a number as the store keeps it; -1 if not one. */
+int	session_phone_hash(const struct session_table *t, const char *phone,
+	    uint64_t *out);
+
+/* Remember whose session s is (the number of this hop), as a hash. */
+void	session_note_phone(struct session *s, const char *phone);
+
+/*
+ * Whether a new USSD session of ev's number is over the per-number limit
+ * (a number the gateway gives that is not one is not limited).
+ */
+int	session_over_limit(struct session_table *t, const struct channel *ch,
+	    const struct channel_event *ev);
+
+#endif
