@@ -49,6 +49,13 @@ int		 store_writer_submit(struct store_writer *w,
 /* Jobs submitted whose completion has not run yet (loop thread). */
 size_t		 store_writer_pending(const struct store_writer *w);
 
+/*
+ * Have w's thread run at nice (0 to 19, more is kinder to the others)
+ * from its next batch on: the reader gives way to the loop that answers
+ * the gateways.
+ */
+void		 store_writer_set_nice(struct store_writer *w, int nice);
+
 /* Jobs submitted since w started (loop thread), completed or not. */
 uint64_t	 store_writer_submitted(const struct store_writer *w);
 

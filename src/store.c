@@ -28,6 +28,7 @@
 #include "store_writer.h"
 
 #define STORE_MAX_BATCH		256
+#define STORE_READER_NICE	10	/* the reader thread's */
 
 
 /*
@@ -104,8 +105,11 @@ store_open_reader(struct store *st, struct event_base *base,
 		if (st->rengine != NULL)
 			st->ops->close(st->rengine);
 		st->rengine = NULL;
-	} else
+	} else {
 		store_writer_on_drain(st->writer, store_drained_cb, st);
+		/* A console's listing must not take the loop's core. */
+		store_writer_set_nice(st->reader, STORE_READER_NICE);
+	}
 	free(cause);
 }
 

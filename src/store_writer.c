@@ -7,6 +7,8 @@
  * the backend only through its table of operations, and decides nothing
  * about what a job does.
  */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -19,6 +21,7 @@
 
 #include <event2/event.h>
 
+#include "log.h"
 #include "store_backend.h"
 #include "store_job.h"
 #include "store_writer.h"
@@ -46,6 +49,8 @@ struct store_writer {
 	int			 closing;	/* under lock */
 	atomic_ulong		*commits;	/* under lock: tests' counter */
 	int			 commits_new;	/* under lock: to install */
+	int			 nice;		/* under lock: the thread's */
+	int			 nice_new;	/* under lock: to apply */
 
 	int			 notify[2];	/* pipe: thread -> loop */
 	struct event		*ev;
@@ -124,6 +129,21 @@ store_writer_fail_from(struct store_job *j)
 }
 
 /*
+ * Lower the calling thread's own priority to nice (Linux keeps one per
+ * thread): a failure only leaves it where it was.
+ */
+static void
+store_writer_renice(int nice)
+{
+#ifdef __linux__
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), nice) == -1)
+		log_warnx("store: cannot lower a thread's priority");
+#else
+	(void)nice;
+#endif
+}
+
+/*
  * Run a batch in one transaction, each job isolated by the backend so
  * that a failing job is undone alone. If the transaction itself fails
  * (begin, commit, or the engine losing it), every job of the batch fails.
@@ -178,7 +198,7 @@ store_writer_thread(void *arg)
 	struct store_job	*batch, *last;
 	atomic_ulong		*commits;
 	size_t			 n;
-	int			 wake, count;
+	int			 wake, count, nice;
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
@@ -196,7 +216,11 @@ store_writer_thread(void *arg)
 		count = w->commits_new;
 		commits = w->commits;
 		w->commits_new = 0;
+		nice = w->nice_new ? w->nice : 0;
+		w->nice_new = 0;
 		pthread_mutex_unlock(&w->lock);
+		if (nice != 0)
+			store_writer_renice(nice);
 
 		/* The engine is this thread's: change its hook here. */
 		if (count)
@@ -316,6 +340,16 @@ size_t
 store_writer_pending(const struct store_writer *w)
 {
 	return w->pending;
+}
+
+/* Ask the thread to run at nice from its next batch on. */
+void
+store_writer_set_nice(struct store_writer *w, int nice)
+{
+	pthread_mutex_lock(&w->lock);
+	w->nice = nice;
+	w->nice_new = 1;
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* Jobs submitted so far. */
