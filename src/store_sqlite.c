@@ -623,6 +623,29 @@ fail:
 	return -1;
 }
 
+/*
+ * Open e's connection to path, for the one thread that will use it (the
+ * hand-over is ordered by pthread_create): extended result codes, a busy
+ * database waited for busy_ms. 0, or -1 with *cause.
+ */
+static int
+store_sqlite_connect(struct store_engine *e, const char *path, int busy_ms,
+    char **cause)
+{
+	int	 rc;
+
+	rc = sqlite3_open_v2(path, &e->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		store_job_cause(cause, "%s: %s", path, e->db != NULL ?
+		    sqlite3_errmsg(e->db) : sqlite3_errstr(rc));
+		return -1;
+	}
+	sqlite3_extended_result_codes(e->db, 1);
+	sqlite3_busy_timeout(e->db, busy_ms);
+	return 0;
+}
+
 /* Prepare every statement of e, once. 0, or -1 with *cause. */
 static int
 store_sqlite_prepare(struct store_engine *e, const char *path, char **cause)
@@ -663,7 +686,7 @@ store_sqlite_open_for(const char *path, const struct store_opts *opts,
     struct store_keys *keys, int rotation, char **cause)
 {
 	struct store_engine	*e;
-	int			 fd, rc;
+	int			 fd;
 
 	*cause = NULL;
 	e = calloc(1, sizeof(*e));
@@ -680,18 +703,10 @@ store_sqlite_open_for(const char *path, const struct store_opts *opts,
 	}
 	close(fd);
 
-	/* Opened here, then used only by the writer thread (the hand-over
-	 * is ordered by pthread_create). */
-	rc = sqlite3_open_v2(path, &e->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		store_job_cause(cause, "%s: %s", path, e->db != NULL ?
-		    sqlite3_errmsg(e->db) : sqlite3_errstr(rc));
+	if (store_sqlite_connect(e, path, opts != NULL &&
+	    opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : STORE_BUSY_MS,
+	    cause) == -1)
 		goto fail;
-	}
-	sqlite3_extended_result_codes(e->db, 1);
-	sqlite3_busy_timeout(e->db, opts != NULL &&
-	    opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : STORE_BUSY_MS);
 	memcpy(e->key, keys->aead, sizeof(e->key));
 	if (store_sqlite_migrate(e, path, keys, rotation, cause) == -1 ||
 	    store_sqlite_prepare(e, path, cause) == -1)
@@ -714,7 +729,6 @@ store_sqlite_open_reader(const char *path, const struct store_engine *w,
 {
 	struct store_engine	*e;
 	char			*err = NULL;
-	int			 rc;
 
 	*cause = NULL;
 	e = calloc(1, sizeof(*e));
@@ -725,15 +739,8 @@ store_sqlite_open_reader(const char *path, const struct store_engine *w,
 	e->reader = 1;
 	e->version = w->version;
 	memcpy(e->key, w->key, sizeof(e->key));
-	rc = sqlite3_open_v2(path, &e->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		store_job_cause(cause, "%s: %s", path, e->db != NULL ?
-		    sqlite3_errmsg(e->db) : sqlite3_errstr(rc));
+	if (store_sqlite_connect(e, path, STORE_BUSY_MS, cause) == -1)
 		goto fail;
-	}
-	sqlite3_extended_result_codes(e->db, 1);
-	sqlite3_busy_timeout(e->db, STORE_BUSY_MS);
 	if (sqlite3_exec(e->db, "PRAGMA query_only = ON;"
 	    "PRAGMA temp_store = MEMORY", NULL, NULL, &err) != SQLITE_OK) {
 		store_job_cause(cause, "%s: %s", path, err != NULL ? err :
