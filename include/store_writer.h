@@ -50,7 +50,7 @@ int		 store_writer_submit(struct store_writer *w,
 size_t		 store_writer_pending(const struct store_writer *w);
 
 /*
- * Have w's thread run at nice (0 to 19, more is kinder to the others)
+ * Have w's thread run nice steps kinder than the daemon (to 19 at most)
  * from its next batch on: the reader gives way to the loop that answers
  * the gateways.
  */

@@ -28,7 +28,7 @@
 #include "store_writer.h"
 
 #define STORE_MAX_BATCH		256
-#define STORE_READER_NICE	10	/* the reader thread's */
+#define STORE_READER_NICE	10	/* the reader: steps kinder */
 
 
 /*

@@ -49,7 +49,7 @@ struct store_writer {
 	int			 closing;	/* under lock */
 	atomic_ulong		*commits;	/* under lock: tests' counter */
 	int			 commits_new;	/* under lock: to install */
-	int			 nice;		/* under lock: the thread's */
+	int			 nice;		/* under lock: steps kinder */
 	int			 nice_new;	/* under lock: to apply */
 
 	int			 notify[2];	/* pipe: thread -> loop */
@@ -129,14 +129,21 @@ store_writer_fail_from(struct store_job *j)
 }
 
 /*
- * Lower the calling thread's own priority to nice (Linux keeps one per
- * thread): a failure only leaves it where it was.
+ * Lower the calling thread's own priority by nice steps, to 19 at most
+ * (Linux keeps one per thread, and lowering needs no privilege): a
+ * failure only leaves it where it was.
  */
 static void
 store_writer_renice(int nice)
 {
 #ifdef __linux__
-	if (setpriority(PRIO_PROCESS, (id_t)gettid(), nice) == -1)
+	id_t	 tid = (id_t)gettid();
+	int	 cur;
+
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, tid);
+	if ((cur == -1 && errno != 0) || setpriority(PRIO_PROCESS, tid,
+	    cur + nice > 19 ? 19 : cur + nice) == -1)
 		log_warnx("store: cannot lower a thread's priority");
 #else
 	(void)nice;
