@@ -7,6 +7,7 @@
  * nothing: a phone number appears only where
  * the API gives one, in the answer to the claimant.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,9 +247,13 @@ ctl_cb_page(void)
 
 	if (s == NULL || *s == '\0')
 		return CTL_PAGE;
+	errno = 0;
 	v = strtol(s, &end, 10);
-	if (*end != '\0' || v < 1 || v > CTL_PAGE)
+	if (errno != 0 || *end != '\0' || v < 1 || v > CTL_PAGE) {
+		ctl_warnx("HOTLINECTL_PAGE must be 1 to %d: pages of %d",
+		    CTL_PAGE, CTL_PAGE);
 		return CTL_PAGE;
+	}
 	return (int)v;
 }
 

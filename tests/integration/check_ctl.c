@@ -477,6 +477,15 @@ START_TEST(test_callbacks_pages)
 	json_decref(root);
 	free(out);
 	free(err);
+	/* A page size that is not one is said, and the list still whole. */
+	ck_assert_int_eq(setenv("HOTLINECTL_PAGE", "2x", 1), 0);
+	ck_assert_int_eq(CTL(&out, &err, "callbacks", "list", "--url", url,
+	    "--token-file", tok), 0);
+	ck_assert_msg(strstr(err, "HOTLINECTL_PAGE must be 1 to 200") !=
+	    NULL, "%s", err);
+	ck_assert_msg(strstr(out, "\n5 waiting\n") != NULL, "%s", out);
+	free(out);
+	free(err);
 	unsetenv("HOTLINECTL_PAGE");
 	for (i = 0; i < NPAGED; i++)
 		free(ref[i]);
