@@ -190,7 +190,7 @@ int		 store_job_hash_seen(const uint8_t secret[STORE_SECRET_LEN],
 		    const char *channel, const char *gateway_id,
 		    uint8_t out[STORE_DEDUP_LEN]);
 
-/* len random characters of set (n of them) and a NUL into out. */
+/* len random characters of set (n of them, 1 to 256) and a NUL into out. */
 void		 store_job_random_chars(char *out, size_t len, const char *set,
 		    size_t n);
 

@@ -283,13 +283,28 @@ store_job_hash_seen(const uint8_t secret[STORE_SECRET_LEN],
 	return 0;
 }
 
-/* Random characters from set (of length n) into out[0..len). */
+/*
+ * Random characters from set (of length n, 1 to 256) into out[0..len),
+ * each equally likely: the bytes of one draw at a time (not a system
+ * call per character), those at or over the largest multiple of n below
+ * 256 thrown away.
+ */
 void
 store_job_random_chars(char *out, size_t len, const char *set, size_t n)
 {
-	size_t	 i;
+	unsigned char	 pool[64];
+	size_t		 i = 0, k = sizeof(pool), limit;
 
-	for (i = 0; i < len; i++)
-		out[i] = set[randombytes_uniform((uint32_t)n)];
+	limit = 256 - 256 % n;
+	while (i < len) {
+		if (k == sizeof(pool)) {
+			randombytes_buf(pool, sizeof(pool));
+			k = 0;
+		}
+		if (pool[k] < limit)
+			out[i++] = set[pool[k] % n];
+		k++;
+	}
+	sodium_memzero(pool, sizeof(pool));
 	out[len] = '\0';
 }

@@ -30,6 +30,7 @@
 
 #include "dbkey.h"
 #include "store.h"
+#include "store_job.h"
 #include "storeutil.h"
 
 #define REF_CHARS	"ACDEFGHJKLMNPQRTUVWXY3479"
@@ -916,6 +917,39 @@ START_TEST(test_create)
 	ck_assert_str_eq(h.event[0], "created");
 	ck_assert_str_eq(h.actor[0], "system");
 	ck_assert_int_eq(h.at[0], 1000);
+}
+END_TEST
+
+/*
+ * Random characters: only the set's, every one of them turning up, for a
+ * set that divides 256, one that does not (bytes thrown away) and one of
+ * a single character; len 0 is just the NUL.
+ */
+START_TEST(test_random_chars)
+{
+	static const size_t	 sizes[] = { 25, 200, 256, 1 };
+	char			 set[256], out[20001];
+	int			 seen[256];
+	size_t			 i, k, n;
+
+	for (i = 0; i < sizeof(set); i++)
+		set[i] = (char)i;
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		n = sizes[k];
+		memset(seen, 0, sizeof(seen));
+		memset(out, 'x', sizeof(out));
+		store_job_random_chars(out, sizeof(out) - 1, set + 256 - n, n);
+		ck_assert_int_eq(out[sizeof(out) - 1], '\0');
+		for (i = 0; i < sizeof(out) - 1; i++) {
+			ck_assert_uint_ge((unsigned char)out[i], 256 - n);
+			seen[(unsigned char)out[i]]++;
+		}
+		for (i = 256 - n; i < 256; i++)
+			ck_assert_int_gt(seen[i], 0);
+	}
+	out[0] = 'x';
+	store_job_random_chars(out, 0, set, 25);
+	ck_assert_int_eq(out[0], '\0');
 }
 END_TEST
 
@@ -3290,6 +3324,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_migrate);
 	tcase_add_test(tc, test_create);
+	tcase_add_test(tc, test_random_chars);
 	tcase_add_test(tc, test_fields_get);
 	tcase_add_test(tc, test_dup);
 	tcase_add_test(tc, test_dup_window);
