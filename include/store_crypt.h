@@ -56,13 +56,26 @@ void	 store_crypt_sync(const char *path);
 void	 store_crypt_wipe(struct store_keys *k);
 
 /*
+ * Random nonces drawn in bulk, for one thread that seals many values: one
+ * system call for STORE_CRYPT_NONCES seals rather than one each. A zeroed
+ * one is ready (empty: it draws at its first use).
+ */
+#define STORE_CRYPT_NONCE_LEN	24
+#define STORE_CRYPT_NONCES	32
+struct store_nonces {
+	uint8_t		 pool[STORE_CRYPT_NONCES * STORE_CRYPT_NONCE_LEN];
+	size_t		 left;		/* nonces not handed out yet */
+};
+
+/*
  * Seal len bytes of plain as the value of column (e.g. "callback.phone")
  * of row id: nonce || ciphertext || tag, len + STORE_CRYPT_OVERHEAD bytes
- * into out. Returns 0 or -1.
+ * into out, the nonce from nonces (NULL: a draw of its own). Returns 0 or
+ * -1.
  */
 int	 store_crypt_seal(const uint8_t key[STORE_CRYPT_KEY_LEN],
-	    const char *column, int64_t id, const void *plain, size_t len,
-	    uint8_t *out);
+	    struct store_nonces *nonces, const char *column, int64_t id,
+	    const void *plain, size_t len, uint8_t *out);
 
 /*
  * Open a value sealed by store_crypt_seal for the same column and row:

@@ -205,6 +205,8 @@ struct store_engine {
 	int		 version;	/* PRAGMA user_version at open */
 	int		 reader;	/* reads only: deferred BEGIN */
 	uint8_t		 key[STORE_CRYPT_KEY_LEN];	/* sealing values */
+	struct store_nonces nonces;	/* for the seals of this engine's
+					   thread */
 };
 
 /* Accumulates the first error of a series of binds. */

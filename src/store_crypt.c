@@ -26,7 +26,9 @@
 
 _Static_assert(STORE_CRYPT_OVERHEAD ==
     crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
-    crypto_aead_xchacha20poly1305_ietf_ABYTES, "nonce and tag sizes");
+    crypto_aead_xchacha20poly1305_ietf_ABYTES &&
+    STORE_CRYPT_NONCE_LEN == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+    "nonce and tag sizes");
 _Static_assert(STORE_CRYPT_KEY_LEN ==
     crypto_aead_xchacha20poly1305_ietf_KEYBYTES &&
     STORE_CRYPT_KEY_LEN == crypto_kdf_KEYBYTES, "key sizes");
@@ -190,10 +192,32 @@ store_crypt_ad(const char *column, int64_t id, uint8_t *ad, size_t size)
 	return len + 8;
 }
 
+/*
+ * A fresh random nonce into out: the next one of the pool (drawing a new
+ * pool when it is spent; each is handed out once), or a draw of its own
+ * without a pool. Nonces are no secret: the sealed value carries its own.
+ */
+static void
+store_crypt_nonce(struct store_nonces *n, uint8_t out[STORE_CRYPT_NONCE_LEN])
+{
+	if (n == NULL) {
+		randombytes_buf(out, STORE_CRYPT_NONCE_LEN);
+		return;
+	}
+	if (n->left == 0) {
+		randombytes_buf(n->pool, sizeof(n->pool));
+		n->left = STORE_CRYPT_NONCES;
+	}
+	n->left--;
+	memcpy(out, n->pool + n->left * STORE_CRYPT_NONCE_LEN,
+	    STORE_CRYPT_NONCE_LEN);
+}
+
 /* Seal a value of a column of row id: nonce || ciphertext || tag. */
 int
-store_crypt_seal(const uint8_t key[STORE_CRYPT_KEY_LEN], const char *column,
-    int64_t id, const void *plain, size_t len, uint8_t *out)
+store_crypt_seal(const uint8_t key[STORE_CRYPT_KEY_LEN],
+    struct store_nonces *nonces, const char *column, int64_t id,
+    const void *plain, size_t len, uint8_t *out)
 {
 	uint8_t			 ad[64];
 	size_t			 adlen;
@@ -202,7 +226,7 @@ store_crypt_seal(const uint8_t key[STORE_CRYPT_KEY_LEN], const char *column,
 	adlen = store_crypt_ad(column, id, ad, sizeof(ad));
 	if (adlen == 0)
 		return -1;
-	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	store_crypt_nonce(nonces, out);
 	return crypto_aead_xchacha20poly1305_ietf_encrypt(out +
 	    crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, plain, len,
 	    ad, adlen, NULL, out, key) == 0 ? 0 : -1;

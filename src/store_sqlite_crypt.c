@@ -85,7 +85,7 @@ store_crypt_table(struct store_engine *e, const struct store_keys *k,
 			}
 			len = (size_t)sqlite3_column_bytes(sel, 1 + c);
 			sealed[c] = malloc(len + STORE_CRYPT_OVERHEAD);
-			if (sealed[c] == NULL || store_crypt_seal(k->aead,
+			if (sealed[c] == NULL || store_crypt_seal(k->aead, NULL,
 			    t->columns[c], id, v, len, sealed[c]) == -1)
 				rc = SQLITE_NOMEM;
 			else
@@ -394,7 +394,7 @@ store_crypt_recover(sqlite3 *db, const struct store_keys *k,
 		if (!found)
 			continue;
 		len = strlen(number);
-		if (store_crypt_seal(k->aead, t->column, id, number, len,
+		if (store_crypt_seal(k->aead, NULL, t->column, id, number, len,
 		    sealed) == -1) {
 			rc = SQLITE_ERROR;
 			break;

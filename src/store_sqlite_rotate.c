@@ -193,7 +193,7 @@ rotate_value(sqlite3_stmt *sel, sqlite3_stmt *upd, int c, int p,
 		free(sealed);
 		goto bad;
 	}
-	if (store_crypt_seal(next->aead, column, id, *plain, len,
+	if (store_crypt_seal(next->aead, NULL, column, id, *plain, len,
 	    sealed) == -1) {
 		free(sealed);
 		return SQLITE_ERROR;

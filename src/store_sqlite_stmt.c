@@ -164,7 +164,7 @@ store_sqlite_sealed(struct store_engine *e, struct store_job *j,
 	len = strlen(v);
 	buf = store_job_alloc(j, len + STORE_CRYPT_OVERHEAD);
 	if (buf == NULL ||
-	    store_crypt_seal(e->key, column, id, v, len, buf) == -1) {
+	    store_crypt_seal(e->key, &e->nonces, column, id, v, len, buf) == -1) {
 		if (b->rc == SQLITE_OK)
 			b->rc = SQLITE_NOMEM;
 		b->i++;

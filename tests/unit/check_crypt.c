@@ -101,6 +101,38 @@ START_TEST(test_roundtrip)
 END_TEST
 
 /*
+ * Seals with a pool of nonces: three pools' worth of the same value under
+ * one key, every nonce different and every seal opening to the value;
+ * and one without a pool.
+ */
+START_TEST(test_nonce_pool)
+{
+	enum { N = 3 * STORE_CRYPT_NONCES + 1 };
+	enum { LEN = 12 + STORE_CRYPT_OVERHEAD };
+	static const char	 v[] = "+85512345678";
+	struct store_nonces	 pool;
+	uint8_t			 key[STORE_CRYPT_KEY_LEN];
+	uint8_t			 sealed[N][LEN];
+	char			 out[sizeof(v)];
+	size_t			 i, k;
+
+	memset(&pool, 0, sizeof(pool));
+	memset(key, 7, sizeof(key));
+	for (i = 0; i < N; i++) {
+		ck_assert_int_eq(store_crypt_seal(key, i == N - 1 ? NULL :
+		    &pool, "callback.phone", 42, v, sizeof(v) - 1, sealed[i]),
+		    0);
+		ck_assert_int_eq(store_crypt_open(key, "callback.phone", 42,
+		    sealed[i], sizeof(sealed[i]), out), 0);
+		ck_assert_str_eq(out, v);
+		for (k = 0; k < i; k++)
+			ck_assert_int_ne(memcmp(sealed[i], sealed[k],
+			    STORE_CRYPT_NONCE_LEN), 0);
+	}
+}
+END_TEST
+
+/*
  * Another key file is refused at open; a lost key file is not silently
  * replaced (the one made for the attempt is removed again).
  */
@@ -293,6 +325,6 @@ int
 main(void)
 {
 	return su_main("crypt", test_no_plaintext, test_roundtrip,
-	    test_wrong_key, test_tampered, test_migrate_v3, test_key_mode,
-	    NULL);
+	    test_nonce_pool, test_wrong_key, test_tampered, test_migrate_v3,
+	    test_key_mode, NULL);
 }
