@@ -204,6 +204,8 @@ struct store_engine {
 	sqlite3_stmt	*stmt[ST__COUNT];
 	int		 version;	/* PRAGMA user_version at open */
 	int		 reader;	/* reads only: deferred BEGIN */
+	int		 busy_ms;	/* how long a locked file is waited
+					   for (the reader's as its writer's) */
 	uint8_t		 key[STORE_CRYPT_KEY_LEN];	/* sealing values */
 	struct store_nonces nonces;	/* for the seals of this engine's
 					   thread */

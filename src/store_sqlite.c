@@ -703,9 +703,9 @@ store_sqlite_open_for(const char *path, const struct store_opts *opts,
 	}
 	close(fd);
 
-	if (store_sqlite_connect(e, path, opts != NULL &&
-	    opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : STORE_BUSY_MS,
-	    cause) == -1)
+	e->busy_ms = opts != NULL && opts->busy_timeout_ms > 0 ?
+	    opts->busy_timeout_ms : STORE_BUSY_MS;
+	if (store_sqlite_connect(e, path, e->busy_ms, cause) == -1)
 		goto fail;
 	memcpy(e->key, keys->aead, sizeof(e->key));
 	if (store_sqlite_migrate(e, path, keys, rotation, cause) == -1 ||
@@ -738,8 +738,9 @@ store_sqlite_open_reader(const char *path, const struct store_engine *w,
 	}
 	e->reader = 1;
 	e->version = w->version;
+	e->busy_ms = w->busy_ms;
 	memcpy(e->key, w->key, sizeof(e->key));
-	if (store_sqlite_connect(e, path, STORE_BUSY_MS, cause) == -1)
+	if (store_sqlite_connect(e, path, e->busy_ms, cause) == -1)
 		goto fail;
 	if (sqlite3_exec(e->db, "PRAGMA query_only = ON;"
 	    "PRAGMA temp_store = MEMORY", NULL, NULL, &err) != SQLITE_OK) {
