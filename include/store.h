@@ -576,9 +576,9 @@ int		 store_sms_queue(struct store *st, const char *channel,
 		    int64_t now, store_done_cb cb, void *arg);
 
 /*
- * Queued rows due (next_at <= now), by id, at most max (0: all). A row to
- * a number that wrote STOP is not returned: it becomes OPTED_OUT in the
- * same transaction.
+ * Queued rows due (next_at <= now): the max soonest due (0: all), by id.
+ * A row among them to a number that wrote STOP is not returned: it
+ * becomes OPTED_OUT in the same transaction.
  */
 int		 store_sms_due(struct store *st, int64_t now, size_t max,
 		    store_sms_cb cb, void *arg);

@@ -102,6 +102,7 @@ struct store_sqlite_sealed_table {
 	"id, channel, phone, text, msg_id, state, attempts, next_at, "	\
 	"parts, encoding, gateway_id, error, report, created_at, "	\
 	"updated_at"
+#define STORE_SMS_NCOLS	15	/* the columns of STORE_SMS_COLS */
 
 /* Every statement the store runs, prepared once at open. */
 enum store_stmt {

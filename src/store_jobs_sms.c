@@ -9,6 +9,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -167,28 +168,68 @@ fail:
 }
 
 /*
- * The queued texts due, by id: first those due to a number that wrote
- * STOP become OPTED_OUT (every one of them, not only max), then the rest
- * are listed.
+ * Fill a due row (ST_SMS_DUE): one to a number that wrote STOP only as
+ * its id and OPTED_OUT, for store_jobs_sms_due to record and drop.
+ */
+static int
+store_jobs_fill_due(struct store_engine *e, struct store_job *j,
+    sqlite3_stmt *s, void *p)
+{
+	struct store_sms	*r = p;
+
+	if (sqlite3_column_int(s, STORE_SMS_NCOLS) == 0)
+		return store_jobs_fill_sms(e, j, s, p);
+	r->id = sqlite3_column_int64(s, 0);
+	r->state = STORE_SMS_OPTED_OUT;
+	return 0;
+}
+
+/* Order due rows by id. */
+static int
+store_jobs_by_id(const void *a, const void *b)
+{
+	const struct store_sms	*x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The queued texts due: the max soonest due (at most max, 0: all), those
+ * to a number that wrote STOP made OPTED_OUT and left out, the rest by id
+ * (the order the sender keeps one number's messages in).
  */
 enum store_rc
 store_jobs_sms_due(struct store_engine *e, struct store_job *j)
 {
+	struct store_sms	*r;
 	struct store_bind	 b;
-	int			 n;
+	size_t			 i, n = 0;
 
-	store_sqlite_bind(e, ST_SMS_SKIP, &b);
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, j->now);
-	if (store_sqlite_write(&b) != SQLITE_OK) {
-		store_sqlite_err(e, "sms due");
+	if (store_sqlite_list(e, j, ST_SMS_DUE, j->now,
+	    sizeof(struct store_sms), store_jobs_fill_due, "sms due") !=
+	    STORE_OK)
 		return STORE_ERR;
+	r = j->res;
+	for (i = 0; i < j->nres; i++) {
+		if (r[i].state != STORE_SMS_OPTED_OUT) {
+			r[n++] = r[i];
+			continue;
+		}
+		store_sqlite_bind(e, ST_SMS_SKIP, &b);
+		store_sqlite_int(&b, j->now);
+		store_sqlite_int(&b, r[i].id);
+		if (store_sqlite_write(&b) != SQLITE_OK) {
+			store_sqlite_err(e, "sms due");
+			return STORE_ERR;
+		}
 	}
-	n = sqlite3_changes(e->db);
-	if (n > 0)
-		log_debug("store: %d sms not sent: the number wrote STOP", n);
-	return store_sqlite_list(e, j, ST_SMS_DUE, j->now,
-	    sizeof(struct store_sms), store_jobs_fill_sms, "sms due");
+	if (n < j->nres)
+		log_debug("store: %zu sms not sent: the number wrote STOP",
+		    j->nres - n);
+	j->nres = n;
+	if (n > 1)
+		qsort(r, n, sizeof(*r), store_jobs_by_id);
+	return STORE_OK;
 }
 
 /*

@@ -373,12 +373,17 @@ static const char *const store_sql[ST__COUNT] = {
 	    " text, msg_id, state, attempts, next_at, parts, created_at,"
 	    " updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?, ?)"
 	    " ON CONFLICT (msg_id) DO NOTHING",
-	/* Queued and due to a number that wrote STOP: opted out. */
+	/* A queued row due to a number that wrote STOP: opted out. */
 	[ST_SMS_SKIP] = "UPDATE sms_out SET state = 4, updated_at = ?"
-	    " WHERE state = 0 AND next_at <= ?"
-	    " AND phone_key IN (SELECT key FROM sms_optout)",
-	[ST_SMS_DUE] = "SELECT " STORE_SMS_COLS " FROM sms_out"
-	    " WHERE state = 0 AND next_at <= ? ORDER BY id LIMIT ?",
+	    " WHERE id = ? AND state = 0",
+	/*
+	 * The soonest due, in sms_out_due's own order (LIMIT stops the
+	 * walk: however long the queue, a page costs its own rows), each
+	 * with whether its number wrote STOP.
+	 */
+	[ST_SMS_DUE] = "SELECT " STORE_SMS_COLS ","
+	    " phone_key IN (SELECT key FROM sms_optout) FROM sms_out"
+	    " WHERE state = 0 AND next_at <= ? ORDER BY next_at, id LIMIT ?",
 	/*
 	 * An attempt: the state moves from queued (or opted out while it
 	 * was being sent); a report that came first keeps its own.

@@ -322,6 +322,49 @@ START_TEST(test_inbound_dedup)
 END_TEST
 
 /*
+ * A page of due rows is the soonest due, by id: a retry due later waits
+ * outside a page of max; a page whose rows wrote STOP comes back short,
+ * those rows OPTED_OUT, and the next page goes on from there.
+ */
+START_TEST(test_due_page)
+{
+	struct rows	 l, la;
+
+	su.st = su_open(NULL);
+	queue1("at", PHONE_B, "one", 1000);
+	queue1("at", PHONE_B, "two", 1001);
+	queue1("at", PHONE_B, "three", 1002);
+	due(1003, 1, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.r[0].text, "one");
+	ck_assert_int_eq(result(l.r[0].id, STORE_RETRY, 2000, NULL, "busy", 0,
+	    NULL, 1003), STORE_OK);
+	due(2500, 2, &l);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_str_eq(l.r[0].text, "two");
+	ck_assert_str_eq(l.r[1].text, "three");
+	ck_assert_int_lt(l.r[0].id, l.r[1].id);
+	due(2500, 0, &l);
+	ck_assert_uint_eq(l.n, 3);
+	ck_assert_str_eq(l.r[0].text, "one");
+	ck_assert_str_eq(l.r[1].text, "two");
+	ck_assert_str_eq(l.r[2].text, "three");
+
+	queue1("at", PHONE_A, "to a", 900);
+	optout(PHONE_A, 1, 950);
+	due(2500, 1, &l);
+	ck_assert_uint_eq(l.n, 0);
+	list(PHONE_A, &la);
+	ck_assert_uint_eq(la.n, 1);
+	ck_assert_int_eq(la.r[0].state, STORE_SMS_OPTED_OUT);
+	ck_assert_int_eq(la.r[0].updated_at, 2500);
+	due(2500, 1, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.r[0].text, "two");
+}
+END_TEST
+
+/*
  * STOP: inbound says so, queued rows stay queued until due, then become
  * OPTED_OUT and are not returned; rows not yet due are left alone. START:
  * new rows are due again, the opted-out ones stay as they are.
@@ -849,7 +892,7 @@ END_TEST
 int
 main(void)
 {
-	return su_main("store_sms", test_inbound_dedup, test_optout,
-	    test_queue_order, test_result, test_report, test_reopen,
-	    test_optout_counted, test_migrate_v2, NULL);
+	return su_main("store_sms", test_inbound_dedup, test_due_page,
+	    test_optout, test_queue_order, test_result, test_report,
+	    test_reopen, test_optout_counted, test_migrate_v2, NULL);
 }
