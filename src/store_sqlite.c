@@ -203,7 +203,8 @@ static const char store_step7[] =
 /* Raise the floor of table t to its highest id, before deleting. */
 #define STORE_FLOOR(t)							\
 	"INSERT INTO meta (key, value) SELECT 'floor." t "', m FROM"	\
-	" (SELECT max(id) AS m FROM " t ") WHERE m IS NOT NULL"		\
+	" (SELECT (SELECT max(id) FROM " t ") AS m)"			\
+	" WHERE m IS NOT NULL"						\
 	" ON CONFLICT (key) DO UPDATE SET"				\
 	" value = max(value, excluded.value)"
 

@@ -30,7 +30,9 @@
 
 #include "dbkey.h"
 #include "store.h"
+#include "store_crypt.h"
 #include "store_job.h"
+#include "store_sqlite.h"
 #include "storeutil.h"
 
 #define REF_CHARS	"ACDEFGHJKLMNPQRTUVWXY3479"
@@ -917,6 +919,64 @@ START_TEST(test_create)
 	ck_assert_str_eq(h.event[0], "created");
 	ck_assert_str_eq(h.actor[0], "system");
 	ck_assert_int_eq(h.at[0], 1000);
+}
+END_TEST
+
+/*
+ * Every statement's plan on a current schema: none walks a whole table
+ * (a SCAN other than a constant row or a subquery's rows) or sorts its
+ * rows (a temporary B-tree), so that none costs more as the queues grow,
+ * but for those below, which read few rows by design or run rarely.
+ */
+START_TEST(test_plans)
+{
+	static const enum store_stmt	 allowed[] = {
+		ST_CB_DUE,	/* the due rows of three states, 32 at a time */
+		ST_CB_VIEW,	/* a counsellor's claimed rows, a few */
+		ST_CB_VIEW_OPEN, /* callback_order walked, LIMIT stops it */
+		ST_OUT_FAILING,	/* supervisors, on demand */
+		ST_PURGE_HIST, ST_PURGE_OUT, ST_PURGE_CB, ST_PURGE_SMS,
+		ST_FORGET_SAFE,	/* retention and forget, rarely */
+	};
+	struct store_keys	 k;
+	struct store_engine	*e;
+	sqlite3_stmt		*plan;
+	char			*cause = NULL, *sql;
+	const char		*d;
+	size_t			 i, a;
+	int			 bad;
+
+	su.st = open_store(0);
+	store_free(su.st);
+	su.st = NULL;
+	ck_assert_int_eq(store_crypt_load(su.key, 0, &k, &cause), 0);
+	e = store_sqlite_open(su.path, NULL, &k, &cause);
+	ck_assert_msg(e != NULL, "%s", cause);
+	for (i = 0; i < ST__COUNT; i++) {
+		for (a = 0; a < sizeof(allowed) / sizeof(allowed[0]); a++)
+			if (allowed[a] == (enum store_stmt)i)
+				break;
+		if (a < sizeof(allowed) / sizeof(allowed[0]))
+			continue;
+		sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s",
+		    sqlite3_sql(e->stmt[i]));
+		ck_assert_ptr_nonnull(sql);
+		ck_assert_int_eq(sqlite3_prepare_v2(e->db, sql, -1, &plan,
+		    NULL), SQLITE_OK);
+		while (sqlite3_step(plan) == SQLITE_ROW) {
+			d = (const char *)sqlite3_column_text(plan, 3);
+			bad = strstr(d, "TEMP B-TREE") != NULL ||
+			    (strncmp(d, "SCAN ", 5) == 0 &&
+			    strcmp(d, "SCAN CONSTANT ROW") != 0 &&
+			    strncmp(d, "SCAN (subquery", 14) != 0);
+			ck_assert_msg(!bad, "statement %zu: %s: %s", i, d,
+			    sqlite3_sql(e->stmt[i]));
+		}
+		sqlite3_finalize(plan);
+		sqlite3_free(sql);
+	}
+	store_sqlite_close(e);
+	store_crypt_wipe(&k);
 }
 END_TEST
 
@@ -3325,6 +3385,7 @@ main(void)
 	tcase_add_test(tc, test_migrate);
 	tcase_add_test(tc, test_create);
 	tcase_add_test(tc, test_random_chars);
+	tcase_add_test(tc, test_plans);
 	tcase_add_test(tc, test_fields_get);
 	tcase_add_test(tc, test_dup);
 	tcase_add_test(tc, test_dup_window);
