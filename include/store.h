@@ -578,7 +578,8 @@ int		 store_sms_queue(struct store *st, const char *channel,
 /*
  * Queued rows due (next_at <= now): the max soonest due (0: all), by id.
  * A row among them to a number that wrote STOP is not returned: it
- * becomes OPTED_OUT in the same transaction.
+ * becomes OPTED_OUT in the same transaction, and the rows after it fill
+ * the page.
  */
 int		 store_sms_due(struct store *st, int64_t now, size_t max,
 		    store_sms_cb cb, void *arg);

@@ -194,25 +194,34 @@ store_jobs_by_id(const void *a, const void *b)
 }
 
 /*
- * The queued texts due: the max soonest due (at most max, 0: all), those
- * to a number that wrote STOP made OPTED_OUT and left out, the rest by id
- * (the order the sender keeps one number's messages in).
+ * One more page of due rows (j->max of them) after the j->nres kept:
+ * rows to a number that wrote STOP recorded OPTED_OUT and dropped. *full:
+ * the page came back whole (there may be more); *dropped: how many were.
+ * 0, or -1 (logged).
  */
-enum store_rc
-store_jobs_sms_due(struct store_engine *e, struct store_job *j)
+static int
+store_jobs_due_page(struct store_engine *e, struct store_job *j, int *full,
+    size_t *dropped)
 {
 	struct store_sms	*r;
 	struct store_bind	 b;
-	size_t			 i, n = 0;
+	size_t			 i, n = j->nres, k = n;
 
-	if (store_sqlite_list(e, j, ST_SMS_DUE, j->now,
-	    sizeof(struct store_sms), store_jobs_fill_due, "sms due") !=
-	    STORE_OK)
-		return STORE_ERR;
+	/* Past the rows kept: the first n of the order, still queued. */
+	store_sqlite_bind(e, ST_SMS_DUE, &b);
+	store_sqlite_int(&b, j->now);
+	store_sqlite_int(&b, j->max);
+	store_sqlite_int(&b, (int64_t)n);
+	if (store_sqlite_each(e, j, &b, sizeof(struct store_sms),
+	    store_jobs_fill_due) != SQLITE_OK) {
+		store_sqlite_err(e, "sms due");
+		return -1;
+	}
+	*full = j->max > 0 && (int64_t)(j->nres - n) == j->max;
 	r = j->res;
-	for (i = 0; i < j->nres; i++) {
+	for (i = n; i < j->nres; i++) {
 		if (r[i].state != STORE_SMS_OPTED_OUT) {
-			r[n++] = r[i];
+			r[k++] = r[i];
 			continue;
 		}
 		store_sqlite_bind(e, ST_SMS_SKIP, &b);
@@ -220,15 +229,43 @@ store_jobs_sms_due(struct store_engine *e, struct store_job *j)
 		store_sqlite_int(&b, r[i].id);
 		if (store_sqlite_write(&b) != SQLITE_OK) {
 			store_sqlite_err(e, "sms due");
-			return STORE_ERR;
+			return -1;
 		}
 	}
-	if (n < j->nres)
+	*dropped = j->nres - k;
+	j->nres = k;
+	return 0;
+}
+
+/*
+ * The queued texts due: the max soonest due (at most max, 0: all), those
+ * to a number that wrote STOP made OPTED_OUT and left out (a page that
+ * loses some to STOP is followed by the next, so that opted-out rows
+ * never hide the rest), the rest by id (the order the sender keeps one
+ * number's messages in).
+ */
+enum store_rc
+store_jobs_sms_due(struct store_engine *e, struct store_job *j)
+{
+	int64_t	 want = j->max;	/* -1: no limit */
+	size_t	 dropped, all = 0;
+	int	 full;
+
+	do {
+		j->max = want < 0 ? -1 : want - (int64_t)j->nres;
+		if (store_jobs_due_page(e, j, &full, &dropped) == -1) {
+			j->max = want;
+			return STORE_ERR;
+		}
+		all += dropped;
+	} while (full && dropped > 0);
+	j->max = want;
+	if (all > 0)
 		log_debug("store: %zu sms not sent: the number wrote STOP",
-		    j->nres - n);
-	j->nres = n;
-	if (n > 1)
-		qsort(r, n, sizeof(*r), store_jobs_by_id);
+		    all);
+	if (j->nres > 1)
+		qsort(j->res, j->nres, sizeof(struct store_sms),
+		    store_jobs_by_id);
 	return STORE_OK;
 }
 

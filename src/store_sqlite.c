@@ -384,7 +384,8 @@ static const char *const store_sql[ST__COUNT] = {
 	 */
 	[ST_SMS_DUE] = "SELECT " STORE_SMS_COLS ","
 	    " phone_key IN (SELECT key FROM sms_optout) FROM sms_out"
-	    " WHERE state = 0 AND next_at <= ? ORDER BY next_at, id LIMIT ?",
+	    " WHERE state = 0 AND next_at <= ? ORDER BY next_at, id"
+	    " LIMIT ? OFFSET ?",
 	/*
 	 * An attempt: the state moves from queued (or opted out while it
 	 * was being sent); a report that came first keeps its own.

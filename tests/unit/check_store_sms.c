@@ -323,8 +323,8 @@ END_TEST
 
 /*
  * A page of due rows is the soonest due, by id: a retry due later waits
- * outside a page of max; a page whose rows wrote STOP comes back short,
- * those rows OPTED_OUT, and the next page goes on from there.
+ * outside a page of max; rows of a page whose number wrote STOP become
+ * OPTED_OUT and the page is filled from the rows after them.
  */
 START_TEST(test_due_page)
 {
@@ -350,17 +350,27 @@ START_TEST(test_due_page)
 	ck_assert_str_eq(l.r[1].text, "two");
 	ck_assert_str_eq(l.r[2].text, "three");
 
+	/* The page of two is hers, and she wrote STOP: the next two. */
 	queue1("at", PHONE_A, "to a", 900);
+	queue1("at", PHONE_A, "to a again", 901);
 	optout(PHONE_A, 1, 950);
-	due(2500, 1, &l);
-	ck_assert_uint_eq(l.n, 0);
+	due(2500, 2, &l);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_str_eq(l.r[0].text, "two");
+	ck_assert_str_eq(l.r[1].text, "three");
 	list(PHONE_A, &la);
-	ck_assert_uint_eq(la.n, 1);
+	ck_assert_uint_eq(la.n, 2);
 	ck_assert_int_eq(la.r[0].state, STORE_SMS_OPTED_OUT);
 	ck_assert_int_eq(la.r[0].updated_at, 2500);
-	due(2500, 1, &l);
-	ck_assert_uint_eq(l.n, 1);
+	ck_assert_int_eq(la.r[1].state, STORE_SMS_OPTED_OUT);
+	/* One of hers among the page: the page is filled from the next. */
+	queue1("at", PHONE_A, "to a once more", 950);
+	due(2500, 2, &l);
+	ck_assert_uint_eq(l.n, 2);
 	ck_assert_str_eq(l.r[0].text, "two");
+	ck_assert_str_eq(l.r[1].text, "three");
+	due(2500, 0, &l);
+	ck_assert_uint_eq(l.n, 3);
 }
 END_TEST
 
