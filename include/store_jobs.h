@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_jobs: the job bodies of the SQLite backend, one function per kind
- * of job (store_jobs.c: requests, history and named values;
- * store_jobs_outbox.c: alerts; store_jobs_sms.c: SMS). store_sqlite.c
- * runs each inside its own savepoint; nothing else calls them.
+ * store_jobs: the job bodies, one function per kind of job, the same on
+ * every engine (store_sql.h runs their statements): store_jobs.c
+ * (requests, history and named values), store_jobs_outbox.c (alerts),
+ * store_jobs_sms.c (SMS), store_jobs_retain.c (retention, forget),
+ * store_jobs_stats.c and store_jobs_event.c (history events and the daily
+ * aggregates). store_sql.c runs each inside its own savepoint; nothing
+ * else calls them.
  */
 #ifndef HOTLINED_STORE_JOBS_H
 #define HOTLINED_STORE_JOBS_H

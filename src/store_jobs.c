@@ -1,22 +1,21 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_jobs: what the SQLite backend does for each job about requests,
+ * store_jobs: what the store does for each job about requests,
  * their history and the named values: create (or find, or fold into her
  * open request), her answers and how her session ended, the queue and
  * its views, claims and the rest of a request's life, counsellors' notes.
  * Alerts are store_jobs_outbox.c's; transactions and savepoints around
- * each job are store_sqlite.c's.
+ * each job are store_sql.c's.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "log.h"
 #include "store_jobs.h"
-#include "store_sqlite.h"
+#include "store_sql.h"
 
 #define STORE_REF_LEN		6
 #define STORE_REF_TRIES		16
@@ -31,9 +30,9 @@ store_jobs_is_marked(struct store_engine *e, const uint8_t *h)
 	struct store_bind	 b;
 	int64_t			 n = 0;
 
-	store_sqlite_bind(e, ST_MARK_HAS, &b);
-	store_sqlite_blob(&b, h, STORE_DEDUP_LEN);
-	if (store_sqlite_one(&b, &n) != SQLITE_ROW)
+	store_sql_bind(e, ST_MARK_HAS, &b);
+	store_sql_blob(&b, h, STORE_DEDUP_LEN);
+	if (store_sql_one(&b, &n) != STORE_SQL_ROW)
 		return -1;
 	return n > 0;
 }
@@ -60,10 +59,10 @@ store_jobs_open_of(struct store_engine *e, struct store_job *j)
 	int64_t			 id = 0;
 	int			 rc;
 
-	store_sqlite_bind(e, ST_CB_BY_PHONE, &b);
-	store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
-	rc = store_sqlite_one(&b, &id);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	store_sql_bind(e, ST_CB_BY_PHONE, &b);
+	store_sql_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+	rc = store_sql_one(&b, &id);
+	if (rc != STORE_SQL_ROW && rc != STORE_SQL_DONE)
 		return -1;
 	return id;
 }
@@ -79,16 +78,16 @@ store_jobs_bind_answers(struct store_engine *e, struct store_job *j,
 {
 	const struct store_callback	*in = &j->in;
 
-	store_sqlite_sealed(e, j, b, STORE_COL_SAFE_TO_CALL, id,
+	store_sql_sealed(e, j, b, STORE_COL_SAFE_TO_CALL, id,
 	    in->safe_to_call);
-	store_sqlite_sealed(e, j, b, STORE_COL_SAFE_NUMBER, id,
+	store_sql_sealed(e, j, b, STORE_COL_SAFE_NUMBER, id,
 	    in->safe_number);
-	store_sqlite_sealed(e, j, b, STORE_COL_WINDOW, id, in->window);
-	store_sqlite_sealed(e, j, b, STORE_COL_COVER, id, in->cover);
-	store_sqlite_int(b, in->urgent);
-	store_sqlite_sealed(e, j, b, STORE_COL_PROVINCE, id, in->province);
-	store_sqlite_sealed(e, j, b, STORE_COL_TOPIC, id, in->topic);
-	store_sqlite_text(b, in->lang);
+	store_sql_sealed(e, j, b, STORE_COL_WINDOW, id, in->window);
+	store_sql_sealed(e, j, b, STORE_COL_COVER, id, in->cover);
+	store_sql_int(b, in->urgent);
+	store_sql_sealed(e, j, b, STORE_COL_PROVINCE, id, in->province);
+	store_sql_sealed(e, j, b, STORE_COL_TOPIC, id, in->topic);
+	store_sql_text(b, in->lang);
 }
 
 /* She asked again: fold the new answers into her open request id. */
@@ -99,27 +98,27 @@ store_jobs_merge(struct store_engine *e, struct store_job *j, int64_t id,
 	const struct store_callback	*in = &j->in;
 	struct store_bind		 b;
 
-	store_sqlite_bind(e, ST_CB_MERGE, &b);
-	store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
+	store_sql_bind(e, ST_CB_MERGE, &b);
+	store_sql_blob(&b, j->dedup, sizeof(j->dedup));
 	store_jobs_bind_answers(e, j, &b, id);
-	store_sqlite_text(&b, in->channel);
-	store_sqlite_int(&b, in->call_from);
-	store_sqlite_hash(&b, j->safe_hash, j->has_safe_hash);
-	store_sqlite_int(&b, warn);
-	store_sqlite_int(&b, in->intake);
-	store_sqlite_text(&b, in->intake ? NULL : "completed");
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, in->next_action_at);
-	store_sqlite_int(&b, in->next_action_at);
-	store_sqlite_int(&b, id);
-	if (store_sqlite_write(&b) != SQLITE_OK ||
-	    store_sqlite_event(e, j, id, j->now, "asked_again", "system",
+	store_sql_text(&b, in->channel);
+	store_sql_int(&b, in->call_from);
+	store_sql_hash(&b, j->safe_hash, j->has_safe_hash);
+	store_sql_int(&b, warn);
+	store_sql_int(&b, in->intake);
+	store_sql_text(&b, in->intake ? NULL : "completed");
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, in->next_action_at);
+	store_sql_int(&b, in->next_action_at);
+	store_sql_int(&b, id);
+	if (store_sql_write(&b) != STORE_SQL_OK ||
+	    store_jobs_event(e, j, id, j->now, "asked_again", "system",
 	    NULL) !=
-	    SQLITE_OK ||
-	    store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	    STORE_SQL_OK ||
+	    store_sql_fetch(e, j, ST_CB_BY_ID, NULL, id) != STORE_SQL_OK ||
 	    j->nres != 1 ||
-	    store_sqlite_stats_answers(e, j, j->res) != SQLITE_OK) {
-		store_sqlite_err(e, "asked again");
+	    store_jobs_stats_answers(e, j, j->res) != STORE_SQL_OK) {
+		store_sql_err(e, "asked again");
 		return STORE_ERR;
 	}
 	log_debug("store: row %lld asked for again", (long long)id);
@@ -140,12 +139,12 @@ store_jobs_create(struct store_engine *e, struct store_job *j)
 	int				 tries, warn;
 
 	/* The same session id long ago was another caller's session. */
-	store_sqlite_bind(e, ST_CB_RETIRE, &b);
-	store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
-	store_sqlite_int(&b, j->now - j->window);
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	store_sql_bind(e, ST_CB_RETIRE, &b);
+	store_sql_blob(&b, j->dedup, sizeof(j->dedup));
+	store_sql_int(&b, j->now - j->window);
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
-	if (store_sqlite_fetch(e, j, ST_CB_BY_DEDUP, NULL, 0) != SQLITE_OK)
+	if (store_sql_fetch(e, j, ST_CB_BY_DEDUP, NULL, 0) != STORE_SQL_OK)
 		goto fail;
 	if (j->nres > 0)
 		return STORE_DUP;
@@ -156,32 +155,32 @@ store_jobs_create(struct store_engine *e, struct store_job *j)
 	if (id > 0)
 		return store_jobs_merge(e, j, id, warn);
 
-	if (store_sqlite_next_id(e, ST_CB_NEXT_ID, &id) == -1)
+	if (store_sql_next_id(e, ST_CB_NEXT_ID, &id) == -1)
 		goto fail;
 	/* A collision on ref inserts nothing: draw again. */
 	for (tries = 0; tries < STORE_REF_TRIES; tries++) {
 		store_job_random_chars(ref, STORE_REF_LEN, store_ref_chars,
 		    sizeof(store_ref_chars) - 1);
-		store_sqlite_bind(e, ST_CB_INSERT, &b);
-		store_sqlite_int(&b, id);
-		store_sqlite_text(&b, ref);
-		store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
-		store_sqlite_text(&b, in->channel);
-		store_sqlite_sealed(e, j, &b, STORE_COL_PHONE, id, in->phone);
+		store_sql_bind(e, ST_CB_INSERT, &b);
+		store_sql_int(&b, id);
+		store_sql_text(&b, ref);
+		store_sql_blob(&b, j->dedup, sizeof(j->dedup));
+		store_sql_text(&b, in->channel);
+		store_sql_sealed(e, j, &b, STORE_COL_PHONE, id, in->phone);
 		store_jobs_bind_answers(e, j, &b, id);
-		store_sqlite_int(&b, STORE_OPEN);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, in->next_action_at);
-		store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
-		store_sqlite_hash(&b, j->safe_hash, j->has_safe_hash);
-		store_sqlite_int(&b, warn);
-		store_sqlite_int(&b, in->intake);
-		store_sqlite_int(&b, in->call_from);
-		store_sqlite_text(&b, in->intake ? NULL : "completed");
-		if (store_sqlite_write(&b) != SQLITE_OK)
+		store_sql_int(&b, STORE_OPEN);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, in->next_action_at);
+		store_sql_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+		store_sql_hash(&b, j->safe_hash, j->has_safe_hash);
+		store_sql_int(&b, warn);
+		store_sql_int(&b, in->intake);
+		store_sql_int(&b, in->call_from);
+		store_sql_text(&b, in->intake ? NULL : "completed");
+		if (store_sql_write(&b) != STORE_SQL_OK)
 			goto fail;
-		if (sqlite3_changes(e->db) == 1)
+		if (store_sql_changes(e) == 1)
 			break;
 	}
 	if (tries == STORE_REF_TRIES) {
@@ -189,20 +188,20 @@ store_jobs_create(struct store_engine *e, struct store_job *j)
 		    "tries", tries);
 		return STORE_ERR;
 	}
-	if (store_sqlite_event(e, j, id, j->now, "created", "system", NULL) !=
-	    SQLITE_OK)
+	if (store_jobs_event(e, j, id, j->now, "created", "system", NULL) !=
+	    STORE_SQL_OK)
 		goto fail;
-	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	if (store_sql_fetch(e, j, ST_CB_BY_ID, NULL, id) != STORE_SQL_OK ||
 	    j->nres != 1 ||
-	    store_sqlite_stats_caller(e, in->channel, j->phone_hash,
-	    j->now) != SQLITE_OK ||
-	    store_sqlite_stats_answers(e, j, j->res) != SQLITE_OK)
+	    store_jobs_stats_caller(e, in->channel, j->phone_hash,
+	    j->now) != STORE_SQL_OK ||
+	    store_jobs_stats_answers(e, j, j->res) != STORE_SQL_OK)
 		goto fail;
 	log_debug("store: case %s created (row %lld)", ref, (long long)id);
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "create");
+	store_sql_err(e, "create");
 	return STORE_ERR;
 }
 
@@ -217,29 +216,29 @@ store_jobs_update(struct store_engine *e, struct store_job *j)
 	warn = store_jobs_marked(e, j);
 	if (warn == -1)
 		goto fail;
-	store_sqlite_bind(e, ST_CB_UPDATE, &b);
+	store_sql_bind(e, ST_CB_UPDATE, &b);
 	store_jobs_bind_answers(e, j, &b, j->id);
-	store_sqlite_int(&b, in->call_from);
-	store_sqlite_hash(&b, j->safe_hash, j->has_safe_hash);
-	store_sqlite_int(&b, warn);
-	store_sqlite_int(&b, in->intake);
-	store_sqlite_text(&b, j->text);
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, in->next_action_at);
-	store_sqlite_int(&b, in->next_action_at);
-	store_sqlite_int(&b, j->id);
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	store_sql_int(&b, in->call_from);
+	store_sql_hash(&b, j->safe_hash, j->has_safe_hash);
+	store_sql_int(&b, warn);
+	store_sql_int(&b, in->intake);
+	store_sql_text(&b, j->text);
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, in->next_action_at);
+	store_sql_int(&b, in->next_action_at);
+	store_sql_int(&b, j->id);
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
-	if (sqlite3_changes(e->db) == 0)
-		return store_sqlite_unchanged(e, j, j->id, "update");
-	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, j->id) != SQLITE_OK ||
+	if (store_sql_changes(e) == 0)
+		return store_sql_unchanged(e, j, j->id, "update");
+	if (store_sql_fetch(e, j, ST_CB_BY_ID, NULL, j->id) != STORE_SQL_OK ||
 	    j->nres != 1 ||
-	    store_sqlite_stats_answers(e, j, j->res) != SQLITE_OK)
+	    store_jobs_stats_answers(e, j, j->res) != STORE_SQL_OK)
 		goto fail;
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "update");
+	store_sql_err(e, "update");
 	return STORE_ERR;
 }
 
@@ -249,25 +248,25 @@ store_jobs_end(struct store_engine *e, struct store_job *j)
 {
 	struct store_bind	 b;
 
-	store_sqlite_bind(e, ST_CB_END, &b);
-	store_sqlite_text(&b, j->text);
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, j->id);
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	store_sql_bind(e, ST_CB_END, &b);
+	store_sql_text(&b, j->text);
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, j->id);
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
-	if (sqlite3_changes(e->db) != 1)
+	if (store_sql_changes(e) != 1)
 		return STORE_CONFLICT;
 	/* Her answers are final now: count them. */
-	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, j->id) != SQLITE_OK ||
+	if (store_sql_fetch(e, j, ST_CB_BY_ID, NULL, j->id) != STORE_SQL_OK ||
 	    j->nres != 1 ||
-	    store_sqlite_stats_answers(e, j, j->res) != SQLITE_OK)
+	    store_jobs_stats_answers(e, j, j->res) != STORE_SQL_OK)
 		goto fail;
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "end");
+	store_sql_err(e, "end");
 	return STORE_ERR;
 }
 
@@ -275,8 +274,8 @@ fail:
 enum store_rc
 store_jobs_due(struct store_engine *e, struct store_job *j)
 {
-	return store_sqlite_list(e, j, ST_CB_DUE, j->now,
-	    sizeof(struct store_callback), store_sqlite_fill_row, "due");
+	return store_sql_list(e, j, ST_CB_DUE, j->now,
+	    sizeof(struct store_callback), store_sql_fill_row, "due");
 }
 
 /* Bind the states of the job's view and its claimant (NULL: anyone). */
@@ -297,10 +296,10 @@ store_jobs_bind_view(struct store_bind *b, const struct store_job *j)
 	int			 i;
 
 	for (i = 0; i < 3; i++)
-		store_sqlite_int(b, states[j->view][i]);
+		store_sql_int(b, states[j->view][i]);
 	who = j->view == STORE_VIEW_MINE ? j->who : NULL;
-	store_sqlite_text(b, who);
-	store_sqlite_text(b, who);
+	store_sql_text(b, who);
+	store_sql_text(b, who);
 }
 
 /* A page of a view of the queue, and how many requests the view holds. */
@@ -314,28 +313,28 @@ store_jobs_view(struct store_engine *e, struct store_job *j)
 	 * The open ones are most of the queue: read in its order. A claimed
 	 * view is a few rows, found by state and sorted.
 	 */
-	store_sqlite_bind(e, j->view == STORE_VIEW_ALL ||
+	store_sql_bind(e, j->view == STORE_VIEW_ALL ||
 	    j->view == STORE_VIEW_UNASSIGNED ? ST_CB_VIEW_OPEN : ST_CB_VIEW,
 	    &b);
 	store_jobs_bind_view(&b, j);
-	store_sqlite_int(&b, j->has_after);
-	store_sqlite_int(&b, j->after_urgent);
-	store_sqlite_int(&b, j->after_urgent);
-	store_sqlite_int(&b, j->after_call_from);
-	store_sqlite_int(&b, j->after_call_from);
-	store_sqlite_int(&b, j->after_id);
-	store_sqlite_int(&b, j->max);
-	if (store_sqlite_rows(e, j, &b) != SQLITE_OK)
+	store_sql_int(&b, j->has_after);
+	store_sql_int(&b, j->after_urgent);
+	store_sql_int(&b, j->after_urgent);
+	store_sql_int(&b, j->after_call_from);
+	store_sql_int(&b, j->after_call_from);
+	store_sql_int(&b, j->after_id);
+	store_sql_int(&b, j->max);
+	if (store_sql_rows(e, j, &b) != STORE_SQL_OK)
 		goto fail;
-	store_sqlite_bind(e, ST_CB_VIEW_COUNT, &b);
+	store_sql_bind(e, ST_CB_VIEW_COUNT, &b);
 	store_jobs_bind_view(&b, j);
-	if (store_sqlite_one(&b, &n) != SQLITE_ROW)
+	if (store_sql_one(&b, &n) != STORE_SQL_ROW)
 		goto fail;
 	j->rounds = (int)n;
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "view");
+	store_sql_err(e, "view");
 	return STORE_ERR;
 }
 
@@ -343,8 +342,8 @@ fail:
 enum store_rc
 store_jobs_get(struct store_engine *e, struct store_job *j)
 {
-	if (store_sqlite_fetch(e, j, ST_CB_BY_REF, j->ref, 0) != SQLITE_OK) {
-		store_sqlite_err(e, "get");
+	if (store_sql_fetch(e, j, ST_CB_BY_REF, j->ref, 0) != STORE_SQL_OK) {
+		store_sql_err(e, "get");
 		return STORE_ERR;
 	}
 	return j->nres > 0 ? STORE_OK : STORE_NOTFOUND;
@@ -362,27 +361,27 @@ store_jobs_mark_one(struct store_engine *e, struct store_job *j,
 	int64_t			 mid = 0;
 	int			 rc;
 
-	store_sqlite_bind(e, ST_MARK_FIND, &b);
-	store_sqlite_blob(&b, h, STORE_DEDUP_LEN);
-	rc = store_sqlite_one(&b, &mid);
-	if (rc == SQLITE_ROW) {
-		store_sqlite_bind(e, ST_MARK_NUMBER, &b);
-		store_sqlite_sealed(e, j, &b, STORE_COL_MARK_NUMBER, mid,
+	store_sql_bind(e, ST_MARK_FIND, &b);
+	store_sql_blob(&b, h, STORE_DEDUP_LEN);
+	rc = store_sql_one(&b, &mid);
+	if (rc == STORE_SQL_ROW) {
+		store_sql_bind(e, ST_MARK_NUMBER, &b);
+		store_sql_sealed(e, j, &b, STORE_COL_MARK_NUMBER, mid,
 		    number);
-		store_sqlite_int(&b, mid);
-		return store_sqlite_write(&b);
+		store_sql_int(&b, mid);
+		return store_sql_write(&b);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STORE_SQL_DONE)
 		return rc;
-	if (store_sqlite_next_id(e, ST_MARK_NEXT_ID, &mid) == -1)
-		return SQLITE_ERROR;
-	store_sqlite_bind(e, ST_MARK_PUT, &b);
-	store_sqlite_int(&b, mid);
-	store_sqlite_blob(&b, h, STORE_DEDUP_LEN);
-	store_sqlite_sealed(e, j, &b, STORE_COL_MARK_NUMBER, mid, number);
-	store_sqlite_text(&b, "unsafe");
-	store_sqlite_int(&b, now);
-	return store_sqlite_write(&b);
+	if (store_sql_next_id(e, ST_MARK_NEXT_ID, &mid) == -1)
+		return STORE_SQL_ERROR;
+	store_sql_bind(e, ST_MARK_PUT, &b);
+	store_sql_int(&b, mid);
+	store_sql_blob(&b, h, STORE_DEDUP_LEN);
+	store_sql_sealed(e, j, &b, STORE_COL_MARK_NUMBER, mid, number);
+	store_sql_text(&b, "unsafe");
+	store_sql_int(&b, now);
+	return store_sql_write(&b);
 }
 
 /* Mark the numbers of request id unsafe to call (by their hashes). */
@@ -393,37 +392,36 @@ store_jobs_mark_unsafe(struct store_engine *e, struct store_job *j,
 	static const char *const cols[2] = { STORE_COL_PHONE,
 	    STORE_COL_SAFE_NUMBER };
 	struct store_bind	 b;
-	sqlite3_stmt		*s;
 	uint8_t			 h[2][STORE_DEDUP_LEN];
 	const char		*number[2] = { NULL, NULL };
 	int			 have[2] = { 0, 0 }, rc, i;
 
-	s = store_sqlite_bind(e, ST_CB_NUMBERS, &b);
-	store_sqlite_int(&b, id);
-	rc = store_sqlite_step(&b);
-	if (rc == SQLITE_ROW)
+	store_sql_bind(e, ST_CB_NUMBERS, &b);
+	store_sql_int(&b, id);
+	rc = store_sql_step(&b);
+	if (rc == STORE_SQL_ROW)
 		for (i = 0; i < 2; i++) {
-			if (sqlite3_column_bytes(s, i) != STORE_DEDUP_LEN)
+			if (store_sql_bytes(&b, i) != STORE_DEDUP_LEN)
 				continue;
-			memcpy(h[i], sqlite3_column_blob(s, i),
+			memcpy(h[i], store_sql_blob_of(&b, i),
 			    STORE_DEDUP_LEN);
 			have[i] = 1;
 			/* The mark matters more than its number (logged). */
-			if (store_sqlite_opened(e, j, s, 2 + i, cols[i], id,
+			if (store_sql_opened(e, j, &b, 2 + i, cols[i], id,
 			    &number[i]) == -1)
 				number[i] = NULL;
 		}
-	store_sqlite_reset(s);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	store_sql_reset(&b);
+	if (rc != STORE_SQL_ROW)
+		return rc == STORE_SQL_DONE ? STORE_SQL_OK : rc;
 	for (i = 0; i < 2; i++) {
 		if (!have[i])
 			continue;
 		rc = store_jobs_mark_one(e, j, h[i], number[i], now);
-		if (rc != SQLITE_OK)
+		if (rc != STORE_SQL_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	return STORE_SQL_OK;
 }
 
 /*
@@ -446,10 +444,10 @@ store_jobs_change(struct store_engine *e, struct store_job *j)
 	detail[0] = '\0';
 	/* Whose it was: for the history and for claim expiry. */
 	if (j->kind == SJ_EXPIRE)
-		rc = store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, j->id);
+		rc = store_sql_fetch(e, j, ST_CB_BY_ID, NULL, j->id);
 	else
-		rc = store_sqlite_fetch(e, j, ST_CB_BY_REF, j->ref, 0);
-	if (rc != SQLITE_OK)
+		rc = store_sql_fetch(e, j, ST_CB_BY_REF, j->ref, 0);
+	if (rc != STORE_SQL_OK)
 		goto fail;
 	if (j->nres == 0)
 		return STORE_NOTFOUND;
@@ -463,33 +461,33 @@ store_jobs_change(struct store_engine *e, struct store_job *j)
 	switch (j->kind) {
 	case SJ_CLAIM:
 		event = "claimed";
-		store_sqlite_bind(e, ST_CB_CLAIM, &b);
-		store_sqlite_text(&b, j->who);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, j->when);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_text(&b, j->ref);
+		store_sql_bind(e, ST_CB_CLAIM, &b);
+		store_sql_text(&b, j->who);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, j->when);
+		store_sql_int(&b, j->now);
+		store_sql_text(&b, j->ref);
 		break;
 	case SJ_RELEASE:
 		event = "released";
-		store_sqlite_bind(e, ST_CB_RELEASE, &b);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_text(&b, j->ref);
-		store_sqlite_text(&b, j->who);
-		store_sqlite_int(&b, j->any);
+		store_sql_bind(e, ST_CB_RELEASE, &b);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, j->now);
+		store_sql_text(&b, j->ref);
+		store_sql_text(&b, j->who);
+		store_sql_int(&b, j->any);
 		if (was_claimed && strcmp(before, j->who) != 0)
 			snprintf(detail, sizeof(detail), "claim of %s",
 			    before);
 		break;
 	case SJ_REASSIGN:
 		event = "reassigned";
-		store_sqlite_bind(e, ST_CB_REASSIGN, &b);
-		store_sqlite_text(&b, j->text);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_text(&b, j->ref);
+		store_sql_bind(e, ST_CB_REASSIGN, &b);
+		store_sql_text(&b, j->text);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, j->now);
+		store_sql_text(&b, j->ref);
 		if (was_claimed)
 			snprintf(detail, sizeof(detail), "from %s to %s",
 			    before, j->text);
@@ -498,41 +496,41 @@ store_jobs_change(struct store_engine *e, struct store_job *j)
 		break;
 	case SJ_ATTEMPT:
 		event = "no_answer";
-		store_sqlite_bind(e, ST_CB_ATTEMPT, &b);
-		store_sqlite_int(&b, j->rounds);
-		store_sqlite_int(&b, j->rounds);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, j->when);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_text(&b, j->ref);
-		store_sqlite_text(&b, j->who);
+		store_sql_bind(e, ST_CB_ATTEMPT, &b);
+		store_sql_int(&b, j->rounds);
+		store_sql_int(&b, j->rounds);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, j->when);
+		store_sql_int(&b, j->now);
+		store_sql_text(&b, j->ref);
+		store_sql_text(&b, j->who);
 		break;
 	case SJ_EXPIRE:
 		event = "claim_expired";
 		actor = "system";
-		store_sqlite_bind(e, ST_CB_EXPIRE, &b);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, j->id);
-		store_sqlite_int(&b, j->when);
+		store_sql_bind(e, ST_CB_EXPIRE, &b);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, j->id);
+		store_sql_int(&b, j->when);
 		snprintf(detail, sizeof(detail), "claim of %s not completed",
 		    before);
 		break;
 	default:
 		event = "completed";
 		snprintf(detail, sizeof(detail), "%s", j->text);
-		store_sqlite_bind(e, ST_CB_COMPLETE, &b);
-		store_sqlite_text(&b, j->text);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_text(&b, j->ref);
-		store_sqlite_text(&b, j->who);
+		store_sql_bind(e, ST_CB_COMPLETE, &b);
+		store_sql_text(&b, j->text);
+		store_sql_int(&b, j->now);
+		store_sql_text(&b, j->ref);
+		store_sql_text(&b, j->who);
 		break;
 	}
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
-	if (sqlite3_changes(e->db) == 0) {
-		if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) !=
-		    SQLITE_OK)
+	if (store_sql_changes(e) == 0) {
+		if (store_sql_fetch(e, j, ST_CB_BY_ID, NULL, id) !=
+		    STORE_SQL_OK)
 			goto fail;
 		r = j->res;
 		if (j->kind == SJ_CLAIM && r->state == STORE_CLAIMED &&
@@ -540,7 +538,7 @@ store_jobs_change(struct store_engine *e, struct store_job *j)
 			return STORE_OK;
 		return STORE_CONFLICT;
 	}
-	if (store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	if (store_sql_fetch(e, j, ST_CB_BY_ID, NULL, id) != STORE_SQL_OK ||
 	    j->nres != 1)
 		goto fail;
 	r = j->res;
@@ -549,42 +547,45 @@ store_jobs_change(struct store_engine *e, struct store_job *j)
 		    r->attempts, j->rounds, r->attempts >= j->rounds ?
 		    ": supervisors told" : "");
 	if (j->kind == SJ_COMPLETE && strcmp(j->text, "unsafe") == 0 &&
-	    store_jobs_mark_unsafe(e, j, r->id, j->now) != SQLITE_OK)
+	    store_jobs_mark_unsafe(e, j, r->id, j->now) != STORE_SQL_OK)
 		goto fail;
-	if (store_sqlite_event(e, j, r->id, j->now, event, actor,
-	    detail[0] != '\0' ? detail : NULL) != SQLITE_OK)
+	if (store_jobs_event(e, j, r->id, j->now, event, actor,
+	    detail[0] != '\0' ? detail : NULL) != STORE_SQL_OK)
 		goto fail;
 	log_debug("store: case %s %s", r->ref, event);
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, event);
+	store_sql_err(e, event);
 	return STORE_ERR;
 }
 
-/* The row id of request ref: SQLITE_ROW, SQLITE_DONE (none) or an error. */
+/*
+ * The row id of request ref: STORE_SQL_ROW, STORE_SQL_DONE (none) or an
+ * error.
+ */
 static int
 store_jobs_id_of(struct store_engine *e, const char *ref, int64_t *id)
 {
 	struct store_bind	 b;
 
-	store_sqlite_bind(e, ST_CB_ID_BY_REF, &b);
-	store_sqlite_text(&b, ref);
-	return store_sqlite_one(&b, id);
+	store_sql_bind(e, ST_CB_ID_BY_REF, &b);
+	store_sql_text(&b, ref);
+	return store_sql_one(&b, id);
 }
 
 /* Fill a history event from the current row (its id last). */
 static int
 store_jobs_fill_event(struct store_engine *e, struct store_job *j,
-    sqlite3_stmt *s, void *p)
+    const struct store_bind *s, void *p)
 {
 	struct store_event	*ev = p;
 
-	ev->at = sqlite3_column_int64(s, 0);
-	if (store_sqlite_col(j, s, 1, &ev->event) == -1 ||
-	    store_sqlite_col(j, s, 2, &ev->actor) == -1 ||
-	    store_sqlite_opened(e, j, s, 3, STORE_COL_DETAIL,
-	    sqlite3_column_int64(s, 4), &ev->detail) == -1)
+	ev->at = store_sql_integer(s, 0);
+	if (store_sql_col(j, s, 1, &ev->event) == -1 ||
+	    store_sql_col(j, s, 2, &ev->actor) == -1 ||
+	    store_sql_opened(e, j, s, 3, STORE_COL_DETAIL,
+	    store_sql_integer(s, 4), &ev->detail) == -1)
 		return -1;
 	return 0;
 }
@@ -598,19 +599,19 @@ store_jobs_history(struct store_engine *e, struct store_job *j)
 	int			 rc;
 
 	rc = store_jobs_id_of(e, j->ref, &id);
-	if (rc == SQLITE_DONE)
+	if (rc == STORE_SQL_DONE)
 		return STORE_NOTFOUND;
-	if (rc != SQLITE_ROW)
+	if (rc != STORE_SQL_ROW)
 		goto fail;
-	store_sqlite_bind(e, ST_HIST_LIST, &b);
-	store_sqlite_int(&b, id);
-	if (store_sqlite_each(e, j, &b, sizeof(struct store_event),
-	    store_jobs_fill_event) != SQLITE_OK)
+	store_sql_bind(e, ST_HIST_LIST, &b);
+	store_sql_int(&b, id);
+	if (store_sql_each(e, j, &b, sizeof(struct store_event),
+	    store_jobs_fill_event) != STORE_SQL_OK)
 		goto fail;
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "history");
+	store_sql_err(e, "history");
 	return STORE_ERR;
 }
 
@@ -622,21 +623,21 @@ store_jobs_note(struct store_engine *e, struct store_job *j)
 	int	 rc;
 
 	rc = store_jobs_id_of(e, j->ref, &id);
-	if (rc == SQLITE_DONE)
+	if (rc == STORE_SQL_DONE)
 		return STORE_NOTFOUND;
-	if (rc != SQLITE_ROW)
+	if (rc != STORE_SQL_ROW)
 		goto fail;
 	/* Her words, perhaps: the text is never logged. */
-	if (store_sqlite_event(e, j, id, j->now, "note", j->who, j->text) !=
-	    SQLITE_OK ||
-	    store_sqlite_fetch(e, j, ST_CB_BY_ID, NULL, id) != SQLITE_OK ||
+	if (store_jobs_event(e, j, id, j->now, "note", j->who, j->text) !=
+	    STORE_SQL_OK ||
+	    store_sql_fetch(e, j, ST_CB_BY_ID, NULL, id) != STORE_SQL_OK ||
 	    j->nres != 1)
 		goto fail;
 	log_debug("store: row %lld noted by a counsellor", (long long)id);
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "note");
+	store_sql_err(e, "note");
 	return STORE_ERR;
 }
 
@@ -645,20 +646,19 @@ enum store_rc
 store_jobs_gauges(struct store_engine *e, struct store_job *j)
 {
 	struct store_bind	 b;
-	sqlite3_stmt		*s;
 	int			 rc;
 
-	s = store_sqlite_bind(e, ST_GAUGES, &b);
-	rc = store_sqlite_step(&b);
-	if (rc == SQLITE_ROW) {
-		j->gauges.waiting = sqlite3_column_int64(s, 0);
-		j->gauges.oldest = sqlite3_column_int64(s, 1);
-		j->gauges.alerts = sqlite3_column_int64(s, 2);
-		j->gauges.texts = sqlite3_column_int64(s, 3);
+	store_sql_bind(e, ST_GAUGES, &b);
+	rc = store_sql_step(&b);
+	if (rc == STORE_SQL_ROW) {
+		j->gauges.waiting = store_sql_integer(&b, 0);
+		j->gauges.oldest = store_sql_integer(&b, 1);
+		j->gauges.alerts = store_sql_integer(&b, 2);
+		j->gauges.texts = store_sql_integer(&b, 3);
 	}
-	store_sqlite_reset(s);
-	if (rc != SQLITE_ROW) {
-		store_sqlite_err(e, "gauges");
+	store_sql_reset(&b);
+	if (rc != STORE_SQL_ROW) {
+		store_sql_err(e, "gauges");
 		return STORE_ERR;
 	}
 	return STORE_OK;
@@ -669,22 +669,21 @@ enum store_rc
 store_jobs_meta_get(struct store_engine *e, struct store_job *j)
 {
 	struct store_bind	 b;
-	sqlite3_stmt		*s;
 	int			 rc;
 
 	/* Checked at submission too: this is the line that must hold. */
 	if (!store_job_meta_key_ok(j->key))
 		return STORE_ERR;
-	s = store_sqlite_bind(e, ST_META_GET, &b);
-	store_sqlite_text(&b, j->key);
-	rc = store_sqlite_step(&b);
-	if (rc == SQLITE_ROW && store_sqlite_col(j, s, 0, &j->value) == -1)
-		rc = SQLITE_NOMEM;
-	store_sqlite_reset(s);
-	if (rc == SQLITE_DONE)
+	store_sql_bind(e, ST_META_GET, &b);
+	store_sql_text(&b, j->key);
+	rc = store_sql_step(&b);
+	if (rc == STORE_SQL_ROW && store_sql_col(j, &b, 0, &j->value) == -1)
+		rc = STORE_SQL_NOMEM;
+	store_sql_reset(&b);
+	if (rc == STORE_SQL_DONE)
 		return STORE_NOTFOUND;
-	if (rc != SQLITE_ROW) {
-		store_sqlite_err(e, "meta get");
+	if (rc != STORE_SQL_ROW) {
+		store_sql_err(e, "meta get");
 		return STORE_ERR;
 	}
 	return j->value != NULL ? STORE_OK : STORE_ERR;
@@ -698,11 +697,11 @@ store_jobs_meta_set(struct store_engine *e, struct store_job *j)
 
 	if (!store_job_meta_key_ok(j->key))
 		return STORE_ERR;
-	store_sqlite_bind(e, ST_META_SET, &b);
-	store_sqlite_text(&b, j->key);
-	store_sqlite_text(&b, j->value);
-	if (store_sqlite_write(&b) != SQLITE_OK) {
-		store_sqlite_err(e, "meta set");
+	store_sql_bind(e, ST_META_SET, &b);
+	store_sql_text(&b, j->key);
+	store_sql_text(&b, j->value);
+	if (store_sql_write(&b) != STORE_SQL_OK) {
+		store_sql_err(e, "meta set");
 		return STORE_ERR;
 	}
 	return STORE_OK;

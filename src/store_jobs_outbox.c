@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_jobs_outbox: what the SQLite backend does for each job about
+ * store_jobs_outbox: what the store does for each job about
  * alerts: a dispatcher's decision with the alerts it queues, the alerts
  * due, what a delivery attempt came to (telling the supervisors of one
  * given up, once, under ids derived from it), and the alerts failing.
@@ -11,11 +11,10 @@
 #include <string.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "log.h"
 #include "store_jobs.h"
-#include "store_sqlite.h"
+#include "store_sql.h"
 
 #define STORE_MSGID_RANDOM	24
 
@@ -47,16 +46,16 @@ store_jobs_out_insert(struct store_engine *e, int64_t cbid,
 		    store_msgid_chars, sizeof(store_msgid_chars) - 1);
 		msgid = rnd;
 	}
-	store_sqlite_bind(e, ST_OUT_INSERT, &b);
-	store_sqlite_int(&b, cbid);
-	store_sqlite_text(&b, o->recipient);
-	store_sqlite_text(&b, o->transport);
-	store_sqlite_int(&b, o->target);
-	store_sqlite_text(&b, o->kind);
-	store_sqlite_int(&b, now);
-	store_sqlite_text(&b, msgid);
-	store_sqlite_int(&b, now);
-	return store_sqlite_write(&b);
+	store_sql_bind(e, ST_OUT_INSERT, &b);
+	store_sql_int(&b, cbid);
+	store_sql_text(&b, o->recipient);
+	store_sql_text(&b, o->transport);
+	store_sql_int(&b, o->target);
+	store_sql_text(&b, o->kind);
+	store_sql_int(&b, now);
+	store_sql_text(&b, msgid);
+	store_sql_int(&b, now);
+	return store_sql_write(&b);
 }
 
 /*
@@ -99,50 +98,50 @@ store_jobs_dispatch(struct store_engine *e, struct store_job *j)
 	struct store_bind	 b;
 	size_t			 i;
 
-	store_sqlite_bind(e, ST_CB_DISPATCH, &b);
-	store_sqlite_int(&b, j->state);
-	store_sqlite_int(&b, j->when);
-	store_sqlite_int(&b, j->rounds);
-	store_sqlite_int(&b, j->nout > 0);	/* alerts clear the reason */
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, j->id);
-	store_sqlite_int(&b, j->state);
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	store_sql_bind(e, ST_CB_DISPATCH, &b);
+	store_sql_int(&b, j->state);
+	store_sql_int(&b, j->when);
+	store_sql_int(&b, j->rounds);
+	store_sql_int(&b, j->nout > 0);	/* alerts clear the reason */
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, j->id);
+	store_sql_int(&b, j->state);
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
-	if (sqlite3_changes(e->db) == 0)
-		return store_sqlite_unchanged(e, j, j->id, "dispatch");
-	if (store_sqlite_event(e, j, j->id, j->now, j->text, "system",
-	    j->detail) != SQLITE_OK)
+	if (store_sql_changes(e) == 0)
+		return store_sql_unchanged(e, j, j->id, "dispatch");
+	if (store_jobs_event(e, j, j->id, j->now, j->text, "system",
+	    j->detail) != STORE_SQL_OK)
 		goto fail;
 	for (i = 0; i < j->nout; i++)
 		if (store_jobs_out_insert(e, j->id, &j->out[i], NULL, j->now) !=
-		    SQLITE_OK)
+		    STORE_SQL_OK)
 			goto fail;
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "dispatch");
+	store_sql_err(e, "dispatch");
 	return STORE_ERR;
 }
 
 /* Fill an alert due, with its request, from the current row. */
 static int
 store_jobs_fill_due(struct store_engine *e, struct store_job *j,
-    sqlite3_stmt *s, void *p)
+    const struct store_bind *s, void *p)
 {
 	struct store_due	*d = p;
 	struct store_outbox	*o = &d->outbox;
 
-	o->id = sqlite3_column_int64(s, 0);
-	o->callback_id = sqlite3_column_int64(s, 1);
-	o->target = sqlite3_column_int(s, 4);
-	o->attempts = sqlite3_column_int(s, 6);
-	o->next_at = sqlite3_column_int64(s, 7);
-	if (store_sqlite_col(j, s, 2, &o->recipient) == -1 ||
-	    store_sqlite_col(j, s, 3, &o->transport) == -1 ||
-	    store_sqlite_col(j, s, 5, &o->kind) == -1 ||
-	    store_sqlite_col(j, s, 8, &o->msg_id) == -1 ||
-	    store_sqlite_row(e, j, s, 9, &d->callback) == -1)
+	o->id = store_sql_integer(s, 0);
+	o->callback_id = store_sql_integer(s, 1);
+	o->target = (int)store_sql_integer(s, 4);
+	o->attempts = (int)store_sql_integer(s, 6);
+	o->next_at = store_sql_integer(s, 7);
+	if (store_sql_col(j, s, 2, &o->recipient) == -1 ||
+	    store_sql_col(j, s, 3, &o->transport) == -1 ||
+	    store_sql_col(j, s, 5, &o->kind) == -1 ||
+	    store_sql_col(j, s, 8, &o->msg_id) == -1 ||
+	    store_sql_row(e, j, s, 9, &d->callback) == -1)
 		return -1;
 	return 0;
 }
@@ -151,7 +150,7 @@ store_jobs_fill_due(struct store_engine *e, struct store_job *j,
 enum store_rc
 store_jobs_outbox_due(struct store_engine *e, struct store_job *j)
 {
-	return store_sqlite_list(e, j, ST_OUT_DUE, j->now,
+	return store_sql_list(e, j, ST_OUT_DUE, j->now,
 	    sizeof(struct store_due), store_jobs_fill_due, "outbox due");
 }
 
@@ -159,7 +158,7 @@ store_jobs_outbox_due(struct store_engine *e, struct store_job *j)
  * Tell the supervisors that the alert msgid about request cbid was given
  * up: when the request still waits for a counsellor, an "escalated" event
  * and one alert.failed per entry of j->out, each under an id derived from
- * the failed one. Returns SQLITE_OK (also when nobody needs telling).
+ * the failed one. Returns STORE_SQL_OK (also when nobody needs telling).
  */
 static int
 store_jobs_tell_failed(struct store_engine *e, struct store_job *j,
@@ -172,22 +171,22 @@ store_jobs_tell_failed(struct store_engine *e, struct store_job *j,
 	int			 rc;
 
 	if (j->nout == 0)
-		return SQLITE_OK;
-	store_sqlite_bind(e, ST_CB_STATE, &b);
-	store_sqlite_int(&b, cbid);
-	rc = store_sqlite_one(&b, &state);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return STORE_SQL_OK;
+	store_sql_bind(e, ST_CB_STATE, &b);
+	store_sql_int(&b, cbid);
+	rc = store_sql_one(&b, &state);
+	if (rc != STORE_SQL_ROW && rc != STORE_SQL_DONE)
 		return rc;
 	/* Claimed or closed meanwhile: nobody needs to be told. */
 	if (state != STORE_OPEN && state != STORE_ALERTED)
-		return SQLITE_OK;
-	rc = store_sqlite_event(e, j, cbid, j->now, "escalated", "system",
+		return STORE_SQL_OK;
+	rc = store_jobs_event(e, j, cbid, j->now, "escalated", "system",
 	    j->detail);
-	for (i = 0; rc == SQLITE_OK && i < j->nout; i++) {
+	for (i = 0; rc == STORE_SQL_OK && i < j->nout; i++) {
 		store_jobs_derived_msgid(msgid, &j->out[i], id);
 		rc = store_jobs_out_insert(e, cbid, &j->out[i], id, j->now);
 	}
-	if (rc == SQLITE_OK)
+	if (rc == STORE_SQL_OK)
 		j->rounds = (int)j->nout;	/* told: the caller kicks */
 	return rc;
 }
@@ -197,90 +196,89 @@ enum store_rc
 store_jobs_outbox_result(struct store_engine *e, struct store_job *j)
 {
 	struct store_bind	 b;
-	sqlite3_stmt		*s;
 	const char		*kind = NULL, *msgid = NULL;
 	int64_t			 cbid = 0;
 	int			 rc, state = STORE_OUT_PENDING;
 
-	s = store_sqlite_bind(e, ST_OUT_GET, &b);
-	store_sqlite_int(&b, j->id);
-	rc = store_sqlite_step(&b);
-	if (rc == SQLITE_ROW) {
-		cbid = sqlite3_column_int64(s, 0);
-		state = sqlite3_column_int(s, 1);
-		if (store_sqlite_col(j, s, 2, &kind) == -1 ||
-		    store_sqlite_col(j, s, 3, &msgid) == -1)
-			rc = SQLITE_NOMEM;
+	store_sql_bind(e, ST_OUT_GET, &b);
+	store_sql_int(&b, j->id);
+	rc = store_sql_step(&b);
+	if (rc == STORE_SQL_ROW) {
+		cbid = store_sql_integer(&b, 0);
+		state = (int)store_sql_integer(&b, 1);
+		if (store_sql_col(j, &b, 2, &kind) == -1 ||
+		    store_sql_col(j, &b, 3, &msgid) == -1)
+			rc = STORE_SQL_NOMEM;
 	}
-	store_sqlite_reset(s);
-	if (rc == SQLITE_DONE)
+	store_sql_reset(&b);
+	if (rc == STORE_SQL_DONE)
 		return STORE_NOTFOUND;
-	if (rc != SQLITE_ROW)
+	if (rc != STORE_SQL_ROW)
 		goto fail;
 	if (state != STORE_OUT_PENDING)
 		return STORE_CONFLICT;
 
-	store_sqlite_bind(e, ST_OUT_RESULT, &b);
+	store_sql_bind(e, ST_OUT_RESULT, &b);
 	switch (j->delivery) {
 	case STORE_SENT:
-		store_sqlite_int(&b, STORE_OUT_SENT);
-		store_sqlite_null(&b);
+		store_sql_int(&b, STORE_OUT_SENT);
+		store_sql_null(&b);
 		break;
 	case STORE_RETRY:
-		store_sqlite_int(&b, STORE_OUT_PENDING);
-		store_sqlite_int(&b, j->when);
+		store_sql_int(&b, STORE_OUT_PENDING);
+		store_sql_int(&b, j->when);
 		break;
 	case STORE_GAVE_UP:
-		store_sqlite_int(&b, STORE_OUT_GAVE_UP);
-		store_sqlite_null(&b);
+		store_sql_int(&b, STORE_OUT_GAVE_UP);
+		store_sql_null(&b);
 		break;
 	}
-	store_sqlite_text(&b, j->text);
-	store_sqlite_int(&b, j->id);
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	store_sql_text(&b, j->text);
+	store_sql_int(&b, j->id);
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
 	if (j->delivery != STORE_GAVE_UP)
 		return STORE_OK;
 
-	store_sqlite_bind(e, ST_CB_FAILED, &b);
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, cbid);
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	store_sql_bind(e, ST_CB_FAILED, &b);
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, cbid);
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
-	if (store_sqlite_event(e, j, cbid, j->now, "alert_failed", "system",
-	    j->text) != SQLITE_OK)
+	if (store_jobs_event(e, j, cbid, j->now, "alert_failed", "system",
+	    j->text) != STORE_SQL_OK)
 		goto fail;
 	/* An alert.failed that fails has nobody further to tell. */
 	if (kind != NULL && strcmp(kind, "alert.failed") != 0 &&
 	    msgid != NULL &&
-	    store_jobs_tell_failed(e, j, cbid, msgid) != SQLITE_OK)
+	    store_jobs_tell_failed(e, j, cbid, msgid) != STORE_SQL_OK)
 		goto fail;
 	log_debug("store: alert %lld for row %lld given up", (long long)j->id,
 	    (long long)cbid);
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "outbox result");
+	store_sql_err(e, "outbox result");
 	return STORE_ERR;
 }
 
 /* Fill a failing alert from the current row. */
 static int
 store_jobs_fill_failing(struct store_engine *e, struct store_job *j,
-    sqlite3_stmt *s, void *p)
+    const struct store_bind *s, void *p)
 {
 	struct store_failing	*f = p;
 
 	(void)e;
-	if (store_sqlite_ref(s, 0, f->ref) == -1)
+	if (store_sql_ref(s, 0, f->ref) == -1)
 		return -1;
-	f->attempts = sqlite3_column_int(s, 5);
-	f->gave_up = sqlite3_column_int(s, 6) == STORE_OUT_GAVE_UP;
-	f->at = sqlite3_column_int64(s, 7);
-	if (store_sqlite_col(j, s, 1, &f->recipient) == -1 ||
-	    store_sqlite_col(j, s, 2, &f->transport) == -1 ||
-	    store_sqlite_col(j, s, 3, &f->kind) == -1 ||
-	    store_sqlite_col(j, s, 4, &f->error) == -1)
+	f->attempts = (int)store_sql_integer(s, 5);
+	f->gave_up = (int)store_sql_integer(s, 6) == STORE_OUT_GAVE_UP;
+	f->at = store_sql_integer(s, 7);
+	if (store_sql_col(j, s, 1, &f->recipient) == -1 ||
+	    store_sql_col(j, s, 2, &f->transport) == -1 ||
+	    store_sql_col(j, s, 3, &f->kind) == -1 ||
+	    store_sql_col(j, s, 4, &f->error) == -1)
 		return -1;
 	return 0;
 }
@@ -289,7 +287,7 @@ store_jobs_fill_failing(struct store_engine *e, struct store_job *j,
 enum store_rc
 store_jobs_outbox_failing(struct store_engine *e, struct store_job *j)
 {
-	return store_sqlite_list(e, j, ST_OUT_FAILING, j->when,
+	return store_sql_list(e, j, ST_OUT_FAILING, j->when,
 	    sizeof(struct store_failing), store_jobs_fill_failing,
 	    "outbox failing");
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_jobs_retain: what the SQLite backend does to keep less: a batch
+ * store_jobs_retain: what the store does to keep less: a batch
  * of closed requests (with their history, notes and alerts) and finished
  * texts deleted once they are older than the retention limits, and every
  * row of one number deleted when she asks to be forgotten. Before any
@@ -11,11 +11,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "log.h"
 #include "store_jobs.h"
-#include "store_sqlite.h"
+#include "store_sql.h"
 
 _Static_assert(STORE_COMPLETED == 3, "the purge spells completed as 3");
 
@@ -30,7 +29,7 @@ store_jobs_floors(struct store_engine *e)
 	size_t				 i;
 
 	for (i = 0; i < sizeof(floors) / sizeof(floors[0]); i++)
-		if (store_sqlite_exec(e, floors[i]) != SQLITE_OK)
+		if (store_sql_exec(e, floors[i]) != STORE_SQL_OK)
 			return -1;
 	return 0;
 }
@@ -45,18 +44,18 @@ store_jobs_delete(struct store_engine *e, enum store_stmt i,
 {
 	struct store_bind	 b;
 
-	store_sqlite_bind(e, i, &b);
+	store_sql_bind(e, i, &b);
 	if (hash != NULL)
-		store_sqlite_blob(&b, hash, STORE_DEDUP_LEN);
+		store_sql_blob(&b, hash, STORE_DEDUP_LEN);
 	else {
-		store_sqlite_int(&b, before);
-		store_sqlite_int(&b, max);
+		store_sql_int(&b, before);
+		store_sql_int(&b, max);
 	}
-	if (store_sqlite_write(&b) != SQLITE_OK) {
-		store_sqlite_err(e, "retention");
+	if (store_sql_write(&b) != STORE_SQL_OK) {
+		store_sql_err(e, "retention");
 		return -1;
 	}
-	*n += (size_t)sqlite3_changes(e->db);
+	*n += (size_t)store_sql_changes(e);
 	return 0;
 }
 
@@ -68,7 +67,7 @@ store_jobs_purge(struct store_engine *e, struct store_job *j)
 
 	memset(p, 0, sizeof(*p));
 	if (store_jobs_floors(e) == -1) {
-		store_sqlite_err(e, "retention floor");
+		store_sql_err(e, "retention floor");
 		return STORE_ERR;
 	}
 	/* History and alerts first: they point at their request. */
@@ -80,7 +79,7 @@ store_jobs_purge(struct store_engine *e, struct store_job *j)
 	    &p->requests) == -1 ||
 	    store_jobs_delete(e, ST_PURGE_SMS, NULL, j->sms_before, j->max,
 	    &p->texts) == -1 ||
-	    store_sqlite_stats_purge(e, j->when) != SQLITE_OK) {
+	    store_jobs_stats_purge(e, j->when) != STORE_SQL_OK) {
 		memset(p, 0, sizeof(*p));
 		return STORE_ERR;
 	}
@@ -96,17 +95,17 @@ store_jobs_ref_hash(struct store_engine *e, const char *ref,
 	struct store_bind	 b;
 	int			 rc, found = 0;
 
-	store_sqlite_bind(e, ST_CB_HASH_BY_REF, &b);
-	store_sqlite_text(&b, ref);
-	rc = store_sqlite_step(&b);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(b.s, 0) ==
+	store_sql_bind(e, ST_CB_HASH_BY_REF, &b);
+	store_sql_text(&b, ref);
+	rc = store_sql_step(&b);
+	if (rc == STORE_SQL_ROW && store_sql_bytes(&b, 0) ==
 	    STORE_DEDUP_LEN) {
-		memcpy(out, sqlite3_column_blob(b.s, 0), STORE_DEDUP_LEN);
+		memcpy(out, store_sql_blob_of(&b, 0), STORE_DEDUP_LEN);
 		found = 1;
 	}
-	store_sqlite_reset(b.s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_sqlite_err(e, "forget");
+	store_sql_reset(&b);
+	if (rc != STORE_SQL_ROW && rc != STORE_SQL_DONE) {
+		store_sql_err(e, "forget");
 		return -1;
 	}
 	return found;
@@ -133,7 +132,7 @@ store_jobs_forget(struct store_engine *e, struct store_job *j)
 			return STORE_NOTFOUND;
 	}
 	if (store_jobs_floors(e) == -1) {
-		store_sqlite_err(e, "forget floor");
+		store_sql_err(e, "forget floor");
 		return STORE_ERR;
 	}
 	if (store_jobs_delete(e, ST_FORGET_MARK, h, 0, 0, &p->marks) == -1 ||

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_jobs_sms: what the SQLite backend does for each job about SMS: an
+ * store_jobs_sms: what the store does for each job about SMS: an
  * inbound message (its gateway id answered once, whether the number wrote
  * STOP), texts queued, the texts due (those to a number that wrote STOP
  * are not sent), what sending one came to, delivery reports, STOP and
@@ -12,11 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "log.h"
 #include "store_jobs.h"
-#include "store_sqlite.h"
+#include "store_sql.h"
 
 #define STORE_SMS_MSGID_LEN	24
 #define STORE_SMS_MSGID_TRIES	16
@@ -32,34 +31,34 @@ _Static_assert(STORE_SMS_QUEUED == 0 && STORE_SMS_SENT == 1 &&
 /* Fill an SMS row from the current row of s (STORE_SMS_COLS). */
 static int
 store_jobs_fill_sms(struct store_engine *e, struct store_job *j,
-    sqlite3_stmt *s, void *p)
+    const struct store_bind *s, void *p)
 {
 	struct store_sms	*r = p;
 	int			 state;
 
-	r->id = sqlite3_column_int64(s, 0);
-	state = sqlite3_column_int(s, 5);
+	r->id = store_sql_integer(s, 0);
+	state = (int)store_sql_integer(s, 5);
 	if (state < STORE_SMS_QUEUED || state > STORE_SMS_OPTED_OUT) {
 		log_warnx("store: sms row %lld has an invalid state %d",
 		    (long long)r->id, state);
 		return -1;
 	}
 	r->state = (enum store_sms_state)state;
-	r->attempts = sqlite3_column_int(s, 6);
-	r->next_at = sqlite3_column_int64(s, 7);
-	r->parts = sqlite3_column_int(s, 8);
-	r->created_at = sqlite3_column_int64(s, 13);
-	r->updated_at = sqlite3_column_int64(s, 14);
-	if (store_sqlite_col(j, s, 1, &r->channel) == -1 ||
-	    store_sqlite_opened(e, j, s, 2, STORE_COL_SMS_PHONE, r->id,
+	r->attempts = (int)store_sql_integer(s, 6);
+	r->next_at = store_sql_integer(s, 7);
+	r->parts = (int)store_sql_integer(s, 8);
+	r->created_at = store_sql_integer(s, 13);
+	r->updated_at = store_sql_integer(s, 14);
+	if (store_sql_col(j, s, 1, &r->channel) == -1 ||
+	    store_sql_opened(e, j, s, 2, STORE_COL_SMS_PHONE, r->id,
 	    &r->phone) == -1 ||
-	    store_sqlite_opened(e, j, s, 3, STORE_COL_SMS_TEXT, r->id,
+	    store_sql_opened(e, j, s, 3, STORE_COL_SMS_TEXT, r->id,
 	    &r->text) == -1 ||
-	    store_sqlite_col(j, s, 4, &r->msg_id) == -1 ||
-	    store_sqlite_col(j, s, 9, &r->encoding) == -1 ||
-	    store_sqlite_col(j, s, 10, &r->gateway_id) == -1 ||
-	    store_sqlite_col(j, s, 11, &r->error) == -1 ||
-	    store_sqlite_col(j, s, 12, &r->report) == -1)
+	    store_sql_col(j, s, 4, &r->msg_id) == -1 ||
+	    store_sql_col(j, s, 9, &r->encoding) == -1 ||
+	    store_sql_col(j, s, 10, &r->gateway_id) == -1 ||
+	    store_sql_col(j, s, 11, &r->error) == -1 ||
+	    store_sql_col(j, s, 12, &r->report) == -1)
 		return -1;
 	return 0;
 }
@@ -71,9 +70,9 @@ store_jobs_sms_is_out(struct store_engine *e, const uint8_t *key)
 	struct store_bind	 b;
 	int64_t			 n = 0;
 
-	store_sqlite_bind(e, ST_SMS_OPTOUT_HAS, &b);
-	store_sqlite_blob(&b, key, STORE_DEDUP_LEN);
-	if (store_sqlite_one(&b, &n) != SQLITE_ROW)
+	store_sql_bind(e, ST_SMS_OPTOUT_HAS, &b);
+	store_sql_blob(&b, key, STORE_DEDUP_LEN);
+	if (store_sql_one(&b, &n) != STORE_SQL_ROW)
 		return -1;
 	return n > 0;
 }
@@ -96,23 +95,23 @@ store_jobs_sms_inbound(struct store_engine *e, struct store_job *j)
 	j->rounds = out;
 	if (!j->has_seen)
 		return STORE_OK;
-	store_sqlite_bind(e, ST_SMS_SEEN_PURGE, &b);
-	store_sqlite_int(&b, j->now - j->window);
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	store_sql_bind(e, ST_SMS_SEEN_PURGE, &b);
+	store_sql_int(&b, j->now - j->window);
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
-	store_sqlite_bind(e, ST_SMS_SEEN_PUT, &b);
-	store_sqlite_blob(&b, j->dedup, sizeof(j->dedup));
-	store_sqlite_int(&b, j->now);
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	store_sql_bind(e, ST_SMS_SEEN_PUT, &b);
+	store_sql_blob(&b, j->dedup, sizeof(j->dedup));
+	store_sql_int(&b, j->now);
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
-	if (sqlite3_changes(e->db) == 0) {
+	if (store_sql_changes(e) == 0) {
 		log_debug("store: sms inbound: a gateway id seen before");
 		return STORE_DUP;
 	}
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "sms inbound");
+	store_sql_err(e, "sms inbound");
 	return STORE_ERR;
 }
 
@@ -130,27 +129,27 @@ store_jobs_sms_queue(struct store_engine *e, struct store_job *j)
 	int			 tries;
 
 	for (i = 0; i < j->ntexts; i++) {
-		if (store_sqlite_next_id(e, ST_SMS_NEXT_ID, &id) == -1)
+		if (store_sql_next_id(e, ST_SMS_NEXT_ID, &id) == -1)
 			goto fail;
 		for (tries = 0; tries < STORE_SMS_MSGID_TRIES; tries++) {
 			store_job_random_chars(msgid, STORE_SMS_MSGID_LEN,
 			    store_sms_msgid_chars,
 			    sizeof(store_sms_msgid_chars) - 1);
-			store_sqlite_bind(e, ST_SMS_INSERT, &b);
-			store_sqlite_int(&b, id);
-			store_sqlite_text(&b, j->sms.channel);
-			store_sqlite_sealed(e, j, &b, STORE_COL_SMS_PHONE, id,
+			store_sql_bind(e, ST_SMS_INSERT, &b);
+			store_sql_int(&b, id);
+			store_sql_text(&b, j->sms.channel);
+			store_sql_sealed(e, j, &b, STORE_COL_SMS_PHONE, id,
 			    j->sms.phone);
-			store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
-			store_sqlite_sealed(e, j, &b, STORE_COL_SMS_TEXT, id,
+			store_sql_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+			store_sql_sealed(e, j, &b, STORE_COL_SMS_TEXT, id,
 			    j->texts[i]);
-			store_sqlite_text(&b, msgid);
-			store_sqlite_int(&b, j->now);
-			store_sqlite_int(&b, j->now);
-			store_sqlite_int(&b, j->now);
-			if (store_sqlite_write(&b) != SQLITE_OK)
+			store_sql_text(&b, msgid);
+			store_sql_int(&b, j->now);
+			store_sql_int(&b, j->now);
+			store_sql_int(&b, j->now);
+			if (store_sql_write(&b) != STORE_SQL_OK)
 				goto fail;
-			if (sqlite3_changes(e->db) == 1)
+			if (store_sql_changes(e) == 1)
 				break;
 		}
 		if (tries == STORE_SMS_MSGID_TRIES) {
@@ -163,7 +162,7 @@ store_jobs_sms_queue(struct store_engine *e, struct store_job *j)
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "sms queue");
+	store_sql_err(e, "sms queue");
 	return STORE_ERR;
 }
 
@@ -173,13 +172,13 @@ fail:
  */
 static int
 store_jobs_fill_due(struct store_engine *e, struct store_job *j,
-    sqlite3_stmt *s, void *p)
+    const struct store_bind *s, void *p)
 {
 	struct store_sms	*r = p;
 
-	if (sqlite3_column_int(s, STORE_SMS_NCOLS) == 0)
+	if ((int)store_sql_integer(s, STORE_SMS_NCOLS) == 0)
 		return store_jobs_fill_sms(e, j, s, p);
-	r->id = sqlite3_column_int64(s, 0);
+	r->id = store_sql_integer(s, 0);
 	r->state = STORE_SMS_OPTED_OUT;
 	return 0;
 }
@@ -208,13 +207,13 @@ store_jobs_due_page(struct store_engine *e, struct store_job *j, int *full,
 	size_t			 i, n = j->nres, k = n;
 
 	/* Past the rows kept: the first n of the order, still queued. */
-	store_sqlite_bind(e, ST_SMS_DUE, &b);
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, j->max);
-	store_sqlite_int(&b, (int64_t)n);
-	if (store_sqlite_each(e, j, &b, sizeof(struct store_sms),
-	    store_jobs_fill_due) != SQLITE_OK) {
-		store_sqlite_err(e, "sms due");
+	store_sql_bind(e, ST_SMS_DUE, &b);
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, j->max);
+	store_sql_int(&b, (int64_t)n);
+	if (store_sql_each(e, j, &b, sizeof(struct store_sms),
+	    store_jobs_fill_due) != STORE_SQL_OK) {
+		store_sql_err(e, "sms due");
 		return -1;
 	}
 	*full = j->max > 0 && (int64_t)(j->nres - n) == j->max;
@@ -224,11 +223,11 @@ store_jobs_due_page(struct store_engine *e, struct store_job *j, int *full,
 			r[k++] = r[i];
 			continue;
 		}
-		store_sqlite_bind(e, ST_SMS_SKIP, &b);
-		store_sqlite_int(&b, j->now);
-		store_sqlite_int(&b, r[i].id);
-		if (store_sqlite_write(&b) != SQLITE_OK) {
-			store_sqlite_err(e, "sms due");
+		store_sql_bind(e, ST_SMS_SKIP, &b);
+		store_sql_int(&b, j->now);
+		store_sql_int(&b, r[i].id);
+		if (store_sql_write(&b) != STORE_SQL_OK) {
+			store_sql_err(e, "sms due");
 			return -1;
 		}
 	}
@@ -284,24 +283,24 @@ store_jobs_sms_result(struct store_engine *e, struct store_job *j)
 		state = STORE_SMS_QUEUED;
 	else if (j->delivery == STORE_GAVE_UP)
 		state = STORE_SMS_FAILED;
-	store_sqlite_bind(e, ST_SMS_RESULT, &b);
-	store_sqlite_int(&b, state);
+	store_sql_bind(e, ST_SMS_RESULT, &b);
+	store_sql_int(&b, state);
 	if (j->delivery == STORE_RETRY)
-		store_sqlite_int(&b, j->when);
+		store_sql_int(&b, j->when);
 	else
-		store_sqlite_null(&b);
-	store_sqlite_text(&b, j->sms.gateway_id);
-	store_sqlite_text(&b, j->sms.error);
-	store_sqlite_int(&b, j->sms.parts);
-	store_sqlite_int(&b, j->sms.parts);
-	store_sqlite_text(&b, j->sms.encoding);
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, j->id);
-	if (store_sqlite_write(&b) != SQLITE_OK) {
-		store_sqlite_err(e, "sms result");
+		store_sql_null(&b);
+	store_sql_text(&b, j->sms.gateway_id);
+	store_sql_text(&b, j->sms.error);
+	store_sql_int(&b, j->sms.parts);
+	store_sql_int(&b, j->sms.parts);
+	store_sql_text(&b, j->sms.encoding);
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, j->id);
+	if (store_sql_write(&b) != STORE_SQL_OK) {
+		store_sql_err(e, "sms result");
 		return STORE_ERR;
 	}
-	if (sqlite3_changes(e->db) == 0)
+	if (store_sql_changes(e) == 0)
 		return STORE_NOTFOUND;
 	if (j->delivery == STORE_GAVE_UP)
 		log_debug("store: sms %lld given up", (long long)j->id);
@@ -325,21 +324,21 @@ store_jobs_sms_report(struct store_engine *e, struct store_job *j)
 		to = STORE_SMS_DELIVERED;
 	else if (strcmp(status, "failed") == 0)
 		to = STORE_SMS_FAILED;
-	store_sqlite_bind(e, j->sms.msg_id != NULL ? ST_SMS_REPORT_MSG :
+	store_sql_bind(e, j->sms.msg_id != NULL ? ST_SMS_REPORT_MSG :
 	    ST_SMS_REPORT_GW, &b);
-	store_sqlite_text(&b, status);
-	store_sqlite_int(&b, j->now);
-	store_sqlite_int(&b, to);
-	store_sqlite_int(&b, to);
-	store_sqlite_int(&b, to);
-	store_sqlite_text(&b, j->sms.channel);
-	store_sqlite_text(&b, j->sms.msg_id != NULL ? j->sms.msg_id :
+	store_sql_text(&b, status);
+	store_sql_int(&b, j->now);
+	store_sql_int(&b, to);
+	store_sql_int(&b, to);
+	store_sql_int(&b, to);
+	store_sql_text(&b, j->sms.channel);
+	store_sql_text(&b, j->sms.msg_id != NULL ? j->sms.msg_id :
 	    j->sms.gateway_id);
-	if (store_sqlite_write(&b) != SQLITE_OK) {
-		store_sqlite_err(e, "sms report");
+	if (store_sql_write(&b) != STORE_SQL_OK) {
+		store_sql_err(e, "sms report");
 		return STORE_ERR;
 	}
-	return sqlite3_changes(e->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+	return store_sql_changes(e) > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 
 /*
@@ -354,44 +353,44 @@ store_jobs_sms_optout(struct store_engine *e, struct store_job *j)
 	int			 rc;
 
 	if (j->any) {
-		store_sqlite_bind(e, ST_SMS_OPTOUT_FIND, &b);
-		store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
-		rc = store_sqlite_one(&b, &id);
-		if (rc == SQLITE_ROW) {
-			store_sqlite_bind(e, ST_SMS_OPTOUT_TOUCH, &b);
-			store_sqlite_sealed(e, j, &b, STORE_COL_OPTOUT_NUMBER,
+		store_sql_bind(e, ST_SMS_OPTOUT_FIND, &b);
+		store_sql_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+		rc = store_sql_one(&b, &id);
+		if (rc == STORE_SQL_ROW) {
+			store_sql_bind(e, ST_SMS_OPTOUT_TOUCH, &b);
+			store_sql_sealed(e, j, &b, STORE_COL_OPTOUT_NUMBER,
 			    id, j->sms.phone);
-			store_sqlite_int(&b, j->now);
-			store_sqlite_int(&b, id);
-		} else if (rc != SQLITE_DONE ||
-		    store_sqlite_next_id(e, ST_SMS_OPTOUT_NEXT_ID, &id) == -1)
+			store_sql_int(&b, j->now);
+			store_sql_int(&b, id);
+		} else if (rc != STORE_SQL_DONE ||
+		    store_sql_next_id(e, ST_SMS_OPTOUT_NEXT_ID, &id) == -1)
 			goto fail;
 		else {
-			store_sqlite_bind(e, ST_SMS_OPTOUT_PUT, &b);
-			store_sqlite_int(&b, id);
-			store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
-			store_sqlite_sealed(e, j, &b, STORE_COL_OPTOUT_NUMBER,
+			store_sql_bind(e, ST_SMS_OPTOUT_PUT, &b);
+			store_sql_int(&b, id);
+			store_sql_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+			store_sql_sealed(e, j, &b, STORE_COL_OPTOUT_NUMBER,
 			    id, j->sms.phone);
-			store_sqlite_int(&b, j->now);
+			store_sql_int(&b, j->now);
 			/* A new STOP, counted with it. */
-			if (store_sqlite_stats_optout(e, j->now) != SQLITE_OK)
+			if (store_jobs_stats_optout(e, j->now) != STORE_SQL_OK)
 				goto fail;
 		}
 	} else {
 		/* The floor first: the freed id is never given again. */
-		if (store_sqlite_exec(e, ST_FLOOR_OPTOUT) != SQLITE_OK)
+		if (store_sql_exec(e, ST_FLOOR_OPTOUT) != STORE_SQL_OK)
 			goto fail;
-		store_sqlite_bind(e, ST_SMS_OPTOUT_DEL, &b);
-		store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+		store_sql_bind(e, ST_SMS_OPTOUT_DEL, &b);
+		store_sql_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
 	}
-	if (store_sqlite_write(&b) != SQLITE_OK)
+	if (store_sql_write(&b) != STORE_SQL_OK)
 		goto fail;
 	log_debug("store: a number %s", j->any ? "wrote STOP" :
 	    "wrote START");
 	return STORE_OK;
 
 fail:
-	store_sqlite_err(e, "sms optout");
+	store_sql_err(e, "sms optout");
 	return STORE_ERR;
 }
 
@@ -401,11 +400,11 @@ store_jobs_sms_list(struct store_engine *e, struct store_job *j)
 {
 	struct store_bind	 b;
 
-	store_sqlite_bind(e, ST_SMS_LIST, &b);
-	store_sqlite_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
-	if (store_sqlite_each(e, j, &b, sizeof(struct store_sms),
-	    store_jobs_fill_sms) != SQLITE_OK) {
-		store_sqlite_err(e, "sms list");
+	store_sql_bind(e, ST_SMS_LIST, &b);
+	store_sql_blob(&b, j->phone_hash, STORE_DEDUP_LEN);
+	if (store_sql_each(e, j, &b, sizeof(struct store_sms),
+	    store_jobs_fill_sms) != STORE_SQL_OK) {
+		store_sql_err(e, "sms list");
 		return STORE_ERR;
 	}
 	return STORE_OK;

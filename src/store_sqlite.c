@@ -498,7 +498,7 @@ store_sqlite_has_flags(struct store_engine *e)
 {
 	int	 n = 0;
 
-	if (sqlite3_exec(e->db, "SELECT count(*) FROM"
+	if (sqlite3_exec(e->conn, "SELECT count(*) FROM"
 	    " pragma_table_info('callback') WHERE name = 'stats_flags'",
 	    store_sqlite_int_cb, &n, NULL) != SQLITE_OK)
 		return 0;
@@ -514,13 +514,13 @@ store_sqlite_apply(struct store_engine *e, const char *sql, int v, int log,
 	char	*err = NULL;
 
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v);
-	if (sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL, &err) !=
+	if (sqlite3_exec(e->conn, "BEGIN IMMEDIATE", NULL, NULL, &err) !=
 	    SQLITE_OK)
 		goto fail;
-	if (sqlite3_exec(e->db, sql, NULL, NULL, &err) != SQLITE_OK ||
-	    sqlite3_exec(e->db, pragma, NULL, NULL, &err) != SQLITE_OK ||
-	    sqlite3_exec(e->db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
-		sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
+	if (sqlite3_exec(e->conn, sql, NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(e->conn, pragma, NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(e->conn, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
+		sqlite3_exec(e->conn, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
 	}
 	if (log)
@@ -529,7 +529,7 @@ store_sqlite_apply(struct store_engine *e, const char *sql, int v, int log,
 
 fail:
 	store_job_cause(cause, "%s: %s", path, err != NULL ? err :
-	    sqlite3_errmsg(e->db));
+	    sqlite3_errmsg(e->conn));
 	sqlite3_free(err);
 	return -1;
 }
@@ -552,13 +552,13 @@ store_sqlite_migrate(struct store_engine *e, const char *path,
 	 * secure_delete: what is deleted or overwritten (a value before it
 	 * was sealed, a purged row) is zeroed, not left in free pages.
 	 */
-	if (sqlite3_exec(e->db, "PRAGMA journal_mode = WAL",
+	if (sqlite3_exec(e->conn, "PRAGMA journal_mode = WAL",
 	    store_sqlite_wal_cb, &wal, &err) != SQLITE_OK ||
-	    sqlite3_exec(e->db, "PRAGMA synchronous = FULL;"
+	    sqlite3_exec(e->conn, "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
 	    "PRAGMA temp_store = MEMORY", NULL, NULL, &err) != SQLITE_OK ||
-	    sqlite3_exec(e->db, "PRAGMA user_version", store_sqlite_int_cb, &v,
-	    &err) != SQLITE_OK)
+	    sqlite3_exec(e->conn, "PRAGMA user_version", store_sqlite_int_cb,
+	    &v, &err) != SQLITE_OK)
 		goto fail;
 	if (!wal)
 		log_warnx("store: %s: WAL journal not available", path);
@@ -570,15 +570,15 @@ store_sqlite_migrate(struct store_engine *e, const char *path,
 	from = v;
 	for (; v < STORE_NMIGRATIONS; v++) {
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL,
+		if (sqlite3_exec(e->conn, "BEGIN IMMEDIATE", NULL, NULL,
 		    &err) != SQLITE_OK)
 			goto fail;
-		if (sqlite3_exec(e->db, store_migrations[v], NULL, NULL,
+		if (sqlite3_exec(e->conn, store_migrations[v], NULL, NULL,
 		    &err) != SQLITE_OK ||
-		    sqlite3_exec(e->db, sql, NULL, NULL, &err) != SQLITE_OK ||
-		    sqlite3_exec(e->db, "COMMIT", NULL, NULL, &err) !=
+		    sqlite3_exec(e->conn, sql, NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(e->conn, "COMMIT", NULL, NULL, &err) !=
 		    SQLITE_OK) {
-			sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
+			sqlite3_exec(e->conn, "ROLLBACK", NULL, NULL, NULL);
 			goto fail;
 		}
 		if (from > 0)
@@ -618,14 +618,14 @@ store_sqlite_migrate(struct store_engine *e, const char *path,
 	}
 	/* A file encrypted or migrated just now keeps its WAL empty. */
 	if (from < STORE_SCHEMA)
-		sqlite3_exec(e->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
+		sqlite3_exec(e->conn, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
 		    NULL, NULL);
 	e->version = v;
 	return 0;
 
 fail:
 	store_job_cause(cause, "%s: %s", path, err != NULL ? err :
-	    sqlite3_errmsg(e->db));
+	    sqlite3_errmsg(e->conn));
 	sqlite3_free(err);
 	return -1;
 }
@@ -639,17 +639,20 @@ static int
 store_sqlite_connect(struct store_engine *e, const char *path, int busy_ms,
     char **cause)
 {
+	sqlite3	*db = NULL;
 	int	 rc;
 
-	rc = sqlite3_open_v2(path, &e->db, SQLITE_OPEN_READWRITE |
+	e->ops = &store_sql_sqlite;
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL);
+	e->conn = db;
 	if (rc != SQLITE_OK) {
-		store_job_cause(cause, "%s: %s", path, e->db != NULL ?
-		    sqlite3_errmsg(e->db) : sqlite3_errstr(rc));
+		store_job_cause(cause, "%s: %s", path, db != NULL ?
+		    sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		return -1;
 	}
-	sqlite3_extended_result_codes(e->db, 1);
-	sqlite3_busy_timeout(e->db, busy_ms);
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, busy_ms);
 	return 0;
 }
 
@@ -657,14 +660,16 @@ store_sqlite_connect(struct store_engine *e, const char *path, int busy_ms,
 static int
 store_sqlite_prepare(struct store_engine *e, const char *path, char **cause)
 {
-	int	 i, rc;
+	sqlite3_stmt	*s;
+	int		 i, rc;
 
 	for (i = 0; i < ST__COUNT; i++) {
-		rc = sqlite3_prepare_v3(e->db, store_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &e->stmt[i], NULL);
+		rc = sqlite3_prepare_v3(e->conn, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s, NULL);
+		e->stmt[i] = s;
 		if (rc != SQLITE_OK) {
 			store_job_cause(cause, "%s: statement %d: %s", path, i,
-			    sqlite3_errmsg(e->db));
+			    sqlite3_errmsg(e->conn));
 			return -1;
 		}
 	}
@@ -681,8 +686,8 @@ store_sqlite_close(struct store_engine *e)
 		return;
 	for (i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(e->stmt[i]);
-	if (e->db != NULL && sqlite3_close(e->db) != SQLITE_OK)
-		log_warnx("store: close: %s", sqlite3_errmsg(e->db));
+	if (e->conn != NULL && sqlite3_close(e->conn) != SQLITE_OK)
+		log_warnx("store: close: %s", sqlite3_errmsg(e->conn));
 	sodium_memzero(e->key, sizeof(e->key));
 	free(e);
 }
@@ -749,10 +754,10 @@ store_sqlite_open_reader(const char *path, const struct store_engine *w,
 	memcpy(e->key, w->key, sizeof(e->key));
 	if (store_sqlite_connect(e, path, e->busy_ms, cause) == -1)
 		goto fail;
-	if (sqlite3_exec(e->db, "PRAGMA query_only = ON;"
+	if (sqlite3_exec(e->conn, "PRAGMA query_only = ON;"
 	    "PRAGMA temp_store = MEMORY", NULL, NULL, &err) != SQLITE_OK) {
 		store_job_cause(cause, "%s: %s", path, err != NULL ? err :
-		    sqlite3_errmsg(e->db));
+		    sqlite3_errmsg(e->conn));
 		sqlite3_free(err);
 		goto fail;
 	}
@@ -780,121 +785,6 @@ store_sqlite_version(const struct store_engine *e)
 	return e->version;
 }
 
-/* Start the transaction of a batch. */
-int
-store_sqlite_begin(struct store_engine *e)
-{
-	/* A reader's batch takes no write lock: the writer's does. */
-	if (store_sqlite_exec(e, e->reader ? ST_BEGIN_READ : ST_BEGIN) !=
-	    SQLITE_OK) {
-		store_sqlite_err(e, "begin");
-		return -1;
-	}
-	return 0;
-}
-
-/* What each kind of job does, by kind. */
-static enum store_rc (*const store_sqlite_bodies[])(struct store_engine *,
-    struct store_job *) = {
-	[SJ_CREATE] = store_jobs_create,
-	[SJ_UPDATE] = store_jobs_update,
-	[SJ_END] = store_jobs_end,
-	[SJ_DUE] = store_jobs_due,
-	[SJ_DISPATCH] = store_jobs_dispatch,
-	[SJ_OUTBOX_DUE] = store_jobs_outbox_due,
-	[SJ_OUTBOX_RESULT] = store_jobs_outbox_result,
-	[SJ_VIEW] = store_jobs_view,
-	[SJ_GET] = store_jobs_get,
-	[SJ_CLAIM] = store_jobs_change,
-	[SJ_RELEASE] = store_jobs_change,
-	[SJ_COMPLETE] = store_jobs_change,
-	[SJ_REASSIGN] = store_jobs_change,
-	[SJ_ATTEMPT] = store_jobs_change,
-	[SJ_EXPIRE] = store_jobs_change,
-	[SJ_HISTORY] = store_jobs_history,
-	[SJ_NOTE] = store_jobs_note,
-	[SJ_OUTBOX_FAILING] = store_jobs_outbox_failing,
-	[SJ_META_GET] = store_jobs_meta_get,
-	[SJ_META_SET] = store_jobs_meta_set,
-	[SJ_SMS_INBOUND] = store_jobs_sms_inbound,
-	[SJ_SMS_QUEUE] = store_jobs_sms_queue,
-	[SJ_SMS_DUE] = store_jobs_sms_due,
-	[SJ_SMS_RESULT] = store_jobs_sms_result,
-	[SJ_SMS_REPORT] = store_jobs_sms_report,
-	[SJ_SMS_OPTOUT] = store_jobs_sms_optout,
-	[SJ_SMS_LIST] = store_jobs_sms_list,
-	[SJ_PURGE] = store_jobs_purge,
-	[SJ_FORGET] = store_jobs_forget,
-	[SJ_GAUGES] = store_jobs_gauges,
-	[SJ_STATS_ADD] = store_jobs_stats_add,
-};
-
-/* Run one job's body, or STORE_ERR for a kind without one. */
-static enum store_rc
-store_sqlite_body(struct store_engine *e, struct store_job *j)
-{
-	size_t	 k = (size_t)j->kind;
-
-	if (k >= sizeof(store_sqlite_bodies) / sizeof(store_sqlite_bodies[0]) ||
-	    store_sqlite_bodies[k] == NULL)
-		return STORE_ERR;
-	return store_sqlite_bodies[k](e, j);
-}
-
-/*
- * Run one job of the batch in its own savepoint: kept when it succeeds,
- * rolled back to alone when it fails. -1 when the transaction is lost
- * (SQLite rolled it back, or the savepoint itself failed).
- */
-int
-store_sqlite_run(struct store_engine *e, struct store_job *j)
-{
-	if (store_sqlite_exec(e, ST_SAVEPOINT) != SQLITE_OK) {
-		store_sqlite_err(e, "savepoint");
-		return -1;
-	}
-	j->rc = store_sqlite_body(e, j);
-	if (j->rc == STORE_OK || j->rc == STORE_DUP ||
-	    j->rc == STORE_MERGED) {
-		if (store_sqlite_exec(e, ST_RELEASE) != SQLITE_OK) {
-			store_sqlite_err(e, "release");
-			return -1;
-		}
-		return 0;
-	}
-	if (j->rc == STORE_ERR)
-		j->nres = 0;
-	if (sqlite3_get_autocommit(e->db)) {
-		log_warnx("store: transaction rolled back by SQLite");
-		return -1;
-	}
-	if (store_sqlite_exec(e, ST_ROLLBACK_TO) != SQLITE_OK ||
-	    store_sqlite_exec(e, ST_RELEASE) != SQLITE_OK) {
-		store_sqlite_err(e, "rollback to savepoint");
-		return -1;
-	}
-	return 0;
-}
-
-/* Commit the batch; it is durable (synchronous=FULL) when this returns. */
-int
-store_sqlite_commit(struct store_engine *e)
-{
-	if (store_sqlite_exec(e, ST_COMMIT) == SQLITE_OK)
-		return 0;
-	store_sqlite_err(e, "commit");
-	return -1;
-}
-
-/* Roll the batch back, unless SQLite already did. */
-void
-store_sqlite_rollback(struct store_engine *e)
-{
-	if (!sqlite3_get_autocommit(e->db) &&
-	    store_sqlite_exec(e, ST_ROLLBACK) != SQLITE_OK)
-		store_sqlite_err(e, "rollback");
-}
-
 /*
  * Fold the WAL into the file and truncate it. Another connection reading
  * (hotlined -F, a backup) can keep it from finishing: the next purge
@@ -905,13 +795,13 @@ store_sqlite_checkpoint(struct store_engine *e)
 {
 	int	 rc;
 
-	rc = sqlite3_wal_checkpoint_v2(e->db, NULL,
+	rc = sqlite3_wal_checkpoint_v2(e->conn, NULL,
 	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		log_info("store: checkpoint: the database is busy; "
 		    "it is retried after the next purge");
 	else if (rc != SQLITE_OK)
-		store_sqlite_err(e, "checkpoint");
+		store_sql_err(e, "checkpoint");
 }
 
 /* Count one COMMIT; 0 lets it go ahead. */
@@ -926,6 +816,6 @@ store_sqlite_commit_hook(void *arg)
 void
 store_sqlite_count_commits(struct store_engine *e, atomic_ulong *counter)
 {
-	sqlite3_commit_hook(e->db, counter != NULL ?
+	sqlite3_commit_hook(e->conn, counter != NULL ?
 	    store_sqlite_commit_hook : NULL, counter);
 }

@@ -132,7 +132,7 @@ backup_check(sqlite3 *db, const char *file, struct store_keys *keys,
 		store_job_cause(cause, "out of memory");
 		return -1;
 	}
-	e->db = db;
+	e->conn = db;
 	rc = store_sqlite_crypt_check(e, keys, file, cause);
 	free(e);
 	return rc;

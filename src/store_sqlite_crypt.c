@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * store_sqlite_crypt: encryption at rest in the SQLite backend. Personal
- * columns (store_sqlite.h lists them) hold nonce || ciphertext || tag
- * blobs sealed to their table, column and row id (store_sqlite_stmt.c
- * binds and reads them). This file checks at open that the key file is
+ * columns (store_sql.h lists them) hold nonce || ciphertext || tag
+ * blobs sealed to their table, column and row id (store_sql.c binds and
+ * reads them). This file checks at open that the key file is
  * the database's, and migrates a plaintext database (schema 3 and older)
  * to schema 4: every value sealed in place, the keyed hashes recomputed
  * under the key file, the old in-file hash key dropped.
@@ -70,9 +70,9 @@ store_crypt_table(struct store_engine *e, const struct store_keys *k,
 
 	for (i = 0; i < 2; i++)
 		nh += t->hashed[i] >= 0;
-	rc = sqlite3_prepare_v2(e->db, t->select, -1, &sel, NULL);
+	rc = sqlite3_prepare_v2(e->conn, t->select, -1, &sel, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(e->db, t->update, -1, &upd, NULL);
+		rc = sqlite3_prepare_v2(e->conn, t->update, -1, &upd, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		rc = SQLITE_OK;
 		id = sqlite3_column_int64(sel, 0);
@@ -98,7 +98,7 @@ store_crypt_table(struct store_engine *e, const struct store_keys *k,
 			    1 + t->hashed[i]);
 			rc = store_sqlite_crypt_hash(upd, p, k->hash, v, h[i]);
 			if (rc == SQLITE_OK && v != NULL && *v != '\0')
-				rc = store_crypt_map(e->db, map, sel,
+				rc = store_crypt_map(e->conn, map, sel,
 				    1 + t->ncolumns + i, h[i]);
 		}
 		rc = store_sqlite_crypt_write(upd, p, id, rc);
@@ -228,33 +228,33 @@ store_sqlite_crypt_migrate(struct store_engine *e, struct store_keys *k,
 	size_t		 i;
 	int		 rc, rows = 0;
 
-	rc = sqlite3_exec(e->db, "BEGIN IMMEDIATE;"
+	rc = sqlite3_exec(e->conn, "BEGIN IMMEDIATE;"
 	    "CREATE TEMP TABLE hmap (old BLOB PRIMARY KEY, new BLOB NOT NULL)",
 	    NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(e->db, "INSERT OR IGNORE INTO temp.hmap"
-		    " (old, new) VALUES (?, ?)", -1, &map, NULL);
+		rc = sqlite3_prepare_v2(e->conn, "INSERT OR IGNORE INTO"
+		    " temp.hmap (old, new) VALUES (?, ?)", -1, &map, NULL);
 	for (i = 0; rc == SQLITE_OK && i < sizeof(store_crypt_tables) /
 	    sizeof(store_crypt_tables[0]); i++)
 		rc = store_crypt_table(e, k, &store_crypt_tables[i], map,
 		    &rows);
 	sqlite3_finalize(map);
 	if (rc == SQLITE_OK)
-		rc = store_crypt_rehash(e->db, &lost);
+		rc = store_crypt_rehash(e->conn, &lost);
 	/* Seen ids were hashed under the in-file key: they cannot follow. */
 	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(e->db, "DELETE FROM sms_seen;"
+		rc = sqlite3_exec(e->conn, "DELETE FROM sms_seen;"
 		    "DELETE FROM meta WHERE key = 'dedup_key'", NULL, NULL,
 		    NULL);
 	if (rc == SQLITE_OK)
-		rc = store_crypt_put_check(e->db, k);
+		rc = store_crypt_put_check(e->conn, k);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(e->db, "PRAGMA user_version = 4; COMMIT",
+		rc = sqlite3_exec(e->conn, "PRAGMA user_version = 4; COMMIT",
 		    NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		store_job_cause(cause, "%s: encrypting: %s", path,
-		    sqlite3_errmsg(e->db));
-		sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
+		    sqlite3_errmsg(e->conn));
+		sqlite3_exec(e->conn, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	k->bound = 1;
@@ -267,10 +267,10 @@ store_sqlite_crypt_migrate(struct store_engine *e, struct store_keys *k,
 		    "request or text left to carry them over, dropped", path,
 		    (long long)lost);
 	/* The plaintext pages: out of the WAL, then out of the file. */
-	if (sqlite3_exec(e->db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM;"
+	if (sqlite3_exec(e->conn, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM;"
 	    "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK) {
 		store_job_cause(cause, "%s: vacuum after encrypting: %s", path,
-		    sqlite3_errmsg(e->db));
+		    sqlite3_errmsg(e->conn));
 		return -1;
 	}
 	return 0;
@@ -286,7 +286,7 @@ store_sqlite_crypt_check(struct store_engine *e, struct store_keys *k,
 	int		 rc, ok = 0;
 
 	store_crypt_check(k, check);
-	rc = sqlite3_prepare_v2(e->db, "SELECT value FROM meta"
+	rc = sqlite3_prepare_v2(e->conn, "SELECT value FROM meta"
 	    " WHERE key = 'key_check'", -1, &s, NULL);
 	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
 		ok = sqlite3_column_bytes(s, 0) == (int)sizeof(check) &&
@@ -439,39 +439,39 @@ store_sqlite_crypt_keep_numbers(struct store_engine *e,
 	size_t	 i;
 	int	 rc, rows = 0;
 
-	rc = sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	rc = sqlite3_exec(e->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(e->db, store_crypt_schema5, NULL, NULL,
+		rc = sqlite3_exec(e->conn, store_crypt_schema5, NULL, NULL,
 		    NULL);
 	for (i = 0; rc == SQLITE_OK && i < sizeof(store_crypt_keyed) /
 	    sizeof(store_crypt_keyed[0]); i++)
-		rc = store_crypt_recover(e->db, k, &store_crypt_keyed[i],
+		rc = store_crypt_recover(e->conn, k, &store_crypt_keyed[i],
 		    &rows);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(e->db, "PRAGMA user_version = 5; COMMIT",
+		rc = sqlite3_exec(e->conn, "PRAGMA user_version = 5; COMMIT",
 		    NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		store_job_cause(cause, "%s: schema 5: %s", path,
-		    sqlite3_errmsg(e->db));
-		sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
+		    sqlite3_errmsg(e->conn));
+		sqlite3_exec(e->conn, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	if (fresh)
 		return 0;
 	log_info("store: %s: schema migrated to version 5: %d unsafe marks "
 	    "or opt-outs keep their number", path, rows);
-	left = store_sqlite_crypt_int(e->db, "SELECT (SELECT count(*) FROM mark"
-	    " WHERE number IS NULL) + (SELECT count(*) FROM sms_optout"
+	left = store_sqlite_crypt_int(e->conn, "SELECT (SELECT count(*) FROM"
+	    " mark WHERE number IS NULL) + (SELECT count(*) FROM sms_optout"
 	    " WHERE number IS NULL)");
 	if (left > 0)
 		log_warnx("store: %s: %lld unsafe marks or opt-outs have no "
 		    "number left to keep: a key rotation (hotlined -R) "
 		    "needs -f to drop them", path, (long long)left);
 	/* The old tables' pages: out of the WAL (step 4 left it empty). */
-	if (sqlite3_exec(e->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+	if (sqlite3_exec(e->conn, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		store_job_cause(cause, "%s: checkpoint after schema 5: %s",
-		    path, sqlite3_errmsg(e->db));
+		    path, sqlite3_errmsg(e->conn));
 		return -1;
 	}
 	return 0;
@@ -483,7 +483,7 @@ store_sqlite_crypt_rotating(struct store_engine *e)
 {
 	int64_t	 n;
 
-	n = store_sqlite_crypt_int(e->db, "SELECT count(*) FROM meta"
+	n = store_sqlite_crypt_int(e->conn, "SELECT count(*) FROM meta"
 	    " WHERE key = 'rotate_check'");
 	return n < 0 ? -1 : n > 0;
 }

@@ -518,7 +518,7 @@ store_sqlite_rotate(const char *path, const struct store_opts *opts,
 	}
 	if (e == NULL)
 		return -1;
-	resume = rotate_read(e->db, next, &st, path, cause);
+	resume = rotate_read(e->conn, next, &st, path, cause);
 	if (resume == -1)
 		goto out;
 	if (resume)
@@ -526,11 +526,11 @@ store_sqlite_rotate(const char *path, const struct store_opts *opts,
 		    "row %lld", path, st.table < ROTATE_NTABLES ?
 		    rotate_tables[st.table].name : "the end",
 		    (long long)st.after);
-	if (rotate_begin(e->db, keys, next, resume, ro != NULL && ro->force,
+	if (rotate_begin(e->conn, keys, next, resume, ro != NULL && ro->force,
 	    path, cause) == -1)
 		goto out;
 	next->bound = 1;
-	rc = rotate_run(e->db, keys, next, ro, &st, finished, path, cause);
+	rc = rotate_run(e->conn, keys, next, ro, &st, finished, path, cause);
 out:
 	store_sqlite_close(e);
 	return rc;

@@ -961,7 +961,7 @@ START_TEST(test_plans)
 		sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s",
 		    sqlite3_sql(e->stmt[i]));
 		ck_assert_ptr_nonnull(sql);
-		ck_assert_int_eq(sqlite3_prepare_v2(e->db, sql, -1, &plan,
+		ck_assert_int_eq(sqlite3_prepare_v2(e->conn, sql, -1, &plan,
 		    NULL), SQLITE_OK);
 		while (sqlite3_step(plan) == SQLITE_ROW) {
 			d = (const char *)sqlite3_column_text(plan, 3);
