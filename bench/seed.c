@@ -93,7 +93,7 @@ seed_submit(struct seed *s)
 int
 main(int argc, char *argv[])
 {
-	struct store_opts	 o = { 2048, 0, NULL };
+	struct store_opts	 o = { 2048, 0, NULL, NULL, 0 };
 	struct seed		 s;
 	char			*cause = NULL, *end;
 	double			 t0, t;

@@ -150,6 +150,7 @@ const struct roster		*conf_roster(const struct conf *c);
 const char	*conf_file(const struct conf *c);
 const char	*conf_database(const struct conf *c);	/* SQLite file */
 const char	*conf_key_file(const struct conf *c);	/* NULL: default */
+const char	*conf_password_file(const struct conf *c);	/* or NULL */
 time_t		 conf_clock_start(const struct conf *c);	/* 0: system */
 int		 conf_verbose(const struct conf *c);
 size_t		 conf_nchannels(const struct conf *c);

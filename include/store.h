@@ -140,6 +140,10 @@ struct store_opts {
 	int	busy_timeout_ms; /* 0 means 5000 */
 	const char *key_file;	/* the key file; NULL: the database's path
 				   and ".key" */
+	const char *password_file; /* a database server's password, alone
+				   in a file of mode 0600; NULL: none */
+	int	 exclusive;	/* a daemon: no other daemon on a server's
+				   database while it runs */
 };
 
 /*
@@ -154,6 +158,13 @@ struct store_opts {
  */
 struct store	*store_new(struct event_base *base, const char *path,
 		    const struct store_opts *opts, char **cause);
+
+/*
+ * Whether the database named path is a file of this machine (SQLite),
+ * which one daemon alone opens, or a server's (a "postgresql://" URI),
+ * which several instances share.
+ */
+int		 store_is_file(const char *path);
 
 /* How store_rotate runs. */
 struct store_rotate_opts {

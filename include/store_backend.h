@@ -27,6 +27,11 @@ struct store_engine;
  */
 struct store_backend {
 	const char	*name;
+	/*
+	 * The prefixes of the database names it opens ("postgresql://"),
+	 * NULL-terminated; NULL: a file path, the default.
+	 */
+	const char *const *schemes;
 
 	/*
 	 * Open (creating if needed) the database at path, bring its schema
@@ -119,12 +124,19 @@ struct store_backend {
 	 * months under the key in key_file, as store_stats_read says. May
 	 * be NULL: the backend keeps none.
 	 */
-	int		 (*stats_read)(const char *path, const char *key_file,
+	int		 (*stats_read)(const char *path,
+			    const struct store_opts *opts, const char *key_file,
 			    const char *from, const char *to,
 			    store_stats_row_cb cb, void *arg, char **cause);
 };
 
 /* The embedded default: one SQLite file (store_sqlite.c, store_jobs*.c). */
 extern const struct store_backend	store_backend_sqlite;
+
+/* A PostgreSQL database, shared by several instances (store_pg.c). */
+extern const struct store_backend	store_backend_pg;
+
+/* The backend of database name path: by its scheme, else SQLite. */
+const struct store_backend *store_backend_for(const char *path);
 
 #endif

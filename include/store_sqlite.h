@@ -92,8 +92,9 @@ void		 store_sqlite_count_commits(struct store_engine *e,
 
 /* The backend's stats_read (store_sqlite_stats.c). */
 int		 store_sqlite_stats_read(const char *path,
-		    const char *key_file, const char *from, const char *to,
-		    store_stats_row_cb cb, void *arg, char **cause);
+		    const struct store_opts *opts, const char *key_file,
+		    const char *from, const char *to, store_stats_row_cb cb,
+		    void *arg, char **cause);
 
 /* The backend's rotate (store_sqlite_rotate.c). */
 int		 store_sqlite_rotate(const char *path,

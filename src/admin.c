@@ -99,6 +99,7 @@ admin_backup(const char *prog, const char *file, const char *dest)
 	}
 	memset(&so, 0, sizeof(so));
 	so.key_file = conf_key_file(c);
+	so.password_file = conf_password_file(c);
 	if (store_backup(conf_database(c), &so, dest, &pages, &cause) == -1) {
 		fprintf(stderr, "%s: backup failed: %s\n", prog,
 		    cause != NULL ? cause : "out of memory");

@@ -28,6 +28,7 @@
 #include "schema.h"
 #include "secret.h"
 #include "sms_conf.h"
+#include "store.h"
 #include "conf_impl.h"
 #include "text.h"
 
@@ -56,6 +57,7 @@ struct conf {
 	size_t			  nchannels;
 	char			 *database;	/* SQLite file */
 	char			 *key_file;	/* its key, or NULL */
+	char			 *password_file; /* a server's, or NULL */
 	char			 *roster_file;
 	struct roster		 *roster;	/* NULL without "roster" */
 	struct notify_conf	 *notify;	/* alert providers */
@@ -224,11 +226,15 @@ static const struct schema_key ck_top[] = {
 	{ "verbose", SCHEMA_BOOL, 0, 1, NULL, 0, 0, NULL, NULL,
 	  "log debug lines" },
 	{ "database", SCHEMA_STR, 1, 1024, "hotlined.db", 0, 0, NULL, NULL,
-	  "SQLite file of callback requests (read at start only)" },
+	  "SQLite file of callback requests, or a postgresql:// URI of a"
+	  " database several instances share (read at start only)" },
+	{ "database_password_file", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL,
+	  NULL, "file holding the PostgreSQL password alone, mode 0600"
+	  " (read at start only)" },
 	{ "key_file", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
 	  "file of the database's encryption key, made on first start,"
 	  " mode 0600 (default: the database's path with .key added;"
-	  " read at start only)" },
+	  " needed with PostgreSQL; read at start only)" },
 	{ "roster", SCHEMA_STR, 1, 1024, NULL, 0, 0, NULL, NULL,
 	  "roster file; needed by menus with a callback node" },
 	{ "api", SCHEMA_OBJ, 0, 0, NULL, 0, 0, NULL, ck_api,
@@ -262,6 +268,24 @@ static char *
 conf_strdup(const char *s)
 {
 	return s == NULL ? NULL : strdup(s);
+}
+
+/*
+ * Whether a URI ("scheme://user:password@host/...") holds a password: a
+ * colon in what comes before an '@' of its authority.
+ */
+static int
+conf_uri_password(const char *uri)
+{
+	const char	*a, *end, *at;
+
+	a = strstr(uri, "://");
+	if (a == NULL)
+		return 0;
+	a += 3;
+	end = a + strcspn(a, "/?#");
+	at = memchr(a, '@', (size_t)(end - a));
+	return at != NULL && memchr(a, ':', (size_t)(at - a)) != NULL;
 }
 
 /* Resolve a path relative to the configuration file's directory. */
@@ -482,9 +506,22 @@ conf_services(struct schema_doc *ld, struct conf *c, json_t *root)
 	const char	*v;
 	size_t		 i, ncb = 0;
 
-	c->database = conf_path(ld, schema_str(root, ck_top, "database"));
+	v = schema_str(root, ck_top, "database");
+	/* A server's URI is a name, not a path beside the file. */
+	c->database = store_is_file(v) ? conf_path(ld, v) : conf_strdup(v);
 	v = schema_str(root, ck_top, "key_file");
 	c->key_file = v != NULL ? conf_path(ld, v) : NULL;
+	v = schema_str(root, ck_top, "database_password_file");
+	c->password_file = v != NULL ? conf_path(ld, v) : NULL;
+	if (!store_is_file(c->database) && conf_uri_password(c->database))
+		schema_err(ld, "/database", 0, "the URI holds a password: put "
+		    "it alone in database_password_file (mode 0600) instead");
+	if (!store_is_file(c->database) && c->key_file == NULL)
+		schema_err(ld, "/database", 0, "a PostgreSQL database needs "
+		    "key_file: the same key file on every instance");
+	if (store_is_file(c->database) && c->password_file != NULL)
+		schema_err(ld, "/database_password_file", 0, "only a "
+		    "PostgreSQL database has a password");
 	c->api.address = conf_strdup(schema_str(api, ck_api, "address"));
 	c->api.port = (int)schema_int(api, ck_api, "port");
 	c->api.public_url = conf_strdup(schema_str(api, ck_api, "public_url"));
@@ -733,6 +770,7 @@ conf_unref(struct conf *c)
 	free(c->roster_file);
 	free(c->database);
 	free(c->key_file);
+	free(c->password_file);
 	free(c->log_file);
 	secret_free(c->metrics_token);
 	free(c->api.address);
@@ -864,6 +902,13 @@ const char *
 conf_database(const struct conf *c)
 {
 	return c->database;
+}
+
+/* The database server's password file, or NULL. */
+const char *
+conf_password_file(const struct conf *c)
+{
+	return c->password_file;
 }
 
 /* The database's key file, or NULL for the store's default. */

@@ -271,6 +271,7 @@ ctl_stats_run(int argc, char *argv[])
 	snprintf(dto, sizeof(dto), "%s-31", to);
 	memset(&so, 0, sizeof(so));
 	so.key_file = conf_key_file(conf);
+	so.password_file = conf_password_file(conf);
 	if (store_stats_read(conf_database(conf), &so, dfrom, dto,
 	    stats_report_add, rep, &cause) == -1) {
 		fprintf(stderr, "hotlinectl stats: %s\n", cause != NULL ?

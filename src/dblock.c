@@ -2,7 +2,9 @@
 /*
  * dblock: the database's lock file, "<database>.lock", held with an
  * exclusive flock(2) for as long as the daemon or a key rotation runs. It
- * knows nothing of what is in the database.
+ * knows nothing of what is in the database. A server's database
+ * (PostgreSQL) is shared by several instances on purpose: its lock holds
+ * no file, and the server itself keeps them apart.
  */
 #include <sys/file.h>
 
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "dblock.h"
+#include "store.h"
 
 struct dblock {
 	int	 fd;
@@ -36,6 +39,14 @@ dblock_new(const char *path, char **cause)
 	char		*file = NULL;
 
 	*cause = NULL;
+	if (!store_is_file(path)) {
+		l = calloc(1, sizeof(*l));
+		if (l == NULL)
+			dblock_cause(cause, "out of memory", path, 0);
+		else
+			l->fd = -1;
+		return l;
+	}
 	l = calloc(1, sizeof(*l));
 	if (l == NULL || asprintf(&file, "%s.lock", path) == -1) {
 		free(l);
@@ -73,6 +84,7 @@ dblock_free(struct dblock *l)
 {
 	if (l == NULL)
 		return;
-	close(l->fd);
+	if (l->fd != -1)
+		close(l->fd);
 	free(l);
 }

@@ -164,7 +164,8 @@ forget_run(const struct conf *c, FILE *in, FILE *out, FILE *err)
 	int			 failed;
 
 	/* Forgetting never makes a database (nor a key for one). */
-	if (access(conf_database(c), F_OK) == -1) {
+	if (store_is_file(conf_database(c)) &&
+	    access(conf_database(c), F_OK) == -1) {
 		fprintf(err, "%s: %s\n", conf_database(c), strerror(errno));
 		return 1;
 	}
@@ -175,6 +176,7 @@ forget_run(const struct conf *c, FILE *in, FILE *out, FILE *err)
 	}
 	memset(&so, 0, sizeof(so));
 	so.key_file = conf_key_file(c);
+	so.password_file = conf_password_file(c);
 	st = store_new(base, conf_database(c), &so, &cause);
 	if (st == NULL) {
 		fprintf(err, "%s\n", cause != NULL ? cause :

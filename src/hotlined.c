@@ -393,6 +393,8 @@ hotlined_start(struct hotlined *d)
 	}
 	memset(&so, 0, sizeof(so));
 	so.key_file = conf_key_file(d->conf);
+	so.password_file = conf_password_file(d->conf);
+	so.exclusive = 1;
 	d->store = store_new(d->base, conf_database(d->conf), &so, &cause);
 	if (d->store == NULL) {
 		/* The store's message names the file already. */
@@ -727,6 +729,7 @@ hotlined_rotate(const struct conf *conf, int force)
 	}
 	memset(&so, 0, sizeof(so));
 	so.key_file = conf_key_file(conf);
+	so.password_file = conf_password_file(conf);
 	memset(&ro, 0, sizeof(ro));
 	ro.force = force;
 	ro.batch = (size_t)hotlined_env("HOTLINED_ROTATE_BATCH", 0);

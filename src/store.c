@@ -137,11 +137,16 @@ store_new(struct event_base *base, const char *path,
 		store_job_cause(cause, "out of memory");
 		goto fail;
 	}
-	st->ops = &store_backend_sqlite;
+	st->ops = store_backend_for(path);
 	st->parked_tail = &st->parked;
 	if (opts != NULL && opts->max_batch > 0)
 		max_batch = opts->max_batch;
 
+	if (!store_is_file(path) && (opts == NULL || opts->key_file == NULL)) {
+		store_job_cause(cause, "a PostgreSQL database needs a key file "
+		    "(key_file), the same on every instance");
+		goto fail;
+	}
 	key_file = store_key_path(path, opts);
 	if (key_file == NULL) {
 		store_job_cause(cause, "out of memory");

@@ -122,7 +122,7 @@ int
 store_backup(const char *path, const struct store_opts *opts,
     const char *dest, int64_t *pages, char **cause)
 {
-	const struct store_backend *ops = &store_backend_sqlite;
+	const struct store_backend *ops = store_backend_for(path);
 	char		*key_file;
 	int		 rc;
 
@@ -149,7 +149,7 @@ store_stats_read(const char *path, const struct store_opts *opts,
     const char *from, const char *to, store_stats_row_cb cb, void *arg,
     char **cause)
 {
-	const struct store_backend *ops = &store_backend_sqlite;
+	const struct store_backend *ops = store_backend_for(path);
 	char		*key_file;
 	int		 rc;
 
@@ -164,7 +164,7 @@ store_stats_read(const char *path, const struct store_opts *opts,
 		store_job_cause(cause, "out of memory");
 		return -1;
 	}
-	rc = ops->stats_read(path, key_file, from, to, cb, arg, cause);
+	rc = ops->stats_read(path, opts, key_file, from, to, cb, arg, cause);
 	free(key_file);
 	return rc;
 }
@@ -174,7 +174,7 @@ int
 store_rotate(const char *path, const struct store_opts *opts,
     const struct store_rotate_opts *ro, int *finished, char **cause)
 {
-	const struct store_backend *ops = &store_backend_sqlite;
+	const struct store_backend *ops = store_backend_for(path);
 	struct store_keys	 keys, next;
 	char			*key_file = NULL, *next_file = NULL;
 	int			 done = 0, rc = -1;

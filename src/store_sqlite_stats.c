@@ -126,14 +126,15 @@ out:
 
 /* Read the aggregates of a period, summed by month, read-only. */
 int
-store_sqlite_stats_read(const char *path, const char *key_file,
-    const char *from, const char *to, store_stats_row_cb cb, void *arg,
-    char **cause)
+store_sqlite_stats_read(const char *path, const struct store_opts *opts,
+    const char *key_file, const char *from, const char *to,
+    store_stats_row_cb cb, void *arg, char **cause)
 {
 	sqlite3		*db = NULL;
 	sqlite3_stmt	*s = NULL;
 	int		 rc, version = 0;
 
+	(void)opts;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK)
 		goto fail;

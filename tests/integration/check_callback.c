@@ -178,18 +178,13 @@ START_TEST(test_reply_waits_for_commit)
 {
 	struct par	 p;
 	pthread_t	 t;
-	sqlite3		*db = NULL;
-	char		*path, *w, *f;
+	struct db_hold	*db;
+	char		*w, *f;
 
 	start_day();
 	w = walk("lock-1", PHONE, NULL, "3");
 	f = last_hop(w, "2");
-	path = harness_path(h, "hotlined.db");
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	free(path);
-	ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
-	    SQLITE_OK);
+	db = db_hold();
 
 	memset(&p, 0, sizeof(p));
 	p.port = harness_port(h);
@@ -200,9 +195,7 @@ START_TEST(test_reply_waits_for_commit)
 	harness_sleep_ms(1500);
 	ck_assert_msg(!atomic_load(&p.done), "confirmed while the row could "
 	    "not be written: \"%s\"", p.rep.body);
-	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
+	db_release(db);
 	pthread_join(t, NULL);
 	ck_assert_int_eq(p.rc, 0);
 	ck_assert_int_eq(p.rep.status, 200);
@@ -224,20 +217,15 @@ START_TEST(test_store_failure_told)
 {
 	struct par	 p;
 	pthread_t	 t;
-	sqlite3		*db = NULL;
+	struct db_hold	*db;
 	json_t		*arr;
-	char		*path, *w, *f;
+	char		*w, *f;
 	long long	 t0;
 
 	start_day();
 	w = walk("lockfail-1", PHONE, NULL, "3");
 	f = last_hop(w, "2");
-	path = harness_path(h, "hotlined.db");
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	free(path);
-	ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
-	    SQLITE_OK);
+	db = db_hold();
 
 	memset(&p, 0, sizeof(p));
 	p.port = harness_port(h);
@@ -248,9 +236,7 @@ START_TEST(test_store_failure_told)
 	ck_assert_int_eq(pthread_create(&t, NULL, slow_post, &p), 0);
 	while (!atomic_load(&p.done) && harness_now_ms() - t0 < 9000)
 		harness_sleep_ms(20);
-	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
+	db_release(db);
 	pthread_join(t, NULL);
 	ck_assert_int_eq(p.rc, 0);
 	ck_assert_int_eq(p.rep.status, 200);

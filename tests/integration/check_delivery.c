@@ -174,8 +174,8 @@ END_TEST
  */
 START_TEST(test_unwritable_once)
 {
-	sqlite3		*db = NULL;
-	char		*path, sid[32], phone[24];
+	struct db_hold	*db;
+	char		 sid[32], phone[24];
 	int		 i;
 
 	start_day();
@@ -187,20 +187,12 @@ START_TEST(test_unwritable_once)
 	}
 	/* Every alert is on its way (answered 3 s late) before the lock. */
 	ck_assert_int_eq(receiver_wait(rcv, "/", 10, 5000), 0);
-	path = harness_path(h, "hotlined.db");
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	free(path);
-	sqlite3_busy_timeout(db, 5000);
-	ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
-	    SQLITE_OK);
+	db = db_hold();
 	ck_assert_int_eq(db_int("SELECT count(*) FROM outbox WHERE state = 0"),
 	    10);
 	harness_sleep_ms(12000);
 	ck_assert_uint_eq(receiver_count(rcv, "/"), 10);
-	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
+	db_release(db);
 
 	db_wait_int("SELECT count(*) FROM outbox WHERE state = 0", 0, 30000);
 	harness_sleep_ms(2500);

@@ -204,8 +204,8 @@ START_TEST(test_flood_busy)
 	struct harness_reply	 rep;
 	struct par		 p[3];
 	pthread_t		 t[3];
-	sqlite3			*db = NULL;
-	char			 sid[16], *path, *body;
+	struct db_hold		*db;
+	char			 sid[16], *body;
 	size_t			 i;
 
 	start_small(3);
@@ -215,13 +215,7 @@ START_TEST(test_flood_busy)
 		free(at_hop(sid, PHONE, "1"));
 		free(at_hop(sid, PHONE, "1*1"));
 	}
-	path = harness_path(h, "hotlined.db");
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	free(path);
-	sqlite3_busy_timeout(db, 5000);
-	ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
-	    SQLITE_OK);
+	db = db_hold();
 	memset(p, 0, sizeof(p));
 	for (i = 0; i < 3; i++) {
 		snprintf(sid, sizeof(sid), "busy-%zu", i);
@@ -241,9 +235,7 @@ START_TEST(test_flood_busy)
 	ck_assert_str_eq(rep.body, "END Police 117. Busy, try again soon.");
 	harness_reply_clear(&rep);
 	ck_assert_int_eq(health("busy"), 1);
-	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
+	db_release(db);
 	for (i = 0; i < 3; i++) {
 		pthread_join(t[i], NULL);
 		ck_assert_int_eq(p[i].rep.status, 200);

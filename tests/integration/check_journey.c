@@ -408,32 +408,6 @@ START_TEST(test_now_outside_shifts)
 }
 END_TEST
 
-/* Open the database and hold its write lock. */
-static sqlite3 *
-lock_db(void)
-{
-	sqlite3	*db = NULL;
-	char	*path;
-
-	path = harness_path(h, "hotlined.db");
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	free(path);
-	sqlite3_busy_timeout(db, 5000);
-	ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
-	    SQLITE_OK);
-	return db;
-}
-
-/* Release it. */
-static void
-unlock_db(sqlite3 *db)
-{
-	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
-}
-
 /*
  * 7. The filing answer's next screen waits for the row: with another
  * process holding the write lock she gets no reply; the reply comes once
@@ -445,12 +419,12 @@ START_TEST(test_filing_waits_and_retries)
 {
 	struct par	 p[8];
 	pthread_t	 t[8];
-	sqlite3		*db;
+	struct db_hold	*db;
 	size_t		 i;
 
 	start_journey(NULL, NULL);
 	to_danger("wait-1");
-	db = lock_db();
+	db = db_hold();
 	memset(p, 0, sizeof(p));
 	for (i = 0; i < 8; i++) {
 		p[i].port = harness_port(h);
@@ -463,7 +437,7 @@ START_TEST(test_filing_waits_and_retries)
 	for (i = 0; i < 8; i++)
 		ck_assert_msg(!atomic_load(&p[i].done), "answered while the row "
 		    "could not be written: \"%s\"", p[i].slow_body);
-	unlock_db(db);
+	db_release(db);
 	for (i = 0; i < 8; i++) {
 		pthread_join(t[i], NULL);
 		ck_assert_int_eq(p[i].rc, 0);
@@ -488,18 +462,18 @@ START_TEST(test_filing_fails_honestly)
 {
 	struct par	 p;
 	pthread_t	 t;
-	sqlite3		*db;
+	struct db_hold	*db;
 
 	start_journey(NULL, NULL);
 	to_danger("fail-1");
-	db = lock_db();
+	db = db_hold();
 	memset(&p, 0, sizeof(p));
 	p.port = harness_port(h);
 	p.path = AT;
 	p.body = at_body("fail-1", PHONE, "1*1*1");
 	ck_assert_int_eq(pthread_create(&t, NULL, slow_post, &p), 0);
 	pthread_join(t, NULL);
-	unlock_db(db);
+	db_release(db);
 	ck_assert_int_eq(p.rc, 0);
 	ck_assert_int_eq(p.rep.status, 200);
 	ck_assert_str_eq(p.slow_body, J_FAILED);

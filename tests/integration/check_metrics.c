@@ -343,9 +343,8 @@ END_TEST
 START_TEST(test_healthz_unwritable)
 {
 	struct harness_reply	 rep;
-	sqlite3			*db = NULL;
+	struct db_hold		*db;
 	json_t			*v;
-	char			*path;
 	long long		 deadline;
 	long			 status;
 
@@ -354,12 +353,7 @@ START_TEST(test_healthz_unwritable)
 	ck_assert_int_eq(rep.status, 200);
 	harness_reply_clear(&rep);
 
-	path = harness_path(h, "hotlined.db");
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	free(path);
-	ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
-	    SQLITE_OK);
+	db = db_hold();
 	rep = get_api("/healthz", NULL);
 	ck_assert_int_eq(rep.status, 503);
 	ck_assert_str_eq(rep.body, "unavailable\n");
@@ -374,9 +368,7 @@ START_TEST(test_healthz_unwritable)
 	    "ok")));
 	json_decref(v);
 	harness_reply_clear(&rep);
-	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
+	db_release(db);
 
 	/* The writes that waited finish; then a probe goes through again. */
 	deadline = harness_now_ms() + harness_slow_ms(20000);

@@ -413,6 +413,7 @@ START_TEST(test_kannel_conversation)
 	struct part	 p;
 	char		*log;
 	size_t		 cur = 0, i;
+	int		 n;
 
 	start_sms();
 	ck_assert_int_eq(kannel_mo("k1", PHONE_DIGITS, KM_HELP), 200);
@@ -465,10 +466,17 @@ START_TEST(test_kannel_conversation)
 	ck_assert_msg(strstr(log, PHONE_DIGITS) == NULL && strstr(log,
 	    PHONE_NSN) == NULL, "a number in the log:\n%s", log);
 	free(log);
-	/* Nor anywhere on disk, running or stopped. */
-	ck_assert_int_ge(at_rest_clean(harness_dir(h), her_number), 4);
+	/*
+	 * Nor anywhere on disk, running or stopped (the database's files
+	 * are the directory's on SQLite; check_pg searches the server's).
+	 */
+	n = at_rest_clean(harness_dir(h), her_number);
+	if (db_pg() == NULL)
+		ck_assert_int_ge(n, 4);
 	stop_daemon();
-	ck_assert_int_ge(at_rest_clean(harness_dir(h), her_number), 3);
+	n = at_rest_clean(harness_dir(h), her_number);
+	if (db_pg() == NULL)
+		ck_assert_int_ge(n, 3);
 }
 END_TEST
 

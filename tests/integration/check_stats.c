@@ -351,18 +351,12 @@ static void
 seed(const char *day, const char *channel, const char *metric,
     const char *key, int count)
 {
-	sqlite3	*db;
-	char	*path, *sql, *err = NULL;
+	char	*sql;
 
-	path = harness_path(h, "hotlined.db");
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	sql = sqlite3_mprintf("INSERT INTO stats_day VALUES (%Q, %Q, %Q, %Q,"
 	    " %d)", day, channel, metric, key, count);
-	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK,
-	    "%s", err);
+	db_write(sql);
 	sqlite3_free(sql);
-	sqlite3_close(db);
-	free(path);
 }
 
 /*

@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "dbkey.h"
@@ -135,11 +136,92 @@ iso_utc(time_t t, char *buf, size_t len)
 	ck_assert_uint_ne(strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm), 0);
 }
 
+/*
+ * The PostgreSQL database the suite runs on instead of a SQLite file
+ * ($HOTLINED_TEST_DATABASE, tests/pg.sh sets it), or NULL.
+ */
+const char *
+db_pg(void)
+{
+	const char	*uri = getenv("HOTLINED_TEST_DATABASE");
+
+	return uri != NULL && uri[0] != '\0' ? uri : NULL;
+}
+
+/* A connection to db_pg()'s database, as the daemon's role. */
+static PGconn *
+db_pg_connect(void)
+{
+	const char	*keys[] = { "dbname", "password", NULL };
+	const char	*vals[] = { db_pg(), NULL, NULL };
+	char		*pw;
+	PGconn		*pg;
+
+	pw = harness_read_file(getenv("HOTLINED_TEST_DATABASE_PASSWORD"),
+	    NULL);
+	ck_assert_msg(pw != NULL, "no $HOTLINED_TEST_DATABASE_PASSWORD");
+	pw[strcspn(pw, "\n")] = '\0';
+	vals[1] = pw;
+	pg = PQconnectdbParams(keys, vals, 1);
+	free(pw);
+	ck_assert_msg(PQstatus(pg) == CONNECTION_OK, "%s", PQerrorMessage(pg));
+	return pg;
+}
+
+/* Make db_pg()'s database empty, as a new SQLite file would be. */
+static void
+db_pg_empty(void)
+{
+	PGconn		*pg = db_pg_connect();
+	PGresult	*res;
+
+	res = PQexec(pg, "SET client_min_messages = warning;"
+	    " DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s",
+	    PQerrorMessage(pg));
+	PQclear(res);
+	PQfinish(pg);
+}
+
+/*
+ * With db_pg(): the daemon's database is that one, under a key file where
+ * a SQLite file's would be; emptied when the test's configuration first
+ * points at it (a daemon launched again keeps what it stored).
+ */
+static void
+db_pg_conf(void)
+{
+	json_t		*conf, *v;
+	json_error_t	 jerr;
+	char		*path, *key;
+
+	if (db_pg() == NULL)
+		return;
+	path = harness_path(h, "hotlined.conf");
+	key = harness_path(h, "hotlined.db.key");
+	conf = json_load_file(path, 0, &jerr);
+	ck_assert_msg(conf != NULL, "%s", jerr.text);
+	v = json_object_get(conf, "database");
+	if (!json_is_string(v) || strcmp(json_string_value(v), db_pg()) != 0)
+		db_pg_empty();
+	ck_assert_int_eq(json_object_set_new(conf, "database",
+	    json_string(db_pg())), 0);
+	ck_assert_int_eq(json_object_set_new(conf, "database_password_file",
+	    json_string(getenv("HOTLINED_TEST_DATABASE_PASSWORD"))), 0);
+	ck_assert_int_eq(json_object_set_new(conf, "key_file",
+	    json_string(key)), 0);
+	ck_assert_int_eq(json_dump_file(conf, path, JSON_INDENT(2)), 0);
+	json_decref(conf);
+	free(key);
+	free(path);
+}
+
 /* (Re)start the daemon in h's directory and learn its API port. */
 void
 launch(void)
 {
 	launched = time(NULL);
+	db_pg_conf();
 	harness_check_launch(h);
 	api_port = harness_log_port(h, API_LINE, 5000);
 	ck_assert_msg(api_port > 0, "no \"%s\" line", API_LINE);
@@ -505,9 +587,117 @@ static const char db_views[] =
 	" actor, dec(detail, 'history.detail', id) AS detail"
 	" FROM main.history;";
 
+/* A big-endian integer of PostgreSQL's binary format. */
+static long long
+db_pg_be(const unsigned char *v, int len)
+{
+	unsigned long long	 u = 0;
+	int			 i;
+
+	for (i = 0; i < len; i++)
+		u = u << 8 | v[i];
+	if (len > 0 && len < 8 && (v[0] & 0x80))
+		u |= ~0ULL << (len * 8);
+	return (long long)u;
+}
+
+/* Copy table t of pg, every row, into a table of the same name in db. */
+static void
+db_pg_copy_table(PGconn *pg, sqlite3 *db, const char *t)
+{
+	PGresult	*res;
+	sqlite3_stmt	*ins = NULL;
+	char		*sql, *cols = NULL, *marks = NULL, *p;
+	const char	*v;
+	int		 r, c, nf, len, rc;
+
+	ck_assert_int_ne(asprintf(&sql, "SELECT * FROM \"%s\"", t), -1);
+	res = PQexecParams(pg, sql, 0, NULL, NULL, NULL, NULL, 1);
+	ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql,
+	    PQerrorMessage(pg));
+	free(sql);
+	nf = PQnfields(res);
+	for (c = 0; c < nf; c++) {
+		ck_assert_int_ne(asprintf(&p, "%s%s\"%s\"", cols ? cols : "",
+		    cols ? ", " : "", PQfname(res, c)), -1);
+		free(cols);
+		cols = p;
+		ck_assert_int_ne(asprintf(&p, "%s%s?", marks ? marks : "",
+		    marks ? ", " : ""), -1);
+		free(marks);
+		marks = p;
+	}
+	ck_assert_int_ne(asprintf(&sql, "CREATE TABLE \"%s\" (%s)", t, cols),
+	    -1);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	ck_assert_int_ne(asprintf(&sql, "INSERT INTO \"%s\" VALUES (%s)", t,
+	    marks), -1);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &ins, NULL),
+	    SQLITE_OK);
+	free(sql);
+	for (r = 0; r < PQntuples(res); r++) {
+		for (c = 0; c < nf; c++) {
+			v = PQgetvalue(res, r, c);
+			len = PQgetlength(res, r, c);
+			if (PQgetisnull(res, r, c))
+				rc = sqlite3_bind_null(ins, c + 1);
+			else if (PQftype(res, c) == 16)		/* bool */
+				rc = sqlite3_bind_int(ins, c + 1, v[0] != 0);
+			else if (PQftype(res, c) == 20 ||	/* int8 */
+			    PQftype(res, c) == 21 || PQftype(res, c) == 23)
+				rc = sqlite3_bind_int64(ins, c + 1,
+				    db_pg_be((const unsigned char *)v, len));
+			else if (PQftype(res, c) == 17)		/* bytea */
+				rc = sqlite3_bind_blob(ins, c + 1, v, len,
+				    SQLITE_TRANSIENT);
+			else
+				rc = sqlite3_bind_text(ins, c + 1, v, len,
+				    SQLITE_TRANSIENT);
+			ck_assert_int_eq(rc, SQLITE_OK);
+		}
+		ck_assert_int_eq(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	PQclear(res);
+	free(cols);
+	free(marks);
+}
+
+/*
+ * The PostgreSQL database as it is now, copied into a SQLite database in
+ * memory, table by table, with the same names, columns and values, so
+ * that every test reads either engine with the same SQL.
+ */
+static sqlite3 *
+db_pg_copy(void)
+{
+	PGconn		*pg = db_pg_connect();
+	PGresult	*res;
+	sqlite3		*db = NULL;
+	int		 i;
+
+	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	/* One snapshot of every table, as a SQLite reader has. */
+	res = PQexec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	res = PQexec(pg, "SELECT tablename FROM pg_tables WHERE schemaname ="
+	    " 'public' ORDER BY 1");
+	ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s",
+	    PQerrorMessage(pg));
+	for (i = 0; i < PQntuples(res); i++)
+		db_pg_copy_table(pg, db, PQgetvalue(res, i, 0));
+	PQclear(res);
+	PQfinish(pg);
+	return db;
+}
+
 /*
  * The daemon's database, opened read-only, with dec() and the _clear
- * views once its key file is there.
+ * views once its key file is there. On PostgreSQL, a copy of it in a
+ * SQLite database in memory (db_pg_copy).
  */
 sqlite3 *
 db_open(void)
@@ -517,8 +707,11 @@ db_open(void)
 
 	path = harness_path(h, "hotlined.db");
 	key = harness_path(h, "hotlined.db.key");
-	ck_assert_msg(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
-	    SQLITE_OK, "%s: %s", path, sqlite3_errmsg(db));
+	if (db_pg() != NULL)
+		db = db_pg_copy();
+	else
+		ck_assert_msg(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+		    NULL) == SQLITE_OK, "%s: %s", path, sqlite3_errmsg(db));
 	sqlite3_busy_timeout(db, 2000);
 	if (access(key, F_OK) == 0) {
 		ck_assert_msg(dbkey_attach(db, key) == 0, "%s", key);
@@ -534,9 +727,11 @@ db_open(void)
 long long
 db_int(const char *sql)
 {
-	sqlite3		*db = db_open();
+	sqlite3		*db;
 	sqlite3_stmt	*stmt = NULL;
 	long long	 v;
+
+	db = db_open();
 
 	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
 	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
@@ -552,11 +747,12 @@ db_int(const char *sql)
 char *
 db_text(const char *sql)
 {
-	sqlite3		*db = db_open();
+	sqlite3		*db;
 	sqlite3_stmt	*stmt = NULL;
 	const char	*t;
 	char		*v;
 
+	db = db_open();
 	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
 	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
 	ck_assert_msg(sqlite3_step(stmt) == SQLITE_ROW, "%s: %s", sql,
@@ -566,6 +762,93 @@ db_text(const char *sql)
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
 	return v;
+}
+
+/* What db_hold holds: a SQLite connection or a PostgreSQL one. */
+struct db_hold {
+	sqlite3		*db;
+	PGconn		*pg;
+};
+
+/*
+ * Hold the daemon's database from outside, as another program would: its
+ * writes wait (and fail after the store's busy time-out) until
+ * db_release. SQLite: an exclusive transaction on the file. PostgreSQL:
+ * every table locked in EXCLUSIVE mode (reads go on, as in WAL mode).
+ */
+struct db_hold *
+db_hold(void)
+{
+	struct db_hold	*d;
+	PGresult	*res;
+	char		*path;
+
+	d = calloc(1, sizeof(*d));
+	ck_assert_ptr_nonnull(d);
+	if (db_pg() != NULL) {
+		d->pg = db_pg_connect();
+		res = PQexec(d->pg, "BEGIN; DO $$ DECLARE t text; BEGIN"
+		    " FOR t IN SELECT tablename FROM pg_tables WHERE"
+		    " schemaname = 'public' LOOP EXECUTE format('LOCK TABLE"
+		    " %I IN EXCLUSIVE MODE', t); END LOOP; END $$");
+		ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s",
+		    PQerrorMessage(d->pg));
+		PQclear(res);
+		return d;
+	}
+	path = harness_path(h, "hotlined.db");
+	ck_assert_int_eq(sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	free(path);
+	ck_assert_int_eq(sqlite3_exec(d->db, "BEGIN EXCLUSIVE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	return d;
+}
+
+/* Let the daemon's writes through again. */
+void
+db_release(struct db_hold *d)
+{
+	PGresult	*res;
+
+	if (d->pg != NULL) {
+		res = PQexec(d->pg, "COMMIT");
+		ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+		PQclear(res);
+		PQfinish(d->pg);
+	} else {
+		ck_assert_int_eq(sqlite3_exec(d->db, "COMMIT", NULL, NULL,
+		    NULL), SQLITE_OK);
+		sqlite3_close(d->db);
+	}
+	free(d);
+}
+
+/* Run sql, which writes, on the daemon's database (either engine). */
+void
+db_write(const char *sql)
+{
+	sqlite3		*db = NULL;
+	PGconn		*pg;
+	PGresult	*res;
+	char		*path, *err = NULL;
+
+	if (db_pg() != NULL) {
+		pg = db_pg_connect();
+		res = PQexec(pg, sql);
+		ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s: %s",
+		    sql, PQerrorMessage(pg));
+		PQclear(res);
+		PQfinish(pg);
+		return;
+	}
+	path = harness_path(h, "hotlined.db");
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK,
+	    "%s: %s", sql, err);
+	sqlite3_close(db);
+	free(path);
 }
 
 /* Poll until sql yields want; fail after ms. */

@@ -200,6 +200,21 @@ void	history_expect(const char *ref, size_t i, const char *event,
 /* The daemon's database, opened read-only. */
 sqlite3	*db_open(void);
 
+/*
+ * Hold the daemon's database from outside, as another program's write
+ * lock would (SQLite: an exclusive transaction; PostgreSQL: its tables
+ * locked): the daemon's writes wait, and fail after the store's busy
+ * time-out, until db_release.
+ */
+struct db_hold	*db_hold(void);
+void		 db_release(struct db_hold *d);
+
+/* Run sql, which writes, on the daemon's database (either engine). */
+void	db_write(const char *sql);
+
+/* The PostgreSQL URI the suite runs on ($HOTLINED_TEST_DATABASE), or NULL. */
+const char *db_pg(void);
+
 /* The single integer sql yields. */
 long long	db_int(const char *sql);
 

@@ -567,6 +567,40 @@ END_TEST
 #define BASE	"\"menus\": {\"main\": \"menus/m.json\"}, " \
 	"\"channels\": [" CH_AT "]"
 
+/*
+ * The database: a PostgreSQL URI is kept as written (a name, not a path
+ * beside the file), needs key_file, and never holds the password, which
+ * belongs in database_password_file; a SQLite file has none.
+ */
+START_TEST(test_database)
+{
+	struct conf	*c;
+
+	c = load("{" BASE ", \"database\": \"postgresql://hl@/hl?host=/run/pg"
+	    "\", \"key_file\": \"k\", \"database_password_file\": \"pw\"}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	ck_assert_str_eq(conf_database(c), "postgresql://hl@/hl?host=/run/pg");
+	ck_assert_ptr_nonnull(strstr(conf_password_file(c), "/pw"));
+	ck_assert_ptr_nonnull(strstr(conf_key_file(c), "/k"));
+	conf_unref(c);
+	refused("{" BASE ", \"database\": \"postgres://hl@db.example/hl\"}",
+	    "/database: a PostgreSQL database needs key_file");
+	refused("{" BASE ", \"database\": \"postgresql://hl:s3cret@db/hl\","
+	    " \"key_file\": \"k\"}", "/database: the URI holds a password: "
+	    "put it alone in database_password_file");
+	refused("{" BASE ", \"database\": \"h.db\", \"database_password_file"
+	    "\": \"pw\"}", "/database_password_file: only a PostgreSQL "
+	    "database has a password");
+	/* A colon after the '@' is a port, not a password. */
+	diag_free(d);
+	d = diag_new();
+	c = load("{" BASE ", \"database\": \"postgresql://hl@db:5433/hl\", "
+	    "\"key_file\": \"k\"}");
+	ck_assert_msg(c != NULL, "%s", tu_diag_all(d));
+	conf_unref(c);
+}
+END_TEST
+
 /* The console block: defaults, both ends of each range, and mistakes. */
 START_TEST(test_console)
 {
@@ -989,6 +1023,7 @@ main(void)
 	tcase_add_test(tc, test_menu_problems);
 	tcase_add_test(tc, test_routing);
 	tcase_add_test(tc, test_services);
+	tcase_add_test(tc, test_database);
 	tcase_add_test(tc, test_console);
 	tcase_add_test(tc, test_retention);
 	tcase_add_test(tc, test_telegram_updates);

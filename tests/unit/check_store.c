@@ -146,7 +146,7 @@ teardown(void)
 static struct store *
 open_store(size_t max_batch)
 {
-	struct store_opts	 o = { max_batch, 0, NULL };
+	struct store_opts	 o = { max_batch, 0, NULL, NULL, 0 };
 
 	return su_open(&o);
 }

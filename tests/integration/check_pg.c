@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Integration tests of the PostgreSQL backend on a real server: a
+ * throwaway cluster of its own (scripts/pgtmp), unless tests/pg.sh gives
+ * one ($HOTLINED_TEST_DATABASE). What is PostgreSQL's alone: nothing of
+ * hers in the server's files (its data and its write-ahead log), one
+ * daemon a database until the timers are shared (a second one refused, a
+ * new one let in once the first died), the restart that finds what was
+ * stored, and the refusals an admin must understand: the wrong key, a
+ * password file others may read, a wrong password, a backup or a key
+ * rotation asked of a server's database. The suites common to both
+ * engines run on it through tests/pg.sh.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <jansson.h>
+
+#include "atrest.h"
+#include "flow.h"
+
+/*
+ * Numbers of no run of digits: a new cluster's own files already hold
+ * "012345678" and "98765432" (in UTF-16, in the server's tables).
+ */
+#define PG_PHONE	"+85517293846"
+#define PG_PHONE2	"+85560718293"
+#define PG_SAFE_TYPED	"093827164"
+#define PG_SAFE_E164	"+85593827164"
+
+static const char *const numbers[] = { PG_PHONE, PG_PHONE2, PG_SAFE_E164,
+	NULL };
+
+/* Search every file under dir, recursively; how many were searched. */
+static int
+clean_tree(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 sb;
+	char		*path;
+	int		 n;
+
+	n = at_rest_clean(dir, numbers);
+	d = opendir(dir);
+	ck_assert_msg(d != NULL, "cannot open %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		ck_assert_int_ne(asprintf(&path, "%s/%s", dir, e->d_name), -1);
+		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			n += clean_tree(path);
+		free(path);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Run hotlined with conf of h's directory and the flags; its status. */
+static int
+hotlined_run(const char *conf, const char *flag, char **err)
+{
+	char	*argv[7], *path, *out = NULL;
+	int	 st;
+
+	path = harness_path(h, conf);
+	argv[0] = getenv("HOTLINED_BIN");
+	argv[1] = (char *)"-c";
+	argv[2] = path;
+	argv[3] = (char *)flag;
+	argv[4] = geteuid() == 0 ? (char *)"-u" : NULL;
+	argv[5] = (char *)"root";
+	argv[6] = NULL;
+	ck_assert_int_eq(harness_run(argv, 30000, &st, &out, err), 0);
+	free(out);
+	free(path);
+	ck_assert_msg(WIFEXITED(st), "hotlined did not exit (%#x)",
+	    (unsigned)st);
+	return WEXITSTATUS(st);
+}
+
+/* Write a copy of hotlined.conf as name, with member key set to v. */
+static void
+conf_copy(const char *name, const char *key, json_t *v)
+{
+	json_t		*conf;
+	json_error_t	 jerr;
+	char		*path;
+
+	path = harness_path(h, "hotlined.conf");
+	conf = json_load_file(path, 0, &jerr);
+	ck_assert_msg(conf != NULL, "%s", jerr.text);
+	free(path);
+	ck_assert_int_eq(json_object_set_new(conf, key, v), 0);
+	path = harness_path(h, name);
+	ck_assert_int_eq(json_dump_file(conf, path, JSON_INDENT(2)), 0);
+	json_decref(conf);
+	free(path);
+}
+
+/*
+ * 1. Her numbers, her answers and a counsellor's note that names one are
+ * in no file of the server (tables, indexes, write-ahead log) nor of the
+ * daemon's directory: they reach the server sealed.
+ */
+START_TEST(test_no_number_in_server_files)
+{
+	const char	*data = getenv("HOTLINED_TEST_DATABASE_DIR");
+	char		*ref, *w, *f;
+	int		 n;
+
+	ck_assert_msg(data != NULL, "no $HOTLINED_TEST_DATABASE_DIR");
+	start_day();
+	request_afternoon("pg-1", PG_PHONE);
+	ref = listed_ref(0, 1);
+	history_wait(ref, "created,alerted", 3000);
+	json_decref(api_post(ref, "claim", TOK_C1, NULL, 200));
+	json_decref(api_post(ref, "note", TOK_C1, "{\"note\": \"Her sister: "
+	    "call " PG_PHONE2 " after 18:00.\"}", 200));
+	w = walk("pg-2", PG_PHONE2, PG_SAFE_TYPED, "1");
+	f = last_hop(w, "2");
+	at_expect("pg-2", PG_PHONE2, f, END_NOW);
+	free(f);
+	free(w);
+	/* All of it is there, in the server's files, readable to the key. */
+	db_wait_int("SELECT count(*) FROM callback_clear WHERE phone = '"
+	    PG_PHONE2 "' AND safe_number = '" PG_SAFE_E164 "'", 1, 3000);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM history_clear WHERE "
+	    "detail LIKE '%" PG_PHONE2 "%'"), 1);
+	n = clean_tree(data);
+	/* The tables, their indexes and at least one WAL segment. */
+	ck_assert_int_ge(n, 20);
+	stop_daemon();
+	clean_tree(data);
+	clean_tree(harness_dir(h));
+	free(ref);
+}
+END_TEST
+
+/*
+ * 2. A second daemon on the same database is refused while the first
+ * runs; once the first is killed (its connection, and so its lock, gone)
+ * a new one starts and finds the request stored before.
+ */
+START_TEST(test_one_daemon)
+{
+	char	*err = NULL, *ref;
+
+	start_day();
+	request_afternoon("pg-one", PHONE);
+	ref = listed_ref(0, 1);
+	conf_copy("second.conf", "listen", json_pack("{s:s, s:i}", "address",
+	    "127.0.0.1", "port", 0));
+	ck_assert_int_ne(hotlined_run("second.conf", "-v", &err), 0);
+	ck_assert_msg(strstr(err, "in use by another hotlined daemon") !=
+	    NULL, "%s", err);
+	free(err);
+	ck_assert_int_eq(harness_kill9(h), 0);
+	launch();
+	free(listed_ref(0, 1));
+	ck_assert_int_eq(db_int("SELECT count(*) FROM callback"), 1);
+	free(ref);
+}
+END_TEST
+
+/*
+ * 3. What an admin must be told, each before anything is written: a key
+ * file that is not the database's; a password file others may read; a
+ * wrong password (never shown); a backup or a key rotation, which are
+ * the server's tools' business.
+ */
+START_TEST(test_refusals)
+{
+	char	*err = NULL, *out = NULL, *p;
+	const char *pw;
+
+	start_day();
+	request_afternoon("pg-ref", PHONE);
+	stop_daemon();
+
+	p = harness_path(h, "other.key");
+	ck_assert_int_eq(harness_write_file(h, "other.key",
+	    "0101010101010101010101010101010101010101010101010101010101010101"
+	    "\n"), 0);
+	ck_assert_int_eq(chmod(p, 0600), 0);
+	conf_copy("other-key.conf", "key_file", json_string(p));
+	free(p);
+	ck_assert_int_ne(hotlined_run("other-key.conf", "-v", &err), 0);
+	ck_assert_msg(strstr(err, "encrypted under another key") != NULL,
+	    "%s", err);
+	free(err);
+
+	ck_assert_int_eq(harness_write_file(h, "open.pw", "x\n"), 0);
+	p = harness_path(h, "open.pw");
+	ck_assert_int_eq(chmod(p, 0644), 0);
+	conf_copy("open-pw.conf", "database_password_file", json_string(p));
+	free(p);
+	ck_assert_int_ne(hotlined_run("open-pw.conf", "-v", &err), 0);
+	ck_assert_msg(strstr(err, "must be a file of mode 0600") != NULL,
+	    "%s", err);
+	free(err);
+
+	pw = "wrong-password-0123456789";
+	ck_assert_int_eq(harness_write_file(h, "wrong.pw", pw), 0);
+	p = harness_path(h, "wrong.pw");
+	ck_assert_int_eq(chmod(p, 0600), 0);
+	conf_copy("wrong-pw.conf", "database_password_file", json_string(p));
+	free(p);
+	ck_assert_int_ne(hotlined_run("wrong-pw.conf", "-v", &err), 0);
+	ck_assert_msg(strstr(err, "cannot connect") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, pw) == NULL, "the password shown: %s", err);
+	free(err);
+
+	p = harness_path(h, "copy.db");
+	ck_assert_int_ne(backup_run("hotlined.conf", p, &out, &err), 0);
+	ck_assert_msg(strstr(err, "postgresql store cannot make backups") !=
+	    NULL, "%s", err);
+	ck_assert_int_eq(access(p, F_OK), -1);
+	free(out);
+	free(err);
+	free(p);
+	ck_assert_int_ne(hotlined_run("hotlined.conf", "-R", &err), 0);
+	ck_assert_msg(strstr(err, "cannot rotate") != NULL, "%s", err);
+	free(err);
+
+	/* None of that touched what was stored. */
+	launch();
+	free(listed_ref(0, 1));
+}
+END_TEST
+
+static Suite *
+pg_suite(void)
+{
+	Suite	*s = suite_create("pg");
+	TCase	*tc = tcase_create("pg");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_no_number_in_server_files);
+	tcase_add_test(tc, test_one_daemon);
+	tcase_add_test(tc, test_refusals);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/*
+ * Start a cluster of our own (scripts/pgtmp) unless one was given, run
+ * the suite on it, stop it.
+ */
+int
+main(void)
+{
+	char	 dir[64], cmd[256], uri[256], pw[128], data[128];
+	FILE	*p;
+	int	 rc;
+
+	if (getenv("HOTLINED_TEST_DATABASE") != NULL)
+		return flow_run("check_pg", pg_suite());
+	snprintf(dir, sizeof(dir), "/tmp/hlpg.%ld", (long)getpid());
+	snprintf(cmd, sizeof(cmd), "'%s'/scripts/pgtmp start %s",
+	    getenv("TOP_SRCDIR") != NULL ? getenv("TOP_SRCDIR") : ".", dir);
+	p = popen(cmd, "r");
+	if (p == NULL || fgets(uri, sizeof(uri), p) == NULL) {
+		fprintf(stderr, "check_pg: %s failed\n", cmd);
+		if (p != NULL)
+			pclose(p);
+		return EXIT_FAILURE;
+	}
+	if (pclose(p) != 0)
+		return EXIT_FAILURE;
+	uri[strcspn(uri, "\n")] = '\0';
+	snprintf(pw, sizeof(pw), "%s/password", dir);
+	snprintf(data, sizeof(data), "%s/data", dir);
+	setenv("HOTLINED_TEST_DATABASE", uri, 1);
+	setenv("HOTLINED_TEST_DATABASE_PASSWORD", pw, 1);
+	setenv("HOTLINED_TEST_DATABASE_DIR", data, 1);
+	rc = flow_run("check_pg", pg_suite());
+	snprintf(cmd, sizeof(cmd), "'%s'/scripts/pgtmp stop %s >/dev/null",
+	    getenv("TOP_SRCDIR") != NULL ? getenv("TOP_SRCDIR") : ".", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "check_pg: %s failed\n", cmd);
+	return rc;
+}
