@@ -61,7 +61,7 @@ bench_cc() {
 	lib=
 	if [ "${2:-}" = lib ]; then
 		libs=$(pkg-config --cflags --libs libevent_pthreads libevent \
-		    libcurl sqlite3 jansson libsodium)
+		    libcurl sqlite3 libpq jansson libsodium)
 		lib=$build/libhotlined.a
 	fi
 	cc -O2 -D_GNU_SOURCE -pthread -I"$top/include" "$top/bench/$1.c" \

@@ -39,6 +39,11 @@ int		 store_pg_stats_read(const char *uri,
 
 /* Wrap an open connection (then owned); NULL when out of memory. */
 struct store_pg_conn *store_pg_conn_new(PGconn *pg);
+/*
+ * Connect c again when the server closed it: 0 (it was fine), 1 (anew:
+ * its prepared statements and session locks are gone) or -1 (kept).
+ */
+int		 store_pg_conn_revive(struct store_pg_conn *c);
 /* Close the connection (NULL is fine). */
 void		 store_pg_conn_free(struct store_pg_conn *c);
 PGconn		*store_pg_conn_pg(struct store_pg_conn *c);

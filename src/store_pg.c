@@ -33,6 +33,14 @@
 /* The daemon's advisory lock, while it runs: "hotline1". */
 #define STORE_PG_DAEMON_LOCK	"7526676851017901617"
 
+/* What an engine keeps of how it was opened (its priv). */
+struct store_pg_priv {
+	char		*password_file;	/* for the reader, or NULL */
+	int		 exclusive;	/* holds the daemon's lock */
+	int		 lost;		/* the connection is gone (logged) */
+	int		 unready;	/* connected anew, not yet prepared */
+};
+
 static const char *const store_pg_schemes[] = {
 	"postgresql://", "postgres://", NULL
 };
@@ -165,6 +173,7 @@ store_pg_prepare(struct store_engine *e, char **cause)
 	int	 i;
 
 	for (i = 0; i < ST__COUNT; i++) {
+		store_pg_stmt_free(e->stmt[i]);
 		e->stmt[i] = store_pg_stmt_new(e->conn, i, store_pg_sql[i]);
 		if (e->stmt[i] == NULL) {
 			store_job_cause(cause, "database: statement %d: %s", i,
@@ -185,6 +194,8 @@ store_pg_close(struct store_engine *e)
 	for (i = 0; i < ST__COUNT; i++)
 		store_pg_stmt_free(e->stmt[i]);
 	store_pg_conn_free(e->conn);
+	if (e->priv != NULL)
+		free(((struct store_pg_priv *)e->priv)->password_file);
 	free(e->priv);
 	sodium_memzero(e->key, sizeof(e->key));
 	free(e);
@@ -196,6 +207,7 @@ store_pg_engine(const char *uri, const char *password_file, int busy_ms,
     int reader, char **cause)
 {
 	struct store_engine	*e;
+	struct store_pg_priv	*p;
 
 	e = calloc(1, sizeof(*e));
 	if (e == NULL) {
@@ -205,12 +217,11 @@ store_pg_engine(const char *uri, const char *password_file, int busy_ms,
 	e->ops = &store_sql_pg;
 	e->reader = reader;
 	e->busy_ms = busy_ms;
-	if (password_file != NULL) {
-		e->priv = strdup(password_file);	/* for the reader */
-		if (e->priv == NULL) {
-			store_job_cause(cause, "out of memory");
-			goto fail;
-		}
+	e->priv = p = calloc(1, sizeof(*p));
+	if (p == NULL || (password_file != NULL &&
+	    (p->password_file = strdup(password_file)) == NULL)) {
+		store_job_cause(cause, "out of memory");
+		goto fail;
 	}
 	e->conn = store_pg_connect(uri, password_file, busy_ms, reader,
 	    cause);
@@ -236,6 +247,8 @@ store_pg_open(const char *uri, const struct store_opts *opts,
 	if (e == NULL)
 		return NULL;
 	memcpy(e->key, keys->aead, sizeof(e->key));
+	((struct store_pg_priv *)e->priv)->exclusive = opts != NULL &&
+	    opts->exclusive;
 	if ((opts != NULL && opts->exclusive &&
 	    store_pg_exclusive(e->conn, cause) == -1) ||
 	    store_pg_migrate(e->conn, keys, &e->version, cause) == -1 ||
@@ -254,7 +267,9 @@ store_pg_open_reader(const char *uri, const struct store_engine *w,
 	struct store_engine	*e;
 
 	*cause = NULL;
-	e = store_pg_engine(uri, w->priv, w->busy_ms, 1, cause);
+	e = store_pg_engine(uri,
+	    ((const struct store_pg_priv *)w->priv)->password_file,
+	    w->busy_ms, 1, cause);
 	if (e == NULL)
 		return NULL;
 	e->version = w->version;
@@ -264,6 +279,46 @@ store_pg_open_reader(const char *uri, const struct store_engine *w,
 		return NULL;
 	}
 	return e;
+}
+
+/*
+ * Start a batch; first, if the server closed the connection (a restart,
+ * a fail-over), connect again, take the daemon's lock again (refused if
+ * another daemon has it now) and prepare the statements anew. Until
+ * then every batch fails, as a write to a locked file does on SQLite.
+ */
+static int
+store_pg_begin(struct store_engine *e)
+{
+	struct store_pg_priv	*p = e->priv;
+	char			*cause = NULL;
+	int			 rc;
+
+	rc = store_pg_conn_revive(e->conn);
+	if (rc == -1) {
+		if (!p->lost)
+			log_warnx("store: database: connection lost: %s",
+			    store_pg_conn_error(e->conn));
+		p->lost = 1;
+		return -1;
+	}
+	if (rc == 1)
+		p->unready = 1;
+	if (p->unready) {
+		if ((p->exclusive && store_pg_exclusive(e->conn, &cause) ==
+		    -1) || store_pg_prepare(e, &cause) == -1) {
+			if (!p->lost)
+				log_warnx("store: %s", cause != NULL ? cause :
+				    "out of memory");
+			free(cause);
+			p->lost = 1;
+			return -1;
+		}
+		log_info("store: database: connected again%s",
+		    e->reader ? " (reader)" : "");
+		p->unready = p->lost = 0;
+	}
+	return store_sql_begin(e);
 }
 
 static int
@@ -279,7 +334,7 @@ const struct store_backend store_backend_pg = {
 	.open_reader = store_pg_open_reader,
 	.close = store_pg_close,
 	.version = store_pg_version,
-	.begin = store_sql_begin,
+	.begin = store_pg_begin,
 	.run = store_sql_run,
 	.commit = store_sql_commit,
 	.rollback = store_sql_rollback,

@@ -41,6 +41,8 @@
 
 struct store_pg_conn {
 	PGconn		*pg;
+	int		 busy_ms;
+	int		 reader;
 	int64_t		 changes;	/* of the last write */
 	char		 err[256];	/* the last error, "" for none */
 };
@@ -178,6 +180,19 @@ store_pg_uri_check(const char *uri, char **cause)
 	return rc;
 }
 
+/* The session's settings: durable commits, a bounded wait for locks. */
+static int
+pg_setup(struct store_pg_conn *c)
+{
+	char	 sql[160];
+
+	snprintf(sql, sizeof(sql), "SET synchronous_commit = on;"
+	    " SET lock_timeout = %d; SET client_encoding = 'UTF8';"
+	    " SET default_transaction_read_only = %s", c->busy_ms,
+	    c->reader ? "on" : "off");
+	return store_pg_conn_exec(c, sql);
+}
+
 /*
  * Connect to uri (the password from password_file, if any), durable
  * commits, locks waited for busy_ms at most. NULL with *cause.
@@ -186,8 +201,8 @@ struct store_pg_conn *
 store_pg_connect(const char *uri, const char *password_file, int busy_ms,
     int reader, char **cause)
 {
-	const char		*keys[5], *vals[5];
-	char			 pw[PG_PASSWORD_MAX], sql[160];
+	const char		*keys[10], *vals[10];
+	char			 pw[PG_PASSWORD_MAX];
 	struct store_pg_conn	*c;
 	PGconn			*pg;
 	int			 n = 0;
@@ -198,12 +213,25 @@ store_pg_connect(const char *uri, const char *password_file, int busy_ms,
 	if (password_file != NULL &&
 	    store_pg_password(password_file, pw, sizeof(pw), cause) == -1)
 		return NULL;
-	keys[n] = "dbname";
-	vals[n++] = uri;
+	/*
+	 * Defaults the URI may override (it comes after them): a server
+	 * that stops answering fails a write within seconds instead of
+	 * holding the writer for TCP's minutes.
+	 */
 	keys[n] = "application_name";
 	vals[n++] = "hotlined";
 	keys[n] = "connect_timeout";
 	vals[n++] = "10";
+	keys[n] = "keepalives_idle";
+	vals[n++] = "10";
+	keys[n] = "keepalives_interval";
+	vals[n++] = "5";
+	keys[n] = "keepalives_count";
+	vals[n++] = "3";
+	keys[n] = "tcp_user_timeout";
+	vals[n++] = "15000";
+	keys[n] = "dbname";
+	vals[n++] = uri;
 	if (pw[0] != '\0') {
 		keys[n] = "password";
 		vals[n++] = pw;
@@ -228,16 +256,36 @@ store_pg_connect(const char *uri, const char *password_file, int busy_ms,
 		store_job_cause(cause, "database: out of memory");
 		return NULL;
 	}
-	snprintf(sql, sizeof(sql), "SET synchronous_commit = on;"
-	    " SET lock_timeout = %d; SET client_encoding = 'UTF8';"
-	    " SET default_transaction_read_only = %s", busy_ms,
-	    reader ? "on" : "off");
-	if (store_pg_conn_exec(c, sql) == -1) {
+	c->busy_ms = busy_ms;
+	c->reader = reader;
+	if (pg_setup(c) == -1) {
 		store_job_cause(cause, "database: %s", store_pg_conn_error(c));
 		store_pg_conn_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+/*
+ * When the server closed c (restarted, failed over, cut the session),
+ * connect again as before: 0 when c was fine, 1 when it is connected
+ * anew (its prepared statements and session locks gone), -1 when the
+ * server still cannot be reached (the error kept).
+ */
+int
+store_pg_conn_revive(struct store_pg_conn *c)
+{
+	if (PQstatus(c->pg) == CONNECTION_OK)
+		return 0;
+	PQreset(c->pg);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		snprintf(c->err, sizeof(c->err), "cannot connect: %.*s",
+		    (int)strcspn(PQerrorMessage(c->pg), "\n"),
+		    PQerrorMessage(c->pg));
+		return -1;
+	}
+	PQsetNoticeProcessor(c->pg, store_pg_notice, NULL);
+	return pg_setup(c) == -1 ? -1 : 1;
 }
 
 /* Close the connection (NULL is fine). */
@@ -336,11 +384,34 @@ store_pg_stmt_free(struct store_pg_stmt *s)
 	free(s);
 }
 
+static void
+pg_reset(void *p)
+{
+	struct store_pg_stmt	*s = p;
+	int			 i;
+
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+	s->ran = 0;
+	for (i = 0; i < s->nparams; i++) {
+		s->vals[i] = NULL;
+		s->lens[i] = 0;
+		s->fmts[i] = 0;
+	}
+}
+
 static int
 pg_param(struct store_pg_stmt *s, int i, const char *v, int len, int fmt)
 {
 	if (i < 1 || i > s->nparams)
 		return STORE_SQL_ERROR;
+	/*
+	 * Bound again after a run that was not reset: start afresh (SQLite
+	 * resets such a statement by itself at its next step).
+	 */
+	if (s->ran)
+		pg_reset(s);
 	s->vals[i - 1] = v;
 	s->lens[i - 1] = len;
 	s->fmts[i - 1] = fmt;
@@ -360,6 +431,8 @@ pg_bind_int(void *p, int i, int64_t v)
 
 	if (i < 1 || i > s->nparams)
 		return STORE_SQL_ERROR;
+	if (s->ran)
+		pg_reset(s);
 	snprintf(s->ints[i - 1], sizeof(s->ints[i - 1]), "%" PRId64, v);
 	return pg_param(s, i, s->ints[i - 1], 0, 0);
 }
@@ -426,23 +499,6 @@ pg_step(void *pc, void *p)
 		return STORE_SQL_DONE;
 	s->row++;
 	return STORE_SQL_ROW;
-}
-
-static void
-pg_reset(void *p)
-{
-	struct store_pg_stmt	*s = p;
-	int			 i;
-
-	PQclear(s->res);
-	s->res = NULL;
-	s->row = -1;
-	s->ran = 0;
-	for (i = 0; i < s->nparams; i++) {
-		s->vals[i] = NULL;
-		s->lens[i] = 0;
-		s->fmts[i] = 0;
-	}
 }
 
 /* Whether column col of the current row can be read. */

@@ -8,7 +8,8 @@
  * new one let in once the first died), the restart that finds what was
  * stored, and the refusals an admin must understand: the wrong key, a
  * password file others may read, a wrong password, a backup or a key
- * rotation asked of a server's database. The suites common to both
+ * rotation asked of a server's database; a server that goes away and
+ * comes back while the daemon runs. The suites common to both
  * engines run on it through tests/pg.sh.
  */
 #include <sys/stat.h>
@@ -236,6 +237,57 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* Stop ("down") or start again ("up") the test's server. */
+static void
+server(const char *how)
+{
+	const char	*data = getenv("HOTLINED_TEST_DATABASE_DIR");
+	char		*cmd;
+	size_t		 n;
+
+	ck_assert_ptr_nonnull(data);
+	n = strlen(data);
+	ck_assert(n > 5 && strcmp(data + n - 5, "/data") == 0);
+	ck_assert_int_ne(asprintf(&cmd, "'%s'/scripts/pgtmp %s '%.*s'",
+	    getenv("TOP_SRCDIR"), how, (int)(n - 5), data), -1);
+	ck_assert_msg(system(cmd) == 0, "%s", cmd);
+	free(cmd);
+}
+
+/*
+ * 4. The server goes away while the daemon runs: a survivor filing then
+ * is told it could not be recorded (never a promise), at once; once the
+ * server is back the daemon connects again by itself, and the next
+ * request is stored and alerted.
+ */
+START_TEST(test_server_restart)
+{
+	char		*w, *f;
+	long long	 t0;
+
+	start_day();
+	request_afternoon("pg-r1", PG_PHONE);
+	db_wait_int("SELECT count(*) FROM history WHERE event = 'alerted'",
+	    1, 3000);
+	w = walk("pg-r2", PG_PHONE2, NULL, "3");
+	f = last_hop(w, "2");
+	server("down");
+	t0 = harness_now_ms();
+	at_expect("pg-r2", PG_PHONE2, f, S_FAILED);
+	ck_assert_msg(harness_now_ms() - t0 < 3000, "told after %lld ms",
+	    harness_now_ms() - t0);
+	free(f);
+	free(w);
+	ck_assert_int_eq(harness_wait_log(h, "connection lost", 1, 3000), 0);
+	server("up");
+	request_afternoon("pg-r3", PG_PHONE2);
+	ck_assert_int_eq(harness_wait_log(h, "connected again", 1, 3000), 0);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM callback"), 2);
+	db_wait_int("SELECT count(*) FROM history WHERE event = 'alerted'",
+	    2, 5000);
+}
+END_TEST
+
 static Suite *
 pg_suite(void)
 {
@@ -247,6 +299,7 @@ pg_suite(void)
 	tcase_add_test(tc, test_no_number_in_server_files);
 	tcase_add_test(tc, test_one_daemon);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_server_restart);
 	suite_add_tcase(s, tc);
 	return s;
 }
