@@ -282,13 +282,12 @@ store_pg_open_reader(const char *uri, const struct store_engine *w,
 }
 
 /*
- * Start a batch; first, if the server closed the connection (a restart,
- * a fail-over), connect again, take the daemon's lock again (refused if
- * another daemon has it now) and prepare the statements anew. Until
- * then every batch fails, as a write to a locked file does on SQLite.
+ * If the server closed the connection (a restart, a fail-over), connect
+ * again, take the daemon's lock again (refused if another daemon has it
+ * now) and prepare the statements anew. 0, or -1 (logged once).
  */
 static int
-store_pg_begin(struct store_engine *e)
+store_pg_ready(struct store_engine *e)
 {
 	struct store_pg_priv	*p = e->priv;
 	char			*cause = NULL;
@@ -318,7 +317,31 @@ store_pg_begin(struct store_engine *e)
 		    e->reader ? " (reader)" : "");
 		p->unready = p->lost = 0;
 	}
-	return store_sql_begin(e);
+	return 0;
+}
+
+/*
+ * Start a batch on a connection made ready. A connection the server
+ * closed since the last batch is only found out here: it is made again
+ * and the BEGIN tried once more. Until the server is back every batch
+ * fails, as a write to a locked file does on SQLite.
+ */
+static int
+store_pg_begin(struct store_engine *e)
+{
+	int	 tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (store_pg_ready(e) == -1)
+			return -1;
+		if (store_sql_exec(e, e->reader ? ST_BEGIN_READ : ST_BEGIN) ==
+		    STORE_SQL_OK)
+			return 0;
+		if (PQstatus(store_pg_conn_pg(e->conn)) == CONNECTION_OK)
+			break;
+	}
+	store_sql_err(e, "begin");
+	return -1;
 }
 
 static int
