@@ -16,6 +16,7 @@ struct dispatch;
 struct event_base;
 struct fetch;
 struct hclock;
+struct lease;
 struct metrics;
 struct notify_transport;
 struct store;
@@ -29,6 +30,12 @@ struct store;
 struct dispatch	*dispatch_new(struct event_base *base, struct store *st,
 		    struct fetch *f, const struct hclock *clock,
 		    struct conf *const *confp, const char *api_url);
+
+/*
+ * Send and escalate only while l (borrowed; NULL: always) is held: of the
+ * daemons of a shared database, only the lease holder does.
+ */
+void		 dispatch_set_lease(struct dispatch *d, const struct lease *l);
 
 /* Count alert deliveries by transport and escalations into m. */
 void		 dispatch_set_metrics(struct dispatch *d, struct metrics *m);

@@ -12,6 +12,7 @@
 struct conf_retention;
 struct event_base;
 struct hclock;
+struct lease;
 struct retention;
 struct store;
 
@@ -25,6 +26,13 @@ struct retention	*retention_new(struct event_base *base,
 
 /* Arm the first purge, a second from now. 0, or -1. */
 int			 retention_start(struct retention *r);
+
+/*
+ * Purge only while l (borrowed; NULL: always) is held; a run that is
+ * due meanwhile waits for it.
+ */
+void			 retention_set_lease(struct retention *r,
+			    const struct lease *l);
 
 /*
  * New limits (copied), from a reload: when they differ from the running

@@ -19,6 +19,7 @@ struct conf;
 struct event_base;
 struct fetch;
 struct hclock;
+struct lease;
 struct metrics;
 struct smsout;
 struct store;
@@ -37,6 +38,9 @@ int		 smsout_start(struct smsout *o, struct store *st);
 
 /* Look at the outbox again soon (messages were queued). */
 void		 smsout_kick(struct smsout *o);
+
+/* Send only while l (borrowed; NULL: always) is held. */
+void		 smsout_set_lease(struct smsout *o, const struct lease *l);
 
 /* Count the SMS parts sent, by encoding, into m. */
 void		 smsout_set_metrics(struct smsout *o, struct metrics *m);

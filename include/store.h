@@ -142,8 +142,6 @@ struct store_opts {
 				   and ".key" */
 	const char *password_file; /* a database server's password, alone
 				   in a file of mode 0600; NULL: none */
-	int	 exclusive;	/* a daemon: no other daemon on a server's
-				   database while it runs */
 };
 
 /*
@@ -713,14 +711,100 @@ int		 store_purge(struct store *st, int64_t closed_before,
  * store was given it) or by ref (one of her case references: then the
  * number of that request), exactly one of them non-NULL. In one
  * transaction it deletes every request from that number (whatever its
- * state) with their history, notes and alerts, every SMS to it, its STOP
- * record, the unsafe marks of it and of the safe numbers of her requests,
- * and clears it where it is the safe number of someone else's request;
+ * state) with their history, notes and alerts, every SMS to it, the
+ * session states of it (store_session_put), its STOP record, the unsafe
+ * marks of it and of the safe numbers of her requests, and clears it
+ * where it is the safe number of someone else's request;
  * then checkpoints the WAL as store_purge does. STORE_NOTFOUND when
  * nothing matched. Returns 0, or -1 if the job could not be queued (or
  * both or neither of phone and ref are given).
  */
 int		 store_forget(struct store *st, const char *phone,
 		    const char *ref, store_purged_cb cb, void *arg);
+
+/*
+ * Shared sessions and the lease, for a database several daemons share
+ * (store_shared). A USSD session's state lives in the database between
+ * hops, so that any daemon can take the next one; each change is made
+ * only over the version it was read at, so that two daemons never both
+ * advance a session. The lease says which daemon runs the work that
+ * must run once (alerts, escalation, claim expiry, SMS out, retention,
+ * the Telegram poller); it is the database's, so it goes with the
+ * connection of a daemon that dies.
+ */
+
+/* Whether the database is meant to be shared by several daemons. */
+int		 store_shared(const struct store *st);
+
+/*
+ * Fill out (len bytes) with a key derived from the key file's hash key for
+ * purpose (a short name): the same in every daemon on the database, and
+ * never one the store itself hashes under. 0, or -1.
+ */
+int		 store_derive_key(const struct store *st, const char *purpose,
+		    uint8_t *out, size_t len);
+
+/*
+ * Result of store_session_get: version (0 with STORE_NOTFOUND) and the
+ * state (a string, valid during the call) stored under a key.
+ */
+typedef void (*store_session_cb)(enum store_rc rc, int64_t version,
+    const char *state, void *arg);
+
+/*
+ * Read the state stored under the session key (channel NUL id, keylen
+ * bytes; only its keyed hash reaches the database). It is read on the
+ * reading connection at once, not after the writes queued before it, so
+ * that a locked or slow writer never holds up a hop: the caller's own
+ * write of a state is answered before the reply it waits for goes out,
+ * and so before the next hop; a delete queued before is caught by the
+ * version the next write is made over. Returns 0, or -1.
+ */
+int		 store_session_get(struct store *st, const char *key,
+		    size_t keylen, store_session_cb cb, void *arg);
+
+/*
+ * Store state (sealed) under the key as version + 1, if the row is at
+ * version (0: there is none), with the number it is of (a normalised
+ * number or NULL, kept as a keyed hash so that forgetting her number
+ * deletes it) and the time after which it may be purged. told is 1 if it
+ * was written, 0 if the row is not at version (another daemon changed or
+ * deleted it first). Returns 0, or -1.
+ */
+int		 store_session_put(struct store *st, const char *key,
+		    size_t keylen, int64_t version, const char *state,
+		    const char *phone, int64_t expires, store_result_cb cb,
+		    void *arg);
+
+/*
+ * Delete the state under the key whatever its version, and hand it out
+ * (the gateway ended the session: its next hop, on any daemon, finds
+ * none). Returns 0, or -1.
+ */
+int		 store_session_end(struct store *st, const char *key,
+		    size_t keylen, store_session_cb cb, void *arg);
+
+/*
+ * Delete the row under the key if it is still at version; told is 1 if
+ * it was. Returns 0, or -1.
+ */
+int		 store_session_drop(struct store *st, const char *key,
+		    size_t keylen, int64_t version, store_result_cb cb,
+		    void *arg);
+
+/*
+ * Delete the session states that expired before now (seconds, the real
+ * clock: those of a daemon that died); told is how many. The lease
+ * holder's work. Returns 0, or -1.
+ */
+int		 store_session_expire(struct store *st, int64_t now,
+		    store_result_cb cb, void *arg);
+
+/*
+ * Take the lease, or find it still held: told is 1 while this daemon
+ * holds it. Always held on a database that is not shared. Returns 0, or
+ * -1.
+ */
+int		 store_lease(struct store *st, store_result_cb cb, void *arg);
 
 #endif

@@ -34,6 +34,13 @@ struct store_backend {
 	const char *const *schemes;
 
 	/*
+	 * 1 if several daemons may share a database of it: they keep their
+	 * sessions in it (store_session_put) and run the work that must run
+	 * once under its lease (store_lease). 0: one daemon a database.
+	 */
+	int		 shared;
+
+	/*
 	 * Open (creating if needed) the database at path, bring its schema
 	 * up to date (encrypting a plaintext one under keys), check that
 	 * keys are the database's, and keep the sealing key. Sets

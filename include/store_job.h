@@ -51,7 +51,13 @@ enum store_kind {
 	SJ_PURGE,
 	SJ_FORGET,
 	SJ_GAUGES,
-	SJ_STATS_ADD
+	SJ_STATS_ADD,
+	SJ_LEASE,
+	SJ_SESSION_GET,
+	SJ_SESSION_TAKE,
+	SJ_SESSION_PUT,
+	SJ_SESSION_DROP,
+	SJ_SESSION_EXPIRE
 };
 
 struct stats_count;
@@ -74,6 +80,7 @@ struct store_job {
 	uint8_t			 phone_hash[STORE_DEDUP_LEN];
 	uint8_t			 safe_hash[STORE_DEDUP_LEN];
 	int			 has_safe_hash;
+	int			 has_phone_hash;	/* session put */
 	int64_t			 id;
 	int64_t			 now;
 	int64_t			 window;	/* create: dedup window */
@@ -132,6 +139,7 @@ struct store_job {
 		store_inbound_cb	 inbound;
 		store_purged_cb		 purged;
 		store_gauges_cb		 gauges;
+		store_session_cb	 session;
 	} cb;
 	void			*arg;
 };

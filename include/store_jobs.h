@@ -3,7 +3,8 @@
  * store_jobs: the job bodies, one function per kind of job, the same on
  * every engine (store_sql.h runs their statements): store_jobs.c
  * (requests, history and named values), store_jobs_outbox.c (alerts),
- * store_jobs_sms.c (SMS), store_jobs_retain.c (retention, forget),
+ * store_jobs_sms.c (SMS), store_jobs_session.c (shared sessions, the
+ * lease), store_jobs_retain.c (retention, forget),
  * store_jobs_stats.c and store_jobs_event.c (history events and the daily
  * aggregates). store_sql.c runs each inside its own savepoint; nothing
  * else calls them.
@@ -121,6 +122,20 @@ enum store_rc	 store_jobs_forget(struct store_engine *e,
 
 /* SJ_STATS_ADD: store_stats_add (store_sqlite_stats.c). */
 enum store_rc	 store_jobs_stats_add(struct store_engine *e,
+		    struct store_job *j);
+
+/*
+ * SJ_SESSION_GET and _TAKE, _PUT, _DROP, _EXPIRE, and SJ_LEASE:
+ * store_jobs_session.c.
+ */
+enum store_rc	 store_jobs_session_get(struct store_engine *e,
+		    struct store_job *j);
+enum store_rc	 store_jobs_session_put(struct store_engine *e,
+		    struct store_job *j);
+enum store_rc	 store_jobs_session_drop(struct store_engine *e,
+		    struct store_job *j);
+enum store_rc	 store_jobs_lease(struct store_engine *e, struct store_job *j);
+enum store_rc	 store_jobs_session_expire(struct store_engine *e,
 		    struct store_job *j);
 
 #endif

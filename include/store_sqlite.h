@@ -25,7 +25,7 @@
 
 struct stats_count;
 
-#define STORE_SCHEMA	7	/* PRAGMA user_version of a current file */
+#define STORE_SCHEMA	8	/* PRAGMA user_version of a current file */
 
 /*
  * One table whose sealed values a whole-table pass (the schema 4

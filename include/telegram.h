@@ -20,6 +20,7 @@ struct event_base;
 struct fetch;
 struct hclock;
 struct http;
+struct lease;
 struct metrics;
 struct store;
 struct telegram;
@@ -37,6 +38,12 @@ struct telegram	*telegram_new(struct event_base *base, struct fetch *f,
 /* Start polling when the configuration asks for it (it is re-read on
  * every poll, so a reload turns polling on or off). */
 void		 telegram_start(struct telegram *t);
+
+/*
+ * Poll only while l (borrowed; NULL: always) is held: one poller a bot.
+ * Webhook updates are taken by whichever daemon they reach.
+ */
+void		 telegram_set_lease(struct telegram *t, const struct lease *l);
 
 /* Count the claims pressed in Telegram into m. */
 void		 telegram_set_metrics(struct telegram *t, struct metrics *m);

@@ -25,6 +25,7 @@
 #include "console.h"
 #include "dispatch.h"
 #include "fetch.h"
+#include "lease.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
@@ -45,6 +46,7 @@ struct dispatch {
 	const struct hclock	*clock;
 	struct conf *const	*confp;
 	const char		*api_url;
+	const struct lease	*lease;		/* NULL: always ours */
 	struct console		*console;	/* one-time links, or NULL */
 	dispatch_delivered_cb	 on_sent;
 	void			*on_sent_arg;
@@ -125,6 +127,13 @@ dispatch_new(struct event_base *base, struct store *st, struct fetch *f,
 		return NULL;
 	}
 	return d;
+}
+
+/* Run only under the lease. */
+void
+dispatch_set_lease(struct dispatch *d, const struct lease *l)
+{
+	d->lease = l;
 }
 
 /* Count alerts and escalations into m. */
@@ -849,7 +858,8 @@ dispatch_run(struct dispatch *d)
 {
 	int64_t	 now = hclock_now(d->clock);
 
-	if (conf_roster(*d->confp) == NULL || now < d->hold_until)
+	if (conf_roster(*d->confp) == NULL || now < d->hold_until ||
+	    !lease_held(d->lease))
 		return;
 	if (!d->busy_due) {
 		d->busy_due = 1;

@@ -33,6 +33,7 @@
 #include "health.h"
 #include "hotlined.h"
 #include "http.h"
+#include "lease.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify_telegram.h"
@@ -85,6 +86,7 @@ struct hotlined {
 	struct hclock		 clock;
 	struct dblock		*lock;		/* the database's lock */
 	struct store		*store;
+	struct lease		*lease;		/* the work that runs once */
 	struct fetch		*fetch;
 	struct session_table	*sessions;
 	struct ratelimit	*numbers;	/* per number, USSD and SMS */
@@ -127,6 +129,23 @@ hotlined_sms_queued(void *arg)
 {
 	struct hotlined	*d = arg;
 
+	if (d->smsout != NULL)
+		smsout_kick(d->smsout);
+}
+
+/*
+ * The lease was taken: the alerts and SMS others left are this daemon's
+ * now (the poller and the purge look at their next turn).
+ */
+static void
+hotlined_lease_cb(int held, void *arg)
+{
+	struct hotlined	*d = arg;
+
+	if (!held)
+		return;
+	if (d->dispatch != NULL)
+		dispatch_kick(d->dispatch);
 	if (d->smsout != NULL)
 		smsout_kick(d->smsout);
 }
@@ -364,6 +383,8 @@ hotlined_start_api(struct hotlined *d)
 	api_on_claim(d->api, hotlined_claimed, d);
 	api_on_forget(d->api, hotlined_forgetting, d);
 	dispatch_set_console(d->dispatch, d->console);
+	dispatch_set_lease(d->dispatch, d->lease);
+	telegram_set_lease(d->telegram, d->lease);
 	dispatch_set_metrics(d->dispatch, d->metrics);
 	api_set_metrics(d->api, d->metrics);
 	telegram_set_metrics(d->telegram, d->metrics);
@@ -394,7 +415,6 @@ hotlined_start(struct hotlined *d)
 	memset(&so, 0, sizeof(so));
 	so.key_file = conf_key_file(d->conf);
 	so.password_file = conf_password_file(d->conf);
-	so.exclusive = 1;
 	d->store = store_new(d->base, conf_database(d->conf), &so, &cause);
 	if (d->store == NULL) {
 		/* The store's message names the file already. */
@@ -407,12 +427,20 @@ hotlined_start(struct hotlined *d)
 		log_warnx("cannot schedule the session counts");
 		return -1;
 	}
+	d->lease = lease_new(d->base, d->store, hotlined_lease_cb, d);
+	if (d->lease == NULL) {
+		log_warnx("cannot follow the lease");
+		return -1;
+	}
+	smsout_set_lease(d->smsout, d->lease);
 	session_table_set_store(d->sessions, d->store, d->stats);
 	sms_set_store(d->sms, d->store);
 	if (smsout_start(d->smsout, d->store) == -1)
 		return -1;
 	d->retention = retention_new(d->base, d->store, &d->clock,
 	    conf_retention(d->conf));
+	if (d->retention != NULL)
+		retention_set_lease(d->retention, d->lease);
 	if (d->retention == NULL || retention_start(d->retention) == -1) {
 		log_warnx("cannot schedule the retention purge");
 		return -1;
@@ -665,6 +693,7 @@ hotlined_free(struct hotlined *d)
 	/* The last minute's session counts, before the store finishes. */
 	stats_live_flush(d->stats);
 	store_free(d->store);
+	lease_free(d->lease);
 	health_free(d->health);
 	stats_live_free(d->stats);
 	retention_free(d->retention);

@@ -16,9 +16,12 @@
 
 #include "clock.h"
 #include "conf.h"
+#include "lease.h"
 #include "log.h"
 #include "retention.h"
 #include "store.h"
+
+#define RETENTION_WAIT	10	/* seconds between looks for the lease */
 
 /* Where the schedule is. */
 enum retention_state {
@@ -32,6 +35,7 @@ struct retention {
 	const struct hclock	*clock;
 	struct conf_retention	 limits;
 	struct event		*timer;
+	const struct lease	*lease;		/* NULL: always ours */
 	enum retention_state	 state;
 	int			 again;		/* limits changed mid-run */
 	struct store_purged	 total;		/* of the run so far */
@@ -68,6 +72,10 @@ retention_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (!lease_held(r->lease)) {
+		retention_arm(r, RETENTION_WAIT);
+		return;
+	}
 	if (r->state == RETENTION_IDLE)
 		retention_run(r);
 }
@@ -154,6 +162,13 @@ retention_new(struct event_base *base, struct store *st,
 		return NULL;
 	}
 	return r;
+}
+
+/* Purge only under the lease. */
+void
+retention_set_lease(struct retention *r, const struct lease *l)
+{
+	r->lease = l;
 }
 
 /* The first purge, a second after start. */

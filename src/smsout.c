@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "fetch.h"
+#include "lease.h"
 #include "log.h"
 #include "metrics.h"
 #include "secret.h"
@@ -90,6 +91,7 @@ struct smsout {
 	struct store		*store;
 	const struct hclock	*clock;
 	struct conf *const	*confp;
+	const struct lease	*lease;		/* NULL: always ours */
 	struct metrics		*metrics;	/* or NULL */
 	struct event		*tick;
 	struct event		*soon;
@@ -164,6 +166,13 @@ smsout_start(struct smsout *o, struct store *st)
 		return -1;
 	smsout_kick(o);
 	return 0;
+}
+
+/* Send only under the lease. */
+void
+smsout_set_lease(struct smsout *o, const struct lease *l)
+{
+	o->lease = l;
 }
 
 /* Count the parts sent into m. */
@@ -644,7 +653,7 @@ smsout_due_cb(enum store_rc rc, const struct store_sms *rows, size_t n,
 static void
 smsout_pass(struct smsout *o)
 {
-	if (o->store == NULL || o->busy)
+	if (o->store == NULL || o->busy || !lease_held(o->lease))
 		return;
 	if (store_sms_due(o->store, hclock_now(o->clock), SMSOUT_BATCH,
 	    smsout_due_cb, o) == -1)

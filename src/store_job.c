@@ -227,7 +227,17 @@ store_job_complete(const struct store_job *j)
 		if (j->cb.purged != NULL)
 			j->cb.purged(j->rc, &j->purged, j->arg);
 		break;
+	case SJ_SESSION_GET:
+	case SJ_SESSION_TAKE:
+		if (j->cb.session != NULL)
+			j->cb.session(j->rc, j->rc == STORE_OK ? j->id : 0,
+			    j->rc == STORE_OK ? j->value : NULL, j->arg);
+		break;
 	case SJ_OUTBOX_RESULT:
+	case SJ_SESSION_PUT:
+	case SJ_SESSION_DROP:
+	case SJ_SESSION_EXPIRE:
+	case SJ_LEASE:
 		if (j->cb.result != NULL)
 			j->cb.result(j->rc, j->rc == STORE_OK ? j->rounds : 0,
 			    j->arg);

@@ -121,6 +121,7 @@ store_jobs_forget(struct store_engine *e, struct store_job *j)
 {
 	struct store_purged	*p = &j->purged;
 	const uint8_t		*h = j->phone_hash;
+	size_t			 sessions = 0;
 	int			 found;
 
 	memset(p, 0, sizeof(*p));
@@ -143,7 +144,8 @@ store_jobs_forget(struct store_engine *e, struct store_job *j)
 	    &p->safe_numbers) == -1 ||
 	    store_jobs_delete(e, ST_FORGET_SMS, h, 0, 0, &p->texts) == -1 ||
 	    store_jobs_delete(e, ST_SMS_OPTOUT_DEL, h, 0, 0,
-	    &p->optouts) == -1) {
+	    &p->optouts) == -1 ||
+	    store_jobs_delete(e, ST_FORGET_SESSION, h, 0, 0, &sessions) == -1) {
 		memset(p, 0, sizeof(*p));
 		return STORE_ERR;
 	}

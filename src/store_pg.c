@@ -30,13 +30,10 @@
 #define STORE_PG_BASE		7
 /* pg_advisory_xact_lock's key for migrations: "hotlined" in ASCII. */
 #define STORE_PG_MIGRATE_LOCK	"7526676851017901668"
-/* The daemon's advisory lock, while it runs: "hotline1". */
-#define STORE_PG_DAEMON_LOCK	"7526676851017901617"
 
 /* What an engine keeps of how it was opened (its priv). */
 struct store_pg_priv {
 	char		*password_file;	/* for the reader, or NULL */
-	int		 exclusive;	/* holds the daemon's lock */
 	int		 lost;		/* the connection is gone (logged) */
 	int		 unready;	/* connected anew, not yet prepared */
 };
@@ -142,30 +139,6 @@ undo:
 	return -1;
 }
 
-/*
- * One daemon on the database, for as long as its connection lives (the
- * server drops the lock of a connection that dies): until the timers and
- * the sessions are shared, a second one would alert and escalate twice.
- * 0, or -1 with *cause.
- */
-static int
-store_pg_exclusive(struct store_pg_conn *c, char **cause)
-{
-	int64_t	 got;
-
-	if (store_pg_conn_int(c, "SELECT pg_try_advisory_lock("
-	    STORE_PG_DAEMON_LOCK ")::int", &got) == -1) {
-		store_job_cause(cause, "database: %s", store_pg_conn_error(c));
-		return -1;
-	}
-	if (got != 1) {
-		store_job_cause(cause, "database: in use by another hotlined "
-		    "daemon (one daemon a database, for now): stop it first");
-		return -1;
-	}
-	return 0;
-}
-
 /* Prepare every statement of e, once. 0, or -1 with *cause. */
 static int
 store_pg_prepare(struct store_engine *e, char **cause)
@@ -247,11 +220,7 @@ store_pg_open(const char *uri, const struct store_opts *opts,
 	if (e == NULL)
 		return NULL;
 	memcpy(e->key, keys->aead, sizeof(e->key));
-	((struct store_pg_priv *)e->priv)->exclusive = opts != NULL &&
-	    opts->exclusive;
-	if ((opts != NULL && opts->exclusive &&
-	    store_pg_exclusive(e->conn, cause) == -1) ||
-	    store_pg_migrate(e->conn, keys, &e->version, cause) == -1 ||
+	if (store_pg_migrate(e->conn, keys, &e->version, cause) == -1 ||
 	    store_pg_prepare(e, cause) == -1) {
 		store_pg_close(e);
 		return NULL;
@@ -283,8 +252,9 @@ store_pg_open_reader(const char *uri, const struct store_engine *w,
 
 /*
  * If the server closed the connection (a restart, a fail-over), connect
- * again, take the daemon's lock again (refused if another daemon has it
- * now) and prepare the statements anew. 0, or -1 (logged once).
+ * again and prepare the statements anew (the lease, which went with the
+ * old connection, is taken again by the next SJ_LEASE, or found held by
+ * another daemon). 0, or -1 (logged once).
  */
 static int
 store_pg_ready(struct store_engine *e)
@@ -304,8 +274,7 @@ store_pg_ready(struct store_engine *e)
 	if (rc == 1)
 		p->unready = 1;
 	if (p->unready) {
-		if ((p->exclusive && store_pg_exclusive(e->conn, &cause) ==
-		    -1) || store_pg_prepare(e, &cause) == -1) {
+		if (store_pg_prepare(e, &cause) == -1) {
 			if (!p->lost)
 				log_warnx("store: %s", cause != NULL ? cause :
 				    "out of memory");
@@ -353,6 +322,7 @@ store_pg_version(const struct store_engine *e)
 const struct store_backend store_backend_pg = {
 	.name = "postgresql",
 	.schemes = store_pg_schemes,
+	.shared = 1,
 	.open = store_pg_open,
 	.open_reader = store_pg_open_reader,
 	.close = store_pg_close,

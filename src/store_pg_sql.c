@@ -11,6 +11,10 @@
  */
 #include "store_pg_sql.h"
 
+/* The lease's advisory lock: ("hotl" in ASCII, 1). */
+#define PG_LEASE_KEY1	"1752134764"
+#define PG_LEASE_KEY2	"1"
+
 /*
  * The schema. A PostgreSQL database is always made new at the current
  * version (data from a SQLite file arrives through a migration tool), so
@@ -154,10 +158,28 @@ static const char store_pg_schema0[] =
 	"CREATE SEQUENCE stats_answer_id_seq AS bigint"
 	" OWNED BY stats_answer.id;";
 
+/*
+ * SQLite's step 8: the state of each live USSD session between hops,
+ * which every daemon on the database reads and writes. Unlogged: the
+ * server does not write it to its WAL (a crash of the server empties it,
+ * which ends the sessions of the moment, never a request: those are in
+ * callback), and a standby does not have it.
+ */
+static const char store_pg_schema1[] =
+	"CREATE UNLOGGED TABLE session_state ("
+	" key bytea PRIMARY KEY,"
+	" version bigint NOT NULL,"
+	" state bytea NOT NULL,"
+	" phone_key bytea,"
+	" expires_at bigint NOT NULL);"
+	"CREATE INDEX session_state_expires ON session_state (expires_at);"
+	"CREATE INDEX session_state_phone ON session_state (phone_key);";
+
 /* Element i after 0 is SQLite's step 7 + i. */
 const char *const store_pg_schema[] = {
 	/* SQLite's schema 7, whole. */
 	store_pg_schema0,
+	store_pg_schema1,
 };
 const int store_pg_nschema =
     (int)(sizeof(store_pg_schema) / sizeof(store_pg_schema[0]));
@@ -538,4 +560,32 @@ const char *const store_pg_sql[ST__COUNT] = {
 	[ST_STATS_ANSWER_SET] = "UPDATE stats_answer SET counts = $1::bytea"
 	    " WHERE id = $2::bigint",
 	[ST_STATS_ANSWER_NEXT_ID] = PG_NEXT_ID("stats_answer"),
+	/*
+	 * The lease: an advisory lock of this connection, which the server
+	 * drops with the connection. Taken once (a lock taken again would
+	 * only stack); found again in pg_locks, so that a connection made
+	 * anew after a loss takes it afresh or finds another has it.
+	 */
+	[ST_LEASE] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks"
+	    " WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+	    " AND classid = " PG_LEASE_KEY1 " AND objid = " PG_LEASE_KEY2
+	    " AND objsubid = 2 AND granted) THEN 1"
+	    " ELSE pg_try_advisory_lock(" PG_LEASE_KEY1 ", " PG_LEASE_KEY2
+	    ")::int END",
+	[ST_SESSION_GET] = "SELECT version, state FROM session_state"
+	    " WHERE key = $1::bytea",
+	[ST_SESSION_INSERT] = "INSERT INTO session_state (key, version, state,"
+	    " phone_key, expires_at) VALUES ($1::bytea, $2::bigint, $3::bytea,"
+	    " $4::bytea, $5::bigint) ON CONFLICT (key) DO NOTHING",
+	[ST_SESSION_UPDATE] = "UPDATE session_state SET version = $2::bigint,"
+	    " state = $3::bytea, phone_key = $4::bytea, expires_at = $5::bigint"
+	    " WHERE key = $1::bytea AND version = $6::bigint",
+	[ST_SESSION_TAKE] = "DELETE FROM session_state WHERE key = $1::bytea"
+	    " RETURNING version, state",
+	[ST_SESSION_DROP] = "DELETE FROM session_state WHERE key = $1::bytea"
+	    " AND version = $2::bigint",
+	[ST_SESSION_EXPIRE] = "DELETE FROM session_state"
+	    " WHERE expires_at < $1::bigint",
+	[ST_FORGET_SESSION] = "DELETE FROM session_state"
+	    " WHERE phone_key = $1::bytea",
 };

@@ -59,6 +59,12 @@ static enum store_rc (*const store_sql_bodies[])(struct store_engine *,
 	[SJ_FORGET] = store_jobs_forget,
 	[SJ_GAUGES] = store_jobs_gauges,
 	[SJ_STATS_ADD] = store_jobs_stats_add,
+	[SJ_LEASE] = store_jobs_lease,
+	[SJ_SESSION_GET] = store_jobs_session_get,
+	[SJ_SESSION_TAKE] = store_jobs_session_get,
+	[SJ_SESSION_PUT] = store_jobs_session_put,
+	[SJ_SESSION_DROP] = store_jobs_session_drop,
+	[SJ_SESSION_EXPIRE] = store_jobs_session_expire,
 };
 
 /* Run one job's body, or STORE_ERR for a kind without one. */

@@ -31,8 +31,8 @@
  * is the number of steps applied. Append; never edit a released step.
  * Step 4, encrypting the personal columns, is C: store_sqlite_crypt_migrate;
  * so is step 5, the numbers beside unsafe marks and opt-outs:
- * store_sqlite_crypt_keep_numbers. Steps 6 and 7 (STORE_SCHEMA) are SQL
- * again: store_step6, store_step7.
+ * store_sqlite_crypt_keep_numbers. Steps 6 to 8 (STORE_SCHEMA) are SQL
+ * again: store_step6, store_step7, store_step8.
  */
 static const char *const store_migrations[] = {
 	/* 1: dedup secret, callback requests, their history, alert outbox */
@@ -193,6 +193,24 @@ static const char store_step6[] = STORE_STEP6_TABLES
 static const char store_step7[] =
 	"CREATE INDEX IF NOT EXISTS callback_order ON callback"
 	" (urgent DESC, call_from, id, state);";
+
+/*
+ * 8: the state of a live USSD session between hops, for daemons that
+ * share a database (store_session_put). A SQLite file has one daemon,
+ * which keeps its sessions in memory: the table stays empty; it is here
+ * so that both engines have one schema.
+ */
+static const char store_step8[] =
+	"CREATE TABLE IF NOT EXISTS session_state ("
+	" key BLOB PRIMARY KEY,"
+	" version INTEGER NOT NULL,"
+	" state BLOB NOT NULL,"
+	" phone_key BLOB,"
+	" expires_at INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS session_state_expires ON session_state"
+	" (expires_at);"
+	"CREATE INDEX IF NOT EXISTS session_state_phone ON session_state"
+	" (phone_key);";
 
 /* The next id of table t: above its rows and its floor. */
 #define STORE_NEXT_ID(t)						\
@@ -467,6 +485,22 @@ static const char *const store_sql[ST__COUNT] = {
 	[ST_STATS_ANSWER_SET] = "UPDATE stats_answer SET counts = ?"
 	    " WHERE id = ?",
 	[ST_STATS_ANSWER_NEXT_ID] = STORE_NEXT_ID("stats_answer"),
+	/* One daemon a file: it always holds the lease. */
+	[ST_LEASE] = "SELECT 1",
+	[ST_SESSION_GET] = "SELECT version, state FROM session_state"
+	    " WHERE key = ?",
+	[ST_SESSION_INSERT] = "INSERT INTO session_state (key, version, state,"
+	    " phone_key, expires_at) VALUES (?, ?, ?, ?, ?)"
+	    " ON CONFLICT (key) DO NOTHING",
+	[ST_SESSION_UPDATE] = "UPDATE session_state SET version = ?2,"
+	    " state = ?3, phone_key = ?4, expires_at = ?5"
+	    " WHERE key = ?1 AND version = ?6",
+	[ST_SESSION_TAKE] = "DELETE FROM session_state WHERE key = ?"
+	    " RETURNING version, state",
+	[ST_SESSION_DROP] = "DELETE FROM session_state WHERE key = ?"
+	    " AND version = ?",
+	[ST_SESSION_EXPIRE] = "DELETE FROM session_state WHERE expires_at < ?",
+	[ST_FORGET_SESSION] = "DELETE FROM session_state WHERE phone_key = ?",
 };
 
 /* Store the single integer result of a PRAGMA. */
@@ -612,6 +646,12 @@ store_sqlite_migrate(struct store_engine *e, const char *path,
 	}
 	if (v == 6) {
 		if (store_sqlite_apply(e, store_step7, 7, from > 0, path,
+		    cause) == -1)
+			return -1;
+		v = 7;
+	}
+	if (v == 7) {
+		if (store_sqlite_apply(e, store_step8, 8, from > 0, path,
 		    cause) == -1)
 			return -1;
 		v = STORE_SCHEMA;

@@ -31,6 +31,7 @@
 #include "conf.h"
 #include "console.h"
 #include "fetch.h"
+#include "lease.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -62,6 +63,7 @@ struct telegram {
 	struct store		*store;
 	const struct hclock	*clock;
 	struct conf *const	*confp;
+	const struct lease	*lease;		/* NULL: always ours */
 	struct console		*console;
 	struct metrics		*metrics;	/* or NULL */
 	const char		*base_url;
@@ -619,6 +621,12 @@ tg_poll(struct telegram *t)
 
 	if (t->busy)
 		return;
+	if (!lease_held(t->lease)) {
+		/* Another daemon polls: its offset is read afresh here. */
+		t->loaded = 0;
+		tg_later(t, 1);
+		return;
+	}
 	if (notify_telegram_updates(bot) != NOTIFY_TELEGRAM_POLL ||
 	    !notify_conf_ready(conf_notify(*t->confp), &notify_telegram)) {
 		tg_later(t, TG_IDLE_CHECK);
@@ -656,6 +664,13 @@ tg_poll(struct telegram *t)
 		t->busy = 1;
 	notify_wipe_free(url);
 	free(body);
+}
+
+/* Poll only under the lease. */
+void
+telegram_set_lease(struct telegram *t, const struct lease *l)
+{
+	t->lease = l;
 }
 
 /* Count the claims pressed in Telegram into m. */

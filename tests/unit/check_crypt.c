@@ -21,6 +21,7 @@
 
 #include "store.h"
 #include "store_crypt.h"
+#include "store_sqlite.h"
 #include "storeutil.h"
 
 #define PHONE	SU_PHONE
@@ -261,7 +262,7 @@ START_TEST(test_migrate_v3)
 	ck_assert(su_on_disk("she lives near the market"));
 
 	su.st = su_open(NULL);
-	ck_assert_int_eq(store_schema_version(su.st), 7);
+	ck_assert_int_eq(store_schema_version(su.st), STORE_SCHEMA);
 	ck_assert_int_eq(stat(su.key, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	snprintf(p, sizeof(p), "%s-wal", su.path);

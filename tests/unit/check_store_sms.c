@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_sqlite.h"
 #include "storeutil.h"
 
 #define MAXROWS		16
@@ -740,7 +741,7 @@ START_TEST(test_reopen)
 	int		 out = -1;
 
 	su.st = su_open(NULL);
-	ck_assert_int_eq(store_schema_version(su.st), 7);
+	ck_assert_int_eq(store_schema_version(su.st), STORE_SCHEMA);
 	ck_assert_int_eq(queue("at", PHONE_A, two, 2, 1000), STORE_OK);
 	queue1("at", PHONE_B, "to b", 1000);
 	list(PHONE_A, &l);
@@ -753,7 +754,7 @@ START_TEST(test_reopen)
 	store_free(su.st);
 
 	su.st = su_open(NULL);
-	ck_assert_int_eq(store_schema_version(su.st), 7);
+	ck_assert_int_eq(store_schema_version(su.st), STORE_SCHEMA);
 	list(PHONE_A, &l2);
 	ck_assert_uint_eq(l2.n, 2);
 	ck_assert_int_eq(l2.r[0].id, l.r[0].id);
@@ -862,8 +863,8 @@ START_TEST(test_migrate_v2)
 	ck_assert_uint_eq(strlen(key), 64);
 
 	su.st = su_open(NULL);
-	ck_assert_int_eq(store_schema_version(su.st), 7);
-	ck_assert_int_eq(su_query_int("PRAGMA user_version"), 7);
+	ck_assert_int_eq(store_schema_version(su.st), STORE_SCHEMA);
+	ck_assert_int_eq(su_query_int("PRAGMA user_version"), STORE_SCHEMA);
 	ck_assert_int_eq(su_query_int("SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('sms_out', 'sms_seen',"
 	    " 'sms_optout')"), 3);
@@ -892,7 +893,7 @@ START_TEST(test_migrate_v2)
 	store_free(su.st);
 
 	su.st = su_open(NULL);
-	ck_assert_int_eq(store_schema_version(su.st), 7);
+	ck_assert_int_eq(store_schema_version(su.st), STORE_SCHEMA);
 	list(PHONE_A, &l);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_int_eq(su_query_int("SELECT count(*) FROM callback"), 1);
