@@ -51,6 +51,17 @@ typedef void (*intake_done_cb)(enum engine_saved saved,
 /* A request not filed yet. NULL out of memory. */
 struct intake	*intake_new(void);
 
+/*
+ * The intake of a request filed earlier in the same conversation by
+ * another daemon (its row id, case reference and whether its intake is
+ * over), for a session taken over. NULL out of memory or on a bad id.
+ */
+struct intake	*intake_restore(int64_t id, const char *ref, int ended);
+
+/* The row id (0 before it is filed), the case reference ("" before). */
+int64_t		 intake_id(const struct intake *in);
+const char	*intake_ref(const struct intake *in);
+
 /* Free (NULL is fine). Jobs already queued finish on their own. */
 void		 intake_free(struct intake *in);
 
@@ -77,6 +88,9 @@ void		 intake_end(struct intake *in, const struct intake_ctx *c,
 
 /* Return 1 once a row exists for the request. */
 int		 intake_filed(const struct intake *in);
+
+/* Return 1 once the intake is over (completed or ended). */
+int		 intake_ended(const struct intake *in);
 
 /* Return 1 while the request still takes answers (filed, not ended). */
 int		 intake_open(const struct intake *in);

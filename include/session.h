@@ -79,7 +79,10 @@ enum session_result	 session_handle(struct session_table *t,
  * The gateway says session id of channel ended (how: hung_up, completed,
  * failed): wipe it, and record how it ended on a request it filed. A
  * session still storing is wiped once its outcome is handed out. Unknown
- * or repeated notices do nothing. Returns 1 if a session was found.
+ * or repeated notices do nothing. Returns 1 if a session was found. On a
+ * shared store a USSD session may be held by another daemon: its state is
+ * taken out of the store, and the end recorded, once the store answers
+ * (1 is returned at once).
  */
 int			 session_gateway_end(struct session_table *t,
 			    const char *channel, const char *id,

@@ -51,6 +51,44 @@ intake_new(void)
 	return calloc(1, sizeof(struct intake));
 }
 
+/* An intake filed by another daemon. */
+struct intake *
+intake_restore(int64_t id, const char *ref, int ended)
+{
+	struct intake	*in;
+
+	if (id <= 0 || ref == NULL || strlen(ref) >= sizeof(in->ref))
+		return NULL;
+	in = intake_new();
+	if (in == NULL)
+		return NULL;
+	in->id = id;
+	memcpy(in->ref, ref, strlen(ref) + 1);
+	in->ended = ended != 0;
+	return in;
+}
+
+/* The row id. */
+int64_t
+intake_id(const struct intake *in)
+{
+	return in != NULL ? in->id : 0;
+}
+
+/* The case reference. */
+const char *
+intake_ref(const struct intake *in)
+{
+	return in != NULL ? in->ref : "";
+}
+
+/* Whether the intake is over. */
+int
+intake_ended(const struct intake *in)
+{
+	return in != NULL && in->ended;
+}
+
 /* Free the intake; queued jobs hold no pointer to it once done. */
 void
 intake_free(struct intake *in)

@@ -14,11 +14,13 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "engine.h"
 #include "hash.h"
 #include "session.h"
 
 struct channel;
 struct channel_event;
+struct menu_when_info;
 
 /* The life of a session. */
 enum session_state {
@@ -66,7 +68,19 @@ struct session {
 	time_t			 deadline;	/* absolute limit (monotonic) */
 	struct event		*timer;
 	struct session_waiter	*waiters;
+
+	/* Shared sessions (a shared store) alone. */
+	int64_t			 version;	/* of its state in the store
+						   (0: not written yet) */
+	int			 dropping;	/* its time is up: the state
+						   is being deleted */
+	char			*log;		/* the inputs and store
+						   outcomes, for a replay */
+	size_t			 loglen;
+	size_t			 logcap;
 };
+
+struct session_hop;
 
 struct session_table {
 	struct event_base	*base;
@@ -87,7 +101,46 @@ struct session_table {
 	struct ratelimit	*numbers;	/* shared with SMS, or NULL */
 	struct metrics		*metrics;	/* or NULL */
 	struct stats_live	*stats;		/* the donor report's counts */
+	int			 shared;	/* sessions live in the store */
+	TAILQ_HEAD(, session_hop) hops;		/* shared hops on their way */
+	size_t			 nhops;
 };
+
+/*
+ * session_share.c: a session's state as text for the store, and back.
+ * The log of inputs and store outcomes a replay needs grows with each
+ * (session_log_input, session_log_stored; 0, or -1 out of memory) and is
+ * wiped with the session's answers.
+ */
+int	session_log_input(struct session *s, const char *in);
+int	session_log_stored(struct session *s, enum engine_saved saved,
+	    const struct menu_when_info *w);
+void	session_log_wipe(struct session *s);
+
+/*
+ * The state of s as text (a new string: wipe it), with its deadline in
+ * real time: now_mono and now_real are the same moment on the monotonic
+ * and the real clock. NULL out of memory.
+ */
+char	*session_share_encode(const struct session *s, time_t now_mono,
+	    time_t now_real);
+
+/*
+ * Fill s, a session just made with its engine at the start and no
+ * intake, from a state: its inputs are played again. *ended is set if it
+ * had ended (the caller moves it there). 0, or -1 when it cannot be
+ * taken (another format, or a menu that changed: the replay fails).
+ */
+int	session_share_decode(struct session *s, const char *state,
+	    time_t now_mono, time_t now_real, int *ended);
+
+/*
+ * The request a state filed, without playing it: its row id, reference
+ * (into ref, len bytes) and whether its intake is over. 1 if it filed
+ * one, 0 if not, -1 on a state this daemon cannot read.
+ */
+int	session_share_request(const char *state, int64_t *id, char *ref,
+	    size_t len, int *ended);
 
 /* The keyed hash of a number as the store keeps it; -1 if not one. */
 int	session_phone_hash(const struct session_table *t, const char *phone,
