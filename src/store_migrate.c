@@ -233,10 +233,10 @@ static int
 mig_rows_add(struct mig_rows *r, sqlite3_stmt *s)
 {
 	const struct store_migrate_tab	*t = r->t;
-	struct mig_val		*v;
-	uint8_t			 be[8];
-	uint64_t		 u;
-	int			 c, k, null, rc = 0;
+	struct mig_val				*v;
+	uint8_t					 be[8];
+	uint64_t				 u;
+	int					 c, k, null, rc = 0;
 
 	if (r->n == r->cap) {
 		v = reallocarray(r->v, r->cap * 2 + 16,
@@ -517,6 +517,31 @@ mig_row_same(const struct store_migrate_tab *t, const struct mig_rows *r,
 }
 
 /*
+ * Step s to the file's next row and hold it in r: 1, 0 at the end, or
+ * -1 with *cause.
+ */
+static int
+mig_step(struct mig *m, const struct store_migrate_tab *t, sqlite3_stmt *s,
+    struct mig_rows *r, char **cause)
+{
+	int	 rc;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW) {
+		store_job_cause(cause, "%s: table %s: %s", m->from, t->name,
+		    sqlite3_errmsg(m->db));
+		return -1;
+	}
+	if (mig_rows_add(r, s) == -1) {
+		store_job_cause(cause, "out of memory");
+		return -1;
+	}
+	return 1;
+}
+
+/*
  * Walk the database's rows of table ti beside the file's, in key order:
  * each must be one of the file's, with the same values (an earlier run's
  * copy), or nothing is written. Keep the file's first row the database
@@ -526,10 +551,10 @@ static int
 mig_check(struct mig *m, int ti, char **cause)
 {
 	const struct store_migrate_tab	*t = &store_migrate_tabs[ti];
-	struct mig_rows		 cur;
-	sqlite3_stmt		*s;
-	PGresult		*res, *next;
-	int			 j = 0, has, d, rc = -1;
+	struct mig_rows				 cur;
+	sqlite3_stmt				*s;
+	PGresult				*res, *next;
+	int					 j = 0, has, d, rc = -1;
 
 	memset(&cur, 0, sizeof(cur));
 	cur.t = t;
@@ -540,9 +565,9 @@ mig_check(struct mig *m, int ti, char **cause)
 	res = mig_target_page(m, t, NULL, 0, cause);
 	if (res == NULL)
 		goto out;
-	has = sqlite3_step(s) == SQLITE_ROW;
-	if (has && mig_rows_add(&cur, s) == -1)
-		goto oom;
+	has = mig_step(m, t, s, &cur, cause);
+	if (has == -1)
+		goto out;
 	while (j < PQntuples(res)) {
 		d = has ? mig_key_cmp(t, &cur, 0, res, j) : 1;
 		if (d > 0 || (d == 0 && !mig_row_same(t, &cur, 0, res, j))) {
@@ -570,9 +595,9 @@ mig_check(struct mig *m, int ti, char **cause)
 			}
 		}
 		mig_rows_reset(&cur);
-		has = sqlite3_step(s) == SQLITE_ROW;
-		if (has && mig_rows_add(&cur, s) == -1)
-			goto oom;
+		has = mig_step(m, t, s, &cur, cause);
+		if (has == -1)
+			goto out;
 	}
 	if (has && !m->has_resume[ti]) {
 		if (mig_rows_add(&m->resume[ti], s) == -1)
@@ -600,14 +625,15 @@ mig_insert(struct mig *m, const struct mig_rows *r, int64_t *copied,
     char **cause)
 {
 	const struct store_migrate_tab	*t = r->t;
-	struct mig_sql		 q;
-	struct mig_cell		 x;
-	const char		**vals = NULL;
-	int			*lens = NULL, *fmts = NULL;
-	PGresult		*res = NULL;
-	size_t			 i, n = r->n * (size_t)t->ncols, k;
-	int			 c, rc = -1;
+	struct mig_sql				 q;
+	struct mig_cell				 x;
+	const char				**vals = NULL;
+	int					*lens = NULL, *fmts = NULL;
+	PGresult				*res = NULL;
+	size_t					 i, n, k;
+	int					 c, rc = -1;
 
+	n = r->n * (size_t)t->ncols;
 	memset(&q, 0, sizeof(q));
 	vals = calloc(n, sizeof(*vals));
 	lens = calloc(n, sizeof(*lens));
@@ -670,9 +696,9 @@ static int
 mig_copy(struct mig *m, int ti, char **cause)
 {
 	const struct store_migrate_tab	*t = &store_migrate_tabs[ti];
-	struct mig_rows		 r;
-	sqlite3_stmt		*s;
-	int			 step = SQLITE_ROW, rc = -1;
+	struct mig_rows				 r;
+	sqlite3_stmt				*s;
+	int					 step = SQLITE_ROW, rc = -1;
 
 	if (!m->has_resume[ti])
 		return 0;
@@ -757,7 +783,7 @@ mig_count(struct mig *m, int ti, struct store_migrate_table *out,
     char **cause)
 {
 	const struct store_migrate_tab	*t = &store_migrate_tabs[ti];
-	char			 sql[128];
+	char					 sql[128];
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\" WHERE %s",
 	    t->name, t->filter != NULL ? t->filter : "1");
