@@ -334,7 +334,8 @@ make_file(char **ref, char **number, char **hist, char **list)
 /*
  * 1. A whole copy: every table the same, byte for byte; a run again
  * copies nothing; a daemon on the copy shows the same requests, numbers
- * and history, and files the next one on the next ids.
+ * and history, keeps migrate-store off its database, and files the next
+ * request on the next ids.
  */
 START_TEST(test_copy)
 {
@@ -408,6 +409,13 @@ START_TEST(test_copy)
 	ck_assert_str_eq(json_string_value(json_object_get(v, "detail")),
 	    "Her sister: call " PHONE2 " after 18:00.");
 	json_decref(v);
+
+	/* The daemon on the database keeps migrate-store off it. */
+	migrate_expect("hotlined.conf", "hotlined.db", 1, &out, &err);
+	ck_assert_msg(strstr(err, "in use by another hotlined daemon") !=
+	    NULL, "%s", err);
+	free(out);
+	free(err);
 
 	/* A new request takes the next ids: no collision with the copy's. */
 	request_afternoon("mig-3", PHONE3);
