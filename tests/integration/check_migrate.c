@@ -503,7 +503,52 @@ START_TEST(test_resume)
 END_TEST
 
 /*
- * 3. Refusals, each before anything is written and each saying why: the
+ * 3. A table longer than a page of the check (500 rows): 1,200 events
+ * more, copied 300 a batch and killed after 600 of them; the next run
+ * walks both pages of what is there, then copies the rest.
+ */
+START_TEST(test_resume_pages)
+{
+	struct snapshot	 file, copy;
+	char		*ref, *number, *hist, *list, *out, *err;
+	long long	 n = -1;
+	int		 st;
+
+	make_file(&ref, &number, &hist, &list);
+	db_write("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+	    " FROM n WHERE i < 1200) INSERT INTO history (id, callback_id, at,"
+	    " event, actor, detail) SELECT 1000 + i, (SELECT min(id) FROM"
+	    " callback), i, 'note', 'c1', NULL FROM n");
+	snapshot(&file);
+	ck_assert_int_ge(file.n[2], 1200);
+	pg_empty();
+	conf_pg("hotlined.conf", NULL);
+	ck_assert_int_eq(setenv("HOTLINECTL_MIGRATE_BATCH", "300", 1), 0);
+	ck_assert_int_eq(setenv("HOTLINECTL_MIGRATE_KILL_AFTER", "3", 1), 0);
+	st = migrate("hotlined.conf", "hotlined.db", &out, &err);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+	    "status %#x: %s%s", (unsigned)st, out, err);
+	free(out);
+	free(err);
+	pg_exec("SELECT count(*) FROM history", &n);
+	ck_assert_int_eq(n, 600);
+	ck_assert_int_eq(unsetenv("HOTLINECTL_MIGRATE_KILL_AFTER"), 0);
+	migrate_expect("hotlined.conf", "hotlined.db", 0, &out, &err);
+	summary(out, "history", file.n[2], file.n[2] - 600, 600);
+	free(out);
+	free(err);
+	on_pg();
+	snapshot(&copy);
+	same(&file, &copy);
+	free(ref);
+	free(number);
+	free(hist);
+	free(list);
+}
+END_TEST
+
+/*
+ * 4. Refusals, each before anything is written and each saying why: the
  * file in use by a running daemon, a target that is a SQLite file, no
  * --from, a --from that is missing, a directory, or not a hotlined
  * database, the wrong key, and a database that holds other rows.
@@ -606,6 +651,7 @@ migrate_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_copy);
 	tcase_add_test(tc, test_resume);
+	tcase_add_test(tc, test_resume_pages);
 	tcase_add_test(tc, test_refusals);
 	suite_add_tcase(s, tc);
 	return s;
