@@ -548,7 +548,79 @@ START_TEST(test_resume_pages)
 END_TEST
 
 /*
- * 4. Refusals, each before anything is written and each saying why: the
+ * 4. kill -9 from outside, wherever the copy is (inside a transaction,
+ * most likely): 5,000 more events, 10 a batch, killed once some are on
+ * the server; the next run ends with what one run would have made.
+ */
+START_TEST(test_kill9)
+{
+	struct snapshot	 file, copy;
+	char		*ref, *number, *hist, *list, *out, *err, *c, *f;
+	char		*argv[7];
+	long long	 n = 0, deadline;
+	pid_t		 pid;
+	int		 st;
+
+	make_file(&ref, &number, &hist, &list);
+	db_write("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+	    " FROM n WHERE i < 5000) INSERT INTO history (id, callback_id, at,"
+	    " event, actor, detail) SELECT 1000 + i, (SELECT min(id) FROM"
+	    " callback), i, 'note', 'c1', NULL FROM n");
+	snapshot(&file);
+	pg_empty();
+	conf_pg("hotlined.conf", NULL);
+	ck_assert_int_eq(setenv("HOTLINECTL_MIGRATE_BATCH", "10", 1), 0);
+
+	c = harness_path(h, "hotlined.conf");
+	f = harness_path(h, "hotlined.db");
+	argv[0] = getenv("HOTLINECTL_BIN");
+	argv[1] = (char *)"migrate-store";
+	argv[2] = (char *)"-c";
+	argv[3] = c;
+	argv[4] = (char *)"--from";
+	argv[5] = f;
+	argv[6] = NULL;
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		if (freopen("/dev/null", "w", stdout) == NULL ||
+		    freopen("/dev/null", "w", stderr) == NULL)
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	/* The schema is made first: wait for it, then for some rows. */
+	deadline = harness_now_ms() + harness_slow_ms(20000);
+	while (n < 100 && harness_now_ms() < deadline) {
+		harness_sleep_ms(5);
+		/* Its 11 tables and hotlined_schema. */
+		if (pg_tables() == 12)
+			pg_exec("SELECT count(*) FROM history", &n);
+	}
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSIGNALED(st), "it ended first (%#x)", (unsigned)st);
+	pg_exec("SELECT count(*) FROM history", &n);
+	ck_assert_msg(n >= 100 && n < file.n[2], "%lld rows of history", n);
+	free(c);
+	free(f);
+
+	migrate_expect("hotlined.conf", "hotlined.db", 0, &out, &err);
+	summary(out, "history", file.n[2], file.n[2] - n, n);
+	free(out);
+	free(err);
+	on_pg();
+	snapshot(&copy);
+	same(&file, &copy);
+	free(ref);
+	free(number);
+	free(hist);
+	free(list);
+}
+END_TEST
+
+/*
+ * 5. Refusals, each before anything is written and each saying why: the
  * file in use by a running daemon, a target that is a SQLite file, no
  * --from, a --from that is missing, a directory, or not a hotlined
  * database, the wrong key, and a database that holds other rows.
@@ -652,6 +724,7 @@ migrate_suite(void)
 	tcase_add_test(tc, test_copy);
 	tcase_add_test(tc, test_resume);
 	tcase_add_test(tc, test_resume_pages);
+	tcase_add_test(tc, test_kill9);
 	tcase_add_test(tc, test_refusals);
 	suite_add_tcase(s, tc);
 	return s;
