@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "dblock.h"
+#include "priv.h"
 #include "store.h"
 #include "store_migrate.h"
 
@@ -37,11 +38,14 @@ struct ctl_migrate {
 static void
 ctl_migrate_usage(FILE *fp)
 {
-	fprintf(fp, "usage: hotlinectl migrate-store [-c conf] --from FILE\n"
+	fprintf(fp, "usage: hotlinectl migrate-store [-c conf] [-u user] "
+	    "--from FILE\n"
 	    "  Copy the hotlined SQLite database FILE into the PostgreSQL\n"
 	    "  database of the configuration (default %s), under its\n"
 	    "  key_file, which must be FILE's key. Stop the daemon first.\n"
-	    "  Run again after an interruption: it carries on.\n",
+	    "  Run again after an interruption: it carries on.\n"
+	    "  -u user: the daemon's user, to become first (needed as "
+	    "root).\n",
 	    ctl_default_conf());
 }
 
@@ -99,6 +103,7 @@ ctl_migrate_run(int argc, char *argv[])
 	static const struct option	 opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "from", required_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -109,18 +114,21 @@ ctl_migrate_run(int argc, char *argv[])
 	struct dblock			*lock = NULL;
 	struct conf			*c = NULL;
 	const char			*file = ctl_default_conf();
-	const char			*from = NULL;
-	char				*cause = NULL;
+	const char			*from = NULL, *user = NULL;
+	char				*cause = NULL, why[256];
 	int				 ch, rc = CTL_FAIL;
 
 	ctl_getopt_reset();
-	while ((ch = getopt_long(argc, argv, "c:f:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:f:u:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
 			break;
 		case 'f':
 			from = optarg;
+			break;
+		case 'u':
+			user = optarg;
 			break;
 		case 'h':
 			ctl_migrate_usage(stdout);
@@ -136,6 +144,11 @@ ctl_migrate_run(int argc, char *argv[])
 			    "database to copy, is needed");
 		ctl_migrate_usage(stderr);
 		return CTL_USAGE;
+	}
+	/* As the daemon: the lock file it makes beside FILE stays its. */
+	if (priv_drop(user, why, sizeof(why)) == -1) {
+		ctl_warnx("%s", why);
+		return CTL_FAIL;
 	}
 	c = admin_load(file, NULL);
 	if (c == NULL) {

@@ -160,15 +160,15 @@ conf_pg(const char *name, const char *key)
 }
 
 /*
- * Run hotlinectl migrate-store -c <h's dir>/conf --from <h's dir>/from
- * (from NULL: no --from) to its end; its wait status, and what it printed
- * in *out and *err (new strings).
+ * Run hotlinectl migrate-store -c <h's dir>/conf [-u root] --from
+ * <h's dir>/from (from NULL: no --from) to its end; its wait status, and
+ * what it printed in *out and *err (new strings).
  */
 static int
 migrate(const char *conf, const char *from, char **out, char **err)
 {
-	char	*argv[7], *c, *f = NULL;
-	int	 st;
+	char	*argv[9], *c, *f = NULL;
+	int	 st, i = 4;
 
 	argv[0] = getenv("HOTLINECTL_BIN");
 	ck_assert_msg(argv[0] != NULL && access(argv[0], X_OK) == 0,
@@ -177,13 +177,17 @@ migrate(const char *conf, const char *from, char **out, char **err)
 	argv[1] = (char *)"migrate-store";
 	argv[2] = (char *)"-c";
 	argv[3] = c;
+	/* As the daemon is started: root names its user. */
+	if (geteuid() == 0) {
+		argv[i++] = (char *)"-u";
+		argv[i++] = (char *)"root";
+	}
 	if (from != NULL) {
 		f = from[0] == '/' ? strdup(from) : harness_path(h, from);
-		argv[4] = (char *)"--from";
-		argv[5] = f;
-		argv[6] = NULL;
-	} else
-		argv[4] = NULL;
+		argv[i++] = (char *)"--from";
+		argv[i++] = f;
+	}
+	argv[i] = NULL;
 	ck_assert_int_eq(harness_run(argv, 60000, &st, out, err), 0);
 	ck_assert_msg(strstr(*err, "Sanitizer") == NULL &&
 	    strstr(*err, "runtime error:") == NULL, "hotlinectl: %s", *err);
@@ -556,10 +560,10 @@ START_TEST(test_kill9)
 {
 	struct snapshot	 file, copy;
 	char		*ref, *number, *hist, *list, *out, *err, *c, *f;
-	char		*argv[7];
+	char		*argv[9];
 	long long	 n = 0, deadline;
 	pid_t		 pid;
-	int		 st;
+	int		 st, i = 4;
 
 	make_file(&ref, &number, &hist, &list);
 	db_write("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
@@ -577,9 +581,13 @@ START_TEST(test_kill9)
 	argv[1] = (char *)"migrate-store";
 	argv[2] = (char *)"-c";
 	argv[3] = c;
-	argv[4] = (char *)"--from";
-	argv[5] = f;
-	argv[6] = NULL;
+	if (geteuid() == 0) {
+		argv[i++] = (char *)"-u";
+		argv[i++] = (char *)"root";
+	}
+	argv[i++] = (char *)"--from";
+	argv[i++] = f;
+	argv[i] = NULL;
 	pid = fork();
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0) {
