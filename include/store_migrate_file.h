@@ -25,18 +25,21 @@ enum store_migrate_type {
 
 /* A column of a table. */
 struct store_migrate_col {
-	const char	*name;
+	const char		*name;
 	enum store_migrate_type	 type;
 };
 
 /* One table of the schema, as both engines have it. */
 struct store_migrate_tab {
-	const char		*name;
+	const char			*name;
 	const struct store_migrate_col	*cols;
-	int			 ncols;
-	int			 npk;	/* the key: the first npk columns */
-	const char		*filter; /* SQLite: rows to copy, or NULL */
-	int			 seq;	/* ids from a sequence of its own */
+	int				 ncols;
+	int				 npk;	 /* the key: the first npk
+						    columns (1 to 4) */
+	const char			*filter; /* SQLite: rows to copy, or
+						    NULL */
+	int				 seq;	 /* ids from a sequence of
+						    its own */
 };
 
 /* The tables, parents before the tables that refer to them. */

@@ -32,13 +32,12 @@
 #define MIG_BATCH_MAX	1000	/* 1000 rows of 32 columns: 32,000 of
 				   libpq's 65,535 parameters */
 #define MIG_PAGE	500	/* rows of the database read at once */
-#define MIG_NCOLS_MAX	32
+#define MIG_KEY_MAX	4	/* columns of a key, at most */
 
 /* PostgreSQL's type OIDs of the columns (pg_type.dat). */
 #define MIG_BYTEAOID	17
 #define MIG_INT8OID	20
 #define MIG_TEXTOID	25
-
 
 /* A value: NULL, or len bytes (an integer as 8 bytes, big-endian). */
 struct mig_cell {
@@ -430,8 +429,8 @@ mig_target_page(struct mig *m, const struct store_migrate_tab *t,
 				    MIG_BYTEAOID };
 	struct mig_sql		 q;
 	struct mig_cell		 x;
-	const char		*vals[MIG_NCOLS_MAX];
-	int			 lens[MIG_NCOLS_MAX], fmts[MIG_NCOLS_MAX];
+	const char		*vals[MIG_KEY_MAX];
+	int			 lens[MIG_KEY_MAX], fmts[MIG_KEY_MAX];
 	PGresult		*res = NULL;
 	int			 c;
 
