@@ -34,6 +34,7 @@ extern const struct ctl_command ctl_cmd_backup;
 extern const struct ctl_command ctl_cmd_callbacks;
 extern const struct ctl_command ctl_cmd_forget;
 extern const struct ctl_command ctl_cmd_menu;
+extern const struct ctl_command ctl_cmd_migrate;
 extern const struct ctl_command ctl_cmd_simulate;
 extern const struct ctl_command ctl_cmd_stats;
 

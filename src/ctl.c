@@ -25,6 +25,7 @@ static const struct ctl_command *const ctl_commands[] = {
 	&ctl_cmd_simulate,
 	&ctl_cmd_stats,
 	&ctl_cmd_backup,
+	&ctl_cmd_migrate,
 	&ctl_cmd_forget,
 };
 
@@ -40,7 +41,7 @@ ctl_usage(FILE *fp)
 	    "       hotlinectl COMMAND --help\n"
 	    "       hotlinectl --help | --version\n\ncommands:\n");
 	for (i = 0; i < CTL_NCOMMANDS; i++)
-		fprintf(fp, "  %-10s %s\n", ctl_commands[i]->name,
+		fprintf(fp, "  %-13s %s\n", ctl_commands[i]->name,
 		    ctl_commands[i]->summary);
 }
 
