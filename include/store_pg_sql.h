@@ -28,4 +28,11 @@ extern const char *const store_pg_sql[ST__COUNT];
 extern const char *const store_pg_schema[];
 extern const int store_pg_nschema;
 
+/*
+ * The lease of the daemons on a database (store_lease): an advisory lock
+ * of two int4 keys, "hotl" in ASCII and 1, held by a writer connection.
+ */
+#define STORE_PG_LEASE_KEY1	"1752134764"
+#define STORE_PG_LEASE_KEY2	"1"
+
 #endif

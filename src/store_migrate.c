@@ -27,6 +27,7 @@
 #include "store_migrate.h"
 #include "store_migrate_file.h"
 #include "store_pg.h"
+#include "store_pg_sql.h"
 
 #define MIG_BATCH	500	/* rows a transaction, by default */
 #define MIG_BATCH_MAX	1000	/* 1000 rows of 32 columns: 32,000 of
@@ -839,9 +840,9 @@ store_migrate(const char *from, const char *to,
     const struct store_opts *opts, const struct store_migrate_opts *mo,
     char **cause)
 {
-	struct store_opts	 so;
 	struct store_keys	 keys;
 	struct mig		 m;
+	int64_t			 held = -1;
 	int			 i, rc = -1;
 
 	*cause = NULL;
@@ -870,13 +871,23 @@ store_migrate(const char *from, const char *to,
 	if (m.db == NULL)
 		goto out;
 
-	/* As a daemon: no daemon on the database while it is copied. */
-	so = *opts;
-	so.exclusive = 1;
-	m.e = store_backend_pg.open(to, &so, &keys, cause);
+	m.e = store_backend_pg.open(to, opts, &keys, cause);
 	if (m.e == NULL)
 		goto out;
 	m.pg = store_pg_conn_pg(m.e->conn);
+	/*
+	 * No daemon on the database while it is copied: the lease, which
+	 * every daemon takes (or waits for), is held by the copy until it
+	 * ends, and one a daemon holds refuses it.
+	 */
+	if (store_pg_conn_int(m.e->conn, "SELECT pg_try_advisory_lock("
+	    STORE_PG_LEASE_KEY1 ", " STORE_PG_LEASE_KEY2 ")::int",
+	    &held) == -1 || held != 1) {
+		store_job_cause(cause, "%s", held == 0 ? "the database is in "
+		    "use by a hotlined daemon: stop every daemon on it first" :
+		    store_pg_conn_error(m.e->conn));
+		goto out;
+	}
 	rc = mig_run(&m, cause);
 out:
 	if (m.e != NULL)

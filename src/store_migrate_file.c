@@ -133,13 +133,19 @@ mig_has_table(sqlite3 *db, const struct store_migrate_tab *t)
 	return ok && c == t->ncols;
 }
 
-/* Whether name is a table this copy knows (or SQLite's own). */
+/*
+ * Whether name is a table this copy knows (or SQLite's own). The session
+ * states are live conversations of daemons sharing a database, not
+ * copied: a file's is always empty (its one daemon keeps them in
+ * memory).
+ */
 static int
 mig_known(const char *name)
 {
 	int	 i;
 
-	if (strncmp(name, "sqlite_", 7) == 0)
+	if (strncmp(name, "sqlite_", 7) == 0 ||
+	    strcmp(name, "session_state") == 0)
 		return 1;
 	for (i = 0; i < STORE_MIGRATE_NTABS; i++)
 		if (strcmp(name, store_migrate_tabs[i].name) == 0)

@@ -11,10 +11,6 @@
  */
 #include "store_pg_sql.h"
 
-/* The lease's advisory lock: ("hotl" in ASCII, 1). */
-#define PG_LEASE_KEY1	"1752134764"
-#define PG_LEASE_KEY2	"1"
-
 /*
  * The schema. A PostgreSQL database is always made new at the current
  * version (data from a SQLite file arrives through a migration tool), so
@@ -568,10 +564,11 @@ const char *const store_pg_sql[ST__COUNT] = {
 	 */
 	[ST_LEASE] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks"
 	    " WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
-	    " AND classid = " PG_LEASE_KEY1 " AND objid = " PG_LEASE_KEY2
+	    " AND classid = " STORE_PG_LEASE_KEY1
+	    " AND objid = " STORE_PG_LEASE_KEY2
 	    " AND objsubid = 2 AND granted) THEN 1"
-	    " ELSE pg_try_advisory_lock(" PG_LEASE_KEY1 ", " PG_LEASE_KEY2
-	    ")::int END",
+	    " ELSE pg_try_advisory_lock(" STORE_PG_LEASE_KEY1 ", "
+	    STORE_PG_LEASE_KEY2 ")::int END",
 	[ST_SESSION_GET] = "SELECT version, state FROM session_state"
 	    " WHERE key = $1::bytea",
 	[ST_SESSION_INSERT] = "INSERT INTO session_state (key, version, state,"
