@@ -746,37 +746,14 @@ migrate_suite(void)
 int
 main(void)
 {
-	char	 dir[64], cmd[256], uri[256], pw[128], data[128];
-	FILE	*p;
 	int	 rc;
 
-	if (getenv("HOTLINED_TEST_DATABASE") != NULL) {
-		pg_uri = strdup(getenv("HOTLINED_TEST_DATABASE"));
-		unsetenv("HOTLINED_TEST_DATABASE");
-		return flow_run("check_migrate", migrate_suite());
-	}
-	snprintf(dir, sizeof(dir), "/tmp/hlmig.%ld", (long)getpid());
-	snprintf(cmd, sizeof(cmd), "'%s'/scripts/pgtmp start %s",
-	    getenv("TOP_SRCDIR") != NULL ? getenv("TOP_SRCDIR") : ".", dir);
-	p = popen(cmd, "r");
-	if (p == NULL || fgets(uri, sizeof(uri), p) == NULL) {
-		fprintf(stderr, "check_migrate: %s failed\n", cmd);
-		if (p != NULL)
-			pclose(p);
+	if (flow_pg_begin("check_migrate") == -1)
 		return EXIT_FAILURE;
-	}
-	if (pclose(p) != 0)
-		return EXIT_FAILURE;
-	uri[strcspn(uri, "\n")] = '\0';
-	pg_uri = uri;
-	snprintf(pw, sizeof(pw), "%s/password", dir);
-	snprintf(data, sizeof(data), "%s/data", dir);
-	setenv("HOTLINED_TEST_DATABASE_PASSWORD", pw, 1);
-	setenv("HOTLINED_TEST_DATABASE_DIR", data, 1);
+	/* Its daemons run on SQLite: the server is the copy's alone. */
+	pg_uri = strdup(getenv("HOTLINED_TEST_DATABASE"));
+	unsetenv("HOTLINED_TEST_DATABASE");
 	rc = flow_run("check_migrate", migrate_suite());
-	snprintf(cmd, sizeof(cmd), "'%s'/scripts/pgtmp stop %s >/dev/null",
-	    getenv("TOP_SRCDIR") != NULL ? getenv("TOP_SRCDIR") : ".", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "check_migrate: %s failed\n", cmd);
+	flow_pg_end("check_migrate");
 	return rc;
 }

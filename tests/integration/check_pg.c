@@ -3,14 +3,12 @@
  * Integration tests of the PostgreSQL backend on a real server: a
  * throwaway cluster of its own (scripts/pgtmp), unless tests/pg.sh gives
  * one ($HOTLINED_TEST_DATABASE). What is PostgreSQL's alone: nothing of
- * hers in the server's files (its data and its write-ahead log), one
- * daemon a database until the timers are shared (a second one refused, a
- * new one let in once the first died), the restart that finds what was
- * stored, and the refusals an admin must understand: the wrong key, a
- * password file others may read, a wrong password, a backup or a key
- * rotation asked of a server's database; a server that goes away and
- * comes back while the daemon runs. The suites common to both
- * engines run on it through tests/pg.sh.
+ * hers in the server's files (its data and its write-ahead log), the
+ * refusals an admin must understand (the wrong key, a password file
+ * others may read, a wrong password, a backup or a key rotation asked of
+ * a server's database) and a server that goes away and comes back while
+ * the daemon runs. Two daemons on one database are check_scale.c's; the
+ * suites common to both engines run on it through tests/pg.sh.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -146,33 +144,7 @@ START_TEST(test_no_number_in_server_files)
 END_TEST
 
 /*
- * 2. A second daemon on the same database is refused while the first
- * runs; once the first is killed (its connection, and so its lock, gone)
- * a new one starts and finds the request stored before.
- */
-START_TEST(test_one_daemon)
-{
-	char	*err = NULL, *ref;
-
-	start_day();
-	request_afternoon("pg-one", PHONE);
-	ref = listed_ref(0, 1);
-	conf_copy("second.conf", "listen", json_pack("{s:s, s:i}", "address",
-	    "127.0.0.1", "port", 0));
-	ck_assert_int_ne(hotlined_run("second.conf", "-v", &err), 0);
-	ck_assert_msg(strstr(err, "in use by another hotlined daemon") !=
-	    NULL, "%s", err);
-	free(err);
-	ck_assert_int_eq(harness_kill9(h), 0);
-	launch();
-	free(listed_ref(0, 1));
-	ck_assert_int_eq(db_int("SELECT count(*) FROM callback"), 1);
-	free(ref);
-}
-END_TEST
-
-/*
- * 3. What an admin must be told, each before anything is written: a key
+ * 2. What an admin must be told, each before anything is written: a key
  * file that is not the database's; a password file others may read; a
  * wrong password (never shown); a backup or a key rotation, which are
  * the server's tools' business.
@@ -255,7 +227,7 @@ server(const char *how)
 }
 
 /*
- * 4. The server goes away while the daemon runs: a survivor filing then
+ * 3. The server goes away while the daemon runs: a survivor filing then
  * is told it could not be recorded (never a promise), at once; once the
  * server is back the daemon connects again by itself, and the next
  * request is stored and alerted.
@@ -297,48 +269,21 @@ pg_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_no_number_in_server_files);
-	tcase_add_test(tc, test_one_daemon);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_server_restart);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-/*
- * Start a cluster of our own (scripts/pgtmp) unless one was given, run
- * the suite on it, stop it.
- */
+/* On a cluster of our own (scripts/pgtmp) unless one is given. */
 int
 main(void)
 {
-	char	 dir[64], cmd[256], uri[256], pw[128], data[128];
-	FILE	*p;
 	int	 rc;
 
-	if (getenv("HOTLINED_TEST_DATABASE") != NULL)
-		return flow_run("check_pg", pg_suite());
-	snprintf(dir, sizeof(dir), "/tmp/hlpg.%ld", (long)getpid());
-	snprintf(cmd, sizeof(cmd), "'%s'/scripts/pgtmp start %s",
-	    getenv("TOP_SRCDIR") != NULL ? getenv("TOP_SRCDIR") : ".", dir);
-	p = popen(cmd, "r");
-	if (p == NULL || fgets(uri, sizeof(uri), p) == NULL) {
-		fprintf(stderr, "check_pg: %s failed\n", cmd);
-		if (p != NULL)
-			pclose(p);
+	if (flow_pg_begin("check_pg") == -1)
 		return EXIT_FAILURE;
-	}
-	if (pclose(p) != 0)
-		return EXIT_FAILURE;
-	uri[strcspn(uri, "\n")] = '\0';
-	snprintf(pw, sizeof(pw), "%s/password", dir);
-	snprintf(data, sizeof(data), "%s/data", dir);
-	setenv("HOTLINED_TEST_DATABASE", uri, 1);
-	setenv("HOTLINED_TEST_DATABASE_PASSWORD", pw, 1);
-	setenv("HOTLINED_TEST_DATABASE_DIR", data, 1);
 	rc = flow_run("check_pg", pg_suite());
-	snprintf(cmd, sizeof(cmd), "'%s'/scripts/pgtmp stop %s >/dev/null",
-	    getenv("TOP_SRCDIR") != NULL ? getenv("TOP_SRCDIR") : ".", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "check_pg: %s failed\n", cmd);
+	flow_pg_end("check_pg");
 	return rc;
 }

@@ -1263,3 +1263,52 @@ flow_run(const char *name, Suite *s)
 	}
 	return harness_main(name, s);
 }
+
+/* The cluster flow_pg_begin started ("" when given one). */
+static char	pg_dir[64];
+
+/* Start the suite's PostgreSQL server unless one is given; see flow.h. */
+int
+flow_pg_begin(const char *name)
+{
+	const char	*top = getenv("TOP_SRCDIR");
+	char		 cmd[256], uri[256], pw[128], data[128];
+	FILE		*p;
+
+	if (getenv("HOTLINED_TEST_DATABASE") != NULL)
+		return 0;
+	snprintf(pg_dir, sizeof(pg_dir), "/tmp/hlpg.%ld", (long)getpid());
+	snprintf(cmd, sizeof(cmd), "'%s'/scripts/pgtmp start %s",
+	    top != NULL ? top : ".", pg_dir);
+	p = popen(cmd, "r");
+	if (p == NULL || fgets(uri, sizeof(uri), p) == NULL) {
+		fprintf(stderr, "%s: %s failed\n", name, cmd);
+		if (p != NULL)
+			pclose(p);
+		return -1;
+	}
+	if (pclose(p) != 0)
+		return -1;
+	uri[strcspn(uri, "\n")] = '\0';
+	snprintf(pw, sizeof(pw), "%s/password", pg_dir);
+	snprintf(data, sizeof(data), "%s/data", pg_dir);
+	setenv("HOTLINED_TEST_DATABASE", uri, 1);
+	setenv("HOTLINED_TEST_DATABASE_PASSWORD", pw, 1);
+	setenv("HOTLINED_TEST_DATABASE_DIR", data, 1);
+	return 0;
+}
+
+/* Stop the server flow_pg_begin started, if it did. */
+void
+flow_pg_end(const char *name)
+{
+	const char	*top = getenv("TOP_SRCDIR");
+	char		 cmd[256];
+
+	if (pg_dir[0] == '\0')
+		return;
+	snprintf(cmd, sizeof(cmd), "'%s'/scripts/pgtmp stop %s >/dev/null",
+	    top != NULL ? top : ".", pg_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "%s: %s failed\n", name, cmd);
+}

@@ -308,4 +308,13 @@ void	request_afternoon(const char *sid, const char *phone);
  */
 int	flow_run(const char *name, Suite *s);
 
+/*
+ * For a suite of PostgreSQL's own: unless $HOTLINED_TEST_DATABASE names
+ * a server (tests/pg.sh), start a throwaway cluster (scripts/pgtmp, in
+ * /tmp) and set it, $HOTLINED_TEST_DATABASE_PASSWORD and _DIR. 0, or -1
+ * after a message. flow_pg_end stops the cluster it started, if any.
+ */
+int	flow_pg_begin(const char *name);
+void	flow_pg_end(const char *name);
+
 #endif
