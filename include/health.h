@@ -17,8 +17,15 @@ struct event_base;
 struct hclock;
 struct health;
 struct http;
+struct lease;
 struct metrics;
 struct store;
+
+/*
+ * Say in /healthz's details whether this daemon holds l (borrowed; the
+ * lease of the daemons sharing a database).
+ */
+void		 health_set_lease(struct health *hl, const struct lease *l);
 
 /* Set the values of m that other modules hold, just before rendering. */
 typedef void	(*health_fill_cb)(struct metrics *m, void *arg);

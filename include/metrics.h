@@ -45,6 +45,8 @@ enum metrics_gauge {
 	METRICS_OUTBOX_ALERTS,		/* gauge: alerts to send */
 	METRICS_OUTBOX_TEXTS,		/* gauge: SMS to send */
 	METRICS_START_TIME,		/* gauge: Unix time of the start */
+	METRICS_LEASE_HELD,		/* gauge: 1 while this daemon holds
+					   the lease */
 	METRICS_NGAUGES
 };
 

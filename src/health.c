@@ -26,6 +26,7 @@
 #include "console.h"
 #include "health.h"
 #include "http.h"
+#include "lease.h"
 #include "log.h"
 #include "metrics.h"
 #include "roster.h"
@@ -43,6 +44,7 @@ struct health {
 	struct conf *const	*confp;
 	health_fill_cb		 fill;
 	void			*fill_arg;
+	const struct lease	*lease;		/* NULL: none followed */
 	struct timespec		 started;	/* monotonic */
 };
 
@@ -161,6 +163,13 @@ health_may_scrape(struct health *hl, struct evhttp_request *req)
 	return strlen(token) == n && sodium_memcmp(token, want, n) == 0;
 }
 
+/* Name the lease /healthz reports. */
+void
+health_set_lease(struct health *hl, const struct lease *l)
+{
+	hl->lease = l;
+}
+
 /* Free a probe whose store job is done and whose request is answered. */
 static void
 health_probe_free(struct health_probe *p)
@@ -197,10 +206,11 @@ health_answer_healthz(struct health_probe *p, int store_ok)
 		return;
 	}
 	console_json(req, ok ? 200 : 503, ok ? "OK" : "Service Unavailable",
-	    json_pack("{s:s, s:{s:b, s:I}, s:b, s:I, s:s, s:I}",
+	    json_pack("{s:s, s:{s:b, s:I, s:b, s:b}, s:b, s:I, s:s, s:I}",
 	    "status", ok ? "ok" : "unavailable",
 	    "store", "ok", store_ok, "latency_ms",
 	    (json_int_t)(store_ok ? health_ms() - p->since : -1),
+	    "shared", store_shared(hl->store), "lease", lease_held(hl->lease),
 	    "menus_loaded", nch > 0,
 	    "channels", (json_int_t)nch,
 	    "version", PACKAGE_VERSION,

@@ -195,6 +195,7 @@ hotlined_fill(struct metrics *m, void *arg)
 	metrics_set(m, METRICS_CONNECTIONS_API,
 	    (double)http_connections(d->api_http));
 	metrics_set(m, METRICS_STORE_PENDING, (double)store_pending(d->store));
+	metrics_set(m, METRICS_LEASE_HELD, lease_held(d->lease) ? 1.0 : 0.0);
 }
 
 /* Apply conf's rate limits (at the start and on each reload). */
@@ -384,6 +385,7 @@ hotlined_start_api(struct hotlined *d)
 	api_on_forget(d->api, hotlined_forgetting, d);
 	dispatch_set_console(d->dispatch, d->console);
 	dispatch_set_lease(d->dispatch, d->lease);
+	health_set_lease(d->health, d->lease);
 	telegram_set_lease(d->telegram, d->lease);
 	dispatch_set_metrics(d->dispatch, d->metrics);
 	api_set_metrics(d->api, d->metrics);

@@ -463,6 +463,10 @@ metrics_render(const struct metrics *m, struct evbuffer *out)
 	metrics_single(out, "hotlined_store_pending_jobs", "gauge",
 	    "Store jobs submitted and not completed.",
 	    m->gauge[METRICS_STORE_PENDING]);
+	metrics_single(out, "hotlined_lease_held", "gauge",
+	    "1 while this daemon sends the alerts and runs the timers (the "
+	    "lease of the daemons sharing a database), else 0.",
+	    m->gauge[METRICS_LEASE_HELD]);
 	n = "hotlined_reloads_total";
 	metrics_family(out, n, "counter", "Configuration reloads, by "
 	    "result.");

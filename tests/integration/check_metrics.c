@@ -316,6 +316,11 @@ START_TEST(test_access)
 	    "ok")));
 	ck_assert(json_integer_value(json_object_get(json_object_get(v,
 	    "store"), "latency_ms")) >= 0);
+	/* One daemon a database, which holds the lease; two on PostgreSQL. */
+	ck_assert(json_boolean_value(json_object_get(json_object_get(v,
+	    "store"), "shared")) == (db_pg() != NULL));
+	ck_assert(json_is_true(json_object_get(json_object_get(v, "store"),
+	    "lease")));
 	ck_assert(json_is_true(json_object_get(v, "menus_loaded")));
 	ck_assert_int_eq(json_integer_value(json_object_get(v, "channels")), 1);
 	ck_assert_str_eq(json_string_value(json_object_get(v, "version")),

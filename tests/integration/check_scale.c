@@ -121,6 +121,32 @@ lease_holder(void)
 	return a ? h : h2;
 }
 
+/* What d's /healthz says of the lease, to a supervisor. */
+static int
+healthz_lease(struct harness *d)
+{
+	struct harness_reply	 rep;
+	const char		*hdr[] = { "Authorization: Bearer " TOK_S1,
+				    NULL };
+	json_t			*v, *st;
+	json_error_t		 jerr;
+	int			 port = harness_log_port(d, API_LINE, 1000),
+				 held;
+
+	ck_assert_int_gt(port, 0);
+	ck_assert_int_eq(harness_request_port(port, "GET", "/healthz", NULL,
+	    NULL, 0, hdr, &rep), 0);
+	ck_assert_int_eq(rep.status, 200);
+	v = json_loads(rep.body, 0, &jerr);
+	ck_assert_msg(v != NULL, "%s", jerr.text);
+	st = json_object_get(v, "store");
+	ck_assert(json_is_true(json_object_get(st, "shared")));
+	held = json_is_true(json_object_get(st, "lease"));
+	json_decref(v);
+	harness_reply_clear(&rep);
+	return held;
+}
+
 /*
  * haproxy in front of h and h2, round robin, each answer saying which
  * daemon gave it (X-Served-By: a or b); it stays in the foreground, its
@@ -459,6 +485,8 @@ START_TEST(test_kill_mid_flood)
 	start_two(600);
 	holder = lease_holder();
 	victim = holder == h ? h2 : h;
+	ck_assert(healthz_lease(holder));
+	ck_assert(!healthz_lease(victim));
 	proxy_start();
 	p = calloc(FLOOD_N, sizeof(*p));
 	ck_assert_ptr_nonnull(p);
