@@ -1007,7 +1007,7 @@ session_hop_copy(struct session_hop *hop, size_t i, const char *src,
 	return hop->copies[i] == NULL ? -1 : 0;
 }
 
-/* A hop of ev (NULL: an end notice of key) to take through the store. */
+/* A hop of ev to take through the store. */
 static struct session_hop *
 session_hop_new(struct session_table *t, struct conf *conf,
     const struct channel *ch, const struct channel_event *ev, char *key,
@@ -1119,8 +1119,8 @@ session_share_wrote_cb(enum store_rc rc, size_t told, void *arg)
 	s = session_find(t, hop->key, hop->keylen, hop->hash);
 	if (rc != STORE_OK) {
 		/* Her next hop is right only on this daemon. */
-		log_warnx("session%s: a shared session's state could not be "
-		    "written", s != NULL ? "" : "s");
+		log_warnx("session s%llu: its state could not be written to "
+		    "the shared store", s != NULL ? s->ref : 0ULL);
 		session_share_deliver(hop, SESSION_OK);
 		return;
 	}
@@ -1233,14 +1233,24 @@ session_share_read_cb(enum store_rc rc, int64_t version, const char *state,
 	struct channel_reply	 rep;
 	enum session_result	 r;
 
-	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
-		log_warnx("session: a shared session's state cannot be read: "
-		    "the caller is told the line is busy");
-		session_share_end_with(hop, conf_session(hop->conf)->busy_text);
-		return;
-	}
-	hop->version = rc == STORE_OK ? version : 0;
 	s = session_find(t, hop->key, hop->keylen, hop->hash);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		/*
+		 * The database does not answer: nobody can move the session
+		 * on meanwhile, so the one held here goes on (its store steps
+		 * fail honestly, as with one daemon); without one, the busy
+		 * text, never an HTTP error.
+		 */
+		if (s == NULL) {
+			log_warnx("session: a shared session's state cannot "
+			    "be read: the caller is told the line is busy");
+			session_share_end_with(hop,
+			    conf_session(hop->conf)->busy_text);
+			return;
+		}
+		version = s->version;
+	}
+	hop->version = rc == STORE_NOTFOUND ? 0 : version;
 	if (s != NULL && s->state != SESSION_STORING &&
 	    s->version != hop->version) {
 		session_let_go(s);
