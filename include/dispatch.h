@@ -52,7 +52,10 @@ typedef void	(*dispatch_delivered_cb)(const struct notify_transport *t,
 void		 dispatch_on_sent(struct dispatch *d, dispatch_delivered_cb cb,
 		    void *arg);
 
-/* Look for work now (e.g. a request was just stored). */
+/*
+ * Look for work now (e.g. a request was just stored); without the lease,
+ * wake the daemon that holds it instead (store_hint).
+ */
 void		 dispatch_kick(struct dispatch *d);
 
 /* Deliveries in flight. */

@@ -36,7 +36,10 @@ struct smsout	*smsout_new(struct event_base *base, struct fetch *f,
 /* Give it the store once the database is open, and start the tick. */
 int		 smsout_start(struct smsout *o, struct store *st);
 
-/* Look at the outbox again soon (messages were queued). */
+/*
+ * Look at the outbox again soon (messages were queued); without the
+ * lease, wake the daemon that holds it instead (store_hint).
+ */
 void		 smsout_kick(struct smsout *o);
 
 /* Send only while l (borrowed; NULL: always) is held. */

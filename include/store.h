@@ -792,6 +792,25 @@ int		 store_session_drop(struct store *st, const char *key,
 		    size_t keylen, int64_t version, store_result_cb cb,
 		    void *arg);
 
+/* Another daemon on the database hinted that work is due. */
+typedef void (*store_woken_cb)(void *arg);
+
+/*
+ * Call cb(arg) on the loop whenever another daemon on a shared database
+ * sends a hint (NULL: nobody). Hints are LISTEN/NOTIFY on PostgreSQL, on
+ * a connection of their own; a missed one (that connection lost) is only
+ * late work: the scans find it.
+ */
+void		 store_on_woken(struct store *st, store_woken_cb cb,
+		    void *arg);
+
+/*
+ * Wake the other daemons on a shared database once the writes queued
+ * before this are committed (a request or an SMS the lease holder must
+ * act on). Nothing on a database of one daemon. Returns 0, or -1.
+ */
+int		 store_hint(struct store *st);
+
 /*
  * Delete the session states that expired before now (seconds, the real
  * clock: those of a daemon that died); told is how many. The lease

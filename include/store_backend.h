@@ -18,7 +18,9 @@
 #include "store_job.h"
 
 /* One open database of a backend; each backend defines its own. */
+struct event_base;
 struct store_engine;
+struct store_listen;
 
 /*
  * open and version run on the loop thread before the writer thread
@@ -135,6 +137,19 @@ struct store_backend {
 			    const struct store_opts *opts, const char *key_file,
 			    const char *from, const char *to,
 			    store_stats_row_cb cb, void *arg, char **cause);
+
+	/*
+	 * Hear the wake-up hints the other daemons on the database send
+	 * (SJ_HINT), on a connection of its own watched by base's loop:
+	 * woken(arg) on each. Connected at start (blocking, as open is);
+	 * made again without blocking when the server drops it. NULL with
+	 * *cause on failure. May be NULL (with listen_free): no hints.
+	 */
+	struct store_listen *(*listen)(const char *path,
+			    const struct store_opts *opts,
+			    struct event_base *base, void (*woken)(void *),
+			    void *arg, char **cause);
+	void		 (*listen_free)(struct store_listen *l);
 };
 
 /* The embedded default: one SQLite file (store_sqlite.c, store_jobs*.c). */

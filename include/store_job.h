@@ -57,7 +57,8 @@ enum store_kind {
 	SJ_SESSION_TAKE,
 	SJ_SESSION_PUT,
 	SJ_SESSION_DROP,
-	SJ_SESSION_EXPIRE
+	SJ_SESSION_EXPIRE,
+	SJ_HINT
 };
 
 struct stats_count;

@@ -138,4 +138,7 @@ enum store_rc	 store_jobs_lease(struct store_engine *e, struct store_job *j);
 enum store_rc	 store_jobs_session_expire(struct store_engine *e,
 		    struct store_job *j);
 
+/* SJ_HINT: store_hint (store_jobs_session.c). */
+enum store_rc	 store_jobs_hint(struct store_engine *e, struct store_job *j);
+
 #endif

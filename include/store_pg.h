@@ -14,6 +14,9 @@
 
 #include "store_sql.h"
 
+struct event_base;
+struct store_listen;
+
 /* A connection, with the last error and write count of its statements. */
 struct store_pg_conn;
 /* A statement prepared on a connection. */
@@ -30,6 +33,12 @@ extern const struct store_sql_ops	store_sql_pg;
 struct store_pg_conn *store_pg_connect(const char *uri,
 		    const char *password_file, int busy_ms, int reader,
 		    char **cause);
+
+/* The backend's listen and listen_free (store_pg_listen.c). */
+struct store_listen *store_pg_listen_new(const char *uri,
+		    const struct store_opts *opts, struct event_base *base,
+		    void (*woken)(void *), void *arg, char **cause);
+void		 store_pg_listen_free(struct store_listen *l);
 
 /* The backend's stats_read (store_pg_stats.c). */
 int		 store_pg_stats_read(const char *uri,

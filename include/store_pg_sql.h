@@ -35,4 +35,7 @@ extern const int store_pg_nschema;
 #define STORE_PG_LEASE_KEY1	"1752134764"
 #define STORE_PG_LEASE_KEY2	"1"
 
+/* The channel of the wake-up hints between daemons (store_hint). */
+#define STORE_PG_HINT_CHANNEL	"hotlined_due"
+
 #endif

@@ -161,6 +161,7 @@ enum store_stmt {
 	ST_SESSION_DROP,
 	ST_SESSION_EXPIRE,
 	ST_FORGET_SESSION,
+	ST_HINT,
 	ST__COUNT
 };
 

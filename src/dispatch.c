@@ -158,10 +158,16 @@ dispatch_on_sent(struct dispatch *d, dispatch_delivered_cb cb, void *arg)
 	d->on_sent_arg = arg;
 }
 
-/* Run soon, from the loop. */
+/* Run soon, from the loop; or wake the lease holder. */
 void
 dispatch_kick(struct dispatch *d)
 {
+	if (!lease_held(d->lease)) {
+		if (store_hint(d->store) == -1)
+			log_warnx("dispatch: the lease holder cannot be woken "
+			    "(its scan finds the work)");
+		return;
+	}
 	event_active(d->kick, 0, 0);
 }
 

@@ -150,6 +150,21 @@ hotlined_lease_cb(int held, void *arg)
 		smsout_kick(d->smsout);
 }
 
+/* Another daemon stored work: the holder of the lease does it now. */
+static void
+hotlined_woken(void *arg)
+{
+	struct hotlined	*d = arg;
+
+	if (!lease_held(d->lease))
+		return;
+	log_debug("woken by another daemon: looking for work");
+	if (d->dispatch != NULL)
+		dispatch_kick(d->dispatch);
+	if (d->smsout != NULL)
+		smsout_kick(d->smsout);
+}
+
 static void	hotlined_signal_cb(evutil_socket_t, short, void *);
 static void	hotlined_check_nofile(struct hotlined *);
 
@@ -435,6 +450,7 @@ hotlined_start(struct hotlined *d)
 		return -1;
 	}
 	smsout_set_lease(d->smsout, d->lease);
+	store_on_woken(d->store, hotlined_woken, d);
 	session_table_set_store(d->sessions, d->store, d->stats);
 	sms_set_store(d->sms, d->store);
 	if (smsout_start(d->smsout, d->store) == -1)

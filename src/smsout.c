@@ -188,6 +188,12 @@ smsout_kick(struct smsout *o)
 {
 	struct timeval	 tv = { 0, 0 };
 
+	if (!lease_held(o->lease)) {
+		if (o->store != NULL && store_hint(o->store) == -1)
+			log_warnx("sms out: the lease holder cannot be woken "
+			    "(its scan finds the texts)");
+		return;
+	}
 	if (o->busy) {
 		o->again = 1;
 		return;

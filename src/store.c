@@ -113,6 +113,37 @@ store_open_reader(struct store *st, struct event_base *base,
 	free(cause);
 }
 
+/* Another daemon hinted: tell the store's owner. */
+static void
+store_woken(void *arg)
+{
+	struct store	*st = arg;
+
+	if (st->woken != NULL)
+		st->woken(st->woken_arg);
+}
+
+/*
+ * Hear the other daemons' hints on a shared database. Without them (the
+ * connection failed) the daemons find each other's work by their scans.
+ */
+static void
+store_open_listen(struct store *st, struct event_base *base,
+    const char *path, const struct store_opts *opts)
+{
+	char	*cause = NULL;
+
+	if (!st->ops->shared || st->ops->listen == NULL)
+		return;
+	st->listen = st->ops->listen(path, opts, base, store_woken, st,
+	    &cause);
+	if (st->listen == NULL)
+		log_warnx("store: %s: no wake-up hints between daemons; each "
+		    "finds the others' work within a second",
+		    cause != NULL ? cause : "out of memory");
+	free(cause);
+}
+
 /*
  * Read the key file (made on first start), open the database through its
  * backend under it, and start the writer thread.
@@ -173,6 +204,7 @@ store_new(struct event_base *base, const char *path,
 	if (st->writer == NULL)
 		goto fail;
 	store_open_reader(st, base, path, max_batch);
+	store_open_listen(st, base, path, opts);
 	store_crypt_wipe(&keys);
 	free(key_file);
 	return st;
@@ -196,6 +228,9 @@ store_free(struct store *st)
 	 * thread says no.
 	 */
 	st->closing = 1;
+	if (st->listen != NULL)
+		st->ops->listen_free(st->listen);
+	st->listen = NULL;
 	store_writer_free(st->writer);
 	st->writer = NULL;
 	if (st->reader != NULL)
@@ -960,5 +995,27 @@ store_session_expire(struct store *st, int64_t now, store_result_cb cb,
 		return -1;
 	j->cb.result = cb;
 	j->now = now;
+	return store_writer_submit(st->writer, j);
+}
+
+/* Say who hears the other daemons' hints. */
+void
+store_on_woken(struct store *st, store_woken_cb cb, void *arg)
+{
+	st->woken = cb;
+	st->woken_arg = arg;
+}
+
+/* Queue a hint to the other daemons (none on an unshared database). */
+int
+store_hint(struct store *st)
+{
+	struct store_job	*j;
+
+	if (!st->ops->shared)
+		return 0;
+	j = store_job_new(SJ_HINT, NULL);
+	if (j == NULL)
+		return -1;
 	return store_writer_submit(st->writer, j);
 }

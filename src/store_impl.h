@@ -17,6 +17,7 @@
 struct store_backend;
 struct store_engine;
 struct store_job;
+struct store_listen;
 struct store_writer;
 
 struct store {
@@ -29,6 +30,9 @@ struct store {
 	struct store_job	*parked;	/* reads waiting for writes */
 	struct store_job	**parked_tail;
 	int			 closing;	/* in store_free */
+	struct store_listen	*listen;	/* the other daemons' hints */
+	void			(*woken)(void *);
+	void			*woken_arg;
 	uint8_t			 secret[STORE_SECRET_LEN];	/* the key
 						   file's hash sub-key */
 	int			 version;

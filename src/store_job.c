@@ -219,6 +219,7 @@ store_job_complete(const struct store_job *j)
 	case SJ_SMS_REPORT:
 	case SJ_SMS_OPTOUT:
 	case SJ_STATS_ADD:
+	case SJ_HINT:
 		if (j->cb.done != NULL)
 			j->cb.done(j->rc, j->arg);
 		break;

@@ -4,7 +4,8 @@
  * A session's state is one row under the keyed hash of its key, sealed to
  * that row, with a version that each write raises by one and only over
  * the version the writer read: of two daemons that read the same state,
- * the second to write finds the row changed and writes nothing. The lease
+ * the second to write finds the row changed and writes nothing. A hint
+ * wakes the other daemons (NOTIFY on PostgreSQL). The lease
  * is the engine's own (an advisory lock of the connection on PostgreSQL;
  * always held on SQLite, which one daemon opens at a time).
  */
@@ -139,5 +140,22 @@ store_jobs_session_expire(struct store_engine *e, struct store_job *j)
 		log_debug("store: %lld expired session state%s purged",
 		    (long long)n, n == 1 ? "" : "s");
 	j->rounds = n > INT32_MAX ? INT32_MAX : (int)n;
+	return STORE_OK;
+}
+
+/* SJ_HINT: wake the other daemons once the batch commits. */
+enum store_rc
+store_jobs_hint(struct store_engine *e, struct store_job *j)
+{
+	struct store_bind	 b;
+
+	(void)j;
+	store_sql_bind(e, ST_HINT, &b);
+	if (store_sql_step(&b) != STORE_SQL_ROW) {
+		store_sql_reset(&b);
+		store_sql_err(e, "hint");
+		return STORE_ERR;
+	}
+	store_sql_reset(&b);
 	return STORE_OK;
 }

@@ -585,4 +585,6 @@ const char *const store_pg_sql[ST__COUNT] = {
 	    " WHERE expires_at < $1::bigint",
 	[ST_FORGET_SESSION] = "DELETE FROM session_state"
 	    " WHERE phone_key = $1::bytea",
+	/* Delivered to the listeners when the batch commits. */
+	[ST_HINT] = "SELECT pg_notify('" STORE_PG_HINT_CHANNEL "', '')",
 };

@@ -65,6 +65,7 @@ static enum store_rc (*const store_sql_bodies[])(struct store_engine *,
 	[SJ_SESSION_PUT] = store_jobs_session_put,
 	[SJ_SESSION_DROP] = store_jobs_session_drop,
 	[SJ_SESSION_EXPIRE] = store_jobs_session_expire,
+	[SJ_HINT] = store_jobs_hint,
 };
 
 /* Run one job's body, or STORE_ERR for a kind without one. */

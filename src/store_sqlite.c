@@ -501,6 +501,8 @@ static const char *const store_sql[ST__COUNT] = {
 	    " AND version = ?",
 	[ST_SESSION_EXPIRE] = "DELETE FROM session_state WHERE expires_at < ?",
 	[ST_FORGET_SESSION] = "DELETE FROM session_state WHERE phone_key = ?",
+	/* No other daemon to wake. */
+	[ST_HINT] = "SELECT 1",
 };
 
 /* Store the single integer result of a PRAGMA. */

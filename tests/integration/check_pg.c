@@ -229,7 +229,8 @@ server(const char *how)
 /*
  * 3. The server goes away while the daemon runs: a survivor filing then
  * is told it could not be recorded (never a promise), at once; once the
- * server is back the daemon connects again by itself, and the next
+ * server is back the daemon connects again by itself (its store's
+ * connections and the one that hears other daemons' hints), and the next
  * request is stored and alerted.
  */
 START_TEST(test_server_restart)
@@ -254,6 +255,11 @@ START_TEST(test_server_restart)
 	server("up");
 	request_afternoon("pg-r3", PG_PHONE2);
 	ck_assert_int_eq(harness_wait_log(h, "connected again", 1, 3000), 0);
+	/* Its wake-up connection too, without blocking the loop. */
+	ck_assert_int_eq(harness_wait_log(h, "wake-up connection is lost", 1,
+	    3000), 0);
+	ck_assert_int_eq(harness_wait_log(h, "wake-up connection is back", 1,
+	    harness_slow_ms(12000)), 0);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM callback"), 2);
 	db_wait_int("SELECT count(*) FROM history WHERE event = 'alerted'",
 	    2, 5000);

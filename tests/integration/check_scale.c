@@ -9,7 +9,8 @@
  * is killed (SIGKILL) in the middle of their filing hop, after which every
  * confirmed request is stored once and alerted once, by the other; and
  * the lease holder killed, whose alerts and escalation the other takes
- * over, once. Real daemons, a real server (scripts/pgtmp unless
+ * over, once; a request filed on the daemon without the lease wakes the
+ * holder at once (LISTEN/NOTIFY). Real daemons, a real server (scripts/pgtmp unless
  * tests/pg.sh gives one), a real haproxy; the counsellors' endpoints are
  * receiver.c's.
  */
@@ -353,13 +354,17 @@ START_TEST(test_khmer_alternating)
 }
 END_TEST
 
-/* The callback fixture's daemon, its per-source limit off, then a twin. */
+/*
+ * The callback fixture's daemon (its debug lines logged when verbose),
+ * its per-source limit off, then a twin.
+ */
 static void
-start_two(int escalate)
+start_two(int escalate, int verbose)
 {
 	struct cb_opts	 o = { 600, 1, 0, NULL, 0, NULL, NULL, NULL };
 
 	o.escalate = escalate;
+	o.verbose = verbose;
 	start(&o);
 	stop_daemon();
 	/* One address sends the whole flood: the daemons are tested. */
@@ -482,7 +487,7 @@ START_TEST(test_kill_mid_flood)
 	int		 served[2] = { 0, 0 };
 	size_t		 r, i, retried;
 
-	start_two(600);
+	start_two(600, 0);
 	holder = lease_holder();
 	victim = holder == h ? h2 : h;
 	ck_assert(healthz_lease(holder));
@@ -529,7 +534,7 @@ START_TEST(test_holder_killed)
 	long long	 t0, n;
 	size_t		 i;
 
-	start_two(3);
+	start_two(3, 0);
 	holder = lease_holder();
 	other = holder == h ? h2 : h;
 	w = walk("tk-1", PHONE, NULL, "1");
@@ -583,6 +588,38 @@ START_TEST(test_holder_killed)
 }
 END_TEST
 
+/*
+ * 4. A request filed on the daemon without the lease wakes the holder
+ * (NOTIFY, on its listening connection) rather than waiting for its
+ * scan; the holder alerts it, once; the other does not act on hints.
+ */
+START_TEST(test_hint)
+{
+	struct harness	*holder, *other;
+	char		*got, *ref;
+	size_t		 r;
+
+	start_two(600, 1);
+	holder = lease_holder();
+	other = holder == h ? h2 : h;
+	for (r = 0; r < FLOW_HOPS; r++) {
+		got = hop_at(harness_port(other), "hint-1", PHONE, flow_texts[r],
+		    NULL);
+		ck_assert_str_eq(got, flow_screens[r]);
+		free(got);
+	}
+	ck_assert_int_eq(harness_wait_log(holder, "woken by another daemon",
+	    1, 3000), 0);
+	ref = listed_ref(0, 1);
+	history_wait(ref, "created,alerted", 3000);
+	ck_assert_int_eq(receiver_wait(rcv, "/c", 1, 3000), 0);
+	harness_sleep_ms(1500);
+	ck_assert_uint_eq(receiver_count(rcv, "/"), 1);
+	ck_assert(!harness_log_contains(other, "woken by another daemon"));
+	free(ref);
+}
+END_TEST
+
 static Suite *
 scale_suite(void)
 {
@@ -594,6 +631,7 @@ scale_suite(void)
 	tcase_add_test(tc, test_khmer_alternating);
 	tcase_add_test(tc, test_kill_mid_flood);
 	tcase_add_test(tc, test_holder_killed);
+	tcase_add_test(tc, test_hint);
 	suite_add_tcase(s, tc);
 	return s;
 }
