@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * session_impl: the inside of the session table, shared by the files of
- * the session module (session.c the table and the hops, session_number.c
- * what it knows of a caller's number). Nothing outside the module
- * includes it: other modules see only include/session.h.
+ * the session module (session.c the table and the hops, session_shared.c
+ * the hops of sessions shared through the store, session_state.c such a
+ * session's state as text, session_number.c what it knows of a caller's
+ * number). Nothing outside the module includes it: other modules see only
+ * include/session.h.
  */
 #ifndef HOTLINED_SESSION_IMPL_H
 #define HOTLINED_SESSION_IMPL_H
@@ -20,6 +22,8 @@
 
 struct channel;
 struct channel_event;
+struct channel_reply;
+struct conf;
 struct menu_when_info;
 
 /* The life of a session. */
@@ -102,12 +106,15 @@ struct session_table {
 	struct metrics		*metrics;	/* or NULL */
 	struct stats_live	*stats;		/* the donor report's counts */
 	int			 shared;	/* sessions live in the store */
+	int			(*expire)(struct session *);	/* shared:
+						   a session's time is up; 0,
+						   or -1 to end it here */
 	TAILQ_HEAD(, session_hop) hops;		/* shared hops on their way */
 	size_t			 nhops;
 };
 
 /*
- * session_share.c: a session's state as text for the store, and back.
+ * session_state.c: a session's state as text for the store, and back.
  * The log of inputs and store outcomes a replay needs grows with each
  * (session_log_input, session_log_stored; 0, or -1 out of memory) and is
  * wiped with the session's answers.
@@ -122,7 +129,7 @@ void	session_log_wipe(struct session *s);
  * real time: now_mono and now_real are the same moment on the monotonic
  * and the real clock. NULL out of memory.
  */
-char	*session_share_encode(const struct session *s, time_t now_mono,
+char	*session_state_encode(const struct session *s, time_t now_mono,
 	    time_t now_real);
 
 /*
@@ -131,7 +138,7 @@ char	*session_share_encode(const struct session *s, time_t now_mono,
  * had ended (the caller moves it there). 0, or -1 when it cannot be
  * taken (another format, or a menu that changed: the replay fails).
  */
-int	session_share_decode(struct session *s, const char *state,
+int	session_state_decode(struct session *s, const char *state,
 	    time_t now_mono, time_t now_real, int *ended);
 
 /*
@@ -139,8 +146,30 @@ int	session_share_decode(struct session *s, const char *state,
  * (into ref, len bytes) and whether its intake is over. 1 if it filed
  * one, 0 if not, -1 on a state this daemon cannot read.
  */
-int	session_share_request(const char *state, int64_t *id, char *ref,
+int	session_state_request(const char *state, int64_t *id, char *ref,
 	    size_t len, int *ended);
+
+/*
+ * session.c, for session_shared.c: the table, a session's life, and one
+ * hop on the sessions held here (see session.c for each).
+ */
+time_t	session_now(void);
+void	session_set_state(struct session *s, enum session_state st);
+time_t	session_idle(const struct session *s);
+void	session_finish(struct session *s, const char *how);
+void	session_wipe(struct session *s);
+void	session_destroy(struct session *s);
+char	*session_key(const char *channel, const char *id, size_t *lenp);
+struct session *session_find(struct session_table *t, const char *key,
+	    size_t len, uint64_t h);
+void	session_arm(struct session *s);
+struct session *session_create(struct session_table *t, struct conf *conf,
+	    const struct channel *ch, char *key, size_t keylen, uint64_t h,
+	    int fresh);
+enum session_result session_hop_local(struct session_table *t,
+	    struct conf *conf, const struct channel *ch,
+	    const struct channel_event *ev, struct channel_reply *reply,
+	    session_reply_cb later, void *arg);
 
 /* The keyed hash of a number as the store keeps it; -1 if not one. */
 int	session_phone_hash(const struct session_table *t, const char *phone,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * session_share: a session's state as text, and back, for daemons that
- * share a database (the store seals the text; session.c reads and writes
- * it around each hop). The engine's place is not written as such: what
+ * session_state: a session's state as text, and back, for daemons that
+ * share a database (the store seals the text; session_shared.c reads and
+ * writes it around each hop). The engine's place is not written as such: what
  * is written is what was put into it, the inputs of the conversation in
  * order and the outcome of each store step, and a daemon that takes the
  * session over plays them again into an engine of its own, which is
@@ -172,7 +172,7 @@ session_log_wipe(struct session *s)
 
 /* The state of s; see the top of the file. */
 char *
-session_share_encode(const struct session *s, time_t now_mono,
+session_state_encode(const struct session *s, time_t now_mono,
     time_t now_real)
 {
 	struct share_buf	 b = { NULL, 0, 0, 0 };
@@ -246,7 +246,7 @@ share_unhex(const char *p, const char *end)
 
 /* The request a state filed; see session_impl.h. */
 int
-session_share_request(const char *state, int64_t *id, char *ref, size_t len,
+session_state_request(const char *state, int64_t *id, char *ref, size_t len,
     int *ended)
 {
 	const char	*p, *end, *h;
@@ -310,7 +310,7 @@ share_play_stored(struct session *s, const char *line, const char **text)
  * menu that changed under it).
  */
 int
-session_share_decode(struct session *s, const char *state, time_t now_mono,
+session_state_decode(struct session *s, const char *state, time_t now_mono,
     time_t now_real, int *ended)
 {
 	const char		*p, *end, *text = NULL;
