@@ -3,9 +3,10 @@
  * session_shared: the session table's entry points that may go through
  * the store (session_handle, session_gateway_end, session_forget,
  * session_table_set_store, session_table_free), and USSD sessions shared
- * through a store several daemons share (PostgreSQL). A hop reads the session's state from the store,
- * takes it into this daemon's table unless the session held here is at
- * that state already, runs as one daemon's hop (session_hop_local), and
+ * through a store several daemons share (PostgreSQL). A hop reads the
+ * session's state from the store, takes it into this daemon's table
+ * unless the session held here is at that state already, runs as one
+ * daemon's hop (session_hop_local), and
  * writes the state back over the version it read before its reply goes
  * out (session_state.c writes and reads the state). A
  * write that finds the version moved on (another daemon took a retry of

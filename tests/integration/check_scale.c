@@ -10,9 +10,9 @@
  * confirmed request is stored once and alerted once, by the other; and
  * the lease holder killed, whose alerts and escalation the other takes
  * over, once; a request filed on the daemon without the lease wakes the
- * holder at once (LISTEN/NOTIFY). Real daemons, a real server (scripts/pgtmp unless
- * tests/pg.sh gives one), a real haproxy; the counsellors' endpoints are
- * receiver.c's.
+ * holder at once (LISTEN/NOTIFY). Real daemons, a real server
+ * (scripts/pgtmp unless tests/pg.sh gives one), a real haproxy; the
+ * counsellors' endpoints are receiver.c's.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -603,8 +603,8 @@ START_TEST(test_hint)
 	holder = lease_holder();
 	other = holder == h ? h2 : h;
 	for (r = 0; r < FLOW_HOPS; r++) {
-		got = hop_at(harness_port(other), "hint-1", PHONE, flow_texts[r],
-		    NULL);
+		got = hop_at(harness_port(other), "hint-1", PHONE,
+		    flow_texts[r], NULL);
 		ck_assert_str_eq(got, flow_screens[r]);
 		free(got);
 	}
