@@ -113,7 +113,7 @@ static double
 bench(const char *path, const char *name, size_t n, size_t max_batch,
     size_t inflight)
 {
-	struct store_opts	 o = { max_batch, 0, NULL, NULL, 0 };
+	struct store_opts	 o = { max_batch, 0, NULL, NULL };
 	struct run		 r;
 	char			*cause = NULL;
 	double			 t0, t;
