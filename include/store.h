@@ -737,6 +737,13 @@ int		 store_forget(struct store *st, const char *phone,
 int		 store_shared(const struct store *st);
 
 /*
+ * For tests only: treat st as shared (a SQLite file has every table and
+ * statement of it), so that session tables on one store behave as the
+ * daemons of one database. Call before session_table_set_store.
+ */
+void		 store_share_for_tests(struct store *st);
+
+/*
  * Fill out (len bytes) with a key derived from the key file's hash key for
  * purpose (a short name): the same in every daemon on the database, and
  * never one the store itself hashes under. 0, or -1.

@@ -30,6 +30,7 @@ struct store {
 	struct store_job	*parked;	/* reads waiting for writes */
 	struct store_job	**parked_tail;
 	int			 closing;	/* in store_free */
+	int			 shared;	/* store_share_for_tests */
 	struct store_listen	*listen;	/* the other daemons' hints */
 	void			(*woken)(void *);
 	void			*woken_arg;

@@ -23,7 +23,14 @@
 int
 store_shared(const struct store *st)
 {
-	return st->ops->shared;
+	return st->ops->shared || st->shared;
+}
+
+/* Tests: as if it were. */
+void
+store_share_for_tests(struct store *st)
+{
+	st->shared = 1;
 }
 
 /* A key for purpose, derived from the hash key (a domain of its own). */
@@ -191,7 +198,7 @@ store_hint(struct store *st)
 {
 	struct store_job	*j;
 
-	if (!st->ops->shared)
+	if (!store_shared(st))
 		return 0;
 	j = store_job_new(SJ_HINT, NULL);
 	if (j == NULL)

@@ -7,7 +7,8 @@
  * without moving on; idle time-out, maximum duration and the retry window
  * wipe sessions on the loop's (monotonic) timers; a full table evicts the
  * oldest or tells the caller the line is busy; the gateway's end notice;
- * and replies that wait until a callback request is durable.
+ * replies that wait until a callback request is durable; and two tables
+ * sharing one store, as two daemons on one database.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -814,6 +815,81 @@ START_TEST(test_stop)
 END_TEST
 
 /* The suite: quick cases, then those that wait for timers. */
+/* A hop of session id to table t, as hop() does to the table. */
+static enum session_result
+hop_on(struct session_table *t, const char *id, const char *history,
+    struct channel_reply *rep, struct waiter *w)
+{
+	struct session_table	*was = table;
+	enum session_result	 r;
+
+	table = t;
+	r = hop(id, history, rep, w);
+	table = was;
+	return r;
+}
+
+/* A hop of a shared session: answered later, with exactly want. */
+static void
+say_on(struct session_table *t, const char *id, const char *history,
+    const char *want, int end)
+{
+	struct channel_reply	 rep;
+	struct waiter		 w;
+
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(hop_on(t, id, history, &rep, &w), SESSION_PENDING);
+	channel_reply_clear(&rep);
+	wait_n(&w.called, 1);
+	ck_assert_int_eq(w.r, SESSION_OK);
+	ck_assert_str_eq(w.text, want);
+	ck_assert_int_eq(w.end, end);
+}
+
+/*
+ * Two tables on one store treated as shared, as two daemons on one
+ * database: a session's hops alternate between them and each gets the
+ * screen one table alone gives; a retry of the filing hop to the other
+ * table gets the same screen and moves nothing on; the request is filed
+ * once and completed; the state's text, written over a version, is taken
+ * and played again by whichever table has the next hop.
+ */
+START_TEST(test_shared)
+{
+	struct session_table	*other;
+	struct rows		 l;
+
+	start_short(10, 1);
+	store_share_for_tests(st);
+	other = session_table_new(base, st, &clk, stored_cb, NULL);
+	ck_assert_ptr_nonnull(other);
+	session_table_set_store(table, st, NULL);
+	session_table_set_store(other, st, NULL);
+
+	say_on(table, "s1", "", S_MAIN, 0);
+	say_on(other, "s1", "1", S_SAFE, 0);
+	say_on(table, "s1", "1*1", S_WHEN, 0);
+	/* The gateway's retry reaches the other daemon. */
+	say_on(other, "s1", "1*1", S_WHEN, 0);
+	list_rows(&l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(row_of(&l, "s1")->safe, "yes");
+	/* Not moved on: the next answer is to "When is it safe?". */
+	say_on(table, "s1", "1*1*1", S_DONE, 1);
+	say_on(other, "s1", "1*1*1", S_DONE, 1);
+	list_rows(&l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(row_of(&l, "s1")->window, "now");
+	ck_assert_str_eq(row_of(&l, "s1")->session_end, "completed");
+	/* An unknown session on either is new or expired, as alone. */
+	say_on(other, "s2", "1", S_EXPIRED, 1);
+	say_on(other, "s2", "", S_MAIN, 0);
+	say_on(table, "s2", "2", S_HELP, 1);
+	session_table_stop(other);
+	session_table_free(other);
+}
+END_TEST
+
 static Suite *
 session_suite(void)
 {
@@ -831,6 +907,7 @@ session_suite(void)
 	tcase_add_test(tc, test_waiters);
 	tcase_add_test(tc, test_end_while_storing);
 	tcase_add_test(tc, test_stop);
+	tcase_add_test(tc, test_shared);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tt, setup, teardown);
