@@ -181,6 +181,17 @@ const int store_pg_nschema =
     (int)(sizeof(store_pg_schema) / sizeof(store_pg_schema[0]));
 
 /*
+ * Only on the connection that holds the daemons' lease (store_lease): the
+ * due work is handed to one daemon, even in the second between a
+ * connection made anew and its next question for the lease.
+ */
+#define PG_LEASED							\
+	" AND EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'" \
+	" AND pid = pg_backend_pid() AND classid = " STORE_PG_LEASE_KEY1 \
+	" AND objid = " STORE_PG_LEASE_KEY2 " AND objsubid = 2"		\
+	" AND granted)"
+
+/*
  * SQLite's LIMIT ?n: a negative n is no limit (store.c's "0: all" is
  * bound as -1), which PostgreSQL refuses; its LIMIT NULL is none.
  */
@@ -292,8 +303,8 @@ const char *const store_pg_sql[ST__COUNT] = {
 	    " ON CONFLICT (ref) DO NOTHING",
 	[ST_CB_DUE] = "SELECT " STORE_CB_COLS("")
 	    " FROM callback WHERE state IN (0, 1, 2) AND next_action_at > 0"
-	    " AND next_action_at <= $1::bigint ORDER BY next_action_at, id"
-	    PG_LIMIT("2"),
+	    " AND next_action_at <= $1::bigint" PG_LEASED
+	    " ORDER BY next_action_at, id" PG_LIMIT("2"),
 	/*
 	 * The queue: urgent first, then who can be called soonest. A view
 	 * is the states it shows and, for one counsellor's, the claimant.
@@ -366,7 +377,7 @@ const char *const store_pg_sql[ST__COUNT] = {
 	    " o.target, o.kind, o.attempts, o.next_at, o.msg_id, "
 	    STORE_CB_COLS("c.")
 	    " FROM outbox o JOIN callback c ON c.id = o.callback_id"
-	    " WHERE o.state = 0 AND o.next_at <= $1::bigint"
+	    " WHERE o.state = 0 AND o.next_at <= $1::bigint" PG_LEASED
 	    " ORDER BY o.next_at, o.id" PG_LIMIT("2"),
 	[ST_OUT_GET] = "SELECT callback_id, state, kind, msg_id FROM outbox"
 	    " WHERE id = $1::bigint",
@@ -459,7 +470,7 @@ const char *const store_pg_sql[ST__COUNT] = {
 	[ST_SMS_DUE] = "SELECT " STORE_SMS_COLS ", (SELECT true"
 	    " FROM sms_optout WHERE sms_optout.key = sms_out.phone_key)"
 	    " IS NOT NULL FROM sms_out WHERE state = 0"
-	    " AND next_at <= $1::bigint ORDER BY next_at, id"
+	    " AND next_at <= $1::bigint" PG_LEASED " ORDER BY next_at, id"
 	    PG_LIMIT("2") PG_OFFSET("3"),
 	/*
 	 * An attempt: the state moves from queued (or opted out while it
