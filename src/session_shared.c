@@ -186,17 +186,19 @@ session_share_end_with(struct session_hop *hop, const char *text)
 
 /*
  * Take the state another daemon stored into a session of this table.
- * NULL when it cannot be taken (logged) or out of memory.
+ * NULL when it cannot be taken (logged) or, with *oom set, when memory
+ * ran out first (the state stays for the next try).
  */
 static struct session *
 session_share_take(struct session_hop *hop, const char *state,
-    int64_t version)
+    int64_t version, int *oom)
 {
 	struct session_table	*t = hop->t;
 	struct session		*s;
 	char			*key;
 	int			 ended;
 
+	*oom = 1;
 	key = malloc(hop->keylen + 1);
 	if (key == NULL)
 		return NULL;
@@ -207,6 +209,7 @@ session_share_take(struct session_hop *hop, const char *state,
 		free(key);
 		return NULL;
 	}
+	*oom = 0;
 	if (session_state_decode(s, state, session_now(), time(NULL),
 	    &ended) == -1) {
 		log_info("session s%llu: the state another daemon stored "
@@ -350,6 +353,7 @@ session_share_read_cb(enum store_rc rc, int64_t version, const char *state,
 	struct session		*s;
 	struct channel_reply	 rep;
 	enum session_result	 r;
+	int			 oom;
 
 	s = session_find(t, hop->key, hop->keylen, hop->hash);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
@@ -375,7 +379,12 @@ session_share_read_cb(enum store_rc rc, int64_t version, const char *state,
 		s = NULL;
 	}
 	if (s == NULL && rc == STORE_OK &&
-	    session_share_take(hop, state, version) == NULL) {
+	    session_share_take(hop, state, version, &oom) == NULL) {
+		if (oom) {
+			session_share_end_with(hop,
+			    conf_session(hop->conf)->busy_text);
+			return;
+		}
 		hop->dropping = 1;
 		channel_reply_clear(&hop->reply);
 		hop->reply.text = strdup(menu_string(channel_menu(hop->ch),
