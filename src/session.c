@@ -6,7 +6,8 @@
  * detection, history bookkeeping, store steps and their waiting requests,
  * end, time-out. Logs name a session only by its reference ("s17"), never
  * by its phone number, id or answers; floods are counted, not logged line
- * by line.
+ * by line. The entry points that may go through a shared store, and the
+ * hops of shared sessions, are session_shared.c's.
  */
 #include <sys/queue.h>
 
@@ -33,7 +34,6 @@
 #include "session.h"
 #include "stats.h"
 #include "stats_live.h"
-#include "store.h"
 #include "tally.h"
 
 #define SESSION_TALLY	60	/* seconds between flood summaries */
