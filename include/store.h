@@ -764,11 +764,14 @@ typedef void (*store_session_cb)(enum store_rc rc, int64_t version,
  * reading connection at once, not after the writes queued before it, so
  * that a locked or slow writer never holds up a hop: the caller's own
  * write of a state is answered before the reply it waits for goes out,
- * and so before the next hop; a delete queued before is caught by the
- * version the next write is made over. Returns 0, or -1.
+ * and so before the next hop. With after_writes it is read on the writer,
+ * after every write queued before it: for a key whose state this daemon
+ * is deleting (an end notice, a time-out), lest an older snapshot bring
+ * it back. Returns 0, or -1.
  */
 int		 store_session_get(struct store *st, const char *key,
-		    size_t keylen, store_session_cb cb, void *arg);
+		    size_t keylen, int after_writes, store_session_cb cb,
+		    void *arg);
 
 /*
  * Store state (sealed) under the key as version + 1, if the row is at

@@ -73,6 +73,7 @@ session_table_new(struct event_base *base, struct store *st,
 	TAILQ_INIT(&t->lru);
 	TAILQ_INIT(&t->waiting);
 	TAILQ_INIT(&t->hops);
+	TAILQ_INIT(&t->drops);
 	t->nbuckets = 256;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
 	t->flood = tally_new(base, "sessions", SESSION_TALLY);

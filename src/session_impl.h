@@ -84,6 +84,7 @@ struct session {
 	size_t			 logcap;
 };
 
+struct session_drop;
 struct session_hop;
 
 struct session_table {
@@ -110,6 +111,7 @@ struct session_table {
 						   a session's time is up; 0,
 						   or -1 to end it here */
 	TAILQ_HEAD(, session_hop) hops;		/* shared hops on their way */
+	TAILQ_HEAD(, session_drop) drops;	/* states being deleted */
 	size_t			 nhops;
 };
 

@@ -70,6 +70,7 @@ struct session_hop {
  * gateway ended (how) while its state is taken out.
  */
 struct session_drop {
+	TAILQ_ENTRY(session_drop) entry;	/* on the table's drops */
 	struct session_table	*t;
 	char			*key;
 	size_t			 keylen;
@@ -81,6 +82,8 @@ struct session_drop {
 };
 
 static void	session_share_read(struct session_hop *);
+static int	session_dropping(struct session_table *, const char *, size_t,
+		    uint64_t);
 
 /* Let go of a session another daemon moved on: no end, no count. */
 static void
@@ -251,6 +254,14 @@ session_share_wrote_cb(enum store_rc rc, size_t told, void *arg)
 		session_share_deliver(hop, SESSION_OK);
 		return;
 	}
+	/*
+	 * A hop of this daemon wrote it since (a retry answered here at the
+	 * same time): the reply stands, from the same state.
+	 */
+	if (s != NULL && s->version > hop->version) {
+		session_share_deliver(hop, SESSION_OK);
+		return;
+	}
 	/* Another daemon took this hop first: its outcome is the one. */
 	if (s != NULL)
 		session_let_go(s);
@@ -289,6 +300,11 @@ session_share_write(struct session_hop *hop)
 		if (store_session_drop(t->store, hop->key, hop->keylen,
 		    hop->version, session_share_wrote_cb, hop) == -1)
 			session_share_wrote_cb(STORE_ERR, 0, hop);
+		return;
+	}
+	if (s->version > hop->version) {
+		/* Written since by a retry of this hop here: nothing new. */
+		session_share_deliver(hop, SESSION_OK);
 		return;
 	}
 	if (s->state == SESSION_ENDED)
@@ -408,14 +424,48 @@ static void
 session_share_read(struct session_hop *hop)
 {
 	if (store_session_get(hop->t->store, hop->key, hop->keylen,
+	    session_dropping(hop->t, hop->key, hop->keylen, hop->hash),
 	    session_share_read_cb, hop) == -1)
 		session_share_read_cb(STORE_ERR, 0, NULL, hop);
+}
+
+/* A drop of key for the table (key taken); NULL out of memory. */
+static struct session_drop *
+session_drop_new(struct session_table *t, char *key, size_t keylen,
+    uint64_t h)
+{
+	struct session_drop	*d;
+
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return NULL;
+	d->t = t;
+	d->key = key;
+	d->keylen = keylen;
+	d->hash = h;
+	TAILQ_INSERT_TAIL(&t->drops, d, entry);
+	return d;
+}
+
+/* Whether the state of key is being deleted by this daemon. */
+static int
+session_dropping(struct session_table *t, const char *key, size_t keylen,
+    uint64_t h)
+{
+	struct session_drop	*d;
+
+	TAILQ_FOREACH(d, &t->drops, entry)
+		if (d->hash == h && d->keylen == keylen &&
+		    memcmp(d->key, key, keylen) == 0)
+			return 1;
+	return 0;
 }
 
 /* Free a drop (its key wiped). */
 static void
 session_drop_free(struct session_drop *d)
 {
+	TAILQ_REMOVE(&d->t->drops, d, entry);
 	explicit_bzero(d->key, d->keylen);
 	free(d->key);
 	free(d);
@@ -453,22 +503,23 @@ session_share_expire(struct session *s)
 {
 	struct session_drop	*d;
 
+	char			*key;
+
 	if (s->dropping)
 		return 0;
-	d = calloc(1, sizeof(*d));
-	if (d == NULL || (d->key = malloc(s->keylen + 1)) == NULL) {
-		free(d);
+	key = malloc(s->keylen + 1);
+	if (key == NULL)
+		return -1;
+	memcpy(key, s->key, s->keylen + 1);
+	d = session_drop_new(s->table, key, s->keylen, s->hash);
+	if (d == NULL) {
+		free(key);
 		return -1;
 	}
-	memcpy(d->key, s->key, s->keylen + 1);
-	d->keylen = s->keylen;
-	d->hash = s->hash;
 	d->version = s->version;
-	d->t = s->table;
 	if (store_session_drop(s->table->store, s->key, s->keylen,
 	    s->version, session_share_dropped_cb, d) == -1) {
-		free(d->key);
-		free(d);
+		session_drop_free(d);
 		return -1;
 	}
 	s->dropping = 1;
@@ -535,16 +586,12 @@ session_share_gateway_end(struct session_table *t, char *key, size_t keylen,
 {
 	struct session_drop	*d;
 
-	d = calloc(1, sizeof(*d));
+	d = session_drop_new(t, key, keylen, h);
 	if (d == NULL) {
 		explicit_bzero(key, keylen);
 		free(key);
 		return;
 	}
-	d->t = t;
-	d->key = key;
-	d->keylen = keylen;
-	d->hash = h;
 	d->how = how;
 	d->ref = ref;
 	if (store_session_end(t->store, key, keylen, session_share_ended_cb,

@@ -74,7 +74,7 @@ store_session_key(const struct store *st, struct store_job *j,
 /* Queue a read of a session's state. */
 int
 store_session_get(struct store *st, const char *key, size_t keylen,
-    store_session_cb cb, void *arg)
+    int after_writes, store_session_cb cb, void *arg)
 {
 	struct store_job	*j;
 
@@ -86,8 +86,8 @@ store_session_get(struct store *st, const char *key, size_t keylen,
 		store_job_free(j);
 		return -1;
 	}
-	/* Not behind the writes queued before it: see store.h. */
-	if (st->reader != NULL && !st->closing)
+	/* Not behind the writes queued before it, unless asked: store.h. */
+	if (!after_writes && st->reader != NULL && !st->closing)
 		return store_writer_submit(st->reader, j);
 	return store_writer_submit(st->writer, j);
 }
